@@ -1,0 +1,1 @@
+"""Jiebang's edges: HTTP API, CLI, schemas, storage, import/export."""

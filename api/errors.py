@@ -1,0 +1,44 @@
+"""Error classes with a stable code and bilingual messages, mapped once to the HTTP error body."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class JiebangError(Exception):
+    """Base error: ``{code, message_zh, message_en, details}`` with an HTTP status."""
+
+    status_code = 400
+    code = "error"
+
+    def __init__(self, message_zh: str, message_en: str, details: Any = None, *, code: str | None = None):
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.details = details
+        if code:
+            self.code = code
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON error body every endpoint returns."""
+        return {"code": self.code, "message_zh": self.message_zh, "message_en": self.message_en,
+                "details": self.details}
+
+
+class InvalidInput(JiebangError):
+    status_code = 422
+    code = "invalid_input"
+
+
+class NotFound(JiebangError):
+    status_code = 404
+    code = "not_found"
+
+
+class Forbidden(JiebangError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(JiebangError):
+    status_code = 409
+    code = "conflict"

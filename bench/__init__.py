@@ -1,0 +1,1 @@
+"""Quality and speed benchmarks (`python -m bench.quality`)."""

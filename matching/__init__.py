@@ -1,0 +1,1 @@
+"""Decisions over features: vector index, duplicates, clusters, domains, experts and panels."""

@@ -1,0 +1,1 @@
+"""Model artifacts shipped with the service, and the scripts that made them."""

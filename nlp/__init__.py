@@ -1,0 +1,1 @@
+"""Text to features: normalisation, tokenisation, keywords, condensation, embeddings."""

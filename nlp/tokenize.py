@@ -1,0 +1,81 @@
+"""jieba tokenisation with the domain user dictionary and stopwords from ``corpora/``.
+
+A :class:`Tokenizer` owns its own ``jieba.Tokenizer`` (no global jieba state); building one
+loads the dictionaries, so services build it once (:func:`default_tokenizer` caches the
+default one per process).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+
+from nlp.text import normalize
+
+CORPORA_DIR = Path(__file__).resolve().parents[1] / "corpora"
+DEFAULT_USERDICT = CORPORA_DIR / "userdict.txt"
+DEFAULT_STOPWORDS = CORPORA_DIR / "stopwords.txt"
+
+_CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_NUMBER = re.compile(r"^[0-9.%％]+$")
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def read_wordlist(path: Path) -> set[str]:
+    """Read a one-entry-per-line list (first column), skipping blanks and ``#`` comments."""
+    if not path.exists():
+        return set()
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(line.split()[0])
+    return words
+
+
+class Tokenizer:
+    """Chinese tokeniser: jieba + domain dictionary, with a stopword-filtered content view."""
+
+    def __init__(self, userdict: Path | None = DEFAULT_USERDICT, stopwords: Path | None = DEFAULT_STOPWORDS):
+        self.userdict = userdict
+        self.stopwords_path = stopwords
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        if userdict is not None and Path(userdict).exists():
+            self._jieba.load_userdict(str(userdict))
+        self.stopwords = frozenset(read_wordlist(Path(stopwords))) if stopwords else frozenset()
+
+    def cut(self, text: str, *, normalized: bool = False) -> list[str]:
+        """All tokens of ``text`` (normalised first unless ``normalized``), white space dropped."""
+        if not normalized:
+            text = normalize(text)
+        return [t for t in self._jieba.lcut(text, HMM=True) if t.strip()]
+
+    def words(self, text: str, *, normalized: bool = False) -> list[str]:
+        """Content words: no stopwords, punctuation or bare numbers; lower-cased Latin."""
+        out = []
+        for tok in self.cut(text, normalized=normalized):
+            tok = tok.lower()
+            if tok in self.stopwords or not _CONTENT.search(tok) or _NUMBER.match(tok):
+                continue
+            out.append(tok)
+        return out
+
+    def words_many(self, texts: Iterable[str]) -> list[list[str]]:
+        """:meth:`words` over many texts."""
+        return [self.words(t) for t in texts]
+
+    def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
+        """Add a term at run time (e.g. from an imported taxonomy)."""
+        self._jieba.add_word(word, freq, tag)
+
+
+@functools.lru_cache(maxsize=1)
+def default_tokenizer() -> Tokenizer:
+    """The per-process tokeniser with the shipped dictionary and stopwords."""
+    return Tokenizer()
