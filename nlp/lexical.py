@@ -1,0 +1,107 @@
+"""Lexical (sparse) text representation: TF-IDF over jieba content words + character n-grams.
+
+The two TF-IDF blocks are L2-normalised, weighted and stacked, and every row is L2-normalised
+again, so ``A @ B.T`` is a cosine in [0, 1]. It complements the dense embedding: exact technical
+terms, model numbers and rare names that a static embedding blurs. Fitted on the stored corpus
+(IDF); saved as JSON + NPZ (no pickle).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from nlp.text import normalize
+from nlp.tokenize import default_tokenizer
+
+_NOT_CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
+
+
+def jieba_words(text: str) -> list[str]:
+    """Content words of ``text`` (jieba + domain dictionary, stopwords removed)."""
+    return default_tokenizer().words(text)
+
+
+def content_chars(text: str) -> str:
+    """Normalised, lower-cased text with punctuation and spaces folded to one space."""
+    return _NOT_CONTENT.sub(" ", normalize(text).lower())
+
+
+class LexicalVectorizer:
+    """TF-IDF of jieba words and char n-grams, stacked with weights, rows L2-normalised."""
+
+    def __init__(self, char_ngram: tuple[int, int] = (1, 3), word_weight: float = 0.5,
+                 min_df: int = 1, max_features: int | None = 200_000, sublinear_tf: bool = True):
+        self.char_ngram = tuple(char_ngram)
+        self.word_weight = float(word_weight)
+        self.min_df = min_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+
+    def _make(self, vocab_words: dict[str, int] | None = None, vocab_chars: dict[str, int] | None = None):
+        words = TfidfVectorizer(analyzer=jieba_words, min_df=self.min_df, max_features=self.max_features,
+                                sublinear_tf=self.sublinear_tf, vocabulary=vocab_words, dtype=np.float32)
+        chars = TfidfVectorizer(analyzer="char", ngram_range=self.char_ngram, preprocessor=content_chars,
+                                min_df=self.min_df, max_features=self.max_features,
+                                sublinear_tf=self.sublinear_tf, vocabulary=vocab_chars, dtype=np.float32)
+        return words, chars
+
+    def fit(self, texts: Sequence[str], y: object = None) -> "LexicalVectorizer":
+        """Learn both vocabularies and IDF weights from ``texts``."""
+        texts = list(texts)
+        self.words_, self.chars_ = self._make()
+        self.words_.fit(texts)
+        self.chars_.fit(texts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """``(n, n_features)`` float32 CSR, rows L2-normalised (empty rows stay zero)."""
+        if not hasattr(self, "words_"):
+            raise RuntimeError("LexicalVectorizer is not fitted / 词法向量器尚未训练")
+        texts = list(texts)
+        ww = np.sqrt(self.word_weight)
+        wc = np.sqrt(1.0 - self.word_weight)
+        x = sp.hstack([self.words_.transform(texts) * ww, self.chars_.transform(texts) * wc], format="csr")
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        x = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ x
+        return x.astype(np.float32).tocsr()
+
+    def fit_transform(self, texts: Sequence[str], y: object = None) -> sp.csr_matrix:
+        texts = list(texts)
+        return self.fit(texts).transform(texts)
+
+    @property
+    def n_features(self) -> int:
+        return len(self.words_.vocabulary_) + len(self.chars_.vocabulary_)
+
+    def save(self, path: str | Path) -> None:
+        """Write ``<path>.json`` (params, vocabularies) and ``<path>.npz`` (IDF weights)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"params": {"char_ngram": list(self.char_ngram), "word_weight": self.word_weight,
+                           "min_df": self.min_df, "max_features": self.max_features,
+                           "sublinear_tf": self.sublinear_tf},
+                "words": {k: int(v) for k, v in self.words_.vocabulary_.items()},
+                "chars": {k: int(v) for k, v in self.chars_.vocabulary_.items()}}
+        path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        np.savez_compressed(path.with_suffix(".npz"), idf_words=self.words_.idf_, idf_chars=self.chars_.idf_)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "LexicalVectorizer":
+        """Read what :meth:`save` wrote."""
+        path = Path(path)
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        params = meta["params"]
+        self = cls(char_ngram=tuple(params["char_ngram"]), word_weight=params["word_weight"],
+                   min_df=params["min_df"], max_features=params["max_features"],
+                   sublinear_tf=params["sublinear_tf"])
+        arrays = np.load(path.with_suffix(".npz"))
+        self.words_, self.chars_ = self._make(meta["words"], meta["chars"])
+        self.words_.idf_ = arrays["idf_words"]
+        self.chars_.idf_ = arrays["idf_chars"]
+        return self

@@ -1,0 +1,40 @@
+"""LexicalVectorizer: TF-IDF of jieba words + char n-grams, fit/transform/save/load."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nlp.lexical import LexicalVectorizer
+
+DOCS = ["数控机床主轴热变形补偿技术研究", "高精度数控机床的热误差补偿方法",
+        "水稻育种与病虫害绿色防治", "锂离子电池正极材料的制备工艺"]
+
+
+def test_fit_transform_similarity() -> None:
+    vec = LexicalVectorizer().fit(DOCS)
+    x = vec.transform(DOCS)
+    assert x.shape == (4, vec.n_features) and x.dtype == np.float32
+    assert np.allclose(np.sqrt(x.multiply(x).sum(axis=1)).A.ravel(), 1.0, atol=1e-5)
+    sim = (x @ x.T).toarray()
+    assert sim[0, 1] > 0.2 > sim[0, 2]
+    assert vec.transform(["！！"]).nnz == 0  # nothing known: an all-zero row, no NaN
+
+
+def test_word_weight_changes_representation() -> None:
+    a = LexicalVectorizer(word_weight=0.0).fit(DOCS).transform(DOCS[:1])
+    b = LexicalVectorizer(word_weight=1.0).fit(DOCS).transform(DOCS[:1])
+    assert a.nnz != b.nnz
+
+
+def test_save_load_roundtrip(tmp_path) -> None:
+    vec = LexicalVectorizer(char_ngram=(1, 2), word_weight=0.3).fit(DOCS)
+    vec.save(tmp_path / "lex")
+    back = LexicalVectorizer.load(tmp_path / "lex")
+    assert back.char_ngram == (1, 2) and back.word_weight == 0.3
+    q = ["数控机床热误差", "电池材料"]
+    assert abs(vec.transform(q) - back.transform(q)).max() == 0
+
+
+def test_transform_before_fit() -> None:
+    with pytest.raises(RuntimeError):
+        LexicalVectorizer().transform(DOCS)
