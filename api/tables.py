@@ -82,13 +82,18 @@ class ReadResult(Generic[M]):
         return sorted({r.row_number for r in self.rejected})
 
     @property
+    def rows(self) -> int:
+        """Data rows read: accepted plus distinct rejected rows (blank rows not counted)."""
+        return len(self.accepted) + len(self.rejected_row_numbers)
+
+    @property
     def records(self) -> list[M]:
         return [record for _, record in self.accepted]
 
     def summary(self, *, model: type[BaseModel] | None = DemandRecord) -> dict[str, Any]:
         """JSON-ready report for the clerk (personal values in rejected rows masked)."""
         return {
-            "format": self.format, "encoding": self.encoding, "accepted": len(self.accepted),
+            "format": self.format, "encoding": self.encoding, "rows": self.rows, "accepted": len(self.accepted),
             "rejected_rows": len(self.rejected_row_numbers),
             "rejected": [r.to_dict(model=model) for r in self.rejected],
             "unknown_columns": self.unknown_columns, "blank_rows": self.blank_rows,
@@ -402,8 +407,13 @@ def _width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text.split("\n", 1)[0][:200])
 
 
-def write_excel(sheets: Mapping[str, Any], path: Target) -> None:
-    """Write ``{sheet name: rows or DataFrame}`` as .xlsx: bold frozen header row, fitted column widths."""
+def write_excel(sheets: Mapping[str, Any] | Any, path: Target) -> None:
+    """Write ``{sheet name: rows or DataFrame}`` as .xlsx: bold frozen header row, fitted column widths.
+
+    A bare list of rows (or one DataFrame) is written as a single sheet named 数据.
+    """
+    if not isinstance(sheets, Mapping):
+        sheets = {"数据": sheets}
     book = openpyxl.Workbook()
     book.remove(book.active)
     used: set[str] = set()

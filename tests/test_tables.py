@@ -71,7 +71,7 @@ def test_rejected_rows_have_row_number_field_and_bilingual_reason(tmp_path: Path
     assert sorted([n for n, _ in result.accepted] + result.rejected_row_numbers + result.blank_rows) == [2, 3, 4,
                                                                                                          5, 6, 7]
     summary = result.summary()
-    assert summary["accepted"] == 2 and summary["rejected_rows"] == 3
+    assert result.rows == 5 and summary["accepted"] == 2 and summary["rejected_rows"] == 3
     assert summary["rejected"][0]["raw"]["联系人手机"] == "***"  # personal data masked in the report
     json.dumps(summary)
 
@@ -153,6 +153,9 @@ def test_write_excel_round_trip(tmp_path: Path) -> None:
     assert book["公式"]["A2"].data_type == "s"  # user text is never written as a formula
     again = read_records(out)
     assert again.rejected == [] and again.records == records
+    single = tmp_path / "single.xlsx"
+    write_excel([to_row(r) for r in records], single)  # a bare row list is one sheet
+    assert read_records(single).records == records
 
 
 def test_write_csv_and_jsonl_round_trip(tmp_path: Path) -> None:
