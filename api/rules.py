@@ -187,8 +187,13 @@ def quota_progress(counts_by_region: Mapping[str, int], counts_by_park: Mapping[
     """Progress of every region and every quota park against its minimum number of recommendations."""
     out = [_quota("region", r, campaign.region_minimum(r), counts_by_region.get(r, 0))
            for r in campaign.regions]
-    out += [_quota("park", p.name, p.minimum, counts_by_park.get(p.name, 0)) for p in campaign.quotas.parks]
+    out += [_quota("park", p.name, p.minimum, _park_count(p.name, counts_by_park)) for p in campaign.quotas.parks]
     return out
+
+
+def _park_count(park: str, counts_by_park: Mapping[str, int]) -> int:
+    """Demands of a park, also when 所在园区 was written longer ("沈阳市浑南科技城")."""
+    return sum(n for name, n in counts_by_park.items() if name and park in name)
 
 
 def _quota(scope: str, name: str, minimum: int, count: int) -> QuotaStatus:

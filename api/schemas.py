@@ -292,9 +292,10 @@ def _enum_parser(enum: type[E], aliases: dict[str, E] | None = None):
     def parse(value: Any) -> E | None:
         if isinstance(value, enum):
             return value
-        if _is_blank(value):
+        text = parse_text(value)
+        member = lookup.get(_enum_key(text)) if text else None
+        if member is None and _is_blank(value):
             return None
-        member = lookup.get(_enum_key(str(parse_text(value))))
         if member is None:
             raise _invalid(value, f"“{value}”不是有效选项，可选：{allowed}",
                            f"'{value}' is not an allowed value; allowed: {allowed}")
@@ -370,9 +371,14 @@ def parse_region(value: Any) -> str | None:
     if text is None:
         return None
     key = text.replace(" ", "").removeprefix("辽宁省").removeprefix("辽宁") or text
-    if key in REGION_VALUES:
-        return key
-    return _REGION_ALIASES.get(key, text)
+    if key in REGION_VALUES or key in _REGION_ALIASES:
+        return _REGION_ALIASES.get(key, key)
+    # "沈阳市浑南区", "大连金普新区": the region is what the form asks for.
+    for alias, region in _REGION_ALIASES.items():
+        if key.startswith(region) or (key.startswith(alias) and len(key) > len(alias) + 1
+                                      and key.endswith(("区", "县", "市"))):
+            return region
+    return text
 
 
 # Annotated field types: one parser per kind of column.
@@ -546,6 +552,12 @@ class DemandRecord(Demand, Enterprise, PlatformInfo):
 # --------------------------------------------------------------------------- experts and solvers
 
 
+def _parse_available(value: Any) -> bool:
+    """是否可用: blank means available."""
+    parsed = parse_bool(value)
+    return True if parsed is None else parsed
+
+
 class Expert(FormModel):
     """专家库中的一位专家. Identity and contacts are personal data (admin only)."""
 
@@ -559,7 +571,7 @@ class Expert(FormModel):
     research_fields: Text = _f("研究领域", "研究领域")
     keywords: TextList = _f("关键词", "关键词（用“、”分隔）", default_factory=list)
     achievements: Text = _f("代表性成果", "代表性成果")
-    available: Annotated[bool, BeforeValidator(lambda v: True if parse_bool(v) is None else parse_bool(v))] = _f(
+    available: Annotated[bool, BeforeValidator(_parse_available)] = _f(
         "是否可用", "是否可用（是/否，空白视为是）", default=True)
     avoid_orgs: TextList = _f("回避单位", "回避单位（用“、”分隔）", default_factory=list)
     mobile: Text = _f("手机", "手机（个人信息）", personal=True)

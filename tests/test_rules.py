@@ -177,6 +177,8 @@ def test_quota_progress(campaign) -> None:
     assert by_name["region", "沈抚示范区"].count == 0 and by_name["region", "沈抚示范区"].minimum == 30
     assert by_name["park", "浑南科技城"].remaining == 18 and "还差18项" in by_name["park", "浑南科技城"].message_zh
     assert by_name["park", "英歌石科学城"].met
+    longer = quota_progress({}, {"沈阳市浑南科技城": 20, "浑南科技城": 15, None: 3}, campaign)
+    assert {s.name: s.count for s in longer if s.scope == "park"} == {"浑南科技城": 35, "英歌石科学城": 0}
 
 
 def test_campaign_file_validation(tmp_path: Path, campaign) -> None:

@@ -125,3 +125,20 @@ def test_openapi_schema_has_chinese_descriptions() -> None:
     props = schema["properties"]
     assert "企业名称" in props and "需求类别" in props
     assert all(p.get("description") for p in props.values())
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("沈阳", "沈阳市"), ("辽宁省大连市", "大连市"), ("沈阳市浑南区", "沈阳市"), ("大连金普新区", "大连市"),
+    ("沈抚新区", "沈抚示范区"), ("北京市", "北京市"), ("北京市朝阳区", "北京市朝阳区"), ("朝阳区", "朝阳区"),
+    ("", None),
+])
+def test_region_canonicalisation(raw, expected) -> None:
+    assert DemandRecord(name="甲", title="乙", region=raw).region == expected
+
+
+def test_enum_aliases_win_over_blank_words() -> None:
+    assert DemandRecord(name="甲", title="乙", tech_basis="无").tech_basis is TechBasis.NONE
+    assert DemandRecord(name="甲", title="乙", tech_basis="").tech_basis is None
+    assert DemandRecord(name="甲", title="乙", tech_enterprise_types="无").tech_enterprise_types == []
+    assert DemandRecord(name="甲", title="乙", research_alliance="无").research_alliance == "无"
+    assert Expert(expert_id="E", available="否").available is False
