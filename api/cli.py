@@ -95,12 +95,14 @@ def _require_file(path: Path) -> None:
 
 def print_import_report(report: service.ImportReport, kind: str = "demands") -> None:
     say(f"文件 {report.file}：共 {report.rows} 行，新增 {report.new}，更新 {report.updated}，"
-        f"未变 {report.unchanged}，拒绝 {len(report.rejected)}。",
+        f"未变 {report.unchanged}，拒绝 {report.rejected_rows}。",
         f"({kind}: {report.rows} rows, {report.new} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {len(report.rejected)} rejected)")
+        f"{report.unchanged} unchanged, {report.rejected_rows} rejected)")
     for r in report.rejected:
-        say(f"  第 {r.get('row')} 行 [{r.get('field') or '-'}]：{r.get('reason_zh', '')}",
-            f"row {r.get('row')} [{r.get('field') or '-'}]: {r.get('reason_en', '')}")
+        say(f"  第 {r.get('row_number')} 行 [{r.get('field') or '-'}]：{r.get('reason_zh', '')}",
+            f"row {r.get('row_number')} [{r.get('field') or '-'}]: {r.get('reason_en', '')}")
+    for n in report.notes:
+        say(f"  提示：{n.get('message_zh', '')}", f"note: {n.get('message_en', '')}")
     if report.findings_by_rule:
         say("  规则提示 / rule findings: " + "，".join(f"{k} ×{v}" for k, v in report.findings_by_rule.items()))
 
@@ -118,11 +120,10 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print_import_report(report, args.kind)
-    if report.rejected:
-        say(f"有 {len(report.rejected)} 行未导入，请按上面的原因修改后重新导入（已导入的行不会重复）。",
+    if report.rejected and not args.json:
+        say(f"有 {report.rejected_rows} 行未导入，请按上面的原因修改后重新导入（已导入的行不会重复）。",
             "Some rows were not imported; fix them and import the file again (imported rows are not duplicated).")
-        return EXIT_PROBLEMS
-    return EXIT_OK
+    return EXIT_PROBLEMS if report.rejected else EXIT_OK
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:

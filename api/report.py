@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -66,14 +64,10 @@ DEFAULT_SHEETS: tuple[SheetBuilder, ...] = (
 def write_report(path: Path, session: Session, campaign: service.CampaignContext,
                  sheets: Sequence[SheetBuilder] = DEFAULT_SHEETS) -> list[str]:
     """Write one workbook with a sheet per builder; returns the sheet names written."""
+    from api.tables import write_excel
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frames: list[tuple[str, Any]] = [(s.name[:31], s.build(session, campaign)) for s in sheets]
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in frames:
-            frame.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for column in sheet.columns:
-                width = max((len(str(c.value)) for c in column if c.value is not None), default=4)
-                sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 1.6))
-    return [name for name, _ in frames]
+    frames = {s.name: s.build(session, campaign) for s in sheets}
+    write_excel(frames, path)
+    return list(frames)

@@ -374,11 +374,14 @@ class ImportReport:
     """Outcome of importing one file: counts, every rejected row with reasons, per-row results."""
 
     file: str
+    format: str = ""
     rows: int = 0
     new: int = 0
     unchanged: int = 0
     updated: int = 0
+    rejected_rows: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     findings_by_rule: dict[str, int] = field(default_factory=dict)
 
@@ -392,13 +395,13 @@ class ImportReport:
         return d
 
 
-def rejected_to_dict(rejected: Any) -> dict[str, Any]:
-    """A rejected row from ``api.tables`` as ``{row, field, reason_zh, reason_en, ...}``."""
-    if hasattr(rejected, "model_dump"):
-        return rejected.model_dump(mode="json")
-    if hasattr(rejected, "__dataclass_fields__"):
-        return json.loads(json.dumps(asdict(rejected), ensure_ascii=False, default=str))
-    return dict(rejected)
+def _start_report(result: Any, source: str, model: type) -> ImportReport:
+    """An import report seeded from ``api.tables.ReadResult`` (rejected rows masked by ``model``)."""
+    summary = result.summary(model=model)
+    return ImportReport(file=source, format=summary["format"],
+                        rows=len(result.accepted) + summary["rejected_rows"],
+                        rejected_rows=summary["rejected_rows"], rejected=summary["rejected"],
+                        notes=summary["notes"])
 
 
 def import_demands(session: Session, campaign: CampaignContext, path: Path, *, actor: str,
@@ -409,9 +412,8 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     from api.schemas import DemandRecord
 
     source = source or Path(path).name
-    result = read_records(path, DemandRecord)
-    report = ImportReport(file=source, rows=len(result.accepted) + len(result.rejected),
-                          rejected=[rejected_to_dict(r) for r in result.rejected])
+    result = read_records(path, DemandRecord, filename=source)
+    report = _start_report(result, source, DemandRecord)
     rules: Counter[str] = Counter()
     rows = _progress(result.accepted, progress, "导入需求 importing demands")
     try:
@@ -426,13 +428,13 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
         report.findings_by_rule = dict(sorted(rules.items()))
         append_audit(session, actor, "import", "file", None, None,
                      {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
-                      "unchanged": report.unchanged, "rejected": len(report.rejected)})
+                      "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
         session.commit()
     except Exception:
         session.rollback()
         raise
-    log.info("import %s: %d new, %d updated, %d unchanged, %d rejected", source, report.new,
-             report.updated, report.unchanged, len(report.rejected))
+    log.info("import %s: %d new, %d updated, %d unchanged, %d rows rejected", source, report.new,
+             report.updated, report.unchanged, report.rejected_rows)
     return report
 
 
@@ -480,9 +482,9 @@ def import_people(session: Session, path: Path, kind: str, *, actor: str, progre
     from api.tables import read_records
 
     model = {"experts": schemas.Expert, "expert_reviews": schemas.ExpertReview, "solvers": schemas.Solver}[kind]
-    result = read_records(path, model)
-    report = ImportReport(file=source or Path(path).name, rows=len(result.accepted) + len(result.rejected),
-                          rejected=[rejected_to_dict(r) for r in result.rejected])
+    source = source or Path(path).name
+    result = read_records(path, model, filename=source)
+    report = _start_report(result, source, model)
     try:
         for row_no, record in _progress(result.accepted, progress, f"导入 importing {kind}"):
             data = record.model_dump(by_alias=True, mode="json")
@@ -491,7 +493,7 @@ def import_people(session: Session, path: Path, kind: str, *, actor: str, progre
                 setattr(report, outcome, getattr(report, outcome) + 1)
         append_audit(session, actor, "import", kind, None, None,
                      {"file": report.file, "new": report.new, "updated": report.updated,
-                      "unchanged": report.unchanged, "rejected": len(report.rejected)})
+                      "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
         session.commit()
     except Exception:
         session.rollback()
@@ -519,9 +521,10 @@ def _store_person(session: Session, kind: str, data: dict[str, Any], actor: str,
                                       schemas.Solver)
     expert = session.scalar(select(db.Expert).where(db.Expert.external_id == str(data.get("专家编号"))))
     if expert is None:
-        report.rejected.append({"row": row_no, "field": "专家编号",
+        report.rejected.append({"row_number": row_no, "field": "专家编号",
                                 "reason_zh": "专家编号不存在，请先导入专家。",
-                                "reason_en": "Unknown expert id; import the experts first."})
+                                "reason_en": "Unknown expert id; import the experts first.", "raw": data})
+        report.rejected_rows += 1
         return None
     digest = content_hash(data)
     if session.scalar(select(db.ExpertReview.id).where(db.ExpertReview.expert_id == expert.id,
@@ -631,8 +634,11 @@ def check_all(session: Session, campaign: CampaignContext, *, actor: str,
 # --------------------------------------------------------------------------- export
 
 def demand_rows(demands: Iterable[db.Demand], *, include_personal: bool = False) -> list[dict[str, Any]]:
-    """Flat rows (Chinese headers) for export; personal fields masked unless ``include_personal``."""
-    return [dict(d.record) if include_personal else redacted(d.record) for d in demands]
+    """Export rows: Chinese headers in form order, clerk-readable values, personal fields masked
+    unless ``include_personal`` (the same columns import reads, so an export re-imports)."""
+    from api.schemas import DemandRecord, to_row
+
+    return [to_row(DemandRecord.model_validate(d.record), redact_personal=not include_personal) for d in demands]
 
 
 def export_demands(session: Session, campaign: CampaignContext, path: Path, fmt: str | None = None, *,
@@ -641,11 +647,15 @@ def export_demands(session: Session, campaign: CampaignContext, path: Path, fmt:
     from api import tables
 
     fmt = (fmt or Path(path).suffix.lstrip(".") or "xlsx").lower()
-    writers = {"xlsx": tables.write_excel, "csv": tables.write_csv, "jsonl": tables.write_jsonl}
-    if fmt not in writers:
+    if fmt not in ("xlsx", "csv", "jsonl"):
         raise InvalidInput(f"不支持的导出格式：{fmt}（可选 xlsx、csv、jsonl）。",
                            f"Unsupported export format: {fmt} (use xlsx, csv or jsonl).", {"format": fmt})
     rows = demand_rows(all_demands(session, campaign), include_personal=include_personal)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    writers[fmt](rows, path)
+    if fmt == "xlsx":
+        tables.write_excel({"需求 demands": rows}, path)
+    elif fmt == "csv":
+        tables.write_csv(rows, path)
+    else:
+        tables.write_jsonl(rows, path)
     return len(rows)

@@ -81,24 +81,35 @@ class DemandPage(BaseModel):
 class RejectedRowOut(BaseModel):
     """被拒绝的行 / a rejected row (schema-invalid; nothing of it was stored)."""
 
-    model_config = {"extra": "allow"}
-
-    row: int = Field(..., description="行号（含表头时为表格中的行号）")
-    field: str | None = Field(None, description="出错字段")
+    row_number: int = Field(..., description="行号（表格中的行号，JSONL 为第几行）")
+    field: str | None = Field(None, description="出错字段（中文表头）")
     reason_zh: str = Field("", description="原因（中文）")
     reason_en: str = Field("", description="原因（英文）")
+    raw: dict[str, Any] = Field(default_factory=dict, description="该行原始内容（个人信息已脱敏）")
+
+
+class NoteOut(BaseModel):
+    """文件级提示 / a file-level note (unknown columns, blank rows)."""
+
+    code: str
+    message_zh: str
+    message_en: str
+    details: Any = None
 
 
 class ImportOut(BaseModel):
     """导入报告 / import report."""
 
     file: str = Field(..., description="文件名")
+    format: str = Field("", description="文件格式：excel / csv / jsonl")
     rows: int = Field(..., description="文件中的数据行数")
     accepted: int = Field(..., description="通过校验的行数（新增+未变+更新）")
     new: int = Field(..., description="新增")
     unchanged: int = Field(..., description="未变（重复导入，未新增）")
     updated: int = Field(..., description="已更新（同一需求编号，内容有变化）")
-    rejected: list[RejectedRowOut] = Field(..., description="被拒绝的行：行号、字段、原因")
+    rejected_rows: int = Field(..., description="被拒绝的行数")
+    rejected: list[RejectedRowOut] = Field(..., description="被拒绝行的每个问题：行号、字段、原因（中英文）")
+    notes: list[NoteOut] = Field(default_factory=list, description="文件级提示")
     results: list[dict[str, Any]] = Field(..., description="每个通过行的结果：行号、需求编号、结论、规则")
     findings_by_rule: dict[str, int] = Field(..., description="各规则触发次数")
 

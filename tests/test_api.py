@@ -1,0 +1,129 @@
+"""HTTP API through FastAPI's TestClient on a temporary SQLite home (the real app, no mocks)."""
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import Settings
+from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row, write_jsonl
+
+TOKEN = "test-admin-token"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+ERROR_KEYS = {"code", "message_zh", "message_en", "details"}
+
+
+@pytest.fixture
+def client(settings: Settings):
+    with TestClient(create_app(replace(settings, admin_token=TOKEN))) as c:
+        yield c
+
+
+def _upload(client: TestClient, name: str, content: bytes, **params):
+    return client.post("/imports", files={"file": (name, content)}, params=params)
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["database"] == "sqlite" and body["campaign"] == "liaoning-2023"
+
+
+def test_submit_get_and_findings(client: TestClient) -> None:
+    r = client.post("/demands", json=make_row(1))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["outcome"] == "new" and body["demand"]["check_status"] == "ok"
+    demand_id = body["demand"]["id"]
+    assert body["demand"]["office"] == "信息处"  # make_row(1) is 新一代信息技术
+    # English field names are accepted too; a 重点需求 with 1500万元 breaks the investment band
+    english = {"name": "大连英文键测试有限公司", "region": "大连市", "independent_legal_person": True,
+               "bad_credit_record": False, "sales_revenue": 9000, "rd_expense": 900,
+               "tech_enterprise_types": ["高新技术企业"], "category": "重点需求", "title": "英文键需求",
+               "tech_area": "农业", "description": "测试。", "total_investment": 1500}
+    r = client.post("/demands", json=english)
+    assert r.status_code == 200, r.text
+    flagged = r.json()["demand"]
+    assert flagged["check_status"] == "error" and flagged["region"] == "大连市"
+    findings = client.get(f"/demands/{flagged['id']}/findings").json()
+    assert "investment_fits_category" in {f["rule_id"] for f in findings}
+    assert all(f["message_zh"] and f["message_en"] for f in findings)
+    assert client.get(f"/demands/{demand_id}").json()["external_id"] == "T-001"
+    assert client.post("/demands", json=make_row(1)).json()["outcome"] == "unchanged"
+
+
+def test_personal_fields_need_the_admin_token(client: TestClient) -> None:
+    demand_id = client.post("/demands", json=make_row(2)).json()["demand"]["id"]
+    public = client.get(f"/demands/{demand_id}").text
+    assert CONTACT_NAME not in public and CONTACT_MOBILE not in public
+    admin = client.get(f"/demands/{demand_id}", headers=ADMIN).json()
+    assert admin["record"]["联系人姓名"] == CONTACT_NAME
+    assert client.get(f"/demands/{demand_id}", headers={"Authorization": "Bearer wrong"}).json()["record"][
+        "联系人姓名"] == "***"
+    assert client.get("/audit").status_code == 401
+    audit = client.get("/audit", headers=ADMIN)
+    assert audit.status_code == 200 and audit.json()[0]["entity"] == "demand"
+    assert CONTACT_NAME not in audit.text
+
+
+def test_errors_share_one_body_shape(client: TestClient) -> None:
+    missing = client.get("/demands/4242")
+    assert missing.status_code == 404 and set(missing.json()) == ERROR_KEYS
+    invalid = client.post("/demands", json={"企业名称": "某公司", "上年度销售收入(万元)": "很多"})
+    assert invalid.status_code == 422 and set(invalid.json()) == ERROR_KEYS
+    fields = {d["field"] for d in invalid.json()["details"]}
+    assert {"需求名称", "上年度销售收入(万元)"} <= fields
+    assert all(d["message_zh"] and d["message_en"] for d in invalid.json()["details"])
+    assert set(client.get("/no-such-page").json()) == ERROR_KEYS
+    bad_type = _upload(client, "demands.pdf", b"%PDF")
+    assert bad_type.status_code == 422 and bad_type.json()["code"] == "invalid_input"
+
+
+def test_import_jsonl_reports_rejected_rows_and_is_idempotent(client: TestClient, tmp_path) -> None:
+    rows = [make_row(i) for i in range(10, 15)]
+    rows.insert(2, make_row(99, 需求名称=None))                        # row 3: required field missing
+    rows.append(make_row(98, **{"上年度研发费用(万元)": "一些"}))        # row 7: not a number
+    content = write_jsonl(tmp_path / "batch.jsonl", rows).read_bytes()
+    first = _upload(client, "batch.jsonl", content)
+    assert first.status_code == 200, first.text
+    report = first.json()
+    assert (report["rows"], report["new"], report["rejected_rows"]) == (7, 5, 2)
+    rejected = {(r["row_number"], r["field"]) for r in report["rejected"]}
+    assert rejected == {(3, "需求名称"), (7, "上年度研发费用(万元)")}
+    assert all(r["reason_zh"] and r["reason_en"] for r in report["rejected"])
+    assert CONTACT_NAME not in first.text
+    again = _upload(client, "batch.jsonl", content).json()
+    assert (again["new"], again["unchanged"], again["updated"]) == (0, 5, 0)
+    rows[0]["需求描述"] = "修改后的描述。"
+    changed = _upload(client, "batch.jsonl", write_jsonl(tmp_path / "b2.jsonl", rows).read_bytes()).json()
+    assert (changed["new"], changed["unchanged"], changed["updated"]) == (0, 4, 1)
+    assert client.get("/demands").json()["total"] == 5
+
+
+def test_import_chinese_header_excel_and_list_filters(client: TestClient) -> None:
+    rows = [make_row(i, 批次="第二批" if i % 2 else "第一批") for i in range(20, 28)]
+    buffer = io.BytesIO()
+    pd.DataFrame(rows).to_excel(buffer, index=False)
+    report = _upload(client, "城市推荐.xlsx", buffer.getvalue()).json()
+    assert (report["format"], report["new"], report["rejected_rows"]) == ("excel", 8, 0)
+    page = client.get("/demands", params={"batch": "第二批", "limit": 3}).json()
+    assert page["total"] == 4 and len(page["items"]) == 3
+    rest = client.get("/demands", params={"batch": "第二批", "limit": 3, "offset": 3}).json()
+    assert len(rest["items"]) == 1
+    assert {d["batch"] for d in page["items"] + rest["items"]} == {"第二批"}
+    by_region = client.get("/demands", params={"region": "沈阳市"}).json()
+    assert by_region["total"] == sum(r["注册地区"] == "沈阳市" for r in rows)
+    assert client.get("/demands", params={"check_status": "error"}).json()["total"] == 0
+    assert client.get("/demands", params={"limit": 0}).status_code == 422
+    quota = {q["name"]: q for q in client.get("/quota").json()}
+    assert quota["沈阳市"]["count"] == by_region["total"] and quota["沈阳市"]["minimum"] == 200
+
+
+def test_openapi_has_chinese_descriptions(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/demands", "/imports", "/demands/{demand_id}/findings", "/quota", "/health"} <= set(spec["paths"])
+    record = spec["components"]["schemas"]["DemandRecord"]["properties"]
+    assert "需求名称" in record and "必填" in record["需求名称"]["description"]

@@ -1,0 +1,96 @@
+"""The ``jiebang`` CLI: import/export/check/demo through main(argv) and a real subprocess, with exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from api.cli import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, main
+from api.config import REPO_ROOT
+from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row, write_jsonl
+
+
+def _jiebang(home: Path, *args: str) -> int:
+    return main(["--home", str(home), "-q", *args])
+
+
+def test_import_export_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "home"
+    rows = [make_row(i) for i in range(1, 5)] + [make_row(9, 需求名称="")]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    assert _jiebang(home, "import", str(source)) == EXIT_PROBLEMS  # one row rejected
+    out = capsys.readouterr().out
+    assert "新增 4" in out and "第 5 行 [需求名称]" in out and "row 5 [需求名称]" in out
+    assert _jiebang(home, "import", str(source), "--json") == EXIT_PROBLEMS
+    assert json.loads(capsys.readouterr().out)["unchanged"] == 4
+
+    for fmt in ("xlsx", "csv", "jsonl"):
+        target = tmp_path / f"out.{fmt}"
+        assert _jiebang(home, "export", str(target)) == EXIT_OK
+        assert target.stat().st_size > 0
+    exported = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert len(exported.splitlines()) == 4 and CONTACT_NAME not in exported and "***" in exported
+    assert _jiebang(home, "export", str(tmp_path / "full.jsonl"), "--include-personal") == EXIT_OK
+    assert CONTACT_MOBILE in (tmp_path / "full.jsonl").read_text(encoding="utf-8")
+    # an export re-imports as the same demands (the Excel file has Chinese headers)
+    assert _jiebang(tmp_path / "home2", "import", str(tmp_path / "out.xlsx")) == EXIT_OK
+    capsys.readouterr()
+
+    assert _jiebang(home, "check") == EXIT_OK
+    assert "不符合要求 0" in capsys.readouterr().out
+
+
+def test_check_json_lists_rule_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "home"
+    rows = [make_row(1, 提交时间="2023-04-02"), make_row(2)]
+    assert _jiebang(home, "import", str(write_jsonl(tmp_path / "a.jsonl", rows))) == EXIT_OK
+    capsys.readouterr()
+    assert _jiebang(home, "check", "--json") == EXIT_PROBLEMS
+    body = json.loads(capsys.readouterr().out)
+    assert body["check"]["demands"] == 2 and body["check"]["by_status"]["error"] == 1
+    assert body["check"]["findings_by_rule"].get("submission_deadline") == 1
+    assert {q["name"] for q in body["quota"]} >= {"沈阳市", "浑南科技城"}
+
+
+def test_clerk_errors_have_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _jiebang(tmp_path / "h", "import", str(tmp_path / "missing.xlsx")) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "找不到文件" in err and "file not found" in err
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    assert _jiebang(tmp_path / "h", "import", str(tmp_path / "notes.txt")) == EXIT_INPUT
+    with pytest.raises(SystemExit) as usage:
+        main(["no-such-command"])
+    assert usage.value.code == 2
+
+
+def test_demo_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    rows = [make_row(i) for i in range(1, 7)] + [make_row(6, 需求编号="T-X", 需求名称="第三项"),
+                                                 make_row(6, 需求编号="T-Y", 需求名称="第四项")]
+    write_jsonl(samples / "demands.jsonl", rows)
+    write_jsonl(samples / "solvers.jsonl", [{"单位编号": "S1", "单位名称": "大连理工大学", "单位类型": "高校",
+                                             "所在地区": "大连市", "研究方向": "精密制造"}])
+    home = tmp_path / "demo"
+    for _ in range(2):  # a second run starts fresh again
+        assert main(["-q", "demo", "--home", str(home), "--samples", str(samples)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "新增 8" in out.rsplit("演示", 1)[-1] and "by region" in out and "max_demands_per_enterprise" in out
+    book = openpyxl.load_workbook(home / "jiebang-demo.xlsx")
+    assert [s.split()[0] for s in book.sheetnames] == ["需求", "规则", "配额"]
+    assert book[book.sheetnames[0]].max_row == 9
+
+
+def test_console_entry_runs_in_a_subprocess(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [make_row(1)])
+    run = subprocess.run([sys.executable, "-m", "api.cli", "--home", str(tmp_path / "h"), "-q", "import",
+                          str(source)], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert run.returncode == EXIT_OK, run.stderr
+    assert "新增 1" in run.stdout
+    helped = subprocess.run([sys.executable, "-m", "api.cli", "--help"], cwd=REPO_ROOT, capture_output=True,
+                            text=True)
+    assert helped.returncode == 0 and "退出码" in helped.stdout
