@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -371,7 +371,6 @@ def _raw(value: Any) -> Any:
 
 # --------------------------------------------------------------------------- writing
 
-Rows = Sequence[Mapping[str, Any] | BaseModel]
 Target = str | Path | IO[bytes]
 
 
