@@ -181,12 +181,15 @@ def _upsert_enterprise(session: Session, campaign: CampaignContext, data: dict[s
                            {"field": "企业名称"})
     fields = _enterprise_fields()
     profile = {k: data.get(k) for k in fields if k in data}
+    key = db.clip(db.Enterprise, "org_key", key)
     row = session.scalar(select(db.Enterprise).where(db.Enterprise.campaign_id == campaign.id,
                                                      db.Enterprise.org_key == key))
-    columns = dict(name=name, credit_code=credit, group_name=_text(data, "集团名称"),
-                   region=_text(data, "注册地区"), park=_text(data, "所在园区"), profile=profile)
+    columns = {c: db.clip(db.Enterprise, c, v) for c, v in dict(
+        name=name, credit_code=credit, group_name=_text(data, "集团名称"), region=_text(data, "注册地区"),
+        park=_text(data, "所在园区")).items()}
+    columns["profile"] = profile
     if row is None:
-        row = db.Enterprise(campaign_id=campaign.id, org_key=key, **columns)
+        row = db.Enterprise(campaign_id=campaign.id, org_key=db.clip(db.Enterprise, "org_key", key), **columns)
         session.add(row)
         session.flush()
     else:
@@ -206,21 +209,17 @@ def _office(campaign: CampaignContext, data: dict[str, Any]) -> str | None:
 
 def _fill_demand(demand: db.Demand, campaign: CampaignContext, data: dict[str, Any], digest: str,
                  enterprise: db.Enterprise, source: str | None) -> None:
+    columns = dict(external_id=_text(data, "需求编号"), batch=_text(data, "批次"), region=_text(data, "注册地区"),
+                   park=_text(data, "所在园区"), recommending_unit=_text(data, "初审单位"),
+                   status=_text(data, "状态"), category=_text(data, "需求类别"), area=_text(data, "技术领域"),
+                   office=_office(campaign, data),
+                   title=_text(data, "发榜需求名称") or _text(data, "需求名称") or "", source=source)
+    for name, value in columns.items():
+        setattr(demand, name, db.clip(db.Demand, name, value))
     demand.campaign_id = campaign.id
     demand.enterprise_id = enterprise.id
-    demand.external_id = _text(data, "需求编号")
     demand.content_hash = digest
-    demand.batch = _text(data, "批次")
-    demand.region = _text(data, "注册地区")
-    demand.park = _text(data, "所在园区")
-    demand.recommending_unit = _text(data, "初审单位")
-    demand.status = _text(data, "状态")
-    demand.category = _text(data, "需求类别")
-    demand.area = _text(data, "技术领域")
-    demand.office = _office(campaign, data)
-    demand.title = (_text(data, "发榜需求名称") or _text(data, "需求名称") or "")[:300]
     demand.submitted_at = _parse_time(data.get("提交时间"))
-    demand.source = source
     demand.record = data
 
 
@@ -443,13 +442,15 @@ def _progress(items: Sequence[Any], enabled: bool, desc: str) -> Iterable[Any]:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit="行/rows", leave=False)
+    return tqdm(items, desc=desc, unit="行/rows", leave=False, disable=None)  # None: only on a terminal
 
 
 # --------------------------------------------------------------------------- experts & solvers
 
 def _upsert_by_external_id(session: Session, model: type, external_id: str, columns: dict[str, Any],
                            actor: str, entity: str, schema: type) -> str:
+    columns = {k: db.clip(model, k, v) if isinstance(v, str) else v for k, v in columns.items()}
+    external_id = db.clip(model, "external_id", external_id)
     row = session.scalar(select(model).where(model.external_id == external_id))
     after = {"record": redacted(columns["record"], schema)}
     if row is None:

@@ -67,10 +67,10 @@ class Enterprise(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     org_key: Mapped[str] = mapped_column(String(200), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    credit_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(64), index=True)
     group_name: Mapped[str | None] = mapped_column(String(200))
-    region: Mapped[str | None] = mapped_column(String(32))
-    park: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(64))
+    park: Mapped[str | None] = mapped_column(String(200))
     profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -87,17 +87,17 @@ class Demand(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
-    external_id: Mapped[str | None] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(100))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    batch: Mapped[str | None] = mapped_column(String(16), index=True)
-    region: Mapped[str | None] = mapped_column(String(32), index=True)
-    park: Mapped[str | None] = mapped_column(String(64))
-    recommending_unit: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str | None] = mapped_column(String(32), index=True)
+    batch: Mapped[str | None] = mapped_column(String(32), index=True)
+    region: Mapped[str | None] = mapped_column(String(64), index=True)
+    park: Mapped[str | None] = mapped_column(String(200))
+    recommending_unit: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str | None] = mapped_column(String(64), index=True)
     check_status: Mapped[str] = mapped_column(String(16), index=True, default="ok")
-    category: Mapped[str | None] = mapped_column(String(16))
-    area: Mapped[str | None] = mapped_column(String(32), index=True)
-    office: Mapped[str | None] = mapped_column(String(32), index=True)
+    category: Mapped[str | None] = mapped_column(String(32))
+    area: Mapped[str | None] = mapped_column(String(64), index=True)
+    office: Mapped[str | None] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     source: Mapped[str | None] = mapped_column(String(300))
@@ -134,12 +134,12 @@ class Expert(Base):
     __tablename__ = "experts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     organization: Mapped[str | None] = mapped_column(String(200))
-    title: Mapped[str | None] = mapped_column(String(64))
-    region: Mapped[str | None] = mapped_column(String(32), index=True)
-    category: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(64), index=True)
+    category: Mapped[str | None] = mapped_column(String(32))
     research_fields: Mapped[str | None] = mapped_column(Text)
     keywords: Mapped[list[Any]] = mapped_column(default=list)
     available: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -174,10 +174,10 @@ class Solver(Base):
     __tablename__ = "solvers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str | None] = mapped_column(String(16))
-    region: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    region: Mapped[str | None] = mapped_column(String(64))
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -241,6 +241,12 @@ class Assignment(Base):
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
     run: Mapped[AssignmentRun] = relationship(back_populates="assignments")
+
+
+def clip(model: type[Base], column: str, value: str | None) -> str | None:
+    """``value`` cut to the column's declared length (PostgreSQL enforces it, SQLite does not)."""
+    length = getattr(model.__table__.c[column].type, "length", None)
+    return value[:length] if value is not None and length else value
 
 
 # --------------------------------------------------------------------------- engine & sessions

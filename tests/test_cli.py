@@ -94,3 +94,14 @@ def test_console_entry_runs_in_a_subprocess(tmp_path: Path) -> None:
     helped = subprocess.run([sys.executable, "-m", "api.cli", "--help"], cwd=REPO_ROOT, capture_output=True,
                             text=True)
     assert helped.returncode == 0 and "退出码" in helped.stdout
+
+
+def test_demo_on_the_shipped_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = REPO_ROOT / "corpora" / "samples" / "demands.jsonl"
+    expected = sum(1 for line in sample.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert main(["-q", "demo", "--home", str(tmp_path / "demo")]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"新增 {expected}" in out and "拒绝 0" in out
+    book = openpyxl.load_workbook(tmp_path / "demo" / "jiebang-demo.xlsx")
+    assert book[book.sheetnames[0]].max_row == expected + 1
+    assert book[book.sheetnames[1]].max_row > 1  # the sample carries deliberate rule violations
