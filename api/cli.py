@@ -54,10 +54,18 @@ def fail(zh: str, en: str) -> None:
 # --------------------------------------------------------------------------- plumbing
 
 class Context:
-    """Settings, database and campaign for one command (opened on demand, closed at the end)."""
+    """Settings, database and campaign for one command (opened on demand, closed at the end).
+
+    ``steps`` (intake steps) and ``sheets`` (demo report) are the CLI's hook points, the same
+    lists the HTTP app uses; later capabilities extend them in :meth:`open`.
+    """
 
     def __init__(self, settings: Settings):
+        from api.report import DEFAULT_SHEETS
+
         self.settings = settings
+        self.steps: tuple[service.IntakeStep, ...] = service.DEFAULT_INTAKE_STEPS
+        self.sheets = DEFAULT_SHEETS
         self._engine = None
         self._sessions = None
 
@@ -113,7 +121,8 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     session, campaign = ctx.open()
     with session:
         if args.kind == "demands":
-            report = service.import_demands(session, campaign, path, actor=args.actor, progress=not args.quiet)
+            report = service.import_demands(session, campaign, path, actor=args.actor, steps=ctx.steps,
+                                            progress=not args.quiet)
         else:
             report = service.import_people(session, path, args.kind, actor=args.actor, progress=not args.quiet)
     if args.json:
@@ -152,7 +161,7 @@ def print_check(report: service.CheckReport) -> None:
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     session, campaign = ctx.open()
     with session:
-        report = service.check_all(session, campaign, actor=args.actor, progress=not args.quiet)
+        report = service.check_all(session, campaign, actor=args.actor, steps=ctx.steps, progress=not args.quiet)
         quota = service.quota_progress(session, campaign)
     if args.json:
         print(json.dumps({"check": report.to_dict(), "quota": quota}, ensure_ascii=False, indent=2))
@@ -188,13 +197,14 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     say(f"演示：全新的数据目录 {home}", f"Demo: fresh home {home}")
     session, campaign = ctx.open()
     with session:
-        report = service.import_demands(session, campaign, demands_file, actor="demo", progress=not args.quiet)
+        report = service.import_demands(session, campaign, demands_file, actor="demo", steps=ctx.steps,
+                                        progress=not args.quiet)
         print_import_report(report)
         for kind, filename in PEOPLE_FILES:
             if (samples / filename).is_file():
                 print_import_report(service.import_people(session, samples / filename, kind, actor="demo",
                                                           progress=not args.quiet), kind)
-        check = service.check_all(session, campaign, actor="demo", progress=not args.quiet)
+        check = service.check_all(session, campaign, actor="demo", steps=ctx.steps, progress=not args.quiet)
         demands = service.all_demands(session, campaign)
         _counts("按批次", "by batch", Counter(d.batch for d in demands))
         _counts("按地区", "by region", Counter(d.region for d in demands))
@@ -204,7 +214,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
         quota = service.quota_progress(session, campaign)
         print_quota(quota)
         out = home / DEMO_REPORT
-        sheets = write_report(out, session, campaign)
+        sheets = write_report(out, session, campaign, ctx.sheets)
     say(f"报告已写入 {out}（工作表：{'、'.join(sheets)}）。", f"Report written to {out}.")
     return EXIT_OK
 

@@ -127,3 +127,10 @@ def test_openapi_has_chinese_descriptions(client: TestClient) -> None:
     assert {"/demands", "/imports", "/demands/{demand_id}/findings", "/quota", "/health"} <= set(spec["paths"])
     record = spec["components"]["schemas"]["DemandRecord"]["properties"]
     assert "需求名称" in record and "必填" in record["需求名称"]["description"]
+
+
+def test_unusable_file_is_one_clear_error(client: TestClient) -> None:
+    r = _upload(client, "wrong.csv", "名称,金额\n甲,1\n".encode("utf-8"))
+    assert r.status_code == 422 and set(r.json()) == ERROR_KEYS
+    assert r.json()["message_zh"] and r.json()["message_en"]
+    assert client.get("/demands").json()["total"] == 0
