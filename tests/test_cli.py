@@ -104,4 +104,11 @@ def test_demo_on_the_shipped_sample(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert f"新增 {expected}" in out and "拒绝 0" in out
     book = openpyxl.load_workbook(tmp_path / "demo" / "jiebang-demo.xlsx")
     assert book[book.sheetnames[0]].max_row == expected + 1
-    assert book[book.sheetnames[1]].max_row > 1  # the sample carries deliberate rule violations
+    findings = book[book.sheetnames[1]]
+    found = {(row[1], row[3]) for row in findings.iter_rows(min_row=2, values_only=True)}
+    answers_file = REPO_ROOT / "corpora" / "samples" / "answers.json"
+    if answers_file.is_file():  # the sample's answer key: every deliberate violation, and nothing else
+        answers = json.loads(answers_file.read_text(encoding="utf-8"))
+        assert found == {(v["demand"], v["rule"]) for v in answers["violations"]}
+    else:
+        assert found  # the sample carries deliberate rule violations
