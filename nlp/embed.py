@@ -1,0 +1,210 @@
+"""Dense sentence embeddings: one :class:`Embedder` over a sentence-transformers model directory.
+
+Any sentence-transformers model directory works (``JIEBANG_EMBED_MODEL``). A *static* model
+(``StaticEmbedding`` [+ ``Normalize``], like the shipped ``models/jiebang-static-zh``) is read
+directly from the same files with ``tokenizers`` + ``safetensors`` + numpy, which gives the same
+vectors as ``SentenceTransformer(path)`` without its ~4 s import, so the CLI's first embedding is
+fast. Query/passage prompts come from the model's own ``config_sentence_transformers.json``.
+Texts are normalised (:func:`nlp.text.normalize`) before encoding and cached on disk by
+(model id, prompt, normalised-text hash).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from nlp.text import normalize
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "jiebang-static-zh"
+Kind = Literal["passage", "query"]
+_STATIC_TYPES = {"StaticEmbedding"}
+_NORMALIZE_TYPES = {"Normalize"}
+PROGRESS_MIN = 2000  # show a progress bar from this many texts to embed (when show_progress is None)
+
+
+class EmbedModelError(RuntimeError):
+    """The model directory is missing or is not a sentence-transformers model."""
+
+
+def _module_types(model_dir: Path) -> list[tuple[str, Path]]:
+    spec = model_dir / "modules.json"
+    if not spec.exists():
+        return []
+    modules = json.loads(spec.read_text(encoding="utf-8"))
+    return [(m["type"].rsplit(".", 1)[-1], model_dir / m.get("path", "")) for m in modules]
+
+
+class _StaticBackend:
+    """Mean of token rows, as ``StaticEmbedding`` computes it, in numpy."""
+
+    def __init__(self, module_dir: Path):
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(module_dir / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        weights = load_file(str(module_dir / "model.safetensors"))
+        self.weights = np.ascontiguousarray(weights["embedding.weight"], dtype=np.float32)
+        self.dim = int(self.weights.shape[1])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        nonempty = np.flatnonzero(lengths)
+        if nonempty.size:
+            flat = np.fromiter((i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
+            starts = np.concatenate([[0], np.cumsum(lengths[nonempty])[:-1]])
+            sums = np.add.reduceat(self.weights[flat], starts, axis=0)
+            out[nonempty] = sums / lengths[nonempty, None]
+        return out
+
+
+class _SentenceTransformerBackend:
+    """Any other model directory, through ``SentenceTransformer`` (CPU)."""
+
+    def __init__(self, model_dir: Path):
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        # prompts are already prepended by Embedder, so none is passed here
+        return self.model.encode(texts, batch_size=64, convert_to_numpy=True, show_progress_bar=False,
+                                 normalize_embeddings=False).astype(np.float32)
+
+
+class _Cache:
+    """SQLite key → float32 vector store, one file per model id (safe across processes)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with self._connect() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._connect() as con:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                for k, blob in con.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", chunk):
+                    found[k] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put(self, items: dict[str, np.ndarray]) -> None:
+        with self._connect() as con:
+            con.executemany("INSERT OR REPLACE INTO vec (key, v) VALUES (?, ?)",
+                            [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
+
+
+class Embedder:
+    """Encode texts to L2-normalised float32 vectors with a sentence-transformers model directory.
+
+    ``encode(texts, kind="passage"|"query")`` applies the model's own prompt for that kind (if it
+    defines one), batches, shows a progress bar for long inputs and caches vectors on disk under
+    ``cache_dir`` (no cache when ``None``).
+    """
+
+    def __init__(self, model_path: str | Path | None = None, cache_dir: str | Path | None = None,
+                 batch_size: int = 512, *, force_sentence_transformers: bool = False):
+        self.model_path = Path(model_path) if model_path else DEFAULT_MODEL_DIR
+        if not (self.model_path / "modules.json").exists() and not (self.model_path / "config.json").exists():
+            raise EmbedModelError(f"嵌入模型目录无效 / not a sentence-transformers model directory: {self.model_path}")
+        self.batch_size = batch_size
+        self.prompts = self._read_prompts()
+        modules = _module_types(self.model_path)
+        types = [t for t, _ in modules]
+        static = (not force_sentence_transformers and modules and types[0] in _STATIC_TYPES
+                  and all(t in _NORMALIZE_TYPES for t in types[1:]))
+        self._backend = _StaticBackend(modules[0][1]) if static else _SentenceTransformerBackend(self.model_path)
+        self.backend_name = "static-numpy" if static else "sentence-transformers"
+        self.dim: int = self._backend.dim
+        self.model_id: str = self._make_model_id()
+        self._cache = _Cache(Path(cache_dir) / f"embed-{self.model_id}.sqlite") if cache_dir else None
+
+    def _read_prompts(self) -> dict[str, str]:
+        cfg = self.model_path / "config_sentence_transformers.json"
+        if not cfg.exists():
+            return {}
+        prompts = json.loads(cfg.read_text(encoding="utf-8")).get("prompts") or {}
+        return {str(k): str(v) for k, v in prompts.items()}
+
+    def _make_model_id(self) -> str:
+        """Directory name + a digest of the weights and tokenizer, so a retrained model misses the cache."""
+        digest = hashlib.sha1()
+        for p in sorted(self.model_path.rglob("*")):
+            if p.is_file() and p.suffix in {".safetensors", ".bin", ".json", ".txt", ".model"} and p.name != "README.md":
+                digest.update(p.relative_to(self.model_path).as_posix().encode())
+                digest.update(p.read_bytes())
+        return f"{self.model_path.name}-{digest.hexdigest()[:10]}"
+
+    def prompt(self, kind: Kind) -> str:
+        """The text the model prepends for ``kind`` (E5: ``"query: "`` / ``"passage: "``; static: ``""``)."""
+        if kind not in ("passage", "query"):
+            raise ValueError(f"kind must be 'passage' or 'query', not {kind!r}")
+        return self.prompts.get(kind, self.prompts.get("document", "") if kind == "passage" else "")
+
+    def encode(self, texts: Sequence[str], *, kind: Kind = "passage", show_progress: bool | None = None) -> np.ndarray:
+        """``(len(texts), dim)`` float32, each row L2-normalised (all-zero for a text with no known token)."""
+        prompt = self.prompt(kind)
+        norm = [prompt + normalize(t) for t in texts]
+        out = np.zeros((len(norm), self.dim), dtype=np.float32)
+        if not norm:
+            return out
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in norm]
+        cached = self._cache.get(list(set(keys))) if self._cache else {}
+        todo: dict[str, str] = {}
+        for k, t in zip(keys, norm):
+            if k not in cached:
+                todo.setdefault(k, t)
+        computed: dict[str, np.ndarray] = {}
+        if todo:
+            items = list(todo.items())
+            show = len(items) >= PROGRESS_MIN if show_progress is None else show_progress
+            bar = None
+            if show:
+                from tqdm.auto import tqdm
+
+                bar = tqdm(total=len(items), desc="embedding 嵌入", unit="text")
+            for i in range(0, len(items), self.batch_size):
+                chunk = items[i:i + self.batch_size]
+                vecs = _l2(self._backend.encode([t for _, t in chunk]))
+                computed.update((k, v) for (k, _), v in zip(chunk, vecs))
+                if bar is not None:
+                    bar.update(len(chunk))
+            if bar is not None:
+                bar.close()
+            if self._cache is not None:
+                self._cache.put(computed)
+        for i, k in enumerate(keys):
+            out[i] = computed[k] if k in computed else cached[k]
+        return out
+
+
+def _l2(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+@functools.lru_cache(maxsize=4)
+def default_embedder(model_path: str | Path | None = None, cache_dir: str | Path | None = None) -> Embedder:
+    """The per-process embedder: ``model_path``, else ``$JIEBANG_EMBED_MODEL``, else the shipped model."""
+    path = model_path or os.environ.get("JIEBANG_EMBED_MODEL") or DEFAULT_MODEL_DIR
+    return Embedder(path, cache_dir=cache_dir)
