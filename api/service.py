@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import storage as db
-from api.errors import InvalidInput, NotFound
+from api.errors import Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -321,11 +322,20 @@ def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str
     try:
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps)
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _concurrent_write() from None
     except Exception:
         session.rollback()
         raise
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
+
+
+def _concurrent_write() -> Conflict:
+    return Conflict("同一需求或企业正被同时写入，本次未保存，请重试。",
+                    "The same demand or enterprise was written concurrently; nothing was saved, please retry.",
+                    code="concurrent_write")
 
 
 def parse_record(payload: dict[str, Any]) -> Any:
@@ -429,6 +439,9 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                      {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
                       "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _concurrent_write() from None
     except Exception:
         session.rollback()
         raise
@@ -496,6 +509,9 @@ def import_people(session: Session, path: Path, kind: str, *, actor: str, progre
                      {"file": report.file, "new": report.new, "updated": report.updated,
                       "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _concurrent_write() from None
     except Exception:
         session.rollback()
         raise
@@ -624,6 +640,9 @@ def check_all(session: Session, campaign: CampaignContext, *, actor: str,
             rules.update(f.rule_id for f in rows)
             report.demands += 1
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _concurrent_write() from None
     except Exception:
         session.rollback()
         raise

@@ -114,3 +114,22 @@ def test_records_validate_from_stored_json(database) -> None:
         demand = service.submit_demand(s, campaign, make_row(9), actor="t").demand
         again = DemandRecord.model_validate(s.get(db.Demand, demand.id).record)
     assert service.content_hash(service.record_data(again)) == demand.content_hash
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("JIEBANG_TEST_DATABASE_URL"),
+                    reason="set JIEBANG_TEST_DATABASE_URL (e.g. a throw-away PostgreSQL database) to run")
+def test_other_database_by_url(settings: Settings) -> None:
+    """The same intake on a server database (PostgreSQL): migrations, JSON columns, idempotency."""
+    import os
+    from dataclasses import replace
+
+    url = os.environ["JIEBANG_TEST_DATABASE_URL"]
+    engine, sessions = db.open_database(url)
+    try:
+        with sessions() as s:
+            campaign = service.load_campaign(s, replace(settings, database_url=url).campaign_file)
+            row = make_row(800 + s.scalar(select(func.count()).select_from(db.Demand)))
+            assert service.submit_demand(s, campaign, row, actor="t").outcome == "new"
+            assert service.submit_demand(s, campaign, row, actor="t").outcome == "unchanged"
+    finally:
+        engine.dispose()
