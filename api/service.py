@@ -430,7 +430,7 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
             outcome = intake_record(session, campaign, record, actor=actor, source=source, steps=steps)
             setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
             rules.update(f.rule_id for f in outcome.findings)
-            report.results.append({"row": row_no, "demand_id": outcome.demand.id,
+            report.results.append({"row_number": row_no, "demand_id": outcome.demand.id,
                                    "external_id": outcome.demand.external_id, "outcome": outcome.outcome,
                                    "check_status": outcome.demand.check_status,
                                    "findings": [f.rule_id for f in outcome.findings]})
