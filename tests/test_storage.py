@@ -133,3 +133,16 @@ def test_other_database_by_url(settings: Settings) -> None:
             assert service.submit_demand(s, campaign, row, actor="t").outcome == "unchanged"
     finally:
         engine.dispose()
+
+
+def test_log_lines_mask_phones_and_emails() -> None:
+    import logging
+
+    from api.logging import RedactingFilter
+
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, "contact %s / %s / %s", (
+        CONTACT_MOBILE, "024-23456789", "wxm@example.cn"), None)
+    assert RedactingFilter().filter(record)
+    message = record.getMessage()
+    assert CONTACT_MOBILE not in message and "23456789" not in message and "example.cn" not in message
+    assert message.startswith("contact ***")
