@@ -1,0 +1,265 @@
+"""Demand-to-expert affinity from expert profiles and review history (专家画像与匹配度).
+
+An expert is known by a profile (研究领域, 关键词, 代表性成果) and by the projects they have
+reviewed. The affinity of a text to an expert combines, each scaled to [0, 1] per query:
+
+* **history** — Σ over the expert's reviewed items of ``sim(query, item) ** power``: a sharpened
+  nearest-neighbour vote, so one closely matching past project counts more than many loose ones
+  (measured better than one concatenated profile text, a plain max or a mean);
+* **profile** — cosine to the centroid of the expert's reviewed items plus their declared fields;
+* **field** — cosine to the declared 研究领域 / 关键词 / 代表性成果 text alone;
+* **prior** — log review count (active experts are more often the right ones).
+
+``sim`` is the service's lexical representation (TF-IDF words + char n-grams), optionally mixed
+with dense vectors (``dense_weight``). Weights were chosen by 5-fold cross-validation on the
+training part of the review record (bench/expert_bench.py), never on its held-out part.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from nlp.lexical import LexicalVectorizer, jieba_words
+
+Encoder = Callable[[list[str]], np.ndarray]
+_SPLIT = re.compile(r"[、，,；;/\s]+")
+
+
+@dataclass(frozen=True)
+class ExpertProfile:
+    """What the matcher knows about one expert besides their history (no identity)."""
+
+    expert_id: str
+    fields: str = ""
+    keywords: tuple[str, ...] = ()
+    achievements: str = ""
+
+    def text(self) -> str:
+        return " ".join(x for x in (self.fields, " ".join(self.keywords), self.achievements) if x)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One reviewed project (评审记录) and the experts who reviewed it."""
+
+    expert_ids: tuple[str, ...]
+    title: str
+    abstract: str = ""
+    keywords: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        return " ".join(x for x in (self.title, " ".join(self.keywords), self.abstract) if x)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an expert matches: the closest past projects and the shared terms."""
+
+    items: list[dict]
+    shared_terms: list[str]
+
+
+@dataclass(frozen=True)
+class ExpertMatch:
+    """One ranked expert: score, its parts, and evidence."""
+
+    expert_id: str
+    score: float
+    components: dict[str, float]
+    evidence: Evidence | None = None
+
+    def to_dict(self) -> dict:
+        out = {"expert_id": self.expert_id, "score": round(self.score, 4),
+               "components": {k: round(v, 4) for k, v in self.components.items()}}
+        if self.evidence is not None:
+            out["evidence"] = {"items": self.evidence.items, "shared_terms": self.evidence.shared_terms}
+        return out
+
+
+def _rowmax_scale(x: np.ndarray) -> np.ndarray:
+    """Scale each row to max 1 (rows of zeros stay zero): makes the parts comparable per query."""
+    top = x.max(axis=1, keepdims=True)
+    return x / np.where(top > 0, top, 1.0)
+
+
+def _l2_rows(x: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(n > 0, n, 1.0)
+
+
+class ExpertAffinity:
+    """Score texts against an expert pool; ``fit`` on profiles + review history (sklearn style)."""
+
+    def __init__(self, power: float = 3.0, history_weight: float = 1.0, profile_weight: float = 0.3,
+                 field_weight: float = 0.2, prior_weight: float = 0.1, dense_weight: float = 0.0,
+                 encoder: Encoder | None = None, vectorizer: LexicalVectorizer | None = None):
+        self.power = power
+        self.history_weight = history_weight
+        self.profile_weight = profile_weight
+        self.field_weight = field_weight
+        self.prior_weight = prior_weight
+        self.dense_weight = dense_weight
+        self.encoder = encoder
+        self.vectorizer = vectorizer
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, profiles: Sequence[ExpertProfile], items: Sequence[ReviewItem]) -> "ExpertAffinity":
+        """Index the pool: one column per profile; history items may name unknown experts (ignored)."""
+        self.expert_ids_ = [p.expert_id for p in profiles]
+        self._index = {e: j for j, e in enumerate(self.expert_ids_)}
+        self.profile_texts_ = [p.text() for p in profiles]
+        self.profile_terms_ = [self._terms(p.fields + " " + " ".join(p.keywords)) for p in profiles]
+        self.items_: list[ReviewItem] = []
+        item_texts = [it.text() for it in items]
+        if self.vectorizer is not None and hasattr(self.vectorizer, "words_"):
+            self.vectorizer_ = self.vectorizer
+        else:
+            self.vectorizer_ = LexicalVectorizer().fit(item_texts + [t for t in self.profile_texts_ if t] or ["-"])
+        self.field_lex_ = self.vectorizer_.transform(self.profile_texts_)
+        self.field_dense_ = self._encode(self.profile_texts_)
+        self.item_lex_ = sp.csr_matrix((0, self.field_lex_.shape[1]), dtype=np.float32)
+        self.item_dense_ = None if self.field_dense_ is None else np.zeros((0, self.field_dense_.shape[1]), np.float32)
+        self.incidence_ = sp.csr_matrix((0, len(self.expert_ids_)), dtype=np.float32)
+        return self.add_reviews(items)
+
+    def add_reviews(self, items: Sequence[ReviewItem]) -> "ExpertAffinity":
+        """Record new reviews: history-based parts of the profiles update, vocabulary stays."""
+        items = list(items)
+        if items:
+            texts = [it.text() for it in items]
+            rows, cols = [], []
+            for i, it in enumerate(items):
+                for e in dict.fromkeys(it.expert_ids):
+                    j = self._index.get(e)
+                    if j is not None:
+                        rows.append(i)
+                        cols.append(j)
+            inc = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
+                                shape=(len(items), len(self.expert_ids_)))
+            self.items_.extend(items)
+            self.item_lex_ = sp.vstack([self.item_lex_, self.vectorizer_.transform(texts)], format="csr")
+            dense = self._encode(texts)
+            if dense is not None:
+                self.item_dense_ = np.vstack([self.item_dense_, dense])
+            self.incidence_ = sp.vstack([self.incidence_, inc], format="csr")
+        self._refresh_profiles()
+        return self
+
+    def _refresh_profiles(self) -> None:
+        inc_t = self.incidence_.T.tocsr()
+        self.review_counts_ = np.asarray(self.incidence_.sum(axis=0)).ravel()
+        lex = inc_t @ self.item_lex_ + self.field_lex_
+        norms = np.sqrt(np.asarray(lex.multiply(lex).sum(axis=1)).ravel())
+        self.profile_lex_ = (sp.diags(1.0 / np.maximum(norms, 1e-12)) @ lex).tocsr()
+        self.profile_dense_ = None
+        if self.item_dense_ is not None:
+            self.profile_dense_ = _l2_rows(inc_t @ self.item_dense_ + self.field_dense_)
+        prior = np.log1p(self.review_counts_)
+        self.prior_ = (prior / prior.max() if prior.max() > 0 else prior).astype(np.float32)
+
+    def _encode(self, texts: list[str]) -> np.ndarray | None:
+        if self.encoder is None or self.dense_weight <= 0:
+            return None
+        return np.asarray(self.encoder(texts), dtype=np.float32)
+
+    @staticmethod
+    def _terms(text: str) -> set[str]:
+        return {w for w in jieba_words(text) if len(w) >= 2}
+
+    # ------------------------------------------------------------------ scoring
+    def _sims(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(query×items, query×profiles, query×fields) cosines in the service representation."""
+        q_lex = self.vectorizer_.transform(texts)
+        item = (q_lex @ self.item_lex_.T).toarray()
+        prof = (q_lex @ self.profile_lex_.T).toarray()
+        fld = (q_lex @ self.field_lex_.T).toarray()
+        w = self.dense_weight if self.item_dense_ is not None else 0.0
+        if w > 0:
+            q = self._encode(texts)
+            has_field = np.array([bool(t) for t in self.profile_texts_])
+            item = w * (q @ self.item_dense_.T) + (1 - w) * item
+            prof = w * (q @ self.profile_dense_.T) + (1 - w) * prof
+            fld = w * (q @ self.field_dense_.T) * has_field + (1 - w) * fld
+        return np.maximum(item, 0), np.maximum(prof, 0), np.maximum(fld, 0)
+
+    def components(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each part of the affinity for every (text, expert), scaled to [0, 1] per text."""
+        item, prof, fld = self._sims(list(texts))
+        history = np.asarray(self.incidence_.T.dot((item ** self.power).T)).T
+        return {"history": _rowmax_scale(np.asarray(history)), "profile": _rowmax_scale(prof),
+                "field": _rowmax_scale(fld), "prior": np.broadcast_to(self.prior_, prof.shape)}
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """``(n_texts, n_experts)`` affinity, higher is better; a whole round in one matrix product."""
+        c = self.components(texts)
+        total = self.history_weight + self.profile_weight + self.field_weight + self.prior_weight
+        s = (self.history_weight * c["history"] + self.profile_weight * c["profile"]
+             + self.field_weight * c["field"] + self.prior_weight * c["prior"]) / total
+        return s.astype(np.float32)
+
+    def rank(self, text: str, top: int | None = 20, *, exclude: Sequence[str] = (),
+             evidence: bool = True) -> list[ExpertMatch]:
+        """All experts for one text, best first (``top`` of them), with evidence."""
+        c = {k: v[0] for k, v in self.components([text]).items()}
+        s = self.score([text])[0]
+        order = np.argsort(-s, kind="stable")
+        skip = {self._index[e] for e in exclude if e in self._index}
+        order = [j for j in order if j not in skip][: top if top else None]
+        q_terms = self._terms(text) if evidence else set()
+        item_sims = self._sims([text])[0][0] if evidence else None
+        return [ExpertMatch(self.expert_ids_[j], float(s[j]), {k: float(v[j]) for k, v in c.items()},
+                            self.evidence(j, q_terms, item_sims) if evidence else None) for j in order]
+
+    def evidence(self, j: int, q_terms: set[str], item_sims: np.ndarray, k: int = 3) -> Evidence:
+        """The expert's ``k`` past items closest to the query, and query terms found in their profile."""
+        rows = self.incidence_.T.tocsr()[j].indices
+        best = sorted(rows, key=lambda i: -item_sims[i])[:k]
+        items = [{"title": self.items_[i].title, "similarity": round(float(item_sims[i]), 4)} for i in best]
+        terms = set(self.profile_terms_[j])
+        for i in best:
+            it = self.items_[i]
+            terms |= set(it.keywords) | self._terms(it.title)
+        shared = sorted(q_terms & terms, key=lambda t: (-len(t), t))[:10]
+        return Evidence(items=items, shared_terms=shared)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path) -> None:
+        """``<path>.json`` (params, ids, items, profiles) + lexical vectoriser files (dense is recomputed)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"params": {k: getattr(self, k) for k in ("power", "history_weight", "profile_weight",
+                                                         "field_weight", "prior_weight", "dense_weight")},
+                "expert_ids": self.expert_ids_, "profile_texts": self.profile_texts_,
+                "items": [{"expert_ids": list(i.expert_ids), "title": i.title, "abstract": i.abstract,
+                           "keywords": list(i.keywords)} for i in self.items_]}
+        path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        self.vectorizer_.save(path.with_name(path.name + "-lexical"))
+
+    @classmethod
+    def load(cls, path: str | Path, encoder: Encoder | None = None) -> "ExpertAffinity":
+        """Read what :meth:`save` wrote (the profiles' term sets are rebuilt from their text)."""
+        path = Path(path)
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        vec = LexicalVectorizer.load(path.with_name(path.name + "-lexical"))
+        model = cls(**meta["params"], encoder=encoder, vectorizer=vec)
+        profiles = [ExpertProfile(e, fields=t) for e, t in zip(meta["expert_ids"], meta["profile_texts"])]
+        items = [ReviewItem(tuple(i["expert_ids"]), i["title"], i["abstract"], tuple(i["keywords"]))
+                 for i in meta["items"]]
+        return model.fit(profiles, items)
+
+
+def split_terms(text: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Keywords given as a 、-joined string or a list → a tuple of stripped terms."""
+    if not text:
+        return ()
+    parts = text if not isinstance(text, str) else _SPLIT.split(text)
+    return tuple(p.strip() for p in parts if p and p.strip())
+
+
+__all__ = ["ExpertProfile", "ReviewItem", "ExpertMatch", "Evidence", "ExpertAffinity", "split_terms"]
