@@ -114,7 +114,7 @@ class ExpertAffinity:
         self.expert_ids_ = [p.expert_id for p in profiles]
         self._index = {e: j for j, e in enumerate(self.expert_ids_)}
         self.profile_texts_ = [p.text() for p in profiles]
-        self.profile_terms_ = [self._terms(p.fields + " " + " ".join(p.keywords)) for p in profiles]
+        self._profile_term_texts = [p.fields + " " + " ".join(p.keywords) for p in profiles]
         self.items_: list[ReviewItem] = []
         item_texts = [it.text() for it in items]
         if self.vectorizer is not None and hasattr(self.vectorizer, "words_"):
@@ -221,7 +221,7 @@ class ExpertAffinity:
         rows = self.incidence_.T.tocsr()[j].indices
         best = sorted(rows, key=lambda i: -item_sims[i])[:k]
         items = [{"title": self.items_[i].title, "similarity": round(float(item_sims[i]), 4)} for i in best]
-        terms = set(self.profile_terms_[j])
+        terms = self._terms(self._profile_term_texts[j])
         for i in best:
             it = self.items_[i]
             terms |= set(it.keywords) | self._terms(it.title)
