@@ -1,0 +1,131 @@
+"""Experts through the real HTTP app: pseudonyms vs admin identities, conflicts, runs, Excel, solvers."""
+from __future__ import annotations
+
+import io
+import json
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import Settings
+
+SAMPLES = Path(__file__).resolve().parents[1] / "corpora" / "samples"
+TOKEN = "experts-admin-token"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+DEMANDS = ["LN2023-0003", "LN2023-0004", "LN2023-0005", "LN2023-0006", "LN2023-0008", "LN2023-0010",
+           "LN2023-0011", "LN2023-0017", "LN2023-0018", "LN2023-0020"]
+
+
+def _upload(client: TestClient, name: str, lines: list[str], kind: str, headers=ADMIN) -> dict:
+    r = client.post(f"/imports?kind={kind}", headers=headers,
+                    files={"file": (name, "\n".join(lines).encode("utf-8"), "application/json")})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@pytest.fixture
+def client(settings: Settings, tmp_path: Path):
+    s = replace(settings, admin_token=TOKEN)
+    with TestClient(create_app(s)) as c:
+        demands = [line for line in (SAMPLES / "demands.jsonl").read_text(encoding="utf-8").splitlines()
+                   if line.strip() and json.loads(line)["需求编号"] in DEMANDS]
+        _upload(c, "demands.jsonl", demands, "demands")
+        for kind, name in (("experts", "experts.jsonl"), ("expert_reviews", "expert_reviews.jsonl"),
+                           ("solvers", "solvers.jsonl")):
+            _upload(c, name, (SAMPLES / name).read_text(encoding="utf-8").splitlines(), kind)
+        yield c
+
+
+def _demand_id(client: TestClient, external: str) -> int:
+    rows = client.get("/demands?limit=100").json()
+    items = rows["items"] if isinstance(rows, dict) else rows
+    return next(d["id"] for d in items if d.get("external_id", d.get("需求编号")) == external)
+
+
+def test_rank_experts_hides_identities_without_token(client: TestClient, caplog) -> None:
+    did = _demand_id(client, "LN2023-0004")  # 沈阳航宇精密铸造: EXP001 avoids it, EXP003 works there
+    caplog.set_level(logging.DEBUG)
+    anon = client.get(f"/demands/{did}/experts?top=5")
+    assert anon.status_code == 200, anon.text
+    body = anon.json()
+    assert len(body["experts"]) == 5
+    assert all("name" not in e and "expert_id" not in e and e["expert"].startswith("专家-") for e in body["experts"])
+    assert {x["rule"] for x in body["excluded"]} >= {"expert_avoids", "same_org", "unavailable"}
+    assert all("name" not in x for x in body["excluded"])
+    admin = client.get(f"/demands/{did}/experts?top=5", headers=ADMIN).json()
+    names = {e["name"] for e in admin["experts"]}
+    assert all(e["expert_id"].startswith("EXP") for e in admin["experts"])
+    assert [e["expert"] for e in admin["experts"]] == [e["expert"] for e in body["experts"]]  # same pseudonyms
+    excluded = {(x["expert_id"], x["rule"]) for x in admin["excluded"]}
+    assert ("EXP001", "expert_avoids") in excluded and ("EXP003", "same_org") in excluded
+    assert admin["experts"][0]["evidence"]["items"]
+    # personal data never reaches the logs
+    assert not any(n in caplog.text for n in names)
+
+
+def test_assignment_requires_admin_and_is_reproducible(client: TestClient) -> None:
+    body = {"solver": "random_draw", "seed": 11, "panel_size": 3, "max_load": 3}
+    assert client.post("/experts/assignments", json=body).status_code == 401
+    first = client.post("/experts/assignments", json=body, headers=ADMIN)
+    assert first.status_code == 200, first.text
+    again = client.post("/experts/assignments", json=body, headers=ADMIN).json()
+    run1 = client.get(f"/experts/assignments/{first.json()['run_id']}").json()
+    run2 = client.get(f"/experts/assignments/{again['run_id']}").json()
+    assert run1["seed"] == run2["seed"] == 11
+    assert [[m["expert"] for m in p["members"]] for p in run1["panels"]] == \
+           [[m["expert"] for m in p["members"]] for p in run2["panels"]]
+    assert all(len(p["members"]) == 3 and p["substitutes"] for p in run1["panels"])
+    assert all("name" not in m for p in run1["panels"] for m in p["members"])
+    with_names = client.get(f"/experts/assignments/{first.json()['run_id']}", headers=ADMIN).json()
+    assert all(m["name"] for p in with_names["panels"] for m in p["members"])
+
+
+def test_optimal_run_conflict_free_and_export_per_office(client: TestClient) -> None:
+    r = client.post("/experts/assignments", json={"panel_size": 4, "max_load": 2}, headers=ADMIN)
+    assert r.status_code == 200, r.text
+    run_id = r.json()["run_id"]
+    assert r.json()["max_load"] <= 2
+    panels = client.get(f"/experts/assignments/{run_id}", headers=ADMIN).json()["panels"]
+    by_ext = {p["external_id"]: {m["expert_id"] for m in p["members"]} for p in panels}
+    assert not by_ext["LN2023-0004"] & {"EXP001", "EXP003"}
+    assert "EXP008" not in by_ext["LN2023-0008"]
+    assert all(not {"EXP032", "EXP034"} & s for s in by_ext.values())
+    assert client.get(f"/experts/assignments/{run_id}/export.xlsx").status_code == 401
+    x = client.get(f"/experts/assignments/{run_id}/export.xlsx", headers=ADMIN)
+    assert x.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(x.content))
+    assert len(book.sheetnames) >= 3 and all("专家组" in n for n in book.sheetnames)  # one sheet per office
+
+
+def test_infeasible_round_is_explained(client: TestClient) -> None:
+    r = client.post("/experts/assignments", json={"panel_size": 5, "max_load": 1}, headers=ADMIN)
+    assert r.status_code == 422
+    body = r.json()
+    assert body["code"] == "assignment_infeasible" and body["message_zh"] and body["message_en"]
+    assert any(d["constraint"] == "max_load" for d in body["details"])
+
+
+def test_recorded_review_updates_profile(client: TestClient) -> None:
+    did = _demand_id(client, "LN2023-0010")
+    before = client.get(f"/demands/{did}/experts?top=40", headers=ADMIN).json()["experts"]
+    rank_before = next(e["rank"] for e in before if e["expert_id"] == "EXP036")
+    title = client.get(f"/demands/{did}").json()
+    text = title.get("title") or "海参养殖"
+    assert client.post("/experts/EXP036/reviews", json={"title": text}).status_code == 401
+    r = client.post("/experts/EXP036/reviews", json={"title": text, "abstract": text}, headers=ADMIN)
+    assert r.status_code == 200, r.text
+    after = client.get(f"/demands/{did}/experts?top=40", headers=ADMIN).json()["experts"]
+    assert next(e["rank"] for e in after if e["expert_id"] == "EXP036") < rank_before
+
+
+def test_solvers_exclude_the_enterprise_group(client: TestClient) -> None:
+    did = _demand_id(client, "LN2023-0008")
+    body = client.get(f"/demands/{did}/solvers?top=5").json()
+    assert [x["solver_id"] for x in body["excluded"]] == ["SOL014"]
+    assert "SOL014" not in {s["solver_id"] for s in body["solvers"]}
+    assert body["solvers"][0]["shared_terms"]
