@@ -7,8 +7,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.routers import demands, health
+from api.routers import experts
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     demands.router,
+    experts.router,
 )
