@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import service
+from api import duplicates, service
 from api.config import Settings
 from api.errors import JiebangError
 from api.logging import setup_logging
@@ -45,6 +45,7 @@ def open_resources(app: FastAPI, settings: Settings) -> None:
     # Slots for later capabilities (filled here, at start, when they exist):
     app.state.embedder = None   # nlp.embed.Embedder
     app.state.index = None      # matching.index.VectorIndex, rebuilt from storage
+    duplicates.install(app)     # app.state.duplicates + its intake step (api/duplicates.py)
 
 
 def close_resources(app: FastAPI) -> None:

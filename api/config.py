@@ -14,6 +14,7 @@ CORPORA_DIR = REPO_ROOT / "corpora"
 MODELS_DIR = REPO_ROOT / "models"
 DEFAULT_EMBED_MODEL = MODELS_DIR / "jiebang-static-zh"
 DEFAULT_CAMPAIGN = CORPORA_DIR / "campaigns" / "liaoning-2023.yaml"
+DEFAULT_DUPLICATES = CORPORA_DIR / "duplicates.yaml"
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
 
@@ -34,6 +35,7 @@ class Settings:
     admin_token: str | None = None
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
+    duplicates_file: Path = DEFAULT_DUPLICATES  # calibrated duplicate model + thresholds
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -48,6 +50,7 @@ class Settings:
             campaign_file=_path(env, "JIEBANG_CAMPAIGN", DEFAULT_CAMPAIGN),
             admin_token=env.get("JIEBANG_ADMIN_TOKEN") or None,
             log_level=env.get("JIEBANG_LOG_LEVEL", "INFO"),
+            duplicates_file=_path(env, "JIEBANG_DUPLICATES", DEFAULT_DUPLICATES),
             extra={k: v for k, v in env.items() if k.startswith("JIEBANG_")},
         )
         return settings

@@ -21,6 +21,7 @@ from bench.common import Context, Row, TaskSkipped, format_table
 # task name -> "module:function"; later issues add their tasks here.
 TASKS: dict[str, str] = {
     "tokenize": "bench.tokenize_bench:run",
+    "dup": "bench.dup_bench:run",
     "experts": "bench.expert_bench:run_experts", "assign": "bench.expert_bench:run_assign",
 }
 

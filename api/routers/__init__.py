@@ -7,10 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.routers import demands, health
+from api.routers import duplicates
 from api.routers import experts
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     demands.router,
+    duplicates.router,
     experts.router,
 )

@@ -1,0 +1,423 @@
+"""Duplicate demands: score a demand against the stored corpus, and group a whole round.
+
+Three signals are combined into one calibrated probability (a logistic model whose weights and
+thresholds are learned on generated train-side data, see :mod:`matching.calibration`):
+  (a) near-exact text overlap — containment and Jaccard of character shingles, with corpus-common
+      shingles (form boilerplate) ignored, so reordered sentences, inserted boilerplate,
+      truncation and merged paragraphs still match;
+  (b) semantic similarity — cosine of the embedder's vectors;
+  (c) enterprise signals — same enterprise (org key / credit code), group, contact phone or
+      e-mail — a fixed prior added to the logit (the strongest signal that fired; they are
+      correlated, so they do not add up): they make a textual match more likely a
+      resubmission, never a duplicate on their own.
+Candidates come from the faiss index (dense), the shingle index (lexical) and the signal keys,
+so nothing compares all pairs. Verdicts: ``duplicate`` (the same text, lightly edited),
+``near_duplicate`` (a rewording), ``related`` (worth a look), or ``none``.
+
+Pure: ids, texts, vectors and signal values in; plain data out. :func:`evidence` gives the
+overlapping sentences (offsets in both texts), shared key terms and the signals that fired.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from matching.shingle_index import ShingleIndex
+from nlp.shingles import DEFAULT_K, content_chars, overlap, sentence_overlaps, shingles
+
+VERDICTS = ("duplicate", "near_duplicate", "related", "none")
+SIGNAL_KINDS = ("org", "group", "phone", "email")
+FEATURES = ("containment", "jaccard", "dense", "dense_short", "containment_short", "short")
+SHORT_CHARS = 40.0  # texts around this many characters or fewer count as "short" (questions, titles)
+
+
+class DuplicateModelError(ValueError):
+    """The duplicate model parameters are malformed (e.g. a hand-edited config file)."""
+
+
+@dataclass(frozen=True)
+class DuplicateParams:
+    """Calibrated scoring model and verdict thresholds (stored in ``corpora/duplicates.yaml``).
+
+    ``coef``/``intercept``: logistic weights over :data:`FEATURES`. A pair is ``near_duplicate``
+    when its probability reaches ``near_duplicate``, ``duplicate`` when it also shares at least
+    ``duplicate_containment`` of its shingles, ``related`` from ``related``. ``signal_logit``:
+    prior log-odds per enterprise signal; the largest one that fired is added.
+    """
+
+    coef: tuple[float, ...] = (6.0, 4.0, 9.0, 0.0, 0.0, 0.0)
+    intercept: float = -10.0
+    near_duplicate: float = 0.5
+    related: float = 0.2
+    duplicate_containment: float = 0.8
+    signal_logit: Mapping[str, float] = field(default_factory=lambda: {
+        "org": 1.0, "group": 0.5, "phone": 0.75, "email": 0.75})
+    metrics: Mapping[str, Any] = field(default_factory=dict)  # what calibration measured
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "DuplicateParams":
+        """Read parameters from a plain mapping (a YAML file)."""
+        try:
+            coef = tuple(float(data["coef"][name]) for name in FEATURES)
+            th = data["thresholds"]
+            return cls(coef=coef, intercept=float(data["intercept"]),
+                       near_duplicate=float(th["near_duplicate"]), related=float(th["related"]),
+                       duplicate_containment=float(th["duplicate_containment"]),
+                       signal_logit={str(k): float(v) for k, v in data.get("signal_logit", {}).items()}
+                       or cls().signal_logit,
+                       metrics=dict(data.get("metrics", {})))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DuplicateModelError(f"bad duplicate model parameters: {exc!r}") from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        """The YAML-ready mapping :meth:`from_dict` reads."""
+        return {"coef": {n: round(float(c), 6) for n, c in zip(FEATURES, self.coef)},
+                "intercept": round(float(self.intercept), 6),
+                "thresholds": {"near_duplicate": round(self.near_duplicate, 6), "related": round(self.related, 6),
+                               "duplicate_containment": round(self.duplicate_containment, 6)},
+                "signal_logit": dict(self.signal_logit),
+                "metrics": dict(self.metrics)}
+
+
+def pair_features(containment: np.ndarray, jaccard: np.ndarray, dense: np.ndarray,
+                  min_chars: np.ndarray) -> np.ndarray:
+    """Feature rows (:data:`FEATURES`) for pairs; ``min_chars`` is the shorter text's length."""
+    containment, jaccard, dense = (np.asarray(x, dtype=np.float64) for x in (containment, jaccard, dense))
+    short = np.exp(-np.asarray(min_chars, dtype=np.float64) / SHORT_CHARS)
+    return np.column_stack([containment, jaccard, dense, dense * short, containment * short, short])
+
+
+def probability(features: np.ndarray, params: DuplicateParams, signal_logit: np.ndarray | None = None) -> np.ndarray:
+    """Calibrated probability that each pair is a duplicate (logistic model + signal prior)."""
+    z = features @ np.asarray(params.coef) + params.intercept
+    if signal_logit is not None:
+        z = z + signal_logit
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def verdicts(prob: np.ndarray, containment: np.ndarray, params: DuplicateParams) -> list[str]:
+    """Verdict per pair from its probability and shingle containment."""
+    out = []
+    for p, c in zip(np.asarray(prob).tolist(), np.asarray(containment).tolist()):
+        if p >= params.near_duplicate:
+            out.append("duplicate" if c >= params.duplicate_containment else "near_duplicate")
+        elif p >= params.related:
+            out.append("related")
+        else:
+            out.append("none")
+    return out
+
+
+def fired_signals(a: Mapping[str, str | None] | None, b: Mapping[str, str | None] | None) -> list[str]:
+    """Enterprise signal kinds whose (non-empty) values are equal in ``a`` and ``b``."""
+    if not a or not b:
+        return []
+    return [k for k in SIGNAL_KINDS if a.get(k) and a.get(k) == b.get(k)]
+
+
+def signal_offset(fired: Iterable[str], params: DuplicateParams) -> float:
+    """Prior log-odds for the signals that fired: the strongest one (0 when none fired)."""
+    return max((params.signal_logit.get(k, 0.0) for k in fired), default=0.0)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One stored demand that may duplicate the query, with the figures behind its score."""
+
+    id: int
+    score: float
+    verdict: str
+    containment: float
+    jaccard: float
+    dense: float
+    signals: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["signals"] = list(self.signals)
+        for key in ("score", "containment", "jaccard", "dense"):
+            d[key] = round(float(d[key]), 4)
+        return d
+
+
+class DuplicateDetector:
+    """Finds stored demands that duplicate a new one (scikit-learn style: params, ``fit``, pure queries).
+
+    ``fit(ids, texts, vectors, signals)`` indexes the stored corpus (texts normalised, vectors
+    L2-normalised, signals per demand ``{"org", "group", "phone", "email"}`` → value or None);
+    :meth:`add`/:meth:`remove` keep it in step with storage; :meth:`check` scores a new demand.
+    """
+
+    def __init__(self, params: DuplicateParams | None = None, k: int = DEFAULT_K, n_dense: int = 20,
+                 n_lexical: int = 20, max_signal_candidates: int = 50, index_params: Mapping[str, Any] | None = None):
+        self.params = params
+        self.k = k
+        self.n_dense = n_dense
+        self.n_lexical = n_lexical
+        self.max_signal_candidates = max_signal_candidates
+        self.index_params = index_params
+
+    @property
+    def params_(self) -> DuplicateParams:
+        return self.params or DuplicateParams()
+
+    # --- fitting and keeping in sync ----------------------------------------------------------
+    def fit(self, ids: Sequence[int], texts: Sequence[str], vectors: np.ndarray,
+            signals: Sequence[Mapping[str, str | None] | None] | None = None) -> "DuplicateDetector":
+        """Index a corpus: learn its common shingles, build the lexical, dense and signal indexes."""
+        from matching.index import VectorIndex
+
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if len(ids) != len(texts) or len(ids) != len(vectors):
+            raise ValueError("ids, texts and vectors must have the same length")
+        self.dim_ = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 0
+        chars = [content_chars(t) for t in texts]
+        sets = [shingles(c, self.k, prepared=True) for c in chars]
+        self.index_ = ShingleIndex(**dict(self.index_params or {})).fit(sets)
+        self.dense_ = VectorIndex(self.dim_)
+        self.chars_: list[str] = []
+        self.ids_ = np.zeros(0, dtype=np.int64)
+        self.pos_of_: dict[int, int] = {}
+        self.vectors_ = np.zeros((0, self.dim_), dtype=np.float32)
+        self.signals_: list[dict[str, str]] = []
+        self.by_signal_: dict[tuple[str, str], list[int]] = {}
+        self._append(ids, chars, vectors, signals, positions=np.arange(len(ids)))
+        return self
+
+    def add(self, ids: Sequence[int], texts: Sequence[str], vectors: np.ndarray,
+            signals: Sequence[Mapping[str, str | None] | None] | None = None) -> None:
+        """Index more stored demands (an id already present is replaced)."""
+        known = [i for i in ids if int(i) in self.pos_of_]
+        if known:
+            self.remove(known)
+        chars = [content_chars(t) for t in texts]
+        positions = self.index_.add([shingles(c, self.k, prepared=True) for c in chars])
+        self._append(ids, chars, np.asarray(vectors, dtype=np.float32), signals, positions)
+
+    def _append(self, ids: Sequence[int], chars: list[str], vectors: np.ndarray,
+                signals: Sequence[Mapping[str, str | None] | None] | None, positions: np.ndarray) -> None:
+        ids_arr = np.asarray(list(ids), dtype=np.int64)
+        self.chars_.extend(chars)
+        self.ids_ = np.concatenate([self.ids_, ids_arr])
+        self.vectors_ = np.concatenate([self.vectors_, vectors.reshape(len(ids_arr), self.dim_)])
+        for pos, i in zip(positions.tolist(), ids_arr.tolist()):
+            self.pos_of_[i] = pos
+        for pos, sig in zip(positions.tolist(), signals or [None] * len(ids_arr)):
+            clean = {k: str(v) for k, v in (sig or {}).items() if k in SIGNAL_KINDS and v}
+            self.signals_.append(clean)
+            for kv in clean.items():
+                self.by_signal_.setdefault(kv, []).append(pos)
+        if len(ids_arr):
+            self.dense_.add(ids_arr, vectors.reshape(len(ids_arr), self.dim_))
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Forget stored demands (deleted or withdrawn)."""
+        ids = [int(i) for i in ids if int(i) in self.pos_of_]
+        if not ids:
+            return
+        positions = [self.pos_of_.pop(i) for i in ids]
+        self.index_.remove(positions)
+        self.dense_.remove(np.asarray(ids, dtype=np.int64))
+        for pos in positions:
+            for kv in self.signals_[pos].items():
+                self.by_signal_[kv].remove(pos)
+            self.signals_[pos] = {}
+
+    def __len__(self) -> int:
+        return len(self.pos_of_)
+
+    # --- queries ------------------------------------------------------------------------------
+    def check(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None = None, *,
+              exclude: Iterable[int] = (), top: int = 10, min_verdict: str = "related") -> list[Candidate]:
+        """Stored demands that may duplicate ``text``, best first, down to ``min_verdict``."""
+        chars = content_chars(text)
+        hashes = shingles(chars, self.k, prepared=True)
+        vector = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        positions: set[int] = set()
+        if len(self.dense_):
+            with _one_thread():
+                _, dense_ids = self.dense_.search(vector, min(self.n_dense, len(self.dense_)))
+            positions.update(self.pos_of_[i] for i in dense_ids[0].tolist() if i in self.pos_of_)
+        lex, _ = self.index_.query(hashes, self.n_lexical)
+        positions.update(lex.tolist())
+        clean = {k: str(v) for k, v in (signals or {}).items() if k in SIGNAL_KINDS and v}
+        for kv in clean.items():
+            positions.update(self.by_signal_.get(kv, [])[-self.max_signal_candidates:])
+        excluded = {int(i) for i in exclude}
+        cand = [p for p in sorted(positions) if int(self.ids_[p]) not in excluded
+                and self.pos_of_.get(int(self.ids_[p])) == p]
+        if not cand:
+            return []
+        out = self._score(hashes, len(chars), vector[0], clean, np.asarray(cand))
+        floor = VERDICTS.index(min_verdict)
+        out = [c for c in out if VERDICTS.index(c.verdict) <= floor]
+        return sorted(out, key=lambda c: (-c.score, c.id))[:top]
+
+    def _score(self, hashes: np.ndarray, n_chars: int, vector: np.ndarray, signals: Mapping[str, str],
+               cand: np.ndarray) -> list[Candidate]:
+        q = self.index_.strip_common(hashes)
+        ov = [overlap(q, self.index_.strip_common(shingles(self.chars_[p], self.k, prepared=True)))
+              for p in cand.tolist()]
+        cont = np.array([o.containment for o in ov])
+        jac = np.array([o.jaccard for o in ov])
+        dense = self.vectors_[cand] @ vector
+        lengths = np.minimum(n_chars, [len(self.chars_[p]) for p in cand.tolist()])
+        fired = [tuple(fired_signals(signals, self.signals_[p])) for p in cand.tolist()]
+        offsets = np.array([signal_offset(f, self.params_) for f in fired])
+        prob = probability(pair_features(cont, jac, dense, lengths), self.params_, offsets)
+        verd = verdicts(prob, cont, self.params_)
+        return [Candidate(int(self.ids_[p]), float(pr), v, float(c), float(j), float(d), f)
+                for p, pr, v, c, j, d, f in zip(cand.tolist(), prob, verd, cont, jac, dense, fired)]
+
+    def score_pairs(self, texts_a: Sequence[str], texts_b: Sequence[str], dense: np.ndarray,
+                    signals_fired: Sequence[Sequence[str]] | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """Probability, verdict and feature rows for explicit pairs, with this corpus's common shingles."""
+        feats = self.pair_feature_rows(texts_a, texts_b, dense)
+        offsets = (np.array([signal_offset(f, self.params_) for f in signals_fired])
+                   if signals_fired is not None else None)
+        prob = probability(feats, self.params_, offsets)
+        return prob, verdicts(prob, feats[:, 0], self.params_), feats
+
+    def pair_feature_rows(self, texts_a: Sequence[str], texts_b: Sequence[str], dense: np.ndarray) -> np.ndarray:
+        """Feature rows (:data:`FEATURES`) for explicit pairs."""
+        cont, jac, lengths = [], [], []
+        for a, b in zip(texts_a, texts_b):
+            ca, cb = content_chars(a), content_chars(b)
+            o = overlap(self.index_.strip_common(shingles(ca, self.k, prepared=True)),
+                        self.index_.strip_common(shingles(cb, self.k, prepared=True)))
+            cont.append(o.containment)
+            jac.append(o.jaccard)
+            lengths.append(min(len(ca), len(cb)))
+        return pair_features(np.array(cont), np.array(jac), np.asarray(dense), np.array(lengths))
+
+    # --- a whole round ------------------------------------------------------------------------
+    def links(self, *, min_verdict: str = "near_duplicate") -> list[tuple[int, int, Candidate]]:
+        """Every pair of indexed demands at or above ``min_verdict``: ``(id_a, id_b, candidate)``, id_a < id_b."""
+        alive = sorted(self.pos_of_.values())
+        if not alive:
+            return []
+        seen: dict[tuple[int, int], Candidate] = {}
+        k = min(self.n_dense + 1, len(self.dense_))
+        pos = np.asarray(alive)
+        _, dense_ids = self.dense_.search(self.vectors_[pos], k)
+        floor = VERDICTS.index(min_verdict)
+        for row, p in enumerate(alive):
+            my_id = int(self.ids_[p])
+            chars = self.chars_[p]
+            hashes = shingles(chars, self.k, prepared=True)
+            cand = {self.pos_of_[i] for i in dense_ids[row].tolist() if i in self.pos_of_}
+            cand.update(self.index_.query(hashes, self.n_lexical)[0].tolist())
+            for kv in self.signals_[p].items():
+                cand.update(self.by_signal_.get(kv, [])[-self.max_signal_candidates:])
+            cand = [c for c in cand if c != p and (min(my_id, int(self.ids_[c])), max(my_id, int(self.ids_[c])))
+                    not in seen and self.pos_of_.get(int(self.ids_[c])) == c]
+            if not cand:
+                continue
+            for c in self._score(hashes, len(chars), self.vectors_[p], self.signals_[p], np.asarray(sorted(cand))):
+                key = (min(my_id, c.id), max(my_id, c.id))
+                if VERDICTS.index(c.verdict) <= floor:
+                    seen[key] = c
+        return [(a, b, c) for (a, b), c in sorted(seen.items())]
+
+
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """Run faiss single-threaded: for one query, OpenMP start-up and contention on a busy 2-core
+    machine cost more than the scan (≈7 ms instead of 30–50 ms at 100k × 256)."""
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+# --- groups -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Demands linked (transitively) as duplicates, with the proposed canonical one."""
+
+    ids: tuple[int, ...]
+    canonical: int
+    links: tuple[tuple[int, int, float, str], ...]  # (id_a, id_b, score, verdict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ids": list(self.ids), "canonical": self.canonical,
+                "links": [{"a": a, "b": b, "score": round(s, 4), "verdict": v} for a, b, s, v in self.links]}
+
+
+def group_links(links: Iterable[tuple[int, int, float, str]], *, confirmed: Iterable[tuple[int, int]] = (),
+                dismissed: Iterable[tuple[int, int]] = (), rank: Mapping[int, Any] | None = None) -> list[DuplicateGroup]:
+    """Union of pairwise links into groups; dismissed pairs are cut, confirmed pairs always join.
+
+    The canonical demand of a group is the one with the smallest ``rank`` (e.g. submission time),
+    else the smallest id — the first submission is kept, later ones are the repeats.
+    """
+    cut = {(min(a, b), max(a, b)) for a, b in dismissed}
+    kept = [(min(a, b), max(a, b), s, v) for a, b, s, v in links if (min(a, b), max(a, b)) not in cut]
+    known = {(a, b) for a, b, _, _ in kept}
+    kept += [(min(a, b), max(a, b), 1.0, "confirmed") for a, b in confirmed
+             if (min(a, b), max(a, b)) not in known and a != b]
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _, _ in kept:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = {}
+    for x in list(parent):
+        members.setdefault(find(x), []).append(x)
+    by_root: dict[int, list[tuple[int, int, float, str]]] = {}
+    for link in kept:
+        by_root.setdefault(find(link[0]), []).append(link)
+    rank = rank or {}
+    groups = []
+    for root, ids in members.items():
+        ids = sorted(ids)
+        canonical = min(ids, key=lambda i: (rank.get(i) is None, rank.get(i) or 0, i))
+        groups.append(DuplicateGroup(tuple(ids), canonical, tuple(sorted(by_root[root]))))
+    return sorted(groups, key=lambda g: g.ids[0])
+
+
+# --- evidence -----------------------------------------------------------------------------------
+def evidence(text_a: str, text_b: str, *, words_a: Sequence[str] = (), words_b: Sequence[str] = (),
+             signals: Sequence[str] = (), reveal_signals: bool = False, max_terms: int = 12) -> dict[str, Any]:
+    """Why two demands look alike: shared sentences (offsets into both normalised texts), shared key
+    terms (from the caller's tokeniser output) and the enterprise signals that fired — named only
+    when ``reveal_signals`` (admin callers), otherwise reported as a bare count."""
+    sentences = [m.to_dict() for m in sentence_overlaps(text_a, text_b)]
+    in_b = set(words_b)
+    terms: list[str] = []
+    for w in words_a:
+        if w in in_b and w not in terms and len(w) > 1:
+            terms.append(w)
+    terms.sort(key=lambda w: (-len(w), words_a.index(w)))
+    out: dict[str, Any] = {"sentences": sentences, "shared_terms": terms[:max_terms]}
+    if signals:
+        out["signals"] = ([_SIGNAL_LABELS[s] for s in signals] if reveal_signals
+                          else [{"zh": "企业信息相符", "en": "enterprise signal matched"}] * (1 if signals else 0))
+    else:
+        out["signals"] = []
+    return out
+
+
+_SIGNAL_LABELS = {
+    "org": {"zh": "同一企业（名称或统一社会信用代码）", "en": "same enterprise (name or credit code)"},
+    "group": {"zh": "同一集团", "en": "same enterprise group"},
+    "phone": {"zh": "联系电话相同", "en": "same contact phone"},
+    "email": {"zh": "联系邮箱相同", "en": "same contact e-mail"},
+}
+

@@ -1,0 +1,139 @@
+"""Duplicate detection through the real HTTP app: intake findings, evidence, concurrency, batch, decisions."""
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import Settings
+from tests.demand_rows import make_row
+from tests.test_duplicates import OTHER_BEARING, REWORDED_0, TEXTS
+
+TOKEN = "dedup-admin-token"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def app_settings(settings: Settings) -> Settings:
+    model = Settings.from_env().embed_model
+    if not (model / "modules.json").exists():
+        pytest.skip(f"embedding model not found at {model}")
+    return replace(settings, admin_token=TOKEN, embed_model=model)
+
+
+@pytest.fixture
+def client(app_settings: Settings):
+    with TestClient(create_app(app_settings)) as c:
+        yield c
+
+
+def _row(n: int, text: str, **kw) -> dict:
+    title = text.split("。")[0][:30]
+    return make_row(n, 需求名称=title, 需求描述=text, 联系人手机=f"1390000{n:04d}",
+                    联系人电子邮箱=f"c{n}@example.cn", **kw)
+
+
+def _submit(client: TestClient, row: dict) -> dict:
+    r = client.post("/demands", json=row)
+    assert r.status_code == 200, r.text
+    return r.json()["demand"]
+
+
+def _dup_ids(demand: dict) -> set[int]:
+    return {c["id"] for f in demand["findings"] if f["rule_id"] == "duplicate" for c in f["values"]["candidates"]}
+
+
+def test_intake_flags_a_resubmission_with_evidence(client: TestClient) -> None:
+    first = _submit(client, _row(1, TEXTS[0], 提交时间="2023-01-10"))
+    for i, text in enumerate(TEXTS[1:4], start=2):
+        assert _dup_ids(_submit(client, _row(i, text))) == set()
+    # another bureau re-enters it for the same enterprise, reworded and padded with boilerplate
+    again = _submit(client, _row(9, REWORDED_0, 企业名称="辽宁测试1号装备制造有限公司",
+                                 统一社会信用代码="91210100TEST00001X", 初审单位="大连市科学技术局",
+                                 提交时间="2023-02-20"))
+    assert _dup_ids(again) == {first["id"]}
+    assert again["check_status"] == "warning"
+    other = _submit(client, _row(10, OTHER_BEARING))
+    assert first["id"] not in _dup_ids(other)
+
+    public = client.get(f"/demands/{again['id']}/duplicates").json()["candidates"]
+    top = public[0]
+    assert top["id"] == first["id"] and top["verdict"] == "duplicate"
+    assert top["signals"] == ["enterprise"]  # same enterprise: fired, but not named without the token
+    assert "same enterprise" not in str(top["evidence"])
+    sentences = top["evidence"]["sentences"]
+    assert sentences and all(s["this"]["field"] and s["other"]["field"] for s in sentences)
+    s = next(s for s in sentences if s["other"]["field"] == "需求描述")
+    assert TEXTS[0][s["other"]["start"]:s["other"]["end"]] in REWORDED_0
+    assert "轴承" in "".join(top["evidence"]["shared_terms"])
+    admin = client.get(f"/demands/{again['id']}/duplicates", headers=ADMIN).json()["candidates"][0]
+    assert "org" in admin["signals"]
+    assert any(sig["en"].startswith("same enterprise") for sig in admin["evidence"]["signals"])
+
+
+def test_concurrent_submissions_of_the_same_text_find_each_other(client: TestClient, app_settings: Settings) -> None:
+    rows = [_row(20 + i, TEXTS[4]) for i in range(6)]  # same text, six 需求编号 (six bureaus)
+    results: list[dict] = []
+    barrier = threading.Barrier(len(rows))
+    # two app instances on one database stand for two API workers, each with its own index
+    with TestClient(create_app(app_settings)) as worker2:
+        workers = (client, worker2)
+
+        def submit(i: int, row: dict) -> None:
+            barrier.wait()
+            results.append(_submit(workers[i % 2], row))
+
+        threads = [threading.Thread(target=submit, args=(i, row)) for i, row in enumerate(rows)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    ids = sorted(d["id"] for d in results)
+    flagged = [d for d in results if _dup_ids(d)]
+    assert len(flagged) == len(rows) - 1  # every submission but the first saw an earlier one
+    for d in results:  # and each one saw ALL the earlier ones, whichever thread stored them
+        assert _dup_ids(d) == {i for i in ids if i < d["id"]}
+    groups = client.post("/dedup/run", json={}).json()["groups"]
+    assert any(set(ids) <= set(g["ids"]) for g in groups)
+
+
+def test_batch_groups_decisions_and_export(client: TestClient) -> None:
+    a = _submit(client, _row(31, TEXTS[0], 提交时间="2023-01-05"))
+    b = _submit(client, _row(32, REWORDED_0, 提交时间="2023-02-01"))
+    c = _submit(client, _row(33, TEXTS[2]))
+    d = _submit(client, _row(34, TEXTS[2] + "具体技术指标详见附件。", 提交时间="2023-03-01"))
+    e = _submit(client, _row(35, TEXTS[6]))
+    run = client.post("/dedup/run", json={}).json()
+    groups = {frozenset(g["ids"]): g for g in run["groups"]}
+    assert frozenset({a["id"], b["id"]}) in groups and frozenset({c["id"], d["id"]}) in groups
+    assert groups[frozenset({a["id"], b["id"]})]["canonical"] == a["id"]  # the first submission stays
+    assert all(e["id"] not in g for g in groups)
+
+    pair = {"demand_a": d["id"], "demand_b": c["id"], "decision": "dismiss", "note": "两家企业各自的需求"}
+    assert client.post("/dedup/decisions", json=pair).status_code == 401  # staff only
+    assert client.post("/dedup/decisions", json=pair, headers=ADMIN).status_code == 200
+    assert client.post("/dedup/decisions", json={**pair, "decision": "maybe"}, headers=ADMIN).status_code == 422
+    confirm = {"demand_a": a["id"], "demand_b": e["id"], "decision": "confirm"}
+    assert client.post("/dedup/decisions", json=confirm, headers=ADMIN).status_code == 200
+
+    rerun = client.post("/dedup/run", json={}).json()
+    sets = [set(g["ids"]) for g in rerun["groups"]]
+    assert {a["id"], b["id"], e["id"]} in sets  # a confirmed pair joins even without a textual link
+    assert not any({c["id"], d["id"]} <= s for s in sets)  # a dismissed pair does not come back
+    listed = client.get(f"/demands/{d['id']}/duplicates").json()["candidates"]
+    assert c["id"] not in {x["id"] for x in listed}
+
+    stored = client.get("/dedup/groups").json()
+    decided = [l for g in stored["groups"] for l in g["links"] if l.get("decision") == "confirm"]
+    assert decided and [g["ids"] for g in stored["groups"]] == [g["ids"] for g in rerun["groups"]]
+    r = client.get("/dedup/export.xlsx")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = pd.read_excel(io.BytesIO(r.content))
+    assert {"组号", "系统编号", "建议保留", "结论"} <= set(sheet.columns)
+    assert set(sheet["系统编号"]) >= {a["id"], b["id"], e["id"]}
+    assert sheet.loc[sheet["系统编号"] == a["id"], "建议保留"].item() == "是"

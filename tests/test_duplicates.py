@@ -1,0 +1,183 @@
+"""Duplicate detection core: shingles, the shingle index, each signal of the detector, groups, calibration."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from api.config import DEFAULT_DUPLICATES, Settings
+from api.duplicates import load_params
+from bench.neardup_gen import BOILERPLATE
+from matching.calibration import choose_thresholds
+from matching.duplicates import (DuplicateDetector, DuplicateParams, evidence, group_links, pair_features,
+                                 probability)
+from matching.shingle_index import ShingleIndex
+from nlp.shingles import content_chars, overlap, sentence_overlaps, shingles
+from nlp.text import normalize
+
+TEXTS = [
+    "针对风电主轴轴承寿命短的问题，研究大型轴承精密磨削工艺。建立磨削参数与表面完整性的关系模型。开发在线检测装置，实现加工质量闭环控制。",
+    "研发高镍三元锂电池正极材料的连续化制备技术。解决材料循环稳定性差、产气严重的难题。形成年产千吨级示范生产线。",
+    "开发面向石化装置的腐蚀在线监测系统。融合电化学噪声与超声测厚数据，实现腐蚀速率实时预警。在炼化企业开展工程验证。",
+    "研究海参苗种高效繁育与病害防控技术。筛选耐高温品系，建立工厂化育苗工艺规范。提高苗种成活率至百分之六十以上。",
+    "构建工业互联网平台的数控机床数据采集与边缘计算体系。实现多品牌机床协议解析与设备健康评估。降低非计划停机时间。",
+    "研究冷轧硅钢退火过程的温度场精确控制方法。建立板形预测模型，开发退火炉智能控制系统，提高成材率。",
+    "开发新型抗肿瘤小分子靶向药物的合成工艺。优化关键中间体的制备路线，降低杂质含量，满足临床申报要求。",
+    "研究寒地水稻秸秆还田与土壤培肥技术。集成秸秆快速腐解菌剂与机械化还田装备，提升耕地质量和水稻产量。",
+]
+SHIPPED = load_params(DEFAULT_DUPLICATES)
+REWORDED_0 = ("建立磨削参数与表面完整性的关系模型。针对风电主轴轴承寿命短的难题，研发大型轴承精密磨削工艺。"
+              "开发在线检测装置，实现加工质量闭环管控。本企业承诺所填报信息真实、准确、有效。")
+OTHER_BEARING = "针对盾构机主轴承国产化难题，研究大直径轴承材料热处理与滚道精密加工技术，开展台架寿命试验。"
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    from nlp.embed import default_embedder
+
+    path = Settings.from_env().embed_model
+    if not (path / "modules.json").exists():
+        pytest.skip(f"embedding model not found at {path}")
+    return default_embedder(path)
+
+
+@pytest.fixture(scope="module")
+def detector(embedder) -> DuplicateDetector:
+    texts = [normalize(t) for t in TEXTS]
+    return DuplicateDetector(SHIPPED).fit(list(range(1, len(texts) + 1)), texts, embedder.encode(texts))
+
+
+def _vec(embedder, text: str) -> np.ndarray:
+    return embedder.encode([normalize(text)])[0]
+
+
+# --- shingles -----------------------------------------------------------------------------------
+def test_shingle_hashes_are_stable_and_ignore_punctuation() -> None:
+    a = shingles("大型轴承，精密磨削！")
+    assert a.dtype == np.uint64 and np.array_equal(a, shingles("大型轴承精密磨削"))
+    assert a.tolist() == shingles("大型轴承精密磨削").tolist()  # no per-process salt
+    assert shingles("").size == 0 and shingles("轴承").size == 1  # short texts still compare
+
+
+def test_containment_survives_reordering_and_boilerplate() -> None:
+    sents = normalize(TEXTS[1]).split("。")[:3]
+    reordered = "。".join([sents[2], BOILERPLATE[0], sents[0], sents[1]])
+    o = overlap(shingles(TEXTS[1]), shingles(reordered))
+    assert o.containment > 0.95
+    assert overlap(shingles(TEXTS[1]), shingles(TEXTS[2])).containment < 0.1
+
+
+def test_sentence_overlaps_give_offsets_in_both_texts() -> None:
+    a, b = normalize(TEXTS[0]), normalize(REWORDED_0)
+    matches = sentence_overlaps(a, b)
+    assert len(matches) >= 2
+    for m in matches:
+        assert a[m.a_start:m.a_end] == m.text
+        assert content_chars(b[m.b_start:m.b_end])  # a real sentence of b
+    exact = [m for m in matches if m.score == 1.0]
+    assert any(a[m.a_start:m.a_end] == b[m.b_start:m.b_end] for m in exact)
+
+
+# --- shingle index ------------------------------------------------------------------------------
+def test_shingle_index_learns_boilerplate_and_finds_near_copies() -> None:
+    padded = [normalize(t + BOILERPLATE[0] + "。" + BOILERPLATE[1]) for t in TEXTS] * 3
+    sets = [shingles(t) for t in padded]
+    index = ShingleIndex(min_common=5).fit(sets)
+    boiler = shingles(BOILERPLATE[0])
+    assert index.strip_common(boiler).size == 0  # in every document: common, ignored
+    pos, est = index.query(shingles(REWORDED_0))
+    assert pos.size and pos[0] % len(TEXTS) == 0 and est[0] > 0.5
+    # a text sharing only the boilerplate finds nothing
+    assert index.query(shingles("全新的内容无关。" + BOILERPLATE[0]))[0].size == 0
+    index.remove(np.flatnonzero(np.arange(len(sets)) % len(TEXTS) == 0))
+    assert all(p % len(TEXTS) != 0 for p in index.query(shingles(REWORDED_0))[0].tolist())
+    new = index.add([shingles(normalize(TEXTS[0]))])
+    assert index.query(shingles(REWORDED_0))[0][0] == new[0]  # found while still in the append buffer
+
+
+# --- detector -----------------------------------------------------------------------------------
+def test_resubmission_is_a_duplicate_and_same_topic_is_not(detector, embedder) -> None:
+    found = detector.check(normalize(REWORDED_0), _vec(embedder, REWORDED_0))
+    assert found and found[0].id == 1 and found[0].verdict == "duplicate", found
+    other = detector.check(normalize(OTHER_BEARING), _vec(embedder, OTHER_BEARING), min_verdict="near_duplicate")
+    assert other == []
+    assert detector.check(normalize(REWORDED_0), _vec(embedder, REWORDED_0), exclude=[1])[:1] != found[:1]
+
+
+def test_semantic_signal_alone_raises_the_score(detector, embedder) -> None:
+    text = normalize(TEXTS[3])
+    near = probability(pair_features(np.array([0.0]), np.array([0.0]), np.array([0.95]), np.array([len(text)])),
+                       detector.params_)
+    far = probability(pair_features(np.array([0.0]), np.array([0.0]), np.array([0.10]), np.array([len(text)])),
+                      detector.params_)
+    assert near[0] > far[0]
+
+
+def test_enterprise_signals_boost_but_never_make_a_duplicate_alone(detector, embedder) -> None:
+    same_org = {"org": "credit:91210100TEST00001X", "phone": "13912345678"}
+    det = DuplicateDetector(SHIPPED).fit(
+        [1, 2], [normalize(TEXTS[0]), normalize(TEXTS[5])], embedder.encode([normalize(TEXTS[0]), normalize(TEXTS[5])]),
+        [same_org, {"org": "credit:OTHER"}])
+    q = normalize(OTHER_BEARING)
+    plain = {c.id: c for c in det.check(q, _vec(embedder, OTHER_BEARING), min_verdict="none")}
+    boosted = {c.id: c for c in det.check(q, _vec(embedder, OTHER_BEARING), same_org, min_verdict="none")}
+    assert boosted[1].score > plain[1].score and set(boosted[1].signals) == {"org", "phone"}
+    assert boosted[2].signals == () and boosted[2].score == plain[2].score
+    # an unrelated demand of the same enterprise is found through the signal, but stays unrelated
+    other = ("研究海水淡化反渗透膜材料的抗污染改性方法。开发聚酰胺复合膜表面接枝工艺，降低生物污染速率。"
+             "在沿海电厂开展中试，形成膜组件国产化替代方案。")
+    found = {c.id: c for c in det.check(normalize(other), _vec(embedder, other), same_org, min_verdict="none")}
+    assert 1 in found and found[1].verdict not in ("duplicate", "near_duplicate")
+
+
+def test_add_and_remove_keep_the_detector_in_sync(embedder) -> None:
+    texts = [normalize(t) for t in TEXTS[:4]]
+    det = DuplicateDetector(SHIPPED).fit([10, 11, 12, 13], texts, embedder.encode(texts))
+    det.add([20], [normalize(TEXTS[4])], embedder.encode([normalize(TEXTS[4])]))
+    q = normalize(TEXTS[4])
+    assert det.check(q, _vec(embedder, q))[0].id == 20
+    det.remove([20])
+    assert 20 not in {c.id for c in det.check(q, _vec(embedder, q), min_verdict="none")}
+    assert len(det) == 4
+
+
+def test_links_find_every_duplicate_pair(embedder) -> None:
+    texts = [normalize(t) for t in TEXTS] + [normalize(REWORDED_0), normalize(TEXTS[2] + BOILERPLATE[3])]
+    det = DuplicateDetector(SHIPPED).fit(list(range(len(texts))), texts, embedder.encode(texts))
+    pairs = {(a, b) for a, b, _ in det.links()}
+    assert pairs == {(0, 8), (2, 9)}
+
+
+# --- groups, evidence, calibration --------------------------------------------------------------
+def test_groups_respect_decisions_and_pick_the_first_submission() -> None:
+    links = [(1, 2, 0.9, "duplicate"), (2, 3, 0.8, "near_duplicate"), (5, 6, 0.7, "near_duplicate")]
+    groups = group_links(links, rank={1: 30.0, 2: 10.0, 3: 20.0})
+    assert [g.ids for g in groups] == [(1, 2, 3), (5, 6)] and groups[0].canonical == 2
+    cut = group_links(links, dismissed=[(3, 2)], confirmed=[(6, 7)])
+    assert [g.ids for g in cut] == [(1, 2), (5, 6, 7)]
+
+
+def test_evidence_hides_signal_names_without_the_token() -> None:
+    a, b = normalize(TEXTS[0]), normalize(REWORDED_0)
+    public = evidence(a, b, words_a=["轴承", "磨削", "风电"], words_b=["磨削", "轴承"], signals=["phone"])
+    assert public["signals"] == [{"zh": "企业信息相符", "en": "enterprise signal matched"}]
+    assert "phone" not in str(public) and "电话" not in str(public)
+    admin = evidence(a, b, signals=["phone"], reveal_signals=True)
+    assert admin["signals"][0]["en"] == "same contact phone"
+    assert public["shared_terms"] == ["轴承", "磨削"] and public["sentences"]
+
+
+def test_thresholds_keep_hard_negatives_below() -> None:
+    rng = np.random.default_rng(0)
+    pos, neg = rng.uniform(0.6, 1.0, 200), rng.uniform(0.0, 0.7, 400)
+    prob = np.concatenate([pos, neg])
+    labels = np.concatenate([np.ones(200), np.zeros(400)]).astype(bool)
+    near, related, report = choose_thresholds(prob, labels, ~labels, hard_pass=0.99)
+    assert np.mean(neg < near) >= 0.99 and related < near
+    assert report["hard_negative_pass"] >= 0.99
+
+
+def test_params_round_trip_and_shipped_file_loads() -> None:
+    p = DuplicateParams(near_duplicate=0.7)
+    assert DuplicateParams.from_dict(p.to_dict()).near_duplicate == 0.7
+    shipped = load_params(DEFAULT_DUPLICATES)
+    assert 0 < shipped.related < shipped.near_duplicate < 1
