@@ -61,11 +61,12 @@ class Context:
     """
 
     def __init__(self, settings: Settings):
+        from api.experts import panels_sheet_builder
         from api.report import DEFAULT_SHEETS
 
         self.settings = settings
         self.steps: tuple[service.IntakeStep, ...] = service.DEFAULT_INTAKE_STEPS
-        self.sheets = DEFAULT_SHEETS
+        self.sheets = (*DEFAULT_SHEETS, panels_sheet_builder())
         self._engine = None
         self._sessions = None
 
@@ -270,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+
+    from api.cli_experts import add_parser as add_experts_parser
+    add_experts_parser(sub)
     return parser
 
 

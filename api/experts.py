@@ -159,11 +159,11 @@ class ExpertMatching:
                               "message_en": x.message_en} for x in excluded]}
 
     # ---------------------------------------------------------------- assignment
-    def assign(self, session: Session, campaign: service.CampaignContext, *, demand_ids: list[int] | None = None,
-               batch: str | None = None, rules: PanelRules = PanelRules(), solver: str = "optimal",
-               seed: int | None = None, out_of_region: bool = False, clusters: dict[int, str] | None = None,
-               actor: str = "system") -> dict[str, Any]:
-        """Form panels for a round, store the run (params + seed) and its rows; return the run summary."""
+    def solve_round(self, session: Session, campaign: service.CampaignContext, *,
+                    demand_ids: list[int] | None = None, batch: str | None = None,
+                    rules: PanelRules = PanelRules(), solver: str = "optimal", seed: int | None = None,
+                    out_of_region: bool = False, clusters: dict[int, str] | None = None) -> tuple:
+        """Encode the round from storage and solve it (nothing stored): (demands, pool, problem, result)."""
         if solver not in SOLVERS:
             raise InvalidInput(f"未知的分配方法：{solver}", f"unknown solver: {solver}", {"solvers": list(SOLVERS)})
         demands = service.all_demands(session, campaign)
@@ -194,6 +194,16 @@ class ExpertMatching:
                 result = solver_obj.solve(problem)
         except InfeasibleAssignment as exc:
             raise AssignmentInfeasible(exc.message_zh, exc.message_en, exc.details) from None
+        return demands, pool, problem, result
+
+    def assign(self, session: Session, campaign: service.CampaignContext, *, demand_ids: list[int] | None = None,
+               batch: str | None = None, rules: PanelRules = PanelRules(), solver: str = "optimal",
+               seed: int | None = None, out_of_region: bool = False, clusters: dict[int, str] | None = None,
+               actor: str = "system") -> dict[str, Any]:
+        """Form panels for a round, store the run (params + seed) and its rows; return the run summary."""
+        demands, pool, problem, result = self.solve_round(
+            session, campaign, demand_ids=demand_ids, batch=batch, rules=rules, solver=solver, seed=seed,
+            out_of_region=out_of_region, clusters=clusters)
         params = {"solver": solver, "panel_size": rules.panel_size, "max_load": rules.max_load,
                   "min_out_of_province_share": rules.min_out_of_province_share, "category_mix": rules.category_mix,
                   "pool_factor": rules.pool_factor, "out_of_region": out_of_region, "batch": batch,
@@ -299,10 +309,37 @@ def panels_sheet(session: Session, campaign: service.CampaignContext) -> pd.Data
     matcher = ExpertMatching(Settings.from_env())
     run_id = matcher.latest_run_id(session)
     if run_id is None:
-        return pd.DataFrame([], columns=columns)
+        return _preview_sheet(matcher, session, campaign, columns)
     data = matcher.run_panels(session, run_id, admin=False)
     rows = [{"分配记录": run_id, "抽取种子": data["seed"], "归口处室": p["office"], "系统编号": p["demand_id"],
              "需求编号": p["external_id"], "需求名称": p["title"], "角色": role, "序号": m["rank"],
              "专家": m["expert"], "匹配度": m["affinity"]}
             for p in data["panels"] for role, key in (("成员", "members"), ("候补", "substitutes")) for m in p[key]]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _preview_sheet(matcher: ExpertMatching, session: Session, campaign: service.CampaignContext,
+                   columns: list[str]) -> pd.DataFrame:
+    """No stored run yet (the demo): an optimal preview with panels of 3, max load 8, not stored."""
+    try:
+        demands, pool, problem, result = matcher.solve_round(session, campaign, rules=PanelRules(panel_size=3))
+    except (AssignmentInfeasible, NotFound, InvalidInput) as exc:
+        return pd.DataFrame([{"分配记录": "预览 preview", "需求名称": exc.message_zh}], columns=columns)
+    by_id = {d.id: d for d in demands}
+    rows = []
+    for r in result.records(problem):
+        d = by_id[int(r["demand_id"])]
+        rows.append({"分配记录": "预览 preview", "抽取种子": result.seed, "归口处室": d.office, "系统编号": d.id,
+                     "需求编号": d.external_id, "需求名称": d.title, "角色": "成员" if r["role"] == "member" else "候补",
+                     "序号": r["rank"], "专家": matcher.pseudonym(int(r["expert_id"])), "匹配度": round(r["affinity"], 4)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+PANELS_SHEET_NAME = "专家组 panels"
+
+
+def panels_sheet_builder() -> Any:
+    """The report hook: a :class:`api.report.SheetBuilder` for the panels sheet."""
+    from api.report import SheetBuilder
+
+    return SheetBuilder(PANELS_SHEET_NAME, panels_sheet)

@@ -131,8 +131,19 @@ def check_feasible(p: AssignmentProblem) -> None:
         details.append({"demand_id": None, "constraint": "category_mix", "need": sum(p.category_mix.values()),
                         "have": int(p.panel_size.min()),
                         "message_zh": "专家类别配比之和超过专家组规模", "message_en": "the category mix exceeds the panel size"})
-    # Capacity: each expert can serve at most min(max_load, #demands it qualifies for) panels.
-    capacity = int(np.minimum(p.max_load, q.sum(axis=0)).sum())
+    # Capacity: each expert can serve at most min(max_load, #demands it qualifies for) panels —
+    # for all seats, and for the seats reserved to out-of-province experts and to each category.
+    per_expert = np.minimum(p.max_load, q.sum(axis=0))
+    quota_groups = [("min_out_of_province", "省外专家", "out-of-province", p.out_of_province, p.min_out)]
+    quota_groups += [(f"category_mix:{cat}", f"{cat}类专家", f"'{cat}' experts", p.categories == cat,
+                      np.full(p.shape[0], need)) for cat, need in p.category_mix.items()]
+    for constraint, zh, en, members, needs in quota_groups:
+        need_q, have_q = int(needs.sum()), int(per_expert[members].sum())
+        if need_q > have_q:
+            details.append({"demand_id": None, "constraint": constraint, "need": need_q, "have": have_q,
+                            "message_zh": f"{zh}共需 {need_q} 人次，按单人上限最多只能提供 {have_q} 人次",
+                            "message_en": f"{en}: {need_q} seats needed, at most {have_q} available under the max load"})
+    capacity = int(per_expert.sum())
     need = int(p.panel_size.sum())
     if capacity < need:
         details.append({"demand_id": None, "constraint": "max_load", "need": need, "have": capacity,
@@ -285,7 +296,9 @@ class OptimalSolver:
             raise InfeasibleAssignment(
                 "在回避、负载和配比约束下无法组成全部专家组（专家资源不足或过于集中）",
                 "no assignment satisfies conflicts, loads and quotas together (experts too few or too concentrated)",
-                [{"demand_id": None, "constraint": "joint", "solver_status": status}])
+                [{"demand_id": None, "constraint": "joint", "solver_status": status,
+                  "message_zh": "各项约束单独检查可满足，但无法同时满足；请放宽单人上限、配比或省外比例",
+                  "message_en": "each constraint is satisfiable alone but not all together; relax the load, mix or share"}])
         chosen = x > 0.5
         panels: list[list[int]] = [[] for _ in range(p.shape[0])]
         for i, j in zip(rows[chosen], cols[chosen]):

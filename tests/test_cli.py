@@ -81,7 +81,7 @@ def test_demo_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "新增 8" in out.rsplit("演示", 1)[-1] and "by region" in out and "max_demands_per_enterprise" in out
     book = openpyxl.load_workbook(home / "jiebang-demo.xlsx")
-    assert [s.split()[0] for s in book.sheetnames] == ["需求", "规则", "配额"]
+    assert [s.split()[0] for s in book.sheetnames] == ["需求", "规则", "配额", "专家组"]
     assert book[book.sheetnames[0]].max_row == 9
 
 
