@@ -61,12 +61,13 @@ class Context:
     """
 
     def __init__(self, settings: Settings):
+        from api.duplicates import DUPLICATES_SHEET, intake_step_for
         from api.experts import panels_sheet_builder
         from api.report import DEFAULT_SHEETS
 
         self.settings = settings
-        self.steps: tuple[service.IntakeStep, ...] = service.DEFAULT_INTAKE_STEPS
-        self.sheets = (*DEFAULT_SHEETS, panels_sheet_builder())
+        self.steps: tuple[service.IntakeStep, ...] = (*service.DEFAULT_INTAKE_STEPS, intake_step_for(settings))
+        self.sheets = (*DEFAULT_SHEETS, panels_sheet_builder(), DUPLICATES_SHEET)
         self._engine = None
         self._sessions = None
 
@@ -274,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from api.cli_experts import add_parser as add_experts_parser
     add_experts_parser(sub)
+    from api.cli_dedup import add_parser as add_dedup_parser
+    add_dedup_parser(sub)
     return parser
 
 

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 TEXT_FIELDS = ("需求名称", "发榜需求名称", "需求描述", "发榜内容描述", "企业自身已开展工作")
 DECISIONS = ("confirm", "dismiss")
 SYNC_SLACK_IDS = 1000  # rows committed out of id order (other workers) are still picked up
+SYNC_RECENT_MINUTES = 10  # and rows updated this recently (an update keeps its id)
 RULE_DUPLICATE = "duplicate"
 RULE_RELATED = "duplicate_related"
 EXPORT_COLUMNS = ["组号", "系统编号", "需求编号", "企业名称", "批次", "初审单位", "需求名称", "建议保留",
@@ -116,15 +117,14 @@ def load_params(path: Path) -> DuplicateParams:
 class DuplicateService:
     """Per-process duplicate detector of one campaign, kept in step with storage."""
 
-    def __init__(self, settings: Settings, sessions: Any, campaign_id: int, embedder: Any = None):
+    def __init__(self, settings: Settings, campaign_id: int, embedder: Any = None):
         self.settings = settings
-        self.sessions = sessions
         self.campaign_id = campaign_id
         self.params = load_params(settings.duplicates_file)
         self._embedder = embedder
         self._lock = threading.RLock()
         self._detector: DuplicateDetector | None = None
-        self._versions: dict[int, datetime | None] = {}
+        self._versions: dict[int, str] = {}  # id -> content hash of the version indexed
         self._max_id = 0
         self._last_groups: dict[str, Any] | None = None
 
@@ -148,6 +148,7 @@ class DuplicateService:
         return list(session.scalars(query.order_by(db.Demand.id)))
 
     def _add(self, demands: Sequence[db.Demand]) -> None:
+        demands = [d for d in demands if self._versions.get(d.id) != d.content_hash]
         if not demands:
             return
         texts = [demand_text(d.record).text for d in demands]
@@ -159,7 +160,7 @@ class DuplicateService:
         else:
             self._detector.add(ids, texts, vecs, signals)
         for d in demands:
-            self._versions[d.id] = d.updated_at
+            self._versions[d.id] = d.content_hash
             self._max_id = max(self._max_id, d.id)
 
     def sync(self, session: Session) -> DuplicateDetector:
@@ -171,11 +172,14 @@ class DuplicateService:
                     self._detector = DuplicateDetector(self.params).fit(
                         [], [], np.zeros((0, self.embedder.dim), np.float32))
                 return self._detector
-            since = datetime.now(timezone.utc) - timedelta(minutes=10)
-            recent = self._rows(session, or_(db.Demand.id > self._max_id - SYNC_SLACK_IDS,
-                                             db.Demand.updated_at >= since))
-            fresh = [d for d in recent if d.id not in self._versions or self._versions[d.id] != d.updated_at]
-            self._add(fresh)
+            since = datetime.now(timezone.utc) - timedelta(minutes=SYNC_RECENT_MINUTES)
+            recent = session.execute(
+                select(db.Demand.id, db.Demand.content_hash).where(
+                    db.Demand.campaign_id == self.campaign_id,
+                    or_(db.Demand.id > self._max_id - SYNC_SLACK_IDS, db.Demand.updated_at >= since))).all()
+            fresh = [i for i, digest in recent if self._versions.get(i) != digest]
+            if fresh:
+                self._add(self._rows(session, db.Demand.id.in_(fresh)))
             return self._detector
 
     def rebuild(self, session: Session) -> int:
@@ -385,23 +389,29 @@ def candidate_out(c: Candidate, *, admin: bool) -> dict[str, Any]:
 
 def install(app: Any) -> None:
     """Create ``app.state.duplicates`` and append its check to the intake steps (called at app start)."""
-    settings = app.state.settings
-    dup = DuplicateService(settings, app.state.sessions, app.state.campaign.id,
-                           getattr(app.state, "embedder", None))
+    dup = DuplicateService(app.state.settings, app.state.campaign.id, getattr(app.state, "embedder", None))
     app.state.duplicates = dup
     app.state.intake_steps = (*app.state.intake_steps, dup.intake_step)
 
 
-def service_for(settings: Settings, sessions: Any, campaign: service.CampaignContext) -> DuplicateService:
-    """A service outside the app (CLI, demo report)."""
-    return DuplicateService(settings, sessions, campaign.id)
+def intake_step_for(settings: Settings) -> service.IntakeStep:
+    """An intake step for the CLI, whose campaign is known only once the database is open."""
+    services: dict[int, DuplicateService] = {}
+
+    def duplicate_step(session: Session, campaign: service.CampaignContext,
+                       item: service.IntakeItem) -> list[dict[str, Any]]:
+        if campaign.id not in services:
+            services[campaign.id] = DuplicateService(settings, campaign.id)
+        return services[campaign.id].intake_step(session, campaign, item)
+
+    return duplicate_step
 
 
 def duplicates_sheet(session: Session, campaign: service.CampaignContext) -> Any:
     """Report sheet builder (查重): duplicate groups of the whole campaign, computed now."""
     import pandas as pd
 
-    dup = DuplicateService(Settings.from_env(), None, campaign.id)
+    dup = DuplicateService(Settings.from_env(), campaign.id)
     rows = dup.export_rows(session, dup.run_batch(session, save=False))
     return pd.DataFrame(rows, columns=EXPORT_COLUMNS)
 

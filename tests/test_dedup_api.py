@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import threading
 from dataclasses import replace
 
@@ -10,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.config import Settings
+from api.config import CORPORA_DIR, Settings
 from tests.demand_rows import make_row
 from tests.test_duplicates import OTHER_BEARING, REWORDED_0, TEXTS
 
@@ -137,3 +138,37 @@ def test_batch_groups_decisions_and_export(client: TestClient) -> None:
     assert {"组号", "系统编号", "建议保留", "结论"} <= set(sheet.columns)
     assert set(sheet["系统编号"]) >= {a["id"], b["id"], e["id"]}
     assert sheet.loc[sheet["系统编号"] == a["id"], "建议保留"].item() == "是"
+
+
+def test_shipped_sample_round_finds_every_planted_duplicate(client: TestClient) -> None:
+    samples = CORPORA_DIR / "samples"
+    r = client.post("/imports", files={"file": ("demands.jsonl", (samples / "demands.jsonl").read_bytes())})
+    assert r.status_code == 200, r.text
+    assert r.json()["findings_by_rule"].get("duplicate", 0) >= 6  # the intake check ran on every row
+    answers = json.loads((samples / "answers.json").read_text(encoding="utf-8"))
+    ext = {d["external_id"]: d["id"] for d in client.get("/demands", params={"limit": 500}).json()["items"]}
+    groups = client.post("/dedup/run", json={}).json()["groups"]
+    linked = {frozenset((l["a"], l["b"])) for g in groups for l in g["links"]}
+    for pair in answers["duplicates"]:
+        assert frozenset((ext[pair["a"]], ext[pair["b"]])) in linked, pair
+    for pair in answers["hard_negatives"]:
+        assert frozenset((ext[pair["a"]], ext[pair["b"]])) not in linked, pair
+
+
+def test_cli_dedup_prints_groups_records_decisions_and_exports(app_settings: Settings, tmp_path, capsys) -> None:
+    from api.cli import main
+
+    home = ["--home", str(app_settings.home)]
+    assert main([*home, "-q", "import", str(CORPORA_DIR / "samples" / "demands.jsonl")]) in (0, 1)
+    out = tmp_path / "groups.xlsx"
+    assert main([*home, "dedup", "--export", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "保留 keep" in printed and out.exists()
+    sheet = pd.read_excel(out)
+    first = sheet[sheet["组号"] == 1]["系统编号"].tolist()
+    assert len(first) == 2
+    assert main([*home, "dedup", "--dismiss", str(first[0]), str(first[1]), "--note", "不同需求"]) == 0
+    capsys.readouterr()
+    assert main([*home, "dedup", "--json"]) == 0
+    groups = json.loads(capsys.readouterr().out)["groups"]
+    assert not any(set(first) <= set(g["ids"]) for g in groups)
