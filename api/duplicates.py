@@ -1,7 +1,7 @@
 """Duplicate demands, the I/O side: corpus from storage, intake check, batch de-dup, decisions, export.
 
 One :class:`DuplicateService` per process (``app.state.duplicates``) holds the
-:class:`matching.duplicates.DuplicateDetector` of the campaign: built from storage on first use,
+:class:`matching.duplicates.DuplicateDetector` of the campaign: rebuilt from storage at app start,
 synced with rows other workers committed before every check, and updated on insert.
 
 Race-free intake: the check runs as an intake step AFTER the new demand is flushed (it has an
@@ -392,6 +392,11 @@ def install(app: Any) -> None:
     dup = DuplicateService(app.state.settings, app.state.campaign.id, getattr(app.state, "embedder", None))
     app.state.duplicates = dup
     app.state.intake_steps = (*app.state.intake_steps, dup.intake_step)
+    try:  # rebuild the index from storage now, not on the first clerk's submission
+        with app.state.sessions() as session:
+            dup.sync(session)
+    except Exception:  # e.g. the model is missing: intake will report it; the app still starts
+        log.exception("duplicate index not built at start; it will be built on first use")
 
 
 def intake_step_for(settings: Settings) -> service.IntakeStep:

@@ -182,7 +182,7 @@ class DuplicateDetector:
         self.chars_: list[str] = []
         self.ids_ = np.zeros(0, dtype=np.int64)
         self.pos_of_: dict[int, int] = {}
-        self.vectors_ = np.zeros((0, self.dim_), dtype=np.float32)
+        self._vectors = np.zeros((max(16, len(ids)), self.dim_), dtype=np.float32)  # grows by doubling
         self.signals_: list[dict[str, str]] = []
         self.by_signal_: dict[tuple[str, str], list[int]] = {}
         self._append(ids, chars, vectors, signals, positions=np.arange(len(ids)))
@@ -203,7 +203,12 @@ class DuplicateDetector:
         ids_arr = np.asarray(list(ids), dtype=np.int64)
         self.chars_.extend(chars)
         self.ids_ = np.concatenate([self.ids_, ids_arr])
-        self.vectors_ = np.concatenate([self.vectors_, vectors.reshape(len(ids_arr), self.dim_)])
+        n = len(self.ids_)
+        if n > len(self._vectors):  # amortised growth: an intake add must not copy the whole matrix
+            grown = np.zeros((max(n, 2 * len(self._vectors)), self.dim_), dtype=np.float32)
+            grown[: n - len(ids_arr)] = self._vectors[: n - len(ids_arr)]
+            self._vectors = grown
+        self._vectors[n - len(ids_arr):n] = vectors.reshape(len(ids_arr), self.dim_)
         for pos, i in zip(positions.tolist(), ids_arr.tolist()):
             self.pos_of_[i] = pos
         for pos, sig in zip(positions.tolist(), signals or [None] * len(ids_arr)):
@@ -229,6 +234,11 @@ class DuplicateDetector:
 
     def __len__(self) -> int:
         return len(self.pos_of_)
+
+    @property
+    def vectors_(self) -> np.ndarray:
+        """Vectors by position (removed positions keep their old rows)."""
+        return self._vectors[: len(self.ids_)]
 
     # --- queries ------------------------------------------------------------------------------
     def check(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None = None, *,
@@ -272,15 +282,6 @@ class DuplicateDetector:
         verd = verdicts(prob, cont, self.params_)
         return [Candidate(int(self.ids_[p]), float(pr), v, float(c), float(j), float(d), f)
                 for p, pr, v, c, j, d, f in zip(cand.tolist(), prob, verd, cont, jac, dense, fired)]
-
-    def score_pairs(self, texts_a: Sequence[str], texts_b: Sequence[str], dense: np.ndarray,
-                    signals_fired: Sequence[Sequence[str]] | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
-        """Probability, verdict and feature rows for explicit pairs, with this corpus's common shingles."""
-        feats = self.pair_feature_rows(texts_a, texts_b, dense)
-        offsets = (np.array([signal_offset(f, self.params_) for f in signals_fired])
-                   if signals_fired is not None else None)
-        prob = probability(feats, self.params_, offsets)
-        return prob, verdicts(prob, feats[:, 0], self.params_), feats
 
     def pair_feature_rows(self, texts_a: Sequence[str], texts_b: Sequence[str], dense: np.ndarray) -> np.ndarray:
         """Feature rows (:data:`FEATURES`) for explicit pairs."""

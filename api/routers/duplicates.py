@@ -39,8 +39,9 @@ class DuplicateCandidateOut(BaseModel):
     signals: list[str] = Field(default_factory=list,
                                description="命中的企业信号；无管理员令牌时只显示 enterprise")
     title: str = Field("", description="候选需求名称")
-    evidence: dict[str, Any] = Field(default_factory=dict,
-                                     description="证据：重合句子（字段与位置）、共同关键词、企业信号")
+    evidence: dict[str, Any] = Field(default_factory=dict, description=(
+        "证据：sentences 重合句子（this/other 各给出字段名和该字段规范化文本中的起止位置 start/end）、"
+        "shared_terms 共同关键词、signals 企业信号（无管理员令牌时只说明“企业信息相符”）"))
 
 
 class CandidatesOut(BaseModel):
