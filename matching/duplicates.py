@@ -32,6 +32,7 @@ from nlp.shingles import DEFAULT_K, content_chars, overlap, sentence_overlaps, s
 VERDICTS = ("duplicate", "near_duplicate", "related", "none")
 SIGNAL_KINDS = ("org", "group", "phone", "email")
 FEATURES = ("containment", "jaccard", "dense", "dense_short", "containment_short", "short")
+_EMPTY_SET = np.zeros(0, dtype=np.uint64)
 SHORT_CHARS = 40.0  # texts around this many characters or fewer count as "short" (questions, titles)
 
 
@@ -153,13 +154,15 @@ class DuplicateDetector:
     """
 
     def __init__(self, params: DuplicateParams | None = None, k: int = DEFAULT_K, n_dense: int = 20,
-                 n_lexical: int = 20, max_signal_candidates: int = 50, index_params: Mapping[str, Any] | None = None):
+                 n_lexical: int = 20, max_signal_candidates: int = 50, index_params: Mapping[str, Any] | None = None,
+                 relearn_min: int = 50):
         self.params = params
         self.k = k
         self.n_dense = n_dense
         self.n_lexical = n_lexical
         self.max_signal_candidates = max_signal_candidates
         self.index_params = index_params
+        self.relearn_min = relearn_min
 
     @property
     def params_(self) -> DuplicateParams:
@@ -178,6 +181,7 @@ class DuplicateDetector:
         chars = [content_chars(t) for t in texts]
         sets = [shingles(c, self.k, prepared=True) for c in chars]
         self.index_ = ShingleIndex(**dict(self.index_params or {})).fit(sets)
+        self.fitted_size_ = len(ids)
         self.dense_ = VectorIndex(self.dim_)
         self.chars_: list[str] = []
         self.ids_ = np.zeros(0, dtype=np.int64)
@@ -197,6 +201,20 @@ class DuplicateDetector:
         chars = [content_chars(t) for t in texts]
         positions = self.index_.add([shingles(c, self.k, prepared=True) for c in chars])
         self._append(ids, chars, np.asarray(vectors, dtype=np.float32), signals, positions)
+        if len(self) >= max(self.relearn_min, 2 * self.fitted_size_):
+            self.relearn()
+
+    def relearn(self) -> None:
+        """Re-learn the common shingles (boilerplate) from the demands indexed now, and re-index them.
+
+        Called by :meth:`add` whenever the corpus has doubled since the last fit, so a service that
+        started empty learns its forms' boilerplate as demands arrive (dense index untouched)."""
+        alive = np.zeros(len(self.chars_), dtype=bool)
+        alive[list(self.pos_of_.values())] = True
+        sets = [shingles(c, self.k, prepared=True) if ok else _EMPTY_SET for c, ok in zip(self.chars_, alive)]
+        self.index_ = ShingleIndex(**dict(self.index_params or {})).fit(sets)
+        self.index_.remove(np.flatnonzero(~alive))
+        self.fitted_size_ = len(self)
 
     def _append(self, ids: Sequence[int], chars: list[str], vectors: np.ndarray,
                 signals: Sequence[Mapping[str, str | None] | None] | None, positions: np.ndarray) -> None:

@@ -140,6 +140,19 @@ def test_add_and_remove_keep_the_detector_in_sync(embedder) -> None:
     assert len(det) == 4
 
 
+def test_a_detector_started_empty_learns_the_boilerplate_as_demands_arrive(embedder) -> None:
+    det = DuplicateDetector(SHIPPED, relearn_min=20, index_params={"min_common": 5}).fit(
+        [], [], np.zeros((0, embedder.dim), np.float32))
+    form = "。".join(BOILERPLATE[:4])
+    texts = [normalize(TEXTS[i % len(TEXTS)] + form) if i < len(TEXTS) else normalize(f"第{i}项：{form}")
+             for i in range(24)]
+    for i, t in enumerate(texts):
+        det.add([i], [t], embedder.encode([t]))
+    assert det.index_.strip_common(shingles(BOILERPLATE[1])).size == 0  # learned as common
+    q = normalize(TEXTS[3] + form)
+    assert det.check(q, _vec(embedder, q))[0].id == 3
+
+
 def test_links_find_every_duplicate_pair(embedder) -> None:
     texts = [normalize(t) for t in TEXTS] + [normalize(REWORDED_0), normalize(TEXTS[2] + BOILERPLATE[3])]
     det = DuplicateDetector(SHIPPED).fit(list(range(len(texts))), texts, embedder.encode(texts))
