@@ -135,6 +135,10 @@ class DuplicateService:
             from nlp.embed import default_embedder
 
             self._embedder = default_embedder(self.settings.embed_model)
+            calibrated = self.params.metrics.get("embed_model")
+            if calibrated and calibrated != getattr(self._embedder, "model_id", calibrated):
+                log.warning("duplicate thresholds were calibrated with %s, the embedder is %s: re-run "
+                            "`python -m bench.dup_bench calibrate`", calibrated, self._embedder.model_id)
         return self._embedder
 
     def _encode(self, texts: list[str]) -> np.ndarray:
