@@ -249,7 +249,8 @@ class DuplicateService:
             out.append(c)
         return out[:top]
 
-    def intake_step(self, session: Session, campaign: service.CampaignContext, item: service.IntakeItem) -> list[dict[str, Any]]:
+    def intake_step(self, session: Session, campaign: service.CampaignContext,
+                    item: service.IntakeItem) -> list[dict[str, Any]]:
         """Intake step: duplicate candidates of the new demand as findings; then index the demand."""
         # DB-level guard: serialise intake checks per campaign across workers until commit.
         session.execute(select(db.Campaign.id).where(db.Campaign.id == campaign.id).with_for_update())
@@ -281,7 +282,8 @@ class DuplicateService:
         ``save`` keeps the result as the latest run (what GET /dedup/groups and the export show)."""
         if min_verdict not in VERDICTS[:3]:
             raise InvalidInput("min_verdict 只能是 duplicate、near_duplicate 或 related。",
-                               "min_verdict must be duplicate, near_duplicate or related.", {"min_verdict": min_verdict})
+                               "min_verdict must be duplicate, near_duplicate or related.",
+                               {"min_verdict": min_verdict})
         rows = self._rows(session, db.Demand.batch == batch if batch else None)
         ids = [d.id for d in rows]
         detector = DuplicateDetector(self.params)

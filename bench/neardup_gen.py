@@ -129,7 +129,8 @@ def resubmit(rng: random.Random, text: str, kind: str, others: list[str]) -> str
 def make_pairs(docs: list[tuple[str, str]], seed: int = 0, n_random: int | None = None) -> list[Pair]:
     """One positive (kinds in turn) and one hard negative per document, plus random negatives.
 
-    ``docs`` are (text, discipline), texts under ``MIN_CHARS`` dropped; ``n_random`` defaults to a quarter of the documents.
+    ``docs`` are (text, discipline), texts under ``MIN_CHARS`` dropped; ``n_random`` defaults to
+    a quarter of the documents.
     Texts are normalised, as the service stores them.
     """
     rng = random.Random(seed)

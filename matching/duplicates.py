@@ -372,7 +372,8 @@ class DuplicateGroup:
 
 
 def group_links(links: Iterable[tuple[int, int, float, str]], *, confirmed: Iterable[tuple[int, int]] = (),
-                dismissed: Iterable[tuple[int, int]] = (), rank: Mapping[int, Any] | None = None) -> list[DuplicateGroup]:
+                dismissed: Iterable[tuple[int, int]] = (),
+                rank: Mapping[int, Any] | None = None) -> list[DuplicateGroup]:
     """Union of pairwise links into groups; dismissed pairs are cut, confirmed pairs always join.
 
     The canonical demand of a group is the one with the smallest ``rank`` (e.g. submission time),
