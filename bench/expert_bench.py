@@ -108,7 +108,7 @@ _PROVINCES = ["北京市", "上海市", "吉林省", "黑龙江省", "山东省"
 
 
 def synthetic_round(texts: list[str], n_demands: int = 2000, n_experts: int = 5000, seed: int = 0):
-    """A seeded pool: demands (texts cycled from the record), enterprises with groups, experts with
+    """A seeded pool: demands (texts drawn from the record, skewed to hot topics), enterprises with groups, experts with
     organisations (some of them the enterprises), regions, history from the texts, and avoid-lists."""
     from matching.conflicts import DemandParty, ExpertParty
 
@@ -117,12 +117,15 @@ def synthetic_round(texts: list[str], n_demands: int = 2000, n_experts: int = 50
     enterprises = [f"{chr(0x4e00 + 1000 + k // 40)}{chr(0x4e00 + 2000 + k % 40)}科技有限公司" for k in range(1200)]
     ent_group = {e: (groups[rng.integers(len(groups))] if rng.random() < 0.3 else None) for e in enterprises}
     institutes = [f"{chr(0x4e00 + 3000 + k)}大学" for k in range(300)] + enterprises[:300]
+    # Demand topics are skewed (a few hot fields draw many demands) so that expert loads bind.
+    topic_p = 1.0 / np.arange(1, len(texts) + 1) ** 0.8
+    topics = rng.permutation(len(texts))[np.searchsorted(np.cumsum(topic_p / topic_p.sum()), rng.random(n_demands))]
     demands, d_texts = [], []
     for i in range(n_demands):
         ent = enterprises[rng.integers(len(enterprises))]
         avoid = tuple(institutes[k] for k in rng.choice(len(institutes), size=rng.integers(0, 3), replace=False))
         demands.append(DemandParty(f"D{i:05d}", ent, ent_group[ent], _CITIES[rng.integers(len(_CITIES))], avoid))
-        d_texts.append(texts[i % len(texts)])
+        d_texts.append(texts[min(int(topics[i]), len(texts) - 1)])
     experts, profiles, items = [], [], []
     for j in range(n_experts):
         org = institutes[rng.integers(len(institutes))]

@@ -98,7 +98,8 @@ class ExpertAffinity:
 
     def __init__(self, power: float = 3.0, history_weight: float = 1.0, profile_weight: float = 0.3,
                  field_weight: float = 0.2, prior_weight: float = 0.1, dense_weight: float = 0.0,
-                 encoder: Encoder | None = None, vectorizer: LexicalVectorizer | None = None):
+                 encoder: Encoder | None = None, vectorizer: LexicalVectorizer | None = None,
+                 max_fit_texts: int = 5000):
         self.power = power
         self.history_weight = history_weight
         self.profile_weight = profile_weight
@@ -107,6 +108,7 @@ class ExpertAffinity:
         self.dense_weight = dense_weight
         self.encoder = encoder
         self.vectorizer = vectorizer
+        self.max_fit_texts = max_fit_texts
 
     # ------------------------------------------------------------------ fitting
     def fit(self, profiles: Sequence[ExpertProfile], items: Sequence[ReviewItem]) -> "ExpertAffinity":
@@ -120,7 +122,10 @@ class ExpertAffinity:
         if self.vectorizer is not None and hasattr(self.vectorizer, "words_"):
             self.vectorizer_ = self.vectorizer
         else:
-            self.vectorizer_ = LexicalVectorizer().fit(item_texts + [t for t in self.profile_texts_ if t] or ["-"])
+            corpus = item_texts + [t for t in self.profile_texts_ if t] or ["-"]
+            if len(corpus) > self.max_fit_texts:  # IDF from an even sample: tokenising is the cost
+                corpus = corpus[:: -(-len(corpus) // self.max_fit_texts)]
+            self.vectorizer_ = LexicalVectorizer().fit(corpus)
         self.field_lex_ = self.vectorizer_.transform(self.profile_texts_)
         self.field_dense_ = self._encode(self.profile_texts_)
         self.item_lex_ = sp.csr_matrix((0, self.field_lex_.shape[1]), dtype=np.float32)
