@@ -230,13 +230,17 @@ class DuplicateService:
     # ----- checks
     def candidates(self, session: Session, demand: db.Demand, *, min_verdict: str = "related",
                    top: int = 10) -> list[Candidate]:
-        """Stored demands that may duplicate ``demand`` (dismissed pairs and vanished rows left out)."""
+        """Stored demands that may duplicate ``demand``: dismissed pairs left out, confirmed ones always in."""
         detector = self.sync(session)
         text = demand_text(demand.record).text
+        decided = self.decisions(session, [demand.id])
+        dismissed = {pair for pair, d in decided.items() if d == "dismiss"}
+        confirmed = {a if b == demand.id else b for (a, b), d in decided.items() if d == "confirm"}
         with self._lock:
-            found = detector.check(text, self._encode([text])[0], demand_signals(demand), exclude=[demand.id],
-                                   top=top * 2, min_verdict=min_verdict)
-        dismissed = {pair for pair, d in self.decisions(session, [demand.id]).items() if d == "dismiss"}
+            vector, signals = self._encode([text])[0], demand_signals(demand)
+            found = detector.check(text, vector, signals, exclude=[demand.id], top=top * 2, min_verdict=min_verdict)
+            missing = confirmed - {c.id for c in found}
+            found = detector.score_ids(text, vector, signals, sorted(missing)) + found
         out = []
         for c in found:
             if (min(c.id, demand.id), max(c.id, demand.id)) in dismissed:
@@ -384,9 +388,10 @@ def _brief(c: Candidate) -> dict[str, Any]:
             "enterprise_signal": bool(c.signals)}
 
 
-def candidate_out(c: Candidate, *, admin: bool) -> dict[str, Any]:
-    """A candidate as callers see it: signal names only with the admin token."""
+def candidate_out(c: Candidate, *, admin: bool, decision: str | None = None) -> dict[str, Any]:
+    """A candidate as callers see it: signal names only with the admin token; the staff decision."""
     d = c.to_dict()
+    d["decision"] = decision
     d["signals"] = list(c.signals) if admin else (["enterprise"] if c.signals else [])
     return d
 

@@ -301,6 +301,17 @@ class DuplicateDetector:
         return [Candidate(int(self.ids_[p]), float(pr), v, float(c), float(j), float(d), f)
                 for p, pr, v, c, j, d, f in zip(cand.tolist(), prob, verd, cont, jac, dense, fired)]
 
+    def score_ids(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None,
+                  ids: Iterable[int]) -> list[Candidate]:
+        """Score ``text`` against the given stored ids whatever their verdict (unknown ids skipped)."""
+        positions = [self.pos_of_[int(i)] for i in ids if int(i) in self.pos_of_]
+        if not positions:
+            return []
+        chars = content_chars(text)
+        clean = {k: str(v) for k, v in (signals or {}).items() if k in SIGNAL_KINDS and v}
+        return self._score(shingles(chars, self.k, prepared=True), len(chars),
+                           np.asarray(vector, dtype=np.float32).reshape(-1), clean, np.asarray(positions))
+
     def pair_feature_rows(self, texts_a: Sequence[str], texts_b: Sequence[str], dense: np.ndarray) -> np.ndarray:
         """Feature rows (:data:`FEATURES`) for explicit pairs."""
         cont, jac, lengths = [], [], []

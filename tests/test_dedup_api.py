@@ -128,6 +128,8 @@ def test_batch_groups_decisions_and_export(client: TestClient) -> None:
     assert not any({c["id"], d["id"]} <= s for s in sets)  # a dismissed pair does not come back
     listed = client.get(f"/demands/{d['id']}/duplicates").json()["candidates"]
     assert c["id"] not in {x["id"] for x in listed}
+    kept = client.get(f"/demands/{e['id']}/duplicates").json()["candidates"]
+    assert {x["id"]: x["decision"] for x in kept}.get(a["id"]) == "confirm"  # confirmed: always listed
 
     stored = client.get("/dedup/groups").json()
     decided = [l for g in stored["groups"] for l in g["links"] if l.get("decision") == "confirm"]

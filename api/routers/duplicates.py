@@ -38,6 +38,7 @@ class DuplicateCandidateOut(BaseModel):
     dense: float = Field(..., description="语义相似度（向量余弦）")
     signals: list[str] = Field(default_factory=list,
                                description="命中的企业信号；无管理员令牌时只显示 enterprise")
+    decision: str | None = Field(None, description="工作人员的决定：confirm（已确认重复）或空")
     title: str = Field("", description="候选需求名称")
     evidence: dict[str, Any] = Field(default_factory=dict, description=(
         "证据：sentences 重合句子（this/other 各给出字段名和该字段规范化文本中的起止位置 start/end）、"
@@ -84,10 +85,12 @@ def demand_duplicates(demand_id: int = PathParam(..., ge=1),
                       session: Session = Depends(get_session), admin: bool = Depends(is_admin),
                       dup: DuplicateService = Depends(get_duplicates)) -> CandidatesOut:
     demand = service.get_demand(session, demand_id)
+    decided = dup.decisions(session, [demand_id])
     out = []
     for c in dup.candidates(session, demand, min_verdict=min_verdict, top=top):
         other = service.get_demand(session, c.id)
-        out.append(DuplicateCandidateOut(**candidate_out(c, admin=admin), title=other.title,
+        decision = decided.get((min(c.id, demand_id), max(c.id, demand_id)))
+        out.append(DuplicateCandidateOut(**candidate_out(c, admin=admin, decision=decision), title=other.title,
                                          evidence=dup.evidence_for(session, demand, c, admin=admin)))
     return CandidatesOut(demand_id=demand_id, candidates=out)
 
