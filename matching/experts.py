@@ -5,7 +5,8 @@ reviewed. The affinity of a text to an expert combines, each scaled to [0, 1] pe
 
 * **history** — Σ over the expert's reviewed items of ``sim(query, item) ** power``: a sharpened
   nearest-neighbour vote, so one closely matching past project counts more than many loose ones
-  (measured better than one concatenated profile text, a plain max or a mean);
+  (measured better than one concatenated profile text, a plain max or a mean). The query is first
+  expanded with the centroid of its ``expand_k`` nearest past items (pseudo-relevance feedback);
 * **profile** — cosine to the centroid of the expert's reviewed items plus their declared fields;
 * **field** — cosine to the declared 研究领域 / 关键词 / 代表性成果 text alone;
 * **prior** — log review count (active experts are more often the right ones).
@@ -99,7 +100,7 @@ class ExpertAffinity:
     def __init__(self, power: float = 3.0, history_weight: float = 1.0, profile_weight: float = 0.3,
                  field_weight: float = 0.2, prior_weight: float = 0.1, dense_weight: float = 0.0,
                  encoder: Encoder | None = None, vectorizer: LexicalVectorizer | None = None,
-                 max_fit_texts: int = 5000):
+                 max_fit_texts: int = 5000, expand_k: int = 20, expand_weight: float = 1.0):
         self.power = power
         self.history_weight = history_weight
         self.profile_weight = profile_weight
@@ -109,6 +110,8 @@ class ExpertAffinity:
         self.encoder = encoder
         self.vectorizer = vectorizer
         self.max_fit_texts = max_fit_texts
+        self.expand_k = expand_k
+        self.expand_weight = expand_weight
 
     # ------------------------------------------------------------------ fitting
     def fit(self, profiles: Sequence[ExpertProfile], items: Sequence[ReviewItem]) -> "ExpertAffinity":
@@ -182,6 +185,15 @@ class ExpertAffinity:
         """(query×items, query×profiles, query×fields) cosines in the service representation."""
         q_lex = self.vectorizer_.transform(texts)
         item = (q_lex @ self.item_lex_.T).toarray()
+        k = min(self.expand_k, item.shape[1])
+        if k and self.expand_weight > 0:
+            # Pseudo-relevance feedback: add the centroid of the k nearest past items to the query
+            # (Rocchio), so items near the query's neighbourhood count, not only near its wording.
+            top = np.argpartition(-item, k - 1, axis=1)[:, :k]
+            w = sp.csr_matrix((np.full(top.size, 1.0 / k, np.float32), top.ravel(),
+                               np.arange(0, top.size + 1, k)), shape=item.shape)
+            expanded = (w @ self.item_lex_ @ self.item_lex_.T).toarray()
+            item = (item + self.expand_weight * expanded) / (1.0 + self.expand_weight)
         prof = (q_lex @ self.profile_lex_.T).toarray()
         fld = (q_lex @ self.field_lex_.T).toarray()
         w = self.dense_weight if self.item_dense_ is not None else 0.0
@@ -217,7 +229,7 @@ class ExpertAffinity:
         skip = {self._index[e] for e in exclude if e in self._index}
         order = [j for j in order if j not in skip][: top if top else None]
         q_terms = self._terms(text) if evidence else set()
-        item_sims = self._sims([text])[0][0] if evidence else None
+        item_sims = (self.vectorizer_.transform([text]) @ self.item_lex_.T).toarray()[0] if evidence else None
         return [ExpertMatch(self.expert_ids_[j], float(s[j]), {k: float(v[j]) for k, v in c.items()},
                             self.evidence(j, q_terms, item_sims) if evidence else None) for j in order]
 
@@ -239,7 +251,8 @@ class ExpertAffinity:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {"params": {k: getattr(self, k) for k in ("power", "history_weight", "profile_weight",
-                                                         "field_weight", "prior_weight", "dense_weight")},
+                                                         "field_weight", "prior_weight", "dense_weight",
+                                                         "expand_k", "expand_weight")},
                 "expert_ids": self.expert_ids_, "profile_texts": self.profile_texts_,
                 "items": [{"expert_ids": list(i.expert_ids), "title": i.title, "abstract": i.abstract,
                            "keywords": list(i.keywords)} for i in self.items_]}
