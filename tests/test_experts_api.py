@@ -129,3 +129,14 @@ def test_solvers_exclude_the_enterprise_group(client: TestClient) -> None:
     assert [x["solver_id"] for x in body["excluded"]] == ["SOL014"]
     assert "SOL014" not in {s["solver_id"] for s in body["solvers"]}
     assert body["solvers"][0]["shared_terms"]
+
+
+def test_similar_demands_share_a_panel(client: TestClient) -> None:
+    a, b = _demand_id(client, "LN2023-0004"), _demand_id(client, "LN2023-0011")  # both 高温合金铸件 defects
+    body = {"demand_ids": [a, b], "panel_size": 3, "max_load": 1, "clusters": {str(a): "alloy", str(b): "alloy"}}
+    r = client.post("/experts/assignments", json=body, headers=ADMIN)
+    assert r.status_code == 200, r.text
+    panels = client.get(f"/experts/assignments/{r.json()['run_id']}", headers=ADMIN).json()["panels"]
+    members = [{m["expert_id"] for m in p["members"]} for p in panels]
+    assert len(members) == 2 and members[0] == members[1]  # one panel, max_load 1 counted per cluster
+    assert not members[0] & {"EXP001", "EXP003"}  # a conflict of one member demand excludes for the cluster
