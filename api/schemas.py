@@ -428,6 +428,8 @@ class Enterprise(FormModel):
     credit_code: Annotated[str | None, BeforeValidator(parse_credit_code)] = _f(
         "统一社会信用代码", "统一社会信用代码（18位；有则作为企业身份）")
     group_name: Text = _f("集团名称", "所属集团名称（可选，用于识别同一集团）")
+    avoid_orgs: TextList = _f("回避单位", "企业申请回避的专家工作单位（可选，用“、”分隔；专家分组时回避）",
+                              default_factory=list)
     registered_on: Day = _f("注册时间", "企业注册时间")
     region: Place = _f("注册地区", "注册地区：辽宁省14个市或沈抚示范区（省外地区会被规则报告）")
     park: Text = _f("所在园区", "所在园区（可选，如浑南科技城、英歌石科学城）")

@@ -140,3 +140,16 @@ def test_similar_demands_share_a_panel(client: TestClient) -> None:
     members = [{m["expert_id"] for m in p["members"]} for p in panels]
     assert len(members) == 2 and members[0] == members[1]  # one panel, max_load 1 counted per cluster
     assert not members[0] & {"EXP001", "EXP003"}  # a conflict of one member demand excludes for the cluster
+
+
+def test_enterprise_avoid_list_from_the_form_excludes_that_organisation(client: TestClient) -> None:
+    row = next(json.loads(line) for line in (SAMPLES / "demands.jsonl").read_text(encoding="utf-8").splitlines()
+               if line.strip() and json.loads(line)["需求编号"] == "LN2023-0004")
+    row.update({"需求编号": "LN2023-9004", "需求名称": row["需求名称"] + "（回避测试）", "回避单位": "东北大学、大连理工大学"})
+    r = client.post("/demands", json=row, headers=ADMIN)
+    assert r.status_code in (200, 201), r.text
+    did = _demand_id(client, "LN2023-9004")
+    body = client.get(f"/demands/{did}/experts?top=40", headers=ADMIN).json()
+    avoided = {x["expert_id"] for x in body["excluded"] if x["rule"] == "enterprise_avoids"}
+    assert {"EXP002", "EXP004", "EXP006", "EXP007"} <= avoided
+    assert not avoided & {e["expert_id"] for e in body["experts"]}
