@@ -66,6 +66,20 @@ def train_texts(data: Path) -> dict[str, list]:
     return out
 
 
+def labelled_texts(data: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Train texts with field labels: csl_categories titles (13 categories), csldcp abstracts (67)."""
+    out = {}
+    p = data / "csl_categories" / "train.jsonl"
+    if p.exists():
+        rows = read_jsonl(p)
+        out["csl_categories"] = ([r["title"] for r in rows], [r["category"] for r in rows])
+    p = data / "csldcp" / "train.jsonl"
+    if p.exists():
+        rows = read_jsonl(p)
+        out["csldcp"] = ([r["content"] for r in rows], [r["label"] for r in rows])
+    return out
+
+
 # ----------------------------------------------------------------------------- stage 1: vocab
 def jieba_dict() -> dict[str, int]:
     import jieba
@@ -210,7 +224,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-words", type=int, default=36000, help="multi-character entries kept in the model")
     ap.add_argument("--dim", type=int, default=192)
     ap.add_argument("--sif", type=float, default=1e-3)
-    ap.add_argument("--epochs", type=int, default=0, help="contrastive fine-tuning epochs (0: distil only)")
+    ap.add_argument("--epochs", type=int, default=0, help="fine-tuning epochs (0: distil only)")
+    ap.add_argument("--steps", type=int, default=200, help="steps per epoch")
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--w-mnrl", type=float, default=1.0)
+    ap.add_argument("--w-cosent", type=float, default=1.0)
+    ap.add_argument("--w-label", type=float, default=1.0)
+    ap.add_argument("--w-field", type=float, default=1.0, help="weight of the csldcp discipline head")
+    ap.add_argument("--anchor", type=float, default=1.0, help="L2 pull of rows toward the distilled ones")
+    ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--stage", choices=["vocab", "teacher", "all"], default="all")
     args = ap.parse_args(argv)
 
@@ -236,9 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     tokenizer = make_tokenizer(vocab, probs)
     weights = distil(teacher, probs, args.dim, args.sif)
     if args.epochs > 0:
-        from models.tune_embedder import tune  # noqa: PLC0415 (heavy, optional stage)
+        from models.tune_embedder import tune  # heavy (torch), only for this stage
 
-        weights = tune(tokenizer, weights, train_texts(args.data), args)
+        weights = tune(tokenizer, weights, train_texts(args.data), args, labelled_texts(args.data))
     model = build_model(tokenizer, weights)
     args.out.mkdir(parents=True, exist_ok=True)
     card = args.out / "README.md"

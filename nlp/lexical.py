@@ -105,3 +105,24 @@ class LexicalVectorizer:
         self.words_.idf_ = arrays["idf_words"]
         self.chars_.idf_ = arrays["idf_chars"]
         return self
+
+
+# How the service combines the two signals, per use (measured in bench/embedding_bench.py; see
+# models/jiebang-static-zh/README.md): pairwise similarity (duplicates, matching) and supervised
+# labelling gain from the lexical half; clustering is best on the dense vectors alone.
+SERVICE_REPRESENTATION: dict[str, str] = {"similarity": "hybrid", "cluster": "dense", "classify": "hybrid"}
+DENSE_WEIGHT = 0.5
+
+
+def hybrid_features(dense: np.ndarray, lexical: sp.spmatrix, dense_weight: float = DENSE_WEIGHT) -> sp.csr_matrix:
+    """Stack ``√w·dense`` and ``√(1-w)·lexical`` (both row-normalised) so that a dot product of two
+    rows is ``w·cos_dense + (1-w)·cos_lexical``; usable by KMeans / logistic regression as is."""
+    dense = np.asarray(dense, dtype=np.float32)
+    return sp.hstack([sp.csr_matrix(dense * np.sqrt(dense_weight)),
+                      sp.csr_matrix(lexical) * np.float32(np.sqrt(1.0 - dense_weight))], format="csr")
+
+
+def hybrid_score(dense_cos: np.ndarray | float, lexical_cos: np.ndarray | float,
+                 dense_weight: float = DENSE_WEIGHT) -> np.ndarray | float:
+    """``w·cos_dense + (1-w)·cos_lexical``: the service's text similarity."""
+    return dense_weight * dense_cos + (1.0 - dense_weight) * lexical_cos

