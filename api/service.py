@@ -11,7 +11,8 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -319,15 +320,8 @@ def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str
     from api.schemas import DemandRecord
 
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload)
-    try:
+    with _unit_of_work(session):
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps)
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise _concurrent_write() from None
-    except Exception:
-        session.rollback()
-        raise
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
 
@@ -336,6 +330,19 @@ def _concurrent_write() -> Conflict:
     return Conflict("同一需求或企业正被同时写入，本次未保存，请重试。",
                     "The same demand or enterprise was written concurrently; nothing was saved, please retry.",
                     code="concurrent_write")
+
+@contextmanager
+def _unit_of_work(session: Session) -> Iterator[None]:
+    """Commit what the block wrote, or roll it all back; a unique-key clash becomes a 409."""
+    try:
+        yield
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise _concurrent_write() from None
+    except Exception:
+        session.rollback()
+        raise
 
 
 def parse_record(payload: dict[str, Any]) -> Any:
@@ -425,7 +432,7 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     report = _start_report(result, source, DemandRecord)
     rules: Counter[str] = Counter()
     rows = _progress(result.accepted, progress, "导入需求 importing demands")
-    try:
+    with _unit_of_work(session):
         for row_no, record in rows:
             outcome = intake_record(session, campaign, record, actor=actor, source=source, steps=steps)
             setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
@@ -438,13 +445,6 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
         append_audit(session, actor, "import", "file", None, None,
                      {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
                       "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise _concurrent_write() from None
-    except Exception:
-        session.rollback()
-        raise
     log.info("import %s: %d new, %d updated, %d unchanged, %d rows rejected", source, report.new,
              report.updated, report.unchanged, report.rejected_rows)
     return report
@@ -499,7 +499,7 @@ def import_people(session: Session, path: Path, kind: str, *, actor: str, progre
     source = source or Path(path).name
     result = read_records(path, model, filename=source)
     report = _start_report(result, source, model)
-    try:
+    with _unit_of_work(session):
         for row_no, record in _progress(result.accepted, progress, f"导入 importing {kind}"):
             data = record.model_dump(by_alias=True, mode="json")
             outcome = _store_person(session, kind, data, actor, row_no, report)
@@ -508,13 +508,6 @@ def import_people(session: Session, path: Path, kind: str, *, actor: str, progre
         append_audit(session, actor, "import", kind, None, None,
                      {"file": report.file, "new": report.new, "updated": report.updated,
                       "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise _concurrent_write() from None
-    except Exception:
-        session.rollback()
-        raise
     return report
 
 
@@ -626,7 +619,7 @@ def check_all(session: Session, campaign: CampaignContext, *, actor: str,
     report = CheckReport()
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
-    try:
+    with _unit_of_work(session):
         for demand in _progress(all_demands(session, campaign), progress, "检查规则 checking rules"):
             before = sorted((f.rule_id, f.severity) for f in demand.findings)
             item = IntakeItem(record=DemandRecord.model_validate(demand.record), data=demand.record,
@@ -639,13 +632,6 @@ def check_all(session: Session, campaign: CampaignContext, *, actor: str,
             statuses[demand.check_status] += 1
             rules.update(f.rule_id for f in rows)
             report.demands += 1
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise _concurrent_write() from None
-    except Exception:
-        session.rollback()
-        raise
     report.by_status = {s: statuses.get(s, 0) for s in CHECK_STATUSES}
     report.findings_by_rule = dict(sorted(rules.items()))
     return report
