@@ -5,7 +5,8 @@
 The ``experts`` benchmark splits projects 80/20 (seed 0); this script never looks at the 20 %: it
 cuts the 80 % into 5 folds, profiles experts from 4, ranks for the 5th, and prints Recall@10/@50 and
 MRR for each variant of :class:`matching.experts.ExpertAffinity` (one concatenated profile vs
-per-item history votes, the vote's sharpness, the extra parts, query expansion).
+per-item history votes, the vote's sharpness, the extra parts, query expansion, votes divided by panel
+size, the co-review community classifier — on lexical cosines alone and with the shipped embedder).
 """
 from __future__ import annotations
 
@@ -19,14 +20,20 @@ from bench.common import read_jsonl
 from bench.expert_bench import pool_from, project_text, ranking_metrics, split_projects
 from matching.experts import ExpertAffinity
 
+_OLD = dict(expand_weight=1.0, panel_norm=0.0, community_weight=0.0)
 VARIANTS: dict[str, dict] = {
-    "profile only (one text per expert)": dict(history_weight=0, profile_weight=1, field_weight=0, prior_weight=0,
-                                               expand_k=0),
-    "history vote, power 1 (sum)": dict(power=1, profile_weight=0, field_weight=0, prior_weight=0, expand_k=0),
-    "history vote, power 3": dict(power=3, profile_weight=0, field_weight=0, prior_weight=0, expand_k=0),
-    "history vote, power 8 (≈ max)": dict(power=8, profile_weight=0, field_weight=0, prior_weight=0, expand_k=0),
-    "power 3 + profile + field + prior": dict(power=3, expand_k=0),
-    "… + query expansion (default)": dict(),
+    "profile only (one text per expert)": dict(_OLD, history_weight=0, profile_weight=1, field_weight=0,
+                                               prior_weight=0, expand_k=0),
+    "history vote, power 1 (sum)": dict(_OLD, power=1, profile_weight=0, field_weight=0, prior_weight=0, expand_k=0),
+    "history vote, power 3": dict(_OLD, power=3, profile_weight=0, field_weight=0, prior_weight=0, expand_k=0),
+    "history vote, power 8 (≈ max)": dict(_OLD, power=8, profile_weight=0, field_weight=0, prior_weight=0,
+                                          expand_k=0),
+    "power 3 + profile + field + prior": dict(_OLD, power=3, expand_k=0),
+    "… + query expansion (previous default)": dict(_OLD),
+    "… + expansion ×2, votes / panel size": dict(community_weight=0.0),
+    "… + community classifier (default)": dict(),
+    "… + community, with the embedder": dict(encoder="embedder"),
+    "… + community ^0.5, with the embedder": dict(encoder="embedder", community_weight=0.5),
 }
 
 
@@ -45,6 +52,9 @@ def cross_validate(projects: list[dict], params: dict, folds: int = 5, seed: int
             if rel:
                 queries.append(project_text(p))
                 relevant.append(rel)
+        if params.get("encoder") == "embedder":
+            from nlp.embed import default_embedder
+            params = dict(params, encoder=default_embedder().encode)
         scores = ExpertAffinity(**params).fit(profiles, items).score(queries)
         out.append(ranking_metrics(scores, relevant))
     return {k: float(np.mean([o[k] for o in out])) for k in out[0]}

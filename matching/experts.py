@@ -10,10 +10,17 @@ reviewed. The affinity of a text to an expert combines, each scaled to [0, 1] pe
 * **profile** — cosine to the centroid of the expert's reviewed items plus their declared fields;
 * **field** — cosine to the declared 研究领域 / 关键词 / 代表性成果 text alone;
 * **prior** — log review count (active experts are more often the right ones).
+* **community** — the probability that the query belongs to the expert's review community: experts
+  who sit on panels together form communities of the co-review graph (Louvain), and a logistic
+  regression learned on the past items predicts a query's community. It multiplies the other parts
+  (``** community_weight``), so experts of the panels that handle this kind of project rise together.
+
+Each past item's vote is divided by its panel size (``panel_norm``): ranking by the expected share of
+the panel recovered, which is what Recall@k measures.
 
 ``sim`` is the service's lexical representation (TF-IDF words + char n-grams), optionally mixed
 with dense vectors (``dense_weight``). Weights were chosen by 5-fold cross-validation on the
-training part of the review record (bench/expert_bench.py), never on its held-out part.
+training part of the review record (bench/expert_cv.py), never on its held-out part.
 """
 from __future__ import annotations
 
@@ -100,7 +107,9 @@ class ExpertAffinity:
     def __init__(self, power: float = 3.0, history_weight: float = 1.0, profile_weight: float = 0.3,
                  field_weight: float = 0.2, prior_weight: float = 0.1, dense_weight: float = 0.0,
                  encoder: Encoder | None = None, vectorizer: LexicalVectorizer | None = None,
-                 max_fit_texts: int = 5000, expand_k: int = 20, expand_weight: float = 1.0):
+                 max_fit_texts: int = 5000, expand_k: int = 20, expand_weight: float = 2.0,
+                 panel_norm: float = 1.0, community_weight: float = 0.3, community_resolution: float = 1.0,
+                 community_c: float = 10.0, community_min_size: int = 3, max_anchor_items: int = 2000):
         self.power = power
         self.history_weight = history_weight
         self.profile_weight = profile_weight
@@ -112,6 +121,12 @@ class ExpertAffinity:
         self.max_fit_texts = max_fit_texts
         self.expand_k = expand_k
         self.expand_weight = expand_weight
+        self.panel_norm = panel_norm
+        self.community_weight = community_weight
+        self.community_resolution = community_resolution
+        self.community_c = community_c
+        self.community_min_size = community_min_size
+        self.max_anchor_items = max_anchor_items
 
     # ------------------------------------------------------------------ fitting
     def fit(self, profiles: Sequence[ExpertProfile], items: Sequence[ReviewItem]) -> "ExpertAffinity":
@@ -170,9 +185,64 @@ class ExpertAffinity:
             self.profile_dense_ = _l2_rows(inc_t @ self.item_dense_ + self.field_dense_)
         prior = np.log1p(self.review_counts_)
         self.prior_ = (prior / prior.max() if prior.max() > 0 else prior).astype(np.float32)
+        sizes = np.asarray(self.incidence_.sum(axis=1)).ravel()
+        self.vote_matrix_ = (sp.diags(1.0 / np.maximum(sizes, 1.0) ** self.panel_norm) @ self.incidence_).tocsr()
+        self._fit_communities()
+
+    def _fit_communities(self) -> None:
+        """Louvain communities of the co-review graph, and a classifier from item text to community."""
+        self.community_labels_ = np.full(len(self.expert_ids_), -1, dtype=np.int64)
+        self.community_model_ = None
+        if self.community_weight <= 0 or self.incidence_.shape[0] < 10:
+            return
+        import networkx as nx
+        from sklearn.linear_model import LogisticRegression
+
+        co = (self.incidence_.T @ self.incidence_).tocoo()
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(self.expert_ids_)))
+        graph.add_weighted_edges_from((int(a), int(b), float(w)) for a, b, w in zip(co.row, co.col, co.data) if a < b)
+        if graph.number_of_edges() == 0:
+            return
+        found = nx.community.louvain_communities(graph, weight="weight", resolution=self.community_resolution,
+                                                 seed=0)
+        kept = [sorted(c) for c in found if len(c) >= self.community_min_size]
+        if len(kept) < 2:
+            return
+        for c, members in enumerate(kept):
+            self.community_labels_[members] = c
+        onehot = sp.csr_matrix((np.ones(sum(map(len, kept)), np.float32),
+                                (np.concatenate(kept), np.concatenate([[c] * len(m) for c, m in enumerate(kept)]))),
+                               shape=(len(self.expert_ids_), len(kept)))
+        votes = (self.incidence_ @ onehot).toarray()  # items × communities: panel members in each
+        rows = np.flatnonzero(votes.sum(axis=1) > 0)
+        y = votes[rows].argmax(axis=1)
+        if len(np.unique(y)) < 2:
+            return
+        step = -(-self.item_lex_.shape[0] // self.max_anchor_items)
+        self.anchor_rows_ = np.arange(0, self.item_lex_.shape[0], step)
+        x = self._community_features(self.item_lex_[rows], None if self.item_dense_ is None else self.item_dense_[rows])
+        self.community_model_ = LogisticRegression(C=self.community_c, max_iter=1000).fit(x, y)
+        self.n_communities_ = len(kept)
+
+    def _community_features(self, lex: sp.csr_matrix, dense: np.ndarray | None) -> np.ndarray:
+        """Dense vectors when there are any, else cosines to an even sample of past items."""
+        if dense is not None:
+            return dense
+        return (lex @ self.item_lex_[self.anchor_rows_].T).toarray()
+
+    def _community_probs(self, q_lex: sp.csr_matrix, q_dense: np.ndarray | None) -> np.ndarray:
+        """``(n_texts, n_experts)``: P(query in the expert's community); 1 where no model or no community."""
+        n = q_lex.shape[0]
+        if self.community_model_ is None:
+            return np.ones((n, len(self.expert_ids_)), np.float32)
+        p = np.zeros((n, self.n_communities_ + 1), np.float32)
+        p[:, self.community_model_.classes_] = self.community_model_.predict_proba(self._community_features(q_lex, q_dense))
+        p[:, -1] = 1.0 / self.n_communities_  # experts outside any community: an uninformed share
+        return p[:, self.community_labels_]
 
     def _encode(self, texts: list[str]) -> np.ndarray | None:
-        if self.encoder is None or self.dense_weight <= 0:
+        if self.encoder is None or (self.dense_weight <= 0 and self.community_weight <= 0):
             return None
         return np.asarray(self.encoder(texts), dtype=np.float32)
 
@@ -181,9 +251,12 @@ class ExpertAffinity:
         return {w for w in jieba_words(text) if len(w) >= 2}
 
     # ------------------------------------------------------------------ scoring
-    def _sims(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(query×items, query×profiles, query×fields) cosines in the service representation."""
+    def _sims(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(query×items, query×profiles, query×fields) cosines in the service representation, and
+        query×experts community probabilities."""
         q_lex = self.vectorizer_.transform(texts)
+        q_dense = self._encode(texts) if self.item_dense_ is not None else None
+        community = self._community_probs(q_lex, q_dense)
         item = (q_lex @ self.item_lex_.T).toarray()
         k = min(self.expand_k, item.shape[1])
         if k and self.expand_weight > 0:
@@ -198,19 +271,20 @@ class ExpertAffinity:
         fld = (q_lex @ self.field_lex_.T).toarray()
         w = self.dense_weight if self.item_dense_ is not None else 0.0
         if w > 0:
-            q = self._encode(texts)
+            q = q_dense
             has_field = np.array([bool(t) for t in self.profile_texts_])
             item = w * (q @ self.item_dense_.T) + (1 - w) * item
             prof = w * (q @ self.profile_dense_.T) + (1 - w) * prof
             fld = w * (q @ self.field_dense_.T) * has_field + (1 - w) * fld
-        return np.maximum(item, 0), np.maximum(prof, 0), np.maximum(fld, 0)
+        return np.maximum(item, 0), np.maximum(prof, 0), np.maximum(fld, 0), community
 
     def components(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Each part of the affinity for every (text, expert), scaled to [0, 1] per text."""
-        item, prof, fld = self._sims(list(texts))
-        history = np.asarray(self.incidence_.T.dot((item ** self.power).T)).T
+        item, prof, fld, community = self._sims(list(texts))
+        history = np.asarray(self.vote_matrix_.T.dot((item ** self.power).T)).T
         return {"history": _rowmax_scale(np.asarray(history)), "profile": _rowmax_scale(prof),
-                "field": _rowmax_scale(fld), "prior": np.broadcast_to(self.prior_, prof.shape)}
+                "field": _rowmax_scale(fld), "prior": np.broadcast_to(self.prior_, prof.shape),
+                "community": community}
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """``(n_texts, n_experts)`` affinity, higher is better; a whole round in one matrix product."""
@@ -218,6 +292,8 @@ class ExpertAffinity:
         total = self.history_weight + self.profile_weight + self.field_weight + self.prior_weight
         s = (self.history_weight * c["history"] + self.profile_weight * c["profile"]
              + self.field_weight * c["field"] + self.prior_weight * c["prior"]) / total
+        if self.community_model_ is not None:
+            s = s * c["community"] ** self.community_weight
         return s.astype(np.float32)
 
     def rank(self, text: str, top: int | None = 20, *, exclude: Sequence[str] = (),
@@ -252,7 +328,10 @@ class ExpertAffinity:
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {"params": {k: getattr(self, k) for k in ("power", "history_weight", "profile_weight",
                                                          "field_weight", "prior_weight", "dense_weight",
-                                                         "expand_k", "expand_weight")},
+                                                         "expand_k", "expand_weight", "panel_norm",
+                                                         "community_weight", "community_resolution",
+                                                         "community_c", "community_min_size",
+                                                         "max_anchor_items")},
                 "expert_ids": self.expert_ids_, "profile_texts": self.profile_texts_,
                 "items": [{"expert_ids": list(i.expert_ids), "title": i.title, "abstract": i.abstract,
                            "keywords": list(i.keywords)} for i in self.items_]}
