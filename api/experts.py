@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import io
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from matching.assign import (SOLVERS, InfeasibleAssignment, PanelRules, cluster_
 from matching.conflicts import ConflictRules, DemandParty, ExpertParty, build_conflicts
 from matching.experts import ExpertAffinity, ExpertProfile, ReviewItem, split_terms
 from matching.solvers import SolverMatcher, SolverProfile
+from nlp.text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +106,7 @@ class ExpertMatching:
                            "The expert pool is empty; import experts first.")
         profiles = [ExpertProfile(str(e.id), e.research_fields or "", tuple(e.keywords or ()),
                                   str((e.record or {}).get("代表性成果") or "")) for e in experts]
-        items = [ReviewItem((str(r.expert_id),), r.title, r.abstract or "", tuple(r.keywords or ()))
-                 for r in session.scalars(select(db.ExpertReview).order_by(db.ExpertReview.id))]
+        items = review_items(session.scalars(select(db.ExpertReview).order_by(db.ExpertReview.id)))
         model = ExpertAffinity().fit(profiles, items)
         log.info("expert pool fitted: %d experts, %d review records", len(experts), len(items))
         self._pool = Pool(experts, model, key)
@@ -343,3 +344,15 @@ def panels_sheet_builder() -> Any:
     from api.report import SheetBuilder
 
     return SheetBuilder(PANELS_SHEET_NAME, panels_sheet)
+
+
+def review_items(rows: Iterable[Any]) -> list[ReviewItem]:
+    """One item per reviewed project: review records of the same demand, or of the same title on the
+    same date, are one panel — so co-review communities and per-panel vote shares see the panel."""
+    panels: dict[tuple[Any, ...], list[Any]] = {}
+    for r in rows:
+        key = ("demand", r.demand_id) if r.demand_id else ("title", normalize(r.title), r.reviewed_at or "")
+        panels.setdefault(key, []).append(r)
+    return [ReviewItem(tuple(dict.fromkeys(str(r.expert_id) for r in group)), group[0].title,
+                       group[0].abstract or "", tuple(group[0].keywords or ()))
+            for group in panels.values()]
