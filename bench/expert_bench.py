@@ -58,6 +58,19 @@ def tfidf_char_scores(train: list[dict], queries: list[str], experts: list[str])
     return (vec.transform(queries) @ vec.transform(prof).T).toarray()
 
 
+def held_out_queries(test: list[dict], experts: list[str]) -> tuple[list[str], list[set[int]]]:
+    """Query texts of held-out projects and, for each, the column indices of its profiled reviewers
+    (projects none of whose reviewers is profiled are left out)."""
+    index = {e: j for j, e in enumerate(experts)}
+    queries, relevant = [], []
+    for p in test:
+        rel = {index[r["expert"]] for r in p["reviewers"] if r["expert"] in index}
+        if rel:
+            queries.append(project_text(p))
+            relevant.append(rel)
+    return queries, relevant
+
+
 def ranking_metrics(scores: np.ndarray, relevant: list[set[int]]) -> dict[str, float]:
     """Recall@10, Recall@50 and MRR of score rows against sets of relevant columns."""
     r10, r50, rr = [], [], []
@@ -75,13 +88,7 @@ def run_experts(ctx: Context) -> list[Row]:
     train, test = split_projects(projects, seed=0)
     profiles, items = pool_from(train)
     experts = [p.expert_id for p in profiles]
-    index = {e: j for j, e in enumerate(experts)}
-    queries, relevant = [], []
-    for p in test:
-        rel = {index[r["expert"]] for r in p["reviewers"] if r["expert"] in index}
-        if rel:
-            queries.append(project_text(p))
-            relevant.append(rel)
+    queries, relevant = held_out_queries(test, experts)
     model = ExpertAffinity().fit(profiles, items)
     counts = model.review_counts_
     rng = np.random.default_rng(ctx.seed)

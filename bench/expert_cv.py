@@ -17,7 +17,7 @@ import numpy as np
 
 from api.config import Settings
 from bench.common import read_jsonl
-from bench.expert_bench import pool_from, project_text, ranking_metrics, split_projects
+from bench.expert_bench import held_out_queries, pool_from, ranking_metrics, split_projects
 from matching.experts import ExpertAffinity
 
 _OLD = dict(expand_weight=1.0, panel_norm=0.0, community_weight=0.0)
@@ -45,13 +45,7 @@ def cross_validate(projects: list[dict], params: dict, folds: int = 5, seed: int
         train = [p for i, p in enumerate(projects) if i not in held]
         test = [p for i, p in enumerate(projects) if i in held]
         profiles, items = pool_from(train)
-        index = {p.expert_id: j for j, p in enumerate(profiles)}
-        queries, relevant = [], []
-        for p in test:
-            rel = {index[r["expert"]] for r in p["reviewers"] if r["expert"] in index}
-            if rel:
-                queries.append(project_text(p))
-                relevant.append(rel)
+        queries, relevant = held_out_queries(test, [p.expert_id for p in profiles])
         if params.get("encoder") == "embedder":
             from nlp.embed import default_embedder
             params = dict(params, encoder=default_embedder().encode)
