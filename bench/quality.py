@@ -21,9 +21,13 @@ from bench.common import Context, Row, TaskSkipped, format_table
 # task name -> "module:function"; later issues add their tasks here.
 TASKS: dict[str, str] = {
     "tokenize": "bench.tokenize_bench:run",
-    "experts": "bench.expert_bench:run_experts", "assign": "bench.expert_bench:run_assign",
+    "sts": "bench.embedding_bench:run_sts",
+    "cluster": "bench.embedding_bench:run_cluster",
+    "classify": "bench.embedding_bench:run_classify",
+    "speed": "bench.embedding_bench:run_speed",
     "dup": "bench.dup_bench:run",
-    "sts": "bench.embedding_bench:run_sts", "cluster": "bench.embedding_bench:run_cluster", "classify": "bench.embedding_bench:run_classify", "speed": "bench.embedding_bench:run_speed",  # noqa: E501
+    "experts": "bench.expert_bench:run_experts",
+    "assign": "bench.expert_bench:run_assign",
 }
 
 
