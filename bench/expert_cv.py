@@ -6,7 +6,8 @@ The ``experts`` benchmark splits projects 80/20 (seed 0); this script never look
 cuts the 80 % into 5 folds, profiles experts from 4, ranks for the 5th, and prints Recall@10/@50 and
 MRR for each variant of :class:`matching.experts.ExpertAffinity` (one concatenated profile vs
 per-item history votes, the vote's sharpness, the extra parts, query expansion, votes divided by panel
-size, the co-review community classifier — on lexical cosines alone and with the shipped embedder).
+size, the co-review community classifier, the learned re-ranker — on lexical cosines alone and with the
+shipped embedder).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from bench.common import read_jsonl
 from bench.expert_bench import held_out_queries, pool_from, ranking_metrics, split_projects
 from matching.experts import ExpertAffinity
 
-_OLD = dict(expand_weight=1.0, panel_norm=0.0, community_weight=0.0)
+_OLD = dict(expand_weight=1.0, panel_norm=0.0, community_weight=0.0, rerank=None)
 VARIANTS: dict[str, dict] = {
     "profile only (one text per expert)": dict(_OLD, history_weight=0, profile_weight=1, field_weight=0,
                                                prior_weight=0, expand_k=0),
@@ -30,10 +31,14 @@ VARIANTS: dict[str, dict] = {
                                           expand_k=0),
     "power 3 + profile + field + prior": dict(_OLD, power=3, expand_k=0),
     "… + query expansion (previous default)": dict(_OLD),
-    "… + expansion ×2, votes / panel size": dict(community_weight=0.0),
-    "… + community classifier (default)": dict(),
-    "… + community, with the embedder": dict(encoder="embedder"),
-    "… + community ^0.5, with the embedder": dict(encoder="embedder", community_weight=0.5),
+    "… + expansion ×2, votes / panel size": dict(community_weight=0.0, rerank=None),
+    "… + community classifier (previous default)": dict(rerank=None),
+    "… + learned re-ranker, logistic (default)": dict(),
+    "… + re-ranker, top 100 candidates": dict(rerank_top=100),
+    "… + re-ranker, gradient-boosted trees": dict(rerank="hgb"),
+    "community, with the embedder": dict(encoder="embedder", rerank=None),
+    "community ^0.5, with the embedder": dict(encoder="embedder", community_weight=0.5, rerank=None),
+    "re-ranker, with the embedder": dict(encoder="embedder"),
 }
 
 
@@ -60,10 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev")
     args = parser.parse_args(argv)
     train, _ = split_projects(read_jsonl(args.data / "reviews" / f"{args.split}.jsonl"), seed=0)
-    print(f"{'variant':40s}  R@10    R@50    MRR   (5-fold CV on the {len(train)} training projects)")
+    print(f"{'variant':44s}  R@10    R@50    MRR   (5-fold CV on the {len(train)} training projects)")
     for name, params in VARIANTS.items():
         m = cross_validate(train, params)
-        print(f"{name:40s}  {m['recall_at_10']:.4f}  {m['recall_at_50']:.4f}  {m['mrr']:.4f}")
+        print(f"{name:44s}  {m['recall_at_10']:.4f}  {m['recall_at_50']:.4f}  {m['mrr']:.4f}")
     return 0
 
 

@@ -21,9 +21,18 @@ the panel recovered, which is what Recall@k measures.
 ``sim`` is the service's lexical representation (TF-IDF words + char n-grams), optionally mixed
 with dense vectors (``dense_weight``). Weights were chosen by 5-fold cross-validation on the
 training part of the review record (bench/expert_cv.py), never on its held-out part.
+
+**Learned re-ranking** (``rerank``): ``fit`` cuts the history into folds, fits the affinity above on
+the others, and for each held-out item labels its top ``rerank_top`` experts (reviewed it or not) —
+the same candidates the affinity yields at query time. A logistic regression on per-(item, expert)
+features (the parts, the affinity's rank, max / mean cosine to the expert's items, votes of the nearest
+items, co-reviewer propagation, review count, …) then reorders each query's top candidates; they keep
+the affinity's values (handed out in the new order), so panel assignment sees the same scale. Learned
+only from panel history (items with two or more reviewers); otherwise the affinity is used as is.
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -32,11 +41,13 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 from nlp.lexical import LexicalVectorizer, jieba_words
 
 Encoder = Callable[[list[str]], np.ndarray]
 _SPLIT = re.compile(r"[、，,；;/\s]+")
+N_FEATURES = 15  # columns of ExpertAffinity._features
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,9 @@ class ExpertAffinity:
                  encoder: Encoder | None = None, vectorizer: LexicalVectorizer | None = None,
                  max_fit_texts: int = 5000, expand_k: int = 20, expand_weight: float = 2.0,
                  panel_norm: float = 1.0, community_weight: float = 0.3, community_resolution: float = 1.0,
-                 community_c: float = 10.0, community_min_size: int = 3, max_anchor_items: int = 2000):
+                 community_c: float = 10.0, community_min_size: int = 3, max_anchor_items: int = 2000,
+                 rerank: str | None = "logistic", rerank_top: int = 200, rerank_folds: int = 5,
+                 rerank_min_items: int = 200, rerank_max_queries: int = 1500, random_state: int = 0):
         self.power = power
         self.history_weight = history_weight
         self.profile_weight = profile_weight
@@ -127,6 +140,12 @@ class ExpertAffinity:
         self.community_c = community_c
         self.community_min_size = community_min_size
         self.max_anchor_items = max_anchor_items
+        self.rerank = rerank
+        self.rerank_top = rerank_top
+        self.rerank_folds = rerank_folds
+        self.rerank_min_items = rerank_min_items
+        self.rerank_max_queries = rerank_max_queries
+        self.random_state = random_state
 
     # ------------------------------------------------------------------ fitting
     def fit(self, profiles: Sequence[ExpertProfile], items: Sequence[ReviewItem]) -> "ExpertAffinity":
@@ -149,10 +168,14 @@ class ExpertAffinity:
         self.item_lex_ = sp.csr_matrix((0, self.field_lex_.shape[1]), dtype=np.float32)
         self.item_dense_ = None if self.field_dense_ is None else np.zeros((0, self.field_dense_.shape[1]), np.float32)
         self.incidence_ = sp.csr_matrix((0, len(self.expert_ids_)), dtype=np.float32)
-        return self.add_reviews(items)
+        self.ranker_ = None
+        self.add_reviews(items)
+        self._fit_ranker()
+        return self
 
     def add_reviews(self, items: Sequence[ReviewItem]) -> "ExpertAffinity":
-        """Record new reviews: history-based parts of the profiles update, vocabulary stays."""
+        """Record new reviews: history-based parts of the profiles update; vocabulary and the learned
+        re-ranker stay as fitted (its features are relative to the history, so it carries over)."""
         items = list(items)
         if items:
             texts = [it.text() for it in items]
@@ -187,6 +210,12 @@ class ExpertAffinity:
         self.prior_ = (prior / prior.max() if prior.max() > 0 else prior).astype(np.float32)
         sizes = np.asarray(self.incidence_.sum(axis=1)).ravel()
         self.vote_matrix_ = (sp.diags(1.0 / np.maximum(sizes, 1.0) ** self.panel_norm) @ self.incidence_).tocsr()
+        co = (self.incidence_.T @ self.vote_matrix_).tocsr()  # panel-share-weighted co-review counts
+        co.setdiag(0)
+        co.eliminate_zeros()
+        deg = np.asarray(co.sum(axis=1)).ravel()
+        self.coreview_ = (sp.diags(1.0 / np.maximum(deg, 1e-12)) @ co).tocsr()  # row-stochastic
+        self.has_field_ = np.array([bool(t.strip()) for t in self.profile_texts_], np.float32)
         self._fit_communities()
 
     def _fit_communities(self) -> None:
@@ -222,7 +251,8 @@ class ExpertAffinity:
         step = -(-self.item_lex_.shape[0] // self.max_anchor_items)
         self.anchor_rows_ = np.arange(0, self.item_lex_.shape[0], step)
         x = self._community_features(self.item_lex_[rows], None if self.item_dense_ is None else self.item_dense_[rows])
-        self.community_model_ = LogisticRegression(C=self.community_c, max_iter=1000).fit(x, y)
+        with threadpool_limits(1):  # small problem: BLAS/OpenMP threads only contend (≈20× slower on 2 cores)
+            self.community_model_ = LogisticRegression(C=self.community_c, max_iter=1000).fit(x, y)
         self.n_communities_ = len(kept)
 
     def _community_features(self, lex: sp.csr_matrix, dense: np.ndarray | None) -> np.ndarray:
@@ -251,13 +281,17 @@ class ExpertAffinity:
         return {w for w in jieba_words(text) if len(w) >= 2}
 
     # ------------------------------------------------------------------ scoring
-    def _sims(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(query×items, query×profiles, query×fields) cosines in the service representation, and
-        query×experts community probabilities."""
-        q_lex = self.vectorizer_.transform(texts)
-        q_dense = self._encode(texts) if self.item_dense_ is not None else None
+    def _sims(self, texts: list[str], q_lex: sp.csr_matrix | None = None,
+              q_dense: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Query×items cosines (raw and query-expanded), query×profiles, query×fields in the service
+        representation, and query×experts community probabilities (``q_lex``/``q_dense``: the texts'
+        vectors when already known)."""
+        if q_lex is None:
+            q_lex = self.vectorizer_.transform(texts)
+            q_dense = self._encode(texts) if self.item_dense_ is not None else None
         community = self._community_probs(q_lex, q_dense)
-        item = (q_lex @ self.item_lex_.T).toarray()
+        raw = (q_lex @ self.item_lex_.T).toarray()
+        item = raw
         k = min(self.expand_k, item.shape[1])
         if k and self.expand_weight > 0:
             # Pseudo-relevance feedback: add the centroid of the k nearest past items to the query
@@ -273,28 +307,141 @@ class ExpertAffinity:
         if w > 0:
             q = q_dense
             has_field = np.array([bool(t) for t in self.profile_texts_])
-            item = w * (q @ self.item_dense_.T) + (1 - w) * item
+            dense_item = q @ self.item_dense_.T
+            item = w * dense_item + (1 - w) * item
+            raw = w * dense_item + (1 - w) * raw
             prof = w * (q @ self.profile_dense_.T) + (1 - w) * prof
             fld = w * (q @ self.field_dense_.T) * has_field + (1 - w) * fld
-        return np.maximum(item, 0), np.maximum(prof, 0), np.maximum(fld, 0), community
+        return {"raw": np.maximum(raw, 0), "item": np.maximum(item, 0), "profile": np.maximum(prof, 0),
+                "field": np.maximum(fld, 0), "community": community}
 
-    def components(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Each part of the affinity for every (text, expert), scaled to [0, 1] per text."""
-        item, prof, fld, community = self._sims(list(texts))
-        history = np.asarray(self.vote_matrix_.T.dot((item ** self.power).T)).T
-        return {"history": _rowmax_scale(np.asarray(history)), "profile": _rowmax_scale(prof),
-                "field": _rowmax_scale(fld), "prior": np.broadcast_to(self.prior_, prof.shape),
-                "community": community}
+    def _parts(self, sims: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The affinity's parts from the cosines, each scaled to [0, 1] per query."""
+        history = np.asarray(self.vote_matrix_.T.dot((sims["item"] ** self.power).T)).T
+        return {"history": _rowmax_scale(np.asarray(history)), "profile": _rowmax_scale(sims["profile"]),
+                "field": _rowmax_scale(sims["field"]), "prior": np.broadcast_to(self.prior_, sims["profile"].shape),
+                "community": sims["community"]}
 
-    def score(self, texts: Sequence[str]) -> np.ndarray:
-        """``(n_texts, n_experts)`` affinity, higher is better; a whole round in one matrix product."""
-        c = self.components(texts)
+    def _combine(self, c: dict[str, np.ndarray]) -> np.ndarray:
+        """Hand-weighted sum of the parts, times the community probability ** ``community_weight``."""
         total = self.history_weight + self.profile_weight + self.field_weight + self.prior_weight
         s = (self.history_weight * c["history"] + self.profile_weight * c["profile"]
              + self.field_weight * c["field"] + self.prior_weight * c["prior"]) / total
         if self.community_model_ is not None:
             s = s * c["community"] ** self.community_weight
         return s.astype(np.float32)
+
+    def components(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each part of the affinity for every (text, expert), scaled to [0, 1] per text."""
+        return self._parts(self._sims(list(texts)))
+
+    def base_score(self, texts: Sequence[str]) -> np.ndarray:
+        """The hand-weighted affinity alone (no learned re-ranking)."""
+        return self._combine(self.components(texts))
+
+    def score(self, texts: Sequence[str], batch: int = 500) -> np.ndarray:
+        """``(n_texts, n_experts)`` affinity, higher is better; a whole round in a few matrix products
+        (``batch`` texts at a time). With a learned re-ranker, each text's top ``rerank_top`` experts by
+        the hand-weighted affinity are reordered by it (keeping their values); the rest are untouched."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, len(self.expert_ids_)), np.float32)
+        return np.vstack([self._score_batch(texts[i:i + batch]) for i in range(0, len(texts), batch)])
+
+    def _score_batch(self, texts: list[str]) -> np.ndarray:
+        sims = self._sims(texts)
+        parts = self._parts(sims)
+        base = self._combine(parts)
+        if self.ranker_ is None:
+            return base
+        cand = self._candidates(base)
+        x = self._features(sims, parts, base, cand)
+        p = self.ranker_.predict_proba(x.reshape(-1, x.shape[-1]))[:, 1].reshape(cand.shape)
+        return _rerank(base, cand, p)
+
+    # ------------------------------------------------------------------ learned re-ranking
+    def _candidates(self, base: np.ndarray) -> np.ndarray:
+        """``(n, N)`` column indices of the top ``rerank_top`` experts by the hand-weighted affinity."""
+        n = min(self.rerank_top, base.shape[1])
+        return np.argpartition(-base, n - 1, axis=1)[:, :n] if n < base.shape[1] else np.tile(
+            np.arange(base.shape[1]), (base.shape[0], 1))
+
+    def _features(self, sims: dict[str, np.ndarray], parts: dict[str, np.ndarray], base: np.ndarray,
+                  cand: np.ndarray) -> np.ndarray:
+        """``(n, N, F)`` features of each (query, candidate expert): the affinity's parts, its rank, and
+        history statistics it does not use (max / mean item cosine, nearest-item votes, co-reviewers)."""
+        raw = sims["raw"]
+        inc = self.incidence_
+        counts = np.maximum(self.review_counts_, 1.0)
+        softmax = np.asarray(inc.T.dot((raw ** 8).T)).T ** (1.0 / 8)  # ≈ max cosine over the expert's items
+        mean = np.asarray(inc.T.dot(raw.T)).T / counts
+        k = min(10, raw.shape[1])
+        if k:
+            top = np.argpartition(-raw, k - 1, axis=1)[:, :k]
+            near = sp.csr_matrix((np.ones(top.size, np.float32), top.ravel(), np.arange(0, top.size + 1, k)),
+                                 shape=raw.shape)
+            nearest = np.asarray((near @ inc).todense())
+        else:
+            nearest = np.zeros_like(base)
+        co = self.coreview_
+        propagated = _rowmax_scale(np.asarray(co.T.dot(parts["history"].T)).T)
+        rank = np.argsort(np.argsort(-base, axis=1, kind="stable"), axis=1, kind="stable")
+        q_cover = np.broadcast_to(raw.max(axis=1, keepdims=True) if raw.shape[1] else 0.0, base.shape)
+        has_field = np.broadcast_to(self.has_field_, base.shape)
+        log_count = np.broadcast_to(np.log1p(self.review_counts_), base.shape)
+        cols = [parts["history"], parts["profile"], parts["field"], parts["community"], _rowmax_scale(base),
+                np.log1p(rank), softmax, mean, nearest, propagated, sims["field"], sims["profile"], has_field,
+                log_count, q_cover]
+        rows = np.arange(base.shape[0])[:, None]
+        return np.stack([np.asarray(c)[rows, cand] for c in cols], axis=-1).astype(np.float32)
+
+    def _submodel(self, rows: np.ndarray) -> "ExpertAffinity":
+        """The same pool fitted on a subset of the history (shares the vocabulary; no re-ranker)."""
+        sub = copy.copy(self)
+        sub.items_ = [self.items_[i] for i in rows]
+        sub.item_lex_ = self.item_lex_[rows]
+        sub.item_dense_ = None if self.item_dense_ is None else self.item_dense_[rows]
+        sub.incidence_ = self.incidence_[rows]
+        sub.ranker_ = None
+        sub._refresh_profiles()
+        return sub
+
+    def _fit_ranker(self) -> None:
+        """Learn to re-rank: cut the history into folds; for each, fit the affinity on the others and
+        label the top candidates of its held-out items (did the expert review it?) — the same
+        candidate distribution as at query time. Skipped with fewer than ``rerank_min_items`` panel items
+        (two or more profiled reviewers): without co-review structure there is little to learn beyond
+        the hand-weighted affinity."""
+        self.ranker_ = None
+        panels = int((np.diff(self.incidence_.indptr) >= 2).sum())  # items with two or more profiled reviewers
+        if not self.rerank or panels < self.rerank_min_items:
+            return
+        x, y = self._ranker_data()
+        if y.sum() >= 10 and not y.all():
+            with threadpool_limits(1):
+                self.ranker_ = _make_ranker(self.rerank, self.random_state).fit(x, y)
+
+    def _ranker_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """Features and labels of held-out history items' candidates, fold by fold (seeded)."""
+        n = self.incidence_.shape[0]
+        perm = np.random.default_rng(self.random_state).permutation(n)
+        folds = self.rerank_folds
+        per_fold = -(-min(n, self.rerank_max_queries) // folds)
+        xs, ys = [np.zeros((0, N_FEATURES), np.float32)], [np.zeros(0, bool)]
+        for f in range(folds):
+            held = perm[f::folds]
+            sub = self._submodel(np.setdiff1d(perm, held))
+            held = np.array([i for i in held[:per_fold] if self.incidence_[i].nnz], dtype=np.int64)
+            if not len(held):
+                continue
+            sims = sub._sims([], self.item_lex_[held],
+                             None if self.item_dense_ is None else self.item_dense_[held])
+            parts = sub._parts(sims)
+            base = sub._combine(parts)
+            cand = sub._candidates(base)
+            xs.append(sub._features(sims, parts, base, cand).reshape(-1, N_FEATURES))
+            ys.append(np.concatenate([np.isin(c, self.incidence_[i].indices) for c, i in zip(cand, held)]))
+        return np.vstack(xs), np.concatenate(ys)
 
     def rank(self, text: str, top: int | None = 20, *, exclude: Sequence[str] = (),
              evidence: bool = True) -> list[ExpertMatch]:
@@ -331,7 +478,9 @@ class ExpertAffinity:
                                                          "expand_k", "expand_weight", "panel_norm",
                                                          "community_weight", "community_resolution",
                                                          "community_c", "community_min_size",
-                                                         "max_anchor_items")},
+                                                         "max_anchor_items", "rerank", "rerank_top",
+                                                         "rerank_folds", "rerank_min_items",
+                                                         "rerank_max_queries", "random_state")},
                 "expert_ids": self.expert_ids_, "profile_texts": self.profile_texts_,
                 "items": [{"expert_ids": list(i.expert_ids), "title": i.title, "abstract": i.abstract,
                            "keywords": list(i.keywords)} for i in self.items_]}
@@ -349,6 +498,33 @@ class ExpertAffinity:
         items = [ReviewItem(tuple(i["expert_ids"]), i["title"], i["abstract"], tuple(i["keywords"]))
                  for i in meta["items"]]
         return model.fit(profiles, items)
+
+
+def _rerank(base: np.ndarray, cand: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Reorder each row's candidates by the ranker's probability, handing them the candidates' own
+    affinity values in that order: the others are untouched and the scale stays the affinity's
+    (panel assignment sums these values)."""
+    out = base.astype(np.float32).copy()
+    rows = np.arange(base.shape[0])[:, None]
+    values = -np.sort(-base[rows, cand], axis=1)
+    order = np.argsort(-p, axis=1, kind="stable")
+    out[rows, np.take_along_axis(cand, order, axis=1)] = values
+    return out
+
+
+def _make_ranker(kind: str, random_state: int):
+    """``"hgb"``: gradient-boosted trees; ``"logistic"``: logistic regression on standardised features."""
+    if kind == "logistic":
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+        return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+    if kind == "hgb":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
+                                              min_samples_leaf=50, l2_regularization=1.0,
+                                              early_stopping=False, random_state=random_state)
+    raise ValueError(f"unknown re-ranker {kind!r}")
 
 
 def split_terms(text: str | Sequence[str] | None) -> tuple[str, ...]:
