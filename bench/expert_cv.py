@@ -1,6 +1,6 @@
 """How the expert-affinity defaults were chosen: 5-fold cross-validation inside the TRAINING part.
 
-    python -m bench.expert_cv --data ../shared/data [--split dev]
+    python -m bench.expert_cv --data ../shared/data [--split dev] [--seed 1] [--only re-ranker ...]
 
 The ``experts`` benchmark splits projects 80/20 (seed 0); this script never looks at the 20 %: it
 cuts the 80 % into 5 folds, profiles experts from 4, ranks for the 5th, and prints Recall@10/@50 and
@@ -63,11 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.expert_cv", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Settings.from_env().data_dir)
     parser.add_argument("--split", default="dev")
+    parser.add_argument("--seed", type=int, default=1, help="fold seed (another seed: a check on fold noise)")
+    parser.add_argument("--only", nargs="*", help="variants whose name contains one of these strings")
     args = parser.parse_args(argv)
     train, _ = split_projects(read_jsonl(args.data / "reviews" / f"{args.split}.jsonl"), seed=0)
     print(f"{'variant':44s}  R@10    R@50    MRR   (5-fold CV on the {len(train)} training projects)")
     for name, params in VARIANTS.items():
-        m = cross_validate(train, params)
+        if args.only and not any(o in name for o in args.only):
+            continue
+        m = cross_validate(train, params, seed=args.seed)
         print(f"{name:44s}  {m['recall_at_10']:.4f}  {m['recall_at_50']:.4f}  {m['mrr']:.4f}")
     return 0
 
