@@ -155,6 +155,10 @@ def test_shipped_sample_round_finds_every_planted_duplicate(client: TestClient) 
         assert frozenset((ext[pair["a"]], ext[pair["b"]])) in linked, pair
     for pair in answers["hard_negatives"]:
         assert frozenset((ext[pair["a"]], ext[pair["b"]])) not in linked, pair
+    # and nothing else: e.g. two different demands of one enterprise are not duplicates because of the
+    # enterprise signal alone
+    planted = {frozenset((ext[p["a"]], ext[p["b"]])) for p in answers["duplicates"]}
+    assert linked == planted, sorted(map(sorted, linked - planted))
 
 
 def test_cli_dedup_prints_groups_records_decisions_and_exports(app_settings: Settings, tmp_path, capsys) -> None:
