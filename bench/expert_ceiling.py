@@ -44,7 +44,7 @@ def diagnose(projects: list[dict]) -> dict[str, float]:
     out: dict[str, float] = {"queries": len(queries), "experts": len(experts)}
 
     # panels: distinct sets of profiled reviewers of the training items
-    keys = [tuple(model.incidence_[i].indices) for i in range(model.incidence_.shape[0])]
+    keys = [tuple(sorted(model.incidence_[i].indices.tolist())) for i in range(model.incidence_.shape[0])]
     panels = {k: n for n, k in enumerate(dict.fromkeys(keys))}
     item_panel = sp.csr_matrix((np.ones(len(keys)), (np.arange(len(keys)), [panels[k] for k in keys])),
                                shape=(len(keys), len(panels)))
