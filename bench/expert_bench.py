@@ -3,7 +3,13 @@
 ``experts``: reviews/<split>.jsonl projects split 80/20 (seed 0); profiles and history from the 80%;
 every held-out project ranks all profiled experts; Recall@10/@50 and MRR over its profiled reviewers,
 beside random, popularity and a TF-IDF character profile baseline (research field + reviewed titles and
-keywords). ``assign``: a seeded synthetic pool (2,000 demands from the record's texts, 5,000 experts with
+keywords). Two splits side by side: ``reviews`` (projects drawn at random; the record is organised in
+review sessions, so most held-out projects' exact panel also reviewed training projects) and
+``reviews-grouped`` (grouped by exact panel, :mod:`matching.folds`: one of five panel-disjoint folds is
+held out, the same 20 % share, and no held-out panel reviewed a training project). ``panel_seen_share``:
+the share of held-out projects whose exact panel reviewed a training project.
+
+``assign``: a seeded synthetic pool (2,000 demands from the record's texts, 5,000 experts with
 organisations, regions and avoid-lists), panel 5, max load 8: time, total affinity, conflict-free share,
 max load — for the optimal solver and the greedy baseline.
 """
@@ -17,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bench.common import Context, Row, read_jsonl
 from matching.experts import ExpertAffinity, ExpertProfile, ReviewItem
+from matching.folds import grouped_folds, panel_key
 
 
 def split_projects(projects: list[dict], seed: int = 0, train_share: float = 0.8) -> tuple[list[dict], list[dict]]:
@@ -24,6 +31,21 @@ def split_projects(projects: list[dict], seed: int = 0, train_share: float = 0.8
     perm = np.random.default_rng(seed).permutation(len(projects))
     n = int(round(train_share * len(projects)))
     return [projects[i] for i in perm[:n]], [projects[i] for i in perm[n:]]
+
+
+def project_panel(p: dict) -> tuple[str, ...]:
+    """A review-record project's exact panel: its sorted set of reviewers."""
+    return panel_key(r["expert"] for r in p["reviewers"])
+
+
+def split_projects_grouped(projects: list[dict], seed: int = 0, n_splits: int = 5) -> tuple[list[dict], list[dict]]:
+    """Seeded split that keeps each exact panel on one side: the first of ``n_splits`` panel-disjoint
+    folds (balanced by project count) is held out, i.e. a 1/``n_splits`` share as in the 80/20 split."""
+    folds = grouped_folds([project_panel(p) for p in projects], n_splits, seed)
+    if not folds:
+        raise ValueError("a grouped split needs at least two distinct panels / 至少需要两个不同的专家组")
+    train, test = folds[0]
+    return [projects[i] for i in train], [projects[i] for i in test]
 
 
 def project_text(p: dict) -> str:
@@ -85,13 +107,18 @@ def ranking_metrics(scores: np.ndarray, relevant: list[set[int]]) -> dict[str, f
 
 def run_experts(ctx: Context) -> list[Row]:
     projects = read_jsonl(ctx.split_file("reviews"))
-    train, test = split_projects(projects, seed=0)
+    splits = {"reviews": split_projects(projects, seed=0), "reviews-grouped": split_projects_grouped(projects, seed=0)}
+    return [row for dataset, (train, test) in splits.items() for row in expert_rows(dataset, train, test, ctx.seed)]
+
+
+def expert_rows(dataset: str, train: list[dict], test: list[dict], seed: int = 0) -> list[Row]:
+    """The ``experts`` rows of one split: every system ranks the profiled experts for each held-out project."""
     profiles, items = pool_from(train)
     experts = [p.expert_id for p in profiles]
     queries, relevant = held_out_queries(test, experts)
     model = ExpertAffinity().fit(profiles, items)
     counts = model.review_counts_
-    rng = np.random.default_rng(ctx.seed)
+    rng = np.random.default_rng(seed)
     systems = {
         "jiebang": model.score(queries),
         "tfidf-char": tfidf_char_scores(train, queries, experts),
@@ -101,9 +128,12 @@ def run_experts(ctx: Context) -> list[Row]:
     rows = []
     for name, scores in systems.items():
         for metric, value in ranking_metrics(scores, relevant).items():
-            rows.append(Row("experts", "reviews", name, metric, value))
-    rows.append(Row("experts", "reviews", "jiebang", "n_queries", float(len(queries))))
-    rows.append(Row("experts", "reviews", "jiebang", "n_experts", float(len(experts))))
+            rows.append(Row("experts", dataset, name, metric, value))
+    seen = {project_panel(p) for p in train}
+    rows.append(Row("experts", dataset, "jiebang", "n_queries", float(len(queries))))
+    rows.append(Row("experts", dataset, "jiebang", "n_experts", float(len(experts))))
+    rows.append(Row("experts", dataset, "jiebang", "panel_seen_share",
+                    float(np.mean([project_panel(p) in seen for p in test])) if test else 0.0))
     return rows
 
 
@@ -147,7 +177,7 @@ def synthetic_round(texts: list[str], n_demands: int = 2000, n_experts: int = 50
 
 
 def run_assign(ctx: Context) -> list[Row]:
-    from matching.assign import GreedySolver, OptimalSolver, PanelRules, encode
+    from matching.assign import GreedyAssigner, OptimalAssigner, PanelRules, encode
     from matching.conflicts import build_conflicts
 
     projects = read_jsonl(ctx.split_file("reviews"))
@@ -157,7 +187,7 @@ def run_assign(ctx: Context) -> list[Row]:
     affinity = ExpertAffinity().fit(profiles, items).score(d_texts)
     affinity_seconds = time.perf_counter() - started
     rows = [Row("assign", "assign-2k-5k", "jiebang", "affinity_seconds", affinity_seconds)]
-    for name, solver in (("jiebang", OptimalSolver()), ("greedy", GreedySolver())):
+    for name, solver in (("jiebang", OptimalAssigner()), ("greedy", GreedyAssigner())):
         started = time.perf_counter()
         conflicts = build_conflicts(demands, experts)
         problem = encode(conflicts.demand_ids, conflicts.expert_ids, affinity, conflicts.blocked,

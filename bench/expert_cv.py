@@ -1,25 +1,31 @@
 """How the expert-affinity defaults were chosen: 5-fold cross-validation inside the TRAINING part.
 
-    python -m bench.expert_cv --data ../shared/data [--split dev] [--seed 1] [--only re-ranker ...]
+    python -m bench.expert_cv --data ../shared/data [--split dev] [--seed 1] [--outer grouped]
+                              [--only re-ranker ...]
 
-The ``experts`` benchmark splits projects 80/20 (seed 0); this script never looks at the 20 %: it
-cuts the 80 % into 5 folds, profiles experts from 4, ranks for the 5th, and prints Recall@10/@50 and
-MRR for each variant of :class:`matching.experts.ExpertAffinity` (one concatenated profile vs
-per-item history votes, the vote's sharpness, the extra parts, query expansion, votes divided by panel
-size, the co-review community classifier, the learned re-ranker — on lexical cosines alone and with the
-shipped embedder).
+The ``experts`` benchmark splits projects 80/20 (seed 0; ``--outer``: its random split, the default, or
+its split grouped by exact panel); this script never looks at the 20 %: it cuts the 80 % into 5 folds
+grouped by exact panel (:mod:`matching.folds`: the record's review sessions repeat panels, and a choice
+made on folds that share panels rewards recognising a session), profiles experts from 4, ranks for the
+5th, and prints Recall@10/@50 and MRR for each variant of :class:`matching.experts.ExpertAffinity`
+(one concatenated profile vs per-item history votes, the vote's sharpness, the extra parts, query
+expansion, votes divided by panel size, the co-review community classifier, the learned re-ranker — on
+lexical cosines alone and with the shipped embedder).
 """
 from __future__ import annotations
 
 import argparse
+import functools
 from pathlib import Path
 
 import numpy as np
 
 from api.config import Settings
 from bench.common import read_jsonl
-from bench.expert_bench import held_out_queries, pool_from, ranking_metrics, split_projects
+from bench.expert_bench import (held_out_queries, pool_from, project_panel, ranking_metrics, split_projects,
+                                split_projects_grouped)
 from matching.experts import ExpertAffinity
+from matching.folds import grouped_folds
 
 _OLD = dict(expand_weight=1.0, panel_norm=0.0, community_weight=0.0, rerank=None)
 VARIANTS: dict[str, dict] = {
@@ -42,18 +48,23 @@ VARIANTS: dict[str, dict] = {
 }
 
 
+@functools.lru_cache(maxsize=1)
+def _embedder():
+    from nlp.embed import Embedder
+
+    return Embedder(Settings.from_env().embed_model)
+
+
 def cross_validate(projects: list[dict], params: dict, folds: int = 5, seed: int = 1) -> dict[str, float]:
-    perm = np.random.default_rng(seed).permutation(len(projects))
+    """Mean Recall@10/@50 and MRR of one variant over ``folds`` folds grouped by exact panel."""
+    if params.get("encoder") == "embedder":
+        params = dict(params, encoder=_embedder().encode)
     out = []
-    for f in range(folds):
-        held = set(perm[f::folds].tolist())
-        train = [p for i, p in enumerate(projects) if i not in held]
-        test = [p for i, p in enumerate(projects) if i in held]
+    for train_rows, test_rows in grouped_folds([project_panel(p) for p in projects], folds, seed):
+        train = [projects[i] for i in train_rows]
+        test = [projects[i] for i in test_rows]
         profiles, items = pool_from(train)
         queries, relevant = held_out_queries(test, [p.expert_id for p in profiles])
-        if params.get("encoder") == "embedder":
-            from nlp.embed import default_embedder
-            params = dict(params, encoder=default_embedder().encode)
         scores = ExpertAffinity(**params).fit(profiles, items).score(queries)
         out.append(ranking_metrics(scores, relevant))
     return {k: float(np.mean([o[k] for o in out])) for k in out[0]}
@@ -65,9 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev")
     parser.add_argument("--seed", type=int, default=1, help="fold seed (another seed: a check on fold noise)")
     parser.add_argument("--only", nargs="*", help="variants whose name contains one of these strings")
+    parser.add_argument("--outer", choices=("random", "grouped"), default="random",
+                        help="the experts benchmark split whose training part is cross-validated")
     args = parser.parse_args(argv)
-    train, _ = split_projects(read_jsonl(args.data / "reviews" / f"{args.split}.jsonl"), seed=0)
-    print(f"{'variant':44s}  R@10    R@50    MRR   (5-fold CV on the {len(train)} training projects)")
+    split = split_projects_grouped if args.outer == "grouped" else split_projects
+    train, _ = split(read_jsonl(args.data / "reviews" / f"{args.split}.jsonl"), seed=0)
+    print(f"{'variant':44s}  R@10    R@50    MRR   (5-fold CV grouped by panel on the {len(train)} training "
+          f"projects of the {args.outer} split)")
     for name, params in VARIANTS.items():
         if args.only and not any(o in name for o in args.only):
             continue

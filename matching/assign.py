@@ -1,16 +1,16 @@
 """Review-panel assignment (论证专家组): encode a round into arrays once, then solve.
 
 As in openreview-matcher, the domain (demands, experts, affinity, conflicts, loads, panel rules)
-is encoded into an :class:`AssignmentProblem` of plain arrays; every solver takes the same
-problem and returns an :class:`Assignment`. Solvers, one concept each:
+is encoded into an :class:`AssignmentProblem` of plain arrays; every assignment method takes the same
+problem and returns an :class:`Assignment`. Methods, one concept each:
 
-* :class:`OptimalSolver` — maximum total affinity as an integer program solved by HiGHS through
+* :class:`OptimalAssigner` — maximum total affinity as an integer program solved by HiGHS through
   ``scipy.optimize.milp`` (scipy is already a dependency; HiGHS is maintained and exact; with
   only panel-size and load rows the matrix is a bipartite transportation matrix, so the LP
   relaxation is integral and the solve is an LP solve). Edges are sparsified to each demand's
   top-K qualified experts plus the greedy solution's edges, so the optimum is never below greedy;
-* :class:`GreedySolver` — best remaining edge first (baseline);
-* :class:`RandomDrawSolver` — the 随机抽取 practice: a seeded uniform draw inside each demand's
+* :class:`GreedyAssigner` — best remaining edge first (baseline);
+* :class:`RandomDrawAssigner` — the 随机抽取 practice: a seeded uniform draw inside each demand's
   qualified top pool, seed recorded, the rest of the pool listed as substitutes.
 
 :func:`check_feasible` runs first and names every demand / constraint that cannot be met, so an
@@ -55,7 +55,7 @@ class PanelRules:
 
 @dataclass
 class AssignmentProblem:
-    """Arrays a solver sees: affinity and ``blocked`` (n_demands × n_experts), loads, panel rules."""
+    """Arrays an assignment method sees: affinity and ``blocked`` (n_demands × n_experts), loads, panel rules."""
 
     demand_ids: list[str]
     expert_ids: list[str]
@@ -223,9 +223,9 @@ def _quota_ok(p: AssignmentProblem, i: int, chosen: list[int], j: int) -> bool:
     return unmet <= left
 
 
-# --------------------------------------------------------------------------- solvers
+# --------------------------------------------------------------------------- assignment methods (the HTTP/CLI parameter is still called "solver")
 
-class GreedySolver:
+class GreedyAssigner:
     """Baseline: take qualified (demand, expert) edges best first while sizes, loads and quotas allow."""
 
     name = "greedy"
@@ -271,7 +271,7 @@ class GreedySolver:
         return panels
 
 
-class OptimalSolver:
+class OptimalAssigner:
     """Maximum total affinity under sizes, loads and quotas: an integer program solved by HiGHS."""
 
     name = "optimal"
@@ -283,7 +283,7 @@ class OptimalSolver:
     def solve(self, p: AssignmentProblem) -> Assignment:
         started = time.perf_counter()
         check_feasible(p)
-        greedy = GreedySolver._panels(p)
+        greedy = GreedyAssigner._panels(p)
         greedy_ok = all(len(g) == s for g, s in zip(greedy, p.panel_size))
         k = self.top_k
         while True:
@@ -356,7 +356,7 @@ class OptimalSolver:
         return res.x, str(res.message)
 
 
-class RandomDrawSolver:
+class RandomDrawAssigner:
     """随机抽取: a seeded uniform draw inside each demand's qualified top pool; seed recorded."""
 
     name = "random_draw"
@@ -402,7 +402,7 @@ class RandomDrawSolver:
                        info={"pool_factor": p.pool_factor})
 
 
-SOLVERS = {"optimal": OptimalSolver, "greedy": GreedySolver, "random_draw": RandomDrawSolver}
+ASSIGNERS = {"optimal": OptimalAssigner, "greedy": GreedyAssigner, "random_draw": RandomDrawAssigner}
 
 
 # --------------------------------------------------------------------------- cluster-level panels

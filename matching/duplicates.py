@@ -19,8 +19,7 @@ overlapping sentences (offsets in both texts), shared key terms and the signals 
 """
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -267,8 +266,7 @@ class DuplicateDetector:
         vector = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         positions: set[int] = set()
         if len(self.dense_):
-            with _one_thread():
-                _, dense_ids = self.dense_.search(vector, min(self.n_dense, len(self.dense_)))
+            _, dense_ids = self.dense_.search(vector, min(self.n_dense, len(self.dense_)))
             positions.update(self.pos_of_[i] for i in dense_ids[0].tolist() if i in self.pos_of_)
         lex, _ = self.index_.query(hashes, self.n_lexical)
         positions.update(lex.tolist())
@@ -354,20 +352,6 @@ class DuplicateDetector:
         return [(a, b, c) for (a, b), c in sorted(seen.items())]
 
 
-@contextlib.contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run faiss single-threaded: for one query, OpenMP start-up and contention on a busy 2-core
-    machine cost more than the scan (≈7 ms instead of 30–50 ms at 100k × 256)."""
-    import faiss
-
-    before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    try:
-        yield
-    finally:
-        faiss.omp_set_num_threads(before)
-
-
 # --- groups -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DuplicateGroup:
@@ -395,31 +379,27 @@ def group_links(links: Iterable[tuple[int, int, float, str]], *, confirmed: Iter
     known = {(a, b) for a, b, _, _ in kept}
     kept += [(min(a, b), max(a, b), 1.0, "confirmed") for a, b in confirmed
              if (min(a, b), max(a, b)) not in known and a != b]
-    parent: dict[int, int] = {}
+    if not kept:
+        return []
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
 
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b, _, _ in kept:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    nodes = sorted({x for a, b, _, _ in kept for x in (a, b)})
+    at = {x: k for k, x in enumerate(nodes)}
+    ends = np.array([(at[a], at[b]) for a, b, _, _ in kept]).T
+    graph = sp.coo_matrix((np.ones(len(kept)), (ends[0], ends[1])), shape=(len(nodes), len(nodes)))
+    _, component = connected_components(graph, directed=False)
     members: dict[int, list[int]] = {}
-    for x in list(parent):
-        members.setdefault(find(x), []).append(x)
-    by_root: dict[int, list[tuple[int, int, float, str]]] = {}
-    for link in kept:
-        by_root.setdefault(find(link[0]), []).append(link)
+    for x, c in zip(nodes, component.tolist()):
+        members.setdefault(c, []).append(x)
+    links_of: dict[int, list[tuple[int, int, float, str]]] = {}
+    for link, c in zip(kept, component[ends[0]].tolist()):
+        links_of.setdefault(c, []).append(link)
     rank = rank or {}
     groups = []
-    for root, ids in members.items():
-        ids = sorted(ids)
+    for c, ids in members.items():
         canonical = min(ids, key=lambda i: (rank.get(i) is None, rank.get(i) or 0, i))
-        groups.append(DuplicateGroup(tuple(ids), canonical, tuple(sorted(by_root[root]))))
+        groups.append(DuplicateGroup(tuple(ids), canonical, tuple(sorted(links_of[c]))))
     return sorted(groups, key=lambda g: g.ids[0])
 
 

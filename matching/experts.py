@@ -22,9 +22,11 @@ the panel recovered, which is what Recall@k measures.
 with dense vectors (``dense_weight``). Weights were chosen by 5-fold cross-validation on the
 training part of the review record (bench/expert_cv.py), never on its held-out part.
 
-**Learned re-ranking** (``rerank``): ``fit`` cuts the history into folds, fits the affinity above on
-the others, and for each held-out item labels its top ``rerank_top`` experts (reviewed it or not) —
-the same candidates the affinity yields at query time. A logistic regression on per-(item, expert)
+**Learned re-ranking** (``rerank``): ``fit`` cuts the history into folds grouped by exact panel (no
+held-out item's panel reviewed an item of the rest, :mod:`matching.folds`: review sessions repeat
+panels, and what a re-ranker learns from recognising a session does not carry over to a new call),
+fits the affinity above on the rest, and for each held-out item labels its top ``rerank_top`` experts
+(reviewed it or not) — the same candidates the affinity yields at query time. A logistic regression on per-(item, expert)
 features (the parts, the affinity's rank, max / mean cosine to the expert's items, votes of the nearest
 items, co-reviewer propagation, review count, …) then reorders each query's top candidates; they keep
 the affinity's values (handed out in the new order), so panel assignment sees the same scale. Learned
@@ -34,19 +36,20 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from nlp.lexical import LexicalVectorizer, jieba_words
+from matching.folds import grouped_folds, panel_key
+from nlp.lexical import LexicalVectorizer
+from nlp.tokenize import Tokenizer
 
 Encoder = Callable[[list[str]], np.ndarray]
-_SPLIT = re.compile(r"[、，,；;/\s]+")
 N_FEATURES = 15  # columns of ExpertAffinity._features
 
 
@@ -107,11 +110,6 @@ def _rowmax_scale(x: np.ndarray) -> np.ndarray:
     return x / np.where(top > 0, top, 1.0)
 
 
-def _l2_rows(x: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(n > 0, n, 1.0)
-
-
 class ExpertAffinity:
     """Score texts against an expert pool; ``fit`` on profiles + review history (sklearn style)."""
 
@@ -122,7 +120,9 @@ class ExpertAffinity:
                  panel_norm: float = 1.0, community_weight: float = 0.3, community_resolution: float = 1.0,
                  community_c: float = 10.0, community_min_size: int = 3, max_anchor_items: int = 2000,
                  rerank: str | None = "logistic", rerank_top: int = 200, rerank_folds: int = 5,
-                 rerank_min_items: int = 200, rerank_max_queries: int = 1500, random_state: int = 0):
+                 rerank_min_items: int = 200, rerank_max_queries: int = 1500, random_state: int = 0,
+                 tokenizer: Tokenizer | None = None):
+        self.tokenizer = tokenizer  # jieba words for the lexical view and evidence terms (built in fit if None)
         self.power = power
         self.history_weight = history_weight
         self.profile_weight = profile_weight
@@ -162,7 +162,7 @@ class ExpertAffinity:
             corpus = item_texts + [t for t in self.profile_texts_ if t] or ["-"]
             if len(corpus) > self.max_fit_texts:  # IDF from an even sample: tokenising is the cost
                 corpus = corpus[:: -(-len(corpus) // self.max_fit_texts)]
-            self.vectorizer_ = LexicalVectorizer().fit(corpus)
+            self.vectorizer_ = LexicalVectorizer(tokenizer=self.tokenizer).fit(corpus)
         self.field_lex_ = self.vectorizer_.transform(self.profile_texts_)
         self.field_dense_ = self._encode(self.profile_texts_)
         self.item_lex_ = sp.csr_matrix((0, self.field_lex_.shape[1]), dtype=np.float32)
@@ -201,11 +201,10 @@ class ExpertAffinity:
         inc_t = self.incidence_.T.tocsr()
         self.review_counts_ = np.asarray(self.incidence_.sum(axis=0)).ravel()
         lex = inc_t @ self.item_lex_ + self.field_lex_
-        norms = np.sqrt(np.asarray(lex.multiply(lex).sum(axis=1)).ravel())
-        self.profile_lex_ = (sp.diags(1.0 / np.maximum(norms, 1e-12)) @ lex).tocsr()
+        self.profile_lex_ = normalize(lex).tocsr()
         self.profile_dense_ = None
         if self.item_dense_ is not None:
-            self.profile_dense_ = _l2_rows(inc_t @ self.item_dense_ + self.field_dense_)
+            self.profile_dense_ = normalize(inc_t @ self.item_dense_ + self.field_dense_)
         prior = np.log1p(self.review_counts_)
         self.prior_ = (prior / prior.max() if prior.max() > 0 else prior).astype(np.float32)
         sizes = np.asarray(self.incidence_.sum(axis=1)).ravel()
@@ -276,9 +275,8 @@ class ExpertAffinity:
             return None
         return np.asarray(self.encoder(texts), dtype=np.float32)
 
-    @staticmethod
-    def _terms(text: str) -> set[str]:
-        return {w for w in jieba_words(text) if len(w) >= 2}
+    def _terms(self, text: str) -> set[str]:
+        return {w for w in self.vectorizer_.tokenizer_.words(text) if len(w) >= 2}
 
     # ------------------------------------------------------------------ scoring
     def _sims(self, texts: list[str], q_lex: sp.csr_matrix | None = None,
@@ -407,9 +405,9 @@ class ExpertAffinity:
         return sub
 
     def _fit_ranker(self) -> None:
-        """Learn to re-rank: cut the history into folds; for each, fit the affinity on the others and
-        label the top candidates of its held-out items (did the expert review it?) — the same
-        candidate distribution as at query time. Skipped with fewer than ``rerank_min_items`` panel items
+        """Learn to re-rank: cut the history into folds grouped by exact panel; for each, fit the affinity
+        on the others and label the top candidates of its held-out items (did the expert review it?) —
+        the same candidate distribution as at query time. Skipped with fewer than ``rerank_min_items`` panel items
         (two or more profiled reviewers): without co-review structure there is little to learn beyond
         the hand-weighted affinity."""
         self.ranker_ = None
@@ -422,16 +420,21 @@ class ExpertAffinity:
                 self.ranker_ = _make_ranker(self.rerank, self.random_state).fit(x, y)
 
     def _ranker_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """Features and labels of held-out history items' candidates, fold by fold (seeded)."""
-        n = self.incidence_.shape[0]
-        perm = np.random.default_rng(self.random_state).permutation(n)
-        folds = self.rerank_folds
-        per_fold = -(-min(n, self.rerank_max_queries) // folds)
+        """Features and labels of held-out history items' candidates, fold by fold: folds grouped by
+        the exact panel of profiled reviewers (seeded), at most ``rerank_max_queries`` held-out items in all."""
+        inc = self.incidence_
+        n = inc.shape[0]
+        # items with no profiled reviewer are never held-out queries: each is a group of its own
+        panels = [panel_key(inc.indices[inc.indptr[i]:inc.indptr[i + 1]].tolist()) or (-1 - i,) for i in range(n)]
+        folds = grouped_folds(panels, self.rerank_folds, self.random_state)
+        per_fold = -(-min(n, self.rerank_max_queries) // max(len(folds), 1))
+        rng = np.random.default_rng(self.random_state)
         xs, ys = [np.zeros((0, N_FEATURES), np.float32)], [np.zeros(0, bool)]
-        for f in range(folds):
-            held = perm[f::folds]
-            sub = self._submodel(np.setdiff1d(perm, held))
-            held = np.array([i for i in held[:per_fold] if self.incidence_[i].nnz], dtype=np.int64)
+        for train, held in folds:
+            sub = self._submodel(train)
+            held = held[np.diff(inc.indptr)[held] > 0]
+            if len(held) > per_fold:
+                held = np.sort(rng.choice(held, size=per_fold, replace=False))
             if not len(held):
                 continue
             sims = sub._sims([], self.item_lex_[held],
@@ -488,11 +491,12 @@ class ExpertAffinity:
         self.vectorizer_.save(path.with_name(path.name + "-lexical"))
 
     @classmethod
-    def load(cls, path: str | Path, encoder: Encoder | None = None) -> "ExpertAffinity":
+    def load(cls, path: str | Path, encoder: Encoder | None = None,
+             tokenizer: Tokenizer | None = None) -> "ExpertAffinity":
         """Read what :meth:`save` wrote (the profiles' term sets are rebuilt from their text)."""
         path = Path(path)
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        vec = LexicalVectorizer.load(path.with_name(path.name + "-lexical"))
+        vec = LexicalVectorizer.load(path.with_name(path.name + "-lexical"), tokenizer=tokenizer)
         model = cls(**meta["params"], encoder=encoder, vectorizer=vec)
         profiles = [ExpertProfile(e, fields=t) for e, t in zip(meta["expert_ids"], meta["profile_texts"])]
         items = [ReviewItem(tuple(i["expert_ids"]), i["title"], i["abstract"], tuple(i["keywords"]))
@@ -527,12 +531,4 @@ def _make_ranker(kind: str, random_state: int):
     raise ValueError(f"unknown re-ranker {kind!r}")
 
 
-def split_terms(text: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Keywords given as a 、-joined string or a list → a tuple of stripped terms."""
-    if not text:
-        return ()
-    parts = text if not isinstance(text, str) else _SPLIT.split(text)
-    return tuple(p.strip() for p in parts if p and p.strip())
-
-
-__all__ = ["ExpertProfile", "ReviewItem", "ExpertMatch", "Evidence", "ExpertAffinity", "split_terms"]
+__all__ = ["ExpertProfile", "ReviewItem", "ExpertMatch", "Evidence", "ExpertAffinity"]

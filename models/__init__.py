@@ -1,1 +1,9 @@
-"""Model artifacts shipped with the service, and the scripts that made them."""
+"""Model artifacts shipped with the service, and the scripts that made them.
+
+A package so that a built wheel carries the model directories as package data; code finds the
+default model through :data:`DEFAULT_EMBED_MODEL`, wherever the package is installed.
+"""
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parent
+DEFAULT_EMBED_MODEL = MODELS_DIR / "jiebang-static-zh"

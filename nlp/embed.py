@@ -5,26 +5,23 @@ Any sentence-transformers model directory works (``JIEBANG_EMBED_MODEL``). A *st
 directly from the same files with ``tokenizers`` + ``safetensors`` + numpy, which gives the same
 vectors as ``SentenceTransformer(path)`` without its ~4 s import, so the CLI's first embedding is
 fast. Query/passage prompts come from the model's own ``config_sentence_transformers.json``.
-Texts are normalised (:func:`nlp.text.normalize`) before encoding and cached on disk by
-(model id, prompt, normalised-text hash).
+Texts are normalised (:func:`nlp.text.normalize`) before encoding unless the caller says they
+already are (the demand view normalises once). No vectors are cached: the static model encodes
+thousands of texts a second, and the service keeps its index in memory.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import os
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from sklearn.preprocessing import normalize as l2_rows
 
+from models import DEFAULT_EMBED_MODEL as DEFAULT_MODEL_DIR
 from nlp.text import normalize
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "jiebang-static-zh"
 Kind = Literal["passage", "query"]
 _STATIC_TYPES = {"StaticEmbedding"}
 _NORMALIZE_TYPES = {"Normalize"}
@@ -86,44 +83,15 @@ class _SentenceTransformerBackend:
                                  normalize_embeddings=False).astype(np.float32)
 
 
-class _Cache:
-    """SQLite key → float32 vector store, one file per model id (safe across processes)."""
-
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        with self._connect() as con:
-            con.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
-
-    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        with self._connect() as con:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i:i + 500]
-                marks = ",".join("?" * len(chunk))
-                for k, blob in con.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", chunk):
-                    found[k] = np.frombuffer(blob, dtype=np.float32)
-        return found
-
-    def put(self, items: dict[str, np.ndarray]) -> None:
-        with self._connect() as con:
-            con.executemany("INSERT OR REPLACE INTO vec (key, v) VALUES (?, ?)",
-                            [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
-
-
 class Embedder:
     """Encode texts to L2-normalised float32 vectors with a sentence-transformers model directory.
 
     ``encode(texts, kind="passage"|"query")`` applies the model's own prompt for that kind (if it
-    defines one), batches, shows a progress bar for long inputs and caches vectors on disk under
-    ``cache_dir`` (no cache when ``None``).
+    defines one), batches and shows a progress bar for long inputs.
     """
 
-    def __init__(self, model_path: str | Path | None = None, cache_dir: str | Path | None = None,
-                 batch_size: int = 512, *, force_sentence_transformers: bool = False):
+    def __init__(self, model_path: str | Path | None = None, batch_size: int = 512, *,
+                 force_sentence_transformers: bool = False):
         self.model_path = Path(model_path) if model_path else DEFAULT_MODEL_DIR
         if not (self.model_path / "modules.json").exists() and not (self.model_path / "config.json").exists():
             raise EmbedModelError(f"嵌入模型目录无效 / not a sentence-transformers model directory: {self.model_path}")
@@ -137,7 +105,6 @@ class Embedder:
         self.backend_name = "static-numpy" if static else "sentence-transformers"
         self.dim: int = self._backend.dim
         self.model_id: str = self._make_model_id()
-        self._cache = _Cache(Path(cache_dir) / f"embed-{self.model_id}.sqlite") if cache_dir else None
 
     def _read_prompts(self) -> dict[str, str]:
         cfg = self.model_path / "config_sentence_transformers.json"
@@ -147,7 +114,7 @@ class Embedder:
         return {str(k): str(v) for k, v in prompts.items()}
 
     def _make_model_id(self) -> str:
-        """Directory name + a digest of the weights and tokenizer, so a retrained model misses the cache."""
+        """Directory name + a digest of the weights and tokenizer (calibrations record which model they fit)."""
         digest = hashlib.sha1()
         for p in sorted(self.model_path.rglob("*")):
             if p.is_file() and p.suffix in {".safetensors", ".bin", ".json", ".txt", ".model"} and p.name != "README.md":
@@ -161,50 +128,25 @@ class Embedder:
             raise ValueError(f"kind must be 'passage' or 'query', not {kind!r}")
         return self.prompts.get(kind, self.prompts.get("document", "") if kind == "passage" else "")
 
-    def encode(self, texts: Sequence[str], *, kind: Kind = "passage", show_progress: bool | None = None) -> np.ndarray:
-        """``(len(texts), dim)`` float32, each row L2-normalised (all-zero for a text with no known token)."""
+    def encode(self, texts: Sequence[str], *, kind: Kind = "passage", show_progress: bool | None = None,
+               normalized: bool = False) -> np.ndarray:
+        """``(len(texts), dim)`` float32, each row L2-normalised (all-zero for a text with no known token).
+
+        ``normalized``: the texts already went through :func:`nlp.text.normalize` (skip it here)."""
         prompt = self.prompt(kind)
-        norm = [prompt + normalize(t) for t in texts]
-        out = np.zeros((len(norm), self.dim), dtype=np.float32)
-        if not norm:
-            return out
-        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in norm]
-        cached = self._cache.get(list(set(keys))) if self._cache else {}
-        todo: dict[str, str] = {}
-        for k, t in zip(keys, norm):
-            if k not in cached:
-                todo.setdefault(k, t)
-        computed: dict[str, np.ndarray] = {}
-        if todo:
-            items = list(todo.items())
-            show = len(items) >= PROGRESS_MIN if show_progress is None else show_progress
-            bar = None
-            if show:
-                from tqdm.auto import tqdm
+        texts = [prompt + (t if normalized else normalize(t)) for t in texts]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        show = len(texts) >= PROGRESS_MIN if show_progress is None else show_progress
+        bar = None
+        if show and texts:
+            from tqdm.auto import tqdm
 
-                bar = tqdm(total=len(items), desc="embedding 嵌入", unit="text")
-            for i in range(0, len(items), self.batch_size):
-                chunk = items[i:i + self.batch_size]
-                vecs = _l2(self._backend.encode([t for _, t in chunk]))
-                computed.update((k, v) for (k, _), v in zip(chunk, vecs))
-                if bar is not None:
-                    bar.update(len(chunk))
+            bar = tqdm(total=len(texts), desc="embedding 嵌入", unit="text")
+        for i in range(0, len(texts), self.batch_size):
+            chunk = texts[i:i + self.batch_size]
+            out[i:i + len(chunk)] = l2_rows(np.asarray(self._backend.encode(chunk), dtype=np.float32))
             if bar is not None:
-                bar.close()
-            if self._cache is not None:
-                self._cache.put(computed)
-        for i, k in enumerate(keys):
-            out[i] = computed[k] if k in computed else cached[k]
+                bar.update(len(chunk))
+        if bar is not None:
+            bar.close()
         return out
-
-
-def _l2(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-
-
-@functools.lru_cache(maxsize=4)
-def default_embedder(model_path: str | Path | None = None, cache_dir: str | Path | None = None) -> Embedder:
-    """The per-process embedder: ``model_path``, else ``$JIEBANG_EMBED_MODEL``, else the shipped model."""
-    path = model_path or os.environ.get("JIEBANG_EMBED_MODEL") or DEFAULT_MODEL_DIR
-    return Embedder(path, cache_dir=cache_dir)

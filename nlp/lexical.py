@@ -17,14 +17,9 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlp.text import normalize
-from nlp.tokenize import default_tokenizer
+from nlp.tokenize import Tokenizer
 
 _NOT_CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
-
-
-def jieba_words(text: str) -> list[str]:
-    """Content words of ``text`` (jieba + domain dictionary, stopwords removed)."""
-    return default_tokenizer().words(text)
 
 
 def content_chars(text: str) -> str:
@@ -33,10 +28,16 @@ def content_chars(text: str) -> str:
 
 
 class LexicalVectorizer:
-    """TF-IDF of jieba words and char n-grams, stacked with weights, rows L2-normalised."""
+    """TF-IDF of jieba words and char n-grams, stacked with weights, rows L2-normalised.
+
+    ``tokenizer``: the jieba :class:`~nlp.tokenize.Tokenizer` for the word block (the service passes
+    its one instance; without one, ``fit`` builds its own with the shipped dictionary).
+    """
 
     def __init__(self, char_ngram: tuple[int, int] = (1, 3), word_weight: float = 0.5,
-                 min_df: int = 1, max_features: int | None = 200_000, sublinear_tf: bool = True):
+                 min_df: int = 1, max_features: int | None = 200_000, sublinear_tf: bool = True,
+                 tokenizer: Tokenizer | None = None):
+        self.tokenizer = tokenizer
         self.char_ngram = tuple(char_ngram)
         self.word_weight = float(word_weight)
         self.min_df = min_df
@@ -44,7 +45,9 @@ class LexicalVectorizer:
         self.sublinear_tf = sublinear_tf
 
     def _make(self, vocab_words: dict[str, int] | None = None, vocab_chars: dict[str, int] | None = None):
-        words = TfidfVectorizer(analyzer=jieba_words, min_df=self.min_df, max_features=self.max_features,
+        if getattr(self, "tokenizer_", None) is None:
+            self.tokenizer_ = self.tokenizer if self.tokenizer is not None else Tokenizer()
+        words = TfidfVectorizer(analyzer=self.tokenizer_.words, min_df=self.min_df, max_features=self.max_features,
                                 sublinear_tf=self.sublinear_tf, vocabulary=vocab_words, dtype=np.float32)
         chars = TfidfVectorizer(analyzer="char", ngram_range=self.char_ngram, preprocessor=content_chars,
                                 min_df=self.min_df, max_features=self.max_features,
@@ -92,14 +95,14 @@ class LexicalVectorizer:
         np.savez_compressed(path.with_suffix(".npz"), idf_words=self.words_.idf_, idf_chars=self.chars_.idf_)
 
     @classmethod
-    def load(cls, path: str | Path) -> "LexicalVectorizer":
-        """Read what :meth:`save` wrote."""
+    def load(cls, path: str | Path, tokenizer: Tokenizer | None = None) -> "LexicalVectorizer":
+        """Read what :meth:`save` wrote (``tokenizer`` as in the constructor)."""
         path = Path(path)
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         params = meta["params"]
         self = cls(char_ngram=tuple(params["char_ngram"]), word_weight=params["word_weight"],
                    min_df=params["min_df"], max_features=params["max_features"],
-                   sublinear_tf=params["sublinear_tf"])
+                   sublinear_tf=params["sublinear_tf"], tokenizer=tokenizer)
         arrays = np.load(path.with_suffix(".npz"))
         self.words_, self.chars_ = self._make(meta["words"], meta["chars"])
         self.words_.idf_ = arrays["idf_words"]

@@ -6,9 +6,12 @@ normalised text, which is what is stored and highlighted.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import zhconv
 
@@ -17,6 +20,29 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 # Sentence ends: Chinese full stops and marks, semicolons, newlines, and an ASCII full
 # stop that is not part of a number ("3.5") — NFKC keeps '。' but turns '；' into ';'.
 _SENT_END = re.compile(r"[。！？!?；;\n]+|(?<![0-9])\.(?![0-9])")
+_LIST_SEP = re.compile(r"[、,，;；\n]+")
+
+
+def is_empty(value: Any) -> bool:
+    """True for a value that holds nothing: None, NaN/NaT, a blank string, an empty list."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return not value
+    return type(value).__name__ in {"NaTType", "NAType"}
+
+
+def split_list(value: str | Iterable[Any] | None) -> list[str]:
+    """Items of a list as clerks write one ("甲、乙，丙;丁", one per line) or a real list → stripped,
+    non-empty strings in order (duplicates kept; callers that need a set de-duplicate)."""
+    if is_empty(value):
+        return []
+    items = _LIST_SEP.split(value) if isinstance(value, str) else [str(v) for v in value if not is_empty(v)]
+    return [item.strip() for item in items if item.strip()]
 
 
 def normalize(text: str | None) -> str:

@@ -1,12 +1,11 @@
 """jieba tokenisation with the domain user dictionary and stopwords from ``corpora/``.
 
 A :class:`Tokenizer` owns its own ``jieba.Tokenizer`` (no global jieba state); building one
-loads the dictionaries, so services build it once (:func:`default_tokenizer` caches the
-default one per process).
+loads the dictionaries, so the composition root (``api.compose``) builds it once and passes it to
+whatever needs words (lexical vectoriser, experts, evidence).
 """
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -14,11 +13,9 @@ from pathlib import Path
 
 import jieba
 
+from corpora import STOPWORDS as DEFAULT_STOPWORDS
+from corpora import USERDICT as DEFAULT_USERDICT
 from nlp.text import normalize
-
-CORPORA_DIR = Path(__file__).resolve().parents[1] / "corpora"
-DEFAULT_USERDICT = CORPORA_DIR / "userdict.txt"
-DEFAULT_STOPWORDS = CORPORA_DIR / "stopwords.txt"
 
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _NUMBER = re.compile(r"^[0-9.%％]+$")
@@ -73,9 +70,3 @@ class Tokenizer:
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         """Add a term at run time (e.g. from an imported taxonomy)."""
         self._jieba.add_word(word, freq, tag)
-
-
-@functools.lru_cache(maxsize=1)
-def default_tokenizer() -> Tokenizer:
-    """The per-process tokeniser with the shipped dictionary and stopwords."""
-    return Tokenizer()

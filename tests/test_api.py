@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from api.config import Settings
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row, write_jsonl
 

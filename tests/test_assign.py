@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching.assign import (GreedySolver, InfeasibleAssignment, OptimalSolver, PanelRules, RandomDrawSolver,
+from matching.assign import (GreedyAssigner, InfeasibleAssignment, OptimalAssigner, PanelRules, RandomDrawAssigner,
                              cluster_problem, encode, expand_clusters)
 
 
@@ -27,7 +27,7 @@ def _check(p, a):
         assert not set(panel) & set(a.substitutes[i])
 
 
-@pytest.mark.parametrize("solver", [OptimalSolver(), GreedySolver(), RandomDrawSolver(seed=7)])
+@pytest.mark.parametrize("solver", [OptimalAssigner(), GreedyAssigner(), RandomDrawAssigner(seed=7)])
 def test_every_solver_respects_sizes_loads_and_conflicts(solver):
     p = _problem()
     a = solver.solve(p)
@@ -38,14 +38,14 @@ def test_every_solver_respects_sizes_loads_and_conflicts(solver):
 def test_optimal_total_affinity_at_least_greedy():
     for seed in range(3):
         p = _problem(seed=seed, n_d=25, n_e=40)
-        opt, greedy = OptimalSolver(top_k=5).solve(p), GreedySolver().solve(p)
+        opt, greedy = OptimalAssigner(top_k=5).solve(p), GreedyAssigner().solve(p)
         _check(p, opt)
         assert opt.total_affinity >= greedy.total_affinity - 1e-9
     # and strictly better on a textbook case where greedy's first pick blocks a better pair
     aff = np.array([[1.0, 0.9], [0.8, 0.0]])
     p = encode(["A", "B"], ["x", "y"], aff, np.zeros((2, 2), bool), PanelRules(panel_size=1, max_load=1))
-    assert GreedySolver().solve(p).total_affinity == pytest.approx(1.0)
-    assert OptimalSolver().solve(p).total_affinity == pytest.approx(1.7)
+    assert GreedyAssigner().solve(p).total_affinity == pytest.approx(1.0)
+    assert OptimalAssigner().solve(p).total_affinity == pytest.approx(1.7)
 
 
 def test_out_of_province_share_and_category_mix():
@@ -54,7 +54,7 @@ def test_out_of_province_share_and_category_mix():
     out = [j % 4 == 0 for j in range(n_e)]
     rules = PanelRules(panel_size=5, max_load=4, min_out_of_province_share=0.4, category_mix={"财务": 1, "管理": 1})
     p = _problem(n_d=12, n_e=n_e, rules=rules, out_of_province=out, categories=cats, block_share=0.0)
-    for solver in (OptimalSolver(), GreedySolver(), RandomDrawSolver(seed=1)):
+    for solver in (OptimalAssigner(), GreedyAssigner(), RandomDrawAssigner(seed=1)):
         a = solver.solve(p)
         _check(p, a)
         for panel in a.panels:
@@ -66,7 +66,7 @@ def test_infeasible_input_is_explained_by_demand_and_constraint():
     p = _problem(n_d=3, n_e=6, rules=PanelRules(panel_size=3, max_load=5), block_share=0.0)
     p.blocked[1, :4] = True  # demand D1 keeps only 2 qualified experts
     with pytest.raises(InfeasibleAssignment) as exc:
-        OptimalSolver().solve(p)
+        OptimalAssigner().solve(p)
     (detail,) = exc.value.details
     assert detail["demand_id"] == "D1" and detail["constraint"] == "panel_size"
     assert detail["need"] == 3 and detail["have"] == 2
@@ -74,37 +74,74 @@ def test_infeasible_input_is_explained_by_demand_and_constraint():
     # total capacity below the seats needed
     p = _problem(n_d=10, n_e=6, rules=PanelRules(panel_size=3, max_load=2), block_share=0.0)
     with pytest.raises(InfeasibleAssignment) as exc:
-        GreedySolver().solve(p)
+        GreedyAssigner().solve(p)
     assert [d["constraint"] for d in exc.value.details] == ["max_load"]
     # a quota nobody can meet
     p = _problem(n_d=2, n_e=10, rules=PanelRules(panel_size=3, max_load=2, min_out_of_province_share=0.5),
                  out_of_province=[False] * 10, block_share=0.0)
     with pytest.raises(InfeasibleAssignment) as exc:
-        RandomDrawSolver(seed=0).solve(p)
+        RandomDrawAssigner(seed=0).solve(p)
     assert {d["constraint"] for d in exc.value.details} == {"min_out_of_province"}
 
 
 def test_seeded_draw_is_reproducible_and_records_seed():
     p = _problem()
-    a, b = RandomDrawSolver(seed=42).solve(p), RandomDrawSolver(seed=42).solve(p)
+    a, b = RandomDrawAssigner(seed=42).solve(p), RandomDrawAssigner(seed=42).solve(p)
     assert a.seed == b.seed == 42
     assert a.panels == b.panels and a.substitutes == b.substitutes
     assert all(len(s) == 2 for s in a.substitutes)
-    c = RandomDrawSolver(seed=43).solve(p)
+    c = RandomDrawAssigner(seed=43).solve(p)
     assert c.panels != a.panels
-    auto = RandomDrawSolver().solve(p)
-    assert auto.seed is not None and RandomDrawSolver(seed=auto.seed).solve(p).panels == auto.panels
-    # draws stay inside each demand's qualified top pool (pool_factor × panel size)
+    auto = RandomDrawAssigner().solve(p)
+    assert auto.seed is not None and RandomDrawAssigner(seed=auto.seed).solve(p).panels == auto.panels
+    _check_inside_pools(p, a)
+
+
+def _pool_size(p, i):
+    return int(np.ceil(p.pool_factor * p.panel_size[i]))
+
+
+def _check_inside_pools(p, a):
+    """Each drawn member and substitute was among the ⌈pool_factor·panel⌉ best qualified experts still
+    under their load cap when its demand was drawn. Experts under the cap at the end were under it then,
+    so fewer than the pool size of them may rank above a drawn expert."""
+    open_end = a.loads(len(p.expert_ids)) < p.max_load
+    for i, (panel, subs) in enumerate(zip(a.panels, a.substitutes)):
+        for j in panel + subs:
+            assert not p.blocked[i, j]
+            above = p.qualified[i] & open_end & (p.affinity[i] > p.affinity[i, j])
+            assert above.sum() < _pool_size(p, i), (i, j)
+
+
+def test_random_draw_stays_inside_the_qualified_top_pool():
+    # loads never bind: the pool is exactly the top ⌈pool_factor·panel⌉ non-conflicted experts by affinity
+    rules = PanelRules(panel_size=3, max_load=100, pool_factor=2.0)
+    p = _problem(n_d=20, n_e=40, rules=rules, block_share=0.3)
+    pools = [set(np.argsort(-np.where(p.blocked[i], -np.inf, p.affinity[i]))[:_pool_size(p, i)].tolist())
+             for i in range(p.shape[0])]
+    drawn: list[set[int]] = [set() for _ in pools]
+    for seed in range(30):
+        a = RandomDrawAssigner(seed=seed).solve(p)
+        _check_inside_pools(p, a)
+        for i, (panel, subs) in enumerate(zip(a.panels, a.substitutes)):
+            assert set(panel) | set(subs) <= pools[i]
+            drawn[i] |= set(panel)
+    assert drawn == pools  # a draw, not the top of the pool: over the seeds every pool member is drawn
+    # pool_factor 1: the pool is the panel, so the draw is the top qualified experts
+    p.pool_factor = 1.0
+    a = RandomDrawAssigner(seed=0).solve(p)
     for i, panel in enumerate(a.panels):
-        assert set(panel) <= set(range(p.shape[1]))
-        assert not p.blocked[i, panel].any()
+        assert set(panel) == set(sorted(pools[i], key=lambda j: -p.affinity[i, j])[:3])
+        assert a.substitutes[i] == []
+    # under binding loads (and conflicts) the draws stay inside the pools of the experts still free
+    _check_inside_pools(p := _problem(), RandomDrawAssigner(seed=5).solve(p))
 
 
 def test_cluster_level_panels_share_one_panel():
     p = _problem(n_d=6, n_e=20, rules=PanelRules(panel_size=3, max_load=1), block_share=0.0)
     p.blocked[5, 0] = True
     q, members = cluster_problem(p, ["a", "a", "b", "b", "c", "c"])
-    a = expand_clusters(OptimalSolver().solve(q), members, 6, p)
+    a = expand_clusters(OptimalAssigner().solve(q), members, 6, p)
     assert a.panels[0] == a.panels[1] and a.panels[2] == a.panels[3]
     assert 0 not in a.panels[4]  # blocked for one member → blocked for the cluster
     assert len({j for panel in a.panels[::2] for j in panel}) == 9  # max_load 1 counts per cluster
@@ -112,6 +149,6 @@ def test_cluster_level_panels_share_one_panel():
 
 def test_records_are_flat_rows():
     p = _problem(n_d=2, n_e=8, rules=PanelRules(panel_size=2, max_load=2))
-    rows = OptimalSolver().solve(p).records(p)
+    rows = OptimalAssigner().solve(p).records(p)
     assert {r["role"] for r in rows} == {"member", "substitute"}
     assert [r["rank"] for r in rows if r["demand_id"] == "D0" and r["role"] == "member"] == [1, 2]

@@ -9,9 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from api.cli import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, main
-from api.config import REPO_ROOT
+from api.cli import main
+from api.cli.common import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from corpora import SAMPLES_DIR
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row, write_jsonl
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _jiebang(home: Path, *args: str) -> int:
@@ -97,7 +100,7 @@ def test_console_entry_runs_in_a_subprocess(tmp_path: Path) -> None:
 
 
 def test_demo_on_the_shipped_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    sample = REPO_ROOT / "corpora" / "samples" / "demands.jsonl"
+    sample = SAMPLES_DIR / "demands.jsonl"
     expected = sum(1 for line in sample.read_text(encoding="utf-8").splitlines() if line.strip())
     assert main(["-q", "demo", "--home", str(tmp_path / "demo")]) == EXIT_OK
     out = capsys.readouterr().out
@@ -107,7 +110,7 @@ def test_demo_on_the_shipped_sample(tmp_path: Path, capsys: pytest.CaptureFixtur
     findings = book[book.sheetnames[1]]
     found = {(row[1], row[3]) for row in findings.iter_rows(min_row=2, values_only=True)
              if not str(row[3]).startswith("duplicate")}  # duplicate checks: tests/test_dedup_api.py
-    answers_file = REPO_ROOT / "corpora" / "samples" / "answers.json"
+    answers_file = SAMPLES_DIR / "answers.json"
     if answers_file.is_file():  # the sample's answer key: every deliberate violation, and nothing else
         answers = json.loads(answers_file.read_text(encoding="utf-8"))
         assert found == {(v["demand"], v["rule"]) for v in answers["violations"]}

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.config import CORPORA_DIR, Settings
+from api.config import Settings
+from api.http.app import create_app
+from corpora import SAMPLES_DIR
 from tests.demand_rows import make_row
-from tests.test_duplicates import OTHER_BEARING, REWORDED_0, TEXTS
+from tests.dup_texts import OTHER_BEARING, REWORDED_0, TEXTS
 
 TOKEN = "dedup-admin-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
@@ -21,10 +22,7 @@ ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 
 @pytest.fixture
 def app_settings(settings: Settings) -> Settings:
-    model = Settings.from_env().embed_model
-    if not (model / "modules.json").exists():
-        pytest.skip(f"embedding model not found at {model}")
-    return replace(settings, admin_token=TOKEN, embed_model=model)
+    return replace(settings, admin_token=TOKEN)
 
 
 @pytest.fixture
@@ -143,7 +141,7 @@ def test_batch_groups_decisions_and_export(client: TestClient) -> None:
 
 
 def test_shipped_sample_round_finds_every_planted_duplicate(client: TestClient) -> None:
-    samples = CORPORA_DIR / "samples"
+    samples = SAMPLES_DIR
     r = client.post("/imports", files={"file": ("demands.jsonl", (samples / "demands.jsonl").read_bytes())})
     assert r.status_code == 200, r.text
     assert r.json()["findings_by_rule"].get("duplicate", 0) >= 6  # the intake check ran on every row
@@ -165,7 +163,7 @@ def test_cli_dedup_prints_groups_records_decisions_and_exports(app_settings: Set
     from api.cli import main
 
     home = ["--home", str(app_settings.home)]
-    assert main([*home, "-q", "import", str(CORPORA_DIR / "samples" / "demands.jsonl")]) in (0, 1)
+    assert main([*home, "-q", "import", str(SAMPLES_DIR / "demands.jsonl")]) in (0, 1)
     out = tmp_path / "groups.xlsx"
     assert main([*home, "dedup", "--export", str(out)]) == 0
     printed = capsys.readouterr().out

@@ -3,41 +3,24 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
-from api.config import DEFAULT_DUPLICATES, Settings
-from api.duplicates import load_params
-from bench.neardup_gen import BOILERPLATE
+from corpora import DUPLICATES
 from matching.calibration import choose_thresholds
 from matching.duplicates import (DuplicateDetector, DuplicateParams, evidence, group_links, pair_features,
                                  probability)
 from matching.shingle_index import ShingleIndex
 from nlp.shingles import content_chars, overlap, sentence_overlaps, shingles
 from nlp.text import normalize
+from tests.dup_texts import OTHER_BEARING, REWORDED_0, TEXTS
 
-TEXTS = [
-    "针对风电主轴轴承寿命短的问题，研究大型轴承精密磨削工艺。建立磨削参数与表面完整性的关系模型。开发在线检测装置，实现加工质量闭环控制。",
-    "研发高镍三元锂电池正极材料的连续化制备技术。解决材料循环稳定性差、产气严重的难题。形成年产千吨级示范生产线。",
-    "开发面向石化装置的腐蚀在线监测系统。融合电化学噪声与超声测厚数据，实现腐蚀速率实时预警。在炼化企业开展工程验证。",
-    "研究海参苗种高效繁育与病害防控技术。筛选耐高温品系，建立工厂化育苗工艺规范。提高苗种成活率至百分之六十以上。",
-    "构建工业互联网平台的数控机床数据采集与边缘计算体系。实现多品牌机床协议解析与设备健康评估。降低非计划停机时间。",
-    "研究冷轧硅钢退火过程的温度场精确控制方法。建立板形预测模型，开发退火炉智能控制系统，提高成材率。",
-    "开发新型抗肿瘤小分子靶向药物的合成工艺。优化关键中间体的制备路线，降低杂质含量，满足临床申报要求。",
-    "研究寒地水稻秸秆还田与土壤培肥技术。集成秸秆快速腐解菌剂与机械化还田装备，提升耕地质量和水稻产量。",
-]
-SHIPPED = load_params(DEFAULT_DUPLICATES)
-REWORDED_0 = ("建立磨削参数与表面完整性的关系模型。针对风电主轴轴承寿命短的难题，研发大型轴承精密磨削工艺。"
-              "开发在线检测装置，实现加工质量闭环管控。本企业承诺所填报信息真实、准确、有效。")
-OTHER_BEARING = "针对盾构机主轴承国产化难题，研究大直径轴承材料热处理与滚道精密加工技术，开展台架寿命试验。"
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    from nlp.embed import default_embedder
-
-    path = Settings.from_env().embed_model
-    if not (path / "modules.json").exists():
-        pytest.skip(f"embedding model not found at {path}")
-    return default_embedder(path)
+SHIPPED = DuplicateParams.from_dict(yaml.safe_load(DUPLICATES.read_text(encoding="utf-8")))
+BOILERPLATE = (  # form sentences every enterprise copies (the detector must learn to ignore them)
+    "本企业承诺所填报信息真实、准确、有效",
+    "具体技术指标详见附件",
+    "本需求为企业自主提出的关键核心技术攻关需求",
+    "需求企业将按照揭榜挂帅有关要求提供配套资金和试验条件",
+)
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +87,12 @@ def test_resubmission_is_a_duplicate_and_same_topic_is_not(detector, embedder) -
 
 
 def test_semantic_signal_alone_raises_the_score(detector, embedder) -> None:
+    # the same text with two vectors: the lexical signals are identical, only the dense one differs
     text = normalize(TEXTS[3])
+    own = detector.score_ids(text, _vec(embedder, TEXTS[3]), None, [4])[0]
+    foreign = detector.score_ids(text, _vec(embedder, TEXTS[6]), None, [4])[0]
+    assert own.containment == foreign.containment and own.dense > foreign.dense
+    assert own.score > foreign.score
     near = probability(pair_features(np.array([0.0]), np.array([0.0]), np.array([0.95]), np.array([len(text)])),
                        detector.params_)
     far = probability(pair_features(np.array([0.0]), np.array([0.0]), np.array([0.10]), np.array([len(text)])),
@@ -112,7 +100,7 @@ def test_semantic_signal_alone_raises_the_score(detector, embedder) -> None:
     assert near[0] > far[0]
 
 
-def test_enterprise_signals_boost_but_never_make_a_duplicate_alone(detector, embedder) -> None:
+def test_enterprise_signals_boost_but_never_make_a_duplicate_alone(embedder) -> None:
     same_org = {"org": "credit:91210100TEST00001X", "phone": "13912345678"}
     det = DuplicateDetector(SHIPPED).fit(
         [1, 2], [normalize(TEXTS[0]), normalize(TEXTS[5])], embedder.encode([normalize(TEXTS[0]), normalize(TEXTS[5])]),
@@ -192,5 +180,5 @@ def test_thresholds_keep_hard_negatives_below() -> None:
 def test_params_round_trip_and_shipped_file_loads() -> None:
     p = DuplicateParams(near_duplicate=0.7)
     assert DuplicateParams.from_dict(p.to_dict()).near_duplicate == 0.7
-    shipped = load_params(DEFAULT_DUPLICATES)
+    shipped = SHIPPED
     assert 0 < shipped.related < shipped.near_duplicate < 1

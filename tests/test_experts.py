@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from matching.conflicts import ConflictRules, DemandParty, ExpertParty, build_conflicts
-from matching.experts import ExpertAffinity, ExpertProfile, ReviewItem, split_terms
+from matching.experts import ExpertAffinity, ExpertProfile, ReviewItem
+from nlp.text import split_list
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpora" / "samples"
 
@@ -54,6 +55,10 @@ def test_exclusions_report_rule_and_bilingual_reason():
     assert m.blocked.tolist() == [[True, False]]
 
 
+def _terms(value) -> tuple[str, ...]:
+    return tuple(split_list(value))
+
+
 def _read(name):
     return [json.loads(line) for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -61,7 +66,7 @@ def _read(name):
 def test_sample_answer_key_conflicts_are_found():
     answers = json.loads((SAMPLES / "answers.json").read_text(encoding="utf-8"))
     demands = [DemandParty(r["需求编号"], r["企业名称"], r.get("集团名称") or None, r.get("注册地区")) for r in _read("demands.jsonl")]
-    experts = [ExpertParty(r["专家编号"], r["工作单位"], r["所在地区"], split_terms(r.get("回避单位")),
+    experts = [ExpertParty(r["专家编号"], r["工作单位"], r["所在地区"], _terms(r.get("回避单位")),
                            r.get("是否可用") != "否") for r in _read("experts.jsonl")]
     m = build_conflicts(demands, experts)
     found = {(x.expert_id, x.demand_id) for x in m.exclusions() if x.rule != "unavailable"}
@@ -71,14 +76,14 @@ def test_sample_answer_key_conflicts_are_found():
     assert unavailable == set(answers["unavailable_experts"])
 
 
-def test_affinity_ranks_history_match_first_with_evidence():
+def test_affinity_ranks_history_match_first_with_evidence(tokenizer):
     experts = _read("experts.jsonl")
     reviews = _read("expert_reviews.jsonl")
-    profiles = [ExpertProfile(r["专家编号"], r["研究领域"], split_terms(r["关键词"]), r.get("代表性成果") or "")
+    profiles = [ExpertProfile(r["专家编号"], r["研究领域"], _terms(r["关键词"]), r.get("代表性成果") or "")
                 for r in experts]
-    items = [ReviewItem((r["专家编号"],), r["项目名称"], r.get("项目摘要") or "", split_terms(r.get("关键词")))
+    items = [ReviewItem((r["专家编号"],), r["项目名称"], r.get("项目摘要") or "", _terms(r.get("关键词")))
              for r in reviews]
-    model = ExpertAffinity().fit(profiles, items)
+    model = ExpertAffinity(tokenizer=tokenizer).fit(profiles, items)
     scores = model.score(["镍基单晶高温合金叶片定向凝固杂晶缺陷控制", "水稻抗病育种与种子加工"])
     assert scores.shape == (2, len(profiles))
     best = model.rank("镍基单晶高温合金叶片定向凝固杂晶缺陷控制", top=3)
@@ -94,30 +99,14 @@ def test_affinity_ranks_history_match_first_with_evidence():
     assert after[j] > before[j] and int(np.argmax(after)) == j
 
 
-def test_affinity_save_load_round_trip(tmp_path):
+def test_affinity_save_load_round_trip(tmp_path, tokenizer):
     profiles = [ExpertProfile("A", "高温合金 铸造"), ExpertProfile("B", "水稻 育种")]
     items = [ReviewItem(("A",), "单晶叶片定向凝固"), ReviewItem(("B",), "水稻抗病基因")]
-    model = ExpertAffinity().fit(profiles, items)
+    model = ExpertAffinity(tokenizer=tokenizer).fit(profiles, items)
     model.save(tmp_path / "aff")
-    again = ExpertAffinity.load(tmp_path / "aff")
+    again = ExpertAffinity.load(tmp_path / "aff", tokenizer=tokenizer)
     q = ["叶片铸造缺陷", "抗病水稻"]
     np.testing.assert_allclose(model.score(q), again.score(q), atol=1e-5)
     with pytest.raises(RuntimeError):
         from nlp.lexical import LexicalVectorizer
         LexicalVectorizer().transform(["x"])
-
-
-def test_review_records_of_one_project_form_one_panel_item() -> None:
-    """Co-review structure reaches the affinity model: one item per reviewed project, not per row."""
-    from types import SimpleNamespace as Row
-
-    from api.experts import review_items
-
-    rows = [Row(expert_id=1, demand_id=None, title="高温合金叶片铸造", abstract="a", keywords=["铸造"], reviewed_at="2023-04-01"),
-            Row(expert_id=2, demand_id=None, title="高温合金叶片铸造 ", abstract="a", keywords=["铸造"], reviewed_at="2023-04-01"),
-            Row(expert_id=2, demand_id=None, title="高温合金叶片铸造", abstract="a", keywords=[], reviewed_at="2022-05-01"),
-            Row(expert_id=3, demand_id=7, title="x", abstract="", keywords=[], reviewed_at=None),
-            Row(expert_id=4, demand_id=7, title="y", abstract="", keywords=[], reviewed_at=None),
-            Row(expert_id=4, demand_id=7, title="y", abstract="", keywords=[], reviewed_at=None)]
-    items = review_items(rows)
-    assert sorted(i.expert_ids for i in items) == [("1", "2"), ("2",), ("3", "4")]

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.http.app import create_app
 from api.config import Settings
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpora" / "samples"
@@ -153,3 +153,19 @@ def test_enterprise_avoid_list_from_the_form_excludes_that_organisation(client: 
     avoided = {x["expert_id"] for x in body["excluded"] if x["rule"] == "enterprise_avoids"}
     assert {"EXP002", "EXP004", "EXP006", "EXP007"} <= avoided
     assert not avoided & {e["expert_id"] for e in body["experts"]}
+
+
+def test_review_records_of_one_project_form_one_panel_item() -> None:
+    """Co-review structure reaches the affinity model: one item per reviewed project, not per row."""
+    from types import SimpleNamespace as Row
+
+    from api.services.experts import review_items
+
+    rows = [Row(expert_id=1, demand_id=None, title="高温合金叶片铸造", abstract="a", keywords=["铸造"], reviewed_at="2023-04-01"),
+            Row(expert_id=2, demand_id=None, title="高温合金叶片铸造 ", abstract="a", keywords=["铸造"], reviewed_at="2023-04-01"),
+            Row(expert_id=2, demand_id=None, title="高温合金叶片铸造", abstract="a", keywords=[], reviewed_at="2022-05-01"),
+            Row(expert_id=3, demand_id=7, title="x", abstract="", keywords=[], reviewed_at=None),
+            Row(expert_id=4, demand_id=7, title="y", abstract="", keywords=[], reviewed_at=None),
+            Row(expert_id=4, demand_id=7, title="y", abstract="", keywords=[], reviewed_at=None)]
+    items = review_items(rows)
+    assert sorted(i.expert_ids for i in items) == [("1", "2"), ("2",), ("3", "4")]

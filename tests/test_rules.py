@@ -8,10 +8,17 @@ from typing import Any
 import pytest
 import yaml
 
-from api.campaign import RULE_IDS, CampaignConfig, load_campaign
+from api.config import DEFAULT_CAMPAIGN
 from api.errors import InvalidInput
-from api.rules import CHECKS, check_demand, has_errors, quota_progress, route, text_length
-from api.schemas import DemandRecord, TechArea
+from api.forms.models import FIELD_BY_HEADER, DemandRecord
+from api.services.campaign import read_campaign_file
+from matching.campaign import RULE_IDS, CampaignConfig
+from matching.rules import CHECKS, check_demand, has_errors, quota_progress, route, text_length
+from matching.vocabulary import TechArea
+
+
+def load_campaign(path=DEFAULT_CAMPAIGN) -> CampaignConfig:
+    return read_campaign_file(path)
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +162,7 @@ def test_has_errors_and_disabled_rule(campaign) -> None:
     assert has_errors(check_demand(record(**{"独立法人": "否"}), campaign))
     data = campaign.model_dump(mode="json")
     data["rules"]["good_credit"]["enabled"] = False
-    relaxed = CampaignConfig.model_validate(data)
+    relaxed = CampaignConfig.parse(data, FIELD_BY_HEADER)
     assert check_demand(record(**{"近三年信用不良记录": "是"}), relaxed) == []
 
 

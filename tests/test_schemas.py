@@ -6,11 +6,11 @@ from datetime import date, datetime
 import pytest
 from pydantic import ValidationError
 
-from api.schemas import (
-    EXPERT_PERSONAL_FIELDS, PERSONAL_FIELDS, REDACTED, Batch, DemandCategory, DemandRecord, EconomicNature,
-    Enterprise, Expert, ExpertReview, Region, Solver, SolverType, TechArea, TechBasis, TechEnterpriseType,
-    headers, parse_bool, parse_date, parse_datetime, parse_list, parse_number, redact, to_row,
-)
+from api.forms.models import DemandRecord, Enterprise, Expert, ExpertReview, Solver
+from api.forms.parsers import parse_bool, parse_date, parse_datetime, parse_list, parse_number
+from api.forms.personal import EXPERT_PERSONAL_FIELDS, PERSONAL_FIELDS, REDACTED, headers, redact, to_row
+from matching.vocabulary import (Batch, DemandCategory, EconomicNature, Region, SolverType, TechArea, TechBasis,
+                                 TechEnterpriseType)
 
 ROW = {
     "需求编号": 1001.0, "批次": "第1批", "初审单位": "沈阳市科技局", "提交时间": "2023/3/1 9:30",

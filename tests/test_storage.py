@@ -11,19 +11,23 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
-from api import service
-from api import storage as db
-from api.config import REPO_ROOT, Settings
-from api.migrations import alembic_config, current_revision, head_revision
-from api.schemas import DemandRecord
+from api.config import Settings
+from api.services import audit, intake
+from api.services.campaign import load_campaign
+from api.store import models as db
+from api.store.engine import migrate, open_database
+from api.store.migrations import alembic_config, current_revision, head_revision
+from api.forms.models import DemandRecord
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def database(settings: Settings):
-    engine, sessions = db.open_database(settings.db_url)
+    engine, sessions = open_database(settings.db_url)
     with sessions() as session:
-        campaign = service.load_campaign(session, settings.campaign_file)
+        campaign = load_campaign(session, settings.campaign_file)
     yield engine, sessions, campaign
     engine.dispose()
 
@@ -32,7 +36,7 @@ def test_migrations_single_head_and_sqlite_pragmas(database) -> None:
     engine, _sessions, _campaign = database
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
     assert current_revision(engine) == head_revision()
-    db.migrate(engine)  # running again at the next start is a no-op
+    migrate(engine)  # running again at the next start is a no-op
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -45,15 +49,15 @@ def test_intake_is_idempotent_and_updates_in_place(database) -> None:
     _engine, sessions, campaign = database
     row = make_row(1)
     with sessions() as s:
-        first = service.submit_demand(s, campaign, row, actor="t")
-        again = service.submit_demand(s, campaign, row, actor="t")
-        changed = service.submit_demand(s, campaign, {**row, "需求描述": "改写后的需求描述。"}, actor="t")
+        first = intake.submit_demand(s, campaign, row, actor="t")
+        again = intake.submit_demand(s, campaign, row, actor="t")
+        changed = intake.submit_demand(s, campaign, {**row, "需求描述": "改写后的需求描述。"}, actor="t")
         assert (first.outcome, again.outcome, changed.outcome) == ("new", "unchanged", "updated")
         assert first.demand.id == again.demand.id == changed.demand.id
         # no 需求编号: the content hash recognises the same record
         anonymous = make_row(2, 需求编号=None)
-        assert service.submit_demand(s, campaign, anonymous, actor="t").outcome == "new"
-        assert service.submit_demand(s, campaign, anonymous, actor="t").outcome == "unchanged"
+        assert intake.submit_demand(s, campaign, anonymous, actor="t").outcome == "new"
+        assert intake.submit_demand(s, campaign, anonymous, actor="t").outcome == "unchanged"
         assert s.scalar(select(func.count()).select_from(db.Demand)) == 2
         assert s.get(db.Demand, first.demand.id).record["需求描述"] == "改写后的需求描述。"
 
@@ -61,13 +65,13 @@ def test_intake_is_idempotent_and_updates_in_place(database) -> None:
 def test_third_demand_of_an_enterprise_is_kept_and_flagged(database) -> None:
     _engine, sessions, campaign = database
     with sessions() as s:
-        results = [service.submit_demand(s, campaign, make_row(5, 需求编号=f"E-{i}", 需求名称=f"需求{i}"),
+        results = [intake.submit_demand(s, campaign, make_row(5, 需求编号=f"E-{i}", 需求名称=f"需求{i}"),
                                          actor="t") for i in range(3)]
         assert [r.demand.check_status for r in results] == ["ok", "ok", "error"]
         assert [f.rule_id for f in results[2].findings] == ["max_demands_per_enterprise"]
         assert len({r.demand.enterprise_id for r in results}) == 1
         # re-checking the stored demands gives the same verdict (earlier demands count, later do not)
-        report = service.check_all(s, campaign, actor="t")
+        report = intake.check_all(s, campaign, actor="t")
         assert report.by_status == {"ok": 2, "warning": 0, "error": 1}
         assert report.changed == 0
 
@@ -75,9 +79,9 @@ def test_third_demand_of_an_enterprise_is_kept_and_flagged(database) -> None:
 def test_audit_log_is_appended_without_personal_fields(database) -> None:
     _engine, sessions, campaign = database
     with sessions() as s:
-        result = service.submit_demand(s, campaign, make_row(7), actor="clerk-1")
-        service.submit_demand(s, campaign, make_row(7, 需求名称="改名后的需求"), actor="clerk-2")
-        entries = service.list_audit(s, entity="demand", entity_id=result.demand.id)
+        result = intake.submit_demand(s, campaign, make_row(7), actor="clerk-1")
+        intake.submit_demand(s, campaign, make_row(7, 需求名称="改名后的需求"), actor="clerk-2")
+        entries = audit.list_audit(s, entity="demand", entity_id=result.demand.id)
     assert [(e.actor, e.action) for e in entries] == [("clerk-2", "update"), ("clerk-1", "create")]
     dumped = json.dumps([[e.before, e.after] for e in entries], ensure_ascii=False)
     assert CONTACT_NAME not in dumped and CONTACT_MOBILE not in dumped
@@ -88,17 +92,16 @@ def test_sqlite_file_persists_across_processes(tmp_path: Path) -> None:
     home = tmp_path / "home"
     script = textwrap.dedent("""
         import json, sys
-        from api import service, storage
-        from api.config import Settings
-        settings = Settings.from_env({}).with_home(__import__("pathlib").Path(sys.argv[1]))
-        engine, sessions = storage.open_database(settings.db_url)
-        with sessions() as s:
-            campaign = service.load_campaign(s, settings.campaign_file)
+        from api.compose import build_services, load_settings
+        from api.services.demands import list_demands
+        from api.services.intake import submit_demand
+        services = build_services(load_settings({}).with_home(__import__("pathlib").Path(sys.argv[1])))
+        with services.session() as s:
             if sys.argv[2] == "write":
-                service.submit_demand(s, campaign, json.loads(sys.argv[3]), actor="proc-1")
-            total, page = service.list_demands(s, campaign)
+                submit_demand(s, services.campaign, json.loads(sys.argv[3]), actor="proc-1")
+            total, page = list_demands(s, services.campaign)
             print(json.dumps({"total": total, "ids": [d.external_id for d in page]}))
-        engine.dispose()
+        services.close()
     """)
     row = json.dumps(make_row(3), ensure_ascii=False)
     run = lambda *a: subprocess.run([sys.executable, "-c", script, str(home), *a], cwd=REPO_ROOT,  # noqa: E731
@@ -111,9 +114,9 @@ def test_sqlite_file_persists_across_processes(tmp_path: Path) -> None:
 def test_records_validate_from_stored_json(database) -> None:
     _engine, sessions, campaign = database
     with sessions() as s:
-        demand = service.submit_demand(s, campaign, make_row(9), actor="t").demand
+        demand = intake.submit_demand(s, campaign, make_row(9), actor="t").demand
         again = DemandRecord.model_validate(s.get(db.Demand, demand.id).record)
-    assert service.content_hash(service.record_data(again)) == demand.content_hash
+    assert intake.content_hash(intake.record_data(again)) == demand.content_hash
 
 
 @pytest.mark.skipif(not __import__("os").environ.get("JIEBANG_TEST_DATABASE_URL"),
@@ -124,13 +127,13 @@ def test_other_database_by_url(settings: Settings) -> None:
     from dataclasses import replace
 
     url = os.environ["JIEBANG_TEST_DATABASE_URL"]
-    engine, sessions = db.open_database(url)
+    engine, sessions = open_database(url)
     try:
         with sessions() as s:
-            campaign = service.load_campaign(s, replace(settings, database_url=url).campaign_file)
+            campaign = load_campaign(s, replace(settings, database_url=url).campaign_file)
             row = make_row(800 + s.scalar(select(func.count()).select_from(db.Demand)))
-            assert service.submit_demand(s, campaign, row, actor="t").outcome == "new"
-            assert service.submit_demand(s, campaign, row, actor="t").outcome == "unchanged"
+            assert intake.submit_demand(s, campaign, row, actor="t").outcome == "new"
+            assert intake.submit_demand(s, campaign, row, actor="t").outcome == "unchanged"
     finally:
         engine.dispose()
 

@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 
 from api.errors import InvalidInput
-from api.schemas import Batch, DemandRecord, Expert, ExpertReview, Solver, headers, to_row
-from api.tables import read_records, write_csv, write_excel, write_jsonl
+from api.forms.models import DemandRecord, Expert, ExpertReview, Solver
+from api.forms.personal import headers, to_row
+from api.io.readers import read_records
+from api.io.writers import write_csv, write_excel, write_jsonl
+from matching.vocabulary import Batch
 
 HEADER = ["需求编号", "批次", "企业名称", "统一社会信用代码", "注册地区", "上年度销售收入（万元）", "提交时间",
           "科技企业性质", "独立法人", "需求类别", "需求名称", "需求描述", "联系人手机", "备注"]

@@ -1,5 +1,5 @@
-from nlp.text import normalize, split_sentences
-from nlp.tokenize import Tokenizer, default_tokenizer
+from nlp.text import is_empty, normalize, split_list, split_sentences
+from nlp.tokenize import Tokenizer
 
 
 def test_normalize_fullwidth_traditional_and_space():
@@ -15,8 +15,11 @@ def test_split_sentences_keeps_offsets_and_decimal_points():
         assert text[s.start:s.end] == s.text
 
 
-def test_default_tokenizer_is_loaded_once():
-    assert default_tokenizer() is default_tokenizer()
+def test_one_list_splitter_and_one_emptiness_test():
+    assert split_list("高温合金、叶片,铸造，缺陷;检测；\n 视觉") == ["高温合金", "叶片", "铸造", "缺陷", "检测", "视觉"]
+    assert split_list(["a", None, " b ", ""]) == ["a", "b"] and split_list(None) == [] and split_list("  ") == []
+    assert all(is_empty(v) for v in (None, "", "  ", [], (), float("nan")))
+    assert not any(is_empty(v) for v in ("无", 0, 0.0, ["x"], False))
 
 
 def test_words_drop_stopwords_and_punctuation(tmp_path):

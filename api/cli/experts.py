@@ -1,0 +1,111 @@
+"""``jiebang experts rank|assign|export``: the CLI face of :mod:`api.services.experts` and
+:mod:`api.services.panels` (same service calls as HTTP).
+
+Expert identities print only with ``--token`` equal to the configured JIEBANG_ADMIN_TOKEN;
+otherwise experts appear as pseudonyms. ``export`` writes identities, so it always needs the token.
+"""
+from __future__ import annotations
+
+import argparse
+import hmac
+import json
+from pathlib import Path
+from typing import Any
+
+from api.cli.common import EXIT_INPUT, EXIT_OK, Context, say
+from api.errors import Forbidden
+from api.services.panels import AssignmentInfeasible
+from matching.assign import ASSIGNERS, PanelRules
+
+
+def _admin(ctx: Context, args: argparse.Namespace) -> bool:
+    expected = ctx.settings.admin_token
+    return bool(expected and args.token and hmac.compare_digest(args.token.encode(), expected.encode()))
+
+
+def _mix(values: list[str] | None) -> dict[str, int]:
+    out = {}
+    for v in values or []:
+        cat, _, n = v.partition("=")
+        out[cat.strip()] = int(n or 1)
+    return out
+
+
+def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
+    admin = _admin(ctx, args)
+    session, campaign = ctx.open()
+    experts, panels = ctx.services.experts, ctx.services.panels
+    with session:
+        if args.action == "rank":
+            out = experts.rank_experts(session, args.demand_id, top=args.top, admin=admin,
+                                        out_of_region=args.out_of_region)
+            if args.json:
+                print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+                return EXIT_OK
+            say(f"需求 {args.demand_id} 的推荐专家：", f"experts for demand {args.demand_id}:")
+            for e in out["experts"]:
+                who = f"{e.get('expert_id')} {e.get('name')} {e.get('organization')}" if admin else e["expert"]
+                items = "；".join(i["title"] for i in e["evidence"]["items"][:2])
+                say(f"  {e['rank']:>3}. {who}  匹配度 {e['score']:.3f}  共同术语：{'、'.join(e['evidence']['shared_terms'][:5])}  相近评审：{items}")
+            say(f"回避排除 {len(out['excluded'])} 项（规则：{'、'.join(sorted({x['rule'] for x in out['excluded']}))}）",
+                f"{len(out['excluded'])} exclusions by conflict rules")
+            return EXIT_OK
+        if args.action == "assign":
+            rules = PanelRules(panel_size=args.panel_size, max_load=args.max_load,
+                               min_out_of_province_share=args.min_out_share, category_mix=_mix(args.mix))
+            try:
+                out = panels.assign(session, campaign, batch=args.batch, rules=rules, solver=args.solver,
+                                      seed=args.seed, out_of_region=args.out_of_region, actor=args.actor)
+            except AssignmentInfeasible as exc:
+                say(f"无法分配：{exc.message_zh}", f"cannot assign: {exc.message_en}")
+                for d in exc.details or []:
+                    say(f"  - {d.get('message_zh', '')}", d.get("message_en", ""))
+                return EXIT_INPUT
+            if args.json:
+                print(json.dumps(out, ensure_ascii=False, indent=2))
+            else:
+                say(f"分配完成：记录 {out['run_id']}，{out['demands']} 个需求，方法 {out['solver']}，种子 {out['seed']}，"
+                    f"总匹配度 {out['total_affinity']}，最大负载 {out['max_load']}，用时 {out['seconds']} 秒。",
+                    f"run {out['run_id']} stored")
+            return EXIT_OK
+        # export
+        if not admin:
+            raise Forbidden("导出专家组含专家身份，需要 --token 管理员令牌。",
+                            "Exporting panels reveals expert identities; pass the admin --token.")
+        run_id = args.run_id or panels.latest_run_id(session)
+        if run_id is None:
+            say("还没有分配记录，请先运行 jiebang experts assign。", "No assignment run yet; run `jiebang experts assign`.")
+            return EXIT_INPUT
+        path = Path(args.file)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(panels.export_excel(session, run_id))
+        say(f"已导出分配记录 {run_id} 到 {path}（每个处室一个工作表）。", f"Exported run {run_id} to {path}.")
+        return EXIT_OK
+
+
+def add_parsers(sub: Any) -> None:
+    """Register ``experts`` with its three actions on the main parser's subparsers."""
+    p = sub.add_parser("experts", help="专家推荐、专家组分配与导出 / rank experts, assign panels, export")
+    acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    r = acts.add_parser("rank", help="为一个需求推荐专家 / rank experts for a demand")
+    r.add_argument("demand_id", type=int, help="需求系统编号 / demand id")
+    r.add_argument("--top", type=int, default=10)
+    r.add_argument("--out-of-region", action="store_true", help="要求区域外专家 / out-of-region experts only")
+    r.add_argument("--json", action="store_true")
+    a = acts.add_parser("assign", help="分配一轮专家组 / assign panels for a round")
+    a.add_argument("--batch", help="只分配某一批次 / only this batch")
+    a.add_argument("--solver", choices=list(ASSIGNERS), default="optimal")
+    a.add_argument("--seed", type=int, help="随机抽取种子（不填自动生成并记录）/ draw seed")
+    a.add_argument("--panel-size", type=int, default=5)
+    a.add_argument("--max-load", type=int, default=8)
+    a.add_argument("--min-out-share", type=float, default=0.0, help="省外专家最低占比 / min out-of-province share")
+    a.add_argument("--mix", nargs="*", metavar="类别=人数", help="专家类别配比，如 财务=1 管理=1")
+    a.add_argument("--out-of-region", action="store_true")
+    a.add_argument("--actor", default="cli")
+    a.add_argument("--json", action="store_true")
+    e = acts.add_parser("export", help="导出专家组（每个处室一个工作表）/ export panels to Excel")
+    e.add_argument("file", help="输出 .xlsx / output file")
+    e.add_argument("--run-id", type=int, help="分配记录（默认最新）/ run id (default: latest)")
+    for q in (r, a, e):
+        q.add_argument("--token", help="管理员令牌，显示专家身份 / admin token to show identities")
+    p.set_defaults(func=cmd_experts)

@@ -1,0 +1,187 @@
+"""``jiebang import | export | check | demo | serve``: intake, export and the demo, over the services
+of the composition root (the same calls as the HTTP API)."""
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from api.cli.common import EXIT_OK, EXIT_PROBLEMS, Context, say
+from api.io.report import write_report
+from api.services import demands as queries
+from api.services.imports import ImportReport, import_demands, import_people
+from api.services.intake import CheckReport, check_all
+from corpora import SAMPLES_DIR
+
+DEMO_HOME = Path("var") / "demo"
+DEMO_REPORT = "jiebang-demo.xlsx"
+PEOPLE_FILES = (("experts", "experts.jsonl"), ("expert_reviews", "expert_reviews.jsonl"),
+                ("solvers", "solvers.jsonl"))
+
+
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise FileNotFoundError(str(path))
+
+
+def print_import_report(report: ImportReport, kind: str = "demands") -> None:
+    say(f"文件 {report.file}：共 {report.rows} 行，新增 {report.new}，更新 {report.updated}，"
+        f"未变 {report.unchanged}，拒绝 {report.rejected_rows}。",
+        f"({kind}: {report.rows} rows, {report.new} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.rejected_rows} rejected)")
+    for r in report.rejected:
+        say(f"  第 {r.get('row_number')} 行 [{r.get('field') or '-'}]：{r.get('reason_zh', '')}",
+            f"row {r.get('row_number')} [{r.get('field') or '-'}]: {r.get('reason_en', '')}")
+    for n in report.notes:
+        say(f"  提示：{n.get('message_zh', '')}", f"note: {n.get('message_en', '')}")
+    if report.findings_by_rule:
+        say("  规则提示 / rule findings: " + "，".join(f"{k} ×{v}" for k, v in report.findings_by_rule.items()))
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    _require_file(path)
+    session, campaign = ctx.open()
+    with session:
+        if args.kind == "demands":
+            report = import_demands(session, campaign, path, actor=args.actor, steps=ctx.services.intake_steps,
+                                    show_progress=not args.quiet)
+        else:
+            report = import_people(session, path, args.kind, actor=args.actor, show_progress=not args.quiet)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_import_report(report, args.kind)
+    if report.rejected and not args.json:
+        say(f"有 {report.rejected_rows} 行未导入，请按上面的原因修改后重新导入（已导入的行不会重复）。",
+            "Some rows were not imported; fix them and import the file again (imported rows are not duplicated).")
+    return EXIT_PROBLEMS if report.rejected else EXIT_OK
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    session, campaign = ctx.open()
+    with session:
+        count = queries.export_demands(session, campaign, path, args.format,
+                                       include_personal=args.include_personal)
+    say(f"已导出 {count} 条需求到 {path}。", f"Exported {count} demands to {path}.")
+    if not args.include_personal:
+        say("个人信息已用 *** 代替（需要时加 --include-personal）。",
+            "Personal fields are masked (use --include-personal if you need them).")
+    return EXIT_OK
+
+
+def print_check(report: CheckReport) -> None:
+    s = report.by_status
+    say(f"已检查 {report.demands} 条需求：通过 {s.get('ok', 0)}，有提醒 {s.get('warning', 0)}，"
+        f"不符合要求 {s.get('error', 0)}。",
+        f"Checked {report.demands} demands: {s.get('ok', 0)} ok, {s.get('warning', 0)} with warnings, "
+        f"{s.get('error', 0)} with errors.")
+    for rule, n in report.findings_by_rule.items():
+        say(f"  {rule}: {n}")
+
+
+def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
+    session, campaign = ctx.open()
+    with session:
+        report = check_all(session, campaign, actor=args.actor, steps=ctx.services.intake_steps,
+                           show_progress=not args.quiet)
+        quota = queries.quota_progress(session, campaign)
+    if args.json:
+        print(json.dumps({"check": report.to_dict(), "quota": quota}, ensure_ascii=False, indent=2))
+    else:
+        print_check(report)
+        print_quota(quota, only_unmet=True)
+    return EXIT_PROBLEMS if report.by_status.get("error") else EXIT_OK
+
+
+def print_quota(quota: list[dict[str, Any]], *, only_unmet: bool = False) -> None:
+    shown = [q for q in quota if not (only_unmet and q.get("met"))]
+    say("配额进度 / quota progress" + ("（未完成 / not yet met）" if only_unmet else "") + ":")
+    for q in shown:
+        mark = "✓" if q.get("met") else "…"
+        say(f"  {mark} {q['name']}: {q['count']}/{q['minimum']}")
+
+
+def _counts(title_zh: str, title_en: str, counter: Counter[str]) -> None:
+    say(f"{title_zh} / {title_en}:")
+    say("  " + "，".join(f"{k or '（空）'} {v}" for k, v in sorted(counter.items(), key=lambda kv: -kv[1])))
+
+
+def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    samples = Path(args.samples)
+    demands_file = samples / "demands.jsonl"
+    _require_file(demands_file)
+    home = ctx.settings.home
+    for name in ("jiebang.db", "jiebang.db-wal", "jiebang.db-shm"):
+        (home / name).unlink(missing_ok=True)
+    say(f"演示：全新的数据目录 {home}", f"Demo: fresh home {home}")
+    session, campaign = ctx.open()
+    with session:
+        steps = ctx.services.intake_steps
+        report = import_demands(session, campaign, demands_file, actor="demo", steps=steps,
+                                show_progress=not args.quiet)
+        print_import_report(report)
+        for kind, filename in PEOPLE_FILES:
+            if (samples / filename).is_file():
+                print_import_report(import_people(session, samples / filename, kind, actor="demo",
+                                                  show_progress=not args.quiet), kind)
+        check = check_all(session, campaign, actor="demo", steps=steps, show_progress=not args.quiet)
+        demands = queries.all_demands(session, campaign)
+        _counts("按批次", "by batch", Counter(d.batch for d in demands))
+        _counts("按地区", "by region", Counter(d.region for d in demands))
+        _counts("按技术领域", "by area", Counter(d.area for d in demands))
+        _counts("按归口处室", "by office", Counter(d.office for d in demands))
+        print_check(check)
+        quota = queries.quota_progress(session, campaign)
+        print_quota(quota)
+        out = home / DEMO_REPORT
+        sheets = write_report(out, session, campaign, ctx.services.report_sheets)
+    say(f"报告已写入 {out}（工作表：{'、'.join(sheets)}）。", f"Report written to {out}.")
+    return EXIT_OK
+
+
+def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.http.app import create_app
+
+    say(f"服务启动：http://{args.host}:{args.port}/docs （数据库 {ctx.settings.db_url.split('@')[-1]}）",
+        "Serving the API; press Ctrl+C to stop.")
+    uvicorn.run(create_app(ctx.settings), host=args.host, port=args.port, log_level="info")
+    return EXIT_OK
+
+
+def add_parsers(sub: Any) -> None:
+    """Register ``import``, ``export``, ``check``, ``demo`` and ``serve``."""
+    p = sub.add_parser("import", help="导入文件（xlsx/csv/jsonl）/ import a file")
+    p.add_argument("file", help="要导入的文件 / the file")
+    p.add_argument("--kind", choices=["demands", "experts", "expert_reviews", "solvers"], default="demands",
+                   help="文件内容（默认 demands 需求）/ what the file holds")
+    p.add_argument("--actor", default="cli", help="操作人（写入审计日志）/ who, for the audit log")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出报告 / print the report as JSON")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="导出全部需求 / export all demands")
+    p.add_argument("file", help="输出文件 / output file")
+    p.add_argument("--format", choices=["xlsx", "csv", "jsonl"], help="格式（默认按扩展名）/ format")
+    p.add_argument("--include-personal", action="store_true", help="包含个人信息 / include personal fields")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("check", help="对已存储的需求重新检查规则 / re-run the rules on stored demands")
+    p.add_argument("--actor", default="cli", help="操作人 / who, for the audit log")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出 / print JSON")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("demo", help="演示：导入样例、检查规则、输出汇总和 Excel 报告 / run the demo")
+    p.add_argument("--home", dest="demo_home", help=f"演示数据目录（默认 {DEMO_HOME}）/ demo home")
+    p.add_argument("--samples", default=str(SAMPLES_DIR), help="样例数据目录 / sample folder")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="启动 HTTP 服务 / run the HTTP API (uvicorn)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+

@@ -1,0 +1,140 @@
+"""The composition root: :func:`build_services` makes every capability once, from one :class:`Settings`.
+
+The HTTP app (:mod:`api.http.app`), every CLI command (:mod:`api.cli`) and the Excel report get
+what they need from the :class:`Services` it returns, so ``--home`` / ``--database-url`` reach
+everything, and nothing else reads the environment (:func:`load_settings` is the only caller of
+:meth:`Settings.from_env`). Heavy resources (jieba dictionaries, the embedding model, the duplicate
+index) are built on first use and then shared; a command that never matches never loads a model.
+"""
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.config import Settings
+from api.io.report import DEFAULT_SHEETS, SheetBuilder
+from api.services import dedup_runs
+from api.services.campaign import CampaignContext, load_campaign
+from api.services.dedup_runs import DedupRuns
+from api.services.duplicates import DuplicateService, load_params
+from api.services.experts import ExpertMatching
+from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
+from api.services.panels import PANELS_SHEET_NAME, PanelAssignment
+from api.services.solver_institutions import SolverInstitutions
+from api.store.engine import open_database
+from nlp.embed import Embedder
+from nlp.tokenize import Tokenizer
+
+log = logging.getLogger(__name__)
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from ``JIEBANG_*`` variables (``os.environ`` by default), with command-line overrides."""
+    return Settings.from_env(env).override(**overrides)
+
+
+def _set_faiss_threads(threads: int) -> None:
+    """faiss's OpenMP thread count is process-wide: set it once, at start, never per query."""
+    import faiss
+
+    faiss.omp_set_num_threads(max(1, int(threads)))
+
+
+class Services:
+    """Every capability of one process, built from one :class:`Settings` (see :func:`build_services`)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engine: Engine
+        self.sessions: sessionmaker[Session]
+        self.engine, self.sessions = open_database(settings.db_url)
+        with self.sessions() as session:
+            self.campaign: CampaignContext = load_campaign(session, settings.campaign_file)
+        _set_faiss_threads(settings.faiss_threads)
+
+    def session(self) -> Session:
+        """A new database session (the caller closes it, e.g. ``with services.session() as s``)."""
+        return self.sessions()
+
+    # ----- models (built on first use, once)
+    @cached_property
+    def tokenizer(self) -> Tokenizer:
+        """jieba with the domain dictionary and stopwords."""
+        return Tokenizer(self.settings.userdict, self.settings.stopwords)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The sentence-embedding model (``settings.embed_model``)."""
+        return Embedder(self.settings.embed_model)
+
+    # ----- capabilities
+    @cached_property
+    def duplicates(self) -> DuplicateService:
+        """The campaign's duplicate detector, kept in step with storage."""
+        return DuplicateService(load_params(self.settings.duplicates_file), self.campaign.id,
+                                self.embedder, self.tokenizer)
+
+    @cached_property
+    def dedup_runs(self) -> DedupRuns:
+        """Batch de-duplication of a round (groups stored in the database)."""
+        return DedupRuns(self.duplicates)
+
+    @cached_property
+    def experts(self) -> ExpertMatching:
+        """Expert ranking over the stored pool (pseudonyms keyed by the admin token)."""
+        return ExpertMatching(self.tokenizer, pseudonym_key=self.settings.admin_token)
+
+    @cached_property
+    def panels(self) -> PanelAssignment:
+        """Review-panel assignment runs."""
+        return PanelAssignment(self.experts)
+
+    @cached_property
+    def institutions(self) -> SolverInstitutions:
+        """Candidate solver institutions (揭榜方) for a demand."""
+        return SolverInstitutions(self.tokenizer)
+
+    # ----- hook lists
+    @property
+    def intake_steps(self) -> tuple[IntakeStep, ...]:
+        """What runs on every demand at intake and on ``check``: the campaign rules, then the duplicate check."""
+        return (*DEFAULT_INTAKE_STEPS, self._duplicate_step)
+
+    def _duplicate_step(self, session: Session, campaign: CampaignContext, item: Any) -> list[Any]:
+        return self.duplicates.intake_step(session, campaign, item)
+
+    @property
+    def report_sheets(self) -> tuple[SheetBuilder, ...]:
+        """The sheets of the Excel report: intake sheets, expert panels, duplicate groups."""
+        return (*DEFAULT_SHEETS, SheetBuilder(PANELS_SHEET_NAME, self._panels_sheet),
+                SheetBuilder(dedup_runs.SHEET_NAME, self._duplicates_sheet))
+
+    def _panels_sheet(self, session: Session, campaign: CampaignContext) -> Any:
+        return self.panels.sheet(session, campaign)
+
+    def _duplicates_sheet(self, session: Session, campaign: CampaignContext) -> Any:
+        return self.dedup_runs.sheet(session, campaign)
+
+    def warm_up(self) -> None:
+        """Build the shared models and the duplicate index now (server start), not on the first clerk's
+        request, so that worker threads never race to build them."""
+        for capability in ("experts", "panels", "institutions"):
+            getattr(self, capability)
+        try:
+            with self.session() as session:
+                self.duplicates.sync(session)
+        except Exception:  # e.g. the model is missing: intake will report it; the app still starts
+            log.exception("duplicate index not built at start; it will be built on first use")
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+
+def build_services(settings: Settings) -> Services:
+    """Open storage, load the campaign and set process-wide library settings; models come on first use."""
+    return Services(settings)

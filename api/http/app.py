@@ -1,0 +1,47 @@
+"""The FastAPI app: :func:`create_app` takes the :class:`~api.compose.Services` of the composition
+root (or builds them from settings in the lifespan) and includes the routers."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.compose import Services, build_services, load_settings
+from api.config import Settings
+from api.http.errors import install_error_handlers
+from api.http.routers import ROUTERS
+from api.logging import setup_logging
+
+DESCRIPTION = """
+揭榜挂帅科技攻关需求征集、查重、凝练与专家匹配服务。
+Intake, de-duplication, condensation and expert matching for 揭榜挂帅 technology demands.
+
+错误统一返回 `{code, message_zh, message_en, details}`。个人信息（联系人、法定代表人、专家身份）
+仅在请求头带 `Authorization: Bearer <JIEBANG_ADMIN_TOKEN>` 时返回。
+"""
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
+    """The HTTP app over ``services`` (given), or over services built at start from ``settings``
+    (``JIEBANG_*`` variables when neither is given). Services the app built it also closes."""
+    settings = services.settings if services is not None else (settings or load_settings())
+    setup_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = build_services(settings) if owned else services
+        app.state.services.warm_up()
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.services.close()
+
+    app = FastAPI(title="揭榜挂帅 Jiebang", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

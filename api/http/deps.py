@@ -1,0 +1,42 @@
+"""FastAPI dependencies: the services of the composition root, one DB session per request, the campaign.
+
+Everything comes from ``request.app.state.services`` (set in the lifespan of :mod:`api.http.app`);
+there are no module globals, so two apps with different settings live side by side.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from api.compose import Services
+from api.config import Settings
+from api.services.campaign import CampaignContext
+
+
+def get_services(request: Request) -> Services:
+    """The app's :class:`~api.compose.Services`."""
+    return request.app.state.services
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's :class:`Settings`."""
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session for this request; rolled back if the handler fails, always closed."""
+    session: Session = get_services(request).session()
+    try:
+        yield session
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_campaign(request: Request) -> CampaignContext:
+    """The campaign in force (rules + its storage row id), loaded once at start."""
+    return get_services(request).campaign

@@ -1,0 +1,16 @@
+"""HTTP routers; :func:`api.http.app.create_app` includes every router listed in :data:`ROUTERS`.
+
+Adding an endpoint group is one line here (import its module and append its ``router``).
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.http.routers import demands, duplicates, experts, health
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    demands.router,
+    duplicates.router,
+    experts.router,
+)

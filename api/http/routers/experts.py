@@ -1,0 +1,99 @@
+"""Experts and solvers over HTTP: rank experts for a demand, assign a round, panels, Excel, solvers.
+
+Expert identities are confidential (评审专家信息保密): without the admin token every expert is a
+stable pseudonym; names, organisations and the Excel export need ``Authorization: Bearer <token>``.
+Running an assignment and recording reviews change state and are admin-only too.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Path as PathParam, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from api.compose import Services
+from api.http.auth import is_admin, require_admin
+from api.http.deps import get_campaign, get_services, get_session
+from api.services.campaign import CampaignContext
+from matching.assign import PanelRules
+
+router = APIRouter(tags=["专家与揭榜方 experts & solvers"])
+
+
+class AssignIn(BaseModel):
+    """一轮专家组分配的参数 / parameters of a panel assignment round."""
+
+    demand_ids: list[int] | None = Field(None, description="参与分配的需求（默认本活动全部）")
+    batch: str | None = Field(None, description="只分配某一批次")
+    solver: Literal["optimal", "greedy", "random_draw"] = Field(
+        "optimal", description="optimal（总匹配度最优）/ greedy（贪心基线）/ random_draw（在合格候选池中随机抽取）")
+    seed: int | None = Field(None, description="随机抽取的种子（不填则自动生成并记录）")
+    panel_size: int = Field(5, ge=1, le=50, description="每个专家组人数")
+    max_load: int = Field(8, ge=1, le=1000, description="每位专家最多参加的专家组数")
+    min_out_of_province_share: float = Field(0.0, ge=0, le=1, description="省外专家最低占比")
+    category_mix: dict[str, int] = Field(default_factory=dict, description="各类专家最少人数，如 {\"财务\": 1}")
+    pool_factor: float = Field(3.0, ge=1, le=20, description="随机抽取候选池 = 该倍数 × 专家组人数")
+    out_of_region: bool = Field(False, description="要求专家与企业不在同一地区")
+    clusters: dict[int, str] | None = Field(None, description="相近需求共用专家组：{需求系统编号: 组名}")
+
+
+class ReviewIn(BaseModel):
+    """一条评审记录 / one review record."""
+
+    title: str = Field(..., min_length=1, description="项目名称")
+    abstract: str = Field("", description="项目摘要")
+    keywords: list[str] = Field(default_factory=list, description="关键词")
+    reviewed_at: str | None = Field(None, description="评审时间")
+
+
+@router.get("/demands/{demand_id}/experts", summary="为需求推荐专家（含依据与回避）/ rank experts for a demand")
+def rank_experts(demand_id: int = PathParam(..., ge=1), top: int = Query(20, ge=1, le=500),
+                 out_of_region: bool = Query(False, description="要求区域外专家"),
+                 session: Session = Depends(get_session), admin: bool = Depends(is_admin),
+                 services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.experts.rank_experts(session, demand_id, top=top, admin=admin, out_of_region=out_of_region)
+
+
+@router.get("/demands/{demand_id}/solvers", summary="为需求推荐揭榜方（含依据）/ rank solver institutions")
+def rank_solvers(demand_id: int = PathParam(..., ge=1), top: int = Query(10, ge=1, le=200),
+                 session: Session = Depends(get_session),
+                 services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.institutions.rank(session, demand_id, top=top)
+
+
+@router.post("/experts/assignments", dependencies=[Depends(require_admin)],
+             summary="分配一轮专家组（需管理员令牌）/ assign panels for a round (admin)")
+def assign(body: AssignIn, session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
+           services: Services = Depends(get_services)) -> dict[str, Any]:
+    rules = PanelRules(panel_size=body.panel_size, max_load=body.max_load,
+                       min_out_of_province_share=body.min_out_of_province_share,
+                       category_mix=body.category_mix, pool_factor=body.pool_factor)
+    return services.panels.assign(session, campaign, demand_ids=body.demand_ids, batch=body.batch, rules=rules,
+                           solver=body.solver, seed=body.seed, out_of_region=body.out_of_region,
+                           clusters=body.clusters, actor="api:admin")
+
+
+@router.get("/experts/assignments/{run_id}", summary="查看分配结果 / panels of a run")
+def panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+           admin: bool = Depends(is_admin), services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.panels.run_panels(session, run_id, admin=admin)
+
+
+@router.get("/experts/assignments/{run_id}/export.xlsx", dependencies=[Depends(require_admin)],
+            response_class=Response, summary="导出专家组（每个处室一个工作表，需管理员令牌）/ export panels (admin)")
+def export_panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+                  services: Services = Depends(get_services)) -> Response:
+    return Response(services.panels.export_excel(session, run_id),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="panels-{run_id}.xlsx"'})
+
+
+@router.post("/experts/{expert_id}/reviews", dependencies=[Depends(require_admin)],
+             summary="登记一条评审记录（更新专家画像，需管理员令牌）/ record a review (admin)")
+def record_review(body: ReviewIn, expert_id: str = PathParam(..., description="专家编号"),
+                  session: Session = Depends(get_session),
+                  services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.experts.record_review(session, expert_id, body.title, body.abstract, body.keywords, body.reviewed_at,
+                                  actor="api:admin")

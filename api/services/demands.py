@@ -1,0 +1,88 @@
+"""Stored demands: look-ups, filtered pages, findings, quota progress and export files."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.errors import InvalidInput, NotFound
+from api.forms.models import DemandRecord
+from api.forms.personal import to_row
+from api.io import writers
+from api.services.campaign import CampaignContext
+from api.store import models as db
+from matching.rules import quota_progress as rules_quota
+
+
+def get_demand(session: Session, demand_id: int) -> db.Demand:
+    """One stored demand, or :class:`NotFound`."""
+    demand = session.get(db.Demand, demand_id)
+    if demand is None:
+        raise NotFound(f"需求 {demand_id} 不存在。", f"Demand {demand_id} does not exist.", {"id": demand_id})
+    return demand
+
+
+def list_demands(session: Session, campaign: CampaignContext, *, batch: str | None = None,
+                 region: str | None = None, status: str | None = None, check_status: str | None = None,
+                 office: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[db.Demand]]:
+    """Demands of the campaign matching the filters, by id: ``(total, page)``."""
+    query = select(db.Demand).where(db.Demand.campaign_id == campaign.id)
+    for column, value in ((db.Demand.batch, batch), (db.Demand.region, region), (db.Demand.status, status),
+                          (db.Demand.check_status, check_status), (db.Demand.office, office)):
+        if value:
+            query = query.where(column == value)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = session.scalars(query.order_by(db.Demand.id).limit(limit).offset(offset))
+    return total, list(page)
+
+
+def all_demands(session: Session, campaign: CampaignContext) -> list[db.Demand]:
+    """Every demand of the campaign, in id order."""
+    return list(session.scalars(select(db.Demand).where(db.Demand.campaign_id == campaign.id)
+                                .order_by(db.Demand.id)))
+
+
+def demand_findings(session: Session, demand_id: int) -> list[db.FindingRow]:
+    """The stored findings of one demand (404 when the demand does not exist)."""
+    return list(get_demand(session, demand_id).findings)
+
+
+def quota_progress(session: Session, campaign: CampaignContext) -> list[dict[str, Any]]:
+    """Progress of every region (and park) against its quota, from the stored demands."""
+    regions = Counter(dict(session.execute(
+        select(db.Demand.region, func.count()).where(db.Demand.campaign_id == campaign.id)
+        .group_by(db.Demand.region)).all()))
+    parks = Counter(dict(session.execute(
+        select(db.Demand.park, func.count()).where(db.Demand.campaign_id == campaign.id,
+                                                    db.Demand.park.is_not(None))
+        .group_by(db.Demand.park)).all()))
+    progress = rules_quota(dict(regions), dict(parks), campaign.rules)
+    return [p.model_dump(mode="json") for p in progress]
+
+
+def demand_rows(demands: Iterable[db.Demand], *, include_personal: bool = False) -> list[dict[str, Any]]:
+    """Export rows: Chinese headers in form order, clerk-readable values, personal fields masked
+    unless ``include_personal`` (the same columns import reads, so an export re-imports)."""
+    return [to_row(DemandRecord.model_validate(d.record), redact_personal=not include_personal) for d in demands]
+
+
+def export_demands(session: Session, campaign: CampaignContext, path: Path, fmt: str | None = None, *,
+                   include_personal: bool = False) -> int:
+    """Write every demand of the campaign to ``path`` (xlsx | csv | jsonl, from the suffix by default)."""
+    fmt = (fmt or Path(path).suffix.lstrip(".") or "xlsx").lower()
+    if fmt not in ("xlsx", "csv", "jsonl"):
+        raise InvalidInput(f"不支持的导出格式：{fmt}（可选 xlsx、csv、jsonl）。",
+                           f"Unsupported export format: {fmt} (use xlsx, csv or jsonl).", {"format": fmt})
+    rows = demand_rows(all_demands(session, campaign), include_personal=include_personal)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        writers.write_excel({"需求 demands": rows}, path)
+    elif fmt == "csv":
+        writers.write_csv(rows, path)
+    else:
+        writers.write_jsonl(rows, path)
+    return len(rows)

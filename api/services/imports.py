@@ -1,0 +1,163 @@
+"""File imports: demands (through intake), experts, their review records and solver institutions.
+
+An import is ONE transaction: every accepted row is stored, or none is; every rejected row is
+listed with row number, field and reason (zh + en).
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.forms import models as forms
+from api.forms.parsers import enum_text
+from api.io.readers import read_records
+from api.services.audit import append_audit, redacted
+from api.services.campaign import CampaignContext
+from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep, content_hash, intake_record
+from api.services.progress import progress
+from api.store import models as db
+from api.store.uow import unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportReport:
+    """Outcome of importing one file: counts, every rejected row with reasons, per-row results."""
+
+    file: str
+    format: str = ""
+    rows: int = 0
+    new: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    rejected_rows: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    findings_by_rule: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> int:
+        return self.new + self.unchanged + self.updated
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["accepted"] = self.accepted
+        return d
+
+
+def _start_report(result: Any, source: str, model: type) -> ImportReport:
+    """An import report seeded from ``api.io.readers.ReadResult`` (rejected rows masked by ``model``)."""
+    summary = result.summary(model=model)
+    return ImportReport(file=source, format=summary["format"],
+                        rows=len(result.accepted) + summary["rejected_rows"],
+                        rejected_rows=summary["rejected_rows"], rejected=summary["rejected"],
+                        notes=summary["notes"])
+
+
+def import_demands(session: Session, campaign: CampaignContext, path: Path, *, actor: str,
+                   steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, show_progress: bool = False,
+                   source: str | None = None) -> ImportReport:
+    """Import a demand file (xlsx/csv/jsonl): accepted rows in ONE transaction, rejected rows listed."""
+    source = source or Path(path).name
+    result = read_records(path, forms.DemandRecord, filename=source)
+    report = _start_report(result, source, forms.DemandRecord)
+    rules: Counter[str] = Counter()
+    with unit_of_work(session):
+        for row_no, record in progress(result.accepted, show_progress, "导入需求 importing demands"):
+            outcome = intake_record(session, campaign, record, actor=actor, source=source, steps=steps)
+            setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
+            rules.update(f.rule_id for f in outcome.findings)
+            report.results.append({"row_number": row_no, "demand_id": outcome.demand.id,
+                                   "external_id": outcome.demand.external_id, "outcome": outcome.outcome,
+                                   "check_status": outcome.demand.check_status,
+                                   "findings": [f.rule_id for f in outcome.findings]})
+        report.findings_by_rule = dict(sorted(rules.items()))
+        append_audit(session, actor, "import", "file", None, None,
+                     {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
+                      "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
+    log.info("import %s: %d new, %d updated, %d unchanged, %d rows rejected", source, report.new,
+             report.updated, report.unchanged, report.rejected_rows)
+    return report
+
+
+#: What each kind of people file holds (the ``kind`` of an import).
+PEOPLE_MODELS: dict[str, type[forms.FormModel]] = {
+    "experts": forms.Expert, "expert_reviews": forms.ExpertReview, "solvers": forms.Solver}
+
+
+def import_people(session: Session, path: Path, kind: str, *, actor: str, show_progress: bool = False,
+                  source: str | None = None) -> ImportReport:
+    """Import experts, expert review history or solvers (``kind``: experts | expert_reviews | solvers)."""
+    model = PEOPLE_MODELS[kind]
+    source = source or Path(path).name
+    result = read_records(path, model, filename=source)
+    report = _start_report(result, source, model)
+    with unit_of_work(session):
+        for row_no, record in progress(result.accepted, show_progress, f"导入 importing {kind}"):
+            outcome = _store_person(session, record, actor, row_no, report)
+            if outcome:
+                setattr(report, outcome, getattr(report, outcome) + 1)
+        append_audit(session, actor, "import", kind, None, None,
+                     {"file": report.file, "new": report.new, "updated": report.updated,
+                      "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
+    return report
+
+
+def _upsert_by_external_id(session: Session, model: type, external_id: str, columns: dict[str, Any],
+                           actor: str, entity: str, schema: type) -> str:
+    columns = {k: db.clip(model, k, v) if isinstance(v, str) else v for k, v in columns.items()}
+    external_id = db.clip(model, "external_id", external_id)
+    row = session.scalar(select(model).where(model.external_id == external_id))
+    after = {"record": redacted(columns["record"], schema)}
+    if row is None:
+        row = model(external_id=external_id, **columns)
+        session.add(row)
+        session.flush()
+        append_audit(session, actor, "create", entity, row.id, None, after)
+        return "new"
+    if row.record == columns["record"]:
+        return "unchanged"
+    before = {"record": redacted(row.record, schema)}
+    for attr, value in columns.items():
+        setattr(row, attr, value)
+    append_audit(session, actor, "update", entity, row.id, before, after)
+    return "updated"
+
+
+def _store_person(session: Session, record: forms.FormModel, actor: str, row_no: int,
+                  report: ImportReport) -> str | None:
+    data = record.model_dump(by_alias=True, mode="json")
+    if isinstance(record, forms.Expert):
+        columns = dict(name=record.name or "", organization=record.organization, title=record.title,
+                       region=record.location, category=enum_text(record.category),
+                       research_fields=record.research_fields, keywords=list(record.keywords),
+                       available=record.available is not False, avoid_orgs=list(record.avoid_orgs), record=data)
+        return _upsert_by_external_id(session, db.Expert, record.expert_id, columns, actor, "expert", forms.Expert)
+    if isinstance(record, forms.Solver):
+        columns = dict(name=record.name or "", kind=enum_text(record.kind), region=record.location, record=data)
+        return _upsert_by_external_id(session, db.Solver, record.solver_id, columns, actor, "solver", forms.Solver)
+    assert isinstance(record, forms.ExpertReview)
+    expert = session.scalar(select(db.Expert).where(db.Expert.external_id == record.expert_id))
+    if expert is None:
+        report.rejected.append({"row_number": row_no, "field": "专家编号",
+                                "reason_zh": "专家编号不存在，请先导入专家。",
+                                "reason_en": "Unknown expert id; import the experts first.", "raw": data})
+        report.rejected_rows += 1
+        return None
+    digest = content_hash(data)
+    if session.scalar(select(db.ExpertReview.id).where(db.ExpertReview.expert_id == expert.id,
+                                                       db.ExpertReview.content_hash == digest)):
+        return "unchanged"
+    session.add(db.ExpertReview(expert_id=expert.id, title=record.project_title or "",
+                                abstract=record.project_abstract or "", keywords=list(record.keywords),
+                                reviewed_at=data.get("评审时间"), content_hash=digest))
+    return "new"

@@ -1,0 +1,186 @@
+"""Review-panel assignment (论证专家组), I/O side: encode a round from storage, solve it with one of
+the assignment methods of :mod:`matching.assign`, store the run (parameters + seed), show and export it."""
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.errors import InvalidInput, NotFound
+from api.io.writers import write_excel
+from api.services.audit import append_audit
+from api.services.campaign import CampaignContext
+from api.services.demands import all_demands
+from api.services.experts import ExpertMatching, in_province
+from api.services.views import view_of_demand
+from api.store import models as db
+from matching.assign import ASSIGNERS, InfeasibleAssignment, PanelRules, cluster_problem, encode, expand_clusters
+from matching.conflicts import ConflictRules, build_conflicts
+
+log = logging.getLogger(__name__)
+
+PANELS_SHEET_NAME = "专家组 panels"
+PANEL_COLUMNS = ["分配记录", "抽取种子", "归口处室", "系统编号", "需求编号", "需求名称", "角色", "序号", "专家", "匹配度"]
+
+
+class AssignmentInfeasible(InvalidInput):
+    """A round's panel constraints cannot be met (details name the demands and constraints)."""
+
+    code = "assignment_infeasible"
+
+
+class PanelAssignment:
+    """Panel runs of a campaign over the expert pool of :class:`ExpertMatching`."""
+
+    def __init__(self, experts: ExpertMatching):
+        self.experts = experts
+
+    def solve_round(self, session: Session, campaign: CampaignContext, *,
+                    demand_ids: list[int] | None = None, batch: str | None = None,
+                    rules: PanelRules = PanelRules(), solver: str = "optimal", seed: int | None = None,
+                    out_of_region: bool = False, clusters: dict[int, str] | None = None) -> tuple:
+        """Encode the round from storage and solve it (nothing stored): (demands, pool, problem, result)."""
+        if solver not in ASSIGNERS:
+            raise InvalidInput(f"未知的分配方法：{solver}", f"unknown solver: {solver}", {"solvers": list(ASSIGNERS)})
+        demands = all_demands(session, campaign)
+        if demand_ids:
+            wanted = set(demand_ids)
+            demands = [d for d in demands if d.id in wanted]
+            missing = wanted - {d.id for d in demands}
+            if missing:
+                raise NotFound("部分需求不存在", "some demands do not exist", {"missing": sorted(missing)})
+        if batch:
+            demands = [d for d in demands if d.batch == batch]
+        if not demands:
+            raise InvalidInput("没有可分配的需求", "no demands to assign", None)
+        pool = self.experts.pool(session)
+        views = [view_of_demand(d) for d in demands]
+        conflicts = build_conflicts([v.party for v in views], pool.parties, ConflictRules(out_of_region=out_of_region))
+        affinity = pool.model.score([v.matching_text for v in views])
+        problem = encode([str(d.id) for d in demands], pool.model.expert_ids_, affinity, conflicts.blocked, rules,
+                         out_of_province=[not in_province(e.region) for e in pool.experts],
+                         categories=[e.category for e in pool.experts])
+        solver_obj = ASSIGNERS[solver](seed=seed) if solver == "random_draw" else ASSIGNERS[solver]()
+        try:
+            if clusters:
+                labels = [clusters.get(d.id, f"_{d.id}") for d in demands]
+                cproblem, members = cluster_problem(problem, labels)
+                result = expand_clusters(solver_obj.solve(cproblem), members, len(demands), problem)
+            else:
+                result = solver_obj.solve(problem)
+        except InfeasibleAssignment as exc:
+            raise AssignmentInfeasible(exc.message_zh, exc.message_en, exc.details) from None
+        return demands, pool, problem, result
+
+    def assign(self, session: Session, campaign: CampaignContext, *, demand_ids: list[int] | None = None,
+               batch: str | None = None, rules: PanelRules = PanelRules(), solver: str = "optimal",
+               seed: int | None = None, out_of_region: bool = False, clusters: dict[int, str] | None = None,
+               actor: str = "system") -> dict[str, Any]:
+        """Form panels for a round, store the run (params + seed) and its rows; return the run summary."""
+        demands, pool, problem, result = self.solve_round(
+            session, campaign, demand_ids=demand_ids, batch=batch, rules=rules, solver=solver, seed=seed,
+            out_of_region=out_of_region, clusters=clusters)
+        params = {"solver": solver, "panel_size": rules.panel_size, "max_load": rules.max_load,
+                  "min_out_of_province_share": rules.min_out_of_province_share, "category_mix": rules.category_mix,
+                  "pool_factor": rules.pool_factor, "out_of_region": out_of_region, "batch": batch,
+                  "demand_ids": [d.id for d in demands], "clusters": {str(k): v for k, v in (clusters or {}).items()},
+                  "total_affinity": round(result.total_affinity, 6), "seconds": round(result.seconds, 3),
+                  "actor": actor}
+        run = db.AssignmentRun(params=params, seed=result.seed)
+        session.add(run)
+        session.flush()
+        for row in result.records(problem):
+            session.add(db.Assignment(run_id=run.id, demand_id=int(row["demand_id"]), expert_id=int(row["expert_id"]),
+                                      role=row["role"], affinity=row["affinity"], rank=row["rank"]))
+        append_audit(session, actor, "create", "assignment_run", run.id, None,
+                             {k: v for k, v in params.items() if k != "demand_ids"} | {"seed": result.seed})
+        session.commit()
+        loads = result.loads(len(pool.experts))
+        log.info("assignment run %d: %d demands, solver %s, seed %s", run.id, len(demands), solver, result.seed)
+        return {"run_id": run.id, "solver": solver, "seed": result.seed, "demands": len(demands),
+                "total_affinity": round(result.total_affinity, 4), "max_load": int(loads.max(initial=0)),
+                "seconds": round(result.seconds, 3)}
+
+    def run_panels(self, session: Session, run_id: int, *, admin: bool = False) -> dict[str, Any]:
+        """A stored run: its parameters, seed and, per demand, members and substitutes."""
+        run = session.get(db.AssignmentRun, run_id)
+        if run is None:
+            raise NotFound(f"分配记录 {run_id} 不存在", f"assignment run {run_id} not found")
+        experts = {e.id: e for e in session.scalars(
+            select(db.Expert).where(db.Expert.id.in_({a.expert_id for a in run.assignments})))}
+        panels: dict[int, dict[str, Any]] = {}
+        for a in sorted(run.assignments, key=lambda a: (a.demand_id, a.role != "member", a.rank)):
+            if a.demand_id not in panels:
+                d = session.get(db.Demand, a.demand_id)
+                panels[a.demand_id] = {"demand_id": a.demand_id, "external_id": d.external_id, "title": d.title,
+                                       "office": d.office, "members": [], "substitutes": []}
+            key = "members" if a.role == "member" else "substitutes"
+            panels[a.demand_id][key].append({"rank": a.rank, "affinity": round(a.affinity, 4),
+                                             **self.experts.expert_view(experts[a.expert_id], admin)})
+        params = {k: v for k, v in run.params.items() if k != "actor" or admin}
+        return {"run_id": run.id, "seed": run.seed, "params": params, "created_at": run.created_at,
+                "panels": list(panels.values())}
+
+    def latest_run_id(self, session: Session) -> int | None:
+        return session.scalar(select(func.max(db.AssignmentRun.id)))
+
+    def export_rows(self, session: Session, run_id: int) -> dict[str, list[dict[str, Any]]]:
+        """``{office: rows}`` of a run, identities included (callers must be authorised)."""
+        data = self.run_panels(session, run_id, admin=True)
+        sheets: dict[str, list[dict[str, Any]]] = {}
+        for p in data["panels"]:
+            for role, key in (("成员", "members"), ("候补", "substitutes")):
+                for m in p[key]:
+                    sheets.setdefault(p["office"] or "未归口", []).append({
+                        "系统编号": p["demand_id"], "需求编号": p["external_id"], "需求名称": p["title"],
+                        "角色": role, "序号": m["rank"], "专家编号": m["expert_id"], "姓名": m["name"],
+                        "工作单位": m["organization"], "职称": m["title"], "所在地区": m["region"],
+                        "专家类别": m["category"], "匹配度": m["affinity"],
+                        "抽取种子": data["seed"], "分配记录": data["run_id"]})
+        return sheets
+
+    def export_excel(self, session: Session, run_id: int) -> bytes:
+        """One workbook, one sheet per office (归口处室)."""
+        buffer = io.BytesIO()
+        rows = self.export_rows(session, run_id)
+        write_excel({f"{office} 专家组": r for office, r in sorted(rows.items())} or {"专家组 panels": []}, buffer)
+        return buffer.getvalue()
+
+    def sheet(self, session: Session, campaign: CampaignContext) -> pd.DataFrame:
+        """Report sheet builder (专家组): the latest stored run, identities shown as pseudonyms."""
+        return panels_sheet(self, session, campaign, PANEL_COLUMNS)
+
+
+def panels_sheet(matcher: PanelAssignment, session: Session, campaign: CampaignContext,
+                 columns: list[str]) -> pd.DataFrame:
+    """The latest stored run as sheet rows, or a preview when there is none."""
+    run_id = matcher.latest_run_id(session)
+    if run_id is None:
+        return _preview_sheet(matcher, session, campaign, columns)
+    data = matcher.run_panels(session, run_id, admin=False)
+    rows = [{"分配记录": run_id, "抽取种子": data["seed"], "归口处室": p["office"], "系统编号": p["demand_id"],
+             "需求编号": p["external_id"], "需求名称": p["title"], "角色": role, "序号": m["rank"],
+             "专家": m["expert"], "匹配度": m["affinity"]}
+            for p in data["panels"] for role, key in (("成员", "members"), ("候补", "substitutes")) for m in p[key]]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _preview_sheet(matcher: PanelAssignment, session: Session, campaign: CampaignContext,
+                   columns: list[str]) -> pd.DataFrame:
+    """No stored run yet (the demo): an optimal preview with panels of 3, max load 8, not stored."""
+    try:
+        demands, pool, problem, result = matcher.solve_round(session, campaign, rules=PanelRules(panel_size=3))
+    except (AssignmentInfeasible, NotFound, InvalidInput) as exc:
+        return pd.DataFrame([{"分配记录": "预览 preview", "需求名称": exc.message_zh}], columns=columns)
+    by_id = {d.id: d for d in demands}
+    rows = []
+    for r in result.records(problem):
+        d = by_id[int(r["demand_id"])]
+        rows.append({"分配记录": "预览 preview", "抽取种子": result.seed, "归口处室": d.office, "系统编号": d.id,
+                     "需求编号": d.external_id, "需求名称": d.title, "角色": "成员" if r["role"] == "member" else "候补",
+                     "序号": r["rank"], "专家": matcher.experts.pseudonym(int(r["expert_id"])), "匹配度": round(r["affinity"], 4)})
+    return pd.DataFrame(rows, columns=columns)

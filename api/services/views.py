@@ -1,0 +1,121 @@
+"""The typed demand view: the one place where a form record (incoming or stored) becomes what the
+core needs — normalised text per field, the combined texts each capability compares, enterprise
+signals, organisation, region and domain.
+
+Every text is normalised once here (:func:`nlp.text.normalize`); the core receives typed values
+and arrays, never dicts keyed by Chinese form headers.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from api.forms.models import DemandRecord
+from api.store import models as db
+from matching.conflicts import DemandParty
+from nlp.names import group_root, org_key
+from nlp.text import normalize
+
+#: What a resubmission repeats: the fields compared for duplicates, in display order.
+DUPLICATE_FIELDS: tuple[str, ...] = ("title", "publish_title", "description", "publish_content", "work_done")
+#: What an expert or a solver institution is matched on, after the shown title.
+MATCHING_FIELDS: tuple[str, ...] = ("publish_title", "description", "publish_content", "solver_requirements",
+                                    "tech_field", "main_business")
+_TEXT_FIELDS = tuple(dict.fromkeys(DUPLICATE_FIELDS + MATCHING_FIELDS))
+_DIGITS = re.compile(r"\D+")
+
+
+@dataclass(frozen=True)
+class FieldText:
+    """Fields joined by newlines, and where each field sits in the joined text (for evidence)."""
+
+    text: str
+    spans: tuple[tuple[str, int, int], ...]  # (form header, start, end) in ``text``
+
+    def locate(self, start: int, end: int) -> dict[str, Any]:
+        """Offsets in the joined text → ``{field, start, end}`` inside that field's normalised value."""
+        for name, s, e in self.spans:
+            if s <= start < e or (start == e == s):
+                return {"field": name, "start": start - s, "end": min(end, e) - s}
+        return {"field": None, "start": start, "end": end}
+
+
+@dataclass(frozen=True)
+class DemandView:
+    """One demand as the core sees it (personal values only as comparison keys, never shown)."""
+
+    id: int | None
+    title: str  # what staff see: 发榜需求名称, else 需求名称
+    texts: dict[str, str]  # English field name → normalised text (non-empty fields only)
+    enterprise: str
+    org_key: str
+    group_name: str | None
+    region: str | None
+    area: str | None  # 技术领域 as filed (the domain)
+    avoid_orgs: tuple[str, ...] = ()
+    phone: str | None = None
+    email: str | None = None
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # English field name → form header
+
+    def joined(self, names: Sequence[str]) -> FieldText:
+        """The named fields joined by newlines; a value repeated from an earlier field counted once."""
+        parts: list[str] = []
+        spans: list[tuple[str, int, int]] = []
+        pos = 0
+        for name in names:
+            value = self.texts.get(name, "")
+            if not value or value in parts:
+                continue
+            spans.append((self.headers.get(name, name), pos, pos + len(value)))
+            parts.append(value)
+            pos += len(value) + 1
+        return FieldText("\n".join(parts), tuple(spans))
+
+    @cached_property
+    def duplicate_text(self) -> FieldText:
+        """What the duplicate detector compares (:data:`DUPLICATE_FIELDS`)."""
+        return self.joined(DUPLICATE_FIELDS)
+
+    @cached_property
+    def matching_text(self) -> str:
+        """What experts and solver institutions are matched on: the shown title + :data:`MATCHING_FIELDS`."""
+        return " ".join(p for p in [self.title, *(self.texts.get(n, "") for n in MATCHING_FIELDS)] if p)
+
+    @property
+    def signals(self) -> dict[str, str | None]:
+        """Enterprise signals compared by the duplicate detector: org key, group root, phone, e-mail."""
+        group = group_root(self.enterprise, self.group_name) if self.group_name else None
+        return {"org": self.org_key or None, "group": group, "phone": self.phone, "email": self.email}
+
+    @property
+    def party(self) -> DemandParty:
+        """The demand's side of conflict-of-interest checks."""
+        return DemandParty(str(self.id), self.enterprise, self.group_name, self.region, self.avoid_orgs)
+
+
+def _clean(value: Any) -> str:
+    return normalize(str(value)) if value not in (None, "") else ""
+
+
+def view_of(record: DemandRecord, *, demand_id: int | None = None) -> DemandView:
+    """The view of a validated form record (``demand_id`` once it is stored)."""
+    fields = DemandRecord.model_fields
+    texts = {name: text for name in _TEXT_FIELDS if (text := _clean(getattr(record, name)))}
+    phone = _DIGITS.sub("", str(record.contact_mobile or record.contact_phone or ""))
+    email = str(record.contact_email or "").strip().lower()
+    area = record.tech_area
+    return DemandView(
+        id=demand_id, title=_clean(record.publish_title) or _clean(record.title), texts=texts,
+        enterprise=_clean(record.name), org_key=org_key(record.name, record.credit_code),
+        group_name=_clean(record.group_name) or None, region=record.region,
+        area=area.value if area is not None else None, avoid_orgs=tuple(record.avoid_orgs),
+        phone=phone if len(phone) >= 7 else None, email=email if "@" in email else None,
+        headers={name: fields[name].alias or name for name in texts})
+
+
+def view_of_demand(demand: db.Demand) -> DemandView:
+    """The view of a stored demand (its stored record read back through the form model)."""
+    return view_of(DemandRecord.model_validate(demand.record or {}), demand_id=demand.id)

@@ -1,0 +1,252 @@
+"""Relational storage (SQLAlchemy 2 ORM): the tables.
+
+SQLite file by default, PostgreSQL by URL (see :mod:`api.store.engine`). Types stay portable:
+``JSON`` for documents, no dialect-only tricks. The schema itself is created by Alembic
+(:func:`api.store.engine.migrate`), never by ``create_all``, so a deployed database follows the revisions.
+
+Identity choices (documented in README):
+- an *enterprise* is unique per campaign by ``org_key`` (统一社会信用代码 when present, else the
+  normalised name): the "at most 2 demands per enterprise per campaign" rule counts within one
+  campaign, and the declared financials belong to that campaign's year;
+- a *demand* is unique per campaign by ``external_id`` (需求编号) when the platform gave one, and is
+  otherwise recognised by ``content_hash`` (the sha256 of its canonical record).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now (UTC); every timestamp column stores UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; ``Base.metadata`` is what Alembic compares against."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Campaign(Base):
+    """A 揭榜挂帅 campaign (one year's notice): its code and the rule configuration in force."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Enterprise(Base):
+    """An enterprise (企业) as declared in a campaign; ``profile`` holds its form fields."""
+
+    __tablename__ = "enterprises"
+    __table_args__ = (UniqueConstraint("campaign_id", "org_key", name="uq_enterprise_campaign_org"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    org_key: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    group_name: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(64))
+    park: Mapped[str | None] = mapped_column(String(200))
+    profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    demands: Mapped[list["Demand"]] = relationship(back_populates="enterprise")
+
+
+class Demand(Base):
+    """A technology demand (需求): indexed columns for filtering plus the full flat record as JSON."""
+
+    __tablename__ = "demands"
+    __table_args__ = (UniqueConstraint("campaign_id", "external_id", name="uq_demand_campaign_external"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    batch: Mapped[str | None] = mapped_column(String(32), index=True)
+    region: Mapped[str | None] = mapped_column(String(64), index=True)
+    park: Mapped[str | None] = mapped_column(String(200))
+    recommending_unit: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str | None] = mapped_column(String(64), index=True)
+    check_status: Mapped[str] = mapped_column(String(16), index=True, default="ok")
+    category: Mapped[str | None] = mapped_column(String(32))
+    area: Mapped[str | None] = mapped_column(String(64), index=True)
+    office: Mapped[str | None] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str | None] = mapped_column(String(300))
+    record: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="demands")
+    findings: Mapped[list["FindingRow"]] = relationship(
+        back_populates="demand", cascade="all, delete-orphan", order_by="FindingRow.id")
+
+
+class FindingRow(Base):
+    """A rule finding stored for a demand (replaced whenever the demand is checked again)."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    message_zh: Mapped[str] = mapped_column(Text, default="")
+    message_en: Mapped[str] = mapped_column(Text, default="")
+    fields: Mapped[list[Any]] = mapped_column(default=list)
+    values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    demand: Mapped[Demand] = relationship(back_populates="findings")
+
+
+class Expert(Base):
+    """A review expert (专家); identity fields live in ``record`` and are shown to admins only."""
+
+    __tablename__ = "experts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    organization: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(64), index=True)
+    category: Mapped[str | None] = mapped_column(String(32))
+    research_fields: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    avoid_orgs: Mapped[list[Any]] = mapped_column(default=list)
+    record: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    reviews: Mapped[list["ExpertReview"]] = relationship(back_populates="expert", cascade="all, delete-orphan")
+
+
+class ExpertReview(Base):
+    """One past review of an expert (评审记录), optionally linked to a stored demand."""
+
+    __tablename__ = "expert_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    reviewed_at: Mapped[str | None] = mapped_column(String(32))
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id", ondelete="SET NULL"))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+    expert: Mapped[Expert] = relationship(back_populates="reviews")
+
+
+class Solver(Base):
+    """A solver institution (揭榜方: 高校/科研院所/企业)."""
+
+    __tablename__ = "solvers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    region: Mapped[str | None] = mapped_column(String(64))
+    record: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class AuditEntry(Base):
+    """Append-only change log: who did what to which row, before/after with personal fields redacted."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32), index=True)
+    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class DuplicateDecision(Base):
+    """A clerk's decision on a candidate duplicate pair (confirm | dismiss)."""
+
+    __tablename__ = "duplicate_decisions"
+    __table_args__ = (UniqueConstraint("demand_a", "demand_b", name="uq_duplicate_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_a: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    demand_b: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DedupRun(Base):
+    """One batch de-duplication of a campaign (or one 批次): its parameters and the groups found.
+
+    Kept in the database (not a local file) so that every worker serves the same latest groups."""
+
+    __tablename__ = "dedup_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    batch: Mapped[str | None] = mapped_column(String(32))
+    min_verdict: Mapped[str] = mapped_column(String(32))
+    demands: Mapped[int] = mapped_column(Integer, default=0)
+    groups: Mapped[list[Any]] = mapped_column(default=list)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AssignmentRun(Base):
+    """One expert-panel assignment run: its parameters and random seed (for reproducibility)."""
+
+    __tablename__ = "assignment_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seed: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assignments: Mapped[list["Assignment"]] = relationship(back_populates="run", cascade="all, delete-orphan")
+
+
+class Assignment(Base):
+    """An expert assigned to a demand in a run, with role, affinity and rank."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("assignment_runs.id", ondelete="CASCADE"), index=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    affinity: Mapped[float] = mapped_column(Float, default=0.0)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+
+    run: Mapped[AssignmentRun] = relationship(back_populates="assignments")
+
+
+def clip(model: type[Base], column: str, value: str | None) -> str | None:
+    """``value`` cut to the column's declared length (PostgreSQL enforces it, SQLite does not)."""
+    length = getattr(model.__table__.c[column].type, "length", None)
+    return value[:length] if value is not None and length else value
