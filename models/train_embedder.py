@@ -97,9 +97,9 @@ def jieba_dict() -> dict[str, int]:
 def build_vocab(data: Path, n_words: int, min_count: int) -> tuple[list[str], np.ndarray]:
     """Vocabulary entries and their unigram probabilities (see module docstring)."""
     from nlp.text import normalize
-    from nlp.tokenize import default_tokenizer
+    from nlp.tokenize import Tokenizer
 
-    tok = default_tokenizer()
+    tok = Tokenizer()
     texts = train_texts(data)
     corpus = list(texts["docs"])
     for a, b, _ in texts["pairs"] + texts["sts"]:

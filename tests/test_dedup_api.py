@@ -176,3 +176,44 @@ def test_cli_dedup_prints_groups_records_decisions_and_exports(app_settings: Set
     assert main([*home, "dedup", "--json"]) == 0
     groups = json.loads(capsys.readouterr().out)["groups"]
     assert not any(set(first) <= set(g["ids"]) for g in groups)
+
+
+def test_the_latest_run_is_shared_by_every_worker_through_the_database(app_settings: Settings, tmp_path) -> None:
+    """Two workers with their own homes and one database: what one ran, the other serves, also after a restart."""
+    url = f"sqlite:///{(tmp_path / 'shared.db').as_posix()}"
+    one = replace(app_settings, database_url=url, home=tmp_path / "worker-1")
+    two = replace(app_settings, database_url=url, home=tmp_path / "worker-2")
+    with TestClient(create_app(one)) as first:
+        for n, text in enumerate([TEXTS[0], REWORDED_0, TEXTS[3]], start=41):
+            _submit(first, _row(n, text))
+        run = first.post("/dedup/run", json={"min_verdict": "related"}).json()
+    with TestClient(create_app(two)) as second:
+        served = second.get("/dedup/groups").json()
+    assert served["run_at"] == run["run_at"] and served["min_verdict"] == "related"
+    assert [g["ids"] for g in served["groups"]] == [g["ids"] for g in run["groups"]] and run["groups"]
+    assert not any(p.name == "dedup" for p in tmp_path.rglob("*"))  # no local state file anywhere
+
+
+def test_report_sheets_use_the_settings_they_were_built_from(settings: Settings, monkeypatch, tmp_path) -> None:
+    """The composition root is the only reader of the environment: a broken JIEBANG_DUPLICATES or another
+    JIEBANG_HOME in the environment does not reach a report built from explicit settings."""
+    from api.compose import build_services
+    from api.io.report import write_report
+    from api.services.imports import import_demands
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("coef: [1, 2]\nintercept: not-a-number\n", encoding="utf-8")
+    monkeypatch.setenv("JIEBANG_DUPLICATES", str(broken))
+    monkeypatch.setenv("JIEBANG_HOME", str(tmp_path / "elsewhere"))
+    services = build_services(settings)
+    try:
+        with services.session() as session:
+            import_demands(session, services.campaign, SAMPLES_DIR / "demands.jsonl", actor="test",
+                           steps=services.intake_steps)
+            sheets = write_report(tmp_path / "report.xlsx", session, services.campaign, services.report_sheets)
+    finally:
+        services.close()
+    assert "查重 duplicates" in sheets
+    groups = pd.read_excel(tmp_path / "report.xlsx", sheet_name="查重 duplicates")
+    assert len(set(groups["组号"])) >= 6  # the planted duplicates, found with the shipped model
+    assert not (tmp_path / "elsewhere").exists()

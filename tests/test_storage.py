@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from api.config import Settings
 from api.services import audit, intake
 from api.services.campaign import load_campaign
-from api.store import models as db
+from api.store import tables as db
 from api.store.engine import migrate, open_database
 from api.store.migrations import alembic_config, current_revision, head_revision
 from api.forms.models import DemandRecord

@@ -6,7 +6,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.store import models as db
+from api.forms.models import DemandRecord
+from api.forms.personal import redact
+from api.store import tables as db
 
 SYSTEM_ACTOR = "system"
 
@@ -23,9 +25,6 @@ def append_audit(session: Session, actor: str, action: str, entity: str, entity_
 
 def redacted(data: dict[str, Any] | None, model: type | None = None) -> dict[str, Any] | None:
     """``data`` (a stored record) with the personal fields of ``model`` masked (DemandRecord by default)."""
-    from api.forms.models import DemandRecord
-    from api.forms.personal import redact
-
     if data is None:
         return None
     return redact(data, model or DemandRecord)

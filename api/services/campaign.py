@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.errors import InvalidInput
 from api.forms.models import FIELD_BY_HEADER
 from api.services.audit import SYSTEM_ACTOR, append_audit
-from api.store import models as db
+from api.store import tables as db
 from matching.campaign import CampaignConfig
 
 

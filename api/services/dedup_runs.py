@@ -15,7 +15,7 @@ from api.io.writers import write_excel
 from api.services.campaign import CampaignContext
 from api.services.duplicates import DuplicateService
 from api.services.views import view_of_demand
-from api.store import models as db
+from api.store import tables as db
 from matching.duplicates import VERDICTS, group_links
 
 EXPORT_COLUMNS = ["组号", "系统编号", "需求编号", "企业名称", "批次", "初审单位", "需求名称", "建议保留",
@@ -68,7 +68,7 @@ class DedupRuns:
             result = self.run(session)
         else:
             result = {"batch": row.batch, "min_verdict": row.min_verdict, "demands": row.demands,
-                      "run_at": row.run_at.isoformat(), "groups": [dict(g) for g in row.groups]}
+                      "run_at": db.as_utc(row.run_at).isoformat(), "groups": [dict(g) for g in row.groups]}
         decided = self.duplicates.decisions(session)
         for g in result["groups"]:
             g["links"] = [dict(link, decision=decided.get((link["a"], link["b"]))) for link in g["links"]]

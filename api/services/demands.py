@@ -14,7 +14,7 @@ from api.forms.models import DemandRecord
 from api.forms.personal import to_row
 from api.io import writers
 from api.services.campaign import CampaignContext
-from api.store import models as db
+from api.store import tables as db
 from matching.rules import quota_progress as rules_quota
 
 

@@ -32,7 +32,7 @@ from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
 from api.services.intake import IntakeItem
 from api.services.views import DemandView, view_of_demand
-from api.store import models as db
+from api.store import tables as db
 from matching.duplicates import Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams, evidence
 from nlp.embed import Embedder
 from nlp.tokenize import Tokenizer

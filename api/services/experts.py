@@ -25,7 +25,7 @@ from api.services.audit import append_audit
 from api.services.demands import get_demand
 from api.services.intake import content_hash
 from api.services.views import view_of_demand
-from api.store import models as db
+from api.store import tables as db
 from matching.conflicts import ConflictRules, ExpertParty, build_conflicts
 from matching.experts import ExpertAffinity, ExpertProfile, ReviewItem
 from nlp.text import normalize

@@ -22,7 +22,7 @@ from api.services.audit import append_audit, redacted
 from api.services.campaign import CampaignContext
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep, content_hash, intake_record
 from api.services.progress import progress
-from api.store import models as db
+from api.store import tables as db
 from api.store.uow import unit_of_work
 
 log = logging.getLogger(__name__)

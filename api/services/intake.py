@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -26,9 +26,10 @@ from api.forms.parsers import enum_text
 from api.forms.personal import headers
 from api.services.audit import append_audit, redacted
 from api.services.campaign import CampaignContext
+from api.services.demands import all_demands
 from api.services.progress import progress
 from api.services.views import DemandView, view_of
-from api.store import models as db
+from api.store import tables as db
 from api.store.uow import unit_of_work
 from matching.rules import check_demand, route
 from nlp.names import org_key
@@ -89,10 +90,6 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _utc(stamp: datetime | None) -> datetime | None:
-    return stamp if stamp is None or stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-
-
 def _upsert_enterprise(session: Session, campaign: CampaignContext, record: DemandRecord) -> db.Enterprise:
     key = org_key(record.name, record.credit_code)
     if not key:
@@ -129,7 +126,7 @@ def _fill_demand(demand: db.Demand, campaign: CampaignContext, record: DemandRec
     demand.campaign_id = campaign.id
     demand.enterprise_id = enterprise.id
     demand.content_hash = digest
-    demand.submitted_at = _utc(record.submitted_at)
+    demand.submitted_at = db.as_utc(record.submitted_at)
     demand.record = data
 
 
@@ -282,8 +279,6 @@ class CheckReport:
 def check_all(session: Session, campaign: CampaignContext, *, actor: str,
               steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, show_progress: bool = False) -> CheckReport:
     """Re-run the intake steps on every stored demand (the rules may have changed); one transaction."""
-    from api.services.demands import all_demands
-
     report = CheckReport()
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()

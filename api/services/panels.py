@@ -17,7 +17,7 @@ from api.services.campaign import CampaignContext
 from api.services.demands import all_demands
 from api.services.experts import ExpertMatching, in_province
 from api.services.views import view_of_demand
-from api.store import models as db
+from api.store import tables as db
 from matching.assign import ASSIGNERS, InfeasibleAssignment, PanelRules, cluster_problem, encode, expand_clusters
 from matching.conflicts import ConflictRules, build_conflicts
 

@@ -10,7 +10,7 @@ from api.errors import NotFound
 from api.forms.models import Solver
 from api.services.demands import get_demand
 from api.services.views import view_of_demand
-from api.store import models as db
+from api.store import tables as db
 from matching.institutions import InstitutionMatcher, InstitutionProfile
 from nlp.tokenize import Tokenizer
 

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from api.forms.models import DemandRecord
-from api.store import models as db
+from api.store import tables as db
 from matching.conflicts import DemandParty
 from nlp.names import group_root, org_key
 from nlp.text import normalize

@@ -1,2 +1,2 @@
-"""Storage: SQLAlchemy tables (:mod:`.models`), engine and sessions (:mod:`.engine`), Alembic
+"""Storage: SQLAlchemy tables (:mod:`.tables`), engine and sessions (:mod:`.engine`), Alembic
 migrations (:mod:`.migrations`) and the unit of work (:mod:`.uow`)."""

@@ -9,6 +9,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.store.migrations import upgrade_to_head
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -41,8 +43,6 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def migrate(engine: Engine) -> None:
     """Upgrade the database to the newest Alembic revision (idempotent; runs at every start)."""
-    from api.store.migrations import upgrade_to_head
-
     upgrade_to_head(engine)
 
 

@@ -24,7 +24,7 @@ from api.services.audit import list_audit, redacted
 from api.services.campaign import CampaignContext
 from api.services.imports import import_demands, import_people
 from api.services.intake import submit_demand as submit
-from api.store import models as db
+from api.store import tables as db
 from matching.rules import QuotaStatus
 
 router = APIRouter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 from api.store.engine import make_engine
-from api.store.models import Base
+from api.store.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

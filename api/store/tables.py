@@ -25,6 +25,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(stamp: datetime | None) -> datetime | None:
+    """A stored or parsed timestamp as aware UTC (SQLite returns naive values; naive means UTC here)."""
+    return stamp if stamp is None or stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
 class Base(DeclarativeBase):
     """Declarative base; ``Base.metadata`` is what Alembic compares against."""
 
