@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from api.cli import main
-from api.cli.common import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
+from api.cli.common import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from corpora import SAMPLES_DIR
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row, write_jsonl
 
@@ -97,6 +97,22 @@ def test_console_entry_runs_in_a_subprocess(tmp_path: Path) -> None:
     helped = subprocess.run([sys.executable, "-m", "api.cli", "--help"], cwd=REPO_ROOT, capture_output=True,
                             text=True)
     assert helped.returncode == 0 and "退出码" in helped.stdout
+
+
+def test_demo_never_deletes_a_database_it_did_not_create(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "office"
+    source = tmp_path / "real.jsonl"
+    write_jsonl(source, [make_row(1), make_row(2)])
+    assert main(["--home", str(home), "-q", "import", str(source)]) == EXIT_OK  # a real round, not the demo's
+    before = (home / "jiebang.db").read_bytes()
+    assert main(["-q", "demo", "--home", str(home)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "--force" in err and "不会删除" in err
+    assert (home / "jiebang.db").read_bytes() == before and not (home / "jiebang-demo.xlsx").exists()
+    assert main(["--home", str(home), "-q", "export", str(tmp_path / "out.jsonl")]) == EXIT_OK
+    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == 2  # still there
+    assert main(["-q", "demo", "--home", str(home), "--force"]) == EXIT_OK  # told to: it may
+    assert (home / "jiebang-demo.xlsx").is_file()
 
 
 def test_demo_on_the_shipped_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from api.cli.common import EXIT_OK, EXIT_PROBLEMS, Context, say
+from api.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, fail, say
 from api.io.report import write_report
 from api.services import demands as queries
 from api.services.imports import ImportReport, import_demands, import_people
@@ -17,6 +17,7 @@ from corpora import SAMPLES_DIR
 
 DEMO_HOME = Path("var") / "demo"
 DEMO_REPORT = "jiebang-demo.xlsx"
+DEMO_MARK = ".jiebang-demo"  # written into a home whose database the demo made (and may remake)
 PEOPLE_FILES = (("experts", "experts.jsonl"), ("expert_reviews", "expert_reviews.jsonl"),
                 ("solvers", "solvers.jsonl"))
 
@@ -115,8 +116,16 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     demands_file = samples / "demands.jsonl"
     _require_file(demands_file)
     home = ctx.settings.home
+    if (home / "jiebang.db").exists() and not (home / DEMO_MARK).exists() and not args.force:
+        fail(f"数据目录 {home} 中已有不是演示创建的数据库，演示不会删除它。请换一个目录（--home），"
+             "或确认可以删除后加 --force。",
+             f"{home} holds a database the demo did not create; the demo will not delete it. Use another "
+             "--home, or add --force if it may be deleted.")
+        return EXIT_USAGE
     for name in ("jiebang.db", "jiebang.db-wal", "jiebang.db-shm"):
         (home / name).unlink(missing_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / DEMO_MARK).write_text("jiebang demo: this folder's database was made by `jiebang demo`\n", encoding="utf-8")
     say(f"演示：全新的数据目录 {home}", f"Demo: fresh home {home}")
     session, campaign = ctx.open()
     with session:
@@ -178,6 +187,8 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("demo", help="演示：导入样例、检查规则、输出汇总和 Excel 报告 / run the demo")
     p.add_argument("--home", dest="demo_home", help=f"演示数据目录（默认 {DEMO_HOME}）/ demo home")
     p.add_argument("--samples", default=str(SAMPLES_DIR), help="样例数据目录 / sample folder")
+    p.add_argument("--force", action="store_true",
+                   help="数据目录中已有非演示数据库时仍删除并重建 / delete a database the demo did not create")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="启动 HTTP 服务 / run the HTTP API (uvicorn)")
