@@ -134,3 +134,36 @@ def test_unusable_file_is_one_clear_error(client: TestClient) -> None:
     assert r.status_code == 422 and set(r.json()) == ERROR_KEYS
     assert r.json()["message_zh"] and r.json()["message_en"]
     assert client.get("/demands").json()["total"] == 0
+
+
+def test_what_was_submitted_comes_back_exactly(client: TestClient, settings: Settings, tmp_path) -> None:
+    """Full-width punctuation and digits, traditional characters, inner spacing: stored and returned as sent;
+    only matching works on a normalised copy (the simplified twin is still found as a duplicate)."""
+    description = "研發ＡＩ視覺檢測系統，精度達到０．０２ｍｍ；  解決葉片鑄造缺陷（氣孔、裂紋）漏檢問題。"
+    title = "葉片鑄造缺陷ＡＩ視覺檢測關鍵技術"
+    sent = make_row(70, 需求名称=title, 需求描述=description, 企业名称="遼寧測試七十號裝備製造有限公司")
+    demand = client.post("/demands", json=sent).json()["demand"]
+    stored = client.get(f"/demands/{demand['id']}").json()
+    assert stored["record"]["需求描述"] == description and stored["record"]["需求名称"] == title
+    assert stored["title"] == title and stored["enterprise"] == "遼寧測試七十號裝備製造有限公司"
+    from api.cli import main
+
+    assert main(["--home", str(settings.home), "-q", "export", str(tmp_path / "out.xlsx")]) == 0
+    assert main(["--home", str(settings.home), "-q", "export", str(tmp_path / "out.jsonl")]) == 0
+    assert pd.read_excel(tmp_path / "out.xlsx")["需求描述"].tolist() == [description]
+    assert pd.read_json(tmp_path / "out.jsonl", lines=True)["需求名称"].tolist() == [title]
+    twin = make_row(71, 需求名称="叶片铸造缺陷AI视觉检测关键技术",
+                    需求描述="研发AI视觉检测系统,精度达到0.02mm; 解决叶片铸造缺陷(气孔、裂纹)漏检问题。")
+    found = client.post("/demands", json=twin).json()["demand"]["findings"]
+    dup = [f for f in found if f["rule_id"] == "duplicate"]
+    assert dup and dup[0]["values"]["candidates"][0]["id"] == demand["id"]
+
+
+@pytest.mark.parametrize("value", [["a", "b"], {"x": 1}, True])
+def test_wrong_json_types_are_errors_not_strings(client: TestClient, value) -> None:
+    r = client.post("/demands", json=make_row(72, 需求描述=value))
+    assert r.status_code == 422 and set(r.json()) == ERROR_KEYS
+    [detail] = [d for d in r.json()["details"] if "需求描述" in d["field"]]
+    assert "文本" in detail["message_zh"] and "text" in detail["message_en"]
+    assert client.get("/demands").json()["total"] == 0
+

@@ -41,17 +41,21 @@ def _is_blank(value: Any) -> bool:
 
 
 def parse_text(value: Any) -> str | None:
-    """Normalised text (half-width, simplified, folded spaces); blank → None; 1001.0 → '1001'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if type(value).__name__ in {"NaTType", "NAType"}:
-        return None
+    """Text exactly as submitted but for leading/trailing white space; blank → None; 1001.0 → '1001'.
+
+    Nothing is normalised here (full-width forms and traditional characters are kept): the demand
+    view normalises a copy for matching. A list, an object or true/false is not text: an error,
+    never its Python spelling.
+    """
     if isinstance(value, Enum):
         value = value.value
+    if isinstance(value, (bool, list, tuple, set, dict)):
+        raise _invalid(value, "应为文本，不能是列表、对象或真假值", "expected text, not a list, an object or true/false")
+    if is_empty(value):
+        return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = normalize(str(value))
-    return text or None
+    return str(value).strip() or None
 
 
 def parse_number(value: Any) -> float | None:
@@ -262,7 +266,7 @@ def parse_region(value: Any) -> str | None:
     text = parse_text(value)
     if text is None:
         return None
-    key = text.replace(" ", "").removeprefix("辽宁省").removeprefix("辽宁") or text
+    key = normalize(text).replace(" ", "").removeprefix("辽宁省").removeprefix("辽宁") or text
     if key in REGION_VALUES or key in _REGION_ALIASES:
         return _REGION_ALIASES.get(key, key)
     # "沈阳市浑南区", "大连金普新区": the region is what the form asks for.
