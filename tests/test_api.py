@@ -167,3 +167,18 @@ def test_wrong_json_types_are_errors_not_strings(client: TestClient, value) -> N
     assert "文本" in detail["message_zh"] and "text" in detail["message_en"]
     assert client.get("/demands").json()["total"] == 0
 
+
+
+def test_unknown_or_misspelt_keys_are_reported(client: TestClient) -> None:
+    row = make_row(73)
+    row["需求描叙"] = row.pop("需求描述")  # a typo: the description would be lost without a word
+    row["remarks"] = "not a form field"
+    body = client.post("/demands", json=row).json()
+    [note] = body["notes"]
+    assert note["code"] == "unknown_fields" and note["details"] == ["需求描叙", "remarks"]
+    assert "需求描叙" in note["message_zh"] and "not stored" in note["message_en"]
+    assert client.get(f"/demands/{body['demand']['id']}").json()["record"]["需求描述"] is None  # what the note warns of
+    clean = client.post("/demands", json=make_row(74)).json()
+    assert clean["notes"] == []
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["DemandRecord"]["properties"]
+    assert schema["需求描述"]["x-english-key"] == "description" and "description" in schema["需求描述"]["description"]

@@ -40,11 +40,30 @@ def _f(alias: str, description: str, *, personal: bool = False, default: Any = N
     return Field(alias=alias, description=description, json_schema_extra=extra, **kw)
 
 
+def _english_keys_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """OpenAPI lists each field under its Chinese header; name the English key beside it."""
+    english = {info.alias or name: name for name, info in model.model_fields.items()}
+    for header, prop in schema.get("properties", {}).items():
+        if header in english and english[header] != header:
+            prop["x-english-key"] = english[header]
+            prop["description"] = f"{prop.get('description', '')}（英文键 English key: {english[header]}）"
+
+
 class FormModel(BaseModel):
-    """Base of all form models: Chinese aliases in, English names accepted too, unknown keys ignored."""
+    """Base of all form models: Chinese aliases in, English names accepted too, other keys ignored
+    here and reported by the callers (:func:`unknown_keys`)."""
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", use_enum_values=False,
-                              str_strip_whitespace=True)
+                              str_strip_whitespace=True, json_schema_extra=_english_keys_in_schema)
+
+
+def unknown_keys(data: Any, model: type[BaseModel]) -> list[str]:
+    """Keys of a submitted object that are neither a header nor an English name of ``model`` (misspelt,
+    or from another form): reported to the submitter, since their values are not stored."""
+    if not isinstance(data, dict):
+        return []
+    known = {name for name in model.model_fields} | {info.alias for info in model.model_fields.values() if info.alias}
+    return [str(k) for k in data if k not in known]
 
 
 # --------------------------------------------------------------------------- demand form

@@ -10,13 +10,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, File, Path as PathParam, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Path as PathParam, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.errors import Forbidden, InvalidInput
-from api.forms.models import DemandRecord
+from api.forms.models import DemandRecord, unknown_keys
 from api.http.auth import is_admin, require_admin
 from api.http.deps import get_campaign, get_services, get_session
 from api.services import demands as queries
@@ -67,12 +67,22 @@ class DemandOut(BaseModel):
     findings: list[FindingOut] = Field(default_factory=list, description="规则检查结果")
 
 
+class NoteOut(BaseModel):
+    """文件级提示 / a file-level note (unknown columns, blank rows)."""
+
+    code: str
+    message_zh: str
+    message_en: str
+    details: Any = None
+
+
 class SubmitOut(BaseModel):
     """提交结果 / result of a submission."""
 
     outcome: Literal["new", "unchanged", "updated"] = Field(
         ..., description="new（新增）/ unchanged（与已存储的相同，未重复入库）/ updated（同一需求编号，内容已更新）")
     demand: DemandOut
+    notes: list[NoteOut] = Field(default_factory=list, description="提示：如不属于表单、未保存的键 unknown_fields")
 
 
 class DemandPage(BaseModel):
@@ -92,15 +102,6 @@ class RejectedRowOut(BaseModel):
     reason_zh: str = Field("", description="原因（中文）")
     reason_en: str = Field("", description="原因（英文）")
     raw: dict[str, Any] = Field(default_factory=dict, description="该行原始内容（个人信息已脱敏）")
-
-
-class NoteOut(BaseModel):
-    """文件级提示 / a file-level note (unknown columns, blank rows)."""
-
-    code: str
-    message_zh: str
-    message_en: str
-    details: Any = None
 
 
 class ImportOut(BaseModel):
@@ -156,9 +157,28 @@ def _actor(admin: bool) -> str:
     return "api:admin" if admin else "api"
 
 
+async def json_body(request: Request) -> Any:
+    """The request's JSON as sent (already read and cached by FastAPI for the form model)."""
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
+def unknown_fields_note(payload: Any) -> list[NoteOut]:
+    """A note naming the submitted keys that are not part of the form (their values were not stored)."""
+    unknown = unknown_keys(payload, DemandRecord)
+    if not unknown:
+        return []
+    return [NoteOut(code="unknown_fields", details=unknown,
+                    message_zh=f"以下键不属于表单，未保存：{'、'.join(unknown)}（请检查拼写，可用中文表头或英文键）",
+                    message_en=f"these keys are not part of the form and were not stored: {', '.join(unknown)} "
+                               "(check the spelling; Chinese headers and English keys are accepted)")]
+
+
 @router.post("/demands", response_model=SubmitOut, tags=["demands 需求"], status_code=200,
              summary="提交一条需求 / submit one demand")
-def submit_demand(record: DemandRecord, session: Session = Depends(get_session),
+def submit_demand(record: DemandRecord, payload: Any = Depends(json_body), session: Session = Depends(get_session),
                   campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services),
                   admin: bool = Depends(is_admin)) -> SubmitOut:
     """提交一条需求（含企业信息），键可用中文表头或英文字段名；返回存储结果与规则检查结果。
@@ -167,7 +187,8 @@ def submit_demand(record: DemandRecord, session: Session = Depends(get_session),
     content is not stored twice (``outcome``: new / unchanged / updated).
     """
     result = submit(session, campaign, record, actor=_actor(admin), steps=services.intake_steps)
-    return SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=admin))
+    return SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=admin),
+                     notes=unknown_fields_note(payload))
 
 
 @router.post("/imports", response_model=ImportOut, tags=["imports 导入"],
