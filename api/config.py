@@ -25,6 +25,10 @@ def _path(env: dict[str, str], name: str, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
+def _megabytes(env: dict[str, str], name: str, default: float) -> int:
+    return int(float(env.get(name) or default) * 1024 * 1024)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Service configuration; built by :func:`api.compose.load_settings`, never mutated."""
@@ -41,6 +45,9 @@ class Settings:
     userdict: Path = USERDICT  # jieba domain dictionary
     stopwords: Path = STOPWORDS
     faiss_threads: int = 1  # set once at start; one query is faster single-threaded on a busy machine
+    max_body_bytes: int = 2 * 1024 * 1024  # a JSON request (one demand is a few KB)
+    max_upload_bytes: int = 50 * 1024 * 1024  # an uploaded file (a round of 5,000 demands is ~10 MB of xlsx)
+    max_text_chars: int = 20_000  # any one text value; the form's own limits (1,000 / 500 字) are rule findings
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -56,6 +63,9 @@ class Settings:
             log_level=env.get("JIEBANG_LOG_LEVEL", "INFO"),
             duplicates_file=_path(env, "JIEBANG_DUPLICATES", DEFAULT_DUPLICATES),
             faiss_threads=int(env.get("JIEBANG_FAISS_THREADS", "1") or 1),
+            max_body_bytes=_megabytes(env, "JIEBANG_MAX_BODY_MB", 2),
+            max_upload_bytes=_megabytes(env, "JIEBANG_MAX_UPLOAD_MB", 50),
+            max_text_chars=int(env.get("JIEBANG_MAX_TEXT_CHARS") or 20_000),
             extra={k: v for k, v in env.items() if k.startswith("JIEBANG_")},
         )
 
@@ -63,6 +73,11 @@ class Settings:
     def db_url(self) -> str:
         """The SQLAlchemy URL: ``JIEBANG_DATABASE_URL`` or a SQLite file under ``home``."""
         return self.database_url or f"sqlite:///{(self.home / 'jiebang.db').as_posix()}"
+
+    @property
+    def validation_context(self) -> dict[str, int]:
+        """What form validation needs from the settings (the hard cap on a text value)."""
+        return {"max_text_chars": self.max_text_chars}
 
     def with_home(self, home: Path) -> "Settings":
         """A copy rooted at another home directory (tests, demo)."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 
 import pandas as pd
@@ -182,3 +183,34 @@ def test_unknown_or_misspelt_keys_are_reported(client: TestClient) -> None:
     assert clean["notes"] == []
     schema = client.get("/openapi.json").json()["components"]["schemas"]["DemandRecord"]["properties"]
     assert schema["需求描述"]["x-english-key"] == "description" and "description" in schema["需求描述"]["description"]
+
+
+@pytest.fixture
+def small_limits(settings: Settings):
+    limited = replace(settings, admin_token=TOKEN, max_body_bytes=64 * 1024, max_upload_bytes=256 * 1024,
+                      max_text_chars=5_000)
+    with TestClient(create_app(limited)) as c:
+        yield c
+
+
+def test_oversized_requests_and_texts_are_refused_with_reasons(small_limits: TestClient) -> None:
+    client = small_limits
+    huge = client.post("/demands", json=make_row(80, 需求描述="长" * 40_000))  # ~120 KB of JSON
+    assert huge.status_code == 413 and set(huge.json()) == ERROR_KEYS and "MB" in huge.json()["message_zh"]
+    data = json.dumps(make_row(80, 需求描述="长" * 40_000), ensure_ascii=False).encode("utf-8")
+    streamed = client.post("/demands", content=(data[i:i + 8192] for i in range(0, len(data), 8192)),
+                           headers={"Content-Type": "application/json"})  # chunked: no Content-Length to trust
+    assert streamed.status_code == 413 and streamed.json()["code"] == "payload_too_large"
+    capped = client.post("/demands", json=make_row(81, 需求描述="字" * 6_000))  # small enough to send, too long to keep
+    assert capped.status_code == 422 and "需求描述" in capped.json()["details"][0]["field"]
+    assert "上限5000字" in capped.json()["details"][0]["message_zh"]
+    over_form = client.post("/demands", json=make_row(82, 需求描述="字" * 1_200)).json()["demand"]
+    assert "text_length" in {f["rule_id"] for f in over_form["findings"]}  # the form's 1,000 字: a finding
+    rows = [make_row(83), make_row(84, 需求描述="字" * 6_000), make_row(85)]
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    report = _upload(client, "round.jsonl", body).json()
+    assert report["new"] == 2 and [r["row_number"] for r in report["rejected"]] == [2]
+    assert report["rejected"][0]["field"] == "需求描述"
+    big_file = _upload(client, "round.jsonl", body * 30)  # ~570 KB
+    assert big_file.status_code == 413 and big_file.json()["code"] == "payload_too_large"
+    assert client.get("/demands").json()["total"] == 3  # 82, 83, 85: nothing of the refused requests

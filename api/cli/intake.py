@@ -48,9 +48,11 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     with session:
         if args.kind == "demands":
             report = import_demands(session, campaign, path, actor=args.actor, steps=ctx.services.intake_steps,
+                                    context=ctx.settings.validation_context,
                                     show_progress=not args.quiet)
         else:
-            report = import_people(session, path, args.kind, actor=args.actor, show_progress=not args.quiet)
+            report = import_people(session, path, args.kind, actor=args.actor, show_progress=not args.quiet,
+                                   context=ctx.settings.validation_context)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from api.forms.parsers import (
     parse_area, parse_basis, parse_batch, parse_category, parse_expert_category,
@@ -49,12 +50,32 @@ def _english_keys_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> N
             prop["description"] = f"{prop.get('description', '')}（英文键 English key: {english[header]}）"
 
 
+#: Hard cap on any one text value (characters), far above the form's own limits (需求描述 1,000 字, the
+#: others 500 字, which are rule findings): a longer value is a validation error, so one pasted document
+#: cannot slow every later comparison. Override per call with the validation context ``max_text_chars``.
+MAX_TEXT_CHARS = 20_000
+
+
 class FormModel(BaseModel):
     """Base of all form models: Chinese aliases in, English names accepted too, other keys ignored
     here and reported by the callers (:func:`unknown_keys`)."""
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", use_enum_values=False,
                               str_strip_whitespace=True, json_schema_extra=_english_keys_in_schema)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_hard_limit(cls, value: Any, info: ValidationInfo) -> Any:
+        limit = int((info.context or {}).get("max_text_chars") or MAX_TEXT_CHARS)
+        texts = value if isinstance(value, list) else [value]
+        longest = max((len(t) for t in texts if isinstance(t, str)), default=0)
+        if longest > limit:
+            raise PydanticCustomError(
+                "jiebang_value", "{zh} / {en}",
+                {"zh": f"内容过长（{longest}字，上限{limit}字），请删减后重新提交",
+                 "en": f"text too long ({longest} characters, at most {limit}); shorten it and resubmit",
+                 "value": f"{longest} characters"})
+        return value
 
 
 def unknown_keys(data: Any, model: type[BaseModel]) -> list[str]:

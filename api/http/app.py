@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api.compose import Services, build_services, load_settings
 from api.config import Settings
 from api.http.errors import install_error_handlers
+from api.http.limits import BodyLimit
 from api.http.routers import ROUTERS
 from api.logging import setup_logging
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app = FastAPI(title="揭榜挂帅 Jiebang", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     for router in ROUTERS:
         app.include_router(router)
     return app

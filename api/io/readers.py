@@ -73,6 +73,7 @@ class ReadResult(Generic[M]):
     notes: list[Note] = field(default_factory=list)
     format: str = ""
     encoding: str | None = None
+    context: dict[str, Any] = field(default_factory=dict, repr=False)  # validation context (e.g. max_text_chars)
 
     @property
     def rejected_row_numbers(self) -> list[int]:
@@ -104,7 +105,7 @@ class ReadResult(Generic[M]):
 
 
 def read_records(source: Source, model: type[M] = DemandRecord, *, filename: str | None = None,
-                 sheet: str | int | None = None) -> ReadResult[M]:
+                 sheet: str | int | None = None, context: Mapping[str, Any] | None = None) -> ReadResult[M]:
     """Read an Excel/CSV/JSONL file (path, bytes or binary file) into validated ``model`` records.
 
     The format comes from ``filename`` (or the path's suffix; bytes are sniffed). Raises
@@ -114,12 +115,12 @@ def read_records(source: Source, model: type[M] = DemandRecord, *, filename: str
     data, name = _read_bytes(source, filename)
     kind = _format(data, name)
     if kind == "jsonl":
-        return _read_jsonl(data, model, name)
+        return _read_jsonl(data, model, name, context)
     if kind == "excel":
         rows, encoding = _excel_rows(data, name, sheet), None
     else:
         rows, encoding = _csv_rows(data, name)
-    result: ReadResult[M] = ReadResult(format=kind, encoding=encoding)
+    result: ReadResult[M] = ReadResult(format=kind, encoding=encoding, context=dict(context or {}))
     _read_table(rows, model, name, result)
     return result
 
@@ -271,8 +272,8 @@ def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str
                                  f"skipped {len(result.blank_rows)} blank rows", result.blank_rows))
 
 
-def _read_jsonl(data: bytes, model: type[M], name: str) -> ReadResult[M]:
-    result: ReadResult[M] = ReadResult(format="jsonl", encoding="utf-8")
+def _read_jsonl(data: bytes, model: type[M], name: str, context: Mapping[str, Any] | None) -> ReadResult[M]:
+    result: ReadResult[M] = ReadResult(format="jsonl", encoding="utf-8", context=dict(context or {}))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -313,7 +314,7 @@ def _read_jsonl(data: bytes, model: type[M], name: str) -> ReadResult[M]:
 
 def _validate(number: int, raw: dict[str, Any], model: type[M], result: ReadResult[M]) -> None:
     try:
-        result.accepted.append((number, model.model_validate(raw)))
+        result.accepted.append((number, model.model_validate(raw, context=result.context)))
     except ValidationError as exc:
         headers = {name: info.alias or name for name, info in model.model_fields.items()}
         order = {header: i for i, header in enumerate(raw)}

@@ -65,10 +65,12 @@ def _start_report(result: Any, source: str, model: type) -> ImportReport:
 
 def import_demands(session: Session, campaign: CampaignContext, path: Path, *, actor: str,
                    steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, show_progress: bool = False,
-                   source: str | None = None) -> ImportReport:
-    """Import a demand file (xlsx/csv/jsonl): accepted rows in ONE transaction, rejected rows listed."""
+                   source: str | None = None, context: dict[str, Any] | None = None) -> ImportReport:
+    """Import a demand file (xlsx/csv/jsonl): accepted rows in ONE transaction, rejected rows listed.
+
+    ``context``: form validation context (``Settings.validation_context``: the hard cap on a text)."""
     source = source or Path(path).name
-    result = read_records(path, forms.DemandRecord, filename=source)
+    result = read_records(path, forms.DemandRecord, filename=source, context=context)
     report = _start_report(result, source, forms.DemandRecord)
     rules: Counter[str] = Counter()
     with unit_of_work(session):
@@ -95,11 +97,11 @@ PEOPLE_MODELS: dict[str, type[forms.FormModel]] = {
 
 
 def import_people(session: Session, path: Path, kind: str, *, actor: str, show_progress: bool = False,
-                  source: str | None = None) -> ImportReport:
+                  source: str | None = None, context: dict[str, Any] | None = None) -> ImportReport:
     """Import experts, expert review history or solvers (``kind``: experts | expert_reviews | solvers)."""
     model = PEOPLE_MODELS[kind]
     source = source or Path(path).name
-    result = read_records(path, model, filename=source)
+    result = read_records(path, model, filename=source, context=context)
     report = _start_report(result, source, model)
     with unit_of_work(session):
         for row_no, record in progress(result.accepted, show_progress, f"导入 importing {kind}"):

@@ -220,19 +220,21 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
 
 def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str, Any] | Any, *,
                   actor: str, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
-                  source: str = "api") -> IntakeResult:
-    """Validate one flat record (Chinese or English keys), store it, run the rules, commit."""
-    record = payload if isinstance(payload, DemandRecord) else parse_record(payload)
+                  source: str = "api", context: dict[str, Any] | None = None) -> IntakeResult:
+    """Validate one flat record (Chinese or English keys), store it, run the rules, commit.
+
+    ``context``: form validation context (``Settings.validation_context``: the hard cap on a text)."""
+    record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
 
 
-def parse_record(payload: dict[str, Any]) -> DemandRecord:
+def parse_record(payload: dict[str, Any], context: dict[str, Any] | None = None) -> DemandRecord:
     """Validate a dict into a ``DemandRecord``; errors become :class:`InvalidInput` with field reasons."""
     try:
-        return DemandRecord.model_validate(payload)
+        return DemandRecord.model_validate(payload, context=context)
     except ValidationError as exc:
         raise InvalidInput("需求记录校验未通过，请按提示修改后重新提交。",
                            "The demand record is invalid; fix the listed fields and resubmit.",

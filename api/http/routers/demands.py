@@ -186,7 +186,9 @@ def submit_demand(record: DemandRecord, payload: Any = Depends(json_body), sessi
     Submit one flat record (Chinese headers or English names). The same 需求编号 or identical
     content is not stored twice (``outcome``: new / unchanged / updated).
     """
-    result = submit(session, campaign, record, actor=_actor(admin), steps=services.intake_steps)
+    context = services.settings.validation_context  # the configured hard cap, beside the default checked above
+    result = submit(session, campaign, payload if isinstance(payload, dict) else record, actor=_actor(admin),
+                    steps=services.intake_steps, context=context)
     return SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=admin),
                      notes=unknown_fields_note(payload))
 
@@ -219,9 +221,11 @@ def import_file(file: UploadFile = File(..., description="Excel（.xlsx）、CSV
                 out.write(chunk)
         if kind == "demands":
             report = import_demands(session, campaign, path, actor=_actor(admin), steps=services.intake_steps,
+                                    context=services.settings.validation_context,
                                     source=name)
         else:
-            report = import_people(session, path, kind, actor=_actor(admin), source=name)
+            report = import_people(session, path, kind, actor=_actor(admin), source=name,
+                                   context=services.settings.validation_context)
     return ImportOut(**report.to_dict())
 
 
