@@ -48,6 +48,7 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024  # a JSON request (one demand is a few KB)
     max_upload_bytes: int = 50 * 1024 * 1024  # an uploaded file (a round of 5,000 demands is ~10 MB of xlsx)
     max_text_chars: int = 20_000  # any one text value; the form's own limits (1,000 / 500 字) are rule findings
+    public_read: bool = False  # anonymous GETs of masked lists (every other request needs a token)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -66,6 +67,7 @@ class Settings:
             max_body_bytes=_megabytes(env, "JIEBANG_MAX_BODY_MB", 2),
             max_upload_bytes=_megabytes(env, "JIEBANG_MAX_UPLOAD_MB", 50),
             max_text_chars=int(env.get("JIEBANG_MAX_TEXT_CHARS") or 20_000),
+            public_read=env.get("JIEBANG_PUBLIC_READ", "").strip().lower() in {"1", "true", "yes", "on"},
             extra={k: v for k, v in env.items() if k.startswith("JIEBANG_")},
         )
 

@@ -34,6 +34,11 @@ class NotFound(JiebangError):
     code = "not_found"
 
 
+class Unauthorized(JiebangError):
+    status_code = 401
+    code = "unauthorized"
+
+
 class Forbidden(JiebangError):
     status_code = 403
     code = "forbidden"

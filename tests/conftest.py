@@ -37,3 +37,4 @@ def tokenizer() -> Tokenizer:
 def embedder() -> Embedder:
     """The shipped embedding model (``JIEBANG_EMBED_MODEL`` when set)."""
     return Embedder(load_settings().embed_model)
+

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.config import Settings
 from api.http.app import create_app
 from corpora import SAMPLES_DIR
+from tests.tokens import bearer, token_for
 from tests.demand_rows import make_row
 from tests.dup_texts import OTHER_BEARING, REWORDED_0, TEXTS
 
@@ -26,8 +27,13 @@ def app_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def client(app_settings: Settings):
-    with TestClient(create_app(app_settings)) as c:
+def staff(app_settings: Settings) -> dict[str, str]:
+    return bearer(token_for(app_settings, "staff"))
+
+
+@pytest.fixture
+def client(app_settings: Settings, staff: dict[str, str]):
+    with TestClient(create_app(app_settings), headers=staff) as c:
         yield c
 
 
@@ -80,7 +86,7 @@ def test_concurrent_submissions_of_the_same_text_find_each_other(client: TestCli
     results: list[dict] = []
     barrier = threading.Barrier(len(rows))
     # two app instances on one database stand for two API workers, each with its own index
-    with TestClient(create_app(app_settings)) as worker2:
+    with TestClient(create_app(app_settings), headers=client.headers) as worker2:
         workers = (client, worker2)
 
         def submit(i: int, row: dict) -> None:
@@ -114,8 +120,9 @@ def test_batch_groups_decisions_and_export(client: TestClient) -> None:
     assert all(e["id"] not in g for g in groups)
 
     pair = {"demand_a": d["id"], "demand_b": c["id"], "decision": "dismiss", "note": "两家企业各自的需求"}
-    assert client.post("/dedup/decisions", json=pair).status_code == 401  # staff only
-    assert client.post("/dedup/decisions", json=pair, headers=ADMIN).status_code == 200
+    bureau = bearer(token_for(client.app.state.settings, "bureau", region="沈阳市"))
+    assert client.post("/dedup/decisions", json=pair, headers=bureau).status_code == 403  # staff decide
+    assert client.post("/dedup/decisions", json=pair).status_code == 200
     assert client.post("/dedup/decisions", json={**pair, "decision": "maybe"}, headers=ADMIN).status_code == 422
     confirm = {"demand_a": a["id"], "demand_b": e["id"], "decision": "confirm"}
     assert client.post("/dedup/decisions", json=confirm, headers=ADMIN).status_code == 200
@@ -183,11 +190,11 @@ def test_the_latest_run_is_shared_by_every_worker_through_the_database(app_setti
     url = f"sqlite:///{(tmp_path / 'shared.db').as_posix()}"
     one = replace(app_settings, database_url=url, home=tmp_path / "worker-1")
     two = replace(app_settings, database_url=url, home=tmp_path / "worker-2")
-    with TestClient(create_app(one)) as first:
+    with TestClient(create_app(one), headers=ADMIN) as first:
         for n, text in enumerate([TEXTS[0], REWORDED_0, TEXTS[3]], start=41):
             _submit(first, _row(n, text))
         run = first.post("/dedup/run", json={"min_verdict": "related"}).json()
-    with TestClient(create_app(two)) as second:
+    with TestClient(create_app(two), headers=ADMIN) as second:
         served = second.get("/dedup/groups").json()
     assert served["run_at"] == run["run_at"] and served["min_verdict"] == "related"
     assert [g["ids"] for g in served["groups"]] == [g["ids"] for g in run["groups"]] and run["groups"]

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.config import Settings
+from tests.tokens import bearer, token_for
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpora" / "samples"
 TOKEN = "experts-admin-token"
@@ -31,7 +32,7 @@ def _upload(client: TestClient, name: str, lines: list[str], kind: str, headers=
 @pytest.fixture
 def client(settings: Settings, tmp_path: Path):
     s = replace(settings, admin_token=TOKEN)
-    with TestClient(create_app(s)) as c:
+    with TestClient(create_app(s), headers=bearer(token_for(s, "staff"))) as c:
         demands = [line for line in (SAMPLES / "demands.jsonl").read_text(encoding="utf-8").splitlines()
                    if line.strip() and json.loads(line)["需求编号"] in DEMANDS]
         _upload(c, "demands.jsonl", demands, "demands")
@@ -70,7 +71,7 @@ def test_rank_experts_hides_identities_without_token(client: TestClient, caplog)
 
 def test_assignment_requires_admin_and_is_reproducible(client: TestClient) -> None:
     body = {"solver": "random_draw", "seed": 11, "panel_size": 3, "max_load": 3}
-    assert client.post("/experts/assignments", json=body).status_code == 401
+    assert client.post("/experts/assignments", json=body).status_code == 403  # staff: not expert_admin
     first = client.post("/experts/assignments", json=body, headers=ADMIN)
     assert first.status_code == 200, first.text
     again = client.post("/experts/assignments", json=body, headers=ADMIN).json()
@@ -95,7 +96,7 @@ def test_optimal_run_conflict_free_and_export_per_office(client: TestClient) -> 
     assert not by_ext["LN2023-0004"] & {"EXP001", "EXP003"}
     assert "EXP008" not in by_ext["LN2023-0008"]
     assert all(not {"EXP032", "EXP034"} & s for s in by_ext.values())
-    assert client.get(f"/experts/assignments/{run_id}/export.xlsx").status_code == 401
+    assert client.get(f"/experts/assignments/{run_id}/export.xlsx").status_code == 403
     x = client.get(f"/experts/assignments/{run_id}/export.xlsx", headers=ADMIN)
     assert x.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(x.content))
@@ -116,7 +117,7 @@ def test_recorded_review_updates_profile(client: TestClient) -> None:
     rank_before = next(e["rank"] for e in before if e["expert_id"] == "EXP036")
     title = client.get(f"/demands/{did}").json()
     text = title.get("title") or "海参养殖"
-    assert client.post("/experts/EXP036/reviews", json={"title": text}).status_code == 401
+    assert client.post("/experts/EXP036/reviews", json={"title": text}).status_code == 403
     r = client.post("/experts/EXP036/reviews", json={"title": text, "abstract": text}, headers=ADMIN)
     assert r.status_code == 200, r.text
     after = client.get(f"/demands/{did}/experts?top=40", headers=ADMIN).json()["experts"]

@@ -7,20 +7,28 @@ otherwise experts appear as pseudonyms. ``export`` writes identities, so it alwa
 from __future__ import annotations
 
 import argparse
-import hmac
 import json
 from pathlib import Path
 from typing import Any
 
 from api.cli.common import EXIT_INPUT, EXIT_OK, Context, say
-from api.errors import Forbidden
+from api.errors import Forbidden, Unauthorized
+from api.services.access import Principal, authenticate
+from api.services.audit import append_audit
 from api.services.panels import AssignmentInfeasible
 from matching.assign import ASSIGNERS, PanelRules
 
 
-def _admin(ctx: Context, args: argparse.Namespace) -> bool:
-    expected = ctx.settings.admin_token
-    return bool(expected and args.token and hmac.compare_digest(args.token.encode(), expected.encode()))
+def _viewer(ctx: Context, args: argparse.Namespace) -> Principal | None:
+    """Who ``--token`` belongs to when its role may see expert identities (None without a token);
+    an unknown or revoked token is an error, not a silent fallback to pseudonyms."""
+    if not args.token:
+        return None
+    with ctx.services.session() as session:
+        who = authenticate(session, args.token, bootstrap_admin=ctx.settings.admin_token)
+    if who is None:
+        raise Unauthorized("--token 无效或已吊销。", "--token is invalid or revoked.", code="invalid_token")
+    return who if who.may("see_expert_identities") else None
 
 
 def _mix(values: list[str] | None) -> dict[str, int]:
@@ -32,13 +40,16 @@ def _mix(values: list[str] | None) -> dict[str, int]:
 
 
 def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
-    admin = _admin(ctx, args)
+    viewer = _viewer(ctx, args)
+    admin = viewer is not None
     session, campaign = ctx.open()
     experts, panels = ctx.services.experts, ctx.services.panels
     with session:
         if args.action == "rank":
             out = experts.rank_experts(session, args.demand_id, top=args.top, admin=admin,
                                         out_of_region=args.out_of_region)
+            if viewer is not None:
+                _audit_identities(session, viewer, "rank_experts", "demand", args.demand_id)
             if args.json:
                 print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
                 return EXIT_OK
@@ -79,8 +90,16 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
         path = Path(args.file)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(panels.export_excel(session, run_id))
+        _audit_identities(session, viewer, "export_panels", "assignment_run", run_id)
         say(f"已导出分配记录 {run_id} 到 {path}（每个处室一个工作表）。", f"Exported run {run_id} to {path}.")
         return EXIT_OK
+
+
+def _audit_identities(session: Any, viewer: Principal, action: str, entity: str, entity_id: int) -> None:
+    """Write who was shown expert identities, with the token's subject."""
+    append_audit(session, viewer.actor.replace("api:", "cli:", 1), action, entity, entity_id, None,
+                 {"identities": True})
+    session.commit()
 
 
 def add_parsers(sub: Any) -> None:
@@ -107,5 +126,6 @@ def add_parsers(sub: Any) -> None:
     e.add_argument("file", help="输出 .xlsx / output file")
     e.add_argument("--run-id", type=int, help="分配记录（默认最新）/ run id (default: latest)")
     for q in (r, a, e):
-        q.add_argument("--token", help="管理员令牌，显示专家身份 / admin token to show identities")
+        q.add_argument("--token", help="专家管理或管理员令牌，显示专家身份（记入审计）/ expert_admin or admin token: "
+                                        "show identities (audited)")
     p.set_defaults(func=cmd_experts)

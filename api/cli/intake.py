@@ -11,6 +11,7 @@ from typing import Any
 from api.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, fail, say
 from api.io.report import write_report
 from api.services import demands as queries
+from api.services.audit import append_audit
 from api.services.imports import ImportReport, import_demands, import_people
 from api.services.intake import CheckReport, check_all
 from corpora import SAMPLES_DIR
@@ -49,6 +50,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         if args.kind == "demands":
             report = import_demands(session, campaign, path, actor=args.actor, steps=ctx.services.intake_steps,
                                     context=ctx.settings.validation_context,
+                                    allow_enterprise_change=args.allow_enterprise_change,
                                     show_progress=not args.quiet)
         else:
             report = import_people(session, path, args.kind, actor=args.actor, show_progress=not args.quiet,
@@ -69,6 +71,10 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     with session:
         count = queries.export_demands(session, campaign, path, args.format,
                                        include_personal=args.include_personal)
+        if args.include_personal:
+            append_audit(session, args.actor, "export_personal", "file", None, None,
+                         {"file": path.name, "demands": count})
+            session.commit()
     say(f"已导出 {count} 条需求到 {path}。", f"Exported {count} demands to {path}.")
     if not args.include_personal:
         say("个人信息已用 *** 代替（需要时加 --include-personal）。",
@@ -173,12 +179,16 @@ def add_parsers(sub: Any) -> None:
                    help="文件内容（默认 demands 需求）/ what the file holds")
     p.add_argument("--actor", default="cli", help="操作人（写入审计日志）/ who, for the audit log")
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告 / print the report as JSON")
+    p.add_argument("--allow-enterprise-change", action="store_true",
+                   help="允许把已存储需求改为另一家企业（管理员更正）/ let rows move a stored demand to another enterprise")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="导出全部需求 / export all demands")
     p.add_argument("file", help="输出文件 / output file")
     p.add_argument("--format", choices=["xlsx", "csv", "jsonl"], help="格式（默认按扩展名）/ format")
-    p.add_argument("--include-personal", action="store_true", help="包含个人信息 / include personal fields")
+    p.add_argument("--include-personal", action="store_true",
+                   help="包含个人信息（记入审计）/ include personal fields (audited)")
+    p.add_argument("--actor", default="cli", help="操作人（写入审计日志）/ who, for the audit log")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("check", help="对已存储的需求重新检查规则 / re-run the rules on stored demands")

@@ -20,11 +20,11 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.errors import InvalidInput
+from api.errors import Conflict, InvalidInput
 from api.forms.models import DemandRecord, Enterprise
 from api.forms.parsers import enum_text
 from api.forms.personal import headers
-from api.services.audit import append_audit, redacted
+from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import all_demands
 from api.services.progress import progress
@@ -174,17 +174,27 @@ def _run_steps(session: Session, campaign: CampaignContext, item: IntakeItem,
 
 
 def _audit_view(demand: db.Demand) -> dict[str, Any]:
-    return {"record": redacted(demand.record), "check_status": demand.check_status,
+    """What the audit log keeps of a demand: the whole record, so an overwritten value can be recovered
+    (the log is read by admins only; :func:`api.services.audit.redacted` masks it for anyone else)."""
+    return {"record": dict(demand.record or {}), "check_status": demand.check_status,
             "findings": [f.rule_id for f in demand.findings]}
+
+
+class EnterpriseChange(Conflict):
+    """A record would move a stored demand (same 需求编号) to another enterprise."""
+
+    code = "enterprise_change"
 
 
 def intake_record(session: Session, campaign: CampaignContext, record: DemandRecord, *, actor: str,
                   source: str | None = None, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
-                  submitted_at: datetime | None = None) -> IntakeResult:
+                  submitted_at: datetime | None = None, allow_enterprise_change: bool = False) -> IntakeResult:
     """Store one validated record (idempotent) and run the intake steps; does NOT commit.
 
     Same 需求编号 (or, without one, same content hash) as a stored demand → ``unchanged``
-    when the content is identical, else ``updated`` in place; otherwise ``new``.
+    when the content is identical, else ``updated`` in place; otherwise ``new``. An update that
+    would give the demand another enterprise raises :class:`EnterpriseChange` unless allowed
+    (admins): a 需求编号 typed wrongly must not overwrite another enterprise's demand.
     """
     data = record_data(record)
     digest = content_hash(data)
@@ -199,6 +209,14 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
                                   .order_by(db.Demand.id).limit(1))
     if existing is not None and existing.content_hash == digest:
         return IntakeResult(existing, "unchanged", list(existing.findings))
+    if existing is not None and not allow_enterprise_change:
+        key = db.clip(db.Enterprise, "org_key", org_key(record.name, record.credit_code))
+        if existing.enterprise.org_key != key:
+            raise EnterpriseChange(
+                f"需求编号 {external_id} 已属于企业“{existing.enterprise.name}”，不能改为另一家企业；"
+                "如确需更正，请由管理员提交。",
+                f"Demand {external_id} belongs to another enterprise; only an admin may change the enterprise of a "
+                "stored demand.", {"external_id": external_id, "field": "企业名称"})
 
     enterprise = _upsert_enterprise(session, campaign, record)
     if existing is None:
@@ -220,13 +238,15 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
 
 def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str, Any] | Any, *,
                   actor: str, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
-                  source: str = "api", context: dict[str, Any] | None = None) -> IntakeResult:
+                  source: str = "api", context: dict[str, Any] | None = None,
+                  allow_enterprise_change: bool = False) -> IntakeResult:
     """Validate one flat record (Chinese or English keys), store it, run the rules, commit.
 
     ``context``: form validation context (``Settings.validation_context``: the hard cap on a text)."""
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
-        result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps)
+        result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
+                               allow_enterprise_change=allow_enterprise_change)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.routers import demands, duplicates, experts, health
+from api.http.routers import audit, demands, duplicates, experts, health, imports
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     demands.router,
+    imports.router,
+    audit.router,
     duplicates.router,
     experts.router,
 )

@@ -1,35 +1,32 @@
-"""Demand intake and queries: submit, import a file, list, get, findings, quota progress, audit.
+"""Demands over HTTP: submit one, list with filters, get one, its findings, quota progress.
 
-Personal fields (contacts, legal representative) are masked unless the request carries the
-admin token (:mod:`api.http.auth`).
+Every call needs a token (:mod:`api.http.auth`). A city bureau submits and reads its own region's
+demands only; personal fields (contacts, legal representative) are shown to roles that may see them,
+and every such read is written to the audit log with the token's subject.
 """
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, File, Path as PathParam, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
-from api.errors import Forbidden, InvalidInput
+from api.errors import Forbidden, NotFound
 from api.forms.models import DemandRecord, unknown_keys
-from api.http.auth import is_admin, require_admin
+from api.http.auth import principal, require
 from api.http.deps import get_campaign, get_services, get_session
 from api.services import demands as queries
-from api.services.audit import list_audit, redacted
+from api.services.access import Principal
+from api.services.audit import append_audit, redacted
 from api.services.campaign import CampaignContext
-from api.services.imports import import_demands, import_people
 from api.services.intake import submit_demand as submit
 from api.store import tables as db
 from matching.rules import QuotaStatus
 
-router = APIRouter()
-
-IMPORT_SUFFIXES = (".xlsx", ".xls", ".csv", ".jsonl", ".json")
+router = APIRouter(tags=["demands 需求"])
 
 
 class FindingOut(BaseModel):
@@ -94,47 +91,6 @@ class DemandPage(BaseModel):
     items: list[DemandOut]
 
 
-class RejectedRowOut(BaseModel):
-    """被拒绝的行 / a rejected row (schema-invalid; nothing of it was stored)."""
-
-    row_number: int = Field(..., description="行号（表格中的行号，JSONL 为第几行）")
-    field: str | None = Field(None, description="出错字段（中文表头）")
-    reason_zh: str = Field("", description="原因（中文）")
-    reason_en: str = Field("", description="原因（英文）")
-    raw: dict[str, Any] = Field(default_factory=dict, description="该行原始内容（个人信息已脱敏）")
-
-
-class ImportOut(BaseModel):
-    """导入报告 / import report."""
-
-    file: str = Field(..., description="文件名")
-    format: str = Field("", description="文件格式：excel / csv / jsonl")
-    rows: int = Field(..., description="文件中的数据行数")
-    accepted: int = Field(..., description="通过校验的行数（新增+未变+更新）")
-    new: int = Field(..., description="新增")
-    unchanged: int = Field(..., description="未变（重复导入，未新增）")
-    updated: int = Field(..., description="已更新（同一需求编号，内容有变化）")
-    rejected_rows: int = Field(..., description="被拒绝的行数")
-    rejected: list[RejectedRowOut] = Field(..., description="被拒绝行的每个问题：行号、字段、原因（中英文）")
-    notes: list[NoteOut] = Field(default_factory=list, description="文件级提示")
-    results: list[dict[str, Any]] = Field(..., description="每个通过行的结果：行号 row_number、系统编号、需求编号、结论 outcome、检查结论、规则")
-    findings_by_rule: dict[str, int] = Field(..., description="各规则触发次数")
-
-
-class AuditOut(BaseModel):
-    """一条审计记录 / an audit-log entry (personal fields masked)."""
-
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    entity: str
-    entity_id: int | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    note: str | None
-
-
 def demand_out(demand: db.Demand, *, admin: bool, with_findings: bool = True) -> DemandOut:
     """A stored demand as the API shows it (personal fields masked for non-admins)."""
     record = dict(demand.record) if admin else redacted(demand.record)
@@ -153,8 +109,20 @@ def finding_out(row: db.FindingRow) -> FindingOut:
                       message_en=row.message_en, fields=list(row.fields or []), values=dict(row.values or {}))
 
 
-def _actor(admin: bool) -> str:
-    return "api:admin" if admin else "api"
+def visible_demand(session: Session, demand_id: int, who: Principal) -> db.Demand:
+    """The demand, if this caller may see it (a bureau sees its own region only; others: 404)."""
+    demand = queries.get_demand(session, demand_id)
+    if not who.sees_region(demand.region):
+        raise NotFound(f"需求 {demand_id} 不存在。", f"Demand {demand_id} does not exist.", {"id": demand_id})
+    return demand
+
+
+def audit_personal_read(session: Session, who: Principal, demands: list[db.Demand]) -> None:
+    """Write who read which demands' personal fields (only when they were shown)."""
+    if who.may("see_personal") and demands:
+        append_audit(session, who.actor, "read_personal", "demand", demands[0].id if len(demands) == 1 else None,
+                     None, {"demand_ids": [d.id for d in demands]})
+        session.commit()
 
 
 async def json_body(request: Request) -> Any:
@@ -176,60 +144,31 @@ def unknown_fields_note(payload: Any) -> list[NoteOut]:
                                "(check the spelling; Chinese headers and English keys are accepted)")]
 
 
-@router.post("/demands", response_model=SubmitOut, tags=["demands 需求"], status_code=200,
-             summary="提交一条需求 / submit one demand")
+@router.post("/demands", response_model=SubmitOut, status_code=200, summary="提交一条需求 / submit one demand")
 def submit_demand(record: DemandRecord, payload: Any = Depends(json_body), session: Session = Depends(get_session),
                   campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services),
-                  admin: bool = Depends(is_admin)) -> SubmitOut:
+                  who: Principal = Depends(require("submit"))) -> SubmitOut:
     """提交一条需求（含企业信息），键可用中文表头或英文字段名；返回存储结果与规则检查结果。
 
     Submit one flat record (Chinese headers or English names). The same 需求编号 or identical
-    content is not stored twice (``outcome``: new / unchanged / updated).
+    content is not stored twice (``outcome``: new / unchanged / updated). A city bureau submits
+    for its own region only; changing the enterprise of a stored demand needs an admin.
     """
-    context = services.settings.validation_context  # the configured hard cap, beside the default checked above
-    result = submit(session, campaign, payload if isinstance(payload, dict) else record, actor=_actor(admin),
-                    steps=services.intake_steps, context=context)
-    return SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=admin),
-                     notes=unknown_fields_note(payload))
+    if who.role == "bureau" and record.region != who.region:
+        raise Forbidden(f"初审单位只能提交本地区（{who.region}）的需求。",
+                        f"A bureau submits demands of its own region ({who.region}) only.",
+                        {"region": record.region}, code="region_forbidden")
+    result = submit(session, campaign, payload if isinstance(payload, dict) else record, actor=who.actor,
+                    steps=services.intake_steps, context=services.settings.validation_context,
+                    allow_enterprise_change=who.may("change_enterprise"))
+    admin = who.may("see_personal")
+    out = SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=admin),
+                    notes=unknown_fields_note(payload))
+    audit_personal_read(session, who, [result.demand])
+    return out
 
 
-@router.post("/imports", response_model=ImportOut, tags=["imports 导入"],
-             summary="导入文件 / import a file (xlsx, csv, jsonl)")
-def import_file(file: UploadFile = File(..., description="Excel（.xlsx）、CSV 或 JSONL 文件，中文表头"),
-                kind: Literal["demands", "experts", "expert_reviews", "solvers"] = Query(
-                    "demands", description="文件内容：demands 需求 / experts 专家 / expert_reviews 评审记录 / solvers 揭榜方"),
-                session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
-                services: Services = Depends(get_services), admin: bool = Depends(is_admin)) -> ImportOut:
-    """导入一个文件：通过校验的行在同一事务中入库，被拒绝的行逐行列出（行号、字段、原因）；重复导入不会重复入库。
-
-    Import a file: accepted rows are committed in one transaction, every rejected row is listed;
-    re-importing the same file is idempotent. Experts and review history need the admin token.
-    """
-    name = Path(file.filename or "upload").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in IMPORT_SUFFIXES:
-        raise InvalidInput(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.csv 或 .jsonl 文件。",
-                           f"Unsupported file type '{suffix or 'none'}'; upload .xlsx, .csv or .jsonl.",
-                           {"file": name})
-    if kind in ("experts", "expert_reviews") and not admin:
-        raise Forbidden("导入专家信息需要管理员令牌。", "Importing experts requires the admin token.",
-                        code="admin_required")
-    with tempfile.TemporaryDirectory(prefix="jiebang-upload-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        with path.open("wb") as out:
-            while chunk := file.file.read(1 << 20):
-                out.write(chunk)
-        if kind == "demands":
-            report = import_demands(session, campaign, path, actor=_actor(admin), steps=services.intake_steps,
-                                    context=services.settings.validation_context,
-                                    source=name)
-        else:
-            report = import_people(session, path, kind, actor=_actor(admin), source=name,
-                                   context=services.settings.validation_context)
-    return ImportOut(**report.to_dict())
-
-
-@router.get("/demands", response_model=DemandPage, tags=["demands 需求"], summary="需求列表 / list demands")
+@router.get("/demands", response_model=DemandPage, summary="需求列表 / list demands")
 def list_demands(batch: str | None = Query(None, description="批次，如 第一批"),
                  region: str | None = Query(None, description="注册地区，如 沈阳市"),
                  status: str | None = Query(None, description="平台状态"),
@@ -239,44 +178,45 @@ def list_demands(batch: str | None = Query(None, description="批次，如 第�
                  limit: int = Query(50, ge=1, le=500, description="每页条数（1–500）"),
                  offset: int = Query(0, ge=0, description="起始位置"),
                  session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
-                 admin: bool = Depends(is_admin)) -> DemandPage:
-    """按批次、地区、状态等筛选需求，分页返回。Filter and page through demands."""
+                 who: Principal = Depends(principal)) -> DemandPage:
+    """按批次、地区、状态等筛选需求，分页返回（初审单位只看到本地区）。Filter and page through demands."""
+    if who.role == "bureau":
+        if region and region != who.region:
+            raise Forbidden(f"初审单位只能查看本地区（{who.region}）的需求。",
+                            f"A bureau sees the demands of its own region ({who.region}) only.",
+                            {"region": region}, code="region_forbidden")
+        region = who.region
     total, page = queries.list_demands(session, campaign, batch=batch, region=region, status=status,
                                        check_status=check_status, office=office, limit=limit, offset=offset)
-    return DemandPage(total=total, limit=limit, offset=offset,
-                      items=[demand_out(d, admin=admin) for d in page])
+    out = DemandPage(total=total, limit=limit, offset=offset,
+                     items=[demand_out(d, admin=who.may("see_personal")) for d in page])
+    audit_personal_read(session, who, page)
+    return out
 
 
-@router.get("/demands/{demand_id}", response_model=DemandOut, tags=["demands 需求"],
-            summary="一条需求 / one demand")
+@router.get("/demands/{demand_id}", response_model=DemandOut, summary="一条需求 / one demand")
 def get_demand(demand_id: int = PathParam(..., description="需求的系统内编号"),
-               session: Session = Depends(get_session), admin: bool = Depends(is_admin)) -> DemandOut:
+               session: Session = Depends(get_session), who: Principal = Depends(principal)) -> DemandOut:
     """按系统内编号取一条需求。Get one demand by its storage id."""
-    return demand_out(queries.get_demand(session, demand_id), admin=admin)
+    demand = visible_demand(session, demand_id, who)
+    out = demand_out(demand, admin=who.may("see_personal"))
+    audit_personal_read(session, who, [demand])
+    return out
 
 
-@router.get("/demands/{demand_id}/findings", response_model=list[FindingOut], tags=["demands 需求"],
+@router.get("/demands/{demand_id}/findings", response_model=list[FindingOut],
             summary="规则检查结果 / rule findings of a demand")
 def demand_findings(demand_id: int = PathParam(..., description="需求的系统内编号"),
-                    session: Session = Depends(get_session)) -> list[FindingOut]:
+                    session: Session = Depends(get_session), who: Principal = Depends(principal)) -> list[FindingOut]:
     """一条需求的规则检查结果（规则编号、严重程度、中英文说明、触发取值）。Rule findings of one demand."""
-    return [finding_out(f) for f in queries.demand_findings(session, demand_id)]
+    return [finding_out(f) for f in visible_demand(session, demand_id, who).findings]
 
 
 @router.get("/quota", response_model=list[QuotaStatus], tags=["quota 配额"],
             summary="各地区推荐配额进度 / quota progress per region")
-def quota(session: Session = Depends(get_session),
-          campaign: CampaignContext = Depends(get_campaign)) -> list[dict[str, Any]]:
+def quota(session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
+          who: Principal = Depends(principal)) -> list[dict[str, Any]]:
     """各地区（及重点园区）已推荐数量与最低配额的对比。Progress of each region and park against its quota."""
     return queries.quota_progress(session, campaign)
 
 
-@router.get("/audit", response_model=list[AuditOut], tags=["audit 审计"], dependencies=[Depends(require_admin)],
-            summary="审计日志（需管理员令牌）/ audit log (admin)")
-def audit(entity: str | None = Query(None, description="对象类型：demand / expert / solver / file / campaign"),
-          entity_id: int | None = Query(None, description="对象编号"),
-          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
-          session: Session = Depends(get_session)) -> list[AuditOut]:
-    """变更记录（追加写入，个人信息已脱敏），最新的在前。Append-only change log, newest first."""
-    return [AuditOut.model_validate(e, from_attributes=True)
-            for e in list_audit(session, entity=entity, entity_id=entity_id, limit=limit, offset=offset)]

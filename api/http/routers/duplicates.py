@@ -3,7 +3,7 @@
 The intake check itself runs inside POST /demands and POST /demands/import (an intake step, see
 :mod:`api.services.duplicates`): its candidates come back as ``duplicate`` / ``duplicate_related`` findings.
 Which enterprise signal fired (same enterprise, group, phone, e-mail) is named only to callers
-with the admin token; others see that "an enterprise signal matched".
+with a role that may see personal data; others see that "an enterprise signal matched".
 """
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
-from api.http.auth import is_admin, require_admin
+from api.http.auth import principal, require
 from api.http.deps import get_services, get_session
+from api.http.routers.demands import visible_demand
+from api.services.access import Principal
 from api.services.demands import get_demand
 from api.services.duplicates import candidate_out
 
@@ -78,10 +80,11 @@ class DecisionOut(BaseModel):
 def demand_duplicates(demand_id: int = PathParam(..., ge=1),
                       min_verdict: Literal["duplicate", "near_duplicate", "related"] = Query("related"),
                       top: int = Query(10, ge=1, le=50),
-                      session: Session = Depends(get_session), admin: bool = Depends(is_admin),
+                      session: Session = Depends(get_session), who: Principal = Depends(principal),
                       services: Services = Depends(get_services)) -> CandidatesOut:
     dup = services.duplicates
-    demand = get_demand(session, demand_id)
+    demand = visible_demand(session, demand_id, who)
+    admin = who.may("see_personal")
     decided = dup.decisions(session, [demand_id])
     out = []
     for c in dup.candidates(session, demand, min_verdict=min_verdict, top=top):
@@ -94,29 +97,31 @@ def demand_duplicates(demand_id: int = PathParam(..., ge=1),
 
 @router.post("/dedup/run", summary="批量查重（整轮或某批次）/ de-duplicate a round")
 def dedup_run(body: DedupRunIn | None = None, session: Session = Depends(get_session),
+              who: Principal = Depends(require("run_round")),
               services: Services = Depends(get_services)) -> dict[str, Any]:
     body = body or DedupRunIn()
-    return services.dedup_runs.run(session, batch=body.batch, min_verdict=body.min_verdict, actor="api")
+    return services.dedup_runs.run(session, batch=body.batch, min_verdict=body.min_verdict, actor=who.actor)
 
 
 @router.get("/dedup/groups", summary="最近一次批量查重的分组 / groups of the latest run")
-def dedup_groups(session: Session = Depends(get_session),
+def dedup_groups(session: Session = Depends(get_session), who: Principal = Depends(principal),
                  services: Services = Depends(get_services)) -> dict[str, Any]:
     return services.dedup_runs.latest(session)
 
 
-@router.post("/dedup/decisions", response_model=DecisionOut, dependencies=[Depends(require_admin)],
-             summary="确认或排除一对疑似重复（需管理员令牌）/ confirm or dismiss a pair (admin)")
-def dedup_decide(body: DecisionIn, session: Session = Depends(get_session),
+@router.post("/dedup/decisions", response_model=DecisionOut,
+             summary="确认或排除一对疑似重复（业务处室）/ confirm or dismiss a pair (staff)")
+def dedup_decide(body: DecisionIn, session: Session = Depends(get_session), who: Principal = Depends(require("run_round")),
                  services: Services = Depends(get_services)) -> DecisionOut:
-    row = services.duplicates.decide(session, body.demand_a, body.demand_b, body.decision, note=body.note, actor="api:admin")
+    row = services.duplicates.decide(session, body.demand_a, body.demand_b, body.decision, note=body.note, actor=who.actor)
     return DecisionOut(demand_a=row.demand_a, demand_b=row.demand_b, decision=row.decision, note=row.note,
                        decided_at=row.decided_at)
 
 
 @router.get("/dedup/export.xlsx", summary="导出查重分组（Excel）/ export the groups to Excel",
             response_class=Response)
-def dedup_export(session: Session = Depends(get_session), services: Services = Depends(get_services)) -> Response:
+def dedup_export(session: Session = Depends(get_session), services: Services = Depends(get_services),
+                 who: Principal = Depends(principal)) -> Response:
     return Response(services.dedup_runs.export_excel(session),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="dedup-groups.xlsx"'})

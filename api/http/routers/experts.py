@@ -1,8 +1,9 @@
 """Experts and solvers over HTTP: rank experts for a demand, assign a round, panels, Excel, solvers.
 
-Expert identities are confidential (评审专家信息保密): without the admin token every expert is a
+Expert identities are confidential (评审专家信息保密): unless the token's role may see them every expert is a
 stable pseudonym; names, organisations and the Excel export need ``Authorization: Bearer <token>``.
-Running an assignment and recording reviews change state and are admin-only too.
+Running an assignment and recording reviews change state and need the expert_admin or admin role; every
+read of identities is written to the audit log with the token's subject.
 """
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
-from api.http.auth import is_admin, require_admin
+from api.http.auth import principal, require
+from api.http.routers.demands import visible_demand
+from api.services.access import Principal
+from api.services.audit import append_audit
 from api.http.deps import get_campaign, get_services, get_session
 from api.services.campaign import CampaignContext
 from matching.assign import PanelRules
@@ -51,49 +55,67 @@ class ReviewIn(BaseModel):
 @router.get("/demands/{demand_id}/experts", summary="为需求推荐专家（含依据与回避）/ rank experts for a demand")
 def rank_experts(demand_id: int = PathParam(..., ge=1), top: int = Query(20, ge=1, le=500),
                  out_of_region: bool = Query(False, description="要求区域外专家"),
-                 session: Session = Depends(get_session), admin: bool = Depends(is_admin),
+                 session: Session = Depends(get_session), who: Principal = Depends(principal),
                  services: Services = Depends(get_services)) -> dict[str, Any]:
-    return services.experts.rank_experts(session, demand_id, top=top, admin=admin, out_of_region=out_of_region)
+    visible_demand(session, demand_id, who)
+    admin = who.may("see_expert_identities")
+    out = services.experts.rank_experts(session, demand_id, top=top, admin=admin, out_of_region=out_of_region)
+    _audit_identities(session, who, "rank_experts", "demand", demand_id)
+    return out
 
 
 @router.get("/demands/{demand_id}/solvers", summary="为需求推荐揭榜方（含依据）/ rank solver institutions")
 def rank_solvers(demand_id: int = PathParam(..., ge=1), top: int = Query(10, ge=1, le=200),
-                 session: Session = Depends(get_session),
+                 session: Session = Depends(get_session), who: Principal = Depends(principal),
                  services: Services = Depends(get_services)) -> dict[str, Any]:
+    visible_demand(session, demand_id, who)
     return services.institutions.rank(session, demand_id, top=top)
 
 
-@router.post("/experts/assignments", dependencies=[Depends(require_admin)],
-             summary="分配一轮专家组（需管理员令牌）/ assign panels for a round (admin)")
+@router.post("/experts/assignments", summary="分配一轮专家组（专家管理）/ assign panels for a round (expert_admin)")
 def assign(body: AssignIn, session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
+           who: Principal = Depends(require("manage_experts")),
            services: Services = Depends(get_services)) -> dict[str, Any]:
     rules = PanelRules(panel_size=body.panel_size, max_load=body.max_load,
                        min_out_of_province_share=body.min_out_of_province_share,
                        category_mix=body.category_mix, pool_factor=body.pool_factor)
     return services.panels.assign(session, campaign, demand_ids=body.demand_ids, batch=body.batch, rules=rules,
                            solver=body.solver, seed=body.seed, out_of_region=body.out_of_region,
-                           clusters=body.clusters, actor="api:admin")
+                           clusters=body.clusters, actor=who.actor)
 
 
 @router.get("/experts/assignments/{run_id}", summary="查看分配结果 / panels of a run")
 def panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
-           admin: bool = Depends(is_admin), services: Services = Depends(get_services)) -> dict[str, Any]:
-    return services.panels.run_panels(session, run_id, admin=admin)
+           who: Principal = Depends(principal), services: Services = Depends(get_services)) -> dict[str, Any]:
+    out = services.panels.run_panels(session, run_id, admin=who.may("see_expert_identities"))
+    _audit_identities(session, who, "read_panels", "assignment_run", run_id)
+    return out
 
 
-@router.get("/experts/assignments/{run_id}/export.xlsx", dependencies=[Depends(require_admin)],
-            response_class=Response, summary="导出专家组（每个处室一个工作表，需管理员令牌）/ export panels (admin)")
+@router.get("/experts/assignments/{run_id}/export.xlsx", response_class=Response,
+            summary="导出专家组（每个处室一个工作表，专家管理）/ export panels (expert_admin)")
 def export_panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+                  who: Principal = Depends(require("see_expert_identities")),
                   services: Services = Depends(get_services)) -> Response:
-    return Response(services.panels.export_excel(session, run_id),
+    content = services.panels.export_excel(session, run_id)
+    _audit_identities(session, who, "export_panels", "assignment_run", run_id)
+    return Response(content,
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="panels-{run_id}.xlsx"'})
 
 
-@router.post("/experts/{expert_id}/reviews", dependencies=[Depends(require_admin)],
-             summary="登记一条评审记录（更新专家画像，需管理员令牌）/ record a review (admin)")
+@router.post("/experts/{expert_id}/reviews",
+             summary="登记一条评审记录（更新专家画像，专家管理）/ record a review (expert_admin)")
 def record_review(body: ReviewIn, expert_id: str = PathParam(..., description="专家编号"),
+                  who: Principal = Depends(require("manage_experts")),
                   session: Session = Depends(get_session),
                   services: Services = Depends(get_services)) -> dict[str, Any]:
     return services.experts.record_review(session, expert_id, body.title, body.abstract, body.keywords, body.reviewed_at,
-                                  actor="api:admin")
+                                  actor=who.actor)
+
+
+def _audit_identities(session: Session, who: Principal, action: str, entity: str, entity_id: int) -> None:
+    """Write who was shown expert identities (only when they were shown)."""
+    if who.may("see_expert_identities"):
+        append_audit(session, who.actor, action, entity, entity_id, None, {"identities": True})
+        session.commit()
