@@ -27,7 +27,8 @@ import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from api.config import DEFAULT_DUPLICATES, Settings
+from api.compose import load_settings
+from api.config import DEFAULT_DUPLICATES
 from bench.common import Context, Row, TaskSkipped, read_jsonl
 from bench.neardup_gen import POSITIVE_KINDS, make_pairs, resubmit
 from matching.calibration import average_precision, best_f1, calibrate, prf
@@ -48,7 +49,7 @@ def _embedder():
     from nlp.embed import Embedder
 
     try:
-        return Embedder(Settings.from_env().embed_model)
+        return Embedder(load_settings().embed_model)
     except Exception as exc:  # model not shipped yet in this checkout
         raise TaskSkipped(f"embedding model unavailable: {exc}") from exc
 
@@ -272,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    params = write_params(args.data or Settings.from_env().data_dir, seed=args.seed)
+    params = write_params(args.data or load_settings().data_dir, seed=args.seed)
     print(yaml.safe_dump(params.to_dict(), allow_unicode=True, sort_keys=False))
     return 0
 

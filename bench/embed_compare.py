@@ -20,7 +20,7 @@ from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, v_measure_score
 
-from api.config import Settings
+from api.compose import load_settings
 from bench.common import read_jsonl, seeded_sample
 from nlp.embed import Embedder
 from nlp.lexical import LexicalVectorizer, hybrid_features
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="default: $JIEBANG_DATA or ../shared/data")
     parser.add_argument("--json", type=Path, default=None, help="write {model: {metric: value}} here")
     args = parser.parse_args(argv)
-    data = args.data or Settings.from_env().data_dir
+    data = args.data or load_settings().data_dir
     results = {m: evaluate(m, data) for m in args.models}
     metrics = list(next(iter(results.values())))
     width = max(len(m) for m in args.models)

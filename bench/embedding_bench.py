@@ -25,7 +25,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -36,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, v_measure_score
 
-from api.config import Settings
+from api.compose import load_settings
 from bench.common import Context, Row, TaskSkipped, read_jsonl, seeded_sample
 from bench.reference import NAME as REF, reference_or_none
 from nlp.embed import Embedder
@@ -48,7 +47,7 @@ Featurizer = Callable[[list[str], list[str] | None], tuple[Matrix, Matrix | None
 
 
 def _embedder() -> Embedder:
-    return Embedder(Settings.from_env().embed_model)
+    return Embedder(load_settings().embed_model)
 
 
 def _tfidf_char(fit_texts: list[str]) -> TfidfVectorizer:
@@ -208,7 +207,7 @@ print(json.dumps({"load_s": t1 - t0, "texts_per_s": len(texts) / (t2 - t1),
 
 
 def _speed_once(system: str, texts: list[str], n: int) -> dict[str, float]:
-    model = str(Settings.from_env().embed_model)
+    model = str(load_settings().embed_model)
     proc = subprocess.run([sys.executable, "-c", _SPEED_SCRIPT, system, str(n), model], input=json.dumps(texts),
                           capture_output=True, text=True, check=True, env={**os.environ})
     return json.loads(proc.stdout.strip().splitlines()[-1])

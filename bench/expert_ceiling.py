@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from api.config import Settings
+from api.compose import load_settings
 from bench.common import read_jsonl
 from bench.expert_bench import held_out_queries, pool_from, ranking_metrics, split_projects
 from matching.experts import ExpertAffinity
@@ -92,7 +92,7 @@ def diagnose(projects: list[dict]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.expert_ceiling", description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Settings.from_env().data_dir)
+    parser.add_argument("--data", type=Path, default=load_settings().data_dir)
     parser.add_argument("--split", default="dev")
     parser.add_argument("--json", type=Path, help="write the figures as one JSON object")
     args = parser.parse_args(argv)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from api.config import Settings
+from api.compose import load_settings
 from bench.common import read_jsonl
 from bench.expert_bench import (held_out_queries, pool_from, project_panel, ranking_metrics, split_projects,
                                 split_projects_grouped)
@@ -52,7 +52,7 @@ VARIANTS: dict[str, dict] = {
 def _embedder():
     from nlp.embed import Embedder
 
-    return Embedder(Settings.from_env().embed_model)
+    return Embedder(load_settings().embed_model)
 
 
 def cross_validate(projects: list[dict], params: dict, folds: int = 5, seed: int = 1) -> dict[str, float]:
@@ -72,7 +72,7 @@ def cross_validate(projects: list[dict], params: dict, folds: int = 5, seed: int
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.expert_cv", description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Settings.from_env().data_dir)
+    parser.add_argument("--data", type=Path, default=load_settings().data_dir)
     parser.add_argument("--split", default="dev")
     parser.add_argument("--seed", type=int, default=1, help="fold seed (another seed: a check on fold noise)")
     parser.add_argument("--only", nargs="*", help="variants whose name contains one of these strings")

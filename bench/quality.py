@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from api.config import Settings
+from api.compose import load_settings
 from bench.common import Context, Row, TaskSkipped, format_table
 
 # task name -> "module:function"; later issues add their tasks here.
@@ -52,7 +52,7 @@ def run_tasks(ctx: Context, names: list[str]) -> tuple[list[Row], dict[str, str]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Settings.from_env().data_dir,
+    parser.add_argument("--data", type=Path, default=load_settings().data_dir,
                         help="data root with <task>/<split>.jsonl (default: $JIEBANG_DATA or ../shared/data)")
     parser.add_argument("--split", default="dev", help="split name: dev or test")
     parser.add_argument("--tasks", nargs="*", default=list(TASKS), choices=list(TASKS), metavar="TASK",

@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from matching.shingle_index import ShingleIndex
 from nlp.shingles import DEFAULT_K, content_chars, overlap, sentence_overlaps, shingles
@@ -381,9 +383,6 @@ def group_links(links: Iterable[tuple[int, int, float, str]], *, confirmed: Iter
              if (min(a, b), max(a, b)) not in known and a != b]
     if not kept:
         return []
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-
     nodes = sorted({x for a, b, _, _ in kept for x in (a, b)})
     at = {x: k for k, x in enumerate(nodes)}
     ends = np.array([(at[a], at[b]) for a, b, _, _ in kept]).T

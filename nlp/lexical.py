@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as l2_rows
 
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
@@ -70,8 +71,8 @@ class LexicalVectorizer:
         ww = np.sqrt(self.word_weight)
         wc = np.sqrt(1.0 - self.word_weight)
         x = sp.hstack([self.words_.transform(texts) * ww, self.chars_.transform(texts) * wc], format="csr")
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        x = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ x
+        x.eliminate_zeros()  # a block weighted 0 stores nothing
+        x = l2_rows(x)
         return x.astype(np.float32).tocsr()
 
     def fit_transform(self, texts: Sequence[str], y: object = None) -> sp.csr_matrix:
