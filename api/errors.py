@@ -47,3 +47,11 @@ class Forbidden(JiebangError):
 class Conflict(JiebangError):
     status_code = 409
     code = "conflict"
+
+
+class ConfigError(JiebangError):
+    """The deployment's configuration (campaign file, model, duplicate model) is missing or invalid:
+    the service cannot run (CLI exit code 4)."""
+
+    status_code = 500
+    code = "configuration_invalid"

@@ -46,6 +46,9 @@ def setup_logging(level: str = "INFO") -> None:
     handler._jiebang = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # faiss logs each CPU-feature probe it tries ("Could not load library with AVX512 support …") at INFO:
+    # normal on most machines, alarming in a clerk's terminal
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):
         for h in logging.getLogger(name).handlers:
             h.addFilter(RedactingFilter())

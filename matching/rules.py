@@ -41,7 +41,8 @@ class QuotaStatus(BaseModel):
     scope: str = Field(..., description="范围：region（地区）或 park（园区）")
     name: str = Field(..., description="地区或园区名称")
     minimum: int = Field(..., description="最低推荐数量")
-    count: int = Field(..., description="当前推荐数量")
+    count: int = Field(..., description="计入配额的数量：不重复、无规则错误的需求")
+    submitted: int | None = Field(None, description="已收到的全部需求数（含重复与不符合要求的）")
     remaining: int = Field(..., description="距最低数量还差多少（0 表示已完成）")
     met: bool = Field(..., description="是否已完成配额")
     message_zh: str = Field(..., description="中文说明")
@@ -211,11 +212,18 @@ def route(area: TechArea | str | None, campaign: CampaignConfig) -> str:
 
 
 def quota_progress(counts_by_region: Mapping[str, int], counts_by_park: Mapping[str, int],
-                   campaign: CampaignConfig) -> list[QuotaStatus]:
-    """Progress of every region and every quota park against its minimum number of recommendations."""
-    out = [_quota("region", r, campaign.region_minimum(r), counts_by_region.get(r, 0))
+                   campaign: CampaignConfig, *, submitted_by_region: Mapping[str, int] | None = None,
+                   submitted_by_park: Mapping[str, int] | None = None) -> list[QuotaStatus]:
+    """Progress of every region and every quota park against its minimum number of recommendations.
+
+    ``counts_*``: what counts toward the quota (distinct demands without rule errors);
+    ``submitted_*``: everything received, reported beside it."""
+    out = [_quota("region", r, campaign.region_minimum(r), counts_by_region.get(r, 0),
+                  None if submitted_by_region is None else submitted_by_region.get(r, 0))
            for r in campaign.regions]
-    out += [_quota("park", p.name, p.minimum, _park_count(p.name, counts_by_park)) for p in campaign.quotas.parks]
+    out += [_quota("park", p.name, p.minimum, _park_count(p.name, counts_by_park),
+                   None if submitted_by_park is None else _park_count(p.name, submitted_by_park))
+            for p in campaign.quotas.parks]
     return out
 
 
@@ -224,7 +232,7 @@ def _park_count(park: str, counts_by_park: Mapping[str, int]) -> int:
     return sum(n for name, n in counts_by_park.items() if name and park in name)
 
 
-def _quota(scope: str, name: str, minimum: int, count: int) -> QuotaStatus:
+def _quota(scope: str, name: str, minimum: int, count: int, submitted: int | None = None) -> QuotaStatus:
     remaining = max(minimum - count, 0)
     if remaining:
         zh = f"{name}已推荐{count}项，最低{minimum}项，还差{remaining}项"
@@ -232,8 +240,11 @@ def _quota(scope: str, name: str, minimum: int, count: int) -> QuotaStatus:
     else:
         zh = f"{name}已推荐{count}项，已达到最低{minimum}项"
         en = f"{name}: {count} recommended, minimum of {minimum} met"
-    return QuotaStatus(scope=scope, name=name, minimum=minimum, count=count, remaining=remaining,
-                       met=not remaining, message_zh=zh, message_en=en)
+    if submitted is not None and submitted != count:
+        zh += f"（共收到{submitted}项，重复或不符合要求的不计入）"
+        en += f" ({submitted} received; duplicates and demands with rule errors do not count)"
+    return QuotaStatus(scope=scope, name=name, minimum=minimum, count=count, submitted=submitted,
+                       remaining=remaining, met=not remaining, message_zh=zh, message_en=en)
 
 
 def _day(value: datetime | date | None) -> date | None:

@@ -44,7 +44,8 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         if userdict is not None and Path(userdict).exists():
-            self._jieba.load_userdict(str(userdict))
+            with open(userdict, "rb") as handle:  # jieba leaves a path it opened unclosed
+                self._jieba.load_userdict(handle)
         self.stopwords = frozenset(read_wordlist(Path(stopwords))) if stopwords else frozenset()
 
     def cut(self, text: str, *, normalized: bool = False) -> list[str]:

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from api.cli import main
-from api.cli.common import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from api.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from corpora import SAMPLES_DIR
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row, write_jsonl
 
@@ -132,3 +132,31 @@ def test_demo_on_the_shipped_sample(tmp_path: Path, capsys: pytest.CaptureFixtur
         assert found == {(v["demand"], v["rule"]) for v in answers["violations"]}
     else:
         assert found  # the sample carries deliberate rule violations
+
+
+@pytest.mark.parametrize("argv", [
+    ["experts", "assign", "--mix", "财务=abc"], ["experts", "rank", "1", "--top", "-3"],
+    ["experts", "assign", "--min-out-share", "1.5"], ["serve", "--port", "99999"],
+    ["experts", "assign", "--panel-size", "0"], ["dedup", "--dismiss", "x", "2"],
+])
+def test_bad_option_values_are_usage_errors(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(["--home", str(tmp_path / "home"), *argv])
+    assert usage.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "expected" in err or "invalid" in err
+    assert not (tmp_path / "home").exists()  # refused before anything was opened
+
+
+def test_configuration_problems_and_a_busy_port_mean_the_service_cannot_run(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    home = ["--home", str(tmp_path / "home")]
+    assert main([*home, "--campaign", str(tmp_path / "missing.yaml"), "check"]) == EXIT_FAILURE
+    assert "missing.yaml" in capsys.readouterr().err
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        taken = busy.getsockname()[1]
+        assert main([*home, "serve", "--port", str(taken)]) == EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert str(taken) in err and "--port" in err

@@ -224,3 +224,36 @@ def test_report_sheets_use_the_settings_they_were_built_from(settings: Settings,
     groups = pd.read_excel(tmp_path / "report.xlsx", sheet_name="查重 duplicates")
     assert len(set(groups["组号"])) >= 6  # the planted duplicates, found with the shipped model
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_both_sides_of_a_pair_are_flagged_and_a_check_keeps_it_so(client: TestClient, app_settings: Settings) -> None:
+    from api.cli import main
+
+    first = _submit(client, _row(61, TEXTS[0]))
+    assert not [f for f in first["findings"] if f["rule_id"] == "duplicate"]
+    later = _submit(client, _row(62, REWORDED_0))
+    assert [c["id"] for c in _dup_candidates(later)] == [first["id"]]
+    earlier = client.get(f"/demands/{first['id']}").json()
+    assert [c["id"] for c in _dup_candidates(earlier)] == [later["id"]]  # the earlier one now knows of the copy
+    assert earlier["check_status"] == "warning"
+    assert main(["--home", str(app_settings.home), "-q", "check"]) in (0, 1)
+    rechecked = client.get(f"/demands/{first['id']}").json()
+    assert [c["id"] for c in _dup_candidates(rechecked)] == [later["id"]]
+
+
+def test_quota_counts_distinct_demands_without_rule_errors(client: TestClient) -> None:
+    region = "锦州市"
+    a = _submit(client, _row(63, TEXTS[0], 注册地区=region))
+    b = _submit(client, _row(64, REWORDED_0, 注册地区=region))
+    _submit(client, _row(65, TEXTS[5], 注册地区=region, 独立法人="否"))  # a rule error: not recommendable
+    _submit(client, _row(66, TEXTS[6], 注册地区=region))
+    quota = {q["name"]: q for q in client.get("/quota").json()}[region]
+    assert (quota["count"], quota["submitted"]) == (3, 4)
+    pair = {"demand_a": a["id"], "demand_b": b["id"], "decision": "confirm"}
+    assert client.post("/dedup/decisions", json=pair).status_code == 200
+    quota = {q["name"]: q for q in client.get("/quota").json()}[region]
+    assert (quota["count"], quota["submitted"]) == (2, 4) and "共收到4项" in quota["message_zh"]
+
+
+def _dup_candidates(demand: dict) -> list[dict]:
+    return [c for f in demand["findings"] if f["rule_id"] == "duplicate" for c in f["values"]["candidates"]]

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from api.config import DEFAULT_CAMPAIGN
-from api.errors import InvalidInput
+from api.errors import ConfigError
 from api.forms.models import FIELD_BY_HEADER, DemandRecord
 from api.services.campaign import read_campaign_file
 from matching.campaign import RULE_IDS, CampaignConfig
@@ -194,11 +194,11 @@ def test_campaign_file_validation(tmp_path: Path, campaign) -> None:
     del data["rules"]["good_credit"]
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(ConfigError) as info:
         load_campaign(bad)
     assert info.value.code == "campaign_invalid"
     assert "不存在的字段" in str(info.value.details) and "good_credit" in str(info.value.details)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(ConfigError):
         load_campaign(tmp_path / "missing.yaml")
     good = tmp_path / "c.json"
     good.write_text(campaign.model_dump_json(), encoding="utf-8")

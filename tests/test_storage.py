@@ -153,3 +153,10 @@ def test_log_lines_mask_phones_and_emails() -> None:
     message = record.getMessage()
     assert CONTACT_MOBILE not in message and "23456789" not in message and "example.cn" not in message
     assert message.startswith("contact ***")
+
+
+def test_start_up_logs_no_alarming_lines() -> None:
+    """faiss's CPU-feature probe ("Could not load library with AVX512 support") is not an error to show."""
+    script = "from api.logging import setup_logging; setup_logging('INFO'); import faiss; faiss.IndexFlatIP(4)"
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert "AVX512" not in run.stderr and "Could not load" not in run.stderr and "Error" not in run.stderr

@@ -2,6 +2,7 @@
 holds the services of the composition root for one command."""
 from __future__ import annotations
 
+import argparse
 import sys
 from typing import Any
 
@@ -42,3 +43,58 @@ class Context:
     def close(self) -> None:
         if self._services is not None:
             self._services.close()
+
+
+# --------------------------------------------------------------------------- option types
+# A bad option value is a usage error (exit 2) with a bilingual reason, never a crash later on.
+
+def positive_int(text: str) -> int:
+    """An option that counts something: a whole number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数 / expected a whole number ≥ 1: {text}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数 / expected a whole number ≥ 1: {text}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """A seed or an id: a whole number ≥ 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为非负整数 / expected a whole number ≥ 0: {text}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"应为非负整数 / expected a whole number ≥ 0: {text}")
+    return value
+
+
+def share(text: str) -> float:
+    """A proportion between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的比例 / expected a share from 0 to 1: {text}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的比例 / expected a share from 0 to 1: {text}")
+    return value
+
+
+def port(text: str) -> int:
+    """A TCP port, 1–65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"端口应为 1–65535 的整数 / expected a port, a whole number 1–65535: {text}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 1–65535 的整数 / expected a port, a whole number 1–65535: {text}")
+    return value
+
+
+def category_count(text: str) -> tuple[str, int]:
+    """``类别=人数`` (e.g. ``财务=1``): an expert category and how many of them a panel needs at least."""
+    category, sep, count = text.partition("=")
+    if not category.strip() or (sep and not count.strip().isdigit()):
+        raise argparse.ArgumentTypeError(f"应写成 类别=人数，如 财务=1 / expected CATEGORY=COUNT, e.g. 财务=1: {text}")
+    return category.strip(), int(count) if sep else 1

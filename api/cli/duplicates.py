@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from api.cli.common import EXIT_OK, Context, say
+from api.cli.common import EXIT_OK, Context, positive_int, say
 from api.io.writers import write_excel
 from api.services.dedup_runs import SHEET_NAME, VERDICT_ZH
 
@@ -64,8 +64,8 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--export", help="导出分组到 Excel / write the groups to this .xlsx file")
     p.add_argument("--json", action="store_true", help="以 JSON 输出 / print JSON")
     decide = p.add_mutually_exclusive_group()
-    decide.add_argument("--confirm", nargs=2, type=int, metavar=("A", "B"), help="确认两条需求重复 / confirm a pair")
-    decide.add_argument("--dismiss", nargs=2, type=int, metavar=("A", "B"),
+    decide.add_argument("--confirm", nargs=2, type=positive_int, metavar=("A", "B"), help="确认两条需求重复 / confirm a pair")
+    decide.add_argument("--dismiss", nargs=2, type=positive_int, metavar=("A", "B"),
                         help="排除（不是重复，今后不再提示）/ dismiss a pair for good")
     p.add_argument("--note", help="决定的备注 / note for the decision")
     p.add_argument("--actor", default="cli", help="操作人（写入审计日志）/ who, for the audit log")

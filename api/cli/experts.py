@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from api.cli.common import EXIT_INPUT, EXIT_OK, Context, say
+from api.cli.common import (EXIT_INPUT, EXIT_OK, Context, category_count, non_negative_int, positive_int, say,
+                             share)
 from api.errors import Forbidden, Unauthorized
 from api.services.access import Principal, authenticate
 from api.services.audit import append_audit
@@ -31,12 +32,8 @@ def _viewer(ctx: Context, args: argparse.Namespace) -> Principal | None:
     return who if who.may("see_expert_identities") else None
 
 
-def _mix(values: list[str] | None) -> dict[str, int]:
-    out = {}
-    for v in values or []:
-        cat, _, n = v.partition("=")
-        out[cat.strip()] = int(n or 1)
-    return out
+def _mix(values: list[tuple[str, int]] | None) -> dict[str, int]:
+    return dict(values or [])
 
 
 def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
@@ -107,24 +104,24 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("experts", help="专家推荐、专家组分配与导出 / rank experts, assign panels, export")
     acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     r = acts.add_parser("rank", help="为一个需求推荐专家 / rank experts for a demand")
-    r.add_argument("demand_id", type=int, help="需求系统编号 / demand id")
-    r.add_argument("--top", type=int, default=10)
+    r.add_argument("demand_id", type=positive_int, help="需求系统编号 / demand id")
+    r.add_argument("--top", type=positive_int, default=10)
     r.add_argument("--out-of-region", action="store_true", help="要求区域外专家 / out-of-region experts only")
     r.add_argument("--json", action="store_true")
     a = acts.add_parser("assign", help="分配一轮专家组 / assign panels for a round")
     a.add_argument("--batch", help="只分配某一批次 / only this batch")
     a.add_argument("--solver", choices=list(ASSIGNERS), default="optimal")
-    a.add_argument("--seed", type=int, help="随机抽取种子（不填自动生成并记录）/ draw seed")
-    a.add_argument("--panel-size", type=int, default=5)
-    a.add_argument("--max-load", type=int, default=8)
-    a.add_argument("--min-out-share", type=float, default=0.0, help="省外专家最低占比 / min out-of-province share")
-    a.add_argument("--mix", nargs="*", metavar="类别=人数", help="专家类别配比，如 财务=1 管理=1")
+    a.add_argument("--seed", type=non_negative_int, help="随机抽取种子（不填自动生成并记录）/ draw seed")
+    a.add_argument("--panel-size", type=positive_int, default=5)
+    a.add_argument("--max-load", type=positive_int, default=8)
+    a.add_argument("--min-out-share", type=share, default=0.0, help="省外专家最低占比（0–1）/ min out-of-province share")
+    a.add_argument("--mix", nargs="*", type=category_count, metavar="类别=人数", help="专家类别配比，如 财务=1 管理=1")
     a.add_argument("--out-of-region", action="store_true")
     a.add_argument("--actor", default="cli")
     a.add_argument("--json", action="store_true")
     e = acts.add_parser("export", help="导出专家组（每个处室一个工作表）/ export panels to Excel")
     e.add_argument("file", help="输出 .xlsx / output file")
-    e.add_argument("--run-id", type=int, help="分配记录（默认最新）/ run id (default: latest)")
+    e.add_argument("--run-id", type=positive_int, help="分配记录（默认最新）/ run id (default: latest)")
     for q in (r, a, e):
         q.add_argument("--token", help="专家管理或管理员令牌，显示专家身份（记入审计）/ expert_admin or admin token: "
                                         "show identities (audited)")

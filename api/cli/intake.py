@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from api.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, fail, say
+from api.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, fail, port, say
 from api.io.report import write_report
 from api.services import demands as queries
 from api.services.audit import append_audit
@@ -111,7 +111,8 @@ def print_quota(quota: list[dict[str, Any]], *, only_unmet: bool = False) -> Non
     say("配额进度 / quota progress" + ("（未完成 / not yet met）" if only_unmet else "") + ":")
     for q in shown:
         mark = "✓" if q.get("met") else "…"
-        say(f"  {mark} {q['name']}: {q['count']}/{q['minimum']}")
+        received = f"（共收到 {q['submitted']}）" if q.get("submitted") not in (None, q["count"]) else ""
+        say(f"  {mark} {q['name']}: {q['count']}/{q['minimum']}{received}")
 
 
 def _counts(title_zh: str, title_en: str, counter: Counter[str]) -> None:
@@ -161,9 +162,19 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
+    import socket
+
     import uvicorn
 
     from api.http.app import create_app
+
+    try:  # a port in use is the service not running, said before the model loads
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as exc:
+        fail(f"无法在 {args.host}:{args.port} 启动服务（{exc.strerror or exc}）：端口可能已被占用，请换一个 --port。",
+             f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); the port may be in use, try another --port.")
+        return EXIT_FAILURE
 
     say(f"服务启动：http://{args.host}:{args.port}/docs （数据库 {ctx.settings.db_url.split('@')[-1]}）",
         "Serving the API; press Ctrl+C to stop.")
@@ -205,6 +216,6 @@ def add_parsers(sub: Any) -> None:
 
     p = sub.add_parser("serve", help="启动 HTTP 服务 / run the HTTP API (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=port, default=8000)
     p.set_defaults(func=cmd_serve)
 

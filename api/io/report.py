@@ -18,6 +18,9 @@ from api.services import demands as service
 from api.services.campaign import CampaignContext
 
 
+SCOPE_ZH = {"region": "地区", "park": "园区"}
+
+
 @dataclass(frozen=True)
 class SheetBuilder:
     """One sheet: its tab name and a function ``(session, campaign) -> DataFrame``."""
@@ -52,10 +55,11 @@ def findings_sheet(session: Session, campaign: CampaignContext) -> pd.DataFrame:
 
 def quota_sheet(session: Session, campaign: CampaignContext) -> pd.DataFrame:
     """配额进度: every region and park against its minimum."""
-    rows = [{"范围": q["scope"], "名称": q["name"], "最低数量": q["minimum"], "当前数量": q["count"],
-             "尚差": q["remaining"], "是否完成": "是" if q["met"] else "否", "说明": q["message_zh"]}
+    rows = [{"范围": SCOPE_ZH.get(q["scope"], q["scope"]), "名称": q["name"], "最低数量": q["minimum"],
+             "计入数量": q["count"], "已收到": q["submitted"], "尚差": q["remaining"],
+             "是否完成": "是" if q["met"] else "否", "说明": q["message_zh"]}
             for q in service.quota_progress(session, campaign)]
-    return pd.DataFrame(rows, columns=["范围", "名称", "最低数量", "当前数量", "尚差", "是否完成", "说明"])
+    return pd.DataFrame(rows, columns=["范围", "名称", "最低数量", "计入数量", "已收到", "尚差", "是否完成", "说明"])
 
 
 DEFAULT_SHEETS: tuple[SheetBuilder, ...] = (

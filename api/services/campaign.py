@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.errors import InvalidInput
+from api.errors import ConfigError
 from api.forms.models import FIELD_BY_HEADER
 from api.services.audit import SYSTEM_ACTOR, append_audit
 from api.store import tables as db
@@ -33,14 +33,14 @@ def read_campaign_file(path: str | Path) -> CampaignConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"无法读取征集活动配置文件：{path}", f"cannot read campaign file: {path}",
+        raise ConfigError(f"无法读取征集活动配置文件：{path}", f"cannot read campaign file: {path}",
                            {"path": str(path), "error": str(exc)}, code="campaign_invalid") from exc
     try:
         data: Any = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
         return CampaignConfig.parse(data, FIELD_BY_HEADER)
     except (yaml.YAMLError, json.JSONDecodeError, ValidationError) as exc:
         details = exc.errors(include_url=False) if isinstance(exc, ValidationError) else str(exc)
-        raise InvalidInput(f"征集活动配置文件有误：{path}", f"invalid campaign file: {path}",
+        raise ConfigError(f"征集活动配置文件有误：{path}", f"invalid campaign file: {path}",
                            {"path": str(path), "errors": json.loads(json.dumps(details, default=str))},
                            code="campaign_invalid") from exc
 

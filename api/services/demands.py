@@ -52,15 +52,19 @@ def demand_findings(session: Session, demand_id: int) -> list[db.FindingRow]:
 
 
 def quota_progress(session: Session, campaign: CampaignContext) -> list[dict[str, Any]]:
-    """Progress of every region (and park) against its quota, from the stored demands."""
-    regions = Counter(dict(session.execute(
-        select(db.Demand.region, func.count()).where(db.Demand.campaign_id == campaign.id)
-        .group_by(db.Demand.region)).all()))
-    parks = Counter(dict(session.execute(
-        select(db.Demand.park, func.count()).where(db.Demand.campaign_id == campaign.id,
-                                                    db.Demand.park.is_not(None))
-        .group_by(db.Demand.park)).all()))
-    progress = rules_quota(dict(regions), dict(parks), campaign.rules)
+    """Progress of every region (and park) against its quota: what counts are distinct demands without
+    rule errors (the later demand of a confirmed duplicate pair does not count); everything received is
+    reported beside it."""
+    repeats = select(db.DuplicateDecision.demand_b).where(db.DuplicateDecision.decision == "confirm")
+    counted = (db.Demand.check_status != "error", db.Demand.id.not_in(repeats))
+
+    def counts(column: Any, *conditions: Any) -> dict[str, int]:
+        query = (select(column, func.count()).where(db.Demand.campaign_id == campaign.id, column.is_not(None),
+                                                    *conditions).group_by(column))
+        return dict(Counter(dict(session.execute(query).all())))
+
+    progress = rules_quota(counts(db.Demand.region, *counted), counts(db.Demand.park, *counted), campaign.rules,
+                           submitted_by_region=counts(db.Demand.region), submitted_by_park=counts(db.Demand.park))
     return [p.model_dump(mode="json") for p in progress]
 
 

@@ -26,11 +26,11 @@ import yaml
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.errors import InvalidInput, JiebangError
+from api.errors import ConfigError, InvalidInput
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
-from api.services.intake import IntakeItem
+from api.services.intake import IntakeItem, check_status_of, finding_row
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from matching.duplicates import Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams, evidence
@@ -44,6 +44,7 @@ SYNC_SLACK_IDS = 1000  # rows committed out of id order (other workers) are stil
 SYNC_RECENT_MINUTES = 10  # and rows updated this recently (an update keeps its id)
 RULE_DUPLICATE = "duplicate"
 RULE_RELATED = "duplicate_related"
+STRONG = ("duplicate", "near_duplicate")
 
 
 def load_params(path: Path) -> DuplicateParams:
@@ -54,7 +55,7 @@ def load_params(path: Path) -> DuplicateParams:
     try:
         return DuplicateParams.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
     except DuplicateModelError as exc:
-        raise JiebangError("查重模型配置文件有误。", f"The duplicate model file is invalid: {exc}",
+        raise ConfigError("查重模型配置文件有误。", f"The duplicate model file is invalid: {exc}",
                            {"file": str(path)}, code="duplicate_model_invalid") from exc
 
 
@@ -203,7 +204,26 @@ class DuplicateService:
         with self._lock:
             found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view)
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)
-        return intake_findings(found)
+        findings = intake_findings(found)
+        self._flag_earlier(session, item.demand.id, [c for c in found if c.verdict in STRONG])
+        return findings
+
+    @staticmethod
+    def _flag_earlier(session: Session, new_id: int, strong: Sequence[Candidate]) -> None:
+        """Both sides of a pair are flagged: each stored demand the new one duplicates gets (or extends) its
+        own ``duplicate`` finding naming the new demand — what re-running the checks would give it."""
+        for c in strong:
+            other = session.get(db.Demand, c.id)
+            if other is None:
+                continue
+            brief = {**_brief(c), "id": new_id}
+            rows = [f for f in other.findings if f.rule_id == RULE_DUPLICATE]
+            listed = list((rows[0].values or {}).get("candidates", [])) if rows else []
+            if any(x.get("id") == new_id for x in listed):
+                continue
+            kept = [f for f in other.findings if f.rule_id != RULE_DUPLICATE]
+            other.findings = kept + [finding_row(f) for f in intake_findings_for(listed + [brief], strong=True)]
+            other.check_status = check_status_of(other.findings)
 
     def evidence_for(self, session: Session, demand: db.Demand, candidate: Candidate, *, admin: bool) -> dict[str, Any]:
         """Why ``candidate`` looks like ``demand``: shared sentences (field + offsets), terms, signals."""
@@ -223,22 +243,25 @@ def intake_findings(found: Sequence[Candidate]) -> list[dict[str, Any]]:
     Values list candidate ids, verdicts and scores only; which enterprise signal fired is not
     stored here (findings are shown to every caller) — GET /demands/{id}/duplicates shows it to admins.
     """
-    out = []
-    strong = [c for c in found if c.verdict in ("duplicate", "near_duplicate")]
-    weak = [c for c in found if c.verdict == "related"]
+    strong = [_brief(c) for c in found if c.verdict in STRONG]
+    weak = [_brief(c) for c in found if c.verdict == "related"]
+    return intake_findings_for(strong, strong=True) + intake_findings_for(weak, strong=False)
+
+
+def intake_findings_for(briefs: Sequence[dict[str, Any]], *, strong: bool) -> list[dict[str, Any]]:
+    """One ``duplicate`` warning (``strong``) or one ``duplicate_related`` note over candidate briefs."""
+    if not briefs:
+        return []
+    ids = "、".join(f"#{b['id']}" for b in briefs)
     if strong:
-        ids = "、".join(f"#{c.id}" for c in strong)
-        out.append({"rule_id": RULE_DUPLICATE, "severity": "warning",
-                    "message_zh": f"疑似重复申报：与已收到的需求 {ids} 内容重复或高度相似，请核实。",
-                    "message_en": f"Possible duplicate of stored demand(s) {ids.replace('、', ', ')}; please review.",
-                    "fields": [], "values": {"candidates": [_brief(c) for c in strong]}})
-    if weak:
-        ids = "、".join(f"#{c.id}" for c in weak)
-        out.append({"rule_id": RULE_RELATED, "severity": "info",
-                    "message_zh": f"与已收到的需求 {ids} 内容相关（非重复），供参考。",
-                    "message_en": f"Related to stored demand(s) {ids.replace('、', ', ')} (not duplicates).",
-                    "fields": [], "values": {"candidates": [_brief(c) for c in weak]}})
-    return out
+        return [{"rule_id": RULE_DUPLICATE, "severity": "warning",
+                 "message_zh": f"疑似重复申报：与需求 {ids} 内容重复或高度相似，请核实。",
+                 "message_en": f"Possible duplicate of demand(s) {ids.replace('、', ', ')}; please review.",
+                 "fields": [], "values": {"candidates": list(briefs)}}]
+    return [{"rule_id": RULE_RELATED, "severity": "info",
+             "message_zh": f"与需求 {ids} 内容相关（非重复），供参考。",
+             "message_en": f"Related to demand(s) {ids.replace('、', ', ')} (not duplicates).",
+             "fields": [], "values": {"candidates": list(briefs)}}]
 
 
 def _brief(c: Candidate) -> dict[str, Any]:

@@ -146,7 +146,8 @@ def finding_to_dict(finding: Any) -> dict[str, Any]:
     return dict(finding)
 
 
-def _finding_row(finding: Any) -> db.FindingRow:
+def finding_row(finding: Any) -> db.FindingRow:
+    """A finding (model, dataclass or dict) as a storage row."""
     d = finding_to_dict(finding)
     rule_id = d.get("rule_id") or d.get("rule") or d.get("id") or "unknown"
     values = d.get("values") or {}
@@ -158,7 +159,8 @@ def _finding_row(finding: Any) -> db.FindingRow:
                          fields=list(fields), values=values)
 
 
-def _check_status(rows: Iterable[db.FindingRow]) -> str:
+def check_status_of(rows: Iterable[db.FindingRow]) -> str:
+    """ok / warning / error: the worst severity among a demand's findings."""
     worst = max((SEVERITY_ORDER.get(r.severity, 2) for r in rows), default=0)
     return {0: "ok", 1: "ok", 2: "warning"}.get(worst, "error")
 
@@ -167,9 +169,9 @@ def _run_steps(session: Session, campaign: CampaignContext, item: IntakeItem,
                steps: Sequence[IntakeStep]) -> list[db.FindingRow]:
     for step in steps:
         item.findings.extend(step(session, campaign, item))
-    rows = [_finding_row(f) for f in item.findings]
+    rows = [finding_row(f) for f in item.findings]
     item.demand.findings = rows
-    item.demand.check_status = _check_status(rows)
+    item.demand.check_status = check_status_of(rows)
     return rows
 
 
