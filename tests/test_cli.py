@@ -160,3 +160,20 @@ def test_configuration_problems_and_a_busy_port_mean_the_service_cannot_run(tmp_
         assert main([*home, "serve", "--port", str(taken)]) == EXIT_FAILURE
     err = capsys.readouterr().err
     assert str(taken) in err and "--port" in err
+
+
+def test_the_readme_expert_examples_run_on_the_demo_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's experts block, as written, on what `jiebang demo` loads."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("On the demo data (`jiebang demo` first", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.startswith(".venv/bin/jiebang")]
+    assert len(commands) == 4
+    home = ["--home", str(tmp_path / "demo")]
+    assert main(["-q", "demo", *home]) == EXIT_OK
+    assert main([*home, "token", "create", "--role", "expert_admin", "--subject", "专家处"]) == EXIT_OK
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    for command in commands:
+        argv = command.replace("[--token $EXPERTS]", "--token $EXPERTS").replace("$EXPERTS", token).split()[1:]
+        argv = [str(tmp_path / a) if a.endswith(".xlsx") else a for a in argv]
+        assert main([*home, *argv]) == EXIT_OK, command
+    assert (tmp_path / "专家组.xlsx").is_file()
