@@ -217,3 +217,13 @@ def test_oversized_requests_and_texts_are_refused_with_reasons(small_limits: Tes
     big_file = _upload(client, "round.jsonl", body * 30)  # ~570 KB
     assert big_file.status_code == 413 and big_file.json()["code"] == "payload_too_large"
     assert client.get("/demands").json()["total"] == 3  # 82, 83, 85: nothing of the refused requests
+
+
+def test_the_api_docs_work_offline(client: TestClient) -> None:
+    import re
+
+    page = client.get("/docs", headers={"Authorization": ""})  # documentation needs no token
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert page.status_code == 200 and "http" not in page.text and len(assets) >= 2
+    assert all(a.startswith("/") and client.get(a).status_code == 200 for a in assets)  # served by the app itself
+    assert client.get("/openapi.json").json()["info"]["title"].startswith("揭榜挂帅")

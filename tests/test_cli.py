@@ -124,6 +124,13 @@ def test_demo_on_the_shipped_sample(tmp_path: Path, capsys: pytest.CaptureFixtur
     book = openpyxl.load_workbook(tmp_path / "demo" / "jiebang-demo.xlsx")
     assert book[book.sheetnames[0]].max_row == expected + 1
     findings = book[book.sheetnames[1]]
+    # clerks read Chinese: statuses, rule names and severities (rule ids stay beside them)
+    statuses = {row[11] for row in book[book.sheetnames[0]].iter_rows(min_row=2, values_only=True)}
+    assert statuses <= {"通过", "有提醒", "不符合要求"} and "不符合要求" in statuses
+    labelled = {(row[3], row[4], row[5]) for row in findings.iter_rows(min_row=2, values_only=True)}
+    assert all(rid != name for rid, name, _ in labelled)  # every rule has a Chinese name
+    assert {sev for *_, sev in labelled} <= {"不符合要求", "提醒", "参考"}
+    assert "（" in out and "疑似重复（duplicate）" in out
     found = {(row[1], row[3]) for row in findings.iter_rows(min_row=2, values_only=True)
              if not str(row[3]).startswith("duplicate")}  # duplicate checks: tests/test_dedup_api.py
     answers_file = SAMPLES_DIR / "answers.json"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, fail, port, say
+from api.io.labels import rule_zh
 from api.io.report import write_report
 from api.services import demands as queries
 from api.services.audit import append_audit
@@ -39,7 +40,7 @@ def print_import_report(report: ImportReport, kind: str = "demands") -> None:
     for n in report.notes:
         say(f"  提示：{n.get('message_zh', '')}", f"note: {n.get('message_en', '')}")
     if report.findings_by_rule:
-        say("  规则提示 / rule findings: " + "，".join(f"{k} ×{v}" for k, v in report.findings_by_rule.items()))
+        say("  规则提示 / rule findings: " + "，".join(f"{rule_zh(k)}（{k}）×{v}" for k, v in report.findings_by_rule.items()))
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
@@ -89,7 +90,7 @@ def print_check(report: CheckReport) -> None:
         f"Checked {report.demands} demands: {s.get('ok', 0)} ok, {s.get('warning', 0)} with warnings, "
         f"{s.get('error', 0)} with errors.")
     for rule, n in report.findings_by_rule.items():
-        say(f"  {rule}: {n}")
+        say(f"  {rule_zh(rule)}（{rule}）: {n}")
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:

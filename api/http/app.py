@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.compose import Services, build_services, load_settings
 from api.config import Settings
@@ -18,8 +19,8 @@ DESCRIPTION = """
 揭榜挂帅科技攻关需求征集、查重、凝练与专家匹配服务。
 Intake, de-duplication, condensation and expert matching for 揭榜挂帅 technology demands.
 
-错误统一返回 `{code, message_zh, message_en, details}`。个人信息（联系人、法定代表人、专家身份）
-仅在请求头带 `Authorization: Bearer <JIEBANG_ADMIN_TOKEN>` 时返回。
+错误统一返回 `{code, message_zh, message_en, details}`。除 `/health` 外每个请求都需要访问令牌
+（`Authorization: Bearer <令牌>`，由 `jiebang token create` 创建）；个人信息与专家身份只返回给有相应角色的令牌。
 """
 
 
@@ -40,7 +41,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             if owned:
                 app.state.services.close()
 
-    app = FastAPI(title="揭榜挂帅 Jiebang", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # FastAPIOffline: the same FastAPI app, with /docs and /redoc served from assets inside the package
+    # (Swagger UI 5, ReDoc) instead of a CDN, so the documentation opens on an offline network.
+    app = FastAPIOffline(title="揭榜挂帅 Jiebang", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)

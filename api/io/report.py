@@ -13,12 +13,10 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from api.io.labels import SCOPE_ZH, SEVERITY_ZH, STATUS_ZH, rule_zh
 from api.io.writers import write_excel
 from api.services import demands as service
 from api.services.campaign import CampaignContext
-
-
-SCOPE_ZH = {"region": "地区", "park": "园区"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,8 @@ def demands_sheet(session: Session, campaign: CampaignContext) -> pd.DataFrame:
         rows.append({"系统编号": d.id, "需求编号": d.external_id, "企业名称": d.enterprise.name,
                      "批次": d.batch, "注册地区": d.region, "所在园区": d.park, "初审单位": d.recommending_unit,
                      "需求类别": d.category, "技术领域": d.area, "归口处室": d.office, "需求名称": d.title,
-                     "检查结论": d.check_status, "规则": "、".join(f.rule_id for f in d.findings)})
+                     "检查结论": STATUS_ZH.get(d.check_status, d.check_status),
+                     "规则": "、".join(rule_zh(f.rule_id) for f in d.findings)})
     return pd.DataFrame(rows, columns=["系统编号", "需求编号", "企业名称", "批次", "注册地区", "所在园区",
                                        "初审单位", "需求类别", "技术领域", "归口处室", "需求名称", "检查结论", "规则"])
 
@@ -47,9 +46,10 @@ def findings_sheet(session: Session, campaign: CampaignContext) -> pd.DataFrame:
     for d in service.all_demands(session, campaign):
         for f in d.findings:
             rows.append({"系统编号": d.id, "需求编号": d.external_id, "企业名称": d.enterprise.name,
-                         "规则": f.rule_id, "严重程度": f.severity, "说明": f.message_zh,
+                         "规则": rule_zh(f.rule_id), "规则编号": f.rule_id,
+                         "严重程度": SEVERITY_ZH.get(f.severity, f.severity), "说明": f.message_zh,
                          "message": f.message_en, "字段": "、".join(f.fields or [])})
-    return pd.DataFrame(rows, columns=["系统编号", "需求编号", "企业名称", "规则", "严重程度", "说明",
+    return pd.DataFrame(rows, columns=["系统编号", "需求编号", "企业名称", "规则编号", "规则", "严重程度", "说明",
                                        "message", "字段"])
 
 

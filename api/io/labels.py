@@ -1,0 +1,19 @@
+"""Chinese labels for what reports and the CLI show (ids stay as they are in JSON)."""
+from __future__ import annotations
+
+#: Rule id → name shown to clerks (campaign rules of :mod:`matching.rules` and the duplicate check).
+RULE_ZH: dict[str, str] = {
+    "required_fields": "必填项缺失", "registered_in_province": "非本省注册", "independent_legal_person": "非独立法人",
+    "good_credit": "信用不良", "max_demands_per_enterprise": "超过每企业需求数", "revenue_threshold": "营业收入未达门槛",
+    "rd_threshold": "研发费用未达门槛", "investment_fits_category": "投入与需求类别不符", "text_length": "字数超限",
+    "submission_deadline": "超过征集截止日期", "batch_deadline": "超过批次推荐截止日期",
+    "duplicate": "疑似重复", "duplicate_related": "内容相关",
+}
+SEVERITY_ZH = {"error": "不符合要求", "warning": "提醒", "info": "参考"}
+STATUS_ZH = {"ok": "通过", "warning": "有提醒", "error": "不符合要求"}
+SCOPE_ZH = {"region": "地区", "park": "园区"}
+
+
+def rule_zh(rule_id: str) -> str:
+    """A rule's Chinese name (the id itself for a rule this table does not know yet)."""
+    return RULE_ZH.get(rule_id, rule_id)
