@@ -24,8 +24,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from matching.shingle_index import ShingleIndex
 from nlp.shingles import DEFAULT_K, content_chars, overlap, sentence_overlaps, shingles
@@ -35,6 +33,7 @@ SIGNAL_KINDS = ("org", "group", "phone", "email")
 FEATURES = ("containment", "jaccard", "dense", "dense_short", "containment_short", "short")
 _EMPTY_SET = np.zeros(0, dtype=np.uint64)
 SHORT_CHARS = 40.0  # texts around this many characters or fewer count as "short" (questions, titles)
+MIN_COMPARE_CHARS = 12  # fewer content characters than this: too short to call a rewording a duplicate
 
 
 class DuplicateModelError(ValueError):
@@ -101,12 +100,25 @@ def probability(features: np.ndarray, params: DuplicateParams, signal_logit: np.
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
-def verdicts(prob: np.ndarray, containment: np.ndarray, params: DuplicateParams) -> list[str]:
-    """Verdict per pair from its probability and shingle containment."""
+def verdicts(prob: np.ndarray, containment: np.ndarray, params: DuplicateParams,
+             evidence: np.ndarray | None = None, short: np.ndarray | None = None) -> list[str]:
+    """Verdict per pair from its probability and shingle containment.
+
+    No verdict without evidence: a pair whose probability reaches ``near_duplicate`` stays ``related``
+    unless ``evidence`` (a shared non-boilerplate phrase or an enterprise signal), and a pair with a text
+    ``short`` of :data:`MIN_COMPARE_CHARS` is a duplicate only when it is (nearly) the same text.
+    """
+    n = len(np.asarray(prob))
+    evidence = np.ones(n, dtype=bool) if evidence is None else np.asarray(evidence, dtype=bool)
+    short = np.zeros(n, dtype=bool) if short is None else np.asarray(short, dtype=bool)
     out = []
-    for p, c in zip(np.asarray(prob).tolist(), np.asarray(containment).tolist()):
-        if p >= params.near_duplicate:
-            out.append("duplicate" if c >= params.duplicate_containment else "near_duplicate")
+    for p, c, e, sh in zip(np.asarray(prob).tolist(), np.asarray(containment).tolist(), evidence.tolist(),
+                           short.tolist()):
+        same_text = c >= params.duplicate_containment
+        if p >= params.near_duplicate and e and (same_text or not sh):
+            out.append("duplicate" if same_text else "near_duplicate")
+        elif p >= params.near_duplicate:
+            out.append("related")
         elif p >= params.related:
             out.append("related")
         else:
@@ -297,7 +309,8 @@ class DuplicateDetector:
         fired = [tuple(fired_signals(signals, self.signals_[p])) for p in cand.tolist()]
         offsets = np.array([signal_offset(f, self.params_) for f in fired])
         prob = probability(pair_features(cont, jac, dense, lengths), self.params_, offsets)
-        verd = verdicts(prob, cont, self.params_)
+        evidence = (cont > 0) | np.array([bool(f) for f in fired], dtype=bool)
+        verd = verdicts(prob, cont, self.params_, evidence=evidence, short=np.asarray(lengths) < MIN_COMPARE_CHARS)
         return [Candidate(int(self.ids_[p]), float(pr), v, float(c), float(j), float(d), f)
                 for p, pr, v, c, j, d, f in zip(cand.tolist(), prob, verd, cont, jac, dense, fired)]
 
@@ -371,34 +384,43 @@ class DuplicateGroup:
 def group_links(links: Iterable[tuple[int, int, float, str]], *, confirmed: Iterable[tuple[int, int]] = (),
                 dismissed: Iterable[tuple[int, int]] = (),
                 rank: Mapping[int, Any] | None = None) -> list[DuplicateGroup]:
-    """Union of pairwise links into groups; dismissed pairs are cut, confirmed pairs always join.
+    """Groups of linked demands, each around the member all the others duplicate (star clustering).
 
-    The canonical demand of a group is the one with the smallest ``rank`` (e.g. submission time),
-    else the smallest id — the first submission is kept, later ones are the repeats.
+    A group is never a chain: a demand joins a group only through its own link to the group's
+    canonical demand (A~B and B~C make one group around B; with A~B and C~D apart, two groups), so
+    unrelated demands cannot be strung together. The centre is the demand with the most links among
+    those not yet grouped (ties: the smallest ``rank``, e.g. submission time, then the smallest id — the
+    first submission is kept). Dismissed pairs are cut and never share a group; confirmed pairs are links.
     """
     cut = {(min(a, b), max(a, b)) for a, b in dismissed}
-    kept = [(min(a, b), max(a, b), s, v) for a, b, s, v in links if (min(a, b), max(a, b)) not in cut]
-    known = {(a, b) for a, b, _, _ in kept}
-    kept += [(min(a, b), max(a, b), 1.0, "confirmed") for a, b in confirmed
-             if (min(a, b), max(a, b)) not in known and a != b]
-    if not kept:
-        return []
-    nodes = sorted({x for a, b, _, _ in kept for x in (a, b)})
-    at = {x: k for k, x in enumerate(nodes)}
-    ends = np.array([(at[a], at[b]) for a, b, _, _ in kept]).T
-    graph = sp.coo_matrix((np.ones(len(kept)), (ends[0], ends[1])), shape=(len(nodes), len(nodes)))
-    _, component = connected_components(graph, directed=False)
-    members: dict[int, list[int]] = {}
-    for x, c in zip(nodes, component.tolist()):
-        members.setdefault(c, []).append(x)
-    links_of: dict[int, list[tuple[int, int, float, str]]] = {}
-    for link, c in zip(kept, component[ends[0]].tolist()):
-        links_of.setdefault(c, []).append(link)
+    kept = {(min(a, b), max(a, b)): (min(a, b), max(a, b), s, v) for a, b, s, v in links
+            if a != b and (min(a, b), max(a, b)) not in cut}
+    for a, b in confirmed:
+        if a != b and (min(a, b), max(a, b)) not in kept:
+            kept[(min(a, b), max(a, b))] = (min(a, b), max(a, b), 1.0, "confirmed")
+    neighbours: dict[int, set[int]] = {}
+    for a, b in kept:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
     rank = rank or {}
+
+    def order(i: int) -> tuple[bool, Any, int]:
+        return (rank.get(i) is None, rank.get(i) or 0, i)
+
+    free = set(neighbours)
     groups = []
-    for c, ids in members.items():
-        canonical = min(ids, key=lambda i: (rank.get(i) is None, rank.get(i) or 0, i))
-        groups.append(DuplicateGroup(tuple(ids), canonical, tuple(sorted(links_of[c]))))
+    while free:
+        centre = min(free, key=lambda i: (-len(neighbours[i] & free), order(i)))
+        if not neighbours[centre] & free:
+            break
+        members = [centre]
+        for x in sorted(neighbours[centre] & free, key=order):
+            if all((min(x, m), max(x, m)) not in cut for m in members):
+                members.append(x)
+        free -= set(members)
+        inside = set(members)
+        group_links_ = tuple(sorted(link for pair, link in kept.items() if pair[0] in inside and pair[1] in inside))
+        groups.append(DuplicateGroup(tuple(sorted(members)), centre, group_links_))
     return sorted(groups, key=lambda g: g.ids[0])
 
 

@@ -3,8 +3,10 @@
 Each document is indexed by a consistent sample of its shingles (hash divisible by
 ``sample_mod``, at most ``max_per_doc`` of them, smallest hashes first — the same shingle is
 sampled in every text), so the number of sampled shingles two texts share estimates their
-containment. Shingles found in many documents (form boilerplate, stock phrases) are *common*:
-they are learned in :meth:`fit` and ignored, which is what makes inserted boilerplate harmless.
+containment. Shingles found in many *different* documents (form boilerplate, stock phrases) are
+*common*: they are learned in :meth:`fit` and ignored, which is what makes inserted boilerplate
+harmless. Copies of one document count once when learning (what twenty copies of a demand share is
+the demand, not boilerplate), and a query made only of much-posted shingles still uses them.
 
 Storage is a sorted ``(hash, position)`` array (searched with ``np.searchsorted``) plus a small
 append buffer (a dict) for documents added after ``fit``; removal marks positions dead. Positions are
@@ -46,9 +48,10 @@ class ShingleIndex:
         n = len(shingle_sets)
         rng = np.random.default_rng(self.seed)
         pick = rng.choice(n, size=min(n, self.df_sample), replace=False) if n else _EMPTY_I64
-        if len(pick):
-            allh, counts = np.unique(np.concatenate([shingle_sets[i] for i in pick]), return_counts=True)
-            bound = max(self.min_common, self.max_df * len(pick))
+        families = _distinct([shingle_sets[i] for i in pick])
+        if families:
+            allh, counts = np.unique(np.concatenate(families), return_counts=True)
+            bound = max(self.min_common, self.max_df * len(families))
             self.common_ = allh[counts > bound]
         else:
             self.common_ = _EMPTY_U64
@@ -125,7 +128,11 @@ class ShingleIndex:
         lo = np.searchsorted(self.keys_, sk, side="left")
         hi = np.searchsorted(self.keys_, sk, side="right")
         longest = max(self.min_common, int(self.max_df * self.n_docs_))  # grew common since fit
-        parts = [self.pos_[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if 0 < b - a <= longest]
+        spans = [(a, b) for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
+        usable = [(a, b) for a, b in spans if b - a <= longest]
+        if len(usable) < min(min_shared, len(spans)):  # all much-posted: a text with many copies, not boilerplate
+            usable = spans
+        parts = [self.pos_[a:b] for a, b in usable]
         if self._delta:
             extra = [p for h in sk.tolist() for p in self._delta.get(h, ())]
             if extra:
@@ -141,3 +148,16 @@ class ShingleIndex:
         est = shared / np.maximum(1, np.minimum(sk.size, self.sizes_[found]))
         top = np.argsort(-est, kind="stable")[:k]
         return found[top], est[top]
+
+
+def _distinct(shingle_sets: list[np.ndarray], signature: int = 8) -> list[np.ndarray]:
+    """One shingle set per family of copies: sets with the same ``signature`` smallest hashes (a bottom-k
+    MinHash signature, equal for copies and light edits of one text) count once."""
+    seen: set[tuple[int, ...]] = set()
+    out = []
+    for hashes in shingle_sets:
+        key = tuple(np.sort(hashes)[:signature].tolist())
+        if key not in seen:
+            seen.add(key)
+            out.append(hashes)
+    return out

@@ -257,3 +257,31 @@ def test_quota_counts_distinct_demands_without_rule_errors(client: TestClient) -
 
 def _dup_candidates(demand: dict) -> list[dict]:
     return [c for f in demand["findings"] if f["rule_id"] == "duplicate" for c in f["values"]["candidates"]]
+
+
+def test_a_text_too_short_to_compare_is_reported_not_called_a_duplicate(client: TestClient) -> None:
+    first = _submit(client, make_row(67, 需求名称="智能制造关键技术", 需求描述="……"))
+    second = _submit(client, make_row(68, 需求名称="智能农业关键技术", 需求描述="……"))
+    for d in (first, second):
+        assert "too_short_to_compare" in {f["rule_id"] for f in d["findings"]}
+    assert not _dup_candidates(second)
+    groups = client.post("/dedup/run", json={"min_verdict": "near_duplicate"}).json()["groups"]
+    assert not any({first["id"], second["id"]} <= set(g["ids"]) for g in groups)
+
+
+def test_many_copies_of_one_demand_are_still_duplicates_and_a_recheck_keeps_them(client: TestClient) -> None:
+    """Twenty-five copies share their text; that makes them duplicates, not boilerplate — at intake, in a
+    batch run, and after re-running the checks over HTTP."""
+    copies = [_submit(client, _row(100 + n, TEXTS[1])) for n in range(25)]
+    others = [_submit(client, _row(200 + n, t)) for n, t in enumerate(TEXTS[2:])]
+    assert all(_dup_candidates(d) for d in copies[1:])
+    bureau = bearer(token_for(client.app.state.settings, "bureau", region="沈阳市"))
+    assert client.post("/checks", headers=bureau).status_code == 403
+    report = client.post("/checks").json()
+    assert report["demands"] == len(copies) + len(others) and report["findings_by_rule"]["duplicate"] >= 25
+    for d in copies:
+        assert _dup_candidates(client.get(f"/demands/{d['id']}").json()), d["id"]
+    ids = {d["id"] for d in copies}
+    groups = client.post("/dedup/run", json={}).json()["groups"]
+    grouped = {i for g in groups for i in g["ids"]}
+    assert ids <= grouped and not grouped & {d["id"] for d in others}

@@ -182,3 +182,30 @@ def test_params_round_trip_and_shipped_file_loads() -> None:
     assert DuplicateParams.from_dict(p.to_dict()).near_duplicate == 0.7
     shipped = SHIPPED
     assert 0 < shipped.related < shipped.near_duplicate < 1
+
+
+def test_no_strong_verdict_without_evidence(embedder) -> None:
+    """A dense look-alike with no shared phrase and no enterprise signal is at most related; a signal, or a
+    shared phrase, is evidence; a text too short to compare is a duplicate only when it is the same text."""
+    eager = DuplicateParams(coef=(6.0, 4.0, 20.0, 0.0, 0.0, 0.0), intercept=-10.0)  # dense alone would decide
+    a, b = normalize(TEXTS[0]), normalize(TEXTS[5])  # unrelated: no shared 4-character phrase
+    same = embedder.encode([a])[0]
+    det = DuplicateDetector(eager).fit([1], [a], same[None, :], [{"org": "credit:X"}])
+    [bare] = det.score_ids(b, same, None, [1])
+    assert bare.containment == 0 and bare.score > eager.near_duplicate and bare.verdict == "related"
+    [signed] = det.score_ids(b, same, {"org": "credit:X"}, [1])
+    assert signed.verdict == "near_duplicate"
+    short = DuplicateDetector(eager).fit([1, 2], ["轴承磨削技术", "叶片铸造工艺"], np.stack([same, same]))
+    assert [c.verdict for c in short.score_ids("叶片铸造工艺研究", same, None, [1])] == ["related"]
+    assert [c.verdict for c in short.score_ids("叶片铸造工艺", same, None, [2])] == ["duplicate"]
+
+
+def test_groups_are_stars_not_chains_and_dismissals_split_them() -> None:
+    chain = [(1, 2, 0.9, "near_duplicate"), (2, 3, 0.9, "near_duplicate"), (3, 4, 0.9, "near_duplicate"),
+             (4, 5, 0.9, "near_duplicate")]
+    groups = group_links(chain)
+    assert [g.ids for g in groups] == [(1, 2, 3), (4, 5)]
+    for g in groups:  # every member duplicates the proposed canonical demand
+        assert {x for a, b, _, _ in g.links for x in (a, b) if g.canonical in (a, b)} == set(g.ids)
+    split = group_links([(1, 2, 0.9, "duplicate"), (1, 3, 0.9, "duplicate")], dismissed=[(2, 3)])
+    assert [g.ids for g in split] == [(1, 2)]

@@ -33,8 +33,10 @@ from api.services.demands import get_demand
 from api.services.intake import IntakeItem, check_status_of, finding_row
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
-from matching.duplicates import Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams, evidence
+from matching.duplicates import (MIN_COMPARE_CHARS, Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams,
+                                 evidence)
 from nlp.embed import Embedder
+from nlp.shingles import content_chars
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ SYNC_SLACK_IDS = 1000  # rows committed out of id order (other workers) are stil
 SYNC_RECENT_MINUTES = 10  # and rows updated this recently (an update keeps its id)
 RULE_DUPLICATE = "duplicate"
 RULE_RELATED = "duplicate_related"
+RULE_TOO_SHORT = "too_short_to_compare"
 STRONG = ("duplicate", "near_duplicate")
 
 
@@ -206,6 +209,12 @@ class DuplicateService:
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)
         findings = intake_findings(found)
         self._flag_earlier(session, item.demand.id, [c for c in found if c.verdict in STRONG])
+        chars = len(content_chars(item.view.duplicate_text.text).replace("|", ""))
+        if chars < MIN_COMPARE_CHARS:
+            findings.append({"rule_id": RULE_TOO_SHORT, "severity": "info", "fields": [], "values": {"chars": chars},
+                             "message_zh": f"需求名称和描述共{chars}字，过短，无法可靠查重；请补充需求描述后再核对。",
+                             "message_en": f"Only {chars} characters of title and description: too short to check for "
+                                           "duplicates reliably; add a description."})
         return findings
 
     @staticmethod

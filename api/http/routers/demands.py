@@ -22,6 +22,7 @@ from api.services import demands as queries
 from api.services.access import Principal
 from api.services.audit import append_audit, redacted
 from api.services.campaign import CampaignContext
+from api.services.intake import check_all
 from api.services.intake import submit_demand as submit
 from api.store import tables as db
 from matching.rules import QuotaStatus
@@ -220,3 +221,18 @@ def quota(session: Session = Depends(get_session), campaign: CampaignContext = D
     return queries.quota_progress(session, campaign)
 
 
+class CheckOut(BaseModel):
+    """重新检查的结果 / result of re-running the intake checks."""
+
+    demands: int = Field(..., description="检查的需求数")
+    by_status: dict[str, int] = Field(..., description="各检查结论的数量：ok / warning / error")
+    findings_by_rule: dict[str, int] = Field(..., description="各规则触发次数（含查重）")
+    changed: int = Field(..., description="结论有变化的需求数")
+
+
+@router.post("/checks", response_model=CheckOut, summary="重新检查全部需求（规则与查重）/ re-run every intake check")
+def run_checks(session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
+               services: Services = Depends(get_services), who: Principal = Depends(require("run_round"))) -> CheckOut:
+    """对已存储的需求重新运行全部入库检查（规则与查重），与 `jiebang check` 相同。Re-run every intake step
+    (rules and the duplicate check) on the stored demands, as `jiebang check` does; one transaction."""
+    return CheckOut(**check_all(session, campaign, actor=who.actor, steps=services.intake_steps).to_dict())
