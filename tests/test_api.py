@@ -227,3 +227,20 @@ def test_the_api_docs_work_offline(client: TestClient) -> None:
     assert page.status_code == 200 and "http" not in page.text and len(assets) >= 2
     assert all(a.startswith("/") and client.get(a).status_code == 200 for a in assets)  # served by the app itself
     assert client.get("/openapi.json").json()["info"]["title"].startswith("揭榜挂帅")
+
+
+def test_duplicate_evidence_shows_the_text_as_each_side_sent_it(client: TestClient) -> None:
+    sent = "研發ＡＩ視覺檢測系統，精度達到０．０２ｍｍ；  解決葉片鑄造缺陷（氣孔、裂紋）漏檢問題。"
+    first = client.post("/demands", json=make_row(75, 需求名称="葉片鑄造缺陷ＡＩ視覺檢測關鍵技術", 需求描述=sent)).json()
+    twin = make_row(76, 需求名称="叶片铸造缺陷AI视觉检测关键技术",
+                    需求描述="研发AI视觉检测系统,精度达到0.02mm; 解决叶片铸造缺陷(气孔、裂纹)漏检问题。")
+    second = client.post("/demands", json=twin).json()["demand"]
+    [candidate] = client.get(f"/demands/{second['id']}/duplicates").json()["candidates"]
+    assert candidate["id"] == first["demand"]["id"]
+    records = {"this": twin, "other": first["demand"]["record"]}
+    shown = candidate["evidence"]["sentences"]
+    assert shown and any("鑄造" in s["other"]["text"] for s in shown)  # the traditional side as it was sent
+    for s in shown:
+        for side in ("this", "other"):
+            place = s[side]
+            assert records[side][place["field"]][place["start"]:place["end"]] == place["text"]

@@ -236,13 +236,16 @@ class DuplicateService:
 
     def evidence_for(self, session: Session, demand: db.Demand, candidate: Candidate, *, admin: bool) -> dict[str, Any]:
         """Why ``candidate`` looks like ``demand``: shared sentences (field + offsets), terms, signals."""
-        ta = view_of_demand(demand).duplicate_text
-        tb = view_of_demand(get_demand(session, candidate.id)).duplicate_text
+        va, vb = view_of_demand(demand), view_of_demand(get_demand(session, candidate.id))
+        ta, tb = va.duplicate_text, vb.duplicate_text
         ev = evidence(ta.text, tb.text, words_a=self.tokenizer.words(ta.text, normalized=True),
                       words_b=self.tokenizer.words(tb.text, normalized=True),
                       signals=candidate.signals, reveal_signals=admin)
-        ev["sentences"] = [{"this": ta.locate(*m["a"]), "other": tb.locate(*m["b"]), "score": m["score"],
-                            "text": m["text"]} for m in ev["sentences"]]
+        sentences = []
+        for m in ev["sentences"]:  # places and text as each side submitted them (matching ran on normalised copies)
+            this, other = va.as_sent(ta.locate(*m["a"])), vb.as_sent(tb.locate(*m["b"]))
+            sentences.append({"this": this, "other": other, "score": m["score"], "text": this.get("text", m["text"])})
+        ev["sentences"] = sentences
         return ev
 
 

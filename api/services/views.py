@@ -59,6 +59,7 @@ class DemandView:
     phone: str | None = None
     email: str | None = None
     headers: dict[str, str] = field(default_factory=dict, repr=False)  # English field name → form header
+    sent: dict[str, str] = field(default_factory=dict, repr=False)  # the same fields exactly as submitted
 
     def joined(self, names: Sequence[str]) -> FieldText:
         """The named fields joined by newlines; a value repeated from an earlier field counted once."""
@@ -73,6 +74,21 @@ class DemandView:
             parts.append(value)
             pos += len(value) + 1
         return FieldText("\n".join(parts), tuple(spans))
+
+    def as_sent(self, where: dict[str, Any]) -> dict[str, Any]:
+        """A ``{field, start, end}`` place in a normalised field (:meth:`FieldText.locate`) turned into the
+        same place in the field as it was submitted, with that text (full-width forms, traditional characters)."""
+        name = next((n for n, h in self.headers.items() if h == where.get("field")), None)
+        raw = self.sent.get(name or "", "")
+        norm = self.texts.get(name or "", "")
+        if not raw or not norm or where.get("start") is None:
+            return where
+        origin = origin_map(raw, norm)
+        start, end = int(where["start"]), int(where["end"])
+        if not 0 <= start < end <= len(norm):
+            return where
+        raw_start, raw_end = origin[start], origin[end - 1] + 1
+        return {"field": where["field"], "start": raw_start, "end": raw_end, "text": raw[raw_start:raw_end]}
 
     @cached_property
     def duplicate_text(self) -> FieldText:
@@ -96,6 +112,24 @@ class DemandView:
         return DemandParty(str(self.id), self.enterprise, self.group_name, self.region, self.avoid_orgs)
 
 
+def origin_map(raw: str, norm: str) -> list[int]:
+    """For each character of ``norm`` (= ``normalize(raw)``), the index in ``raw`` it comes from.
+
+    Normalisation changes characters one by one (full-width → half-width, traditional → simplified) and
+    folds white space, so the two texts align with few edits; characters it inserted map to the raw
+    character before them."""
+    from difflib import SequenceMatcher
+
+    per_char = "".join(normalize(c) or " " for c in raw)  # one normalised piece per raw character, mostly 1:1
+    owner = [i for i, c in enumerate(raw) for _ in (normalize(c) or " ")]
+    origin = [0] * len(norm)
+    for tag, a0, a1, b0, b1 in SequenceMatcher(None, per_char, norm, autojunk=False).get_opcodes():
+        for k in range(b1 - b0):
+            a = min(a0 + k, a1 - 1) if a1 > a0 else max(a0 - 1, 0)
+            origin[b0 + k] = owner[min(a, len(owner) - 1)] if owner else 0
+    return origin
+
+
 def _clean(value: Any) -> str:
     return normalize(str(value)) if value not in (None, "") else ""
 
@@ -104,11 +138,12 @@ def view_of(record: DemandRecord, *, demand_id: int | None = None) -> DemandView
     """The view of a validated form record (``demand_id`` once it is stored)."""
     fields = DemandRecord.model_fields
     texts = {name: text for name in _TEXT_FIELDS if (text := _clean(getattr(record, name)))}
+    sent = {name: str(getattr(record, name)) for name in texts}
     phone = _DIGITS.sub("", str(record.contact_mobile or record.contact_phone or ""))
     email = str(record.contact_email or "").strip().lower()
     area = record.tech_area
     return DemandView(
-        id=demand_id, title=_clean(record.publish_title) or _clean(record.title), texts=texts,
+        id=demand_id, title=_clean(record.publish_title) or _clean(record.title), texts=texts, sent=sent,
         enterprise=_clean(record.name), org_key=org_key(record.name, record.credit_code),
         group_name=_clean(record.group_name) or None, region=record.region,
         area=area.value if area is not None else None, avoid_orgs=tuple(record.avoid_orgs),

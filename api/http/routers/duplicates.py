@@ -39,7 +39,7 @@ class DuplicateCandidateOut(BaseModel):
     decision: str | None = Field(None, description="工作人员的决定：confirm（已确认重复）或空")
     title: str = Field("", description="候选需求名称")
     evidence: dict[str, Any] = Field(default_factory=dict, description=(
-        "证据：sentences 重合句子（this/other 各给出字段名和该字段规范化文本中的起止位置 start/end）、"
+        "证据：sentences 重合句子（this/other 各给出字段名、该字段提交原文中的起止位置 start/end 和原文 text）、"
         "shared_terms 共同关键词、signals 企业信号（无管理员令牌时只说明“企业信息相符”）"))
 
 
