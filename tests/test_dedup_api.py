@@ -14,7 +14,7 @@ from api.config import Settings
 from api.http.app import create_app
 from corpora import SAMPLES_DIR
 from tests.tokens import bearer, token_for
-from tests.demand_rows import make_row
+from tests.demand_rows import credit_code, make_row
 from tests.dup_texts import OTHER_BEARING, REWORDED_0, TEXTS
 
 TOKEN = "dedup-admin-token"
@@ -59,7 +59,7 @@ def test_intake_flags_a_resubmission_with_evidence(client: TestClient) -> None:
         assert _dup_ids(_submit(client, _row(i, text))) == set()
     # another bureau re-enters it for the same enterprise, reworded and padded with boilerplate
     again = _submit(client, _row(9, REWORDED_0, 企业名称="辽宁测试1号装备制造有限公司",
-                                 统一社会信用代码="91210100TEST00001X", 初审单位="大连市科学技术局",
+                                 统一社会信用代码=credit_code(1), 初审单位="大连市科学技术局",
                                  提交时间="2023-02-20"))
     assert _dup_ids(again) == {first["id"]}
     assert again["check_status"] == "warning"

@@ -99,11 +99,20 @@ def write_excel(sheets: Mapping[str, Any] | Any, path: Target) -> None:
 
 def write_csv(rows: Any, path: Target) -> None:
     """Write rows as CSV in UTF-8 with BOM (``utf-8-sig``) so Excel shows the Chinese correctly."""
-    data = _as_dicts(rows)
+    data = [{k: _inert(v) for k, v in row.items()} for row in _as_dicts(rows)]
     with _text_target(path, "utf-8-sig") as handle:
         writer = csv.DictWriter(handle, fieldnames=_columns(data), extrasaction="ignore")
         writer.writeheader()
         writer.writerows(data)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe
+    (OWASP's advice for CSV injection); the xlsx writer marks such cells as text instead."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def write_jsonl(rows: Any, path: Target) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import InvalidInput, NotFound
 from api.forms.models import DemandRecord
+from api.forms.parsers import enum_text, parse_batch, parse_region
 from api.forms.personal import to_row
 from api.io import writers
 from api.services.campaign import CampaignContext
@@ -29,7 +30,9 @@ def get_demand(session: Session, demand_id: int) -> db.Demand:
 def list_demands(session: Session, campaign: CampaignContext, *, batch: str | None = None,
                  region: str | None = None, status: str | None = None, check_status: str | None = None,
                  office: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[db.Demand]]:
-    """Demands of the campaign matching the filters, by id: ``(total, page)``."""
+    """Demands of the campaign matching the filters, by id: ``(total, page)``. Filter values are read like
+    intake reads the form (``region=大连`` finds 大连市, ``batch=2`` 第二批)."""
+    region, batch = _as_intake(parse_region, region), _as_intake(parse_batch, batch)
     query = select(db.Demand).where(db.Demand.campaign_id == campaign.id)
     for column, value in ((db.Demand.batch, batch), (db.Demand.region, region), (db.Demand.status, status),
                           (db.Demand.check_status, check_status), (db.Demand.office, office)):
@@ -38,6 +41,14 @@ def list_demands(session: Session, campaign: CampaignContext, *, batch: str | No
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = session.scalars(query.order_by(db.Demand.id).limit(limit).offset(offset))
     return total, list(page)
+
+
+def _as_intake(parse: Any, value: str | None) -> str | None:
+    """A filter value as intake would have stored it (kept as given when intake would reject it)."""
+    try:
+        return enum_text(parse(value)) or value
+    except ValueError:
+        return value
 
 
 def all_demands(session: Session, campaign: CampaignContext) -> list[db.Demand]:

@@ -77,7 +77,13 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     report = _start_report(result, source, forms.DemandRecord)
     rules: Counter[str] = Counter()
     with unit_of_work(session):
+        first_row: dict[str, int] = {}
         for row_no, record in progress(result.accepted, show_progress, "导入需求 importing demands"):
+            if record.external_id and first_row.setdefault(record.external_id, row_no) != row_no:
+                first = first_row[record.external_id]
+                _reject(report, row_no, "需求编号", f"需求编号 {record.external_id} 与本文件第 {first} 行重复",
+                        f"需求编号 {record.external_id} repeats row {first} of this file", record)
+                continue
             if region is not None and record.region != region:
                 _reject(report, row_no, "注册地区", f"初审单位只能导入本地区（{region}）的需求",
                         f"a bureau imports demands of its own region ({region}) only", record)

@@ -31,6 +31,7 @@ from api.services.progress import progress
 from api.services.views import DemandView, view_of
 from api.store import tables as db
 from api.store.uow import unit_of_work
+from matching.identifiers import credit_code_valid, email_valid, mobile_valid, phone_valid
 from matching.rules import check_demand, route
 from nlp.names import org_key
 
@@ -67,7 +68,34 @@ def rules_step(session: Session, campaign: CampaignContext, item: IntakeItem) ->
                              submitted_at=item.submitted_at))
 
 
-DEFAULT_INTAKE_STEPS: tuple[IntakeStep, ...] = (rules_step,)
+#: Identifiers checked at intake: (rule id, form fields, check, what a valid value looks like zh / en).
+IDENTIFIER_CHECKS: tuple[tuple[str, tuple[str, ...], Callable[[str], bool], str, str], ...] = (
+    ("credit_code_invalid", ("credit_code",), credit_code_valid,
+     "18位统一社会信用代码，末位校验码正确（GB 32100）", "an 18-character unified social credit code with its check character (GB 32100)"),
+    ("phone_invalid", ("contact_mobile", "legal_rep_mobile"), mobile_valid,
+     "11位手机号码", "an 11-digit mobile number"),
+    ("phone_invalid", ("contact_phone", "legal_rep_phone", "contact_fax"), phone_valid,
+     "电话号码，如 024-12345678", "a phone number, e.g. 024-12345678"),
+    ("email_invalid", ("contact_email",), email_valid, "电子邮箱，如 name@example.com", "an e-mail address, e.g. name@example.com"),
+)
+
+
+def identifiers_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
+    """Warn about a credit code, phone or e-mail that cannot be right (values are not repeated in the finding)."""
+    fields = DemandRecord.model_fields
+    out = []
+    for rule_id, names, valid, shape_zh, shape_en in IDENTIFIER_CHECKS:
+        for name in names:
+            value = getattr(item.record, name)
+            if value and not valid(str(value)):
+                header = fields[name].alias or name
+                out.append({"rule_id": rule_id, "severity": "warning", "fields": [header], "values": {},
+                            "message_zh": f"{header}格式不正确，应为{shape_zh}。",
+                            "message_en": f"{header} does not look right: expected {shape_en}."})
+    return out
+
+
+DEFAULT_INTAKE_STEPS: tuple[IntakeStep, ...] = (rules_step, identifiers_step)
 
 
 @dataclass

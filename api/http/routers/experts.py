@@ -7,19 +7,21 @@ read of identities is written to the audit log with the token's subject.
 """
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
+from api.forms.models import Day, FormModel, Text, TextList
+from api.forms.parsers import parse_text
 from api.http.auth import principal, require
+from api.http.deps import get_campaign, get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 from api.services.audit import append_audit
-from api.http.deps import get_campaign, get_services, get_session
 from api.services.campaign import CampaignContext
 from matching.assign import PanelRules
 
@@ -43,13 +45,18 @@ class AssignIn(BaseModel):
     clusters: dict[int, str] | None = Field(None, description="相近需求共用专家组：{需求系统编号: 组名}")
 
 
-class ReviewIn(BaseModel):
-    """一条评审记录 / one review record."""
+class ReviewIn(FormModel):
+    """一条评审记录 / one review record: the review-record file's Chinese headers (项目名称、项目摘要、关键词、评审时间),
+    read by the same parsers as an import (关键词 joined by 、，;; dates checked); English keys work too."""
 
-    title: str = Field(..., min_length=1, description="项目名称")
-    abstract: str = Field("", description="项目摘要")
-    keywords: list[str] = Field(default_factory=list, description="关键词")
-    reviewed_at: str | None = Field(None, description="评审时间")
+    project_title: Annotated[str, BeforeValidator(parse_text)] = Field(
+        ..., min_length=1, validation_alias=AliasChoices("项目名称", "project_title", "title"), description="项目名称（必填）")
+    project_abstract: Text = Field(None, validation_alias=AliasChoices("项目摘要", "project_abstract", "abstract"),
+                                   description="项目摘要")
+    keywords: TextList = Field(default_factory=list, validation_alias=AliasChoices("关键词", "keywords"),
+                               description="关键词（用“、”分隔或列表）")
+    reviewed_on: Day = Field(None, validation_alias=AliasChoices("评审时间", "reviewed_on", "reviewed_at"),
+                             description="评审时间（如 2023-04-01）")
 
 
 @router.get("/demands/{demand_id}/experts", summary="为需求推荐专家（含依据与回避）/ rank experts for a demand")
@@ -110,8 +117,9 @@ def record_review(body: ReviewIn, expert_id: str = PathParam(..., description="�
                   who: Principal = Depends(require("manage_experts")),
                   session: Session = Depends(get_session),
                   services: Services = Depends(get_services)) -> dict[str, Any]:
-    return services.experts.record_review(session, expert_id, body.title, body.abstract, body.keywords, body.reviewed_at,
-                                  actor=who.actor)
+    return services.experts.record_review(session, expert_id, body.project_title, body.project_abstract or "",
+                                          body.keywords, body.reviewed_on.isoformat() if body.reviewed_on else None,
+                                          actor=who.actor)
 
 
 def _audit_identities(session: Session, who: Principal, action: str, entity: str, entity_id: int) -> None:
