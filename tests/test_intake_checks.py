@@ -82,3 +82,25 @@ def test_review_records_over_http_take_the_import_files_keys(client, app_setting
     assert bad.status_code == 422 and "评审时间" in json.dumps(bad.json()["details"], ensure_ascii=False)
     log = client.get("/audit", headers=admin, params={"entity": "expert_review"}).json()
     assert log and log[0]["actor"] == "api:admin"
+
+
+def test_the_worksheet_with_the_forms_header_is_read_whichever_it_is(client, tmp_path) -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["请按下表填写，每行一条需求。"])
+    sheet = book.create_sheet("需求汇总")
+    rows = [make_row(11), make_row(12)]
+    sheet.append(["2023年揭榜挂帅需求汇总表"])  # a title row above the header
+    sheet.append(list(rows[0]))
+    for r in rows:
+        sheet.append(list(r.values()))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = client.post("/imports", files={"file": ("汇总.xlsx", buffer.getvalue())}).json()
+    assert report["new"] == 2 and report["rejected"] == []
+    [note] = [n for n in report["notes"] if n["code"] == "sheet"]
+    assert "需求汇总" in note["message_zh"] and note["details"]["sheets"] == ["填表说明", "需求汇总"]

@@ -116,11 +116,16 @@ def read_records(source: Source, model: type[M] = DemandRecord, *, filename: str
     kind = _format(data, name)
     if kind == "jsonl":
         return _read_jsonl(data, model, name, context)
+    sheet_used, sheets = None, []
     if kind == "excel":
-        rows, encoding = _excel_rows(data, name, sheet), None
+        (rows, sheet_used, sheets), encoding = _excel_rows(data, name, sheet, _known_headers(model)), None
     else:
         rows, encoding = _csv_rows(data, name)
     result: ReadResult[M] = ReadResult(format=kind, encoding=encoding, context=dict(context or {}))
+    if len(sheets) > 1:
+        result.notes.append(Note("sheet", f"读取工作表“{sheet_used}”（共 {len(sheets)} 个：{'、'.join(sheets)}）",
+                                 f"read worksheet '{sheet_used}' (of {len(sheets)}: {', '.join(sheets)})",
+                                 {"sheet": sheet_used, "sheets": sheets}))
     _read_table(rows, model, name, result)
     return result
 
@@ -161,7 +166,11 @@ def _format(data: bytes, name: str) -> str:
                        {"filename": name}, code="unsupported_format")
 
 
-def _excel_rows(data: bytes, name: str, sheet: str | int | None) -> Iterator[tuple[int, list[Any]]]:
+def _excel_rows(data: bytes, name: str, sheet: str | int | None,
+                known: dict[str, str]) -> tuple[Iterator[tuple[int, list[Any]]], str, list[str]]:
+    """The rows of the worksheet to read: ``sheet`` when given, else the one whose first rows hold the
+    most of the form's headers (a workbook may carry a cover or notes sheet first). Returns the rows,
+    that sheet's name and every sheet name."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a broken file
@@ -170,7 +179,11 @@ def _excel_rows(data: bytes, name: str, sheet: str | int | None) -> Iterator[tup
                            {"error": str(exc)}, code="file_unreadable") from exc
     try:
         if sheet is None:
-            ws = book.worksheets[0]
+            def header_hits(ws: Any) -> int:
+                top = ws.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS)
+                return max((sum(1 for c in row if _header_key(c) in known) for row in top), default=0)
+
+            ws = max(book.worksheets, key=header_hits)  # ties: the first such sheet
         elif isinstance(sheet, int):
             ws = book.worksheets[sheet]
         else:
@@ -180,8 +193,9 @@ def _excel_rows(data: bytes, name: str, sheet: str | int | None) -> Iterator[tup
         raise InvalidInput(f"找不到工作表：{sheet}", f"no such sheet: {sheet}",
                            {"sheets": book.sheetnames}, code="file_unreadable") from exc
     rows = [(i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+    names = list(book.sheetnames)
     book.close()
-    return iter(rows)
+    return iter(rows), ws.title, names
 
 
 def _csv_rows(data: bytes, name: str) -> tuple[Iterator[tuple[int, list[Any]]], str]:
