@@ -12,6 +12,7 @@ from api.cli import main
 from api.config import Settings
 from api.http.app import create_app
 from tests.demand_rows import make_row
+from tests.dup_texts import TEXTS
 from tests.tokens import bearer, token_for
 
 
@@ -104,3 +105,81 @@ def test_the_worksheet_with_the_forms_header_is_read_whichever_it_is(client, tmp
     assert report["new"] == 2 and report["rejected"] == []
     [note] = [n for n in report["notes"] if n["code"] == "sheet"]
     assert "需求汇总" in note["message_zh"] and note["details"]["sheets"] == ["填表说明", "需求汇总"]
+
+
+def _form_row(n: int) -> dict:
+    return make_row(n, 需求描述=TEXTS[n % len(TEXTS)], 需求名称=TEXTS[n % len(TEXTS)].split("，")[0][:28])
+
+
+def _form_grid(n: int) -> list[list]:
+    """One enterprise's 征集表 as the notice lays it out: labels with their values beside them."""
+    r = _form_row(n)
+    return [
+        ["企业\"揭榜挂帅\"科技攻关需求征集表"],
+        ["需求编号", r["需求编号"], "批次", r["批次"], "提交时间", r["提交时间"]],
+        ["企业名称", r["企业名称"], "统一社会信用代码：", r["统一社会信用代码"]],
+        ["注册地区", r["注册地区"], "科技企业性质", r["科技企业性质"]],
+        ["法定代表人", "姓名", "李四", "职务", "董事长", "手机", "13912345670"],
+        ["联系人", "姓名", r["联系人姓名"], "职务", "经理", "手机", r["联系人手机"], "电子邮箱", r["联系人电子邮箱"]],
+        ["独立法人", "是", "近三年信用不良记录", "否"],
+        ["上年度销售收入（万元）", 8000, "上年度研发费用（万元）", 600],
+        ["需求类别", "重大需求", "需求名称", r["需求名称"]],
+        ["技术领域", r["技术领域"], "技术基础", ""],
+        ["*需求描述", r["需求描述"]],
+        ["需求研发总投入（万元）", 1200],
+    ]
+
+
+def _form_xlsx(path, n: int) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in _form_grid(n):
+        book.active.append(row)
+    book.save(path)
+
+
+def _form_docx(path, n: int) -> None:
+    import docx
+
+    document = docx.Document()
+    grid = _form_grid(n)
+    document.add_paragraph(grid[0][0])
+    table = document.add_table(rows=len(grid) - 1, cols=9)
+    for i, row in enumerate(grid[1:]):
+        for j, value in enumerate(row):
+            table.cell(i, j).text = str(value)
+    table.cell(9, 1).merge(table.cell(9, 8))  # 需求描述 spans the row, as on the printed form
+    table.cell(9, 1).text = str(grid[10][1])
+    document.save(path)
+
+
+def test_the_enterprise_form_imports_from_xlsx_docx_a_folder_and_a_zip(client, app_settings, tmp_path, capsys) -> None:
+    import zipfile
+
+    folder = tmp_path / "征集表"
+    folder.mkdir()
+    _form_xlsx(folder / "企业A.xlsx", 91)
+    _form_docx(folder / "企业B.docx", 92)
+    home = ["--home", str(app_settings.home)]
+    assert main([*home, "-q", "import", str(folder / "企业A.xlsx")]) == 0
+    assert "新增 1" in capsys.readouterr().out
+    r = client.post("/imports", files={"file": ("企业B.docx", (folder / "企业B.docx").read_bytes())}).json()
+    assert r["new"] == 1 and r["rejected"] == [], r
+    admin = bearer("checks-admin")
+    records = {d["external_id"]: d for d in client.get("/demands", headers=admin).json()["items"]}
+    for n in (91, 92):
+        sent, stored = _form_row(n), records[f"T-{n:03d}"]["record"]
+        for header in ("企业名称", "统一社会信用代码", "需求描述", "联系人姓名", "联系人电子邮箱", "需求名称"):
+            assert stored[header] == sent[header], (n, header)
+        assert stored["法定代表人手机"] == "13912345670" and stored["上年度销售收入(万元)"] == 8000
+        assert records[f"T-{n:03d}"]["check_status"] == "ok", records[f"T-{n:03d}"]["findings"]
+    assert main([*home, "-q", "import", str(folder)]) == 0  # the folder again: both unchanged
+    assert "未变 2" in capsys.readouterr().out
+    archive = tmp_path / "forms.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        _form_xlsx(tmp_path / "c.xlsx", 93)
+        z.write(tmp_path / "c.xlsx", "第三批/企业C.xlsx")
+        z.writestr("说明.txt", "not a form")
+    report = client.post("/imports", files={"file": ("forms.zip", archive.read_bytes())}).json()
+    assert report["new"] == 1 and any(n["code"] == "file" and "企业C.xlsx" in n["message_zh"] for n in report["notes"])

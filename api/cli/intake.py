@@ -24,8 +24,8 @@ PEOPLE_FILES = (("experts", "experts.jsonl"), ("expert_reviews", "expert_reviews
                 ("solvers", "solvers.jsonl"))
 
 
-def _require_file(path: Path) -> None:
-    if not path.is_file():
+def _require_file(path: Path, *, folder_ok: bool = False) -> None:
+    if not (path.is_file() or (folder_ok and path.is_dir())):
         raise FileNotFoundError(str(path))
 
 
@@ -45,7 +45,7 @@ def print_import_report(report: ImportReport, kind: str = "demands") -> None:
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.file)
-    _require_file(path)
+    _require_file(path, folder_ok=True)
     session, campaign = ctx.open()
     with session:
         if args.kind == "demands":
@@ -185,8 +185,8 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
 
 def add_parsers(sub: Any) -> None:
     """Register ``import``, ``export``, ``check``, ``demo`` and ``serve``."""
-    p = sub.add_parser("import", help="导入文件（xlsx/csv/jsonl）/ import a file")
-    p.add_argument("file", help="要导入的文件 / the file")
+    p = sub.add_parser("import", help="导入文件（xlsx/csv/jsonl 汇总表，xlsx/docx 征集表，或其文件夹/zip）/ import a file")
+    p.add_argument("file", help="要导入的文件、文件夹或 .zip / the file, folder or .zip")
     p.add_argument("--kind", choices=["demands", "experts", "expert_reviews", "solvers"], default="demands",
                    help="文件内容（默认 demands 需求）/ what the file holds")
     p.add_argument("--actor", default="cli", help="操作人（写入审计日志）/ who, for the audit log")

@@ -12,20 +12,19 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, Any
 
 import openpyxl
 from pydantic import BaseModel, ValidationError
 
 from api.errors import InvalidInput
 from api.forms.models import DemandRecord
-from api.forms.personal import redact
+from api.io.form_files import docx_grid, is_form_layout, read_form_grid, xlsx_grid
+from api.io.read_result import M, Note, ReadResult, RejectedRow
 from nlp.text import is_empty, normalize
 
-M = TypeVar("M", bound=BaseModel)
 Source = str | Path | bytes | IO[bytes]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -33,72 +32,6 @@ CSV_SUFFIXES = (".csv", ".txt")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK/GB2312
 HEADER_SEARCH_ROWS = 10  # a title row may sit above the header in platform exports
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    """One problem that kept a row out: row number, field (Chinese header or None), zh + en reason, raw row."""
-
-    row_number: int
-    field: str | None
-    reason_zh: str
-    reason_en: str
-    raw: dict[str, Any]
-
-    def to_dict(self, *, model: type[BaseModel] | None = DemandRecord) -> dict[str, Any]:
-        """JSON-ready dict; personal values of ``raw`` are masked unless ``model`` is None."""
-        raw = redact(self.raw, model) if model is not None else self.raw
-        return {"row_number": self.row_number, "field": self.field, "reason_zh": self.reason_zh,
-                "reason_en": self.reason_en, "raw": raw}
-
-
-@dataclass(frozen=True)
-class Note:
-    """A file-level remark (unknown columns, skipped blank rows), in Chinese and English."""
-
-    code: str
-    message_zh: str
-    message_en: str
-    details: Any = None
-
-
-@dataclass
-class ReadResult(Generic[M]):
-    """Outcome of reading a file: accepted ``(row_number, record)`` pairs and every rejected row."""
-
-    accepted: list[tuple[int, M]] = field(default_factory=list)
-    rejected: list[RejectedRow] = field(default_factory=list)
-    unknown_columns: list[str] = field(default_factory=list)
-    blank_rows: list[int] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    format: str = ""
-    encoding: str | None = None
-    context: dict[str, Any] = field(default_factory=dict, repr=False)  # validation context (e.g. max_text_chars)
-
-    @property
-    def rejected_row_numbers(self) -> list[int]:
-        """Distinct rejected row numbers (a row with several bad fields has several entries)."""
-        return sorted({r.row_number for r in self.rejected})
-
-    @property
-    def rows(self) -> int:
-        """Data rows read: accepted plus distinct rejected rows (blank rows not counted)."""
-        return len(self.accepted) + len(self.rejected_row_numbers)
-
-    @property
-    def records(self) -> list[M]:
-        return [record for _, record in self.accepted]
-
-    def summary(self, *, model: type[BaseModel] | None = DemandRecord) -> dict[str, Any]:
-        """JSON-ready report for the clerk (personal values in rejected rows masked)."""
-        return {
-            "format": self.format, "encoding": self.encoding, "rows": self.rows, "accepted": len(self.accepted),
-            "rejected_rows": len(self.rejected_row_numbers),
-            "rejected": [r.to_dict(model=model) for r in self.rejected],
-            "unknown_columns": self.unknown_columns, "blank_rows": self.blank_rows,
-            "notes": [{"code": n.code, "message_zh": n.message_zh, "message_en": n.message_en,
-                       "details": n.details} for n in self.notes],
-        }
 
 
 # --------------------------------------------------------------------------- reading
@@ -116,9 +49,12 @@ def read_records(source: Source, model: type[M] = DemandRecord, *, filename: str
     kind = _format(data, name)
     if kind == "jsonl":
         return _read_jsonl(data, model, name, context)
+    known = _known_headers(model)
+    if kind == "docx" or (kind == "excel" and sheet is None and is_form_layout(xlsx_grid(data, name, 10), known)):
+        return _read_form(docx_grid(data, name) if kind == "docx" else xlsx_grid(data, name), model, name, kind, context)
     sheet_used, sheets = None, []
     if kind == "excel":
-        (rows, sheet_used, sheets), encoding = _excel_rows(data, name, sheet, _known_headers(model)), None
+        (rows, sheet_used, sheets), encoding = _excel_rows(data, name, sheet, known), None
     else:
         rows, encoding = _csv_rows(data, name)
     result: ReadResult[M] = ReadResult(format=kind, encoding=encoding, context=dict(context or {}))
@@ -127,6 +63,21 @@ def read_records(source: Source, model: type[M] = DemandRecord, *, filename: str
                                  f"read worksheet '{sheet_used}' (of {len(sheets)}: {', '.join(sheets)})",
                                  {"sheet": sheet_used, "sheets": sheets}))
     _read_table(rows, model, name, result)
+    return result
+
+
+def _read_form(grid: list[list[Any]], model: type[M], name: str, kind: str,
+               context: Mapping[str, Any] | None) -> ReadResult[M]:
+    """One record from a 征集表 laid out as labels beside values (:mod:`api.io.form_files`)."""
+    result: ReadResult[M] = ReadResult(format=f"{kind}-form", context=dict(context or {}))
+    raw = {k: _raw(v) for k, v in read_form_grid(grid, _known_headers(model)).items()}
+    if all(is_empty(v) for v in raw.values()):
+        result.rejected.append(RejectedRow(1, None, f"{name} 中没有找到表单的栏目（如“企业名称”“需求名称”）",
+                                           f"no form labels (such as 企业名称, 需求名称) found in {name}", {}))
+        return result
+    _validate(1, raw, model, result)
+    result.notes.append(Note("form_layout", f"按征集表格式读取 {name}（标签与内容相邻）",
+                             f"read {name} as a form (labels beside their values)", {"fields": len(raw)}))
     return result
 
 
@@ -151,6 +102,8 @@ def _format(data: bytes, name: str) -> str:
         return "csv"
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
+    if suffix == ".docx":
+        return "docx"
     if suffix == ".xls":
         raise InvalidInput("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入",
                            "old .xls files are not supported; save as .xlsx in Excel and import again",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.forms import models as forms
 from api.forms.parsers import enum_text
-from api.io.readers import read_records
+from api.io.bundles import read_any
 from api.services.audit import append_audit, redacted
 from api.services.campaign import CampaignContext
 from api.services.intake import DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, content_hash, intake_record
@@ -67,13 +67,14 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                    steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, show_progress: bool = False,
                    source: str | None = None, context: dict[str, Any] | None = None, region: str | None = None,
                    allow_enterprise_change: bool = False) -> ImportReport:
-    """Import a demand file (xlsx/csv/jsonl): accepted rows in ONE transaction, rejected rows listed.
+    """Import a demand file (xlsx/csv/jsonl table, or 征集表 forms as .xlsx/.docx, one file or a folder/.zip of
+    them): accepted rows in ONE transaction, rejected rows listed.
 
     ``context``: form validation context (``Settings.validation_context``: the hard cap on a text).
     ``region``: a city bureau's import takes its own region's rows only (others are rejected rows).
     A row that would give a stored demand another enterprise is rejected unless ``allow_enterprise_change``."""
     source = source or Path(path).name
-    result = read_records(path, forms.DemandRecord, filename=source, context=context)
+    result = read_any(path, forms.DemandRecord, filename=source, context=context)
     report = _start_report(result, source, forms.DemandRecord)
     rules: Counter[str] = Counter()
     with unit_of_work(session):
@@ -119,7 +120,7 @@ def import_people(session: Session, path: Path, kind: str, *, actor: str, show_p
     """Import experts, expert review history or solvers (``kind``: experts | expert_reviews | solvers)."""
     model = PEOPLE_MODELS[kind]
     source = source or Path(path).name
-    result = read_records(path, model, filename=source, context=context)
+    result = read_any(path, model, filename=source, context=context)
     report = _start_report(result, source, model)
     with unit_of_work(session):
         for row_no, record in progress(result.accepted, show_progress, f"导入 importing {kind}"):

@@ -20,7 +20,7 @@ from api.services.imports import import_demands, import_people
 
 router = APIRouter(tags=["imports 导入"])
 
-IMPORT_SUFFIXES = (".xlsx", ".xls", ".csv", ".jsonl", ".json")
+IMPORT_SUFFIXES = (".xlsx", ".xls", ".csv", ".jsonl", ".json", ".docx", ".zip")
 #: Who may import what (the action of :data:`api.services.access.PERMISSIONS`).
 IMPORT_ACTION = {"demands": "submit", "experts": "manage_experts", "expert_reviews": "manage_experts",
                  "solvers": "run_round"}
@@ -54,7 +54,7 @@ class ImportOut(BaseModel):
 
 
 @router.post("/imports", response_model=ImportOut, summary="导入文件 / import a file (xlsx, csv, jsonl)")
-def import_file(file: UploadFile = File(..., description="Excel（.xlsx）、CSV 或 JSONL 文件，中文表头"),
+def import_file(file: UploadFile = File(..., description="汇总表（.xlsx/.csv/.jsonl，中文表头）、征集表（.xlsx/.docx）或它们的 .zip"),
                 kind: Literal["demands", "experts", "expert_reviews", "solvers"] = Query(
                     "demands", description="文件内容：demands 需求 / experts 专家 / expert_reviews 评审记录 / solvers 揭榜方"),
                 session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
@@ -71,8 +71,8 @@ def import_file(file: UploadFile = File(..., description="Excel（.xlsx）、CSV
     name = Path(file.filename or "upload").name
     suffix = Path(name).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        raise InvalidInput(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.csv 或 .jsonl 文件。",
-                           f"Unsupported file type '{suffix or 'none'}'; upload .xlsx, .csv or .jsonl.",
+        raise InvalidInput(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.csv、.jsonl、.docx 或 .zip 文件。",
+                           f"Unsupported file type '{suffix or 'none'}'; upload .xlsx, .csv, .jsonl, .docx or .zip.",
                            {"file": name})
     context = services.settings.validation_context
     with tempfile.TemporaryDirectory(prefix="jiebang-upload-") as tmp:
