@@ -3,7 +3,9 @@ holds the services of the composition root for one command."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from api.compose import Services, build_services
@@ -48,48 +50,25 @@ class Context:
 # --------------------------------------------------------------------------- option types
 # A bad option value is a usage error (exit 2) with a bilingual reason, never a crash later on.
 
-def positive_int(text: str) -> int:
-    """An option that counts something: a whole number ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为正整数 / expected a whole number ≥ 1: {text}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数 / expected a whole number ≥ 1: {text}")
-    return value
+def _bounded(parse: Callable[[str], float], low: float, high: float, zh: str, en: str) -> Callable[[str], Any]:
+    """An option type: ``parse`` the text, and accept it only within ``low``–``high``."""
+
+    def convert(text: str) -> Any:
+        try:
+            value = parse(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{zh} / {en}: {text}")
+        return value
+
+    return convert
 
 
-def non_negative_int(text: str) -> int:
-    """A seed or an id: a whole number ≥ 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为非负整数 / expected a whole number ≥ 0: {text}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"应为非负整数 / expected a whole number ≥ 0: {text}")
-    return value
-
-
-def share(text: str) -> float:
-    """A proportion between 0 and 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的比例 / expected a share from 0 to 1: {text}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的比例 / expected a share from 0 to 1: {text}")
-    return value
-
-
-def port(text: str) -> int:
-    """A TCP port, 1–65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"端口应为 1–65535 的整数 / expected a port, a whole number 1–65535: {text}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"端口应为 1–65535 的整数 / expected a port, a whole number 1–65535: {text}")
-    return value
+positive_int = _bounded(int, 1, math.inf, "应为正整数", "expected a whole number ≥ 1")  # counts
+non_negative_int = _bounded(int, 0, math.inf, "应为非负整数", "expected a whole number ≥ 0")  # seeds, ids
+share = _bounded(float, 0.0, 1.0, "应为 0 到 1 之间的比例", "expected a share from 0 to 1")
+port = _bounded(int, 1, 65535, "端口应为 1–65535 的整数", "expected a port, a whole number 1–65535")
 
 
 def category_count(text: str) -> tuple[str, int]:
