@@ -32,7 +32,8 @@ from api.config import DEFAULT_DUPLICATES
 from bench.common import Context, Row, TaskSkipped, read_jsonl
 from bench.neardup_gen import POSITIVE_KINDS, make_pairs, resubmit
 from matching.calibration import average_precision, best_f1, calibrate, prf
-from matching.duplicates import FEATURES, DuplicateDetector, DuplicateParams, group_links
+from matching.dedup_groups import group_links
+from matching.duplicates import FEATURES, DuplicateDetector, DuplicateParams
 from nlp.text import normalize
 
 PARAMS_FILE = DEFAULT_DUPLICATES

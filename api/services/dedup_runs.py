@@ -16,7 +16,8 @@ from api.services.campaign import CampaignContext
 from api.services.duplicates import DuplicateService
 from api.services.views import view_of_demand
 from api.store import tables as db
-from matching.duplicates import VERDICTS, group_links
+from matching.dedup_groups import group_links
+from matching.duplicates import VERDICTS
 
 EXPORT_COLUMNS = ["组号", "系统编号", "需求编号", "企业名称", "批次", "初审单位", "需求名称", "建议保留",
                   "最高相似度", "结论", "verdict"]
