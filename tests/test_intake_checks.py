@@ -183,3 +183,14 @@ def test_the_enterprise_form_imports_from_xlsx_docx_a_folder_and_a_zip(client, a
         z.writestr("说明.txt", "not a form")
     report = client.post("/imports", files={"file": ("forms.zip", archive.read_bytes())}).json()
     assert report["new"] == 1 and any(n["code"] == "file" and "企业C.xlsx" in n["message_zh"] for n in report["notes"])
+
+
+def test_a_zip_that_unpacks_to_too_much_is_refused_before_it_is_read(client) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bomb.csv", b"0" * (600 * 2**20))  # 600 MB of zeros, a few hundred KB packed
+    r = client.post("/imports", files={"file": ("bomb.zip", buffer.getvalue())})
+    assert r.status_code == 422 and r.json()["code"] == "payload_too_large" and "MB" in r.json()["message_zh"]

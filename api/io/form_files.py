@@ -22,6 +22,7 @@ from nlp.text import is_empty, normalize
 
 PERSON_LABELS = ("法定代表人", "联系人")
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".docx")
+MAX_UNPACKED_BYTES = 500 * 2**20  # what the files of one .zip may unpack to
 _DECORATION = re.compile(r"[\s:：*＊]+")
 
 
@@ -128,7 +129,12 @@ def bundle_members(source: Path | bytes, name: str) -> list[tuple[str, bytes]]:
     except zipfile.BadZipFile as exc:
         raise InvalidInput(f"无法打开压缩包：{name}", f"cannot open the zip file {name}", code="file_unreadable") from exc
     with archive:
-        return [(Path(info.filename).name, archive.read(info)) for info in sorted(archive.infolist(), key=lambda i: i.filename)
-                if not info.is_dir() and Path(info.filename).suffix.lower() in wanted
-                and not Path(info.filename).name.startswith(("~$", "."))
-                and not info.filename.startswith("__MACOSX")]
+        infos = [info for info in sorted(archive.infolist(), key=lambda i: i.filename)
+                 if not info.is_dir() and Path(info.filename).suffix.lower() in wanted
+                 and not Path(info.filename).name.startswith(("~$", ".")) and not info.filename.startswith("__MACOSX")]
+        unpacked = sum(info.file_size for info in infos)
+        if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb, or a round far larger than any province's
+            raise InvalidInput(f"压缩包 {name} 解压后过大（{unpacked // 2**20} MB），请拆分后导入",
+                               f"{name} unpacks to {unpacked // 2**20} MB; split it and import the parts",
+                               {"limit_bytes": MAX_UNPACKED_BYTES}, code="payload_too_large")
+        return [(Path(info.filename).name, archive.read(info)) for info in infos]
