@@ -17,17 +17,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.io.report import DEFAULT_SHEETS, SheetBuilder
+from api.io.resources import jieba_idf
 from api.services import dedup_runs
 from api.services.campaign import CampaignContext, load_campaign
 from api.services.dedup_runs import DedupRuns
 from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
+from api.services.jobs import Jobs
 from api.services.panels import PANELS_SHEET_NAME, PanelAssignment
 from api.services.solver_institutions import SolverInstitutions
 from api.store.engine import open_database
 from nlp.embed import Embedder
-from nlp.tokenize import Tokenizer
+from nlp.tokenize import Tokenizer, read_wordlist
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,40 @@ class Services:
         return PanelAssignment(self.experts)
 
     @cached_property
+    def condensation(self) -> "Condensation":
+        """Condensation of the round (clusters under stable keys, staff edits, profiles)."""
+        from api.services.condense import Condensation
+
+        return Condensation(self.campaign, self.embedder, self.tokenizer, self.keyword_stopwords, jieba_idf())
+
+    @cached_property
+    def keyword_stopwords(self) -> frozenset[str]:
+        """Form boilerplate that is never a keyword (``corpora/keyword_stopwords.txt``)."""
+        return frozenset(read_wordlist(self.settings.keyword_stopwords))
+
+    @cached_property
+    def domains(self) -> "DomainLabels":
+        """Technology-domain suggestions and office routing, learning from staff decisions."""
+        from api.io.taxonomy_files import read_offices, read_taxonomy
+        from api.services.domains import DomainLabels
+
+        taxonomy = read_taxonomy(self.settings.taxonomy_dir / f"{self.settings.domain_taxonomy}.json")
+        offices = read_offices(self.settings.taxonomy_dir / "offices.yaml", taxonomy)
+        return DomainLabels(self.campaign, taxonomy, offices, self.embedder, self.tokenizer)
+
+    @cached_property
+    def round_report(self) -> "RoundReport":
+        """The condensation report (Excel with charts, JSON)."""
+        from api.services.condense_report import RoundReport
+
+        return RoundReport(self.condensation)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """Background jobs (imports, de-dup, condensation, panels, labelling): a small thread pool."""
+        return Jobs(self.sessions)
+
+    @cached_property
     def institutions(self) -> SolverInstitutions:
         """Candidate solver institutions (揭榜方) for a demand."""
         return SolverInstitutions(self.tokenizer)
@@ -109,9 +145,16 @@ class Services:
 
     @property
     def report_sheets(self) -> tuple[SheetBuilder, ...]:
-        """The sheets of the Excel report: intake sheets, expert panels, duplicate groups."""
+        """The sheets of the Excel report: intake sheets, expert panels, duplicate groups, clusters, domains."""
         return (*DEFAULT_SHEETS, SheetBuilder(PANELS_SHEET_NAME, self._panels_sheet),
-                SheetBuilder(dedup_runs.SHEET_NAME, self._duplicates_sheet))
+                SheetBuilder(dedup_runs.SHEET_NAME, self._duplicates_sheet),
+                SheetBuilder("凝练 clusters", self._clusters_sheet), SheetBuilder("领域 domains", self._domains_sheet))
+
+    def _domains_sheet(self, session: Session, campaign: CampaignContext) -> Any:
+        return self.domains.sheet(session, campaign)
+
+    def _clusters_sheet(self, session: Session, campaign: CampaignContext) -> Any:
+        return self.round_report.sheet(session, campaign)
 
     def _panels_sheet(self, session: Session, campaign: CampaignContext) -> Any:
         return self.panels.sheet(session, campaign)
@@ -122,6 +165,8 @@ class Services:
     def warm_up(self) -> None:
         """Build the shared models and the duplicate index now (server start), not on the first clerk's
         request, so that worker threads never race to build them."""
+        with self.session() as session:  # what a previous process left running will never finish
+            self.jobs.recover(session)
         for capability in ("experts", "panels", "institutions"):
             getattr(self, capability)
         try:
@@ -132,6 +177,8 @@ class Services:
 
     def close(self) -> None:
         """Release the database connections."""
+        if "jobs" in self.__dict__:
+            self.jobs.shutdown()
         self.engine.dispose()
 
 

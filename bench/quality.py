@@ -22,12 +22,16 @@ from bench.common import Context, Row, TaskSkipped, format_table
 TASKS: dict[str, str] = {
     "tokenize": "bench.tokenize_bench:run",
     "sts": "bench.embedding_bench:run_sts",
-    "cluster": "bench.embedding_bench:run_cluster",
-    "classify": "bench.embedding_bench:run_classify",
+    "cluster": "bench.cluster_bench:run",
+    "classify": "bench.classify_bench:run",
     "speed": "bench.embedding_bench:run_speed",
     "dup": "bench.dup_bench:run",
     "experts": "bench.expert_bench:run_experts",
     "assign": "bench.expert_bench:run_assign",
+    "keywords": "bench.condense_bench:run_keywords",
+    "title": "bench.condense_bench:run_title",
+    "condense-speed": "bench.condense_speed:run",  # rows: task speed, dataset condense-5k
+    "console": "bench.console_bench:run",
 }
 
 

@@ -8,10 +8,12 @@ problem and returns an :class:`Assignment`. Methods, one concept each:
   ``scipy.optimize.milp`` (scipy is already a dependency; HiGHS is maintained and exact; with
   only panel-size and load rows the matrix is a bipartite transportation matrix, so the LP
   relaxation is integral and the solve is an LP solve). Edges are sparsified to each demand's
-  top-K qualified experts plus the greedy solution's edges, so the optimum is never below greedy;
-* :class:`GreedyAssigner` — best remaining edge first (baseline);
-* :class:`RandomDrawAssigner` — the 随机抽取 practice: a seeded uniform draw inside each demand's
-  qualified top pool, seed recorded, the rest of the pool listed as substitutes.
+  top-K qualified experts plus the greedy solution's edges and the forced pairs, so the optimum is
+  never below greedy; a forced pair is an edge with lower bound 1;
+* :class:`GreedyAssigner` — forced pairs first, then best remaining edge first (baseline);
+* :class:`RandomDrawAssigner` — the 随机抽取 practice: forced experts seated first, then a seeded
+  uniform draw inside each demand's qualified top pool, seed recorded, the rest of the pool listed as
+  substitutes.
 
 :func:`matching.panel_problem.check_feasible` runs first and names every demand / constraint that cannot be met, so an
 infeasible round is explained, never returned empty. :func:`cluster_problem` makes one panel
@@ -126,12 +128,12 @@ class GreedyAssigner:
         keep = np.isfinite(vals)
         rows, cols, vals = rows[keep], cols[keep], vals[keep]
         order = np.lexsort((cols, rows, -vals))
-        panels: list[list[int]] = [[] for _ in range(n_d)]
-        loads = np.zeros(n_e, dtype=np.int64)
+        panels: list[list[int]] = [[int(j) for j in np.flatnonzero(p.forced[i])] for i in range(n_d)]
+        loads = p.forced.sum(axis=0).astype(np.int64)
         quotas = bool(p.min_out.any() or p.category_mix)
         for e in order:
             i, j = int(rows[e]), int(cols[e])
-            if len(panels[i]) >= p.panel_size[i] or loads[j] >= p.max_load[j]:
+            if len(panels[i]) >= p.panel_size[i] or loads[j] >= p.max_load[j] or p.forced[i, j]:
                 continue
             if quotas and not _quota_ok(p, i, panels[i], j):
                 continue
@@ -201,6 +203,8 @@ class OptimalAssigner:
             edge_set.append(r[ok] * n_e + c[ok])
         if extra:
             edge_set.append(np.array([i * n_e + j for i, panel in enumerate(extra) for j in panel], dtype=np.int64))
+        forced_i, forced_j = np.nonzero(p.forced)
+        edge_set.append(forced_i * n_e + forced_j)
         flat = np.unique(np.concatenate(edge_set))
         return flat // n_e, flat % n_e
 
@@ -228,7 +232,7 @@ class OptimalAssigner:
         if self.time_limit:
             options["time_limit"] = self.time_limit
         res = milp(c=-p.affinity[rows, cols], constraints=LinearConstraint(a, np.concatenate(lo), np.concatenate(hi)),
-                   integrality=np.ones(m), bounds=Bounds(0, 1), options=options)
+                   integrality=np.ones(m), bounds=Bounds(p.forced[rows, cols].astype(float), 1), options=options)
         if res.x is None or res.status not in (0, 1):
             return None, str(res.message)
         return res.x, str(res.message)
@@ -249,18 +253,19 @@ class RandomDrawAssigner:
         seed = int(np.random.SeedSequence().entropy % (2**31)) if self.seed is None else int(self.seed)
         rng = np.random.default_rng(seed)
         n_d, n_e = p.shape
-        loads = np.zeros(n_e, dtype=np.int64)
+        loads = p.forced.sum(axis=0).astype(np.int64)  # forced seats are reserved before any draw
         panels: list[list[int]] = [[] for _ in range(n_d)]
         subs: list[list[int]] = [[] for _ in range(n_d)]
         quotas = bool(p.min_out.any() or p.category_mix)
         for i in rng.permutation(n_d):
             size = int(p.panel_size[i])
-            score = np.where(p.qualified[i] & (loads < p.max_load), p.affinity[i], -np.inf)
+            forced = [int(j) for j in np.flatnonzero(p.forced[i])]
+            score = np.where(p.qualified[i] & (loads < p.max_load) & ~p.forced[i], p.affinity[i], -np.inf)
             n_ok = int(np.isfinite(score).sum())
             pool_n = min(n_ok, max(size, int(np.ceil(p.pool_factor * size))))
             pool = np.argsort(-score, kind="stable")[:pool_n]
             order = [int(j) for j in rng.permutation(pool)]
-            chosen: list[int] = []
+            chosen: list[int] = list(forced)
             for j in order:
                 if len(chosen) < size and (not quotas or _quota_ok(p, i, chosen, j)):
                     chosen.append(j)
@@ -273,7 +278,7 @@ class RandomDrawAssigner:
                     f"随机抽取时需求 {p.demand_ids[i]} 的可选专家已满负荷，请提高单人评审上限或改用最优分配",
                     f"random draw: qualified experts of demand {p.demand_ids[i]} are fully loaded; raise the max load or use the optimal solver",
                     [{"demand_id": p.demand_ids[i], "constraint": "max_load", "need": size, "have": len(chosen)}])
-            loads[chosen] += 1
+            loads[chosen[len(forced):]] += 1
             panels[i] = chosen
             subs[i] = [j for j in order if j not in chosen][: self.n_substitutes]
         return _finish(self.name, p, panels, started, seed=seed, substitutes=subs,
@@ -286,17 +291,19 @@ ASSIGNERS = {"optimal": OptimalAssigner, "greedy": GreedyAssigner, "random_draw"
 # --------------------------------------------------------------------------- cluster-level panels
 
 def cluster_problem(p: AssignmentProblem, clusters: Sequence[str | int]) -> tuple[AssignmentProblem, list[list[int]]]:
-    """One panel per cluster: affinity = mean over members, blocked if blocked for any member."""
+    """One panel per cluster: affinity = mean over members, blocked (or forced) if so for any member."""
     keys = list(dict.fromkeys(clusters))
     members = [[i for i, c in enumerate(clusters) if c == k] for k in keys]
     aff = np.stack([p.affinity[m].mean(axis=0) for m in members])
     blocked = np.stack([p.blocked[m].any(axis=0) for m in members])
+    forced = np.stack([p.forced[m].any(axis=0) for m in members])
     sizes = np.array([p.panel_size[m].max() for m in members], dtype=np.int64)
     q = AssignmentProblem(
         demand_ids=["+".join(p.demand_ids[i] for i in m) for m in members], expert_ids=p.expert_ids,
         affinity=aff, blocked=blocked, panel_size=sizes, max_load=p.max_load, out_of_province=p.out_of_province,
         categories=p.categories, category_mix=p.category_mix,
-        min_out=np.array([p.min_out[m].max() for m in members], dtype=np.int64), pool_factor=p.pool_factor)
+        min_out=np.array([p.min_out[m].max() for m in members], dtype=np.int64), pool_factor=p.pool_factor,
+        forced=forced)
     return q, members
 
 

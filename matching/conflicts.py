@@ -4,7 +4,8 @@ Each cell holds a bit per rule that fired, so a solver only sees ``blocked`` and
 can be reported with its rule id and a zh/en reason. Rules: expert unavailable, same organisation
 (normalised names), same group, the enterprise (or its group) on the expert's avoid-list, the
 expert's organisation on the enterprise's avoid-list, same region when the campaign wants
-out-of-region reviewers, and explicit (demand, expert) pair exclusions.
+out-of-region reviewers, explicit (demand, expert) pair exclusions, and pairs staff forbade on the
+panels page (移出并禁止).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ RULES: dict[str, tuple[int, str, str]] = {
     "enterprise_avoids": (16, "专家单位在企业的回避单位名单中", "expert's organisation is on the enterprise's avoid-list"),
     "same_region": (32, "本次要求区域外专家，专家与企业同在一地", "campaign requires out-of-region experts; same region"),
     "pair_excluded": (64, "该专家与该需求被指定回避", "this expert–demand pair is explicitly excluded"),
+    "staff_forbid": (128, "工作人员已将该专家移出并禁止参加该需求的专家组", "staff removed and forbade this expert for this demand"),
 }
 
 
@@ -56,6 +58,7 @@ class ConflictRules:
 
     out_of_region: bool = False
     excluded_pairs: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    forbidden_pairs: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (demand, expert) staff forbade
 
 
 @dataclass(frozen=True)
@@ -170,11 +173,11 @@ def build_conflicts(demands: Sequence[DemandParty], experts: Sequence[ExpertPart
         d_reg = np.array([rv.setdefault(_region(d.region), len(rv)) for d in demands], dtype=np.int64)
         codes[(d_reg[:, None] == e_reg[None, :]) & (d_reg[:, None] != 0)] |= bit["same_region"]
 
-    if rules.excluded_pairs:
-        d_index = {d.demand_id: i for i, d in enumerate(demands)}
-        e_index = {e.expert_id: j for j, e in enumerate(experts)}
-        for d_id, e_id in rules.excluded_pairs:
+    d_index = {d.demand_id: i for i, d in enumerate(demands)}
+    e_index = {e.expert_id: j for j, e in enumerate(experts)}
+    for rule, pairs in (("pair_excluded", rules.excluded_pairs), ("staff_forbid", rules.forbidden_pairs)):
+        for d_id, e_id in pairs:
             if d_id in d_index and e_id in e_index:
-                codes[d_index[d_id], e_index[e_id]] |= bit["pair_excluded"]
+                codes[d_index[d_id], e_index[e_id]] |= bit[rule]
 
     return ConflictMatrix([d.demand_id for d in demands], [e.expert_id for e in experts], codes)

@@ -35,7 +35,9 @@ class PanelRules:
 
 @dataclass
 class AssignmentProblem:
-    """Arrays an assignment method sees: affinity and ``blocked`` (n_demands × n_experts), loads, panel rules."""
+    """Arrays an assignment method sees: affinity, ``blocked`` and ``forced`` (n_demands × n_experts), loads,
+    panel rules. ``forced`` pairs (staff put the expert on the panel) must be assigned; a pair staff forbade is
+    simply ``blocked``."""
 
     demand_ids: list[str]
     expert_ids: list[str]
@@ -48,6 +50,11 @@ class AssignmentProblem:
     category_mix: dict[str, int]
     min_out: np.ndarray
     pool_factor: float = 3.0
+    forced: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.forced is None:
+            self.forced = np.zeros(self.affinity.shape, dtype=bool)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -61,13 +68,19 @@ class AssignmentProblem:
 def encode(demand_ids: Sequence[str], expert_ids: Sequence[str], affinity: np.ndarray, blocked: np.ndarray,
            rules: PanelRules = PanelRules(), *, out_of_province: Sequence[bool] | None = None,
            categories: Sequence[str | None] | None = None, max_load: Sequence[int] | None = None,
-           panel_size: Sequence[int] | None = None) -> AssignmentProblem:
-    """Build the arrays once; per-expert loads / per-demand panel sizes may override the rules."""
+           panel_size: Sequence[int] | None = None, forced: np.ndarray | None = None,
+           forbidden: np.ndarray | None = None) -> AssignmentProblem:
+    """Build the arrays once; per-expert loads / per-demand panel sizes may override the rules.
+    ``forced`` pairs must be on the panel; ``forbidden`` pairs are added to ``blocked``."""
     n_d, n_e = len(demand_ids), len(expert_ids)
     affinity = np.asarray(affinity, dtype=np.float64)
     blocked = np.asarray(blocked, dtype=bool)
-    if affinity.shape != (n_d, n_e) or blocked.shape != (n_d, n_e):
-        raise ValueError(f"affinity/blocked must be {(n_d, n_e)}, got {affinity.shape}/{blocked.shape}")
+    forced = np.zeros((n_d, n_e), bool) if forced is None else np.asarray(forced, dtype=bool)
+    if forbidden is not None:
+        blocked = blocked | np.asarray(forbidden, dtype=bool)
+    if affinity.shape != (n_d, n_e) or blocked.shape != (n_d, n_e) or forced.shape != (n_d, n_e):
+        raise ValueError(f"affinity/blocked/forced must be {(n_d, n_e)}, "
+                         f"got {affinity.shape}/{blocked.shape}/{forced.shape}")
     sizes = np.full(n_d, rules.panel_size, dtype=np.int64) if panel_size is None else np.asarray(panel_size, np.int64)
     return AssignmentProblem(
         demand_ids=list(demand_ids), expert_ids=list(expert_ids), affinity=affinity, blocked=blocked,
@@ -77,7 +90,7 @@ def encode(demand_ids: Sequence[str], expert_ids: Sequence[str], affinity: np.nd
         categories=np.array([c or "" for c in (categories or [""] * n_e)], dtype=object),
         category_mix={k: int(v) for k, v in rules.category_mix.items() if int(v) > 0},
         min_out=np.array([rules.min_out_of_province(int(s)) for s in sizes], dtype=np.int64),
-        pool_factor=rules.pool_factor,
+        pool_factor=rules.pool_factor, forced=forced,
     )
 
 
@@ -85,7 +98,7 @@ def encode(demand_ids: Sequence[str], expert_ids: Sequence[str], affinity: np.nd
 
 def check_feasible(p: AssignmentProblem) -> None:
     """Raise :class:`InfeasibleAssignment` naming every demand or constraint that cannot be met."""
-    details: list[dict] = []
+    details: list[dict] = _forced_problems(p)
     q = p.qualified & (p.max_load > 0)[None, :]
     n_q = q.sum(axis=1)
     for i in np.flatnonzero(n_q < p.panel_size):
@@ -133,3 +146,41 @@ def check_feasible(p: AssignmentProblem) -> None:
         raise InfeasibleAssignment(
             f"约束无法同时满足（{len(details)} 项），详见 details",
             f"constraints cannot all be met ({len(details)} problems); see details", details)
+
+
+def _forced_problems(p: AssignmentProblem) -> list[dict]:
+    """Pairs staff forced that cannot be honoured: blocked (a conflict or forbidden), more forced experts
+    than seats, an expert forced onto more panels than the max load, or forced experts that leave too
+    few seats for the out-of-province / category minimums."""
+    details: list[dict] = []
+    for i, j in zip(*np.nonzero(p.forced & p.blocked)):
+        d, e = p.demand_ids[i], p.expert_ids[j]
+        details.append({"demand_id": d, "expert_id": e, "constraint": "forced_blocked", "need": 1, "have": 0,
+                        "message_zh": f"需求 {d} 指定的专家 {e} 与该需求存在回避冲突（或已被禁止），不能指定",
+                        "message_en": f"demand {d}: forced expert {e} is blocked for it (a conflict or a forbidden pair)"})
+    n_forced = p.forced.sum(axis=1)
+    for i in np.flatnonzero(n_forced > p.panel_size):
+        d = p.demand_ids[i]
+        details.append({"demand_id": d, "constraint": "forced_panel_size", "need": int(n_forced[i]),
+                        "have": int(p.panel_size[i]),
+                        "message_zh": f"需求 {d} 指定了 {int(n_forced[i])} 位专家，超过专家组规模 {int(p.panel_size[i])} 人",
+                        "message_en": f"demand {d}: {int(n_forced[i])} experts forced onto a panel of {int(p.panel_size[i])}"})
+    per_expert = p.forced.sum(axis=0)
+    for j in np.flatnonzero(per_expert > p.max_load):
+        e = p.expert_ids[j]
+        details.append({"demand_id": None, "expert_id": e, "constraint": "forced_max_load", "need": int(per_expert[j]),
+                        "have": int(p.max_load[j]),
+                        "message_zh": f"专家 {e} 被指定参加 {int(per_expert[j])} 个专家组，超过单人评审上限 {int(p.max_load[j])}",
+                        "message_en": f"expert {e} is forced onto {int(per_expert[j])} panels, above the max load {int(p.max_load[j])}"})
+    if p.min_out.any() or p.category_mix:
+        for i in np.flatnonzero((n_forced > 0) & (n_forced <= p.panel_size)):
+            chosen = np.flatnonzero(p.forced[i])
+            unmet = max(0, int(p.min_out[i]) - int(p.out_of_province[chosen].sum()))
+            unmet += sum(max(0, need - int((p.categories[chosen] == cat).sum())) for cat, need in p.category_mix.items())
+            left = int(p.panel_size[i]) - len(chosen)
+            if unmet > left:
+                d = p.demand_ids[i]
+                details.append({"demand_id": d, "constraint": "forced_quota", "need": unmet, "have": left,
+                                "message_zh": f"需求 {d} 指定的专家占去席位后仅剩 {left} 席，不足以满足省外/类别最低人数（还需 {unmet} 人）",
+                                "message_en": f"demand {d}: forced experts leave {left} seats, {unmet} needed for the out-of-province / category minimums"})
+    return details

@@ -112,9 +112,9 @@ class LexicalVectorizer:
 
 
 # How the service combines the two signals, per use (measured in bench/embedding_bench.py; see
-# models/jiebang-static-zh/README.md): pairwise similarity (duplicates, matching) and supervised
-# labelling gain from the lexical half; clustering is best on the dense vectors alone.
-SERVICE_REPRESENTATION: dict[str, str] = {"similarity": "hybrid", "cluster": "dense", "classify": "hybrid"}
+# models/jiebang-static-zh/README.md, bench/cluster_bench.py): pairwise similarity (duplicates, matching),
+# supervised labelling and clustering demands (matching.clusters.cluster_features) gain from the lexical half.
+SERVICE_REPRESENTATION: dict[str, str] = {"similarity": "hybrid", "cluster": "hybrid", "classify": "hybrid"}
 DENSE_WEIGHT = 0.5
 
 

@@ -152,3 +152,76 @@ def test_records_are_flat_rows():
     rows = OptimalAssigner().solve(p).records(p)
     assert {r["role"] for r in rows} == {"member", "substitute"}
     assert [r["rank"] for r in rows if r["demand_id"] == "D0" and r["role"] == "member"] == [1, 2]
+
+
+# --------------------------------------------------------------------------- force / forbid a pair (staff)
+
+def _contended(**kw):
+    """Loads bind and the wanted pairs are far from the affinity optimum, so honouring them is visible."""
+    p = _problem(n_d=12, n_e=20, rules=PanelRules(panel_size=3, max_load=2), block_share=0.0, **kw)
+    forced = np.zeros(p.shape, bool)
+    forced[0, 19] = forced[1, 19] = True  # the worst expert onto two panels (its whole load)
+    forced[2, [17, 18]] = True            # two weak experts onto one panel
+    return p, forced
+
+
+@pytest.mark.parametrize("solver", [OptimalAssigner(top_k=3), GreedyAssigner(), RandomDrawAssigner(seed=3)])
+def test_every_solver_seats_forced_pairs_and_never_forbidden_ones(solver):
+    p, forced = _contended()
+    forbidden = np.zeros(p.shape, bool)
+    forbidden[:, 0] = True                # the star expert forbidden everywhere
+    forbidden[3, 1] = True
+    p = encode(p.demand_ids, p.expert_ids, p.affinity, p.blocked, PanelRules(panel_size=3, max_load=2),
+               forced=forced, forbidden=forbidden)
+    a = solver.solve(p)
+    _check(p, a)
+    assert 19 in a.panels[0] and 19 in a.panels[1] and {17, 18} <= set(a.panels[2])
+    assert all(0 not in panel for panel in a.panels) and 1 not in a.panels[3]
+    assert all(0 not in s for s in a.substitutes)
+
+
+def test_forced_pairs_hold_in_cluster_panels_and_under_quotas():
+    out = [j % 3 == 0 for j in range(20)]
+    rules = PanelRules(panel_size=3, max_load=3, min_out_of_province_share=0.3)
+    p = _problem(n_d=6, n_e=20, rules=rules, out_of_province=out, block_share=0.0)
+    p.forced[4, 19] = True  # in-province expert forced onto cluster "c"'s first member
+    for solver in (OptimalAssigner(), GreedyAssigner(), RandomDrawAssigner(seed=0)):
+        _check(p, a := solver.solve(p))
+        assert 19 in a.panels[4] and all(sum(out[j] for j in panel) >= 1 for panel in a.panels)
+        q, members = cluster_problem(p, ["a", "a", "b", "b", "c", "c"])
+        c = expand_clusters(solver.solve(q), members, 6, p)
+        assert 19 in c.panels[4] and 19 in c.panels[5]
+
+
+def test_infeasible_forced_pairs_are_explained():
+    p = _problem(n_d=4, n_e=10, rules=PanelRules(panel_size=2, max_load=2), block_share=0.0)
+    p.blocked[0, 5] = True
+    p.forced[0, 5] = True                 # forced but in conflict
+    p.forced[1, [1, 2, 3]] = True         # three forced onto a panel of two
+    p.forced[[1, 2, 3], 4] = True         # expert E4 forced onto three panels, max load 2
+    for solver in (OptimalAssigner(), GreedyAssigner(), RandomDrawAssigner(seed=0)):
+        with pytest.raises(InfeasibleAssignment) as exc:
+            solver.solve(p)
+        by = {d["constraint"]: d for d in exc.value.details}
+        assert set(by) == {"forced_blocked", "forced_panel_size", "forced_max_load"}
+        assert by["forced_blocked"]["demand_id"] == "D0" and by["forced_blocked"]["expert_id"] == "E5"
+        assert "E5" in by["forced_blocked"]["message_zh"] and "E5" in by["forced_blocked"]["message_en"]
+        assert (by["forced_panel_size"]["need"], by["forced_panel_size"]["have"]) == (4, 2)  # E1–E3 and E4
+        assert by["forced_max_load"]["expert_id"] == "E4" and by["forced_max_load"]["need"] == 3
+        assert all(d["message_zh"] and d["message_en"] for d in exc.value.details)
+    # forced experts that leave no room for the out-of-province minimum
+    rules = PanelRules(panel_size=2, max_load=2, min_out_of_province_share=0.5)
+    p = _problem(n_d=2, n_e=10, rules=rules, out_of_province=[j >= 5 for j in range(10)], block_share=0.0)
+    p.forced[0, [0, 1]] = True
+    with pytest.raises(InfeasibleAssignment) as exc:
+        GreedyAssigner().solve(p)
+    assert [(d["constraint"], d["demand_id"]) for d in exc.value.details] == [("forced_quota", "D0")]
+
+
+def test_forbidden_pair_is_reported_with_its_own_conflict_rule():
+    from matching.conflicts import ConflictRules, DemandParty, ExpertParty, build_conflicts
+    m = build_conflicts([DemandParty("D1", "甲公司")], [ExpertParty("E1", "乙大学"), ExpertParty("E2", "丙大学")],
+                        ConflictRules(forbidden_pairs=frozenset({("D1", "E2")})))
+    assert m.blocked.tolist() == [[False, True]]
+    (x,) = m.exclusions()
+    assert (x.expert_id, x.rule) == ("E2", "staff_forbid") and x.message_zh and x.message_en

@@ -84,8 +84,10 @@ def test_demo_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "新增 8" in out.rsplit("演示", 1)[-1] and "by region" in out and "max_demands_per_enterprise" in out
     book = openpyxl.load_workbook(home / "jiebang-demo.xlsx")
-    assert [s.split()[0] for s in book.sheetnames] == ["需求", "规则", "配额", "专家组", "查重"]
+    assert [s.split()[0] for s in book.sheetnames] == ["需求", "规则", "配额", "专家组", "查重", "凝练", "领域"]
     assert book[book.sheetnames[0]].max_row == 9
+    assert book["领域 domains"].max_row == 9  # every demand has a domain suggestion
+    assert "梳理凝练" in out and "技术领域建议：8 条需求" in out
 
 
 def test_console_entry_runs_in_a_subprocess(tmp_path: Path) -> None:

@@ -27,13 +27,11 @@ def test_benchmark_tasks_on_a_tiny_layout(tmp_path: Path) -> None:
     _write(tmp_path, "csldcp/train.jsonl", [{"content": t, "label": c} for t, c in docs])
     _write(tmp_path, "csldcp/dev.jsonl", [{"content": t, "label": c} for t, c in docs[::-1]])
     ctx = Context(data=tmp_path, split="dev", reference=False, cache_dir=tmp_path / "cache")
-    rows = eb.run_sts(ctx) + eb.run_cluster(ctx) + eb.run_classify(ctx)
+    rows = eb.run_sts(ctx)
     keys = {(r.task, r.dataset, r.system, r.metric) for r in rows}
     assert ("sts", "stsb", "jiebang", "spearman") in keys
     assert ("sts", "stsb", "tfidf-char", "spearman") in keys
-    assert ("cluster", "csl_categories", "jiebang", "v_measure") in keys
-    assert ("classify", "csldcp", "jiebang", "accuracy") in keys
-    assert not any(r.dataset == "csl" for r in rows)  # csl/dev.jsonl absent: skipped, not failed
+    assert not any(r.dataset in {"lcqmc", "bq", "pawsx"} for r in rows)  # absent sets: skipped, not failed
     sts = {r.system: r.value for r in rows if r.task == "sts"}
     assert sts["jiebang-dense"] > 0.5
     with pytest.raises(TaskSkipped):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -170,3 +171,113 @@ def test_review_records_of_one_project_form_one_panel_item() -> None:
             Row(expert_id=4, demand_id=7, title="y", abstract="", keywords=[], reviewed_at=None)]
     items = review_items(rows)
     assert sorted(i.expert_ids for i in items) == [("1", "2"), ("2",), ("3", "4")]
+
+
+def test_staff_force_and_forbid_pairs_are_honoured_and_shown_per_role(client: TestClient) -> None:
+    did = _demand_id(client, "LN2023-0004")
+    body = {"solver": "optimal", "panel_size": 3, "max_load": 3}
+    base = client.post("/experts/assignments", json=body, headers=ADMIN).json()
+    panel = next(p for p in client.get(f"/experts/assignments/{base['run_id']}", headers=ADMIN).json()["panels"]
+                 if p["demand_id"] == did)
+    dropped = panel["members"][0]  # forbidden by its pseudonym
+    ranked = client.get(f"/demands/{did}/experts?top=40", headers=ADMIN).json()["experts"]
+    wanted = ranked[-1]["expert_id"]  # a weak match, forced by its 专家编号
+    assert wanted not in {m["expert_id"] for m in panel["members"]}
+    for solver in ("optimal", "greedy", "random_draw"):
+        r = client.post("/experts/assignments", headers=ADMIN, json={
+            **body, "solver": solver, "seed": 5, "force": [{"demand_id": did, "expert_id": wanted}],
+            "forbid": [{"demand_id": did, "expert_id": dropped["expert"]}]})
+        assert r.status_code == 200, r.text
+        assert (r.json()["forced"], r.json()["forbidden"], r.json()["skipped_pairs"]) == (1, 1, [])
+        run = client.get(f"/experts/assignments/{r.json()['run_id']}", headers=ADMIN).json()
+        members = {m["expert_id"]: m for m in next(p for p in run["panels"] if p["demand_id"] == did)["members"]}
+        assert wanted in members and members[wanted]["forced"] and dropped["expert_id"] not in members
+        assert run["params"]["force"] == [{"demand_id": did, "expert": members[wanted]["expert"], "expert_id": wanted,
+                                           "name": members[wanted]["name"]}]
+        assert run["params"]["forbid"][0]["expert_id"] == dropped["expert_id"]
+    staff_view = client.get(f"/experts/assignments/{r.json()['run_id']}").json()["params"]
+    assert staff_view["force"] == [{"demand_id": did, "expert": members[wanted]["expert"]}]  # pseudonyms only
+    assert "EXP" not in json.dumps(staff_view)
+    # the jobs path passes the pairs through as well
+    job = client.post("/jobs/panels", headers=ADMIN, json={**body, "force": [{"demand_id": did, "expert_id": wanted}]})
+    assert job.status_code == 202, job.text
+    for _ in range(600):
+        state = client.get(f"/jobs/{job.json()['job_id']}", headers=ADMIN).json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done" and state["result"]["forced"] == 1, state
+    # a forced pair that a conflict blocks is explained with the rule, the expert named as the caller named it
+    r = client.post("/experts/assignments", headers=ADMIN,
+                    json={**body, "force": [{"demand_id": did, "expert_id": "EXP001"}]})  # EXP001 avoids it
+    assert r.status_code == 422 and r.json()["code"] == "assignment_infeasible"
+    (detail,) = [d for d in r.json()["details"] if d["constraint"] == "forced_blocked"]
+    assert detail["expert_id"] == "EXP001" and "expert_avoids" in detail["rules"]
+    assert "EXP001" in detail["message_zh"] and "回避" in detail["message_zh"] and "avoid" in detail["message_en"]
+    # one expert forced onto more panels than the max load
+    others = [_demand_id(client, x) for x in ("LN2023-0005", "LN2023-0006")]
+    r = client.post("/experts/assignments", headers=ADMIN, json={
+        **body, "max_load": 1, "force": [{"demand_id": d, "expert_id": wanted} for d in [did, *others]]})
+    assert r.status_code == 422 and any(d["constraint"] == "forced_max_load" for d in r.json()["details"])
+    # refused before solving: a pair both forced and forbidden, an unknown expert; staff may not force at all
+    pair = {"demand_id": did, "expert_id": wanted}
+    assert client.post("/experts/assignments", headers=ADMIN, json={**body, "force": [pair], "forbid": [pair]}
+                       ).status_code == 422
+    r = client.post("/experts/assignments", headers=ADMIN,
+                    json={**body, "force": [{"demand_id": did, "expert_id": "EXP999"}]})
+    assert r.status_code == 404 and r.json()["details"]["pairs"][0]["expert_id"] == "EXP999"
+    assert client.post("/experts/assignments", json={**body, "force": [pair]}).status_code == 403
+    # a pair outside the round (another batch / demand list) is reported, not silently honoured
+    r = client.post("/experts/assignments", headers=ADMIN, json={**body, "demand_ids": others, "force": [pair]})
+    assert r.status_code == 200 and r.json()["skipped_pairs"] == [{"kind": "force", **pair}]
+
+
+def test_console_forbid_and_force_then_redraw_honours_them(client: TestClient, settings: Settings) -> None:
+    """The panels page: 移出并禁止 a member, 指定专家 by 专家编号, the pending pairs listed (one removed),
+    a re-draw from the run honours the rest; staff may not edit pairs; edits are audited."""
+    from tests.test_console_api import console, csrf_of
+
+    did = _demand_id(client, "LN2023-0004")
+    body = {"solver": "optimal", "panel_size": 3, "max_load": 3}
+    run_id = client.post("/experts/assignments", json=body, headers=ADMIN).json()["run_id"]
+    panel = next(p for p in client.get(f"/experts/assignments/{run_id}", headers=ADMIN).json()["panels"]
+                 if p["demand_id"] == did)
+    dropped = panel["members"][0]
+    ranked = client.get(f"/demands/{did}/experts?top=40", headers=ADMIN).json()["experts"]
+    wanted, spare = ranked[-1], ranked[-2]
+    c = console(client, TOKEN)
+    page = c.get(f"/console/panels?run={run_id}&demand={did}").text
+    assert "移出并禁止" in page and "指定专家" in page
+    csrf = csrf_of(page)
+    for action, expert in (("forbid", dropped["expert"]), ("force", wanted["expert_id"]), ("force", spare["expert"]),
+                           ("remove", spare["expert"])):
+        r = c.post("/console/panels/pair", data={"run": run_id, "demand": did, "expert": expert, "action": action,
+                                                 "csrf": csrf}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+    page = c.get(f"/console/panels?run={run_id}&demand={did}").text
+    pending = page.split('id="pairs"')[1].split("</section>")[0]
+    assert pending.count("待重新抽取") == 2 and wanted["name"] in pending and dropped["name"] in pending
+    assert spare["name"] not in pending
+    assert c.post("/console/panels/pair", data={"run": run_id, "demand": did, "expert": "x", "action": "force"}
+                  ).status_code == 403  # no CSRF token
+    staff = console(client, token_for(replace(settings, admin_token=TOKEN), "staff"))
+    r = staff.post("/console/panels/pair", data={"run": run_id, "demand": did, "expert": wanted["expert"],
+                                                 "action": "force", "csrf": csrf_of(staff.get("/console/").text)})
+    assert r.status_code == 403
+    r = c.post("/console/panels/run", data={"solver": "random_draw", "seed": "9", "panel_size": 3, "max_load": 3,
+                                            "from_run": run_id, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    job_id = int(r.headers["location"].split("job=")[1])
+    for _ in range(600):
+        state = client.get(f"/jobs/{job_id}", headers=ADMIN).json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done", state
+    new = client.get(f"/experts/assignments/{state['result']['run_id']}", headers=ADMIN).json()
+    members = {m["expert_id"] for m in next(p for p in new["panels"] if p["demand_id"] == did)["members"]}
+    assert wanted["expert_id"] in members and dropped["expert_id"] not in members
+    page = c.get(f"/console/panels?run={new['run_id']}&demand={did}").text
+    assert page.split('id="pairs"')[1].split("</section>")[0].count("本记录已遵守") == 2  # carried to the next draw
+    audit = client.get(f"/audit?entity=assignment_run&entity_id={run_id}", headers=ADMIN).json()
+    assert [e["after"]["action"] for e in audit if e["action"] == "update"] == ["remove", "force", "force", "forbid"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, fail, port, say
+from api.cli.domains import print_summary as print_domain_summary
 from api.io.labels import rule_zh
 from api.io.report import write_report
 from api.services import demands as queries
@@ -156,10 +157,30 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
         print_check(check)
         quota = queries.quota_progress(session, campaign)
         print_quota(quota)
+        condensed = ctx.services.condensation.run(session, actor="demo")
+        common = ctx.services.condensation.common_problems(session)
+        say(f"梳理凝练：{condensed['clusters']} 个类，未归类 {condensed['unclustered']} 条；共性技术问题（≥3 家企业）"
+            f"{len(common)} 个：{'；'.join(c['name'] for c in common[:5])}",
+            f"Condensation: {condensed['clusters']} clusters, {condensed['unclustered']} unclustered, "
+            f"{len(common)} common problems.")
+        print_domain_summary(ctx.services.domains.suggest_round(session))
         out = home / DEMO_REPORT
         sheets = write_report(out, session, campaign, ctx.services.report_sheets)
     say(f"报告已写入 {out}（工作表：{'、'.join(sheets)}）。", f"Report written to {out}.")
+    _demo_console(ctx, home)
     return EXIT_OK
+
+
+def _demo_console(ctx: Context, home: Path) -> None:
+    """Print how to open the console on the demo data, with a demo admin token (made in the demo database)."""
+    from api.services.access import create_token
+
+    with ctx.services.session() as session:
+        _, token = create_token(session, role="admin", subject="演示管理员 demo admin", actor="demo")
+    say(f"工作台：运行 jiebang --home {home} serve，然后在浏览器打开 http://127.0.0.1:8000/console/ ，"
+        f"用此令牌登录（样例数据库的管理员）：{token}",
+        f"Console: run `jiebang --home {home} serve`, open http://127.0.0.1:8000/console/ and log in with the "
+        f"demo token shown (an admin of the demo database only).")
 
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
@@ -177,8 +198,9 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
              f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); the port may be in use, try another --port.")
         return EXIT_FAILURE
 
-    say(f"服务启动：http://{args.host}:{args.port}/docs （数据库 {ctx.settings.db_url.split('@')[-1]}）",
-        "Serving the API; press Ctrl+C to stop.")
+    say(f"服务启动：工作台 http://{args.host}:{args.port}/console/ ，接口文档 http://{args.host}:{args.port}/docs "
+        f"（数据库 {ctx.settings.db_url.split('@')[-1]}）",
+        "Serving the console and the API; press Ctrl+C to stop.")
     uvicorn.run(create_app(ctx.settings), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 

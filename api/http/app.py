@@ -14,6 +14,7 @@ from api.http.errors import install_error_handlers
 from api.http.limits import BodyLimit
 from api.http.routers import ROUTERS
 from api.logging import setup_logging
+from api.web import mount_console
 
 DESCRIPTION = """
 揭榜挂帅科技攻关需求征集、查重、凝练与专家匹配服务。
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.add_middleware(BodyLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     for router in ROUTERS:
         app.include_router(router)
+    mount_console(app)  # the staff console at /console (/ redirects there)
     return app

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-UPLOAD_PATHS = ("/imports",)
+UPLOAD_PATHS = ("/imports", "/jobs/import", "/console/intake")
 
 
 class BodyTooLarge(Exception):

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,10 +54,12 @@ def _width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text.split("\n", 1)[0][:200])
 
 
-def write_excel(sheets: Mapping[str, Any] | Any, path: Target) -> None:
+def write_excel(sheets: Mapping[str, Any] | Any, path: Target,
+                images: Mapping[str, Sequence[tuple[str, bytes]]] | None = None) -> None:
     """Write ``{sheet name: rows or DataFrame}`` as .xlsx: bold frozen header row, fitted column widths.
 
-    A bare list of rows (or one DataFrame) is written as a single sheet named 数据.
+    A bare list of rows (or one DataFrame) is written as a single sheet named 数据. ``images``:
+    ``{sheet name: [(caption, PNG bytes), ...]}``, each sheet with its pictures one below the other.
     """
     if not isinstance(sheets, Mapping):
         sheets = {"数据": sheets}
@@ -92,7 +94,9 @@ def write_excel(sheets: Mapping[str, Any] | Any, path: Target) -> None:
         ws.freeze_panes = "A2"
         if columns and data:
             ws.auto_filter.ref = ws.dimensions
-    if not used:
+    for title, pictures in (images or {}).items():
+        _picture_sheet(book, str(title)[:31], pictures)
+    if not book.sheetnames:
         book.create_sheet("Sheet")
     book.save(path if not isinstance(path, str) else Path(path))
 
@@ -142,3 +146,16 @@ class _text_target:
         else:
             self.handle.flush()
             self.handle.detach()
+
+
+def _picture_sheet(book: openpyxl.Workbook, name: str, pictures: Sequence[tuple[str, bytes]]) -> None:
+    """A sheet of captioned PNG pictures, one below the other."""
+    from openpyxl.drawing.image import Image
+
+    ws = book.create_sheet(name)
+    row = 1
+    for caption, png in pictures:
+        ws.cell(row=row, column=1, value=caption).font = Font(bold=True)
+        picture = Image(io.BytesIO(png))
+        ws.add_image(picture, f"A{row + 1}")
+        row += 2 + int(picture.height / 20) + 1  # default row height is 20 px

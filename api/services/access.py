@@ -29,7 +29,8 @@ ROLE_ZH = {"bureau": "初审单位", "staff": "业务处室", "expert_admin": "�
 PERMISSIONS: dict[str, frozenset[str]] = {
     "read": frozenset(ROLES),
     "submit": frozenset({"bureau", "staff", "admin"}),
-    "run_round": frozenset({"staff", "admin"}),  # de-duplication runs and decisions, solver imports
+    "run_round": frozenset({"staff", "admin"}),  # de-duplication, condensation, domain labels, solver imports
+    "read_round": frozenset({"staff", "expert_admin", "admin"}),  # the whole round's clusters and reports
     "manage_experts": frozenset({"expert_admin", "admin"}),  # expert pool, reviews, panels
     "see_expert_identities": frozenset({"expert_admin", "admin"}),
     "see_personal": frozenset({"admin"}),  # enterprise contacts and legal representatives

@@ -1,10 +1,19 @@
 """Review-panel assignment (论证专家组), I/O side: encode a round from storage, solve it with one of
-the assignment methods of :mod:`matching.assign`, store the run (parameters + seed), show and export it."""
+the assignment methods of :mod:`matching.assign`, store the run (parameters + seed), show and export it.
+
+Staff may **force** an expert onto a demand's panel or **forbid** a pair (OpenReview's assignment
+editor): the pairs are parameters of a run request (``force`` / ``forbid``, experts named by 专家编号 or
+pseudonym), recorded in the run's parameters by storage id and shown per role. A forbidden pair becomes
+a conflict with the rule ``staff_forbid``; a forced pair an entry of the problem's ``forced`` array. The
+console edits the pairs the next re-draw of a run will use, kept beside the run's parameters
+(``params["next"]``, the run's own pairs until edited) — no table of their own."""
 from __future__ import annotations
 
 import io
 import logging
 from typing import Any
+
+import numpy as np
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -19,7 +28,7 @@ from api.services.experts import ExpertMatching, in_province
 from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.assign import ASSIGNERS, InfeasibleAssignment, PanelRules, cluster_problem, encode, expand_clusters
-from matching.conflicts import ConflictRules, build_conflicts
+from matching.conflicts import RULES, ConflictRules, build_conflicts
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +42,10 @@ class AssignmentInfeasible(InvalidInput):
     code = "assignment_infeasible"
 
 
+Pair = tuple[int, int]  # (demand storage id, expert storage id)
+PAIR_KINDS = ("force", "forbid")
+
+
 class PanelAssignment:
     """Panel runs of a campaign over the expert pool of :class:`ExpertMatching`."""
 
@@ -42,11 +55,16 @@ class PanelAssignment:
     def solve_round(self, session: Session, campaign: CampaignContext, *,
                     demand_ids: list[int] | None = None, batch: str | None = None,
                     rules: PanelRules = PanelRules(), solver: str = "optimal", seed: int | None = None,
-                    out_of_region: bool = False, clusters: dict[int, str] | None = None) -> tuple:
-        """Encode the round from storage and solve it (nothing stored): (demands, pool, problem, result)."""
+                    out_of_region: bool = False, clusters: dict[int, str] | None = None,
+                    force: list[dict] | None = None, forbid: list[dict] | None = None) -> tuple:
+        """Encode the round from storage and solve it (nothing stored): (demands, pool, problem, result).
+        ``force`` / ``forbid``: ``[{demand_id, expert_id}]`` (专家编号 or pseudonym); the resolved pairs are
+        in ``result.info["pairs"]`` (storage ids) and those outside the round in ``info["skipped_pairs"]``."""
         if solver not in ASSIGNERS:
             raise InvalidInput(f"未知的分配方法：{solver}", f"unknown solver: {solver}", {"solvers": list(ASSIGNERS)})
         demands = all_demands(session, campaign)
+        pairs, refs = self.resolve_pairs(session, {"force": force or [], "forbid": forbid or []},
+                                         {d.id for d in demands})
         if demand_ids:
             wanted = set(demand_ids)
             demands = [d for d in demands if d.id in wanted]
@@ -59,11 +77,20 @@ class PanelAssignment:
             raise InvalidInput("没有可分配的需求", "no demands to assign", None)
         pool = self.experts.pool(session)
         views = [view_of_demand(d) for d in demands]
-        conflicts = build_conflicts([v.party for v in views], pool.parties, ConflictRules(out_of_region=out_of_region))
+        in_round = {d.id for d in demands}
+        forbidden = frozenset((str(d), str(e)) for d, e in pairs["forbid"] if d in in_round)
+        conflicts = build_conflicts([v.party for v in views], pool.parties,
+                                    ConflictRules(out_of_region=out_of_region, forbidden_pairs=forbidden))
         affinity = pool.model.score([v.matching_text for v in views])
+        d_index = {d.id: i for i, d in enumerate(demands)}
+        e_index = {int(e): j for j, e in enumerate(pool.model.expert_ids_)}
+        forced = np.zeros(affinity.shape, dtype=bool)
+        for d, e in pairs["force"]:
+            if d in in_round and e in e_index:
+                forced[d_index[d], e_index[e]] = True
         problem = encode([str(d.id) for d in demands], pool.model.expert_ids_, affinity, conflicts.blocked, rules,
                          out_of_province=[not in_province(e.region) for e in pool.experts],
-                         categories=[e.category for e in pool.experts])
+                         categories=[e.category for e in pool.experts], forced=forced)
         solver_obj = ASSIGNERS[solver](seed=seed) if solver == "random_draw" else ASSIGNERS[solver]()
         try:
             if clusters:
@@ -73,21 +100,61 @@ class PanelAssignment:
             else:
                 result = solver_obj.solve(problem)
         except InfeasibleAssignment as exc:
-            raise AssignmentInfeasible(exc.message_zh, exc.message_en, exc.details) from None
+            details = [_name_forced(x, refs, conflicts, problem) for x in exc.details]
+            raise AssignmentInfeasible(exc.message_zh, exc.message_en, details) from None
+        result.info["pairs"] = {k: [list(x) for x in v] for k, v in pairs.items()}
+        result.info["skipped_pairs"] = [{"kind": k, "demand_id": d, "expert_id": refs[e]}
+                                        for k in PAIR_KINDS for d, e in pairs[k] if d not in in_round]
         return demands, pool, problem, result
+
+    def resolve_pairs(self, session: Session, requested: dict[str, list[dict]],
+                      demand_ids: set[int]) -> tuple[dict[str, list[Pair]], dict[int, str]]:
+        """Staff's pairs as storage ids, and each expert's reference as given (for messages). Experts are named
+        by 专家编号 or pseudonym; an unknown expert or demand, or a pair both forced and forbidden, is refused."""
+        wanted = {str(x["expert_id"]).strip() for v in requested.values() for x in v}
+        if not wanted:
+            return {k: [] for k in PAIR_KINDS}, {}
+        by_ref: dict[str, int] = {}
+        for eid, external in session.execute(select(db.Expert.id, db.Expert.external_id)):
+            by_ref[self.experts.pseudonym(eid)] = eid
+            if external:
+                by_ref.setdefault(external, eid)
+        pairs: dict[str, list[Pair]] = {k: [] for k in PAIR_KINDS}
+        refs: dict[int, str] = {}
+        unknown = []
+        for kind in PAIR_KINDS:
+            for x in requested.get(kind, []):
+                ref = str(x["expert_id"]).strip()
+                if ref not in by_ref or int(x["demand_id"]) not in demand_ids:
+                    unknown.append({"kind": kind, "demand_id": x["demand_id"], "expert_id": ref})
+                    continue
+                refs[by_ref[ref]] = ref
+                if (pair := (int(x["demand_id"]), by_ref[ref])) not in pairs[kind]:
+                    pairs[kind].append(pair)
+        if unknown:
+            raise NotFound("指定或禁止的专家对中有不存在的需求或专家", "a forced or forbidden pair names an unknown demand or expert",
+                           {"pairs": unknown})
+        both = set(pairs["force"]) & set(pairs["forbid"])
+        if both:
+            raise InvalidInput("同一专家对不能既指定又禁止", "a pair cannot be both forced and forbidden",
+                               {"pairs": [{"demand_id": d, "expert_id": refs[e]} for d, e in sorted(both)]})
+        return pairs, refs
 
     def assign(self, session: Session, campaign: CampaignContext, *, demand_ids: list[int] | None = None,
                batch: str | None = None, rules: PanelRules = PanelRules(), solver: str = "optimal",
                seed: int | None = None, out_of_region: bool = False, clusters: dict[int, str] | None = None,
+               force: list[dict] | None = None, forbid: list[dict] | None = None,
                actor: str = "system") -> dict[str, Any]:
-        """Form panels for a round, store the run (params + seed) and its rows; return the run summary."""
+        """Form panels for a round, store the run (params + seed, staff's pairs) and its rows; return the
+        run summary (with the pairs whose demand was outside the round)."""
         demands, pool, problem, result = self.solve_round(
             session, campaign, demand_ids=demand_ids, batch=batch, rules=rules, solver=solver, seed=seed,
-            out_of_region=out_of_region, clusters=clusters)
+            out_of_region=out_of_region, clusters=clusters, force=force, forbid=forbid)
         params = {"solver": solver, "panel_size": rules.panel_size, "max_load": rules.max_load,
                   "min_out_of_province_share": rules.min_out_of_province_share, "category_mix": rules.category_mix,
                   "pool_factor": rules.pool_factor, "out_of_region": out_of_region, "batch": batch,
                   "demand_ids": [d.id for d in demands], "clusters": {str(k): v for k, v in (clusters or {}).items()},
+                  **result.info["pairs"],
                   "total_affinity": round(result.total_affinity, 6), "seconds": round(result.seconds, 3),
                   "actor": actor}
         run = db.AssignmentRun(params=params, seed=result.seed)
@@ -103,15 +170,16 @@ class PanelAssignment:
         log.info("assignment run %d: %d demands, solver %s, seed %s", run.id, len(demands), solver, result.seed)
         return {"run_id": run.id, "solver": solver, "seed": result.seed, "demands": len(demands),
                 "total_affinity": round(result.total_affinity, 4), "max_load": int(loads.max(initial=0)),
-                "seconds": round(result.seconds, 3)}
+                "seconds": round(result.seconds, 3), "forced": len(result.info["pairs"]["force"]),
+                "forbidden": len(result.info["pairs"]["forbid"]), "skipped_pairs": result.info["skipped_pairs"]}
 
     def run_panels(self, session: Session, run_id: int, *, admin: bool = False) -> dict[str, Any]:
         """A stored run: its parameters, seed and, per demand, members and substitutes."""
-        run = session.get(db.AssignmentRun, run_id)
-        if run is None:
-            raise NotFound(f"分配记录 {run_id} 不存在", f"assignment run {run_id} not found")
-        experts = {e.id: e for e in session.scalars(
-            select(db.Expert).where(db.Expert.id.in_({a.expert_id for a in run.assignments})))}
+        run = self._run(session, run_id)
+        stored = _run_pairs(run.params)
+        experts = {e.id: e for e in session.scalars(select(db.Expert).where(db.Expert.id.in_(
+            {a.expert_id for a in run.assignments} | {e for v in stored.values() for _, e in v})))}
+        forced = set(stored["force"])
         panels: dict[int, dict[str, Any]] = {}
         for a in sorted(run.assignments, key=lambda a: (a.demand_id, a.role != "member", a.rank)):
             if a.demand_id not in panels:
@@ -120,10 +188,64 @@ class PanelAssignment:
                                        "office": d.office, "members": [], "substitutes": []}
             key = "members" if a.role == "member" else "substitutes"
             panels[a.demand_id][key].append({"rank": a.rank, "affinity": round(a.affinity, 4),
-                                             **self.experts.expert_view(experts[a.expert_id], admin)})
-        params = {k: v for k, v in run.params.items() if k != "actor" or admin}
+                                             **self.experts.expert_view(experts[a.expert_id], admin),
+                                             "forced": (a.demand_id, a.expert_id) in forced})
+        params = {k: v for k, v in run.params.items() if (k != "actor" or admin) and k not in (*PAIR_KINDS, "next")}
+        params |= {k: [self._pair_view(d, experts.get(e), e, admin) for d, e in v] for k, v in stored.items()}
         return {"run_id": run.id, "seed": run.seed, "params": params, "created_at": run.created_at,
                 "panels": list(panels.values())}
+
+    def _pair_view(self, demand_id: int, e: db.Expert | None, expert_id: int, admin: bool) -> dict[str, Any]:
+        out = {"demand_id": demand_id, "expert": self.experts.pseudonym(expert_id)}
+        if admin and e is not None:
+            out |= {"expert_id": e.external_id, "name": e.name}
+        return out
+
+    # ---------------------------------------------------------------- the console's pending pairs of a run
+    def next_pairs(self, session: Session, run_id: int, *, admin: bool = False) -> dict[str, list[dict[str, Any]]]:
+        """The pairs the next re-draw from this run will honour (its own until edited), each marked
+        ``applied`` when this run already honoured it; experts per role, as in :meth:`run_panels`."""
+        run = self._run(session, run_id)
+        own = _run_pairs(run.params)
+        pending = _run_pairs(run.params.get("next", run.params))
+        experts = {e.id: e for e in session.scalars(select(db.Expert).where(
+            db.Expert.id.in_({e for v in pending.values() for _, e in v})))}
+        return {k: [self._pair_view(d, experts.get(e), e, admin) | {"applied": (d, e) in own[k]} for d, e in v]
+                for k, v in pending.items()}
+
+    def next_refs(self, session: Session, run_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The pending pairs of a run as ``force`` / ``forbid`` request parameters (experts as pseudonyms)."""
+        run = self._run(session, run_id)
+        pending = _run_pairs(run.params.get("next", run.params))
+        return {k: [{"demand_id": d, "expert_id": self.experts.pseudonym(e)} for d, e in v] for k, v in pending.items()}
+
+    def edit_next(self, session: Session, campaign: CampaignContext, run_id: int, action: str, demand_id: int,
+                  expert: str, *, actor: str = "system") -> dict[str, list[dict[str, Any]]]:
+        """Force or forbid a pair for the next re-draw from this run, or remove it (``action`` force | forbid |
+        remove); forcing a forbidden pair (or the reverse) replaces it. Audited as an update of the run."""
+        if action not in (*PAIR_KINDS, "remove"):
+            raise InvalidInput(f"未知的操作：{action}", f"unknown action: {action}", {"actions": [*PAIR_KINDS, "remove"]})
+        run = self._run(session, run_id)
+        before = _run_pairs(run.params.get("next", run.params))
+        pairs, _ = self.resolve_pairs(session, {"force": [{"demand_id": demand_id, "expert_id": expert}]},
+                                      {d.id for d in all_demands(session, campaign)})
+        pair = pairs["force"][0]
+        after = {k: [x for x in v if x != pair] for k, v in before.items()}
+        if action != "remove":
+            after[action].append(pair)
+        stored = {k: [list(x) for x in v] for k, v in after.items()}
+        run.params = {**run.params, "next": stored}
+        append_audit(session, actor, "update", "assignment_run", run.id,
+                     {"next": {k: [list(x) for x in v] for k, v in before.items()}},
+                     {"next": stored, "action": action, "pair": list(pair)})
+        session.commit()
+        return self.next_pairs(session, run_id, admin=True)
+
+    def _run(self, session: Session, run_id: int) -> db.AssignmentRun:
+        run = session.get(db.AssignmentRun, run_id)
+        if run is None:
+            raise NotFound(f"分配记录 {run_id} 不存在", f"assignment run {run_id} not found")
+        return run
 
     def latest_run_id(self, session: Session) -> int | None:
         return session.scalar(select(func.max(db.AssignmentRun.id)))
@@ -184,3 +306,28 @@ def _preview_sheet(matcher: PanelAssignment, session: Session, campaign: Campaig
                      "需求编号": d.external_id, "需求名称": d.title, "角色": "成员" if r["role"] == "member" else "候补",
                      "序号": r["rank"], "专家": matcher.experts.pseudonym(int(r["expert_id"])), "匹配度": round(r["affinity"], 4)})
     return pd.DataFrame(rows, columns=columns)
+
+
+def _run_pairs(params: dict[str, Any]) -> dict[str, list[Pair]]:
+    """``{force, forbid}`` of a run's parameters (or its ``next``) as (demand, expert) storage-id pairs."""
+    return {k: [(int(d), int(e)) for d, e in params.get(k) or []] for k in PAIR_KINDS}
+
+
+def _name_forced(detail: dict, refs: dict[int, str], conflicts: Any, problem: Any) -> dict:
+    """An infeasibility detail about a forced pair, with the expert as the caller named it (never a storage id)
+    and, for a blocked pair, the conflict rules that block it."""
+    if detail.get("expert_id") is None:
+        return detail
+    sid = detail["expert_id"]
+    ref = refs.get(int(sid), "")
+    out = {**detail, "expert_id": ref}
+    for key in ("message_zh", "message_en"):
+        out[key] = out[key].replace(f"专家 {sid}", f"专家 {ref}").replace(f"expert {sid}", f"expert {ref}")
+    if detail["constraint"] == "forced_blocked":
+        j = problem.expert_ids.index(sid)
+        rows = [problem.demand_ids.index(d) for d in str(detail["demand_id"]).split("+") if d in problem.demand_ids]
+        rules = list(dict.fromkeys(r for i in rows for r in conflicts.rules_for(i, j)))
+        out["rules"] = rules
+        out["message_zh"] += "：" + "；".join(RULES[r][1] for r in rules)
+        out["message_en"] += ": " + "; ".join(RULES[r][2] for r in rules)
+    return out

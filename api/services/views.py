@@ -24,7 +24,9 @@ DUPLICATE_FIELDS: tuple[str, ...] = ("title", "publish_title", "description", "p
 #: What an expert or a solver institution is matched on, after the shown title.
 MATCHING_FIELDS: tuple[str, ...] = ("publish_title", "description", "publish_content", "solver_requirements",
                                     "tech_field", "main_business")
-_TEXT_FIELDS = tuple(dict.fromkeys(DUPLICATE_FIELDS + MATCHING_FIELDS))
+#: What condensation groups demands by: the technical problem, not the enterprise's situation.
+CONDENSE_FIELDS: tuple[str, ...] = ("description", "publish_content")
+_TEXT_FIELDS = tuple(dict.fromkeys(DUPLICATE_FIELDS + MATCHING_FIELDS + CONDENSE_FIELDS))
 _DIGITS = re.compile(r"\D+")
 
 
@@ -55,6 +57,7 @@ class DemandView:
     group_name: str | None
     region: str | None
     area: str | None  # 技术领域 as filed (the domain)
+    investment: float | None = None  # 需求研发总投入（万元）
     avoid_orgs: tuple[str, ...] = ()
     phone: str | None = None
     email: str | None = None
@@ -99,6 +102,11 @@ class DemandView:
     def matching_text(self) -> str:
         """What experts and solver institutions are matched on: the shown title + :data:`MATCHING_FIELDS`."""
         return " ".join(p for p in [self.title, *(self.texts.get(n, "") for n in MATCHING_FIELDS)] if p)
+
+    @cached_property
+    def condense_text(self) -> str:
+        """What condensation clusters and summarises: the shown title and :data:`CONDENSE_FIELDS`."""
+        return "\n".join(dict.fromkeys(p for p in [self.title, *(self.texts.get(n, "") for n in CONDENSE_FIELDS)] if p))
 
     @property
     def signals(self) -> dict[str, str | None]:
@@ -146,7 +154,7 @@ def view_of(record: DemandRecord, *, demand_id: int | None = None) -> DemandView
         id=demand_id, title=_clean(record.publish_title) or _clean(record.title), texts=texts, sent=sent,
         enterprise=_clean(record.name), org_key=org_key(record.name, record.credit_code),
         group_name=_clean(record.group_name) or None, region=record.region,
-        area=area.value if area is not None else None, avoid_orgs=tuple(record.avoid_orgs),
+        area=area.value if area is not None else None, investment=record.total_investment, avoid_orgs=tuple(record.avoid_orgs),
         phone=phone if len(phone) >= 7 else None, email=email if "@" in email else None,
         headers={name: fields[name].alias or name for name in texts})
 

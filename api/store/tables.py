@@ -267,6 +267,109 @@ class Assignment(Base):
     run: Mapped[AssignmentRun] = relationship(back_populates="assignments")
 
 
+class ClusterRun(Base):
+    """One condensation run (梳理凝练) of a campaign: parameters, seed, counts, who and when."""
+
+    __tablename__ = "cluster_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    demands: Mapped[int] = mapped_column(Integer, default=0)
+    clusters: Mapped[int] = mapped_column(Integer, default=0)
+    unclustered: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Cluster(Base):
+    """A topic cluster of a round under its stable key (``C0007``; ``C0007.1`` for a sub-cluster).
+
+    ``name`` is the staff's name (kept across runs), ``title`` the proposed 发榜需求名称; a ``locked``
+    cluster keeps exactly its members; an inactive one was merged away or emptied (its key is never reused).
+    """
+
+    __tablename__ = "clusters"
+    __table_args__ = (UniqueConstraint("campaign_id", "key", name="uq_cluster_campaign_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    parent_key: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(100), default="")
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    medoid_id: Mapped[int | None] = mapped_column(Integer)
+    office: Mapped[str | None] = mapped_column(String(64))
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ClusterMember(Base):
+    """Which cluster a demand is in (``cluster_key`` None: 未归类); ``pinned``: placed there by staff."""
+
+    __tablename__ = "cluster_members"
+    __table_args__ = (UniqueConstraint("campaign_id", "demand_id", name="uq_cluster_member_demand"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    cluster_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    sub_key: Mapped[str | None] = mapped_column(String(32))
+    similarity: Mapped[float | None] = mapped_column(Float)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(100), default="")  # proposed 发榜需求名称 of the demand
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    point: Mapped[list[Any]] = mapped_column(default=list)  # 2-D position on the round's map
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class DomainLabel(Base):
+    """A staff decision on a demand's technology domain (confirm or correct), append-only: the newest
+    row per demand and taxonomy is in force, and all of them are the classifier's training data."""
+
+    __tablename__ = "domain_labels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    taxonomy: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(32))
+    decision: Mapped[str] = mapped_column(String(16))  # confirm | correct
+    suggested: Mapped[str | None] = mapped_column(String(32))
+    probability: Mapped[float | None] = mapped_column(Float)
+    office: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Job(Base):
+    """Long work run in the background (import, de-dup, condensation, labelling, panels): its state lives
+    here, so every worker sees it and a restart marks what was running as failed instead of leaving it."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="queued")  # queued|running|done|failed
+    stage: Mapped[str] = mapped_column(String(64), default="")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 def clip(model: type[Base], column: str, value: str | None) -> str | None:
     """``value`` cut to the column's declared length (PostgreSQL enforces it, SQLite does not)."""
     length = getattr(model.__table__.c[column].type, "length", None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.routers import audit, demands, duplicates, experts, health, imports
+from api.http.routers import audit, clusters, demands, domains, duplicates, experts, health, imports, jobs
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -15,4 +15,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     duplicates.router,
     experts.router,
+    clusters.router,
+    domains.router,
+    jobs.router,
 )

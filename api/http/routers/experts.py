@@ -28,6 +28,13 @@ from matching.assign import PanelRules
 router = APIRouter(tags=["专家与揭榜方 experts & solvers"])
 
 
+class PairIn(BaseModel):
+    """一对需求与专家 / a (demand, expert) pair staff force or forbid."""
+
+    demand_id: int = Field(..., ge=1, description="需求系统编号")
+    expert_id: str = Field(..., min_length=1, max_length=64, description="专家编号（如 EXP001）或化名（专家-…）")
+
+
 class AssignIn(BaseModel):
     """一轮专家组分配的参数 / parameters of a panel assignment round."""
 
@@ -43,6 +50,14 @@ class AssignIn(BaseModel):
     pool_factor: float = Field(3.0, ge=1, le=20, description="随机抽取候选池 = 该倍数 × 专家组人数")
     out_of_region: bool = Field(False, description="要求专家与企业不在同一地区")
     clusters: dict[int, str] | None = Field(None, description="相近需求共用专家组：{需求系统编号: 组名}")
+    force: list[PairIn] = Field(default_factory=list, max_length=1000,
+                                description="指定专家：这些专家必须进入对应需求的专家组（仍受单人上限与组规模约束）")
+    forbid: list[PairIn] = Field(default_factory=list, max_length=1000,
+                                 description="移出并禁止：这些专家不得进入对应需求的专家组（按回避规则 staff_forbid 处理）")
+
+    def pairs(self) -> dict[str, list[dict[str, Any]]]:
+        """``force`` / ``forbid`` as the panels service takes them."""
+        return {"force": [x.model_dump() for x in self.force], "forbid": [x.model_dump() for x in self.forbid]}
 
 
 class ReviewIn(FormModel):
@@ -88,7 +103,7 @@ def assign(body: AssignIn, session: Session = Depends(get_session), campaign: Ca
                        category_mix=body.category_mix, pool_factor=body.pool_factor)
     return services.panels.assign(session, campaign, demand_ids=body.demand_ids, batch=body.batch, rules=rules,
                            solver=body.solver, seed=body.seed, out_of_region=body.out_of_region,
-                           clusters=body.clusters, actor=who.actor)
+                           clusters=body.clusters, actor=who.actor, **body.pairs())
 
 
 @router.get("/experts/assignments/{run_id}", summary="查看分配结果 / panels of a run")

@@ -1,0 +1,343 @@
+"""Condensation (梳理凝练) of a round, I/O side: clusters stored under stable keys, staff edits, profiles.
+
+The pure parts live in the core: :mod:`matching.clusters` (the clustering with prior clusters, staff
+pins and locks), :mod:`nlp.keywords` (c-TF-IDF keywords re-ranked by the embedding) and
+:mod:`nlp.condense` (titles, summaries, the medoid). This module reads the round from storage into
+their inputs and writes back what they return:
+
+- a run keeps what staff did: a demand they moved stays where they put it (``pinned``), a locked
+  cluster keeps exactly its members, a renamed cluster keeps its name (names belong to the key, and
+  keys survive runs: :class:`~matching.clusters.RoundClusterer` matches new clusters to old keys);
+- by default a run *updates* (a new batch: old demands stay, new ones join the nearest cluster or form
+  new ones); ``refit`` re-clusters everything but pins and locks;
+- every edit (rename, lock, move, merge, split) and every run is written to the audit log.
+
+:class:`Condensation` is built once per process by the composition root; it keeps the demand vectors
+of the last run (keyed by demand id and content hash) so the report after a run does not embed again.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.errors import InvalidInput, NotFound
+from api.services.audit import append_audit
+from api.services.campaign import CampaignContext
+from api.services.cluster_edits import ClusterEditing
+from api.services.demands import all_demands
+from api.services.views import DemandView, view_of_demand
+from api.store import tables as db
+from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer, cluster_features
+from nlp.condense import medoid, propose_title, summarize
+from nlp.embed import Embedder
+from nlp.keywords import KeywordExtractor
+from nlp.lexical import LexicalVectorizer
+from nlp.tokenize import Tokenizer
+
+log = logging.getLogger(__name__)
+
+UNCLUSTERED_ZH = UNCLUSTERED_LABEL
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RoundItem:
+    """One demand of the round as condensation sees it."""
+
+    demand: db.Demand
+    view: DemandView
+
+    @property
+    def key(self) -> str:
+        return str(self.demand.id)
+
+
+class Condensation(ClusterEditing):
+    """Condense a campaign's round: cluster, profile each cluster, keep staff edits (one per process)."""
+
+    def __init__(self, campaign: CampaignContext, embedder: Embedder, tokenizer: Tokenizer,
+                 keyword_stopwords: frozenset[str] = frozenset(), background_idf: dict[str, float] | None = None):
+        self.campaign = campaign
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.keyword_stopwords = keyword_stopwords
+        self.background_idf = background_idf
+        self._vectors: dict[tuple[int, str], np.ndarray] = {}
+
+    # ------------------------------------------------------------------ inputs
+    def items(self, session: Session, batches: Sequence[str] | None = None) -> list[RoundItem]:
+        """The demands of the round (or of ``batches``), in id order."""
+        rows = all_demands(session, self.campaign)
+        if batches:
+            wanted = set(batches)
+            unknown = wanted - {d.batch for d in rows}
+            if unknown:
+                raise InvalidInput(f"没有这些批次的需求：{'、'.join(sorted(unknown))}",
+                                   f"no demands in batch(es): {', '.join(sorted(unknown))}", {"batch": sorted(unknown)})
+            rows = [d for d in rows if d.batch in wanted]
+        return [RoundItem(d, view_of_demand(d)) for d in sorted(rows, key=lambda d: d.id)]
+
+    def vectors(self, items: Sequence[RoundItem]) -> np.ndarray:
+        """Dense rows of the items' condensation texts (embedded once per demand version)."""
+        keys = [(it.demand.id, it.demand.content_hash) for it in items]
+        missing = [i for i, k in enumerate(keys) if k not in self._vectors]
+        if missing:
+            encoded = self.embedder.encode([items[i].view.condense_text for i in missing], kind="passage",
+                                           show_progress=False, normalized=True)
+            for i, row in zip(missing, encoded):
+                self._vectors[keys[i]] = row
+        if len(self._vectors) > 4 * max(len(keys), 1000):  # a long-lived server: keep the last round only
+            keep = set(keys)
+            self._vectors = {k: v for k, v in self._vectors.items() if k in keep}
+        dim = self.embedder.dim
+        return np.vstack([self._vectors[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
+
+    def features(self, items: Sequence[RoundItem], seed: int = 0) -> np.ndarray:
+        """What the round is clustered on: dense vectors with the round's lexical TF-IDF (the form's
+        wording makes every static embedding of a demand alike; word IDF separates the topics), reduced
+        to unit rows (:func:`~matching.clusters.cluster_features`)."""
+        texts = [it.view.condense_text for it in items]
+        lexical = LexicalVectorizer(tokenizer=self.tokenizer).fit_transform(texts)
+        return cluster_features(self.vectors(items), lexical, seed=seed)
+
+    # ------------------------------------------------------------------ run
+    def run(self, session: Session, *, batches: Sequence[str] | None = None, n_groups: int | None = None,
+            min_similarity: float | None = None, refit: bool = False, seed: int = 0, actor: str = "system",
+            progress: Progress = _no_progress) -> dict[str, Any]:
+        """Cluster the round and profile every cluster; returns the run summary (also stored and audited).
+
+        ``n_groups`` ("about N groups") or ``min_similarity`` ("similar at least s") steer the grouping;
+        with neither, the number of groups is chosen from the data. A run with either, or ``refit``,
+        re-clusters everything but what staff pinned or locked; otherwise new demands join the clusters
+        of earlier runs when close enough (a new batch)."""
+        if n_groups is not None and n_groups < 1:
+            raise InvalidInput("分组数至少为 1。", "groups must be at least 1.", {"groups": n_groups})
+        if min_similarity is not None and not 0.0 < min_similarity < 1.0:
+            raise InvalidInput("相似度阈值须在 0 与 1 之间。", "min_similarity must be between 0 and 1.",
+                               {"min_similarity": min_similarity})
+        items = self.items(session, batches)
+        if len(items) < 2:
+            raise InvalidInput("至少需要 2 条需求才能凝练。", "condensation needs at least 2 demands.",
+                               {"demands": len(items)})
+        progress("embed", 0, len(items))
+        x = self.features(items, seed)
+        progress("embed", len(items), len(items))
+        prior, pinned, left_out = self._prior(session, {it.key for it in items})
+        kept = [i for i, it in enumerate(items) if it.key not in left_out]  # staff put those in 未归类
+        mode = "refit" if (refit or n_groups is not None or min_similarity is not None or not prior) else "update"
+        progress("cluster", 0, 1)
+        model = RoundClusterer(n_groups=n_groups, min_similarity=min_similarity, seed=seed)
+        model.fit(x[kept], [items[i].key for i in kept], prior=prior, pinned=pinned, mode=mode,
+                  reserved_ids=[c.key for c in self._clusters(session, top_only=True)])
+        progress("cluster", 1, 1)
+        labels: list[str | None] = [None] * len(items)
+        subs: list[str | None] = [None] * len(items)
+        for j, i in enumerate(kept):
+            labels[i], subs[i] = model.labels_[j], model.sub_labels_[j]
+        self._store_members(session, items, labels, subs, model.clusters_, x)
+        profiles = self._profile(session, items, x, progress)
+        unclustered = sum(1 for label in labels if label is None)
+        params = {"batches": list(batches or []), "n_groups": n_groups, "min_similarity": min_similarity,
+                  "seed": seed, "refit": refit}
+        run = db.ClusterRun(campaign_id=self.campaign.id, mode=mode, params=params, demands=len(items),
+                            clusters=len(profiles), unclustered=unclustered, actor=actor)
+        session.add(run)
+        append_audit(session, actor, "condense.run", "cluster_run", None, None,
+                     {"mode": mode, **params, "demands": len(items), "clusters": len(profiles),
+                      "unclustered": unclustered})
+        session.commit()
+        log.info("condensation run %s: %d demands, %d clusters, %d unclustered", mode, len(items), len(profiles),
+                 unclustered)
+        return {"run_id": run.id, "mode": mode, **params, "demands": len(items), "clusters": len(profiles),
+                "unclustered": unclustered, "run_at": db.as_utc(run.run_at).isoformat()}
+
+    def _prior(self, session: Session, keys: set[str]) -> tuple[list[PriorCluster], dict[str, str], set[str]]:
+        """Clusters of earlier runs restricted to this round's demands, the staff's pins, and the demands
+        staff moved to 未归类 (they stay out of clustering)."""
+        members: dict[str, list[str]] = {}
+        pinned: dict[str, str] = {}
+        left_out: set[str] = set()
+        for m in session.scalars(select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id)):
+            key = str(m.demand_id)
+            if key not in keys:
+                continue
+            if m.cluster_key is None:
+                if m.pinned:
+                    left_out.add(key)
+                continue
+            members.setdefault(m.cluster_key, []).append(key)
+            if m.pinned:
+                pinned[key] = m.cluster_key
+        clusters = self._clusters(session, active_only=True, top_only=True)
+        prior = [PriorCluster(c.key, tuple(sorted(members.get(c.key, ()))), locked=c.locked)
+                 for c in clusters if members.get(c.key) or c.locked]
+        return prior, pinned, left_out
+
+    def _clusters(self, session: Session, *, active_only: bool = False, top_only: bool = False) -> list[db.Cluster]:
+        query = select(db.Cluster).where(db.Cluster.campaign_id == self.campaign.id)
+        if active_only:
+            query = query.where(db.Cluster.active.is_(True))
+        if top_only:
+            query = query.where(db.Cluster.parent_key.is_(None))
+        return list(session.scalars(query.order_by(db.Cluster.key)))
+
+    def _store_members(self, session: Session, items: Sequence[RoundItem], labels: Sequence[str | None],
+                       sub: Sequence[str | None], clusters: Sequence[ClusterInfo], x: np.ndarray) -> None:
+        existing = {m.demand_id: m for m in session.scalars(
+            select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id))}
+        centroids = {c.cluster_id: np.asarray(c.centroid, dtype=np.float32) for c in clusters}
+        points = _map_2d(x)
+        for i, (it, label) in enumerate(zip(items, labels)):
+            m = existing.get(it.demand.id)
+            if m is None:
+                m = db.ClusterMember(campaign_id=self.campaign.id, demand_id=it.demand.id, pinned=False)
+                session.add(m)
+            m.cluster_key = label
+            m.sub_key = sub[i]
+            m.similarity = float(x[i] @ centroids[label]) if label in centroids else None
+            m.point = [round(float(v), 4) for v in points[i]]
+        session.flush()
+
+    # ------------------------------------------------------------------ profiles
+    def _profile(self, session: Session, items: Sequence[RoundItem], x: np.ndarray,
+                 progress: Progress = _no_progress) -> list[db.Cluster]:
+        """Keywords, titles, summaries, medoids and totals for every demand and cluster of the round."""
+        index = {it.demand.id: i for i, it in enumerate(items)}
+        every = list(session.scalars(select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id)))
+        occupied = {k for m in every for k in (m.cluster_key, m.sub_key) if k}  # this run's batches or others
+        members = {m.demand_id: m for m in every if m.demand_id in index}
+        texts = [it.view.condense_text for it in items]
+        extractor = KeywordExtractor(self.tokenizer, encoder=self._encode, stopwords=self.keyword_stopwords,
+                                     background_idf=self.background_idf)
+        progress("keywords", 0, len(items))
+        per_demand = extractor.fit_keywords(texts)
+        for it, words in zip(items, per_demand):
+            m = members.get(it.demand.id)
+            if m is not None:
+                m.keywords = [w.term for w in words]
+                m.title = propose_title(it.view.condense_text, [w.term for w in words])
+        progress("keywords", len(items), len(items))
+        groups: dict[str, list[int]] = {}
+        for demand_id, m in members.items():
+            if m.cluster_key is not None:
+                groups.setdefault(m.cluster_key, []).append(index[demand_id])
+                if m.sub_key:
+                    groups.setdefault(m.sub_key, []).append(index[demand_id])
+        rows = {c.key: c for c in self._clusters(session)}
+        keys = sorted(groups)
+        cluster_words = extractor.class_keywords([[texts[i] for i in groups[k]] for k in keys])
+        for n, key in enumerate(keys):
+            rows[key] = self._profile_one(session, rows.get(key), key, [items[i] for i in groups[key]],
+                                          x[groups[key]], [w.term for w in cluster_words[n]])
+            progress("clusters", n + 1, len(keys))
+        for key, row in rows.items():  # emptied clusters (all members moved or merged away)
+            if key not in occupied and row.active and not row.locked:
+                row.active = False
+        session.flush()
+        return [rows[k] for k in keys if "." not in k]
+
+    def _profile_one(self, session: Session, row: db.Cluster | None, key: str, members: Sequence[RoundItem],
+                     x: np.ndarray, keywords: list[str]) -> db.Cluster:
+        if row is None:
+            row = db.Cluster(campaign_id=self.campaign.id, key=key, parent_key=key.split(".")[0] if "." in key else None)
+            session.add(row)
+        row.active = True
+        centre = medoid(x)
+        representative = members[centre]
+        row.medoid_id = representative.demand.id
+        row.keywords = keywords
+        medoid_text = representative.view.condense_text
+        # the title reads as one problem: the cluster's keywords that its representative demand itself names
+        named = [k for k in keywords if k in medoid_text] or keywords
+        row.title = db.clip(db.Cluster, "title", propose_title(medoid_text, named, cluster=True)) or ""
+        row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200)
+        row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
+        row.stats = cluster_stats(members)
+        return row
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.encode(texts, kind="passage", show_progress=False)
+
+    # ------------------------------------------------------------------ reading
+    def clusters(self, session: Session) -> list[dict[str, Any]]:
+        """Active top-level clusters, biggest first, then the 未归类 bucket's size under key ``None``."""
+        members = self._member_rows(session)
+        sizes = Counter(m.cluster_key for m in members)
+        out = [cluster_out(c, sizes.get(c.key, 0)) for c in self._clusters(session, active_only=True, top_only=True)]
+        out.sort(key=lambda c: (-c["size"], c["key"]))
+        return out
+
+    def cluster(self, session: Session, key: str) -> tuple[db.Cluster, list[tuple[db.ClusterMember, db.Demand]]]:
+        """One cluster (or sub-cluster) and its members, closest to the centre first."""
+        row = session.scalar(select(db.Cluster).where(db.Cluster.campaign_id == self.campaign.id,
+                                                      db.Cluster.key == key))
+        if row is None:
+            raise NotFound(f"没有编号为 {key} 的类。", f"no cluster {key}.", {"cluster": key})
+        column = db.ClusterMember.sub_key if "." in key else db.ClusterMember.cluster_key
+        pairs = [(m, session.get(db.Demand, m.demand_id)) for m in session.scalars(
+            select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id, column == key))]
+        pairs.sort(key=lambda p: (-(p[0].similarity or 0.0), p[0].demand_id))
+        return row, [(m, d) for m, d in pairs if d is not None]
+
+    def unclustered(self, session: Session) -> list[tuple[db.ClusterMember, db.Demand]]:
+        """The 未归类 bucket."""
+        return [(m, d) for m in self._member_rows(session) if m.cluster_key is None
+                if (d := session.get(db.Demand, m.demand_id)) is not None]
+
+    def _member_rows(self, session: Session) -> list[db.ClusterMember]:
+        return list(session.scalars(select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id)
+                                    .order_by(db.ClusterMember.demand_id)))
+
+    def common_problems(self, session: Session, min_enterprises: int = 3) -> list[dict[str, Any]]:
+        """共性技术问题: clusters whose demands come from ``min_enterprises`` or more enterprises, ranked by
+        enterprises × planned investment (an unknown investment counts as 1 万元 so the rank still moves)."""
+        out = [c for c in self.clusters(session) if c["stats"].get("enterprises", 0) >= min_enterprises]
+        for c in out:
+            c["rank_score"] = c["stats"]["enterprises"] * max(float(c["stats"].get("investment") or 0.0), 1.0)
+        out.sort(key=lambda c: (-c["rank_score"], c["key"]))
+        return out
+
+def cluster_stats(members: Sequence[RoundItem]) -> dict[str, Any]:
+    """Per cluster: enterprises, regions, 需求类别 mix, total planned investment (万元), batches."""
+    enterprises = sorted({it.demand.enterprise.name for it in members})
+    investment = sum(float(it.view.investment) for it in members if it.view.investment)
+    return {"demands": len(members), "enterprises": len(enterprises), "enterprise_names": enterprises,
+            "regions": dict(Counter(it.demand.region or "未填" for it in members).most_common()),
+            "categories": dict(Counter(it.demand.category or "未填" for it in members).most_common()),
+            "batches": dict(sorted(Counter(it.demand.batch or "未填" for it in members).items())),
+            "areas": dict(Counter(it.demand.area or "未填" for it in members).most_common()),
+            "investment": round(investment, 2)}
+
+
+def cluster_out(row: db.Cluster, size: int) -> dict[str, Any]:
+    """A cluster as the API, the CLI and the report show it."""
+    return {"key": row.key, "name": row.name or row.title, "staff_name": row.name, "title": row.title,
+            "keywords": list(row.keywords or []), "summary": row.summary, "medoid_id": row.medoid_id,
+            "office": row.office, "locked": row.locked, "size": size, "stats": dict(row.stats or {})}
+
+
+def _majority(values: Sequence[str | None], fallback: str) -> str:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return fallback
+    top = counts.most_common()
+    return fallback if len(top) > 1 and top[0][1] == top[1][1] else top[0][0]
+
+
+def _map_2d(x: np.ndarray) -> np.ndarray:
+    """A 2-D map of the round (PCA, seeded and deterministic), for the chart."""
+    if len(x) < 3:
+        return np.zeros((len(x), 2), dtype=np.float32)
+    return PCA(n_components=2, random_state=0).fit_transform(x).astype(np.float32)

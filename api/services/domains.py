@@ -1,0 +1,221 @@
+"""Technology-domain labels (技术领域建议) and office routing, I/O side: suggestions for stored demands,
+staff confirmations and corrections, the export.
+
+The pure parts live in :mod:`matching.domains` (the classifier, routing) and :mod:`matching.taxonomy`.
+:class:`DomainLabels` (one per process, built by the composition root) keeps one fitted classifier:
+it is fitted on the round's texts (vocabulary) and every confirmed label, refitted when the round
+grows, and told about each new staff decision at once (:meth:`~matching.domains.DomainClassifier.learn`),
+so a correction changes the next suggestion for a near-identical demand without waiting for a refit.
+
+Suggestions never change a demand by themselves. A staff decision is stored (who, when, what was
+suggested), audited, and routes the demand: its 归口处室 becomes the office that owns the confirmed
+domain. Office names come from the campaign file (its ``routing`` and ``coordinator_office``), the
+domain → area mapping from ``offices.yaml`` beside the taxonomy, so there is one name per office.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.errors import InvalidInput
+from api.io.writers import write_excel
+from api.services.audit import append_audit
+from api.services.campaign import CampaignContext
+from api.services.demands import all_demands, get_demand
+from api.services.views import view_of_demand
+from api.store import tables as db
+from matching.domains import DomainClassifier, Offices, route
+from matching.taxonomy import Taxonomy
+from matching.vocabulary import TechArea
+from nlp.embed import Embedder
+from nlp.tokenize import Tokenizer
+
+log = logging.getLogger(__name__)
+
+SHEET_NAME = "领域 domains"
+EXPORT_COLUMNS = ["系统编号", "需求编号", "企业名称", "批次", "需求名称", "填报技术领域", "建议领域1", "概率1",
+                  "建议领域2", "概率2", "建议领域3", "概率3", "建议归口处室", "处室置信度", "需人工判断", "原因",
+                  "依据词", "已确认领域", "确认人"]
+DEFAULT_LEVEL = 2  # 52 技术领域 of the 2016 list: specific enough to route, broad enough to trust; staff
+# decide at this level or below (a deeper code counts as its level-2 ancestor)
+
+
+def campaign_offices(offices: Offices, campaign: CampaignContext) -> Offices:
+    """``offices`` with the office names of the campaign file (one name per office in the whole service)."""
+    rules = campaign.rules
+    areas = []
+    for a in offices.areas:
+        try:
+            name = rules.routing.get(TechArea(a.area), a.office)
+        except ValueError:  # an area the campaign does not know keeps its own office
+            name = a.office
+        areas.append(replace(a, office=name))
+    return replace(offices, coordinator=rules.coordinator_office, areas=tuple(areas))
+
+
+class DomainLabels:
+    """Per-process domain suggester over storage (see module docstring)."""
+
+    def __init__(self, campaign: CampaignContext, taxonomy: Taxonomy, offices: Offices, embedder: Embedder,
+                 tokenizer: Tokenizer, threshold: float = 0.5):
+        self.campaign = campaign
+        self.taxonomy = taxonomy
+        self.offices = campaign_offices(offices, campaign)
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.threshold = threshold
+        self.level = min(DEFAULT_LEVEL, taxonomy.depth)  # what is predicted (and learned); levels above sum it
+        self._model: DomainClassifier | None = None
+        self._key: tuple[int, int] | None = None
+        self._round: tuple[tuple, list[dict[str, Any]]] | None = None  # the last round's suggestions
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> Any:
+        return self.embedder.encode(texts, kind="passage", show_progress=False)
+
+    def _state(self, session: Session) -> tuple[int, int]:
+        demands = session.scalar(select(func.count(db.Demand.id)).where(db.Demand.campaign_id == self.campaign.id))
+        last = session.scalar(select(func.max(db.DomainLabel.id)).where(
+            db.DomainLabel.campaign_id == self.campaign.id, db.DomainLabel.taxonomy == self.taxonomy.name))
+        return int(demands or 0), int(last or 0)
+
+    def decisions(self, session: Session) -> dict[int, db.DomainLabel]:
+        """The decision in force per demand (the newest)."""
+        rows = session.scalars(select(db.DomainLabel).where(
+            db.DomainLabel.campaign_id == self.campaign.id, db.DomainLabel.taxonomy == self.taxonomy.name)
+            .order_by(db.DomainLabel.id))
+        return {r.demand_id: r for r in rows}
+
+    def model(self, session: Session) -> DomainClassifier:
+        """The classifier, fitted on the round and every confirmed label (refitted when either changed
+        since; a decision made here was already learned, see :meth:`decide`)."""
+        with self._lock:
+            state = self._state(session)
+            if self._model is None or state != self._key:
+                demands = all_demands(session, self.campaign)
+                decided = self.decisions(session)
+                texts = [view_of_demand(d).matching_text for d in demands]
+                labels = [decided[d.id].code if d.id in decided else None for d in demands]
+                self._model = DomainClassifier(self.taxonomy, encoder=self._encode, tokenizer=self.tokenizer,
+                                               level=self.level, threshold=self.threshold).fit(texts or [""],
+                                                                                              labels or [None])
+                self._key = state
+                log.info("domain classifier fitted: %d demands, %d confirmed labels", len(texts),
+                         sum(x is not None for x in labels))
+            return self._model
+
+    # ------------------------------------------------------------------ suggestions
+    def suggest(self, session: Session, demands: Sequence[db.Demand], *, limit: int = 3,
+                threshold: float | None = None, level: int | None = None) -> list[dict[str, Any]]:
+        """Ranked domains with probabilities, abstention, evidence and routing for each demand."""
+        if not demands:
+            return []
+        if level is not None and not 1 <= level <= self.level:
+            raise InvalidInput(f"层级应为 1–{self.level}。", f"level must be 1–{self.level}.", {"level": level})
+        model = self.model(session)
+        level = level if level is not None else self.level
+        texts = [view_of_demand(d).matching_text for d in demands]
+        suggestions = model.suggest(texts, limit=max(limit, 3), threshold=threshold, level=level)
+        decided = self.decisions(session)
+        out = []
+        for d, s in zip(demands, suggestions):
+            routing = route(s, self.offices)
+            body = s.to_dict()
+            body["labels"] = body["labels"][:limit]
+            decision = decided.get(d.id)
+            out.append({"demand_id": d.id, "filed_area": d.area, "office": d.office, "suggestion": body,
+                        "routing": routing.to_dict(),
+                        "decision": None if decision is None else {
+                            "code": decision.code, "name": self._name(decision.code), "decision": decision.decision,
+                            "actor": decision.actor, "decided_at": db.as_utc(decision.decided_at).isoformat()}})
+        return out
+
+    def _name(self, code: str) -> str:
+        return self.taxonomy[code].name if code in self.taxonomy else code
+
+    def suggest_round(self, session: Session, *, batch: str | None = None, limit: int = 3,
+                      threshold: float | None = None, level: int | None = None) -> list[dict[str, Any]]:
+        """Suggestions for the whole round or one 批次, least confident first (the review queue order)."""
+        key = (self._state(session), batch, limit, threshold, level)
+        if self._round is not None and self._round[0] == key:  # the console pages through the same queue
+            return self._round[1]
+        demands = [d for d in all_demands(session, self.campaign) if batch is None or d.batch == batch]
+        out = self.suggest(session, demands, limit=limit, threshold=threshold, level=level)
+        out.sort(key=lambda r: (r["decision"] is not None, r["suggestion"]["confidence"], r["demand_id"]))
+        self._round = (key, out)
+        return out
+
+    # ------------------------------------------------------------------ decisions
+    def decide(self, session: Session, demand_id: int, code: str, actor: str, note: str | None = None) -> dict[str, Any]:
+        """Confirm (the code is the current top suggestion) or correct a demand's domain; stored, audited,
+        learned at once, and the demand routed to the office that owns the domain."""
+        if code not in self.taxonomy or self.taxonomy[code].level < self.level:
+            raise InvalidInput(f"分类体系“{self.taxonomy.name}”中没有第 {self.level} 层或更细的代码 {code}。",
+                               f"code {code} is not a level-{self.level} (or deeper) code of {self.taxonomy.name}.",
+                               {"code": code, "level": self.level})
+        demand = get_demand(session, demand_id)
+        current = self.suggest(session, [demand], limit=1)[0]
+        top = current["suggestion"]["labels"][0] if current["suggestion"]["labels"] else None
+        path = [n.code for n in self.taxonomy.path(code)]
+        suggested_path = top["path"] if top else []
+        kind = "confirm" if top is not None and (top["code"] == code or code in suggested_path) else "correct"
+        area = self.offices.area_for(path)
+        office = area.office if area is not None else self.offices.coordinator
+        before = {"office": demand.office, "domain": current["decision"]["code"] if current["decision"] else None}
+        row = db.DomainLabel(campaign_id=self.campaign.id, demand_id=demand.id, taxonomy=self.taxonomy.name,
+                             code=code, decision=kind, suggested=top["code"] if top else None,
+                             probability=top["probability"] if top else None, office=office, actor=actor,
+                             note=(note or "").strip() or None)
+        session.add(row)
+        demand.office = db.clip(db.Demand, "office", office)
+        append_audit(session, actor, f"domain.{kind}", "demand", demand.id, before,
+                     {"office": office, "domain": code, "suggested": row.suggested})
+        session.commit()
+        with self._lock:  # learned now; the next model() call will not refit for this row
+            if self._model is not None:
+                self._model.learn([view_of_demand(demand).matching_text], [code])
+                self._key = self._state(session)
+        return {"demand_id": demand.id, "code": code, "name": self._name(code), "decision": kind, "office": office,
+                "suggested": row.suggested, "decided_at": db.as_utc(row.decided_at).isoformat()}
+
+    # ------------------------------------------------------------------ export
+    def export_rows(self, session: Session, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One row per demand: top-3 domains with probabilities, the office, the human flag (no personal data)."""
+        out = []
+        for r in rows:
+            d = session.get(db.Demand, r["demand_id"])
+            if d is None:
+                continue
+            labels = r["suggestion"]["labels"]
+            routing = r["routing"]
+            row = {"系统编号": d.id, "需求编号": d.external_id, "企业名称": d.enterprise.name, "批次": d.batch,
+                   "需求名称": d.title, "填报技术领域": d.area, "建议归口处室": routing["office"],
+                   "处室置信度": routing["confidence"], "需人工判断": "是" if routing["needs_human"] else "否",
+                   "原因": routing["reason"], "依据词": "、".join(r["suggestion"]["evidence"]),
+                   "已确认领域": f"{r['decision']['code']} {r['decision']['name']}" if r["decision"] else "",
+                   "确认人": r["decision"]["actor"] if r["decision"] else ""}
+            for n in range(3):
+                label = labels[n] if n < len(labels) else None
+                row[f"建议领域{n + 1}"] = f"{label['code']} {label['name']}" if label else ""
+                row[f"概率{n + 1}"] = label["probability"] if label else None
+            out.append(row)
+        return out
+
+    def export_excel(self, session: Session, *, batch: str | None = None) -> bytes:
+        buffer = io.BytesIO()
+        rows = self.export_rows(session, self.suggest_round(session, batch=batch))
+        write_excel({SHEET_NAME: pd.DataFrame(rows, columns=EXPORT_COLUMNS)}, buffer)
+        return buffer.getvalue()
+
+    def sheet(self, session: Session, campaign: CampaignContext) -> pd.DataFrame:
+        """Report sheet builder (领域): suggestions for every stored demand."""
+        rows = self.export_rows(session, self.suggest_round(session))
+        return pd.DataFrame(rows, columns=EXPORT_COLUMNS)

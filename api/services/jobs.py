@@ -1,0 +1,308 @@
+"""Background jobs (后台任务): long work runs in a small thread pool, its state lives in the ``jobs`` table.
+
+A request hands :meth:`Jobs.submit` a *work* function and gets the job id back at once; the work
+runs in one of a few worker threads with its own database session and reports progress as
+``(stage, done, total)``; the result (or a bilingual error body) is stored when it ends. Every
+worker process sees the same rows, and :meth:`Jobs.recover` at start marks what a previous process
+left ``queued`` or ``running`` as ``failed`` with a reason, so nothing stays "running" forever.
+
+Live progress is kept in memory and written to the row when a stage changes (and at most every few
+seconds): on SQLite the work itself may hold the only write lock for minutes (one import is one
+transaction), so :meth:`Jobs.get` overlays the live figures of this process's jobs on the row.
+
+Job kinds (:data:`KINDS`): ``import`` (an uploaded file, :func:`import_work`), ``dedup``
+(:func:`dedup_work`), ``condense`` (:func:`condense_work`), ``panels`` (:func:`panels_work`) and
+``domains`` (labelling a batch, :func:`domains_work`).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.errors import JiebangError, NotFound
+from api.services.access import Principal
+from api.services.campaign import CampaignContext
+from api.services.imports import import_demands, import_people
+from api.services.intake import IntakeItem, IntakeStep
+from api.store import tables as db
+
+log = logging.getLogger(__name__)
+
+#: ``progress(stage, done, total)``; ``total`` 0 means "not known yet".
+Progress = Callable[[str, int, int], None]
+#: What a job runs: its own session and a progress callback in, a JSON-ready result out.
+Work = Callable[[Session, Progress], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job: its Chinese label and the permission (:data:`api.services.access.PERMISSIONS`)
+    a caller needs to start it or read it (a caller always reads the jobs it started)."""
+
+    label_zh: str
+    action: str
+
+
+KINDS: dict[str, JobKind] = {
+    "import": JobKind("导入文件", "submit"),  # the file's kind may need more: see api.http.routers.imports.IMPORT_ACTION
+    "dedup": JobKind("批量查重", "run_round"),
+    "condense": JobKind("梳理凝练", "run_round"),
+    "panels": JobKind("分配专家组", "manage_experts"),
+    "domains": JobKind("技术领域标注", "run_round"),
+}
+STAGE_ZH = {"queued": "排队中", "start": "开始", "read": "读取文件", "import": "逐行入库", "embed": "计算向量",
+            "cluster": "聚类", "keywords": "提取关键词", "clusters": "生成类画像", "dedup": "比对查重",
+            "solve": "求解分配", "label": "标注领域", "done": "完成"}
+STATUS_ZH = {"queued": "排队中", "running": "运行中", "done": "已完成", "failed": "失败"}
+WRITE_EVERY_SECONDS = 3.0
+WRITE_ATTEMPTS = 6  # × the database's busy timeout (SQLite: 10 s) before a job's state change gives up
+
+
+class Jobs:
+    """The process's job runner: a pool of ``workers`` threads over the database of ``sessions``
+    (default: one on SQLite, whose single write lock a second long job would only wait for; two otherwise)."""
+
+    def __init__(self, sessions: sessionmaker[Session], workers: int | None = None):
+        self.sessions = sessions
+        if workers is None:
+            with sessions() as session:
+                workers = 1 if session.get_bind().dialect.name == "sqlite" else 2
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiebang-job")
+        self._live: dict[int, tuple[str, int, int]] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, session: Session, kind: str, params: dict[str, Any], actor: str, work: Work,
+               *, cleanup: Sequence[Path] = ()) -> int:
+        """Store a ``queued`` job and start ``work`` in the pool; returns the job id at once.
+
+        ``cleanup``: files or folders the job owns (an uploaded file), removed when it ends."""
+        if kind not in KINDS:
+            raise NotFound(f"未知的任务类型：{kind}", f"unknown job kind: {kind}", {"kinds": list(KINDS)})
+        row = db.Job(kind=kind, status="queued", stage="queued", params=params, actor=actor)
+        session.add(row)
+        session.commit()
+        job_id = row.id
+        with self._lock:
+            self._live[job_id] = ("queued", 0, 0)
+        self._pool.submit(self._run, job_id, work, tuple(cleanup))
+        log.info("job %d (%s) queued by %s", job_id, kind, actor)
+        return job_id
+
+    def get(self, session: Session, job_id: int) -> dict[str, Any]:
+        """The job as the API shows it (live progress of this process's jobs overlaid), or NotFound."""
+        row = session.get(db.Job, job_id)
+        if row is None:
+            raise NotFound(f"任务 {job_id} 不存在。", f"Job {job_id} does not exist.", {"id": job_id})
+        session.refresh(row)
+        return job_out(row, self._live.get(job_id))
+
+    def recover(self, session: Session) -> int:
+        """Mark the jobs a previous process left queued or running as failed (call once at start)."""
+        rows = list(session.scalars(select(db.Job).where(db.Job.status.in_(("queued", "running")))))
+        for row in rows:
+            if row.id in self._live:  # ours (recover called twice in one process)
+                continue
+            row.status, row.finished_at = "failed", db.utcnow()
+            row.error = {"code": "job_interrupted",
+                         "message_zh": "服务在任务完成前重启或停止，任务未完成；请重新提交。",
+                         "message_en": "The service restarted or stopped before the job finished; submit it again.",
+                         "details": {"stage": row.stage, "done": row.done, "total": row.total}}
+        session.commit()
+        if rows:
+            log.warning("%d job(s) left unfinished by a previous process marked failed", len(rows))
+        return len(rows)
+
+    def wait(self, job_id: int, timeout: float = 60.0) -> None:
+        """Block until the job is no longer queued or running here (tests, the CLI)."""
+        deadline = time.monotonic() + timeout
+        while job_id in self._live and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def shutdown(self) -> None:
+        """Stop taking work and wait for the running jobs (server stop)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # ------------------------------------------------------------------ worker side
+    def _run(self, job_id: int, work: Work, cleanup: tuple[Path, ...]) -> None:
+        last = {"stage": "", "at": 0.0}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            with self._lock:
+                self._live[job_id] = (stage, int(done), int(total))
+            now = time.monotonic()
+            if stage != last["stage"] or now - last["at"] >= WRITE_EVERY_SECONDS:
+                last["stage"], last["at"] = stage, now
+                self._write(job_id, stage=stage, done=int(done), total=int(total), wait=False)
+
+        try:
+            self._write(job_id, status="running", stage="start", started_at=db.utcnow())
+            with self.sessions() as session:
+                result = work(session, progress)
+            _, done, total = self._live.get(job_id, ("done", 0, 0))
+            self._write(job_id, status="done", stage="done", done=total or done, total=total,
+                        result=_jsonable(result), finished_at=db.utcnow())
+            log.info("job %d done", job_id)
+        except Exception as exc:  # the job fails, the worker thread lives on
+            if not isinstance(exc, JiebangError):
+                log.exception("job %d failed", job_id)
+            try:
+                self._write(job_id, status="failed", error=error_body(exc), finished_at=db.utcnow())
+            except Exception:
+                log.exception("job %d: its failure could not be stored; a restart marks it failed", job_id)
+        finally:
+            with self._lock:
+                self._live.pop(job_id, None)
+            for path in cleanup:
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+    def _write(self, job_id: int, *, wait: bool = True, **values: Any) -> None:
+        """Update the job row in a session of its own. A state change is retried (another writer may hold
+        SQLite's lock for a while); a progress write is skipped on SQLite (the work itself may hold it)."""
+        for attempt in range(WRITE_ATTEMPTS if wait else 1):
+            try:
+                with self.sessions() as session:
+                    if not wait and session.get_bind().dialect.name == "sqlite":
+                        return
+                    row = session.get(db.Job, job_id)
+                    if row is None:
+                        return
+                    for key, value in values.items():
+                        setattr(row, key, value)
+                    session.commit()
+                    return
+            except OperationalError:
+                if wait and attempt + 1 == WRITE_ATTEMPTS:
+                    raise
+                log.warning("job %d: state not written (database busy)%s", job_id, ", retrying" if wait else "")
+            except Exception:
+                if wait:
+                    raise
+                log.debug("progress of job %d not written", job_id, exc_info=True)
+                return
+
+
+def error_body(exc: BaseException) -> dict[str, Any]:
+    """The bilingual error body of a failed job (an application error as the API would show it)."""
+    if isinstance(exc, JiebangError):
+        return exc.to_body()
+    return {"code": "job_failed", "message_zh": f"后台任务出错：{type(exc).__name__}。请查看服务日志。",
+            "message_en": f"The job failed: {type(exc).__name__}: {exc}", "details": None}
+
+
+def job_out(row: db.Job, live: tuple[str, int, int] | None = None) -> dict[str, Any]:
+    """A job row as JSON (live progress overlaid while it runs in this process)."""
+    stage, done, total = live if live and row.status in ("queued", "running") else (row.stage, row.done, row.total)
+    stamp = (lambda t: db.as_utc(t).isoformat() if t else None)
+    return {"id": row.id, "kind": row.kind, "kind_zh": KINDS.get(row.kind, JobKind(row.kind, "")).label_zh,
+            "status": row.status, "status_zh": STATUS_ZH.get(row.status, row.status), "stage": stage,
+            "stage_zh": STAGE_ZH.get(stage, stage), "done": done, "total": total,
+            "params": dict(row.params or {}), "result": row.result, "error": row.error, "actor": row.actor,
+            "created_at": stamp(row.created_at), "started_at": stamp(row.started_at),
+            "finished_at": stamp(row.finished_at)}
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` with dates and numpy scalars turned into JSON types (results are stored as JSON)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def may_read(job: dict[str, Any], who: Principal) -> bool:
+    """May ``who`` read a job: the one who started it, or a role (not a city bureau) that may start its kind."""
+    if job.get("actor") == who.actor:
+        return True
+    kind = KINDS.get(job.get("kind", ""))
+    return who.role not in (None, "bureau") and kind is not None and who.may(kind.action)
+
+
+# ---------------------------------------------------------------------- work of each kind
+def import_work(path: Path, kind: str, campaign: CampaignContext, *, actor: str, source: str,
+                steps: Sequence[IntakeStep], context: dict[str, Any], region: str | None = None,
+                allow_enterprise_change: bool = False) -> Work:
+    """Import an uploaded file (``kind``: demands | experts | expert_reviews | solvers) as one transaction.
+
+    Progress counts the demands as intake stores them (the number of rows is known once it is read)."""
+
+    def work(session: Session, progress: Progress) -> dict[str, Any]:
+        progress("read", 0, 0)
+        if kind != "demands":
+            return import_people(session, path, kind, actor=actor, source=source, context=context).to_dict()
+        counted = [0]
+
+        def count(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
+            counted[0] += 1
+            progress("import", counted[0], 0)
+            return []
+
+        return import_demands(session, campaign, path, actor=actor, steps=(*steps, count), context=context,
+                              source=source, region=region,
+                              allow_enterprise_change=allow_enterprise_change).to_dict()
+
+    return work
+
+
+def dedup_work(dedup_runs: Any, *, batch: str | None, min_verdict: str, actor: str) -> Work:
+    """A batch de-duplication run (:meth:`api.services.dedup_runs.DedupRuns.run`), stored as the latest run."""
+
+    def work(session: Session, progress: Progress) -> dict[str, Any]:
+        progress("dedup", 0, 1)
+        out = dedup_runs.run(session, batch=batch, min_verdict=min_verdict, actor=actor)
+        progress("dedup", 1, 1)
+        return {"batch": out["batch"], "min_verdict": out["min_verdict"], "demands": out["demands"],
+                "run_at": out["run_at"], "groups": len(out["groups"])}
+
+    return work
+
+
+def condense_work(condensation: Any, *, actor: str, **params: Any) -> Work:
+    """A condensation run (:meth:`api.services.condense.Condensation.run`) with its stages as progress."""
+
+    def work(session: Session, progress: Progress) -> dict[str, Any]:
+        return condensation.run(session, actor=actor, progress=progress, **params)
+
+    return work
+
+
+def panels_work(panels: Any, campaign: CampaignContext, *, actor: str, **params: Any) -> Work:
+    """A panel assignment run (:meth:`api.services.panels.PanelAssignment.assign`); an infeasible round
+    fails the job with the constraints that cannot be met in its error details."""
+
+    def work(session: Session, progress: Progress) -> dict[str, Any]:
+        progress("solve", 0, 1)
+        out = panels.assign(session, campaign, actor=actor, **params)
+        progress("solve", 1, 1)
+        return out
+
+    return work
+
+
+def domains_work(domains: Any, *, actor: str, batch: str | None, limit: int = 3, threshold: float | None = None,
+                 level: int | None = None) -> Work:
+    """Labelling a batch (:meth:`api.services.domains.DomainLabels.suggest_round`): the classifier is fitted
+    on the round and its confirmed labels, every demand gets its suggestion; the result counts them per
+    office and says how many need a human (suggestions are shown, never written onto demands)."""
+
+    def work(session: Session, progress: Progress) -> dict[str, Any]:
+        progress("fit", 0, 1)
+        domains.model(session)
+        progress("suggest", 0, 1)
+        rows = domains.suggest_round(session, batch=batch, limit=limit, threshold=threshold, level=level)
+        progress("suggest", 1, 1)
+        offices: dict[str, int] = {}
+        for r in rows:
+            offices[r["routing"]["office"]] = offices.get(r["routing"]["office"], 0) + 1
+        return {"batch": batch, "demands": len(rows), "needs_human": sum(r["routing"]["needs_human"] for r in rows),
+                "decided": sum(r["decision"] is not None for r in rows), "by_office": offices}
+
+    return work

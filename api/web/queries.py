@@ -1,0 +1,187 @@
+"""What the console's lists and dashboard read: demand filters from URL parameters, paginated in SQL,
+facet counts, and the round's figures per region, office, batch and category.
+
+Filters are the page's URL parameters (datasette style), so a filtered view is a link; the export
+of a view uses exactly the same query. A city bureau's queries are restricted to its region here,
+whatever the parameters say (the pages refuse another region before they get here).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from api.forms.parsers import parse_batch, parse_region
+from api.services.access import Principal
+from api.services.demands import _as_intake
+from api.store import tables as db
+
+PER_PAGE = 50
+UNCLUSTERED = "none"  # the cluster filter value for 未归类
+SORTS: dict[str, Any] = {
+    "id": db.Demand.id, "-id": db.Demand.id.desc(),
+    "submitted": db.Demand.submitted_at, "-submitted": db.Demand.submitted_at.desc(),
+    "region": db.Demand.region, "office": db.Demand.office, "title": db.Demand.title,
+    "status": db.Demand.check_status.desc(),
+}
+SORT_ZH = {"id": "编号↑", "-id": "编号↓", "submitted": "提交时间↑", "-submitted": "提交时间↓", "region": "地区",
+           "office": "归口处室", "title": "需求名称", "status": "检查结论（问题在前）"}
+FACETS = {"batch": db.Demand.batch, "region": db.Demand.region, "office": db.Demand.office,
+          "status": db.Demand.status, "check_status": db.Demand.check_status, "category": db.Demand.category,
+          "area": db.Demand.area}
+FILTER_ZH = {"batch": "批次", "region": "地区", "office": "归口处室", "status": "平台状态", "check_status": "检查结论",
+             "category": "需求类别", "area": "技术领域", "cluster": "类", "flag": "规则提示", "q": "名称包含"}
+
+
+@dataclass(frozen=True)
+class DemandFilter:
+    """The demand list's URL parameters."""
+
+    batch: str = ""
+    region: str = ""
+    office: str = ""
+    status: str = ""
+    check_status: str = ""
+    category: str = ""
+    area: str = ""
+    cluster: str = ""
+    flag: str = ""
+    q: str = ""
+    sort: str = "id"
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str], who: Principal) -> "DemandFilter":
+        """Read the parameters (unknown ones ignored, bad numbers defaulted); a bureau sees its region only."""
+        values = {f.name: (params.get(f.name) or "").strip() for f in fields(cls) if f.name != "page"}
+        page = (params.get("page") or "1").strip()
+        out = cls(**values, page=max(1, int(page)) if page.isdigit() else 1)
+        if out.sort not in SORTS:
+            out = replace(out, sort="id")
+        if who.role == "bureau":
+            out = replace(out, region=who.region or "")
+        return out
+
+    def params(self, **changes: Any) -> dict[str, Any]:
+        """The non-default parameters (for links), with ``changes``."""
+        merged = {f.name: getattr(self, f.name) for f in fields(self)} | changes
+        return {k: v for k, v in merged.items() if v not in ("", None) and not (k == "sort" and v == "id")
+                and not (k == "page" and v == 1)}
+
+    @property
+    def active(self) -> list[tuple[str, str, str]]:
+        """The filters in force, as (name, Chinese label, value)."""
+        return [(k, FILTER_ZH[k], getattr(self, k)) for k in FILTER_ZH if getattr(self, k)]
+
+
+def demand_query(campaign_id: int, f: DemandFilter) -> Select:
+    """The demands of the campaign that match ``f`` (no order, no page)."""
+    query = select(db.Demand).where(db.Demand.campaign_id == campaign_id)
+    region, batch = _as_intake(parse_region, f.region or None), _as_intake(parse_batch, f.batch or None)
+    for column, value in ((db.Demand.batch, batch), (db.Demand.region, region), (db.Demand.office, f.office),
+                          (db.Demand.status, f.status), (db.Demand.check_status, f.check_status),
+                          (db.Demand.category, f.category), (db.Demand.area, f.area)):
+        if value:
+            query = query.where(column == value)
+    if f.flag:
+        query = query.where(db.Demand.id.in_(select(db.FindingRow.demand_id).where(db.FindingRow.rule_id == f.flag)))
+    if f.cluster == UNCLUSTERED:
+        query = query.where(db.Demand.id.in_(select(db.ClusterMember.demand_id)
+                                             .where(db.ClusterMember.cluster_key.is_(None))))
+    elif f.cluster:
+        query = query.where(db.Demand.id.in_(select(db.ClusterMember.demand_id)
+                                             .where(db.ClusterMember.cluster_key == f.cluster)))
+    if f.q:
+        query = query.where(db.Demand.title.contains(f.q))
+    return query
+
+
+def demand_page(session: Session, campaign_id: int, f: DemandFilter,
+                per_page: int = PER_PAGE) -> tuple[int, list[db.Demand]]:
+    """``(total, rows of the page)``: counted and paginated in SQL, enterprises and findings loaded with the page."""
+    query = demand_query(campaign_id, f)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.options(selectinload(db.Demand.enterprise), selectinload(db.Demand.findings))
+                           .order_by(SORTS[f.sort], db.Demand.id).limit(per_page).offset((f.page - 1) * per_page))
+    return total, list(rows)
+
+
+def demand_rows_for_export(session: Session, campaign_id: int, f: DemandFilter,
+                           ids: list[int] | None = None) -> list[db.Demand]:
+    """Every demand of the filtered view (or only ``ids`` of it), in the view's order."""
+    query = demand_query(campaign_id, f)
+    if ids:
+        query = query.where(db.Demand.id.in_(ids))
+    return list(session.scalars(query.order_by(SORTS[f.sort], db.Demand.id)))
+
+
+def facets(session: Session, campaign_id: int, who: Principal) -> dict[str, list[tuple[str, int]]]:
+    """Values and counts of each filterable column (the bureau's region only), plus rule flags and clusters."""
+    scope = [db.Demand.campaign_id == campaign_id]
+    if who.role == "bureau":
+        scope.append(db.Demand.region == who.region)
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name, column in FACETS.items():
+        rows = session.execute(select(column, func.count()).where(*scope, column.is_not(None))
+                               .group_by(column).order_by(func.count().desc(), column)).all()
+        out[name] = [(str(v), n) for v, n in rows if v != ""]
+    flags = session.execute(select(db.FindingRow.rule_id, func.count(func.distinct(db.FindingRow.demand_id)))
+                            .join(db.Demand, db.Demand.id == db.FindingRow.demand_id).where(*scope)
+                            .group_by(db.FindingRow.rule_id).order_by(db.FindingRow.rule_id)).all()
+    out["flag"] = [(str(v), n) for v, n in flags]
+    clusters = session.execute(select(db.ClusterMember.cluster_key, func.count())
+                               .join(db.Demand, db.Demand.id == db.ClusterMember.demand_id).where(*scope)
+                               .group_by(db.ClusterMember.cluster_key).order_by(db.ClusterMember.cluster_key)).all()
+    out["cluster"] = [(str(k) if k else UNCLUSTERED, n) for k, n in clusters]
+    return out
+
+
+def counts_by(session: Session, campaign_id: int, column: Any, who: Principal) -> list[tuple[str, int]]:
+    """Demands per value of ``column`` (the bureau's region only), biggest first; empty values as 未填."""
+    query = select(column, func.count()).where(db.Demand.campaign_id == campaign_id)
+    if who.role == "bureau":
+        query = query.where(db.Demand.region == who.region)
+    rows = session.execute(query.group_by(column).order_by(func.count().desc())).all()
+    return [(str(v) if v else "未填", n) for v, n in rows]
+
+
+def needs_attention(session: Session, campaign_id: int, who: Principal) -> dict[str, int]:
+    """What still needs a human: rule errors, duplicate pairs of the latest run not yet decided, unclustered."""
+    scope = [db.Demand.campaign_id == campaign_id]
+    if who.role == "bureau":
+        scope.append(db.Demand.region == who.region)
+    count = lambda *where: session.scalar(select(func.count()).select_from(db.Demand).where(*scope, *where)) or 0
+    out = {"errors": count(db.Demand.check_status == "error"), "warnings": count(db.Demand.check_status == "warning"),
+           "duplicates_flagged": count(db.Demand.id.in_(select(db.FindingRow.demand_id)
+                                                       .where(db.FindingRow.rule_id == "duplicate")))}
+    if who.role != "bureau":
+        out["pending_pairs"] = len(pending_pairs(session, campaign_id)[1])
+        out["unclustered"] = session.scalar(select(func.count()).select_from(db.ClusterMember).where(
+            db.ClusterMember.campaign_id == campaign_id, db.ClusterMember.cluster_key.is_(None))) or 0
+        out["not_condensed"] = count(db.Demand.id.not_in(select(db.ClusterMember.demand_id)))
+    return out
+
+
+def pending_pairs(session: Session, campaign_id: int) -> tuple[db.DedupRun | None, list[dict[str, Any]], int]:
+    """The latest stored de-dup run, its linked pairs (group number added) and how many are decided.
+
+    Pairs already decided stay in the list (``decision`` set) so the queue shows progress; the run itself
+    is never started here (that is a job)."""
+    run = session.scalar(select(db.DedupRun).where(db.DedupRun.campaign_id == campaign_id)
+                         .order_by(db.DedupRun.id.desc()).limit(1))
+    if run is None:
+        return None, [], 0
+    pairs = [dict(link, group=n, canonical=g.get("canonical"))
+             for n, g in enumerate(run.groups or [], start=1) for link in g.get("links", [])]
+    ids = {i for p in pairs for i in (p["a"], p["b"])}
+    decided = {}
+    if ids:
+        decided = {(r.demand_a, r.demand_b): r.decision for r in session.scalars(
+            select(db.DuplicateDecision).where(db.DuplicateDecision.demand_a.in_(ids)))}
+    for p in pairs:
+        p["decision"] = decided.get((min(p["a"], p["b"]), max(p["a"], p["b"])))
+    done = sum(1 for p in pairs if p["decision"])
+    return run, [p for p in pairs if not p["decision"]], done

@@ -1,0 +1,107 @@
+"""Rendering console pages: Jinja2 templates, the navigation, and errors shown as pages.
+
+Every console route uses :class:`ConsoleRoute`: a missing or revoked session redirects to the log-in
+form (or answers 401 JSON to ``fetch``), and an application error (403 role, 404, invalid input) is
+rendered as a Chinese error page with its status code instead of the API's JSON body.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ValidationError
+
+from api.errors import InvalidInput, JiebangError
+from api.io.labels import SEVERITY_ZH, STATUS_ZH, rule_zh
+from api.services.access import ROLE_ZH
+from api.web.session import ConsoleUser, LoginRequired
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+PREFIX = "/console"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the console's navigation: shown to roles that may do ``action`` (everyone when None)."""
+
+    path: str
+    label: str
+    action: str | None = None
+
+
+def make_templates() -> Jinja2Templates:
+    """The console's template environment (autoescaped HTML) with its filters."""
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters["rule_zh"] = rule_zh
+    env.filters["severity_zh"] = lambda s: SEVERITY_ZH.get(s, s)
+    env.filters["status_zh"] = lambda s: STATUS_ZH.get(s, s)
+    env.filters["pct"] = lambda x: f"{float(x) * 100:.0f}%" if x is not None else "—"
+    env.filters["num"] = lambda x, d=3: f"{float(x):.{d}f}" if x is not None else "—"
+    env.filters["day"] = lambda t: t.strftime("%Y-%m-%d %H:%M") if hasattr(t, "strftime") else (t or "")
+    env.globals["role_zh"] = ROLE_ZH
+    env.globals["prefix"] = PREFIX
+    return templates
+
+
+def render(request: Request, template: str, user: ConsoleUser | None, status_code: int = 200,
+           **context: Any) -> Response:
+    """A page: ``template`` with the user, their navigation and the session's CSRF token."""
+    nav: list[NavItem] = request.app.state.console_nav
+    items = [n for n in nav if user is not None and (n.action is None or user.principal.may(n.action))]
+    templates: Jinja2Templates = request.app.state.console_templates
+    return templates.TemplateResponse(request, template, {
+        "user": user, "who": user.principal if user else None, "csrf": user.csrf if user else "",
+        "nav": items, "path": request.url.path, **context}, status_code=status_code)
+
+
+def url(path: str, params: dict[str, Any] | None = None, **changes: Any) -> str:
+    """``path`` with ``params`` updated by ``changes`` (empty values dropped): links that keep the filters."""
+    merged = {**(params or {}), **changes}
+    query = urlencode({k: v for k, v in merged.items() if v not in (None, "", [])}, doseq=True)
+    return f"{path}?{query}" if query else path
+
+
+def form_model(model: type[BaseModel], **values: Any) -> Any:
+    """``model`` (the JSON API's request model) from form values; what does not fit is a page saying why."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        problems = "；".join(f"{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in exc.errors())
+        raise InvalidInput(f"表单填写有误：{problems}", f"The form has invalid values: {problems}",
+                           [{"message_zh": f"{'.'.join(map(str, e['loc']))}：{e['msg']}"} for e in exc.errors()]) from None
+
+
+class ConsoleRoute(APIRoute):
+    """A console route: log-in redirects and errors rendered as pages (see the module docstring)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await original(request)
+            except LoginRequired as exc:
+                if _wants_json(request):
+                    return JSONResponse(exc.to_body(), status_code=401)
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"{PREFIX}/login?next={quote(target)}", status_code=303)
+            except JiebangError as exc:
+                if _wants_json(request):
+                    return JSONResponse(exc.to_body(), status_code=exc.status_code)
+                return render(request, "error.html", getattr(request.state, "console_user", None),
+                              status_code=exc.status_code, error=exc)
+
+        return handler
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "") or request.url.path.startswith(f"{PREFIX}/api/")

@@ -1,0 +1,105 @@
+"""Task ``speed``, dataset ``condense-5k``: condensing a round of 5,000 demands through the service.
+
+5,000 demands are written to a fresh SQLite store (abstracts of csl/{split} and csldcp train + dev as
+需求描述, their titles or first sentences as 需求名称, 500 invented enterprises over the 14 cities and
+three batches). Then a *fresh process* builds the services and times what staff wait for:
+``Condensation.run`` (embedding, clustering, keywords, titles, summaries, cluster profiles) plus the
+round report (Excel with its charts). Metrics: ``seconds`` (run + report, model loading excluded and
+reported as ``load_seconds``) and ``peak_rss_mb`` (VmHWM of that process).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Context, Row, TaskSkipped, read_jsonl
+
+N = 5000
+REGIONS = ("沈阳市", "大连市", "鞍山市", "抚顺市", "本溪市", "丹东市", "锦州市", "营口市", "阜新市", "辽阳市",
+           "盘锦市", "铁岭市", "朝阳市", "葫芦岛市")
+BATCHES = ("第一批", "第二批", "第三批")
+AREAS = ("高新技术", "新一代信息技术", "生物医药", "农业", "社会发展")
+
+_CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from api.compose import build_services, load_settings
+
+def peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+services = build_services(load_settings(home=Path(sys.argv[1])))
+services.embedder, services.tokenizer.cut("预热")
+t1 = time.perf_counter()
+with services.session() as session:
+    result = services.condensation.run(session, actor="bench")
+    sheets = services.round_report.excel(session, Path(sys.argv[1]) / "condense.xlsx")
+t2 = time.perf_counter()
+print(json.dumps({"load_seconds": t1 - t0, "seconds": t2 - t1, "peak_rss_mb": peak_mb(),
+                  "clusters": result["clusters"], "unclustered": result["unclustered"], "sheets": len(sheets)}))
+"""
+
+
+def _texts(ctx: Context) -> list[tuple[str, str]]:
+    """(title, description) pairs: csl abstracts with their titles, then csldcp contents."""
+    pairs = [(r["title"], r["abstract"]) for r in read_jsonl(ctx.split_file("csl"))]
+    for name in ("train.jsonl", f"{ctx.split}.jsonl"):
+        path = ctx.data / "csldcp" / name
+        if path.exists():
+            for r in read_jsonl(path):
+                text = r["content"]
+                pairs.append((text.split("。")[0][:40], text))
+    if len(pairs) < N:
+        raise TaskSkipped(f"condense-5k needs {N} texts, found {len(pairs)}")
+    return pairs[:N]
+
+
+def make_rows(pairs: list[tuple[str, str]]) -> list[dict]:
+    """Flat import rows (Chinese headers) for the texts: invented enterprises, cities, batches, money."""
+    rows = []
+    for n, (title, text) in enumerate(pairs):
+        e = n % 500
+        rows.append({"需求编号": f"B-{n:05d}", "批次": BATCHES[n % 3], "初审单位": f"{REGIONS[e % 14]}科学技术局",
+                     "提交时间": "2023-01-15", "企业名称": f"辽宁基准{e}号科技有限公司", "注册地区": REGIONS[e % 14],
+                     "科技企业性质": "高新技术企业", "独立法人": "是", "近三年信用不良记录": "否",
+                     "上年度销售收入(万元)": 8000, "上年度研发费用(万元)": 600, "需求类别": "重点需求",
+                     "需求名称": title or text[:30], "技术领域": AREAS[n % 5], "需求描述": text[:1000],
+                     "需求研发总投入(万元)": 400 + (n % 7) * 100})
+    return rows
+
+
+def run(ctx: Context) -> list[Row]:
+    pairs = _texts(ctx)
+    from api.compose import build_services, load_settings
+    from api.services.imports import import_demands
+
+    with tempfile.TemporaryDirectory(prefix="jiebang-condense-") as tmp:
+        home = Path(tmp)
+        data = home / "round.jsonl"
+        data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in make_rows(pairs)), encoding="utf-8")
+        started = time.perf_counter()
+        services = build_services(load_settings(home=home))
+        with services.session() as session:
+            report = import_demands(session, services.campaign, data, actor="bench", steps=())
+        services.close()
+        if report.new != N:
+            raise RuntimeError(f"condense-5k: {report.new} of {N} demands stored ({report.rejected[:3]})")
+        print(f"[condense-5k] stored {report.new} demands in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        proc = subprocess.run([sys.executable, "-c", _CHILD, str(home)], capture_output=True, text=True,
+                              env={**os.environ}, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"condense-5k child failed:\n{proc.stderr[-3000:]}")
+        m = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"[condense-5k] {m}", file=sys.stderr)
+    return [Row("speed", "condense-5k", "jiebang", "seconds", float(m["seconds"])),
+            Row("speed", "condense-5k", "jiebang", "load_seconds", float(m["load_seconds"])),
+            Row("speed", "condense-5k", "jiebang", "peak_rss_mb", float(m["peak_rss_mb"]))]

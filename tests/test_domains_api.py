@@ -1,0 +1,103 @@
+"""Technology-domain suggestions through the real HTTP app and CLI: suggestion with routing, a staff
+correction that changes the next suggestion at once, the audit trail, roles, the Excel export read back."""
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.cli import main
+from api.config import Settings
+from api.http.app import create_app
+from corpora import SAMPLES_DIR
+from tests.demand_rows import make_row
+from tests.tokens import bearer, token_for
+
+TOKEN = "domains-admin-token"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+SAMPLE = SAMPLES_DIR / "demands.jsonl"
+VOCS = ("船舶分段涂装车间VOCs废气收集与沸石转轮吸附浓缩治理",
+        "船舶分段涂装过程排放大量低浓度大风量VOCs废气，现有活性炭吸附效率低，需开发沸石转轮吸附浓缩加催化燃烧的治理工艺。")
+
+
+@pytest.fixture
+def app_settings(settings: Settings) -> Settings:
+    return replace(settings, admin_token=TOKEN)
+
+
+@pytest.fixture
+def client(app_settings: Settings):
+    with TestClient(create_app(app_settings), headers=bearer(token_for(app_settings, "staff"))) as c:
+        yield c
+
+
+def _submit(client: TestClient, n: int, title: str, text: str, **kw) -> int:
+    r = client.post("/demands", json=make_row(n, 需求名称=title, 需求描述=text, 联系人手机=f"1390000{n:04d}", **kw))
+    assert r.status_code == 200, r.text
+    return r.json()["demand"]["id"]
+
+
+def test_suggestion_correction_and_routing(client: TestClient, app_settings: Settings) -> None:
+    first = _submit(client, 1, *VOCS, 注册地区="沈阳市")
+    _submit(client, 2, "玉米单倍体诱导与双单倍体快速育种技术", "利用单倍体诱导系结合分子标记辅助选择，缩短玉米自交系选育周期。")
+    r = client.get(f"/demands/{first}/domains", params={"limit": 3})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    labels = body["suggestion"]["labels"]
+    assert 1 <= len(labels) <= 3
+    assert [x["probability"] for x in labels] == sorted((x["probability"] for x in labels), reverse=True)
+    assert all(len(x["path"]) == 2 and x["path"][-1] == x["code"] for x in labels)  # level 2 by default
+    assert body["routing"]["office"] and isinstance(body["routing"]["needs_human"], bool)
+    # an abstaining threshold sends it to the coordinating office for a human
+    high = client.get(f"/demands/{first}/domains", params={"threshold": 1.0}).json()
+    assert high["suggestion"]["abstain"] and high["routing"]["needs_human"] and high["routing"]["office"] == "规划处"
+
+    # staff correct it to a domain it was not suggested; a near-identical demand follows at once
+    wrong = next(c for c in ("801", "301", "101") if c not in {x["code"] for x in labels})
+    r = client.post(f"/demands/{first}/domain", json={"code": wrong, "note": "测试更正"})
+    assert r.status_code == 200, r.text
+    assert r.json()["decision"] == "correct"
+    office = r.json()["office"]
+    assert client.get(f"/demands/{first}").json()["office"] == office
+    twin = _submit(client, 3, VOCS[0] + "（二期）", VOCS[1] + "本项目为二期。", 注册地区="大连市")
+    again = client.get(f"/demands/{twin}/domains").json()
+    assert again["suggestion"]["labels"][0]["code"] == wrong and again["suggestion"]["source"] == "memory"
+    audit = client.get("/audit", headers=ADMIN, params={"entity": "demand", "entity_id": first}).json()
+    assert any(e["action"] == "domain.correct" and "test-staff" in e["actor"] for e in audit)
+
+    # a bad code is a bilingual 422, a bureau cannot decide and cannot see another region's suggestion
+    bad = client.post(f"/demands/{first}/domain", json={"code": "nope"})
+    assert bad.status_code == 422 and bad.json()["message_en"]
+    bureau = bearer(token_for(app_settings, "bureau", region="大连市"))
+    assert client.post(f"/demands/{twin}/domain", json={"code": wrong}, headers=bureau).status_code == 403
+    assert client.get(f"/demands/{first}/domains", headers=bureau).status_code == 404
+    assert client.get(f"/demands/{twin}/domains", headers=bureau).status_code == 200
+
+
+def test_export_reads_back(client: TestClient) -> None:
+    rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()][:20]
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    assert client.post("/imports", files={"file": ("r.jsonl", body, "application/json")}).status_code == 200
+    r = client.get("/domains/export.xlsx")
+    assert r.status_code == 200
+    frame = pd.read_excel(io.BytesIO(r.content), sheet_name="领域 domains")
+    assert len(frame) == 20
+    assert {"建议领域1", "概率1", "建议领域3", "建议归口处室", "需人工判断"} <= set(frame.columns)
+    assert frame["概率1"].between(0, 1).all() and (frame["概率1"] >= frame["概率2"]).all()
+    assert set(frame["需人工判断"]) <= {"是", "否"}
+
+
+def test_cli_exports_domains(settings: Settings, tmp_path: Path) -> None:
+    home = ["--home", str(settings.home)]
+    assert main([*home, "-q", "import", str(SAMPLE)]) in (0, 1)
+    out = tmp_path / "领域.xlsx"
+    assert main([*home, "domains", "--batch", "第一批", "--export", str(out)]) == 0
+    frame = pd.read_excel(out)
+    assert len(frame) == sum(1 for line in SAMPLE.read_text(encoding="utf-8").splitlines() if '"第一批"' in line)
+    assert main([*home, "domains", "--confirm", "1", "702"]) == 0
+    assert main([*home, "domains", "--confirm", "x", "702"]) == 2

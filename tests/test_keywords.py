@@ -1,0 +1,122 @@
+"""Keywords of demands and clusters (nlp.keywords) with real jieba, the shipped dictionary, the shipped
+keyword stopwords and the shipped embedding model."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from api.compose import load_settings
+from corpora import SAMPLES_DIR
+from nlp.embed import Embedder
+from nlp.keywords import PHRASE_PARTS, Keyword, KeywordExtractor
+from nlp.tokenize import Tokenizer, read_wordlist
+
+FIELDS = ("需求名称", "需求描述", "发榜内容描述")
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    rows = [json.loads(line) for line in (SAMPLES_DIR / "demands.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return ["\n".join(str(r.get(f) or "") for f in FIELDS) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def boilerplate() -> frozenset[str]:
+    return frozenset(read_wordlist(load_settings().keyword_stopwords))
+
+
+@pytest.fixture(scope="module")
+def extractor(tokenizer: Tokenizer, embedder: Embedder, boilerplate: frozenset[str], texts: list[str]
+              ) -> KeywordExtractor:
+    encode = lambda t: embedder.encode(t, kind="passage", show_progress=False)  # noqa: E731
+    return KeywordExtractor(tokenizer, encoder=encode, stopwords=boilerplate).fit(texts)
+
+
+@pytest.fixture(scope="module")
+def per_demand(extractor: KeywordExtractor, texts: list[str]) -> list[list[Keyword]]:
+    return extractor.keywords_many(texts)
+
+
+def test_every_demand_gets_top_n_keywords_best_first(per_demand: list[list[Keyword]]) -> None:
+    assert all(len(words) == 5 for words in per_demand)
+    assert all(isinstance(w, Keyword) and 0.0 <= w.score <= 1.0 for words in per_demand for w in words)
+
+
+def test_no_boilerplate_number_punctuation_or_empty_keyword(per_demand: list[list[Keyword]], tokenizer: Tokenizer,
+                                                            boilerplate: frozenset[str]) -> None:
+    for words in per_demand:
+        for w in words:
+            assert w.term and w.term == w.term.strip() and len(w.term) >= 2
+            assert w.term.lower() not in boilerplate and w.term.lower() not in tokenizer.stopwords
+            assert re.search(r"[\u4e00-\u9fffA-Za-z]", w.term), w.term
+            assert not re.fullmatch(r"[0-9.%]+", w.term), w.term
+            assert not re.search(r"[,，。;；:：、()（）\s]", w.term), w.term
+
+
+def test_boilerplate_never_wins_even_when_it_dominates_the_text(extractor: KeywordExtractor) -> None:
+    text = ("本企业急需开展关键技术攻关研发，解决技术问题，提升企业研发能力。本企业急需开展项目研发，实现技术突破。"
+            "重点攻关高温合金单晶叶片铸造缺陷检测。")
+    terms = [w.term for w in extractor.keywords(text)]
+    assert terms and not {"需求", "企业", "本企业", "技术", "研发", "项目", "问题", "解决", "提升", "实现", "急需",
+                          "攻关", "开展", "关键技术"} & set(terms)
+    assert any("高温合金" in t or "单晶叶片" in t for t in terms)
+
+
+def test_adjacent_tokens_are_merged_into_phrases(extractor: KeywordExtractor, per_demand: list[list[Keyword]],
+                                                 tokenizer: Tokenizer, boilerplate: frozenset[str]) -> None:
+    text = "车用燃料电池膜电极耐久性评价\n膜电极耐久性不足,燃料电池膜电极耐久性测试周期长。"
+    assert tokenizer.cut("膜电极耐久性") != ["膜电极耐久性"]  # jieba cuts it; the extractor joins it
+    cands = extractor.candidates(extractor.tokens(text))
+    assert "膜电极耐久性" in cands and cands["膜电极耐久性"].tf == 3
+    assert not any("\n" in t or "," in t for t in cands)  # phrases never span a field or a clause
+    assert any(w.term.endswith("耐久性") and len(w.term) > 3 for w in extractor.keywords(text))
+    with_phrase = [words for words in per_demand if any(len(tokenizer.cut(w.term)) > 1 for w in words)]
+    assert len(with_phrase) >= 0.6 * len(per_demand)
+    # a generic head that is boilerplate (技术, 方法 …) may end a phrase but never stands alone
+    heads = PHRASE_PARTS & (boilerplate | tokenizer.stopwords)
+    assert heads and not {w.term for words in per_demand for w in words} & heads
+    assert any(w.term[-2:] in heads for words in per_demand for w in words)
+
+
+def test_no_keyword_nests_in_another_of_the_same_text(per_demand: list[list[Keyword]]) -> None:
+    for words in per_demand:
+        terms = [w.term for w in words]
+        assert len(set(terms)) == len(terms)
+
+
+def test_keywords_are_deterministic_and_tokens_can_be_reused(extractor: KeywordExtractor, texts: list[str],
+                                                             per_demand: list[list[Keyword]]) -> None:
+    assert extractor.keywords_many(texts[:5]) == per_demand[:5]
+    assert extractor.keywords_from_tokens([extractor.tokens(t) for t in texts[:5]], texts[:5]) == per_demand[:5]
+    assert [extractor.keywords(t) for t in texts[:5]] == per_demand[:5]
+
+
+def test_fit_keywords_equals_fit_then_keywords(tokenizer: Tokenizer, boilerplate: frozenset[str],
+                                               texts: list[str]) -> None:
+    a = KeywordExtractor(tokenizer, stopwords=boilerplate).fit_keywords(texts[:10])
+    b = KeywordExtractor(tokenizer, stopwords=boilerplate).fit(texts[:10]).keywords_many(texts[:10])
+    assert a == b and all(a)
+
+
+def test_class_keywords_favour_what_members_share(extractor: KeywordExtractor) -> None:
+    group = ["氢燃料电池膜电极低铂催化剂研发。降低铂载量。",
+             "车用氢燃料电池膜电极耐久性提升。膜电极寿命不足。",
+             "氢燃料电池双极板与膜电极批量制造。"]
+    other = ["玉米新品种分子设计育种。耐密抗倒宜机收。", "刺参耐高温新品种选育。"]
+    words = extractor.class_keywords([group, other])
+    assert len(words) == 2 and all(words)
+    assert any("膜电极" in w.term for w in words[0][:2])
+    assert not any("膜电极" in w.term for w in words[1])
+
+
+def test_unfitted_extractor_says_so(tokenizer: Tokenizer) -> None:
+    with pytest.raises(RuntimeError, match="fit"):
+        KeywordExtractor(tokenizer).keywords("高温合金单晶叶片铸件缺陷检测")
+
+
+def test_empty_or_contentless_text_gives_no_keyword(extractor: KeywordExtractor) -> None:
+    assert extractor.keywords("") == []
+    assert extractor.keywords("本企业急需开展技术攻关。123,456。") == []
