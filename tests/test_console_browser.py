@@ -188,6 +188,16 @@ def test_a_clerk_works_through_the_round_in_the_browser(server, page, sample_xls
     assert "种子 8" in page.inner_text("section.card h2")
     assert first_run != page.inner_text("section.card h2")
     shot(page, "07-panels")
+    # 移出并禁止 a member of the first panel: listed as pending, then honoured by the next re-draw
+    member = page.locator("table.list tbody tr").first.locator("span.expert:not(.alt)").first
+    name = member.inner_text().split()[0]
+    with page.expect_navigation():
+        member.locator("button[title=移出并禁止]").click()
+    assert "待下次抽取" in page.inner_text("#pairs") and name in page.inner_text("#pairs")
+    run_job(page, "text=重新抽取（后台）")
+    assert "本记录已遵守" in page.inner_text("#pairs")
+    first_panel = page.locator("table.list tbody tr").first.locator("span.expert:not(.alt)").all_inner_texts()
+    assert not [t for t in first_panel if t.split()[0] == name]
 
     # 凝练: run condensation as a job, open a cluster
     page.click("header nav >> text=凝练")

@@ -256,7 +256,7 @@ def test_console_forbid_and_force_then_redraw_honours_them(client: TestClient, s
         assert r.status_code == 303, r.text
     page = c.get(f"/console/panels?run={run_id}&demand={did}").text
     pending = page.split('id="pairs"')[1].split("</section>")[0]
-    assert pending.count("待重新抽取") == 2 and wanted["name"] in pending and dropped["name"] in pending
+    assert pending.count("待下次抽取") == 2 and wanted["name"] in pending and dropped["name"] in pending
     assert spare["name"] not in pending
     assert c.post("/console/panels/pair", data={"run": run_id, "demand": did, "expert": "x", "action": "force"}
                   ).status_code == 403  # no CSRF token

@@ -328,6 +328,7 @@ def _name_forced(detail: dict, refs: dict[int, str], conflicts: Any, problem: An
         rows = [problem.demand_ids.index(d) for d in str(detail["demand_id"]).split("+") if d in problem.demand_ids]
         rules = list(dict.fromkeys(r for i in rows for r in conflicts.rules_for(i, j)))
         out["rules"] = rules
-        out["message_zh"] += "：" + "；".join(RULES[r][1] for r in rules)
-        out["message_en"] += ": " + "; ".join(RULES[r][2] for r in rules)
+        d = detail["demand_id"]
+        out["message_zh"] = f"需求 {d} 指定的专家 {ref} 须回避该需求（{'；'.join(RULES[r][1] for r in rules)}），不能指定"
+        out["message_en"] = f"demand {d}: forced expert {ref} is blocked for it ({'; '.join(RULES[r][2] for r in rules)})"
     return out
