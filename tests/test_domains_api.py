@@ -43,7 +43,7 @@ def _submit(client: TestClient, n: int, title: str, text: str, **kw) -> int:
 
 
 def test_suggestion_correction_and_routing(client: TestClient, app_settings: Settings) -> None:
-    first = _submit(client, 1, *VOCS, 注册地区="沈阳市")
+    first = _submit(client, 1, *VOCS, 注册地区="沈阳市", 技术领域="农业")
     _submit(client, 2, "玉米单倍体诱导与双单倍体快速育种技术", "利用单倍体诱导系结合分子标记辅助选择，缩短玉米自交系选育周期。")
     r = client.get(f"/demands/{first}/domains", params={"limit": 3})
     assert r.status_code == 200, r.text
@@ -53,9 +53,16 @@ def test_suggestion_correction_and_routing(client: TestClient, app_settings: Set
     assert [x["probability"] for x in labels] == sorted((x["probability"] for x in labels), reverse=True)
     assert all(len(x["path"]) == 2 and x["path"][-1] == x["code"] for x in labels)  # level 2 by default
     assert body["routing"]["office"] and isinstance(body["routing"]["needs_human"], bool)
-    # an abstaining threshold sends it to the coordinating office for a human
+    # an abstaining suggestion that disagrees with the filed area goes to the coordinating office for a human
     high = client.get(f"/demands/{first}/domains", params={"threshold": 1.0}).json()
+    likely = high["routing"]["candidates"][0]["office"]
+    assert likely != "农村处"
     assert high["suggestion"]["abstain"] and high["routing"]["needs_human"] and high["routing"]["office"] == "规划处"
+    # … and one whose filed area routes to the suggestion's most likely office goes there: two signals agree
+    area = {"高新处": "高新技术", "信息处": "新一代信息技术", "医药处": "生物医药", "农村处": "农业", "社发处": "社会发展"}
+    agreed = _submit(client, 4, VOCS[0] + "三期", VOCS[1], 技术领域=area[likely])
+    routed = client.get(f"/demands/{agreed}/domains", params={"threshold": 1.0}).json()["routing"]
+    assert routed["office"] == likely and not routed["needs_human"] and "一致" in routed["reason"]
 
     # staff correct it to a domain it was not suggested; a near-identical demand follows at once
     wrong = next(c for c in ("801", "301", "101") if c not in {x["code"] for x in labels})

@@ -32,7 +32,7 @@ from api.services.campaign import CampaignContext
 from api.services.demands import all_demands, get_demand
 from api.services.views import view_of_demand
 from api.store import tables as db
-from matching.domains import DomainClassifier, Offices, route
+from matching.domains import DomainClassifier, Offices, Routing, Suggestion, route
 from matching.taxonomy import Taxonomy
 from matching.vocabulary import TechArea
 from nlp.embed import Embedder
@@ -127,7 +127,7 @@ class DomainLabels:
         decided = self.decisions(session)
         out = []
         for d, s in zip(demands, suggestions):
-            routing = route(s, self.offices)
+            routing = self._route(s, d)
             body = s.to_dict()
             body["labels"] = body["labels"][:limit]
             decision = decided.get(d.id)
@@ -137,6 +137,27 @@ class DomainLabels:
                             "code": decision.code, "name": self._name(decision.code), "decision": decision.decision,
                             "actor": decision.actor, "decided_at": db.as_utc(decision.decided_at).isoformat()}})
         return out
+
+    def _route(self, suggestion: Suggestion, demand: db.Demand) -> Routing:
+        """:func:`~matching.domains.route`, with the enterprise's own 技术领域 as a second opinion: when the
+        suggestion is unsure but its most likely office is the one the filed area routes to, two independent
+        signals agree and the demand goes there; when they disagree, or the suggestion straddles offices,
+        a human decides. Without labels (day one) this is what keeps the coordinating office's queue to
+        the demands whose filed area looks wrong."""
+        routing = route(suggestion, self.offices)
+        filed = self._filed_office(demand.area)
+        if (routing.needs_human and suggestion.abstain and filed and routing.candidates
+                and routing.candidates[0][0] == filed):
+            return replace(routing, office=filed, needs_human=False, area=demand.area,
+                           reason=f"建议领域与填报的技术领域（{demand.area}）一致，归口{filed}",
+                           reason_en=f"the suggestion agrees with the filed area ({demand.area})")
+        return routing
+
+    def _filed_office(self, area: str | None) -> str | None:
+        try:
+            return self.campaign.rules.routing.get(TechArea(area)) if area else None
+        except ValueError:
+            return None
 
     def _name(self, code: str) -> str:
         return self.taxonomy[code].name if code in self.taxonomy else code
