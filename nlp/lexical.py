@@ -68,16 +68,21 @@ class LexicalVectorizer:
         if not hasattr(self, "words_"):
             raise RuntimeError("LexicalVectorizer is not fitted / 词法向量器尚未训练")
         texts = list(texts)
+        return self._stack(self.words_.transform(texts), self.chars_.transform(texts))
+
+    def _stack(self, words: sp.spmatrix, chars: sp.spmatrix) -> sp.csr_matrix:
         ww = np.sqrt(self.word_weight)
         wc = np.sqrt(1.0 - self.word_weight)
-        x = sp.hstack([self.words_.transform(texts) * ww, self.chars_.transform(texts) * wc], format="csr")
+        x = sp.hstack([words * ww, chars * wc], format="csr")
         x.eliminate_zeros()  # a block weighted 0 stores nothing
         x = l2_rows(x)
         return x.astype(np.float32).tocsr()
 
     def fit_transform(self, texts: Sequence[str], y: object = None) -> sp.csr_matrix:
+        """:meth:`fit` then :meth:`transform` of the same texts, tokenising each text once (jieba is the cost)."""
         texts = list(texts)
-        return self.fit(texts).transform(texts)
+        self.words_, self.chars_ = self._make()
+        return self._stack(self.words_.fit_transform(texts), self.chars_.fit_transform(texts))
 
     @property
     def n_features(self) -> int:
