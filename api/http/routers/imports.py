@@ -65,6 +65,22 @@ def import_file(file: UploadFile = File(..., description="汇总表（.xlsx/.csv
     re-importing the same file is idempotent. Demands: bureau (own region), staff, admin; experts and
     review records: expert_admin, admin; solvers: staff, admin.
     """
+    name, suffix = accepted_upload(who, file, kind)
+    context = services.settings.validation_context
+    with tempfile.TemporaryDirectory(prefix="jiebang-upload-") as tmp:
+        path = save_upload(file, Path(tmp) / f"upload{suffix}")
+        if kind == "demands":
+            report = import_demands(session, campaign, path, actor=who.actor, steps=services.intake_steps,
+                                    context=context, source=name,
+                                    region=who.region if who.role == "bureau" else None,
+                                    allow_enterprise_change=who.may("change_enterprise"))
+        else:
+            report = import_people(session, path, kind, actor=who.actor, source=name, context=context)
+    return ImportOut(**report.to_dict())
+
+
+def accepted_upload(who: Principal, file: UploadFile, kind: str) -> tuple[str, str]:
+    """The upload's file name and suffix, once the caller's role may import ``kind`` and the type is one we read."""
     if not who.may(IMPORT_ACTION[kind]):
         raise Forbidden(f"当前令牌的角色无权导入 {kind}。", f"This token's role may not import {kind}.",
                         {"kind": kind, "role": who.role}, code="role_forbidden")
@@ -74,17 +90,12 @@ def import_file(file: UploadFile = File(..., description="汇总表（.xlsx/.csv
         raise InvalidInput(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.csv、.jsonl、.docx 或 .zip 文件。",
                            f"Unsupported file type '{suffix or 'none'}'; upload .xlsx, .csv, .jsonl, .docx or .zip.",
                            {"file": name})
-    context = services.settings.validation_context
-    with tempfile.TemporaryDirectory(prefix="jiebang-upload-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        with path.open("wb") as out:
-            while chunk := file.file.read(1 << 20):
-                out.write(chunk)
-        if kind == "demands":
-            report = import_demands(session, campaign, path, actor=who.actor, steps=services.intake_steps,
-                                    context=context, source=name,
-                                    region=who.region if who.role == "bureau" else None,
-                                    allow_enterprise_change=who.may("change_enterprise"))
-        else:
-            report = import_people(session, path, kind, actor=who.actor, source=name, context=context)
-    return ImportOut(**report.to_dict())
+    return name, suffix
+
+
+def save_upload(file: UploadFile, path: Path) -> Path:
+    """Copy the upload to ``path`` in 1 MB chunks (the body limit already capped its size)."""
+    with path.open("wb") as out:
+        while chunk := file.file.read(1 << 20):
+            out.write(chunk)
+    return path

@@ -17,14 +17,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
-from api.errors import Forbidden, InvalidInput, NotFound
+from api.errors import NotFound
 from api.http.auth import principal, require
 from api.http.deps import get_campaign, get_services, get_session
 from api.http.routers.clusters import CondenseIn
 from api.http.routers.domains import SuggestIn
 from api.http.routers.duplicates import DedupRunIn
 from api.http.routers.experts import AssignIn
-from api.http.routers.imports import IMPORT_ACTION, IMPORT_SUFFIXES
+from api.http.routers.imports import accepted_upload, save_upload
 from api.services import jobs as work
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
@@ -43,20 +43,9 @@ class JobStarted(BaseModel):
 def start_import(services: Services, session: Session, campaign: CampaignContext, who: Principal,
                  file: UploadFile, kind: str) -> int:
     """Save an uploaded file and start importing it as a job (the console uses this too)."""
-    if not who.may(IMPORT_ACTION[kind]):
-        raise Forbidden(f"当前令牌的角色无权导入 {kind}。", f"This token's role may not import {kind}.",
-                        {"kind": kind, "role": who.role}, code="role_forbidden")
-    name = Path(file.filename or "upload").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in IMPORT_SUFFIXES:
-        raise InvalidInput(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.csv、.jsonl、.docx 或 .zip 文件。",
-                           f"Unsupported file type '{suffix or 'none'}'; upload .xlsx, .csv, .jsonl, .docx or .zip.",
-                           {"file": name})
+    name, suffix = accepted_upload(who, file, kind)
     folder = Path(tempfile.mkdtemp(prefix="jiebang-job-"))
-    path = folder / f"upload{suffix}"
-    with path.open("wb") as out:
-        while chunk := file.file.read(1 << 20):
-            out.write(chunk)
+    path = save_upload(file, folder / f"upload{suffix}")
     job = work.import_work(path, kind, campaign, actor=who.actor, source=name, steps=services.intake_steps,
                            context=services.settings.validation_context,
                            region=who.region if who.role == "bureau" else None,
