@@ -18,9 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.config import Settings
 from api.io.report import DEFAULT_SHEETS, SheetBuilder
 from api.io.resources import jieba_idf
+from api.io.taxonomy_files import read_offices, read_taxonomy
 from api.services import dedup_runs
 from api.services.campaign import CampaignContext, load_campaign
+from api.services.condense import Condensation
+from api.services.condense_report import CLUSTERS_SHEET, RoundReport
 from api.services.dedup_runs import DedupRuns
+from api.services.domains import SHEET_NAME as DOMAINS_SHEET
+from api.services.domains import DomainLabels
 from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
@@ -96,10 +101,8 @@ class Services:
         return PanelAssignment(self.experts)
 
     @cached_property
-    def condensation(self) -> "Condensation":
+    def condensation(self) -> Condensation:
         """Condensation of the round (clusters under stable keys, staff edits, profiles)."""
-        from api.services.condense import Condensation
-
         return Condensation(self.campaign, self.embedder, self.tokenizer, self.keyword_stopwords, jieba_idf())
 
     @cached_property
@@ -108,20 +111,15 @@ class Services:
         return frozenset(read_wordlist(self.settings.keyword_stopwords))
 
     @cached_property
-    def domains(self) -> "DomainLabels":
+    def domains(self) -> DomainLabels:
         """Technology-domain suggestions and office routing, learning from staff decisions."""
-        from api.io.taxonomy_files import read_offices, read_taxonomy
-        from api.services.domains import DomainLabels
-
         taxonomy = read_taxonomy(self.settings.taxonomy_dir / f"{self.settings.domain_taxonomy}.json")
         offices = read_offices(self.settings.taxonomy_dir / "offices.yaml", taxonomy)
         return DomainLabels(self.campaign, taxonomy, offices, self.embedder, self.tokenizer)
 
     @cached_property
-    def round_report(self) -> "RoundReport":
+    def round_report(self) -> RoundReport:
         """The condensation report (Excel with charts, JSON)."""
-        from api.services.condense_report import RoundReport
-
         return RoundReport(self.condensation)
 
     @cached_property
@@ -148,7 +146,7 @@ class Services:
         """The sheets of the Excel report: intake sheets, expert panels, duplicate groups, clusters, domains."""
         return (*DEFAULT_SHEETS, SheetBuilder(PANELS_SHEET_NAME, self._panels_sheet),
                 SheetBuilder(dedup_runs.SHEET_NAME, self._duplicates_sheet),
-                SheetBuilder("凝练 clusters", self._clusters_sheet), SheetBuilder("领域 domains", self._domains_sheet))
+                SheetBuilder(CLUSTERS_SHEET, self._clusters_sheet), SheetBuilder(DOMAINS_SHEET, self._domains_sheet))
 
     def _domains_sheet(self, session: Session, campaign: CampaignContext) -> Any:
         return self.domains.sheet(session, campaign)
