@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 
 from api.compose import load_settings
 from corpora import SAMPLES_DIR
 from nlp.embed import Embedder
-from nlp.keywords import PHRASE_PARTS, Keyword, KeywordExtractor
+from nlp.keywords import FEATURES, PHRASE_PARTS, Keyword, KeywordExtractor, TreeEnsemble, pack_trees, word_tags
 from nlp.tokenize import Tokenizer, read_wordlist
 
 FIELDS = ("需求名称", "需求描述", "发榜内容描述")
@@ -120,3 +121,27 @@ def test_unfitted_extractor_says_so(tokenizer: Tokenizer) -> None:
 def test_empty_or_contentless_text_gives_no_keyword(extractor: KeywordExtractor) -> None:
     assert extractor.keywords("") == []
     assert extractor.keywords("本企业急需开展技术攻关。123,456。") == []
+
+
+def test_packed_trees_predict_what_the_trees_say() -> None:
+    # one stump on feature 1 (x1 <= 0.5 → -1, else +2) and one tree on feature 0 with a nested split
+    stump = np.array([[1, 0.5, 1, 2, 0.0], [-1, 0, 0, 0, -1.0], [-1, 0, 0, 0, 2.0]])
+    tree = np.array([[0, 0.3, 1, 2, 0.0], [-1, 0, 0, 0, 0.5], [0, 0.7, 3, 4, 0.0],
+                     [-1, 0, 0, 0, -0.5], [-1, 0, 0, 0, 1.0]])
+    ensemble = TreeEnsemble(0.25, pack_trees([stump, tree]))
+    x = np.array([[0.3, 0.5], [0.5, 0.9], [0.9, 0.0]])  # thresholds are inclusive on the left
+    expected = 0.25 + np.array([-1.0 + 0.5, 2.0 - 0.5, -1.0 + 1.0])
+    assert np.allclose(ensemble.predict(x), 1 / (1 + np.exp(-expected)))
+    assert ensemble.predict(np.zeros((0, 2))).shape == (0,)
+
+
+def test_shipped_rankers_score_every_feature_row(extractor: KeywordExtractor, texts: list[str]) -> None:
+    cands = extractor.shortlist(extractor.candidates(extractor.tokens(texts[0])))
+    terms, x = extractor.features(cands)
+    assert x.shape == (len(terms), len(FEATURES)) and len(terms) > 5
+    rel = extractor.relevance(x)
+    assert rel.shape == (len(terms),) and np.all((rel > 0) & (rel < 1))
+    cands = extractor.candidates(extractor.tokens("车用燃料电池膜电极耐久性评价"))
+    whole = cands["燃料电池膜电极"] if "燃料电池膜电极" in cands else next(iter(cands.values()))
+    assert whole.left <= whole.tf and whole.right <= whole.tf
+    assert word_tags().get("研究") and "膜电极耐久性" not in word_tags()
