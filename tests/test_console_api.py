@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import socket
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -191,19 +194,28 @@ def test_jobs_start_at_once_report_progress_and_respect_roles(client, app_settin
 
 
 def test_a_job_left_running_by_a_stopped_process_reads_failed_after_a_restart(app_settings) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # another worker, still busy
+    host = socket.gethostname()
     services = build_services(app_settings)
-    with services.session() as session:
-        row = db.Job(kind="condense", status="running", stage="embed", done=10, total=200, params={},
-                     actor="api:规划处")
-        session.add(row)
-        session.commit()
-        job_id = row.id
-    services.close()
-    with TestClient(create_app(app_settings)) as restarted:  # a new process over the same database
-        job = restarted.get(f"/jobs/{job_id}", headers=bearer(ADMIN_TOKEN)).json()
+    try:
+        with services.session() as session:
+            rows = [db.Job(kind="condense", status="running", stage="embed", done=10, total=200, params={},
+                           actor="api:规划处", owner=f"{host}:{pid}") for pid in (gone.pid, alive.pid)]
+            session.add_all(rows)
+            session.commit()
+            lost, busy = (r.id for r in rows)
+        services.close()
+        with TestClient(create_app(app_settings)) as restarted:  # a new process over the same database
+            job = restarted.get(f"/jobs/{lost}", headers=bearer(ADMIN_TOKEN)).json()
+            other = restarted.get(f"/jobs/{busy}", headers=bearer(ADMIN_TOKEN)).json()
+    finally:
+        alive.kill()
     assert job["status"] == "failed" and job["finished_at"]
     assert "重启" in job["error"]["message_zh"] and "restarted" in job["error"]["message_en"]
     assert job["error"]["details"] == {"stage": "embed", "done": 10, "total": 200}
+    assert other["status"] == "running"  # its process is alive: not ours to fail
 
 
 def test_console_forms_that_do_not_fit_are_explained_and_roles_still_apply(client, app_settings) -> None:

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +70,7 @@ STAGE_ZH = {"queued": "排队中", "start": "开始", "read": "读取文件", "i
             "solve": "求解分配", "label": "标注领域", "done": "完成"}
 STATUS_ZH = {"queued": "排队中", "running": "运行中", "done": "已完成", "failed": "失败"}
 WRITE_EVERY_SECONDS = 3.0
+STALE_AFTER = timedelta(hours=24)  # a job of another host still "running" after this is taken as lost
 WRITE_ATTEMPTS = 6  # × the database's busy timeout (SQLite: 10 s) before a job's state change gives up
 
 
@@ -80,6 +84,7 @@ class Jobs:
             with sessions() as session:
                 workers = 1 if session.get_bind().dialect.name == "sqlite" else 2
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiebang-job")
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self._live: dict[int, tuple[str, int, int]] = {}
         self._lock = threading.Lock()
 
@@ -90,7 +95,7 @@ class Jobs:
         ``cleanup``: files or folders the job owns (an uploaded file), removed when it ends."""
         if kind not in KINDS:
             raise NotFound(f"未知的任务类型：{kind}", f"unknown job kind: {kind}", {"kinds": list(KINDS)})
-        row = db.Job(kind=kind, status="queued", stage="queued", params=params, actor=actor)
+        row = db.Job(kind=kind, status="queued", stage="queued", params=params, actor=actor, owner=self.owner)
         session.add(row)
         session.commit()
         job_id = row.id
@@ -109,11 +114,13 @@ class Jobs:
         return job_out(row, self._live.get(job_id))
 
     def recover(self, session: Session) -> int:
-        """Mark the jobs a previous process left queued or running as failed (call once at start)."""
-        rows = list(session.scalars(select(db.Job).where(db.Job.status.in_(("queued", "running")))))
+        """Mark as failed the jobs left queued or running by a process that is gone (call once at start).
+
+        A job of another live worker process on this host is left alone (several uvicorn workers share the
+        database); one owned by another host is failed only once it is older than ``STALE_AFTER``."""
+        rows = [row for row in session.scalars(select(db.Job).where(db.Job.status.in_(("queued", "running"))))
+                if row.id not in self._live and not self._owner_alive(row)]
         for row in rows:
-            if row.id in self._live:  # ours (recover called twice in one process)
-                continue
             row.status, row.finished_at = "failed", db.utcnow()
             row.error = {"code": "job_interrupted",
                          "message_zh": "服务在任务完成前重启或停止，任务未完成；请重新提交。",
@@ -123,6 +130,20 @@ class Jobs:
         if rows:
             log.warning("%d job(s) left unfinished by a previous process marked failed", len(rows))
         return len(rows)
+
+    def _owner_alive(self, row: db.Job) -> bool:
+        host, _, pid = (row.owner or "").rpartition(":")
+        if host and host != socket.gethostname():
+            return db.utcnow() - (db.as_utc(row.created_at) or db.utcnow()) < STALE_AFTER
+        if not pid.isdigit() or int(pid) == os.getpid():
+            return False  # an older process of ours whose pid we reuse, or a job written without an owner
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, another user's
+            return True
+        return True
 
     def wait(self, job_id: int, timeout: float = 60.0) -> None:
         """Block until the job is no longer queued or running here (tests, the CLI)."""

@@ -351,7 +351,8 @@ class DomainLabel(Base):
 
 class Job(Base):
     """Long work run in the background (import, de-dup, condensation, labelling, panels): its state lives
-    here, so every worker sees it and a restart marks what was running as failed instead of leaving it."""
+    here, so every worker sees it, and a job whose owning process is gone is marked failed at the next
+    start instead of staying "running"."""
 
     __tablename__ = "jobs"
 
@@ -365,6 +366,7 @@ class Job(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     actor: Mapped[str | None] = mapped_column(String(100))
+    owner: Mapped[str | None] = mapped_column(String(200))  # "host:pid" of the process running it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
