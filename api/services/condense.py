@@ -259,8 +259,12 @@ class Condensation(ClusterEditing):
         row.medoid_id = representative.demand.id
         row.keywords = keywords
         medoid_text = representative.view.condense_text
-        # the title reads as one problem: the cluster's keywords that its representative demand itself names
+        # the title reads as one problem: the cluster's keywords that its representative demand names (a title
+        # stitched from two members' terms reads wrong), those most members share first; a two-character
+        # term (精密, 在线) counts half, since a shared generic word says little about the problem
+        texts = [it.view.condense_text for it in members]
         named = [k for k in keywords if k in medoid_text] or keywords
+        named.sort(key=lambda k: -sum(k in t for t in texts) * (1.0 if len(k) > 2 else 0.5))
         row.title = db.clip(db.Cluster, "title", propose_title(medoid_text, named, cluster=True)) or ""
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
