@@ -147,6 +147,7 @@ def test_demo_on_the_shipped_sample(tmp_path: Path, capsys: pytest.CaptureFixtur
     ["experts", "assign", "--mix", "财务=abc"], ["experts", "rank", "1", "--top", "-3"],
     ["experts", "assign", "--min-out-share", "1.5"], ["serve", "--port", "99999"],
     ["experts", "assign", "--panel-size", "0"], ["dedup", "--dismiss", "x", "2"],
+    ["experts", "assign", "--force", "EXP001"], ["experts", "assign", "--forbid", "x:EXP001"],
 ])
 def test_bad_option_values_are_usage_errors(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as usage:
@@ -186,3 +187,4 @@ def test_the_readme_expert_examples_run_on_the_demo_data(tmp_path: Path, capsys:
         argv = [str(tmp_path / a) if a.endswith(".xlsx") else a for a in argv]
         assert main([*home, *argv]) == EXIT_OK, command
     assert (tmp_path / "专家组.xlsx").is_file()
+    assert "指定 1 对，禁止 1 对" in capsys.readouterr().out  # the README's --force / --forbid pair was honoured

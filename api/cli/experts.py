@@ -63,7 +63,8 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
                                min_out_of_province_share=args.min_out_share, category_mix=_mix(args.mix))
             try:
                 out = panels.assign(session, campaign, batch=args.batch, rules=rules, solver=args.solver,
-                                      seed=args.seed, out_of_region=args.out_of_region, actor=args.actor)
+                                      seed=args.seed, out_of_region=args.out_of_region, actor=args.actor,
+                                      force=args.force or None, forbid=args.forbid or None)
             except AssignmentInfeasible as exc:
                 say(f"无法分配：{exc.message_zh}", f"cannot assign: {exc.message_en}")
                 for d in exc.details or []:
@@ -73,7 +74,8 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
                 print(json.dumps(out, ensure_ascii=False, indent=2))
             else:
                 say(f"分配完成：记录 {out['run_id']}，{out['demands']} 个需求，方法 {out['solver']}，种子 {out['seed']}，"
-                    f"总匹配度 {out['total_affinity']}，最大负载 {out['max_load']}，用时 {out['seconds']} 秒。",
+                    f"总匹配度 {out['total_affinity']}，最大负载 {out['max_load']}，用时 {out['seconds']} 秒；"
+                    f"指定 {out['forced']} 对，禁止 {out['forbidden']} 对。",
                     f"run {out['run_id']} stored")
             return EXIT_OK
         # export
@@ -99,6 +101,14 @@ def _audit_identities(session: Any, viewer: Principal, action: str, entity: str,
     session.commit()
 
 
+def pair(text: str) -> dict[str, Any]:
+    """``需求系统编号:专家编号`` (e.g. ``4:EXP015``; a pseudonym 专家-… works too) as the panels service takes it."""
+    demand, sep, expert = text.partition(":")
+    if not sep or not demand.strip().isdigit() or not expert.strip():
+        raise argparse.ArgumentTypeError(f"应写成 需求编号:专家编号，如 4:EXP015 / expected DEMAND:EXPERT, e.g. 4:EXP015: {text}")
+    return {"demand_id": int(demand), "expert_id": expert.strip()}
+
+
 def add_parsers(sub: Any) -> None:
     """Register ``experts`` with its three actions on the main parser's subparsers."""
     p = sub.add_parser("experts", help="专家推荐、专家组分配与导出 / rank experts, assign panels, export")
@@ -117,6 +127,10 @@ def add_parsers(sub: Any) -> None:
     a.add_argument("--min-out-share", type=share, default=0.0, help="省外专家最低占比（0–1）/ min out-of-province share")
     a.add_argument("--mix", nargs="*", type=category_count, metavar="类别=人数", help="专家类别配比，如 财务=1 管理=1")
     a.add_argument("--out-of-region", action="store_true")
+    a.add_argument("--force", action="append", type=pair, metavar="需求:专家",
+                   help="指定专家进入某需求的专家组（可重复），如 4:EXP015 / force an expert onto a panel")
+    a.add_argument("--forbid", action="append", type=pair, metavar="需求:专家",
+                   help="禁止某专家评审某需求（可重复）/ forbid a pair")
     a.add_argument("--actor", default="cli")
     a.add_argument("--json", action="store_true")
     e = acts.add_parser("export", help="导出专家组（每个处室一个工作表）/ export panels to Excel")
