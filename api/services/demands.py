@@ -32,7 +32,7 @@ def list_demands(session: Session, campaign: CampaignContext, *, batch: str | No
                  office: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[db.Demand]]:
     """Demands of the campaign matching the filters, by id: ``(total, page)``. Filter values are read like
     intake reads the form (``region=大连`` finds 大连市, ``batch=2`` 第二批)."""
-    region, batch = _as_intake(parse_region, region), _as_intake(parse_batch, batch)
+    region, batch = as_intake(parse_region, region), as_intake(parse_batch, batch)
     query = select(db.Demand).where(db.Demand.campaign_id == campaign.id)
     for column, value in ((db.Demand.batch, batch), (db.Demand.region, region), (db.Demand.status, status),
                           (db.Demand.check_status, check_status), (db.Demand.office, office)):
@@ -43,7 +43,7 @@ def list_demands(session: Session, campaign: CampaignContext, *, batch: str | No
     return total, list(page)
 
 
-def _as_intake(parse: Any, value: str | None) -> str | None:
+def as_intake(parse: Any, value: str | None) -> str | None:
     """A filter value as intake would have stored it (kept as given when intake would reject it)."""
     try:
         return enum_text(parse(value)) or value

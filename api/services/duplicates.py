@@ -200,6 +200,14 @@ class DuplicateService:
             out.append(c)
         return out[:top]
 
+    def score_pair(self, session: Session, demand: db.Demand, other_id: int,
+                   view: DemandView | None = None) -> list[Candidate]:
+        """``demand`` scored against one stored demand, whatever its verdict (the review queue's pair)."""
+        detector = self.sync(session)
+        view = view or view_of_demand(demand)
+        with self._lock:
+            return detector.score_ids(view.duplicate_text.text, self.encode([view])[0], view.signals, [other_id])
+
     def intake_step(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
         """Intake step: duplicate candidates of the new demand as findings; then index the demand."""
         # DB-level guard: serialise intake checks per campaign across workers until commit.

@@ -43,12 +43,9 @@ def pairs_for(session: Session, dup: DuplicateService, demand: db.Demand, *, adm
     """The candidates of ``demand`` (or only the one with id ``only``) with evidence and score parts."""
     view = view_of_demand(demand)
     if only is not None:
-        detector = dup.sync(session)
-        other = session.get(db.Demand, only)
-        if other is None:
+        if session.get(db.Demand, only) is None:
             return []
-        with dup._lock:  # the detector is shared with intake; queries hold the service's lock
-            found = detector.score_ids(view.duplicate_text.text, dup.encode([view])[0], view.signals, [only])
+        found = dup.score_pair(session, demand, only, view=view)
     else:
         found = dup.candidates(session, demand, min_verdict="related", top=top, view=view)
     decided = decided if decided is not None else dup.decisions(session, [demand.id])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.forms.parsers import parse_batch, parse_region
 from api.services.access import Principal
-from api.services.demands import _as_intake
+from api.services.demands import as_intake
 from api.store import tables as db
 
 PER_PAGE = 50
@@ -80,7 +80,7 @@ class DemandFilter:
 def demand_query(campaign_id: int, f: DemandFilter) -> Select:
     """The demands of the campaign that match ``f`` (no order, no page)."""
     query = select(db.Demand).where(db.Demand.campaign_id == campaign_id)
-    region, batch = _as_intake(parse_region, f.region or None), _as_intake(parse_batch, f.batch or None)
+    region, batch = as_intake(parse_region, f.region or None), as_intake(parse_batch, f.batch or None)
     for column, value in ((db.Demand.batch, batch), (db.Demand.region, region), (db.Demand.office, f.office),
                           (db.Demand.status, f.status), (db.Demand.check_status, f.check_status),
                           (db.Demand.category, f.category), (db.Demand.area, f.area)):
