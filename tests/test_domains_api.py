@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -97,6 +98,22 @@ def test_export_reads_back(client: TestClient) -> None:
     assert {"建议领域1", "概率1", "建议领域3", "建议归口处室", "需人工判断"} <= set(frame.columns)
     assert frame["概率1"].between(0, 1).all() and (frame["概率1"] >= frame["概率2"]).all()
     assert set(frame["需人工判断"]) <= {"是", "否"}
+
+
+def test_labelling_a_batch_runs_as_a_job(client: TestClient) -> None:
+    rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()][:12]
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    assert client.post("/imports", files={"file": ("r.jsonl", body, "application/json")}).status_code == 200
+    started = client.post("/jobs/domains", json={"batch": "第一批"})
+    assert started.status_code == 202, started.text
+    deadline = time.monotonic() + 60
+    while (job := client.get(f"/jobs/{started.json()['job_id']}").json())["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+    assert job["status"] == "done", job
+    result = job["result"]
+    assert result["demands"] == 12 and sum(result["by_office"].values()) == 12
+    assert 0 <= result["needs_human"] <= 12
 
 
 def test_cli_exports_domains(settings: Settings, tmp_path: Path) -> None:
