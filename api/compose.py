@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.io.report import DEFAULT_SHEETS, SheetBuilder
-from api.io.resources import jieba_idf
+from api.io.resources import jieba_idf, keyword_ranker, word_tags
 from api.io.taxonomy_files import read_offices, read_taxonomy
 from api.services import dedup_runs
 from api.services.campaign import CampaignContext, load_campaign
-from api.services.condense import Condensation
+from api.services.condense import Condensation, KeywordSettings
 from api.services.condense_report import CLUSTERS_SHEET, RoundReport
 from api.services.dedup_runs import DedupRuns
 from api.services.domains import SHEET_NAME as DOMAINS_SHEET
@@ -103,7 +103,9 @@ class Services:
     @cached_property
     def condensation(self) -> Condensation:
         """Condensation of the round (clusters under stable keys, staff edits, profiles)."""
-        return Condensation(self.campaign, self.embedder, self.tokenizer, self.keyword_stopwords, jieba_idf())
+        keywords = KeywordSettings(stopwords=self.keyword_stopwords, background_idf=jieba_idf(),
+                                   ranker=keyword_ranker(), tags=word_tags(self.settings.userdict))
+        return Condensation(self.campaign, self.embedder, self.tokenizer, keywords)
 
     @cached_property
     def keyword_stopwords(self) -> frozenset[str]:

@@ -20,7 +20,7 @@ ends sentences at ASCII full stops and semicolons, as CSL abstracts write them; 
 alone takes most of an abstract and scores 0.166 on dev), ``top-keywords`` (the top 4 jieba TF-IDF
 keywords concatenated).
 
-The keyword rankers (:data:`nlp.keywords.RANKER_TREES`) are fitted with :func:`fit_ranker` on csl/dev
+The keyword rankers (``models/keyword-ranker/ranker.json``) are fitted with :func:`fit_ranker` on csl/dev
 (``python -m bench.condense_bench fit``); their settings were chosen by :func:`cross_validate`
 (``python -m bench.condense_bench cv``: 2-fold by row parity, every row scored by trees that never saw
 it), the figure to expect on an unseen split.
@@ -77,29 +77,21 @@ def rouge_l(candidate: str, reference: str) -> float:
 
 
 # ----------------------------------------------------------------------------- systems
-def jieba_idf() -> dict[str, float]:
-    """jieba's own IDF table (``jieba/analyse/idf.txt``, a package resource) as ``{word: idf}``."""
-    from importlib.resources import files
-
-    out = {}
-    for line in files("jieba.analyse").joinpath("idf.txt").read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) == 2:
-            out[parts[0]] = float(parts[1])
-    return out
-
-
 def extractor(fit_texts: Sequence[str] | None = None):
-    """The service's keyword extractor as the benchmark runs it (shipped model, jieba IDF, shipped stopwords)."""
+    """The service's keyword extractor as the benchmark runs it: the shipped embedding model and keyword ranker,
+    jieba's IDF, the dictionary's tags and the shipped stopwords, read as the composition root reads them."""
     from api.compose import load_settings
+    from api.io.resources import jieba_idf, keyword_ranker, word_tags
     from nlp.embed import Embedder
     from nlp.keywords import KeywordExtractor
     from nlp.tokenize import Tokenizer, read_wordlist
 
     settings = load_settings()
     emb = Embedder(settings.embed_model)
-    ke = KeywordExtractor(Tokenizer(), encoder=lambda t: emb.encode(t, kind="passage", show_progress=False),
-                          stopwords=read_wordlist(settings.keyword_stopwords), background_idf=jieba_idf())
+    ke = KeywordExtractor(Tokenizer(settings.userdict, settings.stopwords),
+                          encoder=lambda t: emb.encode(t, kind="passage", show_progress=False),
+                          stopwords=read_wordlist(settings.keyword_stopwords), background_idf=jieba_idf(),
+                          ranker=keyword_ranker(), tags=word_tags(settings.userdict))
     return ke.fit(fit_texts) if fit_texts is not None else ke
 
 
@@ -167,7 +159,7 @@ RANKER_TREES_PARAMS = {"max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 
 
 
 def _fit_trees(rows, keep: Sequence[int]) -> dict[str, object]:
-    """The two rankers fitted on ``rows[keep]`` (:func:`_ranker_rows`), packed as :data:`nlp.keywords.RANKER_TREES`."""
+    """The two rankers fitted on ``rows[keep]`` (:func:`_ranker_rows`), packed as ``ranker.json`` stores them."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from nlp.keywords import FEATURES, TreeEnsemble, pack_trees
@@ -198,25 +190,28 @@ def _dev_rows(data: str, split: str):
 
 def fit_ranker(data: str = "../shared/data", split: str = "dev") -> dict[str, object]:
     """Fit the two tree-ensemble rankers on all rows of csl/<split> and return them packed
-    (:func:`nlp.keywords.pack_trees`) with the cosine feature's mean, to paste into :mod:`nlp.keywords`
-    (``RANKER_TREES``, ``COSINE_MEAN``; :func:`ranker_source` writes the lines). Their settings (tree
+    (:func:`nlp.keywords.pack_trees`) with the cosine feature's mean (:func:`write_ranker` writes them to
+    ``models/keyword-ranker/ranker.json``). Their settings (tree
     size, features, ``partial_share``, ``diversity``) were chosen by :func:`cross_validate`, which
     never scores a row the trees saw; the dev table of the shipped trees is in-sample."""
     rows = _dev_rows(data, split)[3]
     return _fit_trees(rows, range(len(rows)))
 
 
-def ranker_source(fitted: dict[str, object]) -> str:
-    """The ``RANKER_TREES = {...}`` and ``COSINE_MEAN = ...`` lines of :mod:`nlp.keywords` for :func:`fit_ranker`'s result."""
-    lines = ["RANKER_TREES: dict[str, tuple[float, str]] = {"]
-    for name in ("exact", "partial"):
-        baseline, packed = fitted[name]
-        lines.append(f'    "{name}": ({baseline}, (')
-        lines.extend(f'        "{packed[i:i + 96]}"' for i in range(0, len(packed), 96))
-        lines.append("    )),")
-    lines.append("}")
-    lines.append(f"COSINE_MEAN = {fitted['cosine_mean']}  # the cosine feature's training mean: what a ranking without an encoder assumes")
-    return "\n".join(lines)
+def write_ranker(fitted: dict[str, object], path: Path | None = None) -> Path:
+    """Write :func:`fit_ranker`'s result as ``models/keyword-ranker/ranker.json`` (what
+    :class:`nlp.keywords.KeywordRanker` reads; the card beside it says how it was made)."""
+    import json
+
+    from models import KEYWORD_RANKER
+    from nlp.keywords import FEATURES
+
+    path = Path(path or KEYWORD_RANKER)
+    data = {"features": list(FEATURES), "cosine_mean": fitted["cosine_mean"], "exact": list(fitted["exact"]),
+            "partial": list(fitted["partial"]), "estimator": "sklearn.ensemble.HistGradientBoostingClassifier",
+            "params": RANKER_TREES_PARAMS}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
 
 
 def cross_validate(data: str = "../shared/data", split: str = "dev", folds: int = 2) -> dict[str, dict[str, float]]:
@@ -248,4 +243,4 @@ if __name__ == "__main__":  # python -m bench.condense_bench fit|cv
     import json
 
     command = sys.argv[1] if len(sys.argv) > 1 else "cv"
-    print(ranker_source(fit_ranker()) if command == "fit" else json.dumps(cross_validate(), indent=1))
+    print(write_ranker(fit_ranker()) if command == "fit" else json.dumps(cross_validate(), indent=1))

@@ -11,10 +11,13 @@ import pytest
 from api.compose import load_settings
 from corpora import SAMPLES_DIR
 from nlp.embed import Embedder
-from nlp.keywords import FEATURES, PHRASE_PARTS, Keyword, KeywordExtractor, TreeEnsemble, pack_trees, word_tags
+from api.io.resources import keyword_ranker, word_tags
+from nlp.keywords import FEATURES, PHRASE_PARTS, Keyword, KeywordExtractor, KeywordRanker, TreeEnsemble, pack_trees
 from nlp.tokenize import Tokenizer, read_wordlist
 
 FIELDS = ("需求名称", "需求描述", "发榜内容描述")
+RANKER = keyword_ranker()  # the shipped models/keyword-ranker, read as the composition root reads it
+TAGS = word_tags(load_settings().userdict)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,7 @@ def boilerplate() -> frozenset[str]:
 def extractor(tokenizer: Tokenizer, embedder: Embedder, boilerplate: frozenset[str], texts: list[str]
               ) -> KeywordExtractor:
     encode = lambda t: embedder.encode(t, kind="passage", show_progress=False)  # noqa: E731
-    return KeywordExtractor(tokenizer, encoder=encode, stopwords=boilerplate).fit(texts)
+    return KeywordExtractor(tokenizer, encoder=encode, stopwords=boilerplate, ranker=RANKER, tags=TAGS).fit(texts)
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +100,8 @@ def test_keywords_are_deterministic_and_tokens_can_be_reused(extractor: KeywordE
 
 def test_fit_keywords_equals_fit_then_keywords(tokenizer: Tokenizer, boilerplate: frozenset[str],
                                                texts: list[str]) -> None:
-    a = KeywordExtractor(tokenizer, stopwords=boilerplate).fit_keywords(texts[:10])
-    b = KeywordExtractor(tokenizer, stopwords=boilerplate).fit(texts[:10]).keywords_many(texts[:10])
+    a = KeywordExtractor(tokenizer, stopwords=boilerplate, ranker=RANKER, tags=TAGS).fit_keywords(texts[:10])
+    b = KeywordExtractor(tokenizer, stopwords=boilerplate, ranker=RANKER, tags=TAGS).fit(texts[:10]).keywords_many(texts[:10])
     assert a == b and all(a)
 
 
@@ -144,4 +147,17 @@ def test_shipped_rankers_score_every_feature_row(extractor: KeywordExtractor, te
     cands = extractor.candidates(extractor.tokens("车用燃料电池膜电极耐久性评价"))
     whole = cands["燃料电池膜电极"] if "燃料电池膜电极" in cands else next(iter(cands.values()))
     assert whole.left <= whole.tf and whole.right <= whole.tf
-    assert word_tags().get("研究") and "膜电极耐久性" not in word_tags()
+    assert TAGS.get("研究") and "膜电极耐久性" not in TAGS and TAGS.get("高温合金") == "nz"  # domain terms tagged nz
+
+
+def test_a_ranker_fitted_on_other_features_is_refused() -> None:
+    import json
+
+    from models import KEYWORD_RANKER
+
+    data = json.loads(KEYWORD_RANKER.read_text(encoding="utf-8"))
+    assert isinstance(KeywordRanker.from_dict(data), KeywordRanker)
+    with pytest.raises(ValueError, match="refit"):
+        KeywordRanker.from_dict({**data, "features": data["features"][:-1]})
+    with pytest.raises(ValueError, match="ranker"):
+        KeywordExtractor(Tokenizer()).fit(["高温合金单晶叶片铸件缺陷检测"]).keywords("高温合金单晶叶片铸件缺陷检测")

@@ -1,7 +1,12 @@
 """Resources that come with the libraries we use, read once at the edge and handed to the core."""
 from __future__ import annotations
 
+import json
 from importlib.resources import files
+from pathlib import Path
+
+from models import KEYWORD_RANKER
+from nlp.keywords import KeywordRanker
 
 
 def jieba_idf() -> dict[str, float]:
@@ -14,3 +19,28 @@ def jieba_idf() -> dict[str, float]:
         if len(parts) == 2:
             out[parts[0]] = float(parts[1])
     return out
+
+
+def keyword_ranker(path: Path = KEYWORD_RANKER) -> KeywordRanker:
+    """The shipped keyword ranker (``models/keyword-ranker/ranker.json``, see its card)."""
+    return KeywordRanker.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def word_tags(userdict: Path | None = None) -> dict[str, str]:
+    """``{word: part-of-speech tag}`` of jieba's dictionary (``dict.txt``: "word freq tag") and of the domain
+    dictionary ``userdict`` (same format; it tags its terms ``nz``). A word jieba's HMM makes up is in
+    neither: often a technical term, which the keyword ranker uses as a signal."""
+    import jieba
+
+    tags: dict[str, str] = {}
+    for path in [Path(jieba.__file__).with_name("dict.txt"), *([Path(userdict)] if userdict else [])]:
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split()
+                if len(parts) >= 3:
+                    tags[parts[0].lower()] = parts[2]
+                elif parts:
+                    tags.setdefault(parts[0].lower(), "n")
+    return tags

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ from api.store import tables as db
 from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer, cluster_features
 from nlp.condense import medoid, propose_title, summarize
 from nlp.embed import Embedder
-from nlp.keywords import KeywordExtractor
+from nlp.keywords import KeywordExtractor, KeywordRanker
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 
@@ -50,6 +50,17 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class KeywordSettings:
+    """What the keyword extractor gets from the shell: form boilerplate, jieba's IDF, the shipped ranker and
+    the dictionary's part-of-speech tags (all read once by the composition root)."""
+
+    stopwords: frozenset[str]
+    background_idf: Mapping[str, float]
+    ranker: KeywordRanker
+    tags: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -67,13 +78,11 @@ class RoundItem:
 class Condensation(ClusterEditing):
     """Condense a campaign's round: cluster, profile each cluster, keep staff edits (one per process)."""
 
-    def __init__(self, campaign: CampaignContext, embedder: Embedder, tokenizer: Tokenizer,
-                 keyword_stopwords: frozenset[str] = frozenset(), background_idf: dict[str, float] | None = None):
+    def __init__(self, campaign: CampaignContext, embedder: Embedder, tokenizer: Tokenizer, keywords: KeywordSettings):
         self.campaign = campaign
         self.embedder = embedder
         self.tokenizer = tokenizer
-        self.keyword_stopwords = keyword_stopwords
-        self.background_idf = background_idf
+        self.keywords = keywords
         self._vectors: dict[tuple[int, str], np.ndarray] = {}
 
     # ------------------------------------------------------------------ inputs
@@ -219,8 +228,9 @@ class Condensation(ClusterEditing):
         occupied = {k for m in every for k in (m.cluster_key, m.sub_key) if k}  # this run's batches or others
         members = {m.demand_id: m for m in every if m.demand_id in index}
         texts = [it.view.condense_text for it in items]
-        extractor = KeywordExtractor(self.tokenizer, encoder=self._encode, stopwords=self.keyword_stopwords,
-                                     background_idf=self.background_idf)
+        kw = self.keywords
+        extractor = KeywordExtractor(self.tokenizer, encoder=self._encode, stopwords=kw.stopwords,
+                                     background_idf=kw.background_idf, ranker=kw.ranker, tags=kw.tags)
         progress("keywords", 0, len(items))
         per_demand = extractor.fit_keywords(texts)
         for it, words in zip(items, per_demand):
