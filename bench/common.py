@@ -76,6 +76,21 @@ def seeded_sample(items: list, n: int, seed: int = 0) -> list:
     return [items[i] for i in keep]
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB: VmHWM (``ru_maxrss`` would include the parent's peak, which
+    survives exec on Linux). The speed tasks' child processes report it."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def format_table(rows: list[Row]) -> str:
     """A plain-text table: one line per (task, dataset, metric), one column per system."""
     systems: list[str] = []

@@ -30,12 +30,7 @@ import json, sys, time
 t0 = time.perf_counter()
 from pathlib import Path
 from api.compose import build_services, load_settings
-
-def peak_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+from bench.common import peak_rss_mb as peak_mb
 
 services = build_services(load_settings(home=Path(sys.argv[1])))
 services.embedder, services.tokenizer.cut("预热")

@@ -120,16 +120,7 @@ def run_sts(ctx: Context) -> list[Row]:
 _SPEED_SCRIPT = r"""
 import json, sys, time
 t0 = time.perf_counter()
-
-
-def peak_mb():
-    # VmHWM of this process (ru_maxrss would include the parent's peak: it survives exec on Linux)
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
+from bench.common import peak_rss_mb as peak_mb
 
 system, n = sys.argv[1], int(sys.argv[2])
 texts = json.loads(sys.stdin.read())[:n]
