@@ -36,7 +36,8 @@ from sklearn.metrics import adjusted_rand_score, v_measure_score
 
 from api.compose import load_settings
 from bench.common import Context, Row, TaskSkipped, read_jsonl
-from matching.clusters import RoundClusterer, cluster_features
+from matching.cluster_features import cluster_features
+from matching.clusters import RoundClusterer
 from nlp.embed import Embedder
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer

@@ -162,7 +162,7 @@ def _fit_trees(rows, keep: Sequence[int]) -> dict[str, object]:
     """The two rankers fitted on ``rows[keep]`` (:func:`_ranker_rows`), packed as ``ranker.json`` stores them."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from nlp.keywords import FEATURES, TreeEnsemble, pack_trees
+    from nlp.keyword_ranker import FEATURES, TreeEnsemble, pack_trees
 
     x = np.vstack([rows[i][1] for i in keep])
     out: dict[str, object] = {}
@@ -200,11 +200,11 @@ def fit_ranker(data: str = "../shared/data", split: str = "dev") -> dict[str, ob
 
 def write_ranker(fitted: dict[str, object], path: Path | None = None) -> Path:
     """Write :func:`fit_ranker`'s result as ``models/keyword-ranker/ranker.json`` (what
-    :class:`nlp.keywords.KeywordRanker` reads; the card beside it says how it was made)."""
+    :class:`nlp.keyword_ranker.KeywordRanker` reads; the card beside it says how it was made)."""
     import json
 
     from models import KEYWORD_RANKER
-    from nlp.keywords import FEATURES
+    from nlp.keyword_ranker import FEATURES
 
     path = Path(path or KEYWORD_RANKER)
     data = {"features": list(FEATURES), "cosine_mean": fitted["cosine_mean"], "exact": list(fitted["exact"]),
@@ -218,7 +218,7 @@ def cross_validate(data: str = "../shared/data", split: str = "dev", folds: int 
     """Keyword metrics of ``jiebang`` with rankers fitted on the other folds (rows ``i % folds``), each
     row scored by trees that never saw it; per fold and their mean, beside the jieba systems on the
     same rows. This is the figure to choose settings by, and what to expect on an unseen split."""
-    from nlp.keywords import TreeEnsemble
+    from nlp.keyword_ranker import TreeEnsemble
 
     ke, texts, gold, rows = _dev_rows(data, split)
     predicted: list[list[str]] = [[] for _ in rows]

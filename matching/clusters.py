@@ -40,7 +40,6 @@ How a group is formed (what BERTopic users complain about, avoided on purpose):
 """
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,11 +47,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans, ward_tree
-from sklearn.decomposition import TruncatedSVD
-from sklearn.preprocessing import normalize as l2_rows
+from sklearn.cluster import KMeans
 
-from nlp.lexical import DENSE_WEIGHT, hybrid_features
+from matching.cluster_features import unit_rows
+from matching.ward_cut import cohesion, cut_ward_tree
 
 UNCLUSTERED_LABEL = "未归类"  # how the shell shows a ``None`` label (unclustered)
 _ID = re.compile(r"^C(\d+)$")
@@ -273,7 +271,7 @@ class RoundClusterer:
         tree_rows = np.arange(n)
         if n > self.max_tree_size:
             tree_rows = np.sort(np.random.default_rng(self.seed).choice(n, self.max_tree_size, replace=False))
-        parts = _cut_ward_tree(x[tree_rows], threshold, n_groups, self.join_similarity_)
+        parts = cut_ward_tree(x[tree_rows], threshold, n_groups, self.join_similarity_)
         if n_groups is not None and len(parts) > 1:
             seeds = np.stack([x[tree_rows][p].mean(axis=0) for p in parts])
             refined = KMeans(len(parts), init=seeds, n_init=1, random_state=self.seed).fit_predict(x[tree_rows])
@@ -385,7 +383,7 @@ class RoundClusterer:
     def _sub_parts(self, x: np.ndarray) -> list[np.ndarray]:
         """Sub-groups of one cluster by the round's rule applied inside it (every member gets one), or []."""
         mean, std = self._pair_stats(x)
-        parts = _cut_ward_tree(x, mean + self.contrast * std, None, mean + self.join_contrast * std)
+        parts = cut_ward_tree(x, mean + self.contrast * std, None, mean + self.join_contrast * std)
         groups = [g for g in parts if len(g) >= self.min_cluster_size]
         if len(groups) < 2:
             return []
@@ -398,35 +396,6 @@ class RoundClusterer:
         if len(rest):
             assign[rest] = (x[rest] @ sums.T).argmax(axis=1)
         return [np.flatnonzero(assign == j) for j in range(len(groups))]
-
-
-def cluster_features(dense: np.ndarray, lexical: sp.spmatrix | None = None, seed: int = 0,
-                     dense_weight: float = DENSE_WEIGHT) -> np.ndarray:
-    """The rows a round is clustered on: the dense vectors with the lexical TF-IDF rows of the same texts
-    (:func:`nlp.lexical.hybrid_features`, cosine = w·dense + (1-w)·lexical), reduced to 128 dense dims.
-
-    Why hybrid: on demand texts, whose form boilerplate makes every static embedding alike, the IDF of the
-    lexical half separates topics (sample round, 68 demands vs 技术领域: V-measure 0.527 vs 0.429 dense
-    alone, 未归类 15% vs 25%); on the CSL benchmark the two are even. Without ``lexical``: the dense rows."""
-    if lexical is None:
-        return unit_rows(dense, seed)
-    return unit_rows(hybrid_features(dense, lexical, dense_weight), seed)
-
-
-def unit_rows(X: np.ndarray | sp.spmatrix, seed: int = 0, n_components: int = 128) -> np.ndarray:
-    """Unit float32 rows for the Ward tree, which needs dense input: a sparse (hybrid dense + lexical)
-    matrix is first reduced by a seeded truncated SVD in float32 (128 components, 2 power iterations:
-    on csl abstracts the same V-measure as 256 components and 5 iterations, at a third of the time)."""
-    if sp.issparse(X):
-        X = X.astype(np.float32)
-        n, d = X.shape
-        k = min(n_components, d - 1, n - 1)
-        if k < 1:
-            X = X.toarray()
-        else:
-            X = TruncatedSVD(n_components=k, n_iter=2, random_state=seed).fit_transform(X)
-    X = np.asarray(X, dtype=np.float32)
-    return l2_rows(X) if len(X) else X
 
 
 class _IdMaker:
@@ -456,13 +425,6 @@ def _mean_norm(cohesion: float, size: int) -> float:
     return float(np.sqrt(max(0.0, (cohesion * size * (size - 1) + size) / size ** 2)))
 
 
-def _cohesion(total: np.ndarray, size: int | float) -> float:
-    """Mean pairwise cosine of unit rows from their sum: (|Σx|² − n) / (n(n − 1))."""
-    if size < 2:
-        return 1.0
-    return float((total @ total - size) / (size * (size - 1)))
-
-
 def _info(cid: str, xs: np.ndarray, idx: np.ndarray, skeys: list[str], *, locked: bool = False,
           new: bool = False, parent: str | None = None, children: tuple[str, ...] = ()) -> ClusterInfo:
     total = xs[idx].sum(axis=0)
@@ -470,58 +432,5 @@ def _info(cid: str, xs: np.ndarray, idx: np.ndarray, skeys: list[str], *, locked
     centroid = (total / norm if norm > 0 else total).astype(np.float32)
     sims = xs[idx] @ centroid
     ranked = sorted(range(len(idx)), key=lambda j: (-round(float(sims[j]), 6), skeys[idx[j]]))
-    return ClusterInfo(cid, tuple(skeys[idx[j]] for j in ranked), centroid, _cohesion(total, len(idx)),
+    return ClusterInfo(cid, tuple(skeys[idx[j]] for j in ranked), centroid, cohesion(total, len(idx)),
                        locked=locked, new=new, parent_id=parent, children=children)
-
-
-def _cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: float = -1.0) -> list[np.ndarray]:
-    """Leaves of the divisive cut of the Ward tree of ``x``: a node is split while its mean pairwise cosine
-    is below ``threshold`` or its two halves' mean cosine to each other is below ``link`` (two tight but
-    unrelated groups can average above the threshold together); with ``n_groups``, the latest merges
-    are undone until there are that many nodes."""
-    n = len(x)
-    if n == 1:
-        return [np.arange(1)]
-    children = ward_tree(x)[0]
-    sums = np.zeros((2 * n - 1, x.shape[1]), dtype=np.float64)
-    sizes = np.ones(2 * n - 1)
-    sums[:n] = x
-    for k, (a, b) in enumerate(children):
-        sums[n + k] = sums[a] + sums[b]
-        sizes[n + k] = sizes[a] + sizes[b]
-    root = 2 * n - 2
-    leaves = []
-    if n_groups is not None:
-        heap = [-root]  # the latest merge (highest node id) is undone first
-        while heap and len(heap) + len(leaves) < n_groups:
-            node = -heapq.heappop(heap)
-            if node < n:
-                leaves.append(node)
-                continue
-            for c in children[node - n]:
-                heapq.heappush(heap, -int(c))
-        leaves.extend(-h for h in heap)
-    else:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if node < n:
-                leaves.append(node)
-                continue
-            a, b = children[node - n]
-            if (_cohesion(sums[node], sizes[node]) >= threshold
-                    and sums[a] @ sums[b] / (sizes[a] * sizes[b]) >= link):
-                leaves.append(node)
-            else:
-                stack.extend(int(c) for c in children[node - n])
-    out = []
-    for leaf in sorted(leaves, key=lambda v: -v):
-        found, stack = [], [leaf]
-        while stack:
-            node = stack.pop()
-            if node < n:
-                found.append(node)
-            else:
-                stack.extend(int(c) for c in children[node - n])
-        out.append(np.sort(np.array(found, dtype=int)))
-    return out

@@ -28,7 +28,7 @@ heads by default and serves zero-shot and the memory, where it is not fitted to 
 
 Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its
 children's, so a parent is never below a child, and every label carries its path (a level-3 label
-implies its parents). :func:`route` turns a suggestion into the office that owns it, or sends it to
+implies its parents). :func:`matching.routing.route` turns a suggestion into the office that owns it, or sends it to
 the coordinating office (规划处) for a human when the suggestion abstains or straddles two offices.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -593,102 +593,4 @@ class DomainClassifier:
         return self
 
 
-# ----------------------------------------------------------------------------- routing
-@dataclass(frozen=True)
-class OfficeArea:
-    """One of the notice's areas (高新技术, 新一代信息技术, …), its office and the domain codes it owns."""
-
-    area: str
-    office: str
-    domains: tuple[str, ...]
-    area_en: str = ""
-    office_en: str = ""
-
-
-@dataclass(frozen=True)
-class Offices:
-    """Who owns which domains, and the coordinating office (规划处) that takes what is unclear."""
-
-    coordinator: str
-    areas: tuple[OfficeArea, ...]
-    coordinator_en: str = ""
-    taxonomy: str = ""
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "Offices":
-        """From the parsed ``offices.yaml`` (``coordinator: {office, office_en}``, ``areas: [...]``)."""
-        coord = data.get("coordinator") or {}
-        if isinstance(coord, str):
-            coord = {"office": coord}
-        areas = tuple(OfficeArea(area=str(a["area"]), office=str(a["office"]),
-                                 domains=tuple(str(d) for d in a.get("domains") or ()),
-                                 area_en=str(a.get("area_en", "")), office_en=str(a.get("office_en", "")))
-                      for a in data.get("areas") or ())
-        if not coord.get("office") or not areas:
-            raise ValueError("处室配置需要统筹处室和至少一个领域 / offices need a coordinator and at least one area")
-        owners: dict[str, str] = {}
-        for a in areas:
-            for d in a.domains:
-                if owners.setdefault(d, a.office) != a.office:
-                    raise ValueError(f"领域 {d} 同时归属两个处室 / domain {d} is mapped to two offices")
-        return cls(str(coord["office"]), areas, str(coord.get("office_en", "")), str(data.get("taxonomy", "")))
-
-    def area_for(self, path: Sequence[str]) -> OfficeArea | None:
-        """The area owning a label, by the most specific mapped code on its path."""
-        for code in reversed(list(path)):
-            for a in self.areas:
-                if code in a.domains:
-                    return a
-        return None
-
-
-@dataclass(frozen=True)
-class Routing:
-    """Where a demand goes: ``office``, the probability that it is the right one, and whether a
-    human must decide (then ``office`` is the coordinator); ``reason`` says why, in zh and en."""
-
-    office: str
-    confidence: float
-    needs_human: bool
-    reason: str
-    reason_en: str
-    area: str | None = None
-    candidates: tuple[tuple[str, float], ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["confidence"] = round(self.confidence, 4)
-        out["candidates"] = [{"office": o, "probability": round(p, 4)} for o, p in self.candidates]
-        return out
-
-
-def route(suggestion: Suggestion, offices: Offices, cross_ratio: float = 0.6) -> Routing:
-    """The office owning the suggested domain; the coordinator, flagged for a human, when the
-    suggestion abstains, names no mapped domain, or its top two offices are close (the second has at
-    least ``cross_ratio`` of the first's probability: a cross-domain demand). Office probabilities sum
-    the suggestion's labels, so ask for a few (``limit`` ≥ 3)."""
-    mass: dict[str, float] = {}
-    areas: dict[str, OfficeArea] = {}
-    for label in suggestion.labels:
-        a = offices.area_for(label.path)
-        if a is not None:
-            mass[a.office] = mass.get(a.office, 0.0) + label.probability
-            areas[a.office] = a
-    ranked = tuple(sorted(mass.items(), key=lambda kv: -kv[1]))
-    coord = offices.coordinator
-    if suggestion.abstain or not ranked:
-        why = "置信度低于阈值" if suggestion.abstain else "建议的领域不属于任何处室"
-        why_en = "confidence below the threshold" if suggestion.abstain else "no office owns the suggested domains"
-        return Routing(coord, ranked[0][1] if ranked else 0.0, True, f"{why}，交{coord}人工分办", why_en, None, ranked)
-    (first, p1) = ranked[0]
-    if len(ranked) > 1 and ranked[1][1] >= cross_ratio * p1:
-        second = ranked[1][0]
-        return Routing(coord, p1, True, f"跨领域（{first} / {second}），交{coord}人工分办",
-                       f"cross-domain ({areas[first].office_en or first} / {areas[second].office_en or second})",
-                       None, ranked)
-    return Routing(first, p1, False, f"归口{areas[first].area}", f"owned by {areas[first].area_en or areas[first].area}",
-                   areas[first].area, ranked)
-
-
-__all__ = ["DomainClassifier", "Label", "Suggestion", "Offices", "OfficeArea", "Routing", "route", "VIEWS",
-           "DEFAULT_VIEW_WEIGHTS"]
+__all__ = ["DomainClassifier", "Label", "Suggestion", "VIEWS", "DEFAULT_VIEW_WEIGHTS"]

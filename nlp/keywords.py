@@ -20,7 +20,7 @@ Why this shape:
   Settings were chosen by 2-fold cross-validation (``python -m bench.condense_bench cv``): logistic
   models of the first signals held F1@5 0.60 partial / 0.24 exact on rows they never saw; the trees
   with the added signals hold 0.620 / 0.232 (jieba TF-IDF: 0.571 / 0.142). The trees ship as a model
-  artifact (``models/keyword-ranker/ranker.json``, :class:`KeywordRanker`) and run as numpy steps over all
+  artifact (``models/keyword-ranker/ranker.json``, :class:`~nlp.keyword_ranker.KeywordRanker`) and run as numpy steps over all
   candidates at once.
 - *MMR*: the ranking alone keeps near-duplicates ("基因", "基因表达", "表达"); maximal marginal
   relevance discounts a term by its character overlap with the ones already picked (and by
@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nlp.keyword_ranker import FEATURES, KeywordRanker
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
@@ -57,7 +58,6 @@ a ma ka hz khz mhz ghz db dbm rpm r min s ms μs ns h d arcmin arcsec ppm ppb k 
 """.split())
 _SENTENCE_END = frozenset("。！？!?；;\n")
 ENCODE_BLOCK = 256  # texts per encoder call: ~10k short terms, a few MB of vectors
-TREE_BLOCK = 4096  # feature rows per tree-ensemble step: ~3 MB of node indices
 # Generic nouns that may sit inside or end a keyphrase ("有限元分析", "加工技术", "项目管理") though
 # they are boilerplate on their own.
 PHRASE_PARTS: frozenset[str] = frozenset("""
@@ -66,20 +66,7 @@ PHRASE_PARTS: frozenset[str] = frozenset("""
 结构 过程 算法 网络 功能 质量 安全 监测 应用 试验 测试 实验 模拟 仿真 识别 诊断 预测 治疗 表达
 """.split())
 
-FEATURES: tuple[str, ...] = (
-    "log_tf", "repeated", "bg_idf_mean", "bg_idf_min", "bg_idf_max", "ctfidf_idf", "log_corpus_freq",
-    "in_lead", "first_position", "one_token", "two_tokens", "three_plus_tokens", "chars_2", "chars_3",
-    "chars_4", "chars_5_6", "chars_7_plus", "container_tf_share", "nested_in_longer", "holds_shorter",
-    "ends_with_part", "starts_with_part", "cosine_to_text", "left_edge_share", "right_edge_share",
-    "last_noun", "first_verb", "first_adjective", "verb_inside", "unknown_share", "in_dictionary")
 
-# The rankers are a model artifact: two gradient-boosted tree ensembles (scikit-learn's
-# HistGradientBoostingClassifier, 100 trees of at most 8 leaves on the raw FEATURES) fitted by
-# ``python -m bench.condense_bench fit`` and shipped in ``models/keyword-ranker/ranker.json`` with its card:
-# P(term is an author keyword) and P(term contains or is contained in one). The trees lifted the ranking
-# above a logistic model of the same signals: they see interactions (a long phrase that is also a title
-# term; a single token with a high background IDF) a linear score cannot. Relevance = (first +
-# partial_share × second) / (1 + partial_share). The shell reads the file (:class:`KeywordRanker`).
 
 
 @dataclass(frozen=True)
@@ -392,76 +379,3 @@ class KeywordExtractor:
                         m.first = min(m.first, c.first)
             per_group.append(merged)
         return self._rank_many(per_group, texts)
-
-
-def pack_trees(nodes: Sequence[np.ndarray]) -> str:
-    """Pack fitted trees (one array of ``(feature, threshold, left, right, value)`` rows per tree,
-    feature −1 at a leaf; children indexed within the tree) into an ASCII string for the source."""
-    import base64
-    import zlib
-
-    sizes = np.array([len(n) for n in nodes], dtype=np.float64)
-    flat = np.concatenate([[len(nodes)], sizes, np.concatenate(nodes).ravel()]).astype(np.float64)
-    return base64.b64encode(zlib.compress(flat.tobytes(), 9)).decode("ascii")
-
-
-class TreeEnsemble:
-    """Additive log-odds of binary trees (``x[feature] <= threshold`` goes left), evaluated for all
-    rows and trees at once, one level per step."""
-
-    def __init__(self, baseline: float, packed: str):
-        import base64
-        import zlib
-
-        flat = np.frombuffer(zlib.decompress(base64.b64decode(packed)), dtype=np.float64)
-        n = int(flat[0])
-        sizes = flat[1:1 + n].astype(np.int64)
-        nodes = flat[1 + n:].reshape(-1, 5).astype(np.float64)
-        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        owner = np.repeat(offsets, sizes)
-        self.baseline = baseline
-        self.roots = offsets
-        self.feature = nodes[:, 0].astype(np.int64)
-        self.threshold = nodes[:, 1]
-        leaf = self.feature < 0
-        self.left = np.where(leaf, np.arange(len(nodes)), nodes[:, 2].astype(np.int64) + owner)
-        self.right = np.where(leaf, np.arange(len(nodes)), nodes[:, 3].astype(np.int64) + owner)
-        self.value = nodes[:, 4]
-        self.feature = np.where(leaf, 0, self.feature)
-        self.depth = int(sizes.max())  # a bound; the loop stops once every row sits in a leaf
-        self.leaf = leaf
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """P(positive) of each row of ``x``."""
-        if len(x) > TREE_BLOCK:  # bounded memory: rows × trees node indices per block
-            return np.concatenate([self.predict(x[i:i + TREE_BLOCK]) for i in range(0, len(x), TREE_BLOCK)])
-        if not len(x):
-            return np.zeros(0)
-        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
-        rows = np.arange(len(x))[:, None]
-        for _ in range(self.depth):
-            at_leaf = self.leaf[node]
-            if at_leaf.all():
-                break
-            go_left = x[rows, self.feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        return 1.0 / (1.0 + np.exp(-(self.baseline + self.value[node].sum(axis=1))))
-
-
-@dataclass(frozen=True)
-class KeywordRanker:
-    """The two shipped tree ensembles and the cosine feature's training mean (what a ranking without an
-    encoder assumes); :meth:`from_dict` reads the parsed ``ranker.json`` and checks its feature list."""
-
-    exact: TreeEnsemble
-    partial: TreeEnsemble
-    cosine_mean: float
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> "KeywordRanker":
-        if list(data.get("features") or []) != list(FEATURES):
-            raise ValueError("关键词排序模型的特征与代码不符，请重新训练 / the keyword ranker was fitted on other "
-                             "features: refit it (python -m bench.condense_bench fit)")
-        exact, partial = data["exact"], data["partial"]
-        return cls(TreeEnsemble(float(exact[0]), str(exact[1])), TreeEnsemble(float(partial[0]), str(partial[1])),
-                   float(data["cosine_mean"]))  # type: ignore[arg-type]

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from bench.cluster_bench import scores
-from matching.clusters import PriorCluster, RoundClusterer, cluster_features
+from matching.cluster_features import cluster_features
+from matching.clusters import PriorCluster, RoundClusterer
 from nlp.embed import Embedder
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer

@@ -13,7 +13,8 @@ import pytest
 
 from api.errors import ConfigError
 from api.io.taxonomy_files import DEFAULT_OFFICES, DEFAULT_TAXONOMY, DEFAULT_TAXONOMY_DIR, read_offices, read_taxonomy
-from matching.domains import DEFAULT_VIEW_WEIGHTS, DomainClassifier, Label, Suggestion, route
+from matching.domains import DEFAULT_VIEW_WEIGHTS, DomainClassifier, Label, Suggestion
+from matching.routing import route
 from matching.taxonomy import Taxonomy, TaxonomyError
 
 # (text, level-3 code of the 2016 high-tech domains)

@@ -12,7 +12,8 @@ from api.compose import load_settings
 from corpora import SAMPLES_DIR
 from nlp.embed import Embedder
 from api.io.resources import keyword_ranker, word_tags
-from nlp.keywords import FEATURES, PHRASE_PARTS, Keyword, KeywordExtractor, KeywordRanker, TreeEnsemble, pack_trees
+from nlp.keyword_ranker import FEATURES, KeywordRanker, TreeEnsemble, pack_trees
+from nlp.keywords import PHRASE_PARTS, Keyword, KeywordExtractor
 from nlp.tokenize import Tokenizer, read_wordlist
 
 FIELDS = ("需求名称", "需求描述", "发榜内容描述")

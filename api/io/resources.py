@@ -6,7 +6,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from models import KEYWORD_RANKER
-from nlp.keywords import KeywordRanker
+from nlp.keyword_ranker import KeywordRanker
 
 
 def jieba_idf() -> dict[str, float]:

@@ -17,7 +17,7 @@ import yaml
 
 from api.errors import ConfigError
 from corpora import TAXONOMY_DIR
-from matching.domains import Offices
+from matching.routing import Offices
 from matching.taxonomy import Taxonomy, TaxonomyError
 
 DEFAULT_TAXONOMY_DIR = TAXONOMY_DIR

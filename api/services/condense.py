@@ -35,10 +35,12 @@ from api.services.cluster_edits import ClusterEditing
 from api.services.demands import all_demands
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
-from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer, cluster_features
+from matching.cluster_features import cluster_features
+from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer
 from nlp.condense import medoid, propose_title, summarize
 from nlp.embed import Embedder
-from nlp.keywords import KeywordExtractor, KeywordRanker
+from nlp.keyword_ranker import KeywordRanker
+from nlp.keywords import KeywordExtractor
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 

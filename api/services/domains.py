@@ -1,7 +1,7 @@
 """Technology-domain labels (技术领域建议) and office routing, I/O side: suggestions for stored demands,
 staff confirmations and corrections, the export.
 
-The pure parts live in :mod:`matching.domains` (the classifier, routing) and :mod:`matching.taxonomy`.
+The pure parts live in :mod:`matching.domains` (the classifier), :mod:`matching.routing` and :mod:`matching.taxonomy`.
 :class:`DomainLabels` (one per process, built by the composition root) keeps one fitted classifier:
 it is fitted on the round's texts (vocabulary) and every confirmed label, refitted when the round
 grows, and told about each new staff decision at once (:meth:`~matching.domains.DomainClassifier.learn`),
@@ -32,7 +32,8 @@ from api.services.campaign import CampaignContext
 from api.services.demands import all_demands, get_demand
 from api.services.views import view_of_demand
 from api.store import tables as db
-from matching.domains import DomainClassifier, Offices, Routing, Suggestion, route
+from matching.domains import DomainClassifier, Suggestion
+from matching.routing import Offices, Routing, route
 from matching.taxonomy import Taxonomy
 from matching.vocabulary import TechArea
 from nlp.embed import Embedder
@@ -139,7 +140,7 @@ class DomainLabels:
         return out
 
     def _route(self, suggestion: Suggestion, demand: db.Demand) -> Routing:
-        """:func:`~matching.domains.route`, with the enterprise's own 技术领域 as a second opinion: when the
+        """:func:`~matching.routing.route`, with the enterprise's own 技术领域 as a second opinion: when the
         suggestion is unsure but its most likely office is the one the filed area routes to, two independent
         signals agree and the demand goes there; when they disagree, or the suggestion straddles offices,
         a human decides. Without labels (day one) this is what keeps the coordinating office's queue to

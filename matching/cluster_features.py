@@ -1,0 +1,39 @@
+"""The rows a round of demands is clustered on (:class:`matching.clusters.RoundClusterer` works on unit
+rows): the shipped dense vectors with the round's lexical TF-IDF, reduced by a seeded truncated SVD."""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.preprocessing import normalize as l2_rows
+
+from nlp.lexical import DENSE_WEIGHT, hybrid_features
+
+
+def cluster_features(dense: np.ndarray, lexical: sp.spmatrix | None = None, seed: int = 0,
+                     dense_weight: float = DENSE_WEIGHT) -> np.ndarray:
+    """The rows a round is clustered on: the dense vectors with the lexical TF-IDF rows of the same texts
+    (:func:`nlp.lexical.hybrid_features`, cosine = w·dense + (1-w)·lexical), reduced to 128 dense dims.
+
+    Why hybrid: on demand texts, whose form boilerplate makes every static embedding alike, the IDF of the
+    lexical half separates topics (sample round, 68 demands vs 技术领域: V-measure 0.527 vs 0.429 dense
+    alone, 未归类 15% vs 25%); on the CSL benchmark the two are even. Without ``lexical``: the dense rows."""
+    if lexical is None:
+        return unit_rows(dense, seed)
+    return unit_rows(hybrid_features(dense, lexical, dense_weight), seed)
+
+
+def unit_rows(X: np.ndarray | sp.spmatrix, seed: int = 0, n_components: int = 128) -> np.ndarray:
+    """Unit float32 rows for the Ward tree, which needs dense input: a sparse (hybrid dense + lexical)
+    matrix is first reduced by a seeded truncated SVD in float32 (128 components, 2 power iterations:
+    on csl abstracts the same V-measure as 256 components and 5 iterations, at a third of the time)."""
+    if sp.issparse(X):
+        X = X.astype(np.float32)
+        n, d = X.shape
+        k = min(n_components, d - 1, n - 1)
+        if k < 1:
+            X = X.toarray()
+        else:
+            X = TruncatedSVD(n_components=k, n_iter=2, random_state=seed).fit_transform(X)
+    X = np.asarray(X, dtype=np.float32)
+    return l2_rows(X) if len(X) else X
