@@ -45,6 +45,7 @@ SHEET_NAME = "领域 domains"
 EXPORT_COLUMNS = ["系统编号", "需求编号", "企业名称", "批次", "需求名称", "填报技术领域", "建议领域1", "概率1",
                   "建议领域2", "概率2", "建议领域3", "概率3", "建议归口处室", "处室置信度", "需人工判断", "原因",
                   "依据词", "已确认领域", "确认人"]
+REFIT_GROWTH, REFIT_MIN_NEW = 1.2, 50  # refit once the round has grown past 1.2 × its size at the fit + 50
 DEFAULT_LEVEL = 2  # 52 技术领域 of the 2016 list: specific enough to route, broad enough to trust; staff
 # decide at this level or below (a deeper code counts as its level-2 ancestor)
 
@@ -96,11 +97,15 @@ class DomainLabels:
         return {r.demand_id: r for r in rows}
 
     def model(self, session: Session) -> DomainClassifier:
-        """The classifier, fitted on the round and every confirmed label (refitted when either changed
-        since; a decision made here was already learned, see :meth:`decide`)."""
+        """The classifier, fitted on the round and every confirmed label. Refitted when a label was stored
+        that it has not learned (another worker's decision; one made here was learned at once, see
+        :meth:`decide`) or when the round has grown by a fifth since the fit (its vocabulary); a demand or
+        two arriving at intake do not refit it, they are suggested with the model as it is."""
         with self._lock:
             state = self._state(session)
-            if self._model is None or state != self._key:
+            fitted = self._key
+            if (self._model is None or fitted is None or state[1] != fitted[1]
+                    or state[0] > REFIT_GROWTH * fitted[0] + REFIT_MIN_NEW):
                 demands = all_demands(session, self.campaign)
                 decided = self.decisions(session)
                 texts = [view_of_demand(d).matching_text for d in demands]
