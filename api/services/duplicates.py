@@ -295,3 +295,11 @@ def candidate_out(c: Candidate, *, admin: bool, decision: str | None = None) -> 
     d["decision"] = decision
     d["signals"] = list(c.signals) if admin else (["enterprise"] if c.signals else [])
     return d
+
+
+def sealed_candidate_out(c: Candidate, *, decision: str | None = None) -> dict[str, Any]:
+    """A candidate in a region the caller may not see (a city bureau looking at its own demand): that it
+    exists, its number and how likely a duplicate — so the bureau can ask the department — and nothing of
+    its content (no title, text, evidence, enterprise signal or figures that describe the texts)."""
+    return {"id": c.id, "score": round(float(c.score), 4), "verdict": c.verdict, "containment": None,
+            "jaccard": None, "dense": None, "signals": [], "decision": decision, "sealed": True}

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from api.services.duplicates import DuplicateService, candidate_out
+from api.services.access import Principal
+from api.services.duplicates import DuplicateService, candidate_out, sealed_candidate_out
 from api.services.views import DUPLICATE_FIELDS, DemandView, view_of_demand
 from api.store import tables as db
 from matching.duplicates import FEATURES, Candidate, pair_features, signal_offset
@@ -36,11 +37,23 @@ class Pair:
     evidence: dict[str, Any]
     fields_this: list[tuple[str, list[tuple[str, bool]]]] = field(default_factory=list)
     fields_other: list[tuple[str, list[tuple[str, bool]]]] = field(default_factory=list)
+    sealed: bool = False
 
 
-def pairs_for(session: Session, dup: DuplicateService, demand: db.Demand, *, admin: bool, top: int = 5,
-              only: int | None = None, decided: dict[tuple[int, int], str] | None = None) -> list[Pair]:
-    """The candidates of ``demand`` (or only the one with id ``only``) with evidence and score parts."""
+@dataclass
+class SealedPair:
+    """A candidate in a region the reader may not see (a city bureau): that it exists, nothing of its content."""
+
+    this: db.Demand
+    candidate: dict[str, Any]
+    sealed: bool = True
+
+
+def pairs_for(session: Session, dup: DuplicateService, demand: db.Demand, *, who: Principal, top: int = 5,
+              only: int | None = None, decided: dict[tuple[int, int], str] | None = None) -> list[Pair | SealedPair]:
+    """The candidates of ``demand`` (or only the one with id ``only``) with evidence and score parts; those
+    in a region ``who`` may not see are :class:`SealedPair` (no title, text, evidence or figures)."""
+    admin = who.may("see_personal")
     view = view_of_demand(demand)
     if only is not None:
         if session.get(db.Demand, only) is None:
@@ -49,8 +62,14 @@ def pairs_for(session: Session, dup: DuplicateService, demand: db.Demand, *, adm
     else:
         found = dup.candidates(session, demand, min_verdict="related", top=top, view=view)
     decided = decided if decided is not None else dup.decisions(session, [demand.id])
-    return [pair(session, dup, demand, view, c, admin=admin,
-                 decision=decided.get((min(c.id, demand.id), max(c.id, demand.id)))) for c in found]
+    out: list[Pair | SealedPair] = []
+    for c in found:
+        decision = decided.get((min(c.id, demand.id), max(c.id, demand.id)))
+        if not who.sees_region(session.get(db.Demand, c.id).region):
+            out.append(SealedPair(demand, sealed_candidate_out(c, decision=decision)))
+        else:
+            out.append(pair(session, dup, demand, view, c, admin=admin, decision=decision))
+    return out
 
 
 def pair(session: Session, dup: DuplicateService, demand: db.Demand, view: DemandView, c: Candidate, *,

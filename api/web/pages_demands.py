@@ -138,7 +138,7 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
     personal = who.may("see_personal")
     row = to_row(DemandRecord.model_validate(demand.record or {}), redact_personal=not personal)
     fields = [(h, v) for h, v in row.items() if v not in (None, "", [])]
-    pairs = pairs_for(session, services.duplicates, demand, admin=personal)
+    pairs = pairs_for(session, services.duplicates, demand, who=who)
     member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.demand_id == demand.id))
     audit_personal_read(session, who, [demand])
     return render(request, "demand.html", user, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,

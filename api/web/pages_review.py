@@ -68,7 +68,7 @@ def dedup_queue(request: Request, i: int = 0, job: int | None = None, user: Cons
         p = pending[i]
         a = session.get(db.Demand, p["a"])
         if a is not None:
-            found = pairs_for(session, services.duplicates, a, admin=user.principal.may("see_personal"), only=p["b"],
+            found = pairs_for(session, services.duplicates, a, who=user.principal, only=p["b"],
                               decided={})
             focus = found[0] if found else None
     listed = pending[max(0, i - QUEUE_LIST // 2): max(0, i - QUEUE_LIST // 2) + QUEUE_LIST]

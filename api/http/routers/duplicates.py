@@ -20,7 +20,7 @@ from api.http.deps import get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 from api.services.demands import get_demand
-from api.services.duplicates import candidate_out
+from api.services.duplicates import candidate_out, sealed_candidate_out
 
 router = APIRouter(tags=["查重 duplicates"])
 
@@ -31,13 +31,15 @@ class DuplicateCandidateOut(BaseModel):
     id: int = Field(..., description="候选需求的系统编号")
     score: float = Field(..., description="校准后的重复概率 0–1")
     verdict: str = Field(..., description="duplicate（重复）/ near_duplicate（疑似重复）/ related（相关）")
-    containment: float = Field(..., description="文字重合度（较短一方的字符片段被包含的比例）")
-    jaccard: float = Field(..., description="文字 Jaccard 相似度")
-    dense: float = Field(..., description="语义相似度（向量余弦）")
+    containment: float | None = Field(..., description="文字重合度（较短一方的字符片段被包含的比例）；其他地区的候选为空")
+    jaccard: float | None = Field(..., description="文字 Jaccard 相似度；其他地区的候选为空")
+    dense: float | None = Field(..., description="语义相似度（向量余弦）；其他地区的候选为空")
     signals: list[str] = Field(default_factory=list,
                                description="命中的企业信号；无管理员令牌时只显示 enterprise")
     decision: str | None = Field(None, description="工作人员的决定：confirm（已确认重复）或空")
     title: str = Field("", description="候选需求名称")
+    sealed: bool = Field(False, description=(
+        "候选需求在调用方无权查看的地区（初审单位看本地区以外）：只告知存在、编号与重复概率，不含名称、正文与证据"))
     evidence: dict[str, Any] = Field(default_factory=dict, description=(
         "证据：sentences 重合句子（this/other 各给出字段名、该字段提交原文中的起止位置 start/end 和原文 text）、"
         "shared_terms 共同关键词、signals 企业信号（无管理员令牌时只说明“企业信息相符”）"))
@@ -90,6 +92,9 @@ def demand_duplicates(demand_id: int = PathParam(..., ge=1),
     for c in dup.candidates(session, demand, min_verdict=min_verdict, top=top):
         other = get_demand(session, c.id)
         decision = decided.get((min(c.id, demand_id), max(c.id, demand_id)))
+        if not who.sees_region(other.region):
+            out.append(DuplicateCandidateOut(**sealed_candidate_out(c, decision=decision)))
+            continue
         out.append(DuplicateCandidateOut(**candidate_out(c, admin=admin, decision=decision), title=other.title,
                                          evidence=dup.evidence_for(session, demand, c, admin=admin)))
     return CandidatesOut(demand_id=demand_id, candidates=out)
@@ -104,7 +109,7 @@ def dedup_run(body: DedupRunIn | None = None, session: Session = Depends(get_ses
 
 
 @router.get("/dedup/groups", summary="最近一次批量查重的分组 / groups of the latest run")
-def dedup_groups(session: Session = Depends(get_session), who: Principal = Depends(principal),
+def dedup_groups(session: Session = Depends(get_session), who: Principal = Depends(require("read_round")),
                  services: Services = Depends(get_services)) -> dict[str, Any]:
     return services.dedup_runs.latest(session)
 
@@ -121,7 +126,7 @@ def dedup_decide(body: DecisionIn, session: Session = Depends(get_session), who:
 @router.get("/dedup/export.xlsx", summary="导出查重分组（Excel）/ export the groups to Excel",
             response_class=Response)
 def dedup_export(session: Session = Depends(get_session), services: Services = Depends(get_services),
-                 who: Principal = Depends(principal)) -> Response:
+                 who: Principal = Depends(require("read_round"))) -> Response:
     return Response(services.dedup_runs.export_excel(session),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="dedup-groups.xlsx"'})

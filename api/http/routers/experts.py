@@ -108,7 +108,7 @@ def assign(body: AssignIn, session: Session = Depends(get_session), campaign: Ca
 
 @router.get("/experts/assignments/{run_id}", summary="查看分配结果 / panels of a run")
 def panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
-           who: Principal = Depends(principal), services: Services = Depends(get_services)) -> dict[str, Any]:
+           who: Principal = Depends(require("read_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
     out = services.panels.run_panels(session, run_id, admin=who.may("see_expert_identities"))
     _audit_identities(session, who, "read_panels", "assignment_run", run_id)
     return out

@@ -1,0 +1,119 @@
+"""The console and API as staff must be able to trust them (#20): a bureau never reads another region's
+demand through an embedding view (duplicates JSON, demand page, round groups, panels, exports); the 查重
+queue is one source of truth that a typo cannot empty; decided pairs stay visible and can be reopened;
+panels are fixed one demand at a time; every role reaches the pages its work needs, in plain Chinese.
+
+Everything runs through the real app (TestClient) over a temporary SQLite home with the shipped models.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.http.app import create_app
+from tests.demand_rows import make_row
+from tests.dup_texts import REWORDED_0, TEXTS
+from tests.tokens import bearer, token_for
+
+ADMIN_TOKEN = "trust-test-admin"
+ADMIN = bearer(ADMIN_TOKEN)
+#: What only Dalian's demand says: none of it may reach a Shenyang bureau.
+DALIAN_SECRETS = {"需求名称": "大连保密的风电轴承磨削需求", "企业名称": "大连保密重工股份有限公司",
+                  "企业自身已开展工作": "已在瓦房店建成保密试验线三条", "发榜内容描述": "征集保密磨床热变形补偿方案"}
+
+
+@pytest.fixture
+def app_settings(settings: Settings) -> Settings:
+    return replace(settings, admin_token=ADMIN_TOKEN)
+
+
+@pytest.fixture
+def client(app_settings: Settings):
+    with TestClient(create_app(app_settings)) as c:
+        yield c
+
+
+def console(app: TestClient, token: str) -> TestClient:
+    """A browser-like client of the same app, logged in to the console with ``token``."""
+    c = TestClient(app.app)
+    form = c.get("/console/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    r = c.post("/console/login", data={"token": token, "csrf": csrf, "next": "/console/"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return c
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def _post(client: TestClient, row: dict) -> dict:
+    r = client.post("/demands", json=row, headers=ADMIN)
+    assert r.status_code in (200, 201), r.text
+    return r.json()["demand"]
+
+
+def _cross_region_pair(client: TestClient) -> tuple[dict, dict]:
+    """A Dalian demand, then a Shenyang resubmission of the same text (flagged as its duplicate)."""
+    dalian = _post(client, make_row(5, 注册地区="大连市", 需求描述=TEXTS[0], **{
+        k: v for k, v in DALIAN_SECRETS.items()}))
+    shenyang = _post(client, make_row(4, 注册地区="沈阳市", 需求名称="沈阳的风电主轴轴承磨削", 需求描述=REWORDED_0))
+    return shenyang, dalian
+
+
+def test_a_bureau_sees_that_a_duplicate_exists_in_another_region_and_nothing_of_it(client, app_settings) -> None:
+    shenyang, dalian = _cross_region_pair(client)
+    staff_view = client.get(f"/demands/{shenyang['id']}/duplicates", headers=ADMIN).json()["candidates"]
+    assert dalian["id"] in {c["id"] for c in staff_view}  # it is a candidate (so the bureau must not read it)
+    bureau_token = token_for(app_settings, "bureau", region="沈阳市", subject="沈阳市科技局")
+    api = bearer(bureau_token)
+
+    # JSON: the candidate is there, sealed: number and probability, no title, text, evidence or signals
+    listed = client.get(f"/demands/{shenyang['id']}/duplicates", headers=api)
+    assert listed.status_code == 200
+    sealed = next(c for c in listed.json()["candidates"] if c["id"] == dalian["id"])
+    assert sealed["sealed"] is True and sealed["score"] > 0 and sealed["title"] == "" and sealed["evidence"] == {}
+    assert sealed["containment"] is None and sealed["signals"] == []
+    body = listed.text + client.get(f"/demands/{shenyang['id']}/findings", headers=api).text
+    for secret in [*DALIAN_SECRETS.values(), "大连市", "研究大型轴承精密磨削工艺"]:
+        assert secret not in body, secret
+
+    # the round's groups, their export and panels span every region: not the bureau's to read
+    client.post("/dedup/run", json={}, headers=ADMIN)
+    for path in ("/dedup/groups", "/dedup/export.xlsx"):
+        assert client.get(path, headers=api).status_code == 403, path
+    # HTML: the demand page says a similar demand exists elsewhere (to ask about it), nothing else
+    c = console(client, bureau_token)
+    page = c.get(f"/console/demands/{shenyang['id']}")
+    assert page.status_code == 200
+    duplicates = page.text.split('id="duplicates"')[1].split("</section>")[0]
+    assert "其他地区" in duplicates and f"#{dalian['id']}" in duplicates
+    for secret in [*DALIAN_SECRETS.values(), "大连市", "研究大型轴承精密磨削工艺"]:
+        assert secret not in page.text, secret
+    # exports of the bureau's own view carry its own demands only
+    exported = c.get("/console/demands/export.xlsx").content
+    text = pd.read_excel(io.BytesIO(exported)).astype(str).to_string()
+    assert not [s for s in DALIAN_SECRETS.values() if s in text]
+    # staff read the same pair in full
+    staff = console(client, token_for(app_settings, "staff"))
+    full = staff.get(f"/console/demands/{shenyang['id']}").text
+    assert DALIAN_SECRETS["需求名称"] in full and DALIAN_SECRETS["企业名称"] in full
+
+
+def test_panels_of_the_round_are_not_readable_by_a_bureau(client, app_settings) -> None:
+    _cross_region_pair(client)
+    bureau = bearer(token_for(app_settings, "bureau", region="沈阳市"))
+    from corpora import SAMPLES_DIR
+
+    r = client.post("/imports", params={"kind": "experts"}, headers=ADMIN,
+                    files={"file": ("experts.jsonl", (SAMPLES_DIR / "experts.jsonl").read_bytes())})
+    assert r.status_code == 200
+    run = client.post("/experts/assignments", json={"panel_size": 2, "max_load": 8}, headers=ADMIN).json()
+    r = client.get(f"/experts/assignments/{run['run_id']}", headers=bureau)
+    assert r.status_code == 403 and DALIAN_SECRETS["需求名称"] not in r.text
