@@ -117,3 +117,88 @@ def test_panels_of_the_round_are_not_readable_by_a_bureau(client, app_settings) 
     run = client.post("/experts/assignments", json={"panel_size": 2, "max_load": 8}, headers=ADMIN).json()
     r = client.get(f"/experts/assignments/{run['run_id']}", headers=bureau)
     assert r.status_code == 403 and DALIAN_SECRETS["需求名称"] not in r.text
+
+
+def _round(client: TestClient) -> dict[str, dict]:
+    """第一批: a demand and its reworded resubmission by another enterprise (a pair intake flags), two
+    unrelated demands; 第二批: one unrelated demand."""
+    return {"first": _post(client, make_row(1, 注册地区="沈阳市", 需求名称="风电主轴轴承磨削", 需求描述=TEXTS[0])),
+            "again": _post(client, make_row(2, 注册地区="沈阳市", 需求名称="风电轴承精密磨削", 需求描述=REWORDED_0)),
+            "battery": _post(client, make_row(3, 需求名称="高镍正极材料", 需求描述=TEXTS[1])),
+            "sea": _post(client, make_row(6, 需求名称="海参苗种繁育", 需求描述=TEXTS[3])),
+            "steel": _post(client, make_row(7, 批次="第二批", 需求名称="硅钢退火控制", 需求描述=TEXTS[5]))}
+
+
+def _pending(page: str) -> int:
+    return int(re.search(r'id="pending-count">(\d+)<', page).group(1))
+
+
+def _dashboard(page: str) -> tuple[int, int]:
+    """(demands with an undecided duplicate, undecided pairs) as the dashboard states them."""
+    demands = int(re.search(r"<b>(\d+)</b> 条需求有待核实的疑似重复", page).group(1))
+    pairs = int(re.search(r"<b>(\d+)</b> 对疑似重复待确认", page).group(1))
+    return demands, pairs
+
+
+def test_an_unknown_batch_is_refused_and_a_run_never_hides_undecided_pairs(client, app_settings) -> None:
+    _round(client)
+    staff = console(client, token_for(app_settings, "staff", subject="规划处"))
+    page = staff.get("/console/dedup").text
+    assert _pending(page) == 1
+    chooser = page.split('id="dedup-run"')[1].split("</form>")[0]
+    assert re.findall(r'<option value="(第.批)">', chooser) == ["第一批", "第二批"]  # a list, in batch order
+    r = staff.post("/console/dedup/run", data={"batch": "第四批", "csrf": csrf_of(page)}, follow_redirects=False)
+    assert r.status_code == 422 and "请从已有批次中选择：第一批、第二批" in r.text
+    r = client.post("/dedup/run", json={"batch": "第四批"}, headers=ADMIN)
+    assert r.status_code == 422 and r.json()["code"] == "unknown_batch"
+    read_as = client.post("/dedup/run", json={"batch": "第1批"}, headers=ADMIN).json()
+    assert read_as["batch"] == "第一批" and read_as["demands"] == 4  # what the clerk meant, not 0 demands
+    client.post("/dedup/run", json={"batch": "第二批"}, headers=ADMIN)  # the latest run: no pair in 第二批
+    page = staff.get("/console/dedup").text
+    assert _pending(page) == 1 and "队列已清空" not in page and 'id="queue-focus"' in page
+    assert _dashboard(staff.get("/console/").text) == (2, 1)
+
+
+def test_pending_pairs_are_one_list_counted_the_same_everywhere(client, app_settings) -> None:
+    """After intake (no batch run yet) the queue holds what intake flagged; deciding a pair lowers every count."""
+    d = _round(client)
+    staff = console(client, token_for(app_settings, "staff", subject="规划处"))
+    page = staff.get("/console/dedup").text
+    assert "还没有运行过批量查重" in page and _pending(page) == 1 and 'id="queue-focus"' in page
+    assert _dashboard(staff.get("/console/").text) == (2, 1)
+    listed = staff.get("/console/demands?dup=pending").text
+    assert "符合条件 2 条" in listed and "查重：有待核实的疑似重复" in listed
+    queue = client.get("/dedup/queue", headers=ADMIN).json()
+    assert [(p["a"], p["b"]) for p in queue["pending"]] == [(d["first"]["id"], d["again"]["id"])]
+    with_keyboard = staff.post("/console/dedup/decide", data={"a": d["first"]["id"], "b": d["again"]["id"],
+                                                              "decision": "confirm", "csrf": csrf_of(page)})
+    assert with_keyboard.status_code == 200
+    assert _pending(with_keyboard.text) == 0 and "队列已清空" in with_keyboard.text
+    assert _dashboard(staff.get("/console/").text) == (0, 0)
+    assert "符合条件 0 条" in staff.get("/console/demands?dup=pending").text
+
+
+def test_a_decided_pair_says_so_everywhere_shows_who_when_why_and_can_be_reopened(client, app_settings) -> None:
+    d = _round(client)
+    a, b = d["first"]["id"], d["again"]["id"]
+    staff = console(client, token_for(app_settings, "staff", subject="规划处"))
+    page = staff.get(f"/console/demands/{b}").text
+    assert "请核实" in page and f'data-b="{a}"' in page
+    r = staff.post("/console/dedup/decide", data={"a": b, "b": a, "decision": "dismiss", "note": "两家企业各自的需求",
+                                                  "back": f"/console/demands/{b}", "csrf": csrf_of(page)})
+    assert r.status_code == 200
+    findings = client.get(f"/demands/{b}/findings", headers=ADMIN).json()
+    assert not [f for f in findings if "请核实" in f["message_zh"]]  # the rule finding agrees with the decision
+    assert [f["rule_id"] for f in findings if "不是重复" in f["message_zh"]] == ["duplicate_dismissed"]
+    decided = r.text.split('id="decided"')[1]
+    assert "不是重复" in decided and "规划处" in decided and "两家企业各自的需求" in decided and f"#{a}" in decided
+    assert client.get(f"/demands/{b}", headers=ADMIN).json()["check_status"] == "ok"
+    queue = staff.get("/console/dedup").text
+    assert "两家企业各自的需求" in queue.split('id="decided"')[1]
+    # reopened: pending again, the finding asks for a check again, and the reopening is audited
+    r = staff.post("/console/dedup/reopen", data={"a": a, "b": b, "back": "/console/dedup", "csrf": csrf_of(queue)})
+    assert r.status_code == 200 and _pending(r.text) == 1 and 'id="decided"' not in r.text
+    assert any("请核实" in f["message_zh"] for f in client.get(f"/demands/{b}/findings", headers=ADMIN).json())
+    audit = client.get("/audit", params={"entity": "duplicate_pair"}, headers=ADMIN).json()
+    assert [e["action"] for e in audit][:2] == ["reopen", "decide"] and audit[0]["actor"] == "api:规划处"
+    assert client.post("/dedup/reopen", json={"demand_a": a, "demand_b": b}, headers=ADMIN).status_code == 404

@@ -7,7 +7,7 @@ RULE_ZH: dict[str, str] = {
     "good_credit": "信用不良", "max_demands_per_enterprise": "超过每企业需求数", "revenue_threshold": "营业收入未达门槛",
     "rd_threshold": "研发费用未达门槛", "investment_fits_category": "投入与需求类别不符", "text_length": "字数超限",
     "submission_deadline": "超过征集截止日期", "batch_deadline": "超过批次推荐截止日期",
-    "duplicate": "疑似重复", "duplicate_related": "内容相关", "too_short_to_compare": "文本过短无法查重",
+    "duplicate": "疑似重复", "duplicate_dismissed": "已排除重复", "duplicate_related": "内容相关", "too_short_to_compare": "文本过短无法查重",
 }
 SEVERITY_ZH = {"error": "不符合要求", "warning": "提醒", "info": "参考"}
 STATUS_ZH = {"ok": "通过", "warning": "有提醒", "error": "不符合要求"}

@@ -13,17 +13,26 @@ from sqlalchemy.orm import Session
 from api.errors import InvalidInput
 from api.io.writers import write_excel
 from api.services.campaign import CampaignContext
-from api.services.duplicates import DuplicateService
+from api.forms.parsers import parse_batch
+from api.services.demands import as_intake
+from api.services.duplicates import RULE_DISMISSED, RULE_DUPLICATE, DuplicateService
 from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.dedup_groups import group_links
 from matching.duplicates import VERDICTS
+from matching.vocabulary import Batch
 
 EXPORT_COLUMNS = ["组号", "系统编号", "需求编号", "企业名称", "批次", "初审单位", "需求名称", "建议保留",
                   "最高相似度", "结论", "verdict"]
 VERDICT_ZH = {"duplicate": "重复", "near_duplicate": "疑似重复", "related": "相关", "none": "无",
               "confirmed": "已确认重复"}
 SHEET_NAME = "查重 duplicates"
+
+
+def batch_order(name: str) -> tuple[int, str]:
+    """Sort key of a batch name: 第一批 < 第二批 < 第三批, then anything else by name."""
+    order = [b.value for b in Batch]
+    return (order.index(name), name) if name in order else (len(order), name)
 
 
 class DedupRuns:
@@ -42,6 +51,7 @@ class DedupRuns:
                                "min_verdict must be duplicate, near_duplicate or related.",
                                {"min_verdict": min_verdict})
         dup = self.duplicates
+        batch = self.known_batch(session, batch)
         rows = dup.rows(session, db.Demand.batch == batch if batch else None)
         detector = dup.fit_detector([view_of_demand(d) for d in rows])
         links = [(a, b, c.score, c.verdict) for a, b, c in detector.links(min_verdict=min_verdict)]
@@ -60,6 +70,75 @@ class DedupRuns:
             session.commit()
         return {"batch": batch, "min_verdict": min_verdict, "demands": len(rows), "run_at": run_at.isoformat(),
                 "groups": groups}
+
+    def batches(self, session: Session) -> list[str]:
+        """The batches the campaign's stored demands belong to, in batch order (第一批, 第二批, …)."""
+        found = session.scalars(select(db.Demand.batch).where(
+            db.Demand.campaign_id == self.duplicates.campaign_id, db.Demand.batch.is_not(None)).distinct())
+        return sorted((b for b in found if b), key=batch_order)
+
+    def known_batch(self, session: Session, batch: str | None) -> str | None:
+        """``batch`` as stored ("第1批" → 第一批), or :class:`InvalidInput` naming the batches there are: a
+        typo must not run over no demand and then stand as the latest run."""
+        if not batch or not batch.strip():
+            return None
+        stored = self.batches(session)
+        name = as_intake(parse_batch, batch.strip())
+        if name not in stored:
+            choices = "、".join(stored) or "（还没有需求）"
+            raise InvalidInput(f"没有“{batch}”这个批次的需求；请从已有批次中选择：{choices}。",
+                               f"No demand is in batch '{batch}'; choose one of: {', '.join(stored) or '(none yet)'}.",
+                               {"batch": batch, "batches": stored}, code="unknown_batch")
+        return name
+
+    def queue(self, session: Session) -> dict[str, Any]:
+        """The one list of duplicate pairs every page counts (查重 queue, dashboard, demand pages):
+        the pairs intake flagged (``duplicate`` findings) and every stored run's links, each pair once;
+        ``pending`` are undecided (strongest first), ``decided`` carry who decided, when and why.
+        A later run, whatever its batch, never hides an earlier run's undecided pairs."""
+        campaign_id = self.duplicates.campaign_id
+        pairs: dict[tuple[int, int], dict[str, Any]] = {}
+
+        def add(a: int, b: int, score: float, verdict: str, source: str, group: int | None = None,
+                canonical: int | None = None) -> None:
+            key = (min(a, b), max(a, b))
+            known = pairs.get(key)
+            if known is None or score > known["score"]:
+                pairs[key] = {"a": key[0], "b": key[1], "score": float(score), "verdict": verdict,
+                              "source": source, "group": group if known is None else known["group"] or group,
+                              "canonical": canonical}
+        for f in session.scalars(select(db.FindingRow).join(db.Demand, db.Demand.id == db.FindingRow.demand_id)
+                                 .where(db.Demand.campaign_id == campaign_id, db.FindingRow.rule_id.in_((RULE_DUPLICATE, RULE_DISMISSED)))):
+            for c in (f.values or {}).get("candidates", []):
+                if isinstance(c, dict) and c.get("id") and c["id"] != f.demand_id:
+                    add(f.demand_id, int(c["id"]), float(c.get("score") or 0), str(c.get("verdict") or ""), "intake")
+        runs = list(session.scalars(select(db.DedupRun).where(db.DedupRun.campaign_id == campaign_id)
+                                    .order_by(db.DedupRun.id)))
+        for run in runs:
+            for n, g in enumerate(run.groups or [], start=1):
+                for link in g.get("links", []):
+                    add(int(link["a"]), int(link["b"]), float(link.get("score") or 0), str(link.get("verdict") or ""),
+                        "run", n if run is runs[-1] else None, g.get("canonical"))
+        rows = {(r.demand_a, r.demand_b): r for r in session.scalars(select(db.DuplicateDecision))}
+        for key in rows.keys() - pairs.keys():  # decided by hand, listed by no detection
+            pairs[key] = {"a": key[0], "b": key[1], "score": None, "verdict": "", "source": "decision",
+                          "group": None, "canonical": None}
+        wanted = {i for k in pairs for i in k}
+        existing = set(session.scalars(select(db.Demand.id).where(
+            db.Demand.campaign_id == campaign_id, db.Demand.id.in_(wanted)))) if wanted else set()
+        pending, decided = [], []
+        for key, p in pairs.items():
+            if not set(key) <= existing:
+                continue
+            row = rows.get(key)
+            if row is None:
+                pending.append(p)
+            else:
+                decided.append({**p, "decision": row.decision, "note": row.note, "actor": row.actor,
+                                "decided_at": db.as_utc(row.decided_at)})
+        pending.sort(key=lambda p: (-p["score"], p["a"], p["b"]))
+        decided.sort(key=lambda p: p["decided_at"], reverse=True)
+        return {"pending": pending, "decided": decided, "latest_run": runs[-1] if runs else None}
 
     def latest(self, session: Session) -> dict[str, Any]:
         """The groups of the latest stored run (run one now if there is none), with current decisions."""

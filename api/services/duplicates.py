@@ -26,7 +26,7 @@ import yaml
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.errors import ConfigError, InvalidInput
+from api.errors import ConfigError, InvalidInput, NotFound
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
@@ -45,6 +45,7 @@ DECISIONS = ("confirm", "dismiss")
 SYNC_SLACK_IDS = 1000  # rows committed out of id order (other workers) are still picked up
 SYNC_RECENT_MINUTES = 10  # and rows updated this recently (an update keeps its id)
 RULE_DUPLICATE = "duplicate"
+RULE_DISMISSED = "duplicate_dismissed"  # every candidate of the duplicate finding was checked and dismissed
 RULE_RELATED = "duplicate_related"
 RULE_TOO_SHORT = "too_short_to_compare"
 STRONG = ("duplicate", "near_duplicate")
@@ -169,9 +170,45 @@ class DuplicateService:
             row.decided_at = datetime.now(timezone.utc)
         session.flush()
         append_audit(session, actor, "decide", "duplicate_pair", row.id, before,
-                     {"demand_a": a, "demand_b": b, "decision": decision})
+                     {"demand_a": a, "demand_b": b, "decision": decision, "note": note})
+        self._restate_findings(session, (a, b))
         session.commit()
         return row
+
+    def reopen(self, session: Session, a: int, b: int, *, actor: str = "api") -> None:
+        """Take back the decision on a pair (audited with the decision it removes): it is pending again."""
+        a, b = min(a, b), max(a, b)
+        row = session.scalar(select(db.DuplicateDecision).where(db.DuplicateDecision.demand_a == a,
+                                                                db.DuplicateDecision.demand_b == b))
+        if row is None:
+            raise NotFound(f"需求 #{a} 与 #{b} 还没有查重决定。", f"No decision on demands #{a} and #{b}.",
+                           {"demand_a": a, "demand_b": b})
+        append_audit(session, actor, "reopen", "duplicate_pair", row.id,
+                     {"decision": row.decision, "note": row.note, "actor": row.actor}, {"demand_a": a, "demand_b": b})
+        session.delete(row)
+        session.flush()
+        self._restate_findings(session, (a, b))
+        session.commit()
+
+    def _restate_findings(self, session: Session, ids: Iterable[int]) -> None:
+        """Re-word the ``duplicate`` findings of ``ids`` after a decision, so the rule finding and the pair
+        agree: undecided candidates still ask for a check, confirmed and dismissed ones say so (who, when);
+        a finding whose every candidate was dismissed becomes a ``duplicate_dismissed`` note."""
+        for demand in (session.get(db.Demand, i) for i in ids):
+            rows = [f for f in demand.findings if f.rule_id in (RULE_DUPLICATE, RULE_DISMISSED)] if demand else []
+            if not rows:
+                continue
+            briefs = [c for f in rows for c in (f.values or {}).get("candidates", []) if isinstance(c, dict)]
+            decided = self.decision_rows(session, [demand.id])
+            kept = [f for f in demand.findings if f.rule_id not in (RULE_DUPLICATE, RULE_DISMISSED)]
+            demand.findings = kept + [finding_row(restated_finding(briefs, demand.id, decided))]
+            demand.check_status = check_status_of(demand.findings)
+
+    def decision_rows(self, session: Session, ids: Iterable[int]) -> dict[tuple[int, int], db.DuplicateDecision]:
+        """The stored decision rows touching ``ids``, by pair (a < b)."""
+        ids = list(ids)
+        return {(r.demand_a, r.demand_b): r for r in session.scalars(select(db.DuplicateDecision).where(
+            or_(db.DuplicateDecision.demand_a.in_(ids), db.DuplicateDecision.demand_b.in_(ids))))}
 
     # ----- checks
     def candidates(self, session: Session, demand: db.Demand, *, min_verdict: str = "related", top: int = 10,
@@ -234,11 +271,11 @@ class DuplicateService:
             if other is None:
                 continue
             brief = {**_brief(c), "id": new_id}
-            rows = [f for f in other.findings if f.rule_id == RULE_DUPLICATE]
-            listed = list((rows[0].values or {}).get("candidates", [])) if rows else []
+            rows = [f for f in other.findings if f.rule_id in (RULE_DUPLICATE, RULE_DISMISSED)]
+            listed = [x for f in rows for x in (f.values or {}).get("candidates", [])]
             if any(x.get("id") == new_id for x in listed):
                 continue
-            kept = [f for f in other.findings if f.rule_id != RULE_DUPLICATE]
+            kept = [f for f in other.findings if f.rule_id not in (RULE_DUPLICATE, RULE_DISMISSED)]
             other.findings = kept + [finding_row(f) for f in intake_findings_for(listed + [brief], strong=True)]
             other.check_status = check_status_of(other.findings)
 
@@ -282,6 +319,40 @@ def intake_findings_for(briefs: Sequence[dict[str, Any]], *, strong: bool) -> li
              "message_zh": f"与需求 {ids} 内容相关（非重复），供参考。",
              "message_en": f"Related to demand(s) {ids.replace('、', ', ')} (not duplicates).",
              "fields": [], "values": {"candidates": list(briefs)}}]
+
+
+def restated_finding(briefs: Sequence[dict[str, Any]], demand_id: int,
+                     decided: dict[tuple[int, int], db.DuplicateDecision]) -> dict[str, Any]:
+    """The ``duplicate`` finding of one demand over its candidate briefs, worded with the staff decisions."""
+    def row(c: dict[str, Any]) -> db.DuplicateDecision | None:
+        return decided.get((min(demand_id, int(c["id"])), max(demand_id, int(c["id"]))))
+
+    def ids(cs: Sequence[dict[str, Any]]) -> str:
+        return "、".join(f"#{c['id']}" for c in cs)
+
+    def who(c: dict[str, Any]) -> str:
+        r = row(c)
+        return f"{(r.actor or '').removeprefix('api:')} {db.as_utc(r.decided_at):%Y-%m-%d}".strip()
+
+    open_ = [c for c in briefs if row(c) is None]
+    confirmed = [c for c in briefs if row(c) is not None and row(c).decision == "confirm"]
+    dismissed = [c for c in briefs if row(c) is not None and row(c).decision == "dismiss"]
+    zh, en = [], []
+    if open_:
+        zh.append(f"疑似重复申报：与需求 {ids(open_)} 内容重复或高度相似，请核实。")
+        en.append(f"Possible duplicate of demand(s) {ids(open_).replace('、', ', ')}; please review.")
+    for c in confirmed:
+        zh.append(f"已确认与需求 #{c['id']} 重复（{who(c)}）。")
+        en.append(f"Confirmed duplicate of demand #{c['id']}.")
+    for c in dismissed:
+        zh.append(f"已核实与需求 #{c['id']} 不是重复（{who(c)}）。")
+        en.append(f"Checked: not a duplicate of demand #{c['id']}.")
+    values = {"candidates": [{**c, "decision": row(c).decision if row(c) else None} for c in briefs]}
+    if not open_ and not confirmed:
+        return {"rule_id": RULE_DISMISSED, "severity": "info", "message_zh": "".join(zh), "message_en": " ".join(en),
+                "fields": [], "values": values}
+    return {"rule_id": RULE_DUPLICATE, "severity": "warning", "message_zh": "".join(zh), "message_en": " ".join(en),
+            "fields": [], "values": values}
 
 
 def _brief(c: Candidate) -> dict[str, Any]:

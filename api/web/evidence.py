@@ -22,6 +22,7 @@ from nlp.shingles import content_chars
 
 FEATURE_ZH = {"containment": "文字重合度", "jaccard": "文字相似度（Jaccard）", "dense": "语义相似度",
               "dense_short": "语义相似度（短文本）", "containment_short": "文字重合度（短文本）", "short": "文本很短"}
+DECISION_ZH = {"confirm": "确认重复", "dismiss": "不是重复"}
 VERDICT_ZH = {"duplicate": "重复", "near_duplicate": "疑似重复", "related": "相关", "none": "无"}
 
 

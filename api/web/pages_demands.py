@@ -23,8 +23,9 @@ from api.services.campaign import CampaignContext
 from api.services.demands import demand_rows
 from api.services.jobs import job_out
 from api.store import tables as db
-from api.web.evidence import VERDICT_ZH, pairs_for
-from api.web.queries import FACETS, FILTER_ZH, PER_PAGE, SORT_ZH, DemandFilter, demand_page, demand_rows_for_export, facets
+from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
+from api.web.queries import (DUP_ZH, FACETS, FILTER_ZH, PER_PAGE, SORT_ZH, DemandFilter, demand_page,
+                             demand_rows_for_export, facets, pending_ids)
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 
@@ -72,11 +73,16 @@ def _filter(request: Request, user: ConsoleUser) -> DemandFilter:
     return DemandFilter.from_params(request.query_params, who)
 
 
+def _within(session: Session, services: Services, f: DemandFilter) -> set[int] | None:
+    """The demands the ``dup`` filter keeps (those in an undecided pair of the duplicate queue), or None."""
+    return pending_ids(services.dedup_runs.queue(session)) if f.dup == "pending" else None
+
+
 @router.get("/demands")
 def demand_list(request: Request, user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
-                campaign: CampaignContext = Depends(get_campaign)) -> Response:
+                campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services)) -> Response:
     f = _filter(request, user)
-    total, rows = demand_page(session, campaign.id, f)
+    total, rows = demand_page(session, campaign.id, f, within=_within(session, services, f))
     pages = max(1, -(-total // PER_PAGE))
     clusters = []
     if user.principal.may("run_round"):
@@ -91,11 +97,12 @@ def demand_list(request: Request, user: ConsoleUser = Depends(current_user), ses
 
 @router.get("/demands/export.xlsx")
 def demand_export(request: Request, user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
-                  campaign: CampaignContext = Depends(get_campaign)) -> Response:
+                  campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services)) -> Response:
     """Exactly the filtered view (every page), personal fields only for roles that may see them (audited)."""
     f = _filter(request, user)
     ids = [int(i) for i in request.query_params.getlist("id") if i.isdigit()]
-    return _xlsx(session, user, demand_rows_for_export(session, campaign.id, f, ids or None))
+    return _xlsx(session, user, demand_rows_for_export(session, campaign.id, f, ids or None,
+                                                       within=_within(session, services, f)))
 
 
 def _xlsx(session: Session, user: ConsoleUser, demands: list[db.Demand]) -> Response:
@@ -139,8 +146,14 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
     row = to_row(DemandRecord.model_validate(demand.record or {}), redact_personal=not personal)
     fields = [(h, v) for h, v in row.items() if v not in (None, "", [])]
     pairs = pairs_for(session, services.duplicates, demand, who=who)
+    decided = []
+    for q in services.dedup_runs.queue(session)["decided"]:
+        if demand.id in (q["a"], q["b"]):
+            other = session.get(db.Demand, q["b"] if q["a"] == demand.id else q["a"])
+            seen = who.sees_region(other.region)
+            decided.append({**q, "other": other.id, "other_title": other.title if seen else None})
     member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.demand_id == demand.id))
     audit_personal_read(session, who, [demand])
     return render(request, "demand.html", user, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
-                  member=member, personal=personal)
+                  member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH)
 

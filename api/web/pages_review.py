@@ -27,8 +27,7 @@ from api.http.routers.jobs import readable_job, start_dedup, start_panels
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.store import tables as db
-from api.web.evidence import VERDICT_ZH, pairs_for
-from api.web.queries import pending_pairs
+from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
 from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 
@@ -61,7 +60,9 @@ def dedup_queue(request: Request, i: int = 0, job: int | None = None, user: Cons
                 services: Services = Depends(get_services)) -> Response:
     require_may(user, "read_round")
     shown_job = readable_job(services, session, job, user.principal) if job else None  # read first: its work is then visible
-    run, pending, done = pending_pairs(session, campaign.id)
+    queue = services.dedup_runs.queue(session)
+    run, pending, decided = queue["latest_run"], queue["pending"], queue["decided"]
+    done = len(decided)
     i = min(max(i, 0), max(len(pending) - 1, 0))
     focus = None
     if pending:
@@ -72,11 +73,13 @@ def dedup_queue(request: Request, i: int = 0, job: int | None = None, user: Cons
                               decided={})
             focus = found[0] if found else None
     listed = pending[max(0, i - QUEUE_LIST // 2): max(0, i - QUEUE_LIST // 2) + QUEUE_LIST]
+    shown = {x for p in [*listed, *decided[:QUEUE_LIST]] for x in (p["a"], p["b"])}
     titles = dict(session.execute(select(db.Demand.id, db.Demand.title).where(
-        db.Demand.id.in_({x for p in listed for x in (p["a"], p["b"])}))).all()) if listed else {}
+        db.Demand.id.in_(shown))).all()) if shown else {}
     return render(request, "dedup.html", user, run=run, pending=pending, done=done, i=i, focus=focus, listed=listed,
                   offset=pending.index(listed[0]) if listed else 0, titles=titles, verdict_zh=VERDICT_ZH,
-                  job=shown_job)
+                  job=shown_job, decided=decided[:QUEUE_LIST], batches=services.dedup_runs.batches(session),
+                  decision_zh=DECISION_ZH)
 
 
 @router.post("/dedup/run")
@@ -85,6 +88,7 @@ def dedup_run(request: Request, batch: str = Form(""), min_verdict: str = Form("
               services: Services = Depends(get_services)) -> Response:
     check_csrf(request, user, csrf)
     require_may(user, "run_round")
+    services.dedup_runs.known_batch(session, batch)  # a typo is refused here, not run over no demand
     body = form_model(DedupRunIn, batch=batch or None, min_verdict=min_verdict)
     return RedirectResponse(f"{PREFIX}/dedup?job={start_dedup(services, session, user.principal, body)}",
                             status_code=303)
@@ -100,7 +104,20 @@ def dedup_decide(request: Request, a: int = Form(...), b: int = Form(...), decis
     require_may(user, "run_round")
     for demand_id in (a, b):
         visible_demand(session, demand_id, user.principal)
-    services.duplicates.decide(session, a, b, decision, note=note or None, actor=user.principal.actor)
+    services.duplicates.decide(session, a, b, decision, note=note.strip() or None, actor=user.principal.actor)
+    return RedirectResponse(_back(back, f"{PREFIX}/dedup"), status_code=303)
+
+
+@router.post("/dedup/reopen")
+def dedup_reopen(request: Request, a: int = Form(...), b: int = Form(...), back: str = Form(f"{PREFIX}/dedup"),
+                 csrf: str = Form(""), user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
+                 services: Services = Depends(get_services)) -> Response:
+    """Take back a decision: the pair is pending again (staff; audited with the decision it removes)."""
+    check_csrf(request, user, csrf)
+    require_may(user, "run_round")
+    for demand_id in (a, b):
+        visible_demand(session, demand_id, user.principal)
+    services.duplicates.reopen(session, a, b, actor=user.principal.actor)
     return RedirectResponse(_back(back, f"{PREFIX}/dedup"), status_code=303)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.forms.parsers import parse_batch, parse_region
+from api.io.labels import STATUS_ZH, rule_zh
 from api.services.access import Principal
 from api.services.demands import as_intake
 from api.store import tables as db
@@ -33,7 +34,9 @@ FACETS = {"batch": db.Demand.batch, "region": db.Demand.region, "office": db.Dem
           "status": db.Demand.status, "check_status": db.Demand.check_status, "category": db.Demand.category,
           "area": db.Demand.area}
 FILTER_ZH = {"batch": "批次", "region": "地区", "office": "归口处室", "status": "平台状态", "check_status": "检查结论",
-             "category": "需求类别", "area": "技术领域", "cluster": "类", "flag": "规则提示", "q": "名称包含"}
+             "category": "需求类别", "area": "技术领域", "cluster": "类", "flag": "规则提示", "dup": "查重",
+             "q": "名称包含"}
+DUP_ZH = {"pending": "有待核实的疑似重复"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class DemandFilter:
     area: str = ""
     cluster: str = ""
     flag: str = ""
+    dup: str = ""  # "pending": demands in an undecided pair of the duplicate queue
     q: str = ""
     sort: str = "id"
     page: int = 1
@@ -73,13 +77,28 @@ class DemandFilter:
 
     @property
     def active(self) -> list[tuple[str, str, str]]:
-        """The filters in force, as (name, Chinese label, value)."""
-        return [(k, FILTER_ZH[k], getattr(self, k)) for k in FILTER_ZH if getattr(self, k)]
+        """The filters in force, as (name, Chinese label, value as a clerk reads it)."""
+        return [(k, FILTER_ZH[k], value_zh(k, getattr(self, k))) for k in FILTER_ZH if getattr(self, k)]
 
 
-def demand_query(campaign_id: int, f: DemandFilter) -> Select:
-    """The demands of the campaign that match ``f`` (no order, no page)."""
+def value_zh(name: str, value: str) -> str:
+    """A filter value as a clerk reads it: rule and status names, 未归类, not their keys."""
+    if name == "flag":
+        return rule_zh(value)
+    if name == "check_status":
+        return STATUS_ZH.get(value, value)
+    if name == "dup":
+        return DUP_ZH.get(value, value)
+    if name == "cluster" and value == UNCLUSTERED:
+        return "未归类"
+    return value
+
+
+def demand_query(campaign_id: int, f: DemandFilter, within: set[int] | None = None) -> Select:
+    """The demands of the campaign that match ``f`` (no order, no page), only ``within`` when given."""
     query = select(db.Demand).where(db.Demand.campaign_id == campaign_id)
+    if within is not None:
+        query = query.where(db.Demand.id.in_(within))
     region, batch = as_intake(parse_region, f.region or None), as_intake(parse_batch, f.batch or None)
     for column, value in ((db.Demand.batch, batch), (db.Demand.region, region), (db.Demand.office, f.office),
                           (db.Demand.status, f.status), (db.Demand.check_status, f.check_status),
@@ -99,10 +118,10 @@ def demand_query(campaign_id: int, f: DemandFilter) -> Select:
     return query
 
 
-def demand_page(session: Session, campaign_id: int, f: DemandFilter,
-                per_page: int = PER_PAGE) -> tuple[int, list[db.Demand]]:
+def demand_page(session: Session, campaign_id: int, f: DemandFilter, per_page: int = PER_PAGE,
+                within: set[int] | None = None) -> tuple[int, list[db.Demand]]:
     """``(total, rows of the page)``: counted and paginated in SQL, enterprises and findings loaded with the page."""
-    query = demand_query(campaign_id, f)
+    query = demand_query(campaign_id, f, within)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.options(selectinload(db.Demand.enterprise), selectinload(db.Demand.findings))
                            .order_by(SORTS[f.sort], db.Demand.id).limit(per_page).offset((f.page - 1) * per_page))
@@ -110,9 +129,9 @@ def demand_page(session: Session, campaign_id: int, f: DemandFilter,
 
 
 def demand_rows_for_export(session: Session, campaign_id: int, f: DemandFilter,
-                           ids: list[int] | None = None) -> list[db.Demand]:
+                           ids: list[int] | None = None, within: set[int] | None = None) -> list[db.Demand]:
     """Every demand of the filtered view (or only ``ids`` of it), in the view's order."""
-    query = demand_query(campaign_id, f)
+    query = demand_query(campaign_id, f, within)
     if ids:
         query = query.where(db.Demand.id.in_(ids))
     return list(session.scalars(query.order_by(SORTS[f.sort], db.Demand.id)))
@@ -148,40 +167,25 @@ def counts_by(session: Session, campaign_id: int, column: Any, who: Principal) -
     return [(str(v) if v else "未填", n) for v, n in rows]
 
 
-def needs_attention(session: Session, campaign_id: int, who: Principal) -> dict[str, int]:
-    """What still needs a human: rule errors, duplicate pairs of the latest run not yet decided, unclustered."""
+def needs_attention(session: Session, campaign_id: int, who: Principal, queue: dict[str, Any]) -> dict[str, int]:
+    """What still needs a human: rule errors, the duplicate queue's undecided pairs (and the demands in them,
+    counted from the same list so the figures agree everywhere), demands not yet condensed."""
     scope = [db.Demand.campaign_id == campaign_id]
     if who.role == "bureau":
         scope.append(db.Demand.region == who.region)
     count = lambda *where: session.scalar(select(func.count()).select_from(db.Demand).where(*scope, *where)) or 0
+    involved = pending_ids(queue)
     out = {"errors": count(db.Demand.check_status == "error"), "warnings": count(db.Demand.check_status == "warning"),
-           "duplicates_flagged": count(db.Demand.id.in_(select(db.FindingRow.demand_id)
-                                                       .where(db.FindingRow.rule_id == "duplicate")))}
+           "duplicates_flagged": count(db.Demand.id.in_(involved)) if involved else 0}
     if who.role != "bureau":
-        out["pending_pairs"] = len(pending_pairs(session, campaign_id)[1])
+        out["pending_pairs"] = len(queue["pending"])
+        out["decided_pairs"] = len(queue["decided"])
         out["unclustered"] = session.scalar(select(func.count()).select_from(db.ClusterMember).where(
             db.ClusterMember.campaign_id == campaign_id, db.ClusterMember.cluster_key.is_(None))) or 0
         out["not_condensed"] = count(db.Demand.id.not_in(select(db.ClusterMember.demand_id)))
     return out
 
 
-def pending_pairs(session: Session, campaign_id: int) -> tuple[db.DedupRun | None, list[dict[str, Any]], int]:
-    """The latest stored de-dup run, its linked pairs (group number added) and how many are decided.
-
-    Pairs already decided stay in the list (``decision`` set) so the queue shows progress; the run itself
-    is never started here (that is a job)."""
-    run = session.scalar(select(db.DedupRun).where(db.DedupRun.campaign_id == campaign_id)
-                         .order_by(db.DedupRun.id.desc()).limit(1))
-    if run is None:
-        return None, [], 0
-    pairs = [dict(link, group=n, canonical=g.get("canonical"))
-             for n, g in enumerate(run.groups or [], start=1) for link in g.get("links", [])]
-    ids = {i for p in pairs for i in (p["a"], p["b"])}
-    decided = {}
-    if ids:
-        decided = {(r.demand_a, r.demand_b): r.decision for r in session.scalars(
-            select(db.DuplicateDecision).where(db.DuplicateDecision.demand_a.in_(ids)))}
-    for p in pairs:
-        p["decision"] = decided.get((min(p["a"], p["b"]), max(p["a"], p["b"])))
-    done = sum(1 for p in pairs if p["decision"])
-    return run, [p for p in pairs if not p["decision"]], done
+def pending_ids(queue: dict[str, Any]) -> set[int]:
+    """The demands in an undecided pair of the duplicate queue."""
+    return {i for p in queue["pending"] for i in (p["a"], p["b"])}

@@ -123,6 +123,31 @@ def dedup_decide(body: DecisionIn, session: Session = Depends(get_session), who:
                        decided_at=row.decided_at)
 
 
+class PairIn(BaseModel):
+    """一对需求 / a pair of demands."""
+
+    demand_a: int
+    demand_b: int
+
+
+@router.post("/dedup/reopen", summary="撤销对一对需求的查重决定（重新待确认，业务处室）/ reopen a decided pair (staff)")
+def dedup_reopen(body: PairIn, session: Session = Depends(get_session), who: Principal = Depends(require("run_round")),
+                 services: Services = Depends(get_services)) -> dict[str, Any]:
+    services.duplicates.reopen(session, body.demand_a, body.demand_b, actor=who.actor)
+    return {"demand_a": min(body.demand_a, body.demand_b), "demand_b": max(body.demand_a, body.demand_b),
+            "decision": None}
+
+
+@router.get("/dedup/queue", summary="查重队列：待确认与已决定的每一对 / the duplicate queue: pending and decided pairs")
+def dedup_queue(session: Session = Depends(get_session), who: Principal = Depends(require("read_round")),
+                services: Services = Depends(get_services)) -> dict[str, Any]:
+    """导入时查出的疑似重复与每次批量查重的结果合在一起，每对一次；看板、查重页与此处数字一致。
+    One list of pairs from intake and every batch run; the console's figures count the same list."""
+    queue = services.dedup_runs.queue(session)
+    return {"pending": queue["pending"],
+            "decided": [{**q, "decided_at": q["decided_at"].isoformat()} for q in queue["decided"]]}
+
+
 @router.get("/dedup/export.xlsx", summary="导出查重分组（Excel）/ export the groups to Excel",
             response_class=Response)
 def dedup_export(session: Session = Depends(get_session), services: Services = Depends(get_services),

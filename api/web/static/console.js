@@ -49,6 +49,9 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   const focus = document.getElementById("queue-focus");
   if (focus) queueKeys(focus);
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (ev) => { if (!window.confirm(form.dataset.confirm)) ev.preventDefault(); });
+  });
   document.querySelectorAll("[data-select-all]").forEach((all) => {
     all.addEventListener("change", () => {
       document.querySelectorAll(`input[name="${all.dataset.selectAll}"]`).forEach((c) => { c.checked = all.checked; });
