@@ -144,7 +144,8 @@ def check_feasible(p: AssignmentProblem) -> None:
                         "message_en": f"total expert capacity {capacity} is below the {need} seats needed; raise the max load or add experts"})
     if details:
         raise InfeasibleAssignment(
-            f"约束无法同时满足（{len(details)} 项），详见 details",
+            f"约束无法同时满足（{len(details)} 项）：" + "；".join(d["message_zh"] for d in details[:3])
+            + ("……（全部原因见下表）" if len(details) > 3 else ""),
             f"constraints cannot all be met ({len(details)} problems); see details", details)
 
 

@@ -117,6 +117,16 @@ class ExpertMatching:
                      "message_en": x.message_en} for x in conflicts.exclusions(0)]
         return {"demand_id": demand.id, "experts": ranked, "excluded": excluded}
 
+    def blocking(self, session: Session, demand_id: int, expert_id: int, *,
+                 out_of_region: bool = False) -> list[dict[str, Any]]:
+        """The conflict rules (回避) that keep expert ``expert_id`` (storage id) off ``demand_id``'s panel, each
+        with its zh/en message; empty when the pair is allowed."""
+        view = view_of_demand(get_demand(session, demand_id))
+        pool = self.pool(session)
+        conflicts = build_conflicts([view.party], pool.parties, ConflictRules(out_of_region=out_of_region))
+        return [{"rule": x.rule, "message_zh": x.message_zh, "message_en": x.message_en}
+                for x in conflicts.exclusions(0) if str(x.expert_id) == str(expert_id)]
+
     def record_review(self, session: Session, expert_external_id: str, title: str, abstract: str = "",
                       keywords: list[str] | None = None, reviewed_at: str | None = None,
                       actor: str = "system") -> dict[str, Any]:

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.errors import InvalidInput, NotFound
+from api.errors import Conflict, InvalidInput, NotFound
 from api.io.writers import write_excel
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
@@ -173,6 +173,51 @@ class PanelAssignment:
                 "seconds": round(result.seconds, 3), "forced": len(result.info["pairs"]["force"]),
                 "forbidden": len(result.info["pairs"]["forbid"]), "skipped_pairs": result.info["skipped_pairs"]}
 
+    def redraw_panel(self, session: Session, campaign: CampaignContext, run_id: int, demand_id: int, *,
+                     seed: int | None = None, actor: str = "system") -> dict[str, Any]:
+        """Re-draw one demand's panel of ``run_id`` and keep every other panel as it is: a new run that copies
+        the others, draws this one with the run's rules (and its pending 指定 / 禁止 pairs for this demand),
+        leaves out experts the other panels already load to the cap, and records this panel's seed."""
+        base = self._run(session, run_id)
+        params = base.params
+        if demand_id not in {a.demand_id for a in base.assignments}:
+            raise NotFound(f"分配记录 {run_id} 中没有需求 #{demand_id} 的专家组。",
+                           f"Run {run_id} has no panel for demand #{demand_id}.", {"demand_id": demand_id})
+        rules = PanelRules(panel_size=int(params.get("panel_size") or 5), max_load=int(params.get("max_load") or 8),
+                           min_out_of_province_share=float(params.get("min_out_of_province_share") or 0.0),
+                           category_mix=dict(params.get("category_mix") or {}),
+                           pool_factor=float(params.get("pool_factor") or 3.0))
+        kept = [a for a in base.assignments if a.demand_id != demand_id]
+        load: dict[int, int] = {}
+        for a in kept:
+            if a.role == "member":
+                load[a.expert_id] = load.get(a.expert_id, 0) + 1
+        pending = _run_pairs(params.get("next", params))
+        force = [{"demand_id": d, "expert_id": self.experts.pseudonym(e)} for d, e in pending["force"] if d == demand_id]
+        forbid = [{"demand_id": d, "expert_id": self.experts.pseudonym(e)} for d, e in pending["forbid"] if d == demand_id]
+        forbid += [{"demand_id": demand_id, "expert_id": self.experts.pseudonym(e)} for e, n in load.items()
+                   if n >= rules.max_load and e not in {x for d, x in pending["force"] if d == demand_id}]
+        solver = params.get("solver") or "random_draw"
+        _, _, problem, result = self.solve_round(session, campaign, demand_ids=[demand_id], rules=rules, solver=solver,
+                                                 seed=seed, out_of_region=bool(params.get("out_of_region")),
+                                                 force=force, forbid=forbid)
+        panel_seeds = {**(params.get("panel_seeds") or {}), str(demand_id): result.seed}
+        new_params = {**params, "redrawn_from": base.id, "redrawn_demand": demand_id, "panel_seeds": panel_seeds,
+                      "actor": actor}
+        run = db.AssignmentRun(params=new_params, seed=base.seed)
+        session.add(run)
+        session.flush()
+        for a in kept:
+            session.add(db.Assignment(run_id=run.id, demand_id=a.demand_id, expert_id=a.expert_id, role=a.role,
+                                      affinity=a.affinity, rank=a.rank))
+        for row in result.records(problem):
+            session.add(db.Assignment(run_id=run.id, demand_id=int(row["demand_id"]), expert_id=int(row["expert_id"]),
+                                      role=row["role"], affinity=row["affinity"], rank=row["rank"]))
+        append_audit(session, actor, "redraw_panel", "assignment_run", run.id, {"run_id": base.id},
+                     {"demand_id": demand_id, "seed": result.seed, "solver": solver})
+        session.commit()
+        return {"run_id": run.id, "from_run": base.id, "demand_id": demand_id, "seed": result.seed, "solver": solver}
+
     def run_panels(self, session: Session, run_id: int, *, admin: bool = False) -> dict[str, Any]:
         """A stored run: its parameters, seed and, per demand, members and substitutes."""
         run = self._run(session, run_id)
@@ -230,6 +275,15 @@ class PanelAssignment:
         pairs, _ = self.resolve_pairs(session, {"force": [{"demand_id": demand_id, "expert_id": expert}]},
                                       {d.id for d in all_demands(session, campaign)})
         pair = pairs["force"][0]
+        if action == "force":
+            blocked = self.experts.blocking(session, demand_id, pair[1],
+                                            out_of_region=bool(run.params.get("out_of_region")))
+            if blocked:
+                raise Conflict(f"专家 {expert} 须回避需求 #{demand_id}（{'；'.join(b['message_zh'] for b in blocked)}），不能指定。",
+                               f"Expert {expert} is blocked for demand #{demand_id} "
+                               f"({'; '.join(b['message_en'] for b in blocked)}); it cannot be forced.",
+                               {"demand_id": demand_id, "expert": expert, "rules": [b["rule"] for b in blocked]},
+                               code="forced_blocked")
         after = {k: [x for x in v if x != pair] for k, v in before.items()}
         if action != "remove":
             after[action].append(pair)

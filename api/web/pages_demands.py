@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.compose import Services
@@ -19,6 +19,8 @@ from api.http.routers.demands import audit_personal_read, visible_demand
 from api.http.routers.imports import IMPORT_ACTION
 from api.http.routers.jobs import readable_job, start_import
 from api.io.writers import write_excel
+from api.services.access import Principal
+from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import demand_rows
 from api.services.jobs import job_out
@@ -26,11 +28,12 @@ from api.store import tables as db
 from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
 from api.web.queries import (DUP_ZH, FACETS, FILTER_ZH, PER_PAGE, SORT_ZH, DemandFilter, demand_page,
                              demand_rows_for_export, facets, pending_ids)
-from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url
+from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 
 router = APIRouter(route_class=ConsoleRoute)
-NAV = [NavItem(f"{PREFIX}/intake", "导入", "submit"), NavItem(f"{PREFIX}/demands", "需求")]
+IMPORT_ANY = tuple(dict.fromkeys(IMPORT_ACTION.values()))  # 导入 is there for whoever may import some kind
+NAV = [NavItem(f"{PREFIX}/intake", "导入", IMPORT_ANY), NavItem(f"{PREFIX}/demands", "需求")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_ZH = {"demands": "需求汇总表 / 征集表", "experts": "专家", "expert_reviews": "专家评审记录", "solvers": "揭榜方"}
 
@@ -39,7 +42,8 @@ KIND_ZH = {"demands": "需求汇总表 / 征集表", "experts": "专家", "exper
 @router.get("/intake")
 def intake_page(request: Request, job: int | None = None, user: ConsoleUser = Depends(current_user),
                 session: Session = Depends(get_session), services: Services = Depends(get_services)) -> Response:
-    require_may(user, "submit")
+    if not any(user.principal.may(a) for a in IMPORT_ANY):
+        require_may(user, "submit")
     who = user.principal
     shown = None
     if job is not None:
@@ -123,8 +127,9 @@ def demand_bulk(request: Request, action: str = Form(...), ids: list[int] = Form
                 services: Services = Depends(get_services)) -> Response:
     """Bulk actions on the selected demands: export them, or move them into a cluster (staff; audited)."""
     check_csrf(request, user, csrf)
-    if not ids:
-        raise InvalidInput("请先勾选需求。", "Select some demands first.")
+    if not ids:  # back to the list, saying what to do (not an error page)
+        return RedirectResponse(with_notice(back if back.startswith(f"{PREFIX}/") else f"{PREFIX}/demands",
+                                            "none_selected"), status_code=303)
     demands = [visible_demand(session, i, user.principal) for i in ids]
     if action == "export":
         return _xlsx(session, user, demands)
@@ -132,7 +137,8 @@ def demand_bulk(request: Request, action: str = Form(...), ids: list[int] = Form
         require_may(user, "run_round")
         for d in demands:
             services.condensation.move(session, d.id, cluster or None, user.principal.actor)
-        return RedirectResponse(back if back.startswith(f"{PREFIX}/") else f"{PREFIX}/demands", status_code=303)
+        return RedirectResponse(with_notice(back if back.startswith(f"{PREFIX}/") else f"{PREFIX}/demands", "move"),
+                                status_code=303)
     raise InvalidInput(f"未知的批量操作：{action}", f"unknown bulk action: {action}", {"action": action})
 
 
@@ -153,7 +159,27 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
             seen = who.sees_region(other.region)
             decided.append({**q, "other": other.id, "other_title": other.title if seen else None})
     member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.demand_id == demand.id))
+    panel = _latest_panel(session, services, demand.id, who) if who.may("read_round") else None
     audit_personal_read(session, who, [demand])
     return render(request, "demand.html", user, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
-                  member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH)
+                  member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH, panel=panel)
+
+
+def _latest_panel(session: Session, services: Services, demand_id: int, who: Principal) -> dict | None:
+    """The demand's panel in the latest run that has one: run id, members and substitutes (names only to
+    roles that may see expert identities, pseudonyms otherwise), or None."""
+    run_id = session.scalar(select(func.max(db.Assignment.run_id)).where(db.Assignment.demand_id == demand_id))
+    if run_id is None:
+        return None
+    identities = who.may("see_expert_identities")
+    rows = session.execute(select(db.Assignment, db.Expert).join(db.Expert, db.Expert.id == db.Assignment.expert_id)
+                           .where(db.Assignment.run_id == run_id, db.Assignment.demand_id == demand_id)
+                           .order_by(db.Assignment.role, db.Assignment.rank)).all()
+    if identities:
+        append_audit(session, who.actor, "read_panels", "assignment_run", run_id, None,
+                     {"identities": True, "demand_id": demand_id})
+        session.commit()
+    shown = [(a.role, e.name if identities else services.experts.pseudonym(e.id), a.affinity) for a, e in rows]
+    return {"run_id": run_id, "members": [(n, x) for r, n, x in shown if r == "member"],
+            "substitutes": [(n, x) for r, n, x in shown if r != "member"]}
 

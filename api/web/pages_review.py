@@ -28,7 +28,7 @@ from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.store import tables as db
 from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
-from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render
+from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 
 router = APIRouter(route_class=ConsoleRoute)
@@ -105,7 +105,7 @@ def dedup_decide(request: Request, a: int = Form(...), b: int = Form(...), decis
     for demand_id in (a, b):
         visible_demand(session, demand_id, user.principal)
     services.duplicates.decide(session, a, b, decision, note=note.strip() or None, actor=user.principal.actor)
-    return RedirectResponse(_back(back, f"{PREFIX}/dedup"), status_code=303)
+    return RedirectResponse(with_notice(_back(back, f"{PREFIX}/dedup"), decision), status_code=303)
 
 
 @router.post("/dedup/reopen")
@@ -118,7 +118,7 @@ def dedup_reopen(request: Request, a: int = Form(...), b: int = Form(...), back:
     for demand_id in (a, b):
         visible_demand(session, demand_id, user.principal)
     services.duplicates.reopen(session, a, b, actor=user.principal.actor)
-    return RedirectResponse(_back(back, f"{PREFIX}/dedup"), status_code=303)
+    return RedirectResponse(with_notice(_back(back, f"{PREFIX}/dedup"), "reopen"), status_code=303)
 
 
 # ---------------------------------------------------------------------- 专家组 panels
@@ -175,6 +175,19 @@ def panels_run(request: Request, solver: str = Form("random_draw"), seed: str = 
     return RedirectResponse(f"{PREFIX}/panels?job={job_id}", status_code=303)
 
 
+@router.post("/panels/redraw")
+def panels_redraw(request: Request, run: int = Form(...), demand: int = Form(...), seed: str = Form(""),
+                  csrf: str = Form(""), user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
+                  campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services)) -> Response:
+    """Re-draw one demand's panel, every other panel kept (a new run; audited)."""
+    check_csrf(request, user, csrf)
+    require_may(user, "manage_experts")
+    visible_demand(session, demand, user.principal)
+    out = services.panels.redraw_panel(session, campaign, run, demand,
+                                       seed=int(seed) if seed.strip().isdigit() else None, actor=user.principal.actor)
+    return RedirectResponse(f"{PREFIX}/panels?run={out['run_id']}&demand={demand}&notice=redraw", status_code=303)
+
+
 @router.post("/panels/pair")
 def panels_pair(request: Request, run: int = Form(...), demand: int = Form(...), expert: str = Form(...),
                 action: str = Form(...), csrf: str = Form(""), user: ConsoleUser = Depends(current_user),
@@ -185,4 +198,4 @@ def panels_pair(request: Request, run: int = Form(...), demand: int = Form(...),
     require_may(user, "manage_experts")
     visible_demand(session, demand, user.principal)
     services.panels.edit_next(session, campaign, run, action, demand, expert, actor=user.principal.actor)
-    return RedirectResponse(f"{PREFIX}/panels?run={run}&demand={demand}", status_code=303)
+    return RedirectResponse(f"{PREFIX}/panels?run={run}&demand={demand}&notice={action}", status_code=303)

@@ -28,13 +28,32 @@ STATIC_DIR = Path(__file__).parent / "static"
 PREFIX = "/console"
 
 
+#: What a page says after a write redirected to it (``?notice=<key>``): every write ends with a message.
+NOTICE_ZH = {"confirm": "已确认为重复。", "dismiss": "已标记为不是重复。", "reopen": "已重新打开，这对需求回到待确认队列。",
+             "redraw": "已重抽该需求的专家组，其他专家组不变。", "force": "已指定专家，下次抽取时遵守。",
+             "forbid": "已移出并禁止该专家，下次抽取时遵守。", "remove": "已撤销这条指定或禁止。",
+             "move": "已移动所选需求。", "none_selected": "没有勾选任何需求：请先勾选，再选择批量操作。", "rename": "已改名。", "merge": "已合并。", "saved": "已保存。"}
+
+
+def with_notice(target: str, notice: str) -> str:
+    """``target`` (a console path, perhaps with a query) that shows ``notice`` once loaded."""
+    return f"{target}{'&' if '?' in target else '?'}notice={notice}"
+
+
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the console's navigation: shown to roles that may do ``action`` (everyone when None)."""
+    """One entry of the console's navigation: shown to roles that may do ``action`` (any of them when a
+    tuple; everyone when None)."""
 
     path: str
     label: str
-    action: str | None = None
+    action: str | tuple[str, ...] | None = None
+
+    def shown_to(self, user: ConsoleUser | None) -> bool:
+        if user is None:
+            return False
+        actions = (self.action,) if isinstance(self.action, str) else self.action
+        return actions is None or any(user.principal.may(a) for a in actions)
 
 
 def make_templates() -> Jinja2Templates:
@@ -56,11 +75,12 @@ def render(request: Request, template: str, user: ConsoleUser | None, status_cod
            **context: Any) -> Response:
     """A page: ``template`` with the user, their navigation and the session's CSRF token."""
     nav: list[NavItem] = request.app.state.console_nav
-    items = [n for n in nav if user is not None and (n.action is None or user.principal.may(n.action))]
+    items = [n for n in nav if n.shown_to(user)]
     templates: Jinja2Templates = request.app.state.console_templates
     return templates.TemplateResponse(request, template, {
         "user": user, "who": user.principal if user else None, "csrf": user.csrf if user else "",
-        "nav": items, "path": request.url.path, **context}, status_code=status_code)
+        "nav": items, "path": request.url.path, "notice": NOTICE_ZH.get(request.query_params.get("notice", "")),
+        **context}, status_code=status_code)
 
 
 def url(path: str, params: dict[str, Any] | None = None, **changes: Any) -> str:

@@ -118,4 +118,13 @@ def job_json(job_id: int, user: ConsoleUser = Depends(current_user), session: Se
 def job_page(request: Request, job_id: int, user: ConsoleUser = Depends(current_user),
              session: Session = Depends(get_session), services: Services = Depends(get_services)) -> Response:
     """A job of any kind: progress while it runs, its result or its error (what to change) when it ends."""
-    return render(request, "job.html", user, job=readable_job(services, session, job_id, user.principal))
+    job = readable_job(services, session, job_id, user.principal)
+    links = {"import": f"/intake?job={job_id}", "dedup": f"/dedup?job={job_id}", "condense": f"/clusters?job={job_id}",
+             "panels": f"/panels?job={job_id}", "domains": f"/domains?job={job_id}"}
+    return render(request, "job.html", user, job=job, result_zh=RESULT_ZH, links=links)
+
+
+#: The figures a job's result page names (other keys are shown on the page of the job's kind).
+RESULT_ZH = {"file": "文件", "rows": "行数", "new": "新增", "updated": "更新", "unchanged": "未变",
+             "rejected_rows": "拒绝的行", "batch": "批次", "demands": "需求数", "run_id": "分配记录", "seed": "随机种子",
+             "total_affinity": "总匹配度", "seconds": "用时（秒）", "clusters": "类数", "labelled": "已标注"}

@@ -23,9 +23,14 @@ from sqlalchemy import select
 from api.compose import Services
 from api.config import Settings
 from api.errors import Forbidden, JiebangError
-from api.services.access import Principal, authenticate
+from api.services.access import ROLE_ZH, Principal, authenticate
 from api.store import tables as db
 
+#: What each action lets a role do, as the 403 page says it (never the action's key).
+ACTION_ZH = {"read": "查看需求", "submit": "提交或导入需求", "run_round": "处理本轮工作（查重、凝练、领域）",
+             "read_round": "查看全轮的查重、凝练和专家组", "manage_experts": "管理专家库和专家组",
+             "see_expert_identities": "查看专家身份", "see_personal": "查看个人信息", "read_audit": "查看操作日志",
+             "change_enterprise": "更改需求所属企业"}
 COOKIE = "jb_console"
 LOGIN_COOKIE = "jb_login"  # a nonce for the log-in form's CSRF token (no session exists yet)
 MAX_AGE = 12 * 3600  # a console session lasts one working day
@@ -140,5 +145,6 @@ def check_csrf(request: Request, user: ConsoleUser, sent: str | None) -> None:
 def require_may(user: ConsoleUser, action: str) -> None:
     """403 unless the console user's role may do ``action``."""
     if not user.principal.may(action):
-        raise Forbidden("当前角色无权执行此操作或查看此页面。", f"This role may not do this ({action}).",
+        raise Forbidden(f"当前角色（{ROLE_ZH.get(user.principal.role or '', '未登录')}）无权{ACTION_ZH.get(action, '执行此操作')}。",
+                        f"This role may not do this ({action}).",
                         {"action": action, "role": user.principal.role}, code="role_forbidden")

@@ -114,6 +114,23 @@ def panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_se
     return out
 
 
+class RedrawIn(BaseModel):
+    """重抽一个专家组 / re-draw one panel."""
+
+    seed: int | None = Field(None, description="随机种子（空：新抽一个并记录）")
+
+
+@router.post("/experts/assignments/{run_id}/panels/{demand_id}/redraw",
+             summary="只重抽一个需求的专家组，其余不变（专家管理）/ re-draw one panel, keep the others (expert_admin)")
+def redraw_panel(body: RedrawIn | None = None, run_id: int = PathParam(..., ge=1), demand_id: int = PathParam(..., ge=1),
+                 session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
+                 who: Principal = Depends(require("manage_experts")),
+                 services: Services = Depends(get_services)) -> dict[str, Any]:
+    """新建一条分配记录：其他需求的专家组原样保留，只按原规则重抽此需求的专家组，记录此组的种子。"""
+    return services.panels.redraw_panel(session, campaign, run_id, demand_id, seed=(body or RedrawIn()).seed,
+                                        actor=who.actor)
+
+
 @router.get("/experts/assignments/{run_id}/export.xlsx", response_class=Response,
             summary="导出专家组（每个处室一个工作表，专家管理）/ export panels (expert_admin)")
 def export_panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),

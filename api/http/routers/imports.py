@@ -22,6 +22,7 @@ router = APIRouter(tags=["imports 导入"])
 
 IMPORT_SUFFIXES = (".xlsx", ".xls", ".csv", ".jsonl", ".json", ".docx", ".zip")
 #: Who may import what (the action of :data:`api.services.access.PERMISSIONS`).
+KIND_ZH = {"demands": "需求", "experts": "专家", "expert_reviews": "专家评审记录", "solvers": "揭榜方"}
 IMPORT_ACTION = {"demands": "submit", "experts": "manage_experts", "expert_reviews": "manage_experts",
                  "solvers": "run_round"}
 
@@ -82,7 +83,7 @@ def import_file(file: UploadFile = File(..., description="汇总表（.xlsx/.csv
 def accepted_upload(who: Principal, file: UploadFile, kind: str) -> tuple[str, str]:
     """The upload's file name and suffix, once the caller's role may import ``kind`` and the type is one we read."""
     if not who.may(IMPORT_ACTION[kind]):
-        raise Forbidden(f"当前令牌的角色无权导入 {kind}。", f"This token's role may not import {kind}.",
+        raise Forbidden(f"当前角色无权导入{KIND_ZH.get(kind, kind)}。", f"This token's role may not import {kind}.",
                         {"kind": kind, "role": who.role}, code="role_forbidden")
     name = Path(file.filename or "upload").name
     suffix = Path(name).suffix.lower()
