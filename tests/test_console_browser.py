@@ -151,7 +151,7 @@ def test_a_clerk_works_through_the_round_in_the_browser(server, page, sample_xls
     page.locator("table.list tbody tr").first.locator("td:nth-child(3) a").click()
     page.wait_for_selector("#duplicates article.pair")
     assert page.locator("#duplicates mark").count() >= 1  # shared sentences highlighted on both sides
-    assert "得分构成" in page.inner_text("#duplicates")
+    assert "为什么像重复" in page.inner_text("#duplicates")
     shot(page, "05-demand-detail")
     first = page.locator("#duplicates article.pair").first
     b = first.get_attribute("data-b")

@@ -14,6 +14,14 @@ STATUS_ZH = {"ok": "通过", "warning": "有提醒", "error": "不符合要求"}
 SCOPE_ZH = {"region": "地区", "park": "园区"}
 
 
+def batch_order(name: str) -> tuple[int, str]:
+    """Sort key of a batch name: 第一批 < 第二批 < 第三批, then anything else by name."""
+    from matching.vocabulary import Batch
+
+    order = [b.value for b in Batch]
+    return (order.index(name), name) if name in order else (len(order), name)
+
+
 def rule_zh(rule_id: str) -> str:
     """A rule's Chinese name (the id itself for a rule this table does not know yet)."""
     return RULE_ZH.get(rule_id, rule_id)

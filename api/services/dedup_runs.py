@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.errors import InvalidInput
+from api.io.labels import batch_order
 from api.io.writers import write_excel
 from api.services.campaign import CampaignContext
 from api.forms.parsers import parse_batch
@@ -20,19 +21,12 @@ from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.dedup_groups import group_links
 from matching.duplicates import VERDICTS
-from matching.vocabulary import Batch
 
 EXPORT_COLUMNS = ["组号", "系统编号", "需求编号", "企业名称", "批次", "初审单位", "需求名称", "建议保留",
                   "最高相似度", "结论", "verdict"]
 VERDICT_ZH = {"duplicate": "重复", "near_duplicate": "疑似重复", "related": "相关", "none": "无",
               "confirmed": "已确认重复"}
 SHEET_NAME = "查重 duplicates"
-
-
-def batch_order(name: str) -> tuple[int, str]:
-    """Sort key of a batch name: 第一批 < 第二批 < 第三批, then anything else by name."""
-    order = [b.value for b in Batch]
-    return (order.index(name), name) if name in order else (len(order), name)
 
 
 class DedupRuns:

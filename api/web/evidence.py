@@ -20,8 +20,9 @@ from api.store import tables as db
 from matching.duplicates import FEATURES, Candidate, pair_features, signal_offset
 from nlp.shingles import content_chars
 
-FEATURE_ZH = {"containment": "文字重合度", "jaccard": "文字相似度（Jaccard）", "dense": "语义相似度",
-              "dense_short": "语义相似度（短文本）", "containment_short": "文字重合度（短文本）", "short": "文本很短"}
+#: Each signal in words a clerk reads (the figures are on hover).
+FEATURE_ZH = {"containment": "文字大段相同", "jaccard": "用词重合", "dense": "意思相近",
+              "dense_short": "意思相近（短文本）", "containment_short": "文字大段相同（短文本）", "short": "文本很短"}
 DECISION_ZH = {"confirm": "确认重复", "dismiss": "不是重复"}
 VERDICT_ZH = {"duplicate": "重复", "near_duplicate": "疑似重复", "related": "相关", "none": "无"}
 
@@ -93,11 +94,9 @@ def score_parts(dup: DuplicateService, c: Candidate, a: DemandView, b: DemandVie
              for name, v, w in zip(FEATURES, values, params.coef) if w]
     offset = signal_offset(c.signals, params)
     if c.signals:
-        parts.append({"name": "enterprise", "label": "企业信息相符", "value": 1.0, "weight": offset,
+        parts.append({"name": "enterprise", "label": "同一企业或关联企业", "value": 1.0, "weight": offset,
                       "contribution": offset})
-    parts.append({"name": "intercept", "label": "基准（截距）", "value": 1.0, "weight": params.intercept,
-                  "contribution": params.intercept})
-    logit = sum(p["contribution"] for p in parts)
+    logit = sum(p["contribution"] for p in parts) + params.intercept  # the model's baseline: in the sum, not a row
     scale = max((abs(p["contribution"]) for p in parts), default=1.0) or 1.0
     for p in parts:
         p["width"] = round(abs(p["contribution"]) / scale * 100, 1)

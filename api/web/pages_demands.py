@@ -27,7 +27,7 @@ from api.services.jobs import job_out
 from api.store import tables as db
 from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
 from api.web.queries import (DUP_ZH, FACETS, FILTER_ZH, PER_PAGE, SORT_ZH, DemandFilter, demand_page,
-                             demand_rows_for_export, facets, pending_ids)
+                             cluster_names, demand_rows_for_export, facets, pending_ids)
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 
@@ -88,6 +88,7 @@ def demand_list(request: Request, user: ConsoleUser = Depends(current_user), ses
     f = _filter(request, user)
     total, rows = demand_page(session, campaign.id, f, within=_within(session, services, f))
     pages = max(1, -(-total // PER_PAGE))
+    names = cluster_names(session, campaign.id)
     clusters = []
     if user.principal.may("run_round"):
         clusters = [k for k, in session.execute(select(db.Cluster.key).where(
@@ -95,7 +96,7 @@ def demand_list(request: Request, user: ConsoleUser = Depends(current_user), ses
             .order_by(db.Cluster.key))]
     return render(request, "demands.html", user, f=f, total=total, rows=rows, pages=pages, per_page=PER_PAGE,
                   facets=facets(session, campaign.id, user.principal), facet_names=list(FACETS) + ["flag", "cluster"],
-                  filter_zh=FILTER_ZH, sorts=SORT_ZH, url=url, clusters=clusters,
+                  filter_zh=FILTER_ZH, sorts=SORT_ZH, url=url, clusters=clusters, cluster_names=names,
                   export_url=url(f"{PREFIX}/demands/export.xlsx", f.params(page=1)))
 
 
@@ -159,10 +160,12 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
             seen = who.sees_region(other.region)
             decided.append({**q, "other": other.id, "other_title": other.title if seen else None})
     member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.demand_id == demand.id))
+    cluster_name = cluster_names(session, demand.campaign_id).get(member.cluster_key, "") if member else ""
     panel = _latest_panel(session, services, demand.id, who) if who.may("read_round") else None
     audit_personal_read(session, who, [demand])
     return render(request, "demand.html", user, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
-                  member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH, panel=panel)
+                  member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH, panel=panel,
+                  cluster_name=cluster_name)
 
 
 def _latest_panel(session: Session, services: Services, demand_id: int, who: Principal) -> dict | None:

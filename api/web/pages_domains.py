@@ -22,6 +22,8 @@ from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 router = APIRouter(route_class=ConsoleRoute)
 NAV = [NavItem(f"{PREFIX}/domains", "领域", "read_round")]
 PAGE_SIZE = 30
+#: The shipped taxonomies by the name a clerk knows (never the file stem).
+TAXONOMY_ZH = {"high_tech_domains_2016": "国家重点支持的高新技术领域（2016）"}
 
 
 @router.get("/domains")
@@ -42,7 +44,7 @@ def domains_page(request: Request, batch: str | None = None, page: int = 1, only
         db.Demand.campaign_id == services.campaign.id).distinct()) if b)
     return render(request, "domains.html", user, rows=part, demands=demands, total=len(rows), human=human,
                   decided=decided, batch=batch or "", only=only, page=page, pages=pages, job=shown_job,
-                  batches=batches, taxonomy=services.domains.taxonomy.name)
+                  batches=batches, taxonomy=TAXONOMY_ZH.get(services.domains.taxonomy.name, "技术领域分类"))
 
 
 @router.post("/domains/run")

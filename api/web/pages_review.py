@@ -38,6 +38,13 @@ SOLVER_ZH = {"optimal": "总匹配度最优", "greedy": "贪心（基线）", "r
 CONSTRAINT_ZH = {"panel_size": "专家组人数", "min_out_of_province": "省外专家占比", "category_mix": "专家类别配比",
                  "max_load": "单人评审上限", "forced_blocked": "指定专家有回避冲突", "forced_panel_size": "指定专家多于组规模",
                  "forced_max_load": "指定专家超过单人上限", "forced_quota": "指定专家挤占配比席位"}
+#: The parts of an expert's match, as the ranking's 构成 column names them (the figures on hover).
+COMPONENT_ZH = {"history": "评审过相近项目", "profile": "专家画像", "field": "研究领域", "prior": "评审经验",
+                "community": "常同组评审", "rerank": "综合学习"}
+#: Short names of the conflict (回避) rules.
+CONFLICT_ZH = {"unavailable": "暂不可用", "same_org": "同一单位", "same_group": "同一集团", "expert_avoids": "专家申明回避",
+               "enterprise_avoids": "企业申请回避", "same_region": "同一地区", "pair_excluded": "指定回避",
+               "staff_forbid": "工作人员禁止"}
 #: What to change when a constraint cannot be met (the panels service names the constraint).
 CHANGE_ZH = {"panel_size": "减少每组人数，或导入更多该领域的专家；也可检查回避单位是否过宽",
              "min_out_of_province": "降低省外专家最低占比，或补充省外专家",
@@ -154,7 +161,8 @@ def panels_page(request: Request, run: int | None = None, demand: int | None = N
             session.commit()
     return render(request, "panels.html", user, runs=runs, run_id=run_id, data=data, ranking=ranking,
                   pairs=pairs, identities=identities, job=shown_job, solvers=SOLVER_ZH, change_zh=CHANGE_ZH,
-                  constraint_zh=CONSTRAINT_ZH, new_seed=secrets.randbelow(10**6))
+                  constraint_zh=CONSTRAINT_ZH, new_seed=secrets.randbelow(10**6), component_zh=COMPONENT_ZH,
+                  conflict_zh=CONFLICT_ZH)
 
 
 @router.post("/panels/run")

@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.forms.parsers import parse_batch, parse_region
-from api.io.labels import STATUS_ZH, rule_zh
+from api.io.labels import STATUS_ZH, batch_order, rule_zh
 from api.services.access import Principal
 from api.services.demands import as_intake
 from api.store import tables as db
@@ -147,6 +147,7 @@ def facets(session: Session, campaign_id: int, who: Principal) -> dict[str, list
         rows = session.execute(select(column, func.count()).where(*scope, column.is_not(None))
                                .group_by(column).order_by(func.count().desc(), column)).all()
         out[name] = [(str(v), n) for v, n in rows if v != ""]
+    out["batch"].sort(key=lambda item: batch_order(item[0]))  # batches in batch order, not by size
     flags = session.execute(select(db.FindingRow.rule_id, func.count(func.distinct(db.FindingRow.demand_id)))
                             .join(db.Demand, db.Demand.id == db.FindingRow.demand_id).where(*scope)
                             .group_by(db.FindingRow.rule_id).order_by(db.FindingRow.rule_id)).all()
@@ -164,7 +165,8 @@ def counts_by(session: Session, campaign_id: int, column: Any, who: Principal) -
     if who.role == "bureau":
         query = query.where(db.Demand.region == who.region)
     rows = session.execute(query.group_by(column).order_by(func.count().desc())).all()
-    return [(str(v) if v else "未填", n) for v, n in rows]
+    out = [(str(v) if v else "未填", n) for v, n in rows]
+    return sorted(out, key=lambda item: batch_order(item[0])) if column is db.Demand.batch else out
 
 
 def needs_attention(session: Session, campaign_id: int, who: Principal, queue: dict[str, Any]) -> dict[str, int]:
@@ -189,3 +191,11 @@ def needs_attention(session: Session, campaign_id: int, who: Principal, queue: d
 def pending_ids(queue: dict[str, Any]) -> set[int]:
     """The demands in an undecided pair of the duplicate queue."""
     return {i for p in queue["pending"] for i in (p["a"], p["b"])}
+
+
+def cluster_names(session: Session, campaign_id: int) -> dict[str, str]:
+    """``{key: name}`` of the campaign's active clusters (staff's name, else the proposed title): a cluster
+    key is never shown without its name."""
+    rows = session.execute(select(db.Cluster.key, db.Cluster.name, db.Cluster.title).where(
+        db.Cluster.campaign_id == campaign_id, db.Cluster.active.is_(True)).order_by(db.Cluster.key)).all()
+    return {k: (n or t or "") for k, n, t in rows}

@@ -66,9 +66,28 @@ def make_templates() -> Jinja2Templates:
     env.filters["pct"] = lambda x: f"{float(x) * 100:.0f}%" if x is not None else "—"
     env.filters["num"] = lambda x, d=3: f"{float(x):.{d}f}" if x is not None else "—"
     env.filters["day"] = lambda t: t.strftime("%Y-%m-%d %H:%M") if hasattr(t, "strftime") else (t or "")
+    env.filters["wan"] = wan
+    env.filters["zh_quotes"] = zh_quotes
     env.globals["role_zh"] = ROLE_ZH
     env.globals["prefix"] = PREFIX
     return templates
+
+
+def wan(x: Any) -> str:
+    """An amount in 万元 as a clerk writes it: "18,000 万元" (decimals only when there are any)."""
+    if x is None or x == "":
+        return ""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return f"{v:,.0f} 万元" if v == int(v) else f"{v:,.2f} 万元"
+
+
+def zh_quotes(text: Any) -> str:
+    """Straight double quotes as Chinese ones, pairwise: 企业"揭榜挂帅" → 企业“揭榜挂帅”."""
+    parts = str(text or "").split('"')
+    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 def render(request: Request, template: str, user: ConsoleUser | None, status_code: int = 200,
