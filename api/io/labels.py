@@ -14,6 +14,13 @@ STATUS_ZH = {"ok": "通过", "warning": "有提醒", "error": "不符合要求"}
 SCOPE_ZH = {"region": "地区", "park": "园区"}
 
 
+def actor_zh(actor: object) -> str:
+    """Who did something, as the page names them: the token's subject without the audit log's ``api:``;
+    the deployment's start-up admin token (subject ``admin``) as 管理员."""
+    name = str(actor or "").removeprefix("api:")
+    return "管理员" if name == "admin" else name
+
+
 def batch_order(name: str) -> tuple[int, str]:
     """Sort key of a batch name: 第一批 < 第二批 < 第三批, then anything else by name."""
     from matching.vocabulary import Batch

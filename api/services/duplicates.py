@@ -27,6 +27,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.errors import ConfigError, InvalidInput, NotFound
+from api.io.labels import actor_zh
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
@@ -332,7 +333,7 @@ def restated_finding(briefs: Sequence[dict[str, Any]], demand_id: int,
 
     def who(c: dict[str, Any]) -> str:
         r = row(c)
-        return f"{(r.actor or '').removeprefix('api:')} {db.as_utc(r.decided_at):%Y-%m-%d}".strip()
+        return f"{actor_zh(r.actor)} {db.as_utc(r.decided_at):%Y-%m-%d}".strip()
 
     open_ = [c for c in briefs if row(c) is None]
     confirmed = [c for c in briefs if row(c) is not None and row(c).decision == "confirm"]

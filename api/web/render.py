@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 
 from api.errors import InvalidInput, JiebangError
-from api.io.labels import SEVERITY_ZH, STATUS_ZH, rule_zh
+from api.io.labels import SEVERITY_ZH, STATUS_ZH, actor_zh, rule_zh
 from api.services.access import ROLE_ZH
 from api.web.session import ConsoleUser, LoginRequired
 
@@ -68,6 +68,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["day"] = lambda t: t.strftime("%Y-%m-%d %H:%M") if hasattr(t, "strftime") else (t or "")
     env.filters["wan"] = wan
     env.filters["zh_quotes"] = zh_quotes
+    env.filters["actor_zh"] = actor_zh
     env.globals["role_zh"] = ROLE_ZH
     env.globals["prefix"] = PREFIX
     return templates
