@@ -343,3 +343,45 @@ def test_empty_bulk_actions_job_errors_and_refusals_read_as_plain_chinese(client
     shown = manager.get(f"/console/jobs/{job}").text
     assert "details" not in text_of(shown), text_of(shown)
     assert "单人评审上限" in shown  # the reasons themselves, not a pointer to none
+
+
+# ---------------------------------------------------------------------- what staff expect of the lists
+def test_demand_list_sorts_by_column_pages_by_size_and_searches_enterprise_number_or_name(client, app_settings) -> None:
+    d = _round(client)
+    staff = console(client, token_for(app_settings, "staff"))
+    page = staff.get("/console/demands?sort=-title&per=20").text
+    titles = re.findall(r'<a href="/console/demands/\d+">([^<#][^<]*)</a>', page)
+    assert titles == sorted(titles, reverse=True) and "需求名称 ▼" in page
+    assert 'href="/console/demands?sort=title&amp;per=20"' in page  # the header toggles the direction
+    assert '<option value="20" selected>' in page
+    by_enterprise = staff.get("/console/demands", params={"q": "测试7号"}).text  # 企业名称
+    assert "符合条件 1 条" in by_enterprise and "硅钢退火控制" in by_enterprise
+    assert "符合条件 1 条" in staff.get("/console/demands", params={"q": "T-003"}).text  # 需求编号
+    assert "符合条件 1 条" in staff.get("/console/demands", params={"q": f"#{d['sea']['id']}"}).text  # 系统编号
+    assert "符合条件 1 条" in staff.get("/console/demands", params={"q": "海参"}).text  # 需求名称
+    batches = re.findall(r'<option value="(第.批)"', staff.get("/console/demands").text)
+    assert batches == ["第一批", "第二批"]  # batch order, not by count (第一批 has four)
+
+
+def test_the_export_carries_the_review_columns_and_import_results_name_every_row(client, app_settings) -> None:
+    d = _round(client)
+    staff = console(client, token_for(app_settings, "staff"))
+    sheet = pd.read_excel(io.BytesIO(staff.get("/console/demands/export.xlsx").content))
+    assert list(sheet.columns[:5]) == ["系统编号", "检查结论", "规则提示", "归口处室", "类"]
+    again = sheet[sheet["系统编号"] == d["again"]["id"]].iloc[0]
+    assert again["检查结论"] == "有提醒" and "疑似重复" in again["规则提示"] and again["归口处室"]
+    rows = "".join(__import__("json").dumps(make_row(n, 注册地区="沈阳市"), ensure_ascii=False) + "\n" for n in (11, 12))
+    rows += __import__("json").dumps({"需求编号": "BAD", "企业名称": "沈阳缺名称有限公司", "注册地区": "沈阳市",
+                                      "需求名称": ""}, ensure_ascii=False) + "\n"
+    page = staff.get("/console/intake").text
+    r = staff.post("/console/intake", data={"kind": "demands", "csrf": csrf_of(page)},
+                   files={"file": ("three.jsonl", rows.encode())}, follow_redirects=False)
+    job = int(r.headers["location"].split("job=")[1])
+    deadline = __import__("time").monotonic() + 60
+    while client.get(f"/jobs/{job}", headers=ADMIN).json()["status"] not in ("done", "failed"):
+        assert __import__("time").monotonic() < deadline
+        __import__("time").sleep(0.1)
+    report = staff.get(f"/console/intake?job={job}").text
+    results = report.split('class="results"')[1].split("</table>")[0]
+    assert "辽宁测试11号装备制造有限公司" in results and "第11号高端轴承精密加工关键技术" in results
+    assert "沈阳缺名称有限公司" in report.split('class="rejected"')[1].split("</table>")[0]

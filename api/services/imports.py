@@ -99,6 +99,7 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
             rules.update(f.rule_id for f in outcome.findings)
             report.results.append({"row_number": row_no, "demand_id": outcome.demand.id,
                                    "external_id": outcome.demand.external_id, "outcome": outcome.outcome,
+                                   "enterprise": outcome.demand.enterprise.name, "title": outcome.demand.title,
                                    "check_status": outcome.demand.check_status,
                                    "findings": [f.rule_id for f in outcome.findings]})
         report.findings_by_rule = dict(sorted(rules.items()))

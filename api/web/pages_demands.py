@@ -18,6 +18,7 @@ from api.http.deps import get_campaign, get_services, get_session
 from api.http.routers.demands import audit_personal_read, visible_demand
 from api.http.routers.imports import IMPORT_ACTION
 from api.http.routers.jobs import readable_job, start_import
+from api.io.labels import STATUS_ZH, rule_zh
 from api.io.writers import write_excel
 from api.services.access import Principal
 from api.services.audit import append_audit
@@ -26,7 +27,7 @@ from api.services.demands import demand_rows
 from api.services.jobs import job_out
 from api.store import tables as db
 from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
-from api.web.queries import (DUP_ZH, FACETS, FILTER_ZH, PER_PAGE, SORT_ZH, DemandFilter, demand_page,
+from api.web.queries import (DUP_ZH, FACETS, FILTER_ZH, PAGE_SIZES, SORT_ZH, DemandFilter, demand_page,
                              cluster_names, demand_rows_for_export, facets, pending_ids)
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
@@ -87,14 +88,14 @@ def demand_list(request: Request, user: ConsoleUser = Depends(current_user), ses
                 campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services)) -> Response:
     f = _filter(request, user)
     total, rows = demand_page(session, campaign.id, f, within=_within(session, services, f))
-    pages = max(1, -(-total // PER_PAGE))
+    pages = max(1, -(-total // f.per))
     names = cluster_names(session, campaign.id)
     clusters = []
     if user.principal.may("run_round"):
         clusters = [k for k, in session.execute(select(db.Cluster.key).where(
             db.Cluster.campaign_id == campaign.id, db.Cluster.active.is_(True), db.Cluster.parent_key.is_(None))
             .order_by(db.Cluster.key))]
-    return render(request, "demands.html", user, f=f, total=total, rows=rows, pages=pages, per_page=PER_PAGE,
+    return render(request, "demands.html", user, f=f, total=total, rows=rows, pages=pages, page_sizes=PAGE_SIZES,
                   facets=facets(session, campaign.id, user.principal), facet_names=list(FACETS) + ["flag", "cluster"],
                   filter_zh=FILTER_ZH, sorts=SORT_ZH, url=url, clusters=clusters, cluster_names=names,
                   export_url=url(f"{PREFIX}/demands/export.xlsx", f.params(page=1)))
@@ -111,9 +112,21 @@ def demand_export(request: Request, user: ConsoleUser = Depends(current_user), s
 
 
 def _xlsx(session: Session, user: ConsoleUser, demands: list[db.Demand]) -> Response:
+    """The demands as staff review them in Excel: 系统编号, 检查结论, 规则提示, 归口处室 and 类 first, then
+    every form column (personal fields only for roles that may see them; audited)."""
     personal = user.principal.may("see_personal")
+    names = cluster_names(session, demands[0].campaign_id) if demands else {}
+    keys = dict(session.execute(select(db.ClusterMember.demand_id, db.ClusterMember.cluster_key).where(
+        db.ClusterMember.demand_id.in_([d.id for d in demands]))).all()) if demands else {}
+    rows = []
+    for d, row in zip(demands, demand_rows(demands, include_personal=personal)):
+        key = keys.get(d.id)
+        rows.append({"系统编号": d.id, "检查结论": STATUS_ZH.get(d.check_status, d.check_status),
+                     "规则提示": "；".join(f"{rule_zh(f.rule_id)}：{f.message_zh}" for f in d.findings),
+                     "归口处室": d.office or "", "类": f"{key} {names.get(key, '')}".strip() if key else
+                     ("未归类" if d.id in keys else ""), **row})
     buffer = io.BytesIO()
-    write_excel({"需求 demands": demand_rows(demands, include_personal=personal)}, buffer)
+    write_excel({"需求 demands": rows}, buffer)
     audit_personal_read(session, user.principal, demands)
     return Response(buffer.getvalue(), media_type=XLSX,
                     headers={"Content-Disposition": "attachment; filename=\"demands.xlsx\"; "

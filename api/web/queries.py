@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.forms.parsers import parse_batch, parse_region
@@ -19,23 +19,31 @@ from api.io.labels import STATUS_ZH, batch_order, rule_zh
 from api.services.access import Principal
 from api.services.demands import as_intake
 from api.store import tables as db
+from matching.vocabulary import Batch
 
 PER_PAGE = 50
+PAGE_SIZES = (20, 50, 100, 200)
 UNCLUSTERED = "none"  # the cluster filter value for 未归类
-SORTS: dict[str, Any] = {
-    "id": db.Demand.id, "-id": db.Demand.id.desc(),
-    "submitted": db.Demand.submitted_at, "-submitted": db.Demand.submitted_at.desc(),
-    "region": db.Demand.region, "office": db.Demand.office, "title": db.Demand.title,
-    "status": db.Demand.check_status.desc(),
+_ENTERPRISE_NAME = (select(db.Enterprise.name).where(db.Enterprise.id == db.Demand.enterprise_id)
+                    .correlate(db.Demand).scalar_subquery())
+_BATCH_RANK = case({b.value: n for n, b in enumerate(Batch)}, value=db.Demand.batch, else_=len(Batch))
+_STATUS_RANK = case({"error": 0, "warning": 1, "ok": 2}, value=db.Demand.check_status, else_=3)
+#: Sortable columns (``-key`` sorts the other way); a column header of the list toggles its direction.
+SORT_COLUMNS: dict[str, Any] = {
+    "id": db.Demand.id, "submitted": db.Demand.submitted_at, "region": db.Demand.region, "office": db.Demand.office,
+    "title": db.Demand.title, "enterprise": _ENTERPRISE_NAME, "batch": _BATCH_RANK, "category": db.Demand.category,
+    "area": db.Demand.area, "status": _STATUS_RANK,
 }
+SORTS: dict[str, Any] = {**SORT_COLUMNS, **{f"-{k}": v.desc() for k, v in SORT_COLUMNS.items()}}
 SORT_ZH = {"id": "编号↑", "-id": "编号↓", "submitted": "提交时间↑", "-submitted": "提交时间↓", "region": "地区",
-           "office": "归口处室", "title": "需求名称", "status": "检查结论（问题在前）"}
+           "office": "归口处室", "title": "需求名称", "enterprise": "企业名称", "batch": "批次",
+           "status": "检查结论（问题在前）"}
 FACETS = {"batch": db.Demand.batch, "region": db.Demand.region, "office": db.Demand.office,
           "status": db.Demand.status, "check_status": db.Demand.check_status, "category": db.Demand.category,
           "area": db.Demand.area}
 FILTER_ZH = {"batch": "批次", "region": "地区", "office": "归口处室", "status": "平台状态", "check_status": "检查结论",
              "category": "需求类别", "area": "技术领域", "cluster": "类", "flag": "规则提示", "dup": "查重",
-             "q": "名称包含"}
+             "q": "搜索"}
 DUP_ZH = {"pending": "有待核实的疑似重复"}
 
 
@@ -56,13 +64,15 @@ class DemandFilter:
     q: str = ""
     sort: str = "id"
     page: int = 1
+    per: int = PER_PAGE
 
     @classmethod
     def from_params(cls, params: Mapping[str, str], who: Principal) -> "DemandFilter":
         """Read the parameters (unknown ones ignored, bad numbers defaulted); a bureau sees its region only."""
-        values = {f.name: (params.get(f.name) or "").strip() for f in fields(cls) if f.name != "page"}
-        page = (params.get("page") or "1").strip()
-        out = cls(**values, page=max(1, int(page)) if page.isdigit() else 1)
+        values = {f.name: (params.get(f.name) or "").strip() for f in fields(cls) if f.name not in ("page", "per")}
+        page, per = (params.get("page") or "1").strip(), (params.get("per") or "").strip()
+        out = cls(**values, page=max(1, int(page)) if page.isdigit() else 1,
+                  per=int(per) if per.isdigit() and int(per) in PAGE_SIZES else PER_PAGE)
         if out.sort not in SORTS:
             out = replace(out, sort="id")
         if who.role == "bureau":
@@ -73,7 +83,15 @@ class DemandFilter:
         """The non-default parameters (for links), with ``changes``."""
         merged = {f.name: getattr(self, f.name) for f in fields(self)} | changes
         return {k: v for k, v in merged.items() if v not in ("", None) and not (k == "sort" and v == "id")
-                and not (k == "page" and v == 1)}
+                and not (k == "page" and v == 1) and not (k == "per" and v == PER_PAGE)}
+
+    def sort_link(self, column: str) -> tuple[str, str]:
+        """(the ``sort`` value a click on ``column``'s header asks for, the arrow it shows now)."""
+        if self.sort == column:
+            return f"-{column}", " ▲"
+        if self.sort == f"-{column}":
+            return column, " ▼"
+        return column, ""
 
     @property
     def active(self) -> list[tuple[str, str, str]]:
@@ -113,15 +131,20 @@ def demand_query(campaign_id: int, f: DemandFilter, within: set[int] | None = No
     elif f.cluster:
         query = query.where(db.Demand.id.in_(select(db.ClusterMember.demand_id)
                                              .where(db.ClusterMember.cluster_key == f.cluster)))
-    if f.q:
-        query = query.where(db.Demand.title.contains(f.q))
+    if f.q:  # one box for what a clerk has at hand: 企业名称, 需求编号 / 系统编号, 需求名称
+        words = f.q.strip()
+        number = words.lstrip("#")
+        query = query.where(or_(db.Demand.title.contains(words), db.Demand.external_id.contains(words),
+                                _ENTERPRISE_NAME.contains(words),
+                                *([db.Demand.id == int(number)] if number.isdigit() else [])))
     return query
 
 
-def demand_page(session: Session, campaign_id: int, f: DemandFilter, per_page: int = PER_PAGE,
+def demand_page(session: Session, campaign_id: int, f: DemandFilter, per_page: int | None = None,
                 within: set[int] | None = None) -> tuple[int, list[db.Demand]]:
     """``(total, rows of the page)``: counted and paginated in SQL, enterprises and findings loaded with the page."""
     query = demand_query(campaign_id, f, within)
+    per_page = per_page or f.per
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.options(selectinload(db.Demand.enterprise), selectinload(db.Demand.findings))
                            .order_by(SORTS[f.sort], db.Demand.id).limit(per_page).offset((f.page - 1) * per_page))

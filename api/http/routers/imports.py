@@ -50,7 +50,7 @@ class ImportOut(BaseModel):
     rejected_rows: int = Field(..., description="被拒绝的行数")
     rejected: list[RejectedRowOut] = Field(..., description="被拒绝行的每个问题：行号、字段、原因（中英文）")
     notes: list[NoteOut] = Field(default_factory=list, description="文件级提示")
-    results: list[dict[str, Any]] = Field(..., description="每个通过行的结果：行号 row_number、系统编号、需求编号、结论 outcome、检查结论、规则")
+    results: list[dict[str, Any]] = Field(..., description="每个通过行的结果：行号 row_number、系统编号、需求编号、结论 outcome、企业名称 enterprise、需求名称 title、检查结论、规则")
     findings_by_rule: dict[str, int] = Field(..., description="各规则触发次数")
 
 

@@ -49,8 +49,15 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   const focus = document.getElementById("queue-focus");
   if (focus) queueKeys(focus);
+  // writes that are hard to take back ask first: a form (on submit) or one button of it (on click)
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (ev) => { if (!window.confirm(form.dataset.confirm)) ev.preventDefault(); });
+    form.addEventListener("submit", (ev) => {
+      if (ev.submitter && ev.submitter.dataset.confirm !== undefined) return;
+      if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+    });
+  });
+  document.querySelectorAll("button[data-confirm]").forEach((button) => {
+    button.addEventListener("click", (ev) => { if (!window.confirm(button.dataset.confirm)) ev.preventDefault(); });
   });
   document.querySelectorAll("[data-select-all]").forEach((all) => {
     all.addEventListener("change", () => {
