@@ -385,3 +385,38 @@ def test_the_export_carries_the_review_columns_and_import_results_name_every_row
     results = report.split('class="results"')[1].split("</table>")[0]
     assert "辽宁测试11号装备制造有限公司" in results and "第11号高端轴承精密加工关键技术" in results
     assert "沈阳缺名称有限公司" in report.split('class="rejected"')[1].split("</table>")[0]
+
+
+def test_a_demand_page_shows_its_domain_decision_history_and_is_returned_or_withdrawn(client, app_settings) -> None:
+    d = _round(client)
+    did = d["first"]["id"]
+    staff = console(client, token_for(app_settings, "staff", subject="规划处"))
+    page = staff.get(f"/console/demands/{did}").text
+    assert 'id="history"' in page and "新建（提交或导入）" in page and "还没有人工确认" in page
+    r = staff.post(f"/console/demands/{did}/status", data={"action": "return", "note": "", "csrf": csrf_of(page)})
+    assert r.status_code == 422 and "需要填写理由" in r.text
+    r = staff.post(f"/console/demands/{did}/status", data={"action": "return", "note": "投入金额与类别不符，请核对",
+                                                           "csrf": csrf_of(page)})
+    assert r.status_code == 200 and "已退回" in r.text and "投入金额与类别不符" in r.text.split('id="history"')[1]
+    assert client.get(f"/demands/{did}", headers=ADMIN).json()["status"] == "已退回"
+    bureau_token = token_for(app_settings, "bureau", region="沈阳市", subject="沈阳市科技局")
+    bureau = bearer(bureau_token)
+    assert client.post(f"/demands/{did}/status", json={"action": "restore"}, headers=bureau).status_code == 403
+    other = d["again"]["id"]
+    r = client.post(f"/demands/{other}/status", json={"action": "withdraw", "note": "企业决定不再申报"}, headers=bureau)
+    assert r.status_code == 200 and r.json()["status"] == "已撤回"
+    restored = client.post(f"/demands/{other}/status", json={"action": "restore"}, headers=bureau)
+    assert restored.status_code == 200 and client.get(f"/demands/{other}", headers=ADMIN).json()["status"] is None
+    r = staff.post(f"/console/demands/{did}/status", data={"action": "restore", "csrf": csrf_of(page)})
+    assert "已恢复原来的状态" in r.text
+    audit = client.get("/audit", params={"entity": "demand"}, headers=ADMIN).json()
+    assert {"return", "withdraw", "restore"} <= {e["action"] for e in audit}
+    assert any(e["action"] == "return" and e["actor"] == "api:规划处" and e.get("note") == "投入金额与类别不符，请核对"
+               for e in audit)
+    r = client.post(f"/demands/{did}/domain", json={"code": "101"}, headers=bearer(token_for(app_settings, "staff",
+                                                                                             subject="信息处")))
+    assert r.status_code == 200, r.text
+    page = staff.get(f"/console/demands/{did}").text
+    domain = page.split('id="domain"')[1].split("</span>")[0]
+    assert "101 软件" in domain and "信息处" in domain  # who decided it, and when (the day)
+    assert "确认技术领域" in page.split('id="history"')[1] or "更正技术领域" in page.split('id="history"')[1]

@@ -14,6 +14,7 @@ from api.forms.models import DemandRecord
 from api.forms.parsers import enum_text, parse_batch, parse_region
 from api.forms.personal import to_row
 from api.io import writers
+from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.store import tables as db
 from matching.rules import quota_progress as rules_quota
@@ -101,3 +102,39 @@ def export_demands(session: Session, campaign: CampaignContext, path: Path, fmt:
     else:
         writers.write_jsonl(rows, path)
     return len(rows)
+
+
+#: 退回 (staff send a demand back to its bureau), 撤回 (a bureau withdraws its own), 恢复 (undo either):
+#: action → (the status it sets, what it is called).
+STATUS_CHANGES = {"return": ("已退回", "退回"), "withdraw": ("已撤回", "撤回"), "restore": (None, "恢复")}
+
+
+def change_status(session: Session, demand: db.Demand, action: str, *, actor: str, note: str | None = None) -> str:
+    """Set the platform status of ``demand`` by ``action`` (return | withdraw | restore: back to the status before
+    the last return or withdrawal) and audit it with the reason; returns the new status. A return or a
+    withdrawal needs a reason (the bureau or the department reads it)."""
+    if action not in STATUS_CHANGES:
+        raise InvalidInput(f"未知的操作：{action}", f"unknown status change: {action}",
+                           {"actions": list(STATUS_CHANGES)})
+    status, name = STATUS_CHANGES[action]
+    if action != "restore" and not (note or "").strip():
+        raise InvalidInput(f"{name}需要填写理由。", f"A reason is required to {action} a demand.", {"action": action})
+    before = demand.status
+    if action == "restore":
+        last = session.scalar(select(db.AuditEntry).where(
+            db.AuditEntry.entity == "demand", db.AuditEntry.entity_id == demand.id,
+            db.AuditEntry.action.in_(("return", "withdraw"))).order_by(db.AuditEntry.id.desc()).limit(1))
+        if last is None or before not in {s for s, _ in STATUS_CHANGES.values() if s}:
+            raise InvalidInput("这条需求没有被退回或撤回，无需恢复。", "The demand was neither returned nor withdrawn.",
+                               {"status": before})
+        status = (last.before or {}).get("status")
+    demand.status = status
+    record = dict(demand.record or {})
+    for key in ("status", "状态"):
+        if key in record:
+            record[key] = status
+    demand.record = record
+    append_audit(session, actor, action, "demand", demand.id, {"status": before}, {"status": status},
+                 note=(note or "").strip() or None)
+    session.commit()
+    return status or ""

@@ -23,7 +23,7 @@ from api.io.writers import write_excel
 from api.services.access import Principal
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
-from api.services.demands import demand_rows
+from api.services.demands import change_status, demand_rows
 from api.services.jobs import job_out
 from api.store import tables as db
 from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
@@ -175,10 +175,38 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
     member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.demand_id == demand.id))
     cluster_name = cluster_names(session, demand.campaign_id).get(member.cluster_key, "") if member else ""
     panel = _latest_panel(session, services, demand.id, who) if who.may("read_round") else None
+    label = session.scalar(select(db.DomainLabel).where(db.DomainLabel.demand_id == demand.id)
+                           .order_by(db.DomainLabel.id.desc()).limit(1))
+    taxonomy = services.domains.taxonomy
+    domain = None if label is None else {
+        "code": label.code, "name": taxonomy[label.code].name if label.code in taxonomy else "", "office": label.office,
+        "decision": "确认建议" if label.decision == "confirm" else "更正", "actor": label.actor, "at": label.decided_at}
+    history = list(session.scalars(select(db.AuditEntry).where(
+        db.AuditEntry.entity == "demand", db.AuditEntry.entity_id == demand.id,
+        db.AuditEntry.action.not_in(("read_personal",))).order_by(db.AuditEntry.id.desc()).limit(100)))
     audit_personal_read(session, who, [demand])
     return render(request, "demand.html", user, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
                   member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH, panel=panel,
-                  cluster_name=cluster_name)
+                  cluster_name=cluster_name, domain=domain, history=history, history_zh=HISTORY_ZH,
+                  may_return=who.may("run_round"), may_withdraw=who.may("submit"))
+
+
+#: Audit actions on a demand as its history names them.
+HISTORY_ZH = {"create": "新建（提交或导入）", "update": "修改（重新提交或导入）", "check": "重新检查", "return": "退回",
+              "withdraw": "撤回", "restore": "恢复", "domain.confirm": "确认技术领域", "domain.correct": "更正技术领域",
+              "cluster.move": "移到另一类", "change_enterprise": "更改所属企业"}
+
+
+@router.post("/demands/{demand_id}/status")
+def demand_status(request: Request, demand_id: int, action: str = Form(...), note: str = Form(""), csrf: str = Form(""),
+                  user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session)) -> Response:
+    """退回 (staff), 撤回 (the demand's bureau or staff) or 恢复 (audited with the reason)."""
+    check_csrf(request, user, csrf)
+    demand = visible_demand(session, demand_id, user.principal)
+    require_may(user, "run_round" if action == "return" or (action == "restore" and demand.status == "已退回")
+                else "submit")
+    change_status(session, demand, action, actor=user.principal.actor, note=note)
+    return RedirectResponse(with_notice(f"{PREFIX}/demands/{demand_id}", action), status_code=303)
 
 
 def _latest_panel(session: Session, services: Services, demand_id: int, who: Principal) -> dict | None:

@@ -236,3 +236,22 @@ def run_checks(session: Session = Depends(get_session), campaign: CampaignContex
     """对已存储的需求重新运行全部入库检查（规则与查重），与 `jiebang check` 相同。Re-run every intake step
     (rules and the duplicate check) on the stored demands, as `jiebang check` does; one transaction."""
     return CheckOut(**check_all(session, campaign, actor=who.actor, steps=services.intake_steps).to_dict())
+
+
+class StatusIn(BaseModel):
+    """退回、撤回或恢复 / return, withdraw or restore a demand."""
+
+    action: Literal["return", "withdraw", "restore"] = Field(
+        ..., description="return（退回，业务处室）/ withdraw（撤回，初审单位或业务处室）/ restore（恢复退回或撤回前的状态）")
+    note: str | None = Field(None, description="理由（退回、撤回必填）")
+
+
+@router.post("/demands/{demand_id}/status", summary="退回、撤回或恢复一条需求（记入操作日志）/ return, withdraw or restore")
+def demand_status(body: StatusIn, demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+                  who: Principal = Depends(require("submit"))) -> dict[str, Any]:
+    demand = visible_demand(session, demand_id, who)
+    if (body.action == "return" or (body.action == "restore" and demand.status == "已退回")) and not who.may("run_round"):
+        raise Forbidden("只有业务处室可以退回需求或恢复被退回的需求。", "Only staff return a demand or restore a returned one.",
+                        {"action": body.action}, code="role_forbidden")
+    status = queries.change_status(session, demand, body.action, actor=who.actor, note=body.note)
+    return {"id": demand.id, "status": status}
