@@ -420,3 +420,18 @@ def test_a_demand_page_shows_its_domain_decision_history_and_is_returned_or_with
     domain = page.split('id="domain"')[1].split("</span>")[0]
     assert "101 软件" in domain and "信息处" in domain  # who decided it, and when (the day)
     assert "确认技术领域" in page.split('id="history"')[1] or "更正技术领域" in page.split('id="history"')[1]
+
+
+def test_admin_reads_the_audit_log_in_the_console_and_every_page_links_the_api_docs(client, app_settings) -> None:
+    d = _round(client)
+    client.post("/dedup/decisions", json={"demand_a": d["first"]["id"], "demand_b": d["again"]["id"],
+                                          "decision": "dismiss", "note": "各自的需求"}, headers=ADMIN)
+    admin = console(client, ADMIN_TOKEN)
+    home = admin.get("/console/").text
+    assert "操作日志" in home.split("</nav>")[0] and 'href="/docs"' in home
+    page = admin.get("/console/audit").text
+    assert "查重决定" in page and "各自的需求" in page and "管理员" in page
+    assert "新建" in admin.get("/console/audit?entity=demand").text
+    staff = console(client, token_for(app_settings, "staff"))
+    assert "操作日志" not in staff.get("/console/").text.split("</nav>")[0]
+    assert staff.get("/console/audit").status_code == 403

@@ -127,7 +127,8 @@ def pages(ids: dict) -> list[str]:
             f"/console/demands/{ids['shenyang']}", "/console/dedup", "/console/dedup?i=1", "/console/panels",
             f"/console/panels?run={ids['run']}&demand={ids['a']}", f"/console/panels?job={ids['failed_job']}",
             "/console/clusters", f"/console/clusters/{ids['cluster']}", "/console/domains", "/console/domains?only=all",
-            f"/console/jobs/{ids['import_job']}", f"/console/jobs/{ids['failed_job']}", "/console/demands/999999"]
+            f"/console/jobs/{ids['import_job']}", f"/console/jobs/{ids['failed_job']}", "/console/demands/999999",
+            "/console/audit", "/console/audit?entity=demand"]
 
 
 @pytest.mark.parametrize("role", ["bureau", "staff", "expert_admin", "admin"])
