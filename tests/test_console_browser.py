@@ -122,10 +122,10 @@ def test_a_clerk_works_through_the_round_in_the_browser(server, page, sample_xls
     assert "/console/login" in page.url
     shot(page, "01-login")
     page.fill("input[name=token]", "jb_wrong_token")
-    page.click("button[type=submit]")
+    page.click("#token-login button[type=submit]")
     assert "访问令牌无效或已吊销" in page.inner_text(".error-box")
     page.fill("input[name=token]", token)
-    page.click("button[type=submit]")
+    page.click("#token-login button[type=submit]")
     page.wait_for_url(f"{base}/console/")
 
     # 导入: upload the Excel as a job, the progress bar runs, the report lists the rejected rows' reasons
@@ -228,7 +228,7 @@ def test_staff_see_panels_with_pseudonyms_only(server, page) -> None:
     with page.expect_navigation():
         page.click("header button:has-text('退出')")
     page.fill("input[name=token]", staff)
-    page.click("button[type=submit]")
+    page.click("#token-login button[type=submit]")
     page.goto(f"{base}/console/panels")
     text = page.inner_text("main")
     assert "专家以化名显示" in text and "专家-" in text and "重新抽取" not in text
@@ -245,7 +245,7 @@ def test_domains_queue_confirms_a_suggestion(server, page) -> None:
         with page.expect_navigation():
             page.click("header button:has-text('退出')")
     page.fill("input[name=token]", staff)
-    page.click("button[type=submit]")
+    page.click("#token-login button[type=submit]")
     page.goto(f"{base}/console/domains?only=all")
     decided = int(page.inner_text("h1 small").split("已确认")[1].split()[0])
     first = page.locator("table.domains tbody tr").first

@@ -104,7 +104,7 @@ def open_as(browser, base: str, token: str, width: int = 1280, height: int = 900
     page.goto(f"{base}/console/login")
     page.fill("input[name=token]", token)
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("#token-login button[type=submit]")
     return page
 
 
@@ -216,10 +216,43 @@ def test_demands_and_the_queue_fit_a_phone(server, browser) -> None:
     page.context.close()
 
 
+def test_a_person_signs_in_with_a_password_an_admin_set(server, browser) -> None:
+    base, tokens, _, _ = server
+    admin = open_as(browser, base, tokens["admin"])
+    admin.goto(f"{base}/console/accounts")
+    form = admin.locator("#new-account")
+    form.locator("input[name=username]").fill("li.na")
+    form.locator("input[name=display_name]").fill("沈阳市科技局李娜")
+    form.locator("select[name=role]").select_option("bureau")
+    form.locator("select[name=region]").select_option("沈阳市")
+    form.locator("input[name=password]").fill("shenyang-2023-kj")
+    with admin.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert "账号已创建" in admin.inner_text(".notice")
+    shot(admin, "admin-accounts")
+    admin.context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{base}/console/demands")
+    page.fill("#password-login input[name=username]", "li.na")
+    page.fill("#password-login input[name=password]", "not-the-password")
+    page.click("#password-login button[type=submit]")
+    assert "用户名或密码不正确" in page.inner_text(".error-box")
+    shot(page, "login-wrong-password", max_height=700)
+    page.fill("#password-login input[name=password]", "shenyang-2023-kj")
+    with page.expect_navigation():
+        page.click("#password-login button[type=submit]")
+    assert page.url.endswith("/console/demands")  # back where the person was going
+    assert "沈阳市科技局李娜" in page.inner_text("header") and "初审单位" in page.inner_text("header")
+    assert set(page.locator("table.list tbody td:nth-child(5)").all_inner_texts()) <= {"沈阳市"}
+    context.close()
+
+
 PAGES = {  # name → path (ids filled in); each role visits all, a refusal is a page too
     "dashboard": "/console/", "intake": "/console/intake", "demands": "/console/demands",
     "demand": "/console/demands/{shenyang}", "dedup": "/console/dedup", "panels": "/console/panels?run={run}",
-    "clusters": "/console/clusters", "domains": "/console/domains",
+    "clusters": "/console/clusters", "domains": "/console/domains", "audit": "/console/audit",
+    "accounts": "/console/accounts",
 }
 
 

@@ -435,3 +435,53 @@ def test_admin_reads_the_audit_log_in_the_console_and_every_page_links_the_api_d
     staff = console(client, token_for(app_settings, "staff"))
     assert "操作日志" not in staff.get("/console/").text.split("</nav>")[0]
     assert staff.get("/console/audit").status_code == 403
+
+
+# ---------------------------------------------------------------------- people sign in with passwords
+def _login_form(c: TestClient) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', c.get("/console/login").text).group(1)
+
+
+def test_people_sign_in_with_accounts_an_admin_manages_and_repeated_failures_lock(client, app_settings) -> None:
+    admin = console(client, ADMIN_TOKEN)
+    page = admin.get("/console/accounts").text
+    r = admin.post("/console/accounts", data={"username": "Wang.Fang", "display_name": "规划处王芳", "role": "staff",
+                                              "password": "short", "csrf": csrf_of(page)})
+    assert r.status_code == 422 and "密码至少" in r.text
+    r = admin.post("/console/accounts", data={"username": "Wang.Fang", "display_name": "规划处王芳", "role": "staff",
+                                              "password": "qiushi-2023-ln", "csrf": csrf_of(page)})
+    assert r.status_code == 200 and "账号已创建" in r.text and "wang.fang" in r.text
+    assert "qiushi-2023-ln" not in client.get("/audit", params={"entity": "user"}, headers=ADMIN).text
+
+    person = TestClient(client.app)
+    r = person.post("/console/login", data={"username": "wang.fang", "password": "qiushi-2023-ln",
+                                            "csrf": _login_form(person), "next": "/console/dedup"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/console/dedup"
+    home = person.get("/console/").text
+    assert "规划处王芳" in home and "业务处室" in home
+    decide = person.post("/console/dedup/run", data={"batch": "第九批", "csrf": csrf_of(home)})
+    assert decide.status_code == 422  # a working session (the batch does not exist)
+
+    stranger = TestClient(client.app)
+    for _ in range(5):
+        r = stranger.post("/console/login", data={"username": "wang.fang", "password": "wrong-guess-1",
+                                                  "csrf": _login_form(stranger)})
+        assert r.status_code == 401
+    assert "用户名或密码不正确" in r.text or "锁定" in r.text
+    r = stranger.post("/console/login", data={"username": "wang.fang", "password": "qiushi-2023-ln",
+                                              "csrf": _login_form(stranger)})
+    assert r.status_code == 401 and "账号已锁定" in r.text  # even the right password, while locked
+    assert "locked" in {e["action"] for e in client.get("/audit", params={"entity": "user"}, headers=ADMIN).json()}
+
+    # the admin resets the password: unlocked, old sessions end, the new password works
+    r = admin.post("/console/accounts/wang.fang/password", data={"password": "xinmima-2024-ln", "csrf": csrf_of(page)})
+    assert r.status_code == 200 and "已重置" in r.text
+    assert person.get("/console/", follow_redirects=False).status_code == 303  # the old session ended
+    again = TestClient(client.app)
+    r = again.post("/console/login", data={"username": "wang.fang", "password": "xinmima-2024-ln",
+                                           "csrf": _login_form(again)}, follow_redirects=False)
+    assert r.status_code == 303
+    # tokens still work for programs, and only an admin manages accounts
+    staff = console(client, token_for(app_settings, "staff"))
+    assert staff.get("/console/accounts").status_code == 403
+    assert client.get("/demands", headers=bearer(token_for(app_settings, "staff"))).status_code == 200

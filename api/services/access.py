@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "see_expert_identities": frozenset({"expert_admin", "admin"}),
     "see_personal": frozenset({"admin"}),  # enterprise contacts and legal representatives
     "read_audit": frozenset({"admin"}),
+    "manage_accounts": frozenset({"admin"}),  # people's console accounts: create, reset passwords, disable
     "change_enterprise": frozenset({"admin"}),
 }
 

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.http.deps import get_session
 from api.store import tables as db
-from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url
-from api.web.session import ConsoleUser, current_user, require_may
+from api.services import accounts
+from api.services.access import ROLE_ZH
+from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
+from api.web.session import ConsoleUser, check_csrf, current_user, require_may
+from matching.vocabulary import REGION_VALUES
 
 router = APIRouter(route_class=ConsoleRoute)
-NAV = [NavItem(f"{PREFIX}/audit", "操作日志", "read_audit")]
+NAV = [NavItem(f"{PREFIX}/audit", "操作日志", "read_audit"), NavItem(f"{PREFIX}/accounts", "用户账号", "manage_accounts")]
 PAGE = 100
 ENTITY_ZH = {"demand": "需求", "duplicate_pair": "查重决定", "assignment_run": "专家组", "cluster": "凝练的类",
              "file": "导入文件", "campaign": "征集活动", "api_token": "访问令牌", "expert": "专家", "expert_review": "评审记录",
@@ -60,3 +64,42 @@ def _change(before: dict | None, after: dict | None) -> str:
     return "; ".join(f"{k}: {json.dumps(before.get(k), ensure_ascii=False)} → {json.dumps(after.get(k), ensure_ascii=False)}"
                      if k in before and k in after else f"{k}: {json.dumps(after.get(k, before.get(k)), ensure_ascii=False)}"
                      for k in keys)[:400]
+
+
+# ---------------------------------------------------------------------- 用户账号 accounts (admin)
+@router.get("/accounts")
+def accounts_page(request: Request, user: ConsoleUser = Depends(current_user),
+                  session: Session = Depends(get_session)) -> Response:
+    require_may(user, "manage_accounts")
+    return render(request, "accounts.html", user, accounts=accounts.list_accounts(session), roles=ROLE_ZH,
+                  regions=REGION_VALUES, min_length=accounts.MIN_LENGTH)
+
+
+@router.post("/accounts")
+def account_create(request: Request, username: str = Form(""), display_name: str = Form(""), role: str = Form(""),
+                   region: str = Form(""), password: str = Form(""), csrf: str = Form(""),
+                   user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session)) -> Response:
+    """An admin creates a person's account with a first password (to be handed over in person)."""
+    check_csrf(request, user, csrf)
+    require_may(user, "manage_accounts")
+    accounts.create_account(session, username=username, display_name=display_name, role=role,
+                            region=region or None, password=password, actor=user.principal.actor)
+    return RedirectResponse(with_notice(f"{PREFIX}/accounts", "account_created"), status_code=303)
+
+
+@router.post("/accounts/{username}/password")
+def account_reset(request: Request, username: str, password: str = Form(""), csrf: str = Form(""),
+                  user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session)) -> Response:
+    check_csrf(request, user, csrf)
+    require_may(user, "manage_accounts")
+    accounts.reset_password(session, username, password, actor=user.principal.actor)
+    return RedirectResponse(with_notice(f"{PREFIX}/accounts", "password_reset"), status_code=303)
+
+
+@router.post("/accounts/{username}/disable")
+def account_disable(request: Request, username: str, disabled: bool = Form(True), csrf: str = Form(""),
+                    user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session)) -> Response:
+    check_csrf(request, user, csrf)
+    require_may(user, "manage_accounts")
+    accounts.set_disabled(session, username, disabled, actor=user.principal.actor)
+    return RedirectResponse(with_notice(f"{PREFIX}/accounts", "saved"), status_code=303)

@@ -33,7 +33,8 @@ NOTICE_ZH = {"confirm": "已确认为重复。", "dismiss": "已标记为不是�
              "redraw": "已重抽该需求的专家组，其他专家组不变。", "force": "已指定专家，下次抽取时遵守。",
              "forbid": "已移出并禁止该专家，下次抽取时遵守。", "remove": "已撤销这条指定或禁止。",
              "move": "已移动所选需求。", "none_selected": "没有勾选任何需求：请先勾选，再选择批量操作。", "rename": "已改名。", "merge": "已合并。", "saved": "已保存。",
-             "return": "已退回，初审单位会看到理由。", "withdraw": "已撤回。", "restore": "已恢复原来的状态。"}
+             "return": "已退回，初审单位会看到理由。", "withdraw": "已撤回。", "restore": "已恢复原来的状态。",
+             "account_created": "账号已创建，请把初始密码当面交给本人。", "password_reset": "密码已重置，账号已解锁。"}
 
 
 def with_notice(target: str, notice: str) -> str:

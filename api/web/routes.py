@@ -24,7 +24,8 @@ from api.web import pages_admin, pages_clusters, pages_demands, pages_domains, p
 from api.web.queries import counts_by, needs_attention
 from api.web.render import PREFIX, STATIC_DIR, ConsoleRoute, NavItem, make_templates, render
 from api.web.session import (COOKIE, LOGIN_COOKIE, MAX_AGE, ConsoleUser, check_csrf, check_login_csrf,
-                             console_key, current_user, log_in, login_csrf, session_cookie)
+                             console_key, current_user, log_in, log_in_account, login_csrf, session_cookie)
+from api.services.accounts import AccountLocked
 
 router = APIRouter(route_class=ConsoleRoute)
 PAGE_MODULES = (pages_demands, pages_review, pages_clusters, pages_domains, pages_admin)
@@ -59,16 +60,23 @@ def login_form(request: Request, next: str = Query(f"{PREFIX}/"), error: str | N
 
 
 @router.post("/login")
-def login(request: Request, token: str = Form(""), csrf: str = Form(""), next: str = Form(f"{PREFIX}/"),
-          services: Services = Depends(get_services)) -> Response:
+def login(request: Request, token: str = Form(""), username: str = Form(""), password: str = Form(""),
+          csrf: str = Form(""), next: str = Form(f"{PREFIX}/"), services: Services = Depends(get_services)) -> Response:
+    """Sign in with a user name and password (people) or an access token (kept for programs and the first admin)."""
     key = request.app.state.console_key
     check_login_csrf(request, key, csrf)
-    found = log_in(services, token) if token.strip() else None
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    error = "访问令牌无效或已吊销。"
+    try:
+        if username.strip():
+            found, error = log_in_account(services, username, password), "用户名或密码不正确。"
+        else:
+            found = log_in(services, token) if token.strip() else None
+    except AccountLocked as exc:
+        found, error = None, exc.message_zh
     if found is None:
-        nonce = request.cookies.get(LOGIN_COOKIE, "")
-        return render(request, "login.html", None, status_code=401, next=_safe_next(next),
-                      error="访问令牌无效或已吊销。The access token is invalid or revoked.",
-                      login_csrf=login_csrf(key, nonce))
+        return render(request, "login.html", None, status_code=401, next=_safe_next(next), error=error,
+                      username=username, login_csrf=login_csrf(key, nonce))
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(COOKIE, session_cookie(key, found[1]), max_age=MAX_AGE, httponly=True, samesite="lax",
                         secure=_secure(request), path="/")

@@ -24,12 +24,13 @@ from api.compose import Services
 from api.config import Settings
 from api.errors import Forbidden, JiebangError
 from api.services.access import ROLE_ZH, Principal, authenticate
+from api.services.accounts import principal_of, sign_in
 from api.store import tables as db
 
 #: What each action lets a role do, as the 403 page says it (never the action's key).
 ACTION_ZH = {"read": "查看需求", "submit": "提交或导入需求", "run_round": "处理本轮工作（查重、凝练、领域）",
              "read_round": "查看全轮的查重、凝练和专家组", "manage_experts": "管理专家库和专家组",
-             "see_expert_identities": "查看专家身份", "see_personal": "查看个人信息", "read_audit": "查看操作日志",
+             "see_expert_identities": "查看专家身份", "see_personal": "查看个人信息", "read_audit": "查看操作日志", "manage_accounts": "管理用户账号",
              "change_enterprise": "更改需求所属企业"}
 COOKIE = "jb_console"
 LOGIN_COOKIE = "jb_login"  # a nonce for the log-in form's CSRF token (no session exists yet)
@@ -107,6 +108,22 @@ def log_in(services: Services, token: str) -> tuple[Principal, str] | None:
     return who, token.strip().split("_", 2)[1]
 
 
+ACCOUNT = "u-"  # a session of a user account: ``u-<id>-<password version>`` (not a token's prefix)
+
+
+def _password_version(row: db.UserAccount) -> str:
+    """Changes whenever the password is set: a reset ends the sessions signed in with the old one."""
+    return str(int(db.as_utc(row.password_changed_at).timestamp() * 1000))
+
+
+def log_in_account(services: Services, username: str, password: str) -> tuple[Principal, str] | None:
+    """The principal of an account and its cookie prefix when the password is right (None otherwise);
+    :class:`~api.services.accounts.AccountLocked` while the account is locked."""
+    with services.session() as session:
+        row = sign_in(session, username, password)
+        return None if row is None else (principal_of(row), f"{ACCOUNT}{row.id}-{_password_version(row)}")
+
+
 def current_user(request: Request) -> ConsoleUser:
     """The console user of this request, or :class:`LoginRequired` (bad, expired or revoked session)."""
     services = request.app.state.services
@@ -122,6 +139,15 @@ def current_user(request: Request) -> ConsoleUser:
         if not services.settings.admin_token:
             raise LoginRequired("请重新登录。", "Please log in again.")
         who = Principal("admin", "admin")
+    elif prefix.startswith(ACCOUNT) and prefix[len(ACCOUNT):].replace("-", "").isdigit():
+        account_id, _, version = prefix[len(ACCOUNT):].partition("-")
+        with services.session() as session:
+            account = session.get(db.UserAccount, int(account_id))
+        if account is None or account.disabled_at is not None:
+            raise LoginRequired("账号已停用，请联系管理员。", "The account is disabled; ask an admin.")
+        if version != _password_version(account):
+            raise LoginRequired("密码已重置，请用新密码重新登录。", "The password was reset; log in with the new one.")
+        who = principal_of(account)
     else:
         with services.session() as session:
             row = session.scalar(select(db.ApiToken).where(db.ApiToken.prefix == prefix))
