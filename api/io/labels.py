@@ -18,7 +18,9 @@ def actor_zh(actor: object) -> str:
     """Who did something, as the page names them: the token's subject without the audit log's ``api:``;
     the deployment's start-up admin token (subject ``admin``) as 管理员."""
     name = str(actor or "").removeprefix("api:")
-    return "管理员" if name == "admin" else name
+    if name.startswith("login:"):
+        return f"{name.removeprefix('login:')}（登录）"
+    return {"admin": "管理员", "cli": "命令行", "system": "系统", "": "系统"}.get(name, name)
 
 
 def batch_order(name: str) -> tuple[int, str]:
