@@ -8,7 +8,9 @@ Everything runs through the real app (TestClient) over a temporary SQLite home w
 from __future__ import annotations
 
 import io
+import json
 import re
+import time
 from dataclasses import replace
 
 import pandas as pd
@@ -76,6 +78,15 @@ def text_of(page: str) -> str:
 
 def csrf_of(page: str) -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def _wait(client: TestClient, job: int, timeout: float = 60) -> dict:
+    """The job once it has ended (done or failed)."""
+    deadline = time.monotonic() + timeout
+    while (state := client.get(f"/jobs/{job}", headers=ADMIN).json())["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, state
+        time.sleep(0.1)
+    return state
 
 
 def _post(client: TestClient, row: dict) -> dict:
@@ -236,8 +247,6 @@ SAMPLE_DEMANDS = ["LN2023-0003", "LN2023-0004", "LN2023-0005", "LN2023-0006", "L
 @pytest.fixture
 def with_experts(client) -> dict[str, int]:
     """Six sample demands, the sample experts and their review records; returns {需求编号: id}."""
-    import json
-
     from corpora import SAMPLES_DIR
 
     rows = [line for line in (SAMPLES_DIR / "demands.jsonl").read_text(encoding="utf-8").splitlines()
@@ -311,11 +320,7 @@ def test_expert_admin_imports_experts_and_review_records_in_the_console(client, 
                          follow_redirects=False)
         assert r.status_code == 303, r.text
         job = int(r.headers["location"].split("job=")[1])
-        deadline = __import__("time").monotonic() + 60
-        while client.get(f"/jobs/{job}", headers=ADMIN).json()["status"] not in ("done", "failed"):
-            assert __import__("time").monotonic() < deadline
-            __import__("time").sleep(0.1)
-        assert client.get(f"/jobs/{job}", headers=ADMIN).json()["status"] == "done"
+        assert _wait(client, job)["status"] == "done"
     r = manager.post("/console/intake", data={"kind": "demands", "csrf": csrf_of(page.text)},
                      files={"file": ("d.jsonl", b"{}")})
     assert r.status_code == 403 and "无权导入需求" in r.text and "demands" not in text_of(r.text)
@@ -336,10 +341,7 @@ def test_empty_bulk_actions_job_errors_and_refusals_read_as_plain_chinese(client
     r = manager.post("/console/panels/run", data={"solver": "optimal", "panel_size": 8, "max_load": 1,
                                                   "csrf": csrf_of(page)}, follow_redirects=False)
     job = int(r.headers["location"].split("job=")[1])
-    deadline = __import__("time").monotonic() + 60
-    while client.get(f"/jobs/{job}", headers=ADMIN).json()["status"] not in ("done", "failed"):
-        assert __import__("time").monotonic() < deadline
-        __import__("time").sleep(0.1)
+    _wait(client, job)
     shown = manager.get(f"/console/jobs/{job}").text
     assert "details" not in text_of(shown), text_of(shown)
     assert "单人评审上限" in shown  # the reasons themselves, not a pointer to none
@@ -370,17 +372,14 @@ def test_the_export_carries_the_review_columns_and_import_results_name_every_row
     assert list(sheet.columns[:5]) == ["系统编号", "检查结论", "规则提示", "归口处室", "类"]
     again = sheet[sheet["系统编号"] == d["again"]["id"]].iloc[0]
     assert again["检查结论"] == "有提醒" and "疑似重复" in again["规则提示"] and again["归口处室"]
-    rows = "".join(__import__("json").dumps(make_row(n, 注册地区="沈阳市"), ensure_ascii=False) + "\n" for n in (11, 12))
-    rows += __import__("json").dumps({"需求编号": "BAD", "企业名称": "沈阳缺名称有限公司", "注册地区": "沈阳市",
+    rows = "".join(json.dumps(make_row(n, 注册地区="沈阳市"), ensure_ascii=False) + "\n" for n in (11, 12))
+    rows += json.dumps({"需求编号": "BAD", "企业名称": "沈阳缺名称有限公司", "注册地区": "沈阳市",
                                       "需求名称": ""}, ensure_ascii=False) + "\n"
     page = staff.get("/console/intake").text
     r = staff.post("/console/intake", data={"kind": "demands", "csrf": csrf_of(page)},
                    files={"file": ("three.jsonl", rows.encode())}, follow_redirects=False)
     job = int(r.headers["location"].split("job=")[1])
-    deadline = __import__("time").monotonic() + 60
-    while client.get(f"/jobs/{job}", headers=ADMIN).json()["status"] not in ("done", "failed"):
-        assert __import__("time").monotonic() < deadline
-        __import__("time").sleep(0.1)
+    _wait(client, job)
     report = staff.get(f"/console/intake?job={job}").text
     results = report.split('class="results"')[1].split("</table>")[0]
     assert "辽宁测试11号装备制造有限公司" in results and "第11号高端轴承精密加工关键技术" in results
