@@ -27,7 +27,7 @@ from api.services.demands import change_status, demand_rows
 from api.services.jobs import job_out
 from api.store import tables as db
 from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
-from api.web.queries import (DUP_ZH, FACETS, FILTER_ZH, PAGE_SIZES, SORT_ZH, DemandFilter, demand_page,
+from api.web.queries import (FACETS, FILTER_ZH, PAGE_SIZES, SORT_ZH, DemandFilter, demand_page,
                              cluster_names, demand_rows_for_export, facets, pending_ids)
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may

@@ -35,9 +35,10 @@ SORT_COLUMNS: dict[str, Any] = {
     "area": db.Demand.area, "status": _STATUS_RANK,
 }
 SORTS: dict[str, Any] = {**SORT_COLUMNS, **{f"-{k}": v.desc() for k, v in SORT_COLUMNS.items()}}
-SORT_ZH = {"id": "编号↑", "-id": "编号↓", "submitted": "提交时间↑", "-submitted": "提交时间↓", "region": "地区",
-           "office": "归口处室", "title": "需求名称", "enterprise": "企业名称", "batch": "批次",
-           "status": "检查结论（问题在前）"}
+_COLUMN_ZH = {"id": "编号", "submitted": "提交时间", "region": "地区", "office": "归口处室", "title": "需求名称",
+              "enterprise": "企业名称", "batch": "批次", "category": "需求类别", "area": "技术领域", "status": "检查结论"}
+SORT_ZH = {**{k: f"{v}↑" for k, v in _COLUMN_ZH.items()}, **{f"-{k}": f"{v}↓" for k, v in _COLUMN_ZH.items()}}
+SORT_ZH["status"], SORT_ZH["-status"] = "检查结论（问题在前）", "检查结论（通过在前）"
 FACETS = {"batch": db.Demand.batch, "region": db.Demand.region, "office": db.Demand.office,
           "status": db.Demand.status, "check_status": db.Demand.check_status, "category": db.Demand.category,
           "area": db.Demand.area}
