@@ -1,0 +1,448 @@
+"""The 推荐清单: a bureau's list of recommended demands per batch, exported as a signed PDF, verified when the
+stamped scan comes back.
+
+- **Compose**: only 初审通过 demands of the bureau's region, each on one list; the order is kept; counts are
+  shown against the notice's quotas (region minimum, parks within their city). A demand that leaves
+  初审通过 afterwards is no longer a recommendation (it drops out of the list's rows).
+- **Deadlines**: a recommendation (putting demands on a list, or exporting it) after the batch's deadline is
+  refused or accepted and flagged 逾期, as the campaign file says (``late_recommendations``).
+- **Export**: the rows are signed with the department's key (:mod:`api.services.list_signing`); every export
+  is kept (rows, time, who), and the PDF (:mod:`api.io.list_pdf`) carries the QR code on every page.
+- **Verify**: the scan (PDF or photo) is stored under its SHA-256 and audited whatever the outcome; its QR code
+  is read (:mod:`api.io.qr_scan`), the signature checked, and the rows as signed compared with the
+  recommendations stored now: unchanged, or exactly what was added, removed or changed since, and by whom.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.io.list_pdf import COLUMNS, ListSheet, list_pdf
+from api.io.qr_scan import UnreadableScan, read_codes
+from api.services import reviews
+from api.services.access import Principal
+from api.services.audit import append_audit
+from api.services.campaign import CampaignContext
+from api.services.list_signing import ListSigner, QrPayload
+from api.store import tables as db
+
+CHINA = timezone(timedelta(hours=8))  # the notice's deadlines are dates in Beijing time
+ROW_FIELDS = ("需求编号", "企业名称", "需求名称", "需求类别", "技术领域", "研发总投入")
+STATUS_ZH = {"draft": "草稿", "exported": "已导出（待核验）", "verified": "已核验"}
+#: What a verification concluded, with the message the uploader reads.
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "unchanged": ("核验通过：二维码签名有效，清单与系统中的推荐记录一致。",
+                  "Verified: the QR code's signature is valid and the list matches the stored recommendations."),
+    "changed": ("签名有效，但导出后系统中的推荐记录已有变动（见下表）。",
+                "The signature is valid, but the stored recommendations changed after export (see the changes)."),
+    "unreadable_file": ("无法打开上传的文件：请上传 PDF 或 JPEG/PNG 图片。",
+                        "The upload cannot be opened: send a PDF or a JPEG/PNG image."),
+    "no_code": ("扫描件中未找到二维码：请确认每页右上角的二维码清晰、完整、未被公章遮挡，或以更高分辨率（≥150 dpi）重新扫描。",
+                "No QR code found in the scan: make sure the code at the top right of each page is sharp, whole "
+                "and not covered by the seal, or scan again at 150 dpi or more."),
+    "foreign_code": ("扫描件中的二维码不是本系统导出的推荐清单二维码。",
+                     "The scan's QR code was not made by this service for a recommendation list."),
+    "foreign_key": ("二维码由其他密钥签名，不是本厅导出的清单，不予受理。",
+                    "The QR code is signed with another key: this list was not exported by the department; refused."),
+    "forged": ("二维码签名无效：清单编号、数量或内容与导出时不符，可能被伪造或篡改，不予受理。",
+               "The QR code's signature is invalid: its list number, count or content do not match the export; "
+               "it may be forged or altered; refused."),
+    "unknown_list": ("二维码中的清单编号在系统中不存在。", "The list number in the QR code is not known to this service."),
+    "mixed_codes": ("扫描件中含有不同清单的二维码，请每次上传一份清单。",
+                    "The scan holds the QR codes of different lists: upload one list at a time."),
+}
+
+
+class LateRecommendation(Conflict):
+    """A recommendation after the batch's deadline where the campaign refuses late ones."""
+
+    code = "batch_closed"
+
+
+@dataclass(frozen=True)
+class Exported:
+    """An export: the PDF bytes, the QR text and the list it belongs to."""
+
+    pdf: bytes
+    qr_text: str
+    list_id: int
+    export_no: int
+
+
+def today(now: datetime | None) -> date:
+    """The calendar day in Beijing of ``now`` (default: this moment)."""
+    return (now or datetime.now(timezone.utc)).astimezone(CHINA).date()
+
+
+class Recommendations:
+    """推荐清单: compose, export signed, verify scans (see the module docstring)."""
+
+    def __init__(self, campaign: CampaignContext, signer: ListSigner, scans_dir: Path):
+        self.campaign = campaign
+        self.signer = signer
+        self.scans_dir = Path(scans_dir)
+
+    # ------------------------------------------------------------------ checks
+    def _check_batch(self, batch: str) -> str:
+        if self.campaign.rules.batch_deadline(batch) is None:
+            names = "、".join(b.batch.value for b in self.campaign.rules.batches)
+            raise InvalidInput(f"未知批次：{batch}（可选：{names}）", f"unknown batch: {batch} (use {names})",
+                               {"batch": batch}, code="unknown_batch")
+        return batch
+
+    def _late(self, batch: str, now: datetime | None, what_zh: str, what_en: str) -> bool:
+        """Whether this recommendation is late; raises where the campaign refuses late ones."""
+        late = self.campaign.rules.is_late(batch, today(now))
+        if late and self.campaign.rules.late_recommendations == "refuse":
+            deadline = self.campaign.rules.batch_deadline(batch)
+            raise LateRecommendation(f"{batch}推荐截止日期为{deadline}，已过期，不能再{what_zh}。",
+                                     f"The {batch} recommendation deadline was {deadline}; it is closed, "
+                                     f"no more {what_en}.", {"batch": batch, "deadline": str(deadline)})
+        return late
+
+    def _region_for(self, who: Principal, region: str | None) -> str:
+        if not who.may("recommend"):
+            raise Forbidden("只有初审单位（或管理员）可以编制和导出推荐清单。",
+                            "Only a first-review unit (or an admin) may compose and export a recommendation list.",
+                            {"role": who.role}, code="role_forbidden")
+        region = region or who.region
+        if not region or region not in self.campaign.rules.regions:
+            raise InvalidInput("请指定推荐地区（如 沈阳市）。", "Name the recommending region (e.g. 沈阳市).",
+                               {"region": region}, code="region_required")
+        reviews.check_region(who, region)
+        return region
+
+    def get(self, session: Session, who: Principal, key: int | str) -> db.RecommendationList:
+        """A list by id or code that ``who`` may see (a bureau: its region's only)."""
+        query = select(db.RecommendationList).where(db.RecommendationList.campaign_id == self.campaign.id)
+        query = query.where(db.RecommendationList.id == int(key)) if str(key).isdigit() else \
+            query.where(db.RecommendationList.code == str(key))
+        row = session.scalar(query)
+        if row is None:
+            raise NotFound(f"推荐清单 {key} 不存在。", f"No recommendation list {key}.", {"list": key})
+        reviews.check_reads_reviews(who)
+        reviews.check_region(who, row.region)
+        return row
+
+    # ------------------------------------------------------------------ compose
+    def compose(self, session: Session, who: Principal, batch: str, demand_ids: list[int] | None = None, *,
+                region: str | None = None, now: datetime | None = None) -> db.RecommendationList:
+        """Put demands on the region's list for ``batch`` (all its 初审通过 demands not yet on a list when
+        ``demand_ids`` is None), after those already there; commits and audits."""
+        region = self._region_for(who, region)
+        batch = self._check_batch(batch)
+        late = self._late(batch, now, "推荐", "recommendations")
+        lst = session.scalar(select(db.RecommendationList).where(
+            db.RecommendationList.campaign_id == self.campaign.id, db.RecommendationList.region == region,
+            db.RecommendationList.batch == batch))
+        if lst is None:
+            lst = db.RecommendationList(campaign_id=self.campaign.id, code=f"QD{secrets.token_hex(5).upper()}",
+                                        region=region, batch=batch, created_by=who.actor)
+            session.add(lst)
+            session.flush()
+        listed = self._listed(session, region)
+        passed = {d: r for d, r in reviews.latest(session, campaign_id=self.campaign.id).items()
+                  if r.decision == "pass" and r.region == region}
+        if demand_ids is None:
+            chosen = [d for d in sorted(passed) if d not in listed]
+        else:
+            chosen = list(dict.fromkeys(demand_ids))
+            problems = [{"demand_id": d, "reason_zh": "不是本地区初审通过的需求", "reason_en": "not a demand of "
+                         "this region that passed first review"} for d in chosen if d not in passed]
+            problems += [{"demand_id": d, "reason_zh": f"已在{listed[d]}推荐清单中",
+                          "reason_en": f"already on the {listed[d]} list"} for d in chosen
+                         if d in listed and listed[d] != batch]
+            if problems:
+                raise InvalidInput("以下需求不能列入推荐清单：" + "；".join(f"#{p['demand_id']} {p['reason_zh']}"
+                                                                for p in problems),
+                                   "These demands cannot be recommended: " + "; ".join(
+                                       f"#{p['demand_id']} {p['reason_en']}" for p in problems), problems,
+                                   code="not_recommendable")
+        on_list = {i.demand_id for i in lst.items}
+        added = [d for d in chosen if d not in on_list]
+        start = max((i.position for i in lst.items), default=0)
+        for n, demand_id in enumerate(added, 1):
+            lst.items.append(db.RecommendationItem(demand_id=demand_id, position=start + n, late=late,
+                                                   added_by=who.actor))
+        lst.late = lst.late or (late and bool(added))
+        session.flush()
+        if added:
+            append_audit(session, who.actor, "recommend", "recommendation_list", lst.id, None,
+                         {"added": added, "late": late, "batch": batch, "region": region})
+        session.commit()
+        return lst
+
+    def remove(self, session: Session, who: Principal, key: int | str, demand_ids: list[int]) -> db.RecommendationList:
+        """Take demands off a list (audited); the rest keep their order."""
+        lst = self.get(session, who, key)
+        self._region_for(who, lst.region)
+        gone = [i for i in lst.items if i.demand_id in set(demand_ids)]
+        for item in gone:
+            lst.items.remove(item)
+        self._renumber(lst)
+        if gone:
+            append_audit(session, who.actor, "unrecommend", "recommendation_list", lst.id,
+                         {"removed": [i.demand_id for i in gone]}, None)
+        session.commit()
+        return lst
+
+    def reorder(self, session: Session, who: Principal, key: int | str, demand_ids: list[int]) -> db.RecommendationList:
+        """Put the listed demands first, in this order; the others follow in their old order (audited)."""
+        lst = self.get(session, who, key)
+        self._region_for(who, lst.region)
+        rank = {d: n for n, d in enumerate(demand_ids)}
+        before = [i.demand_id for i in lst.items]
+        ordered = sorted(lst.items, key=lambda i: (rank.get(i.demand_id, len(rank)), i.position))
+        for n, item in enumerate(ordered, 1):
+            item.position = n
+        after = [i.demand_id for i in ordered]
+        if after != before:
+            append_audit(session, who.actor, "reorder", "recommendation_list", lst.id, {"order": before},
+                         {"order": after})
+        session.commit()
+        session.refresh(lst)
+        return lst
+
+    @staticmethod
+    def _renumber(lst: db.RecommendationList) -> None:
+        for n, item in enumerate(sorted(lst.items, key=lambda i: i.position), 1):
+            item.position = n
+
+    def _listed(self, session: Session, region: str) -> dict[int, str]:
+        """demand id → the batch of the region's list it is on."""
+        rows = session.execute(select(db.RecommendationItem.demand_id, db.RecommendationList.batch).join(
+            db.RecommendationList).where(db.RecommendationList.campaign_id == self.campaign.id,
+                                         db.RecommendationList.region == region))
+        return {d: b for d, b in rows}
+
+    # ------------------------------------------------------------------ rows and counts
+    def rows(self, session: Session, lst: db.RecommendationList) -> list[dict[str, Any]]:
+        """The list's recommendations as stored now (only demands whose 初审 decision is still 通过)."""
+        items = sorted(lst.items, key=lambda i: i.position)
+        decisions = reviews.latest(session, [i.demand_id for i in items])
+        out = []
+        for item in items:
+            dec = decisions.get(item.demand_id)
+            if dec is None or dec.decision != "pass":
+                continue
+            demand = session.get(db.Demand, item.demand_id)
+            record = demand.record or {}
+            investment = record.get(self.campaign.rules.investment_field)
+            out.append({"demand_id": demand.id, "需求编号": demand.external_id or f"#{demand.id}",
+                        "企业名称": demand.enterprise.name, "需求名称": record.get("需求名称") or demand.title,
+                        "需求类别": demand.category or "", "技术领域": demand.area or "",
+                        "研发总投入": "" if investment is None else f"{float(investment):g}"})
+        return out
+
+    def quota(self, session: Session, region: str) -> dict[str, Any]:
+        """Recommendations of ``region`` (all batches) against the notice's minimums, parks included."""
+        lists = list(session.scalars(select(db.RecommendationList).where(
+            db.RecommendationList.campaign_id == self.campaign.id, db.RecommendationList.region == region)))
+        ids = [r["demand_id"] for lst in lists for r in self.rows(session, lst)]
+        parks = [p for p in self.campaign.rules.quotas.parks if p.region == region]
+        park_of = {d.id: d.park for d in session.scalars(select(db.Demand).where(db.Demand.id.in_(ids)))} if ids else {}
+        return {"region": region, "recommended": len(ids), "minimum": self.campaign.rules.region_minimum(region),
+                "parks": [{"name": p.name, "recommended": sum(1 for d in ids if park_of.get(d) == p.name),
+                           "minimum": p.minimum} for p in parks]}
+
+    def view(self, session: Session, who: Principal, key: int | str) -> dict[str, Any]:
+        """A list with its rows now, its exports, its verifications and the region's quota."""
+        lst = self.get(session, who, key)
+        late = {i.demand_id for i in lst.items if i.late}
+        rows = [{**r, "序号": n, "late": r["demand_id"] in late} for n, r in enumerate(self.rows(session, lst), 1)]
+        checks = session.scalars(select(db.ListVerification).where(db.ListVerification.list_id == lst.id)
+                                 .order_by(db.ListVerification.id.desc()))
+        return {"id": lst.id, "code": lst.code, "region": lst.region, "batch": lst.batch, "status": lst.status,
+                "status_zh": STATUS_ZH[lst.status], "late": lst.late,
+                "deadline": str(self.campaign.rules.batch_deadline(lst.batch)), "count": len(rows), "rows": rows,
+                "exports": [{k: e[k] for k in ("export_no", "at", "by", "count")} for e in self._exports(lst)],
+                "verifications": [{"id": v.id, "outcome": v.outcome, "at": v.verified_at, "by": v.actor,
+                                   "scan_name": v.scan_name} for v in checks],
+                "quota": self.quota(session, lst.region)}
+
+    @staticmethod
+    def _exports(lst: db.RecommendationList) -> list[dict[str, Any]]:
+        return list((lst.signed or {}).get("exports", []))
+
+    # ------------------------------------------------------------------ export
+    def export(self, session: Session, who: Principal, key: int | str, *, now: datetime | None = None) -> Exported:
+        """Sign the list's rows as they are now and render the PDF; every export is kept (audited)."""
+        lst = self.get(session, who, key)
+        self._region_for(who, lst.region)
+        rows = self.rows(session, lst)
+        if not rows:
+            raise InvalidInput("推荐清单中没有初审通过的需求，无法导出。",
+                               "The list holds no demand that passed first review; nothing to export.",
+                               {"list": lst.code}, code="empty_list")
+        late = self._late(lst.batch, now, "导出推荐清单", "exports of the list")
+        at = (now or datetime.now(timezone.utc)).astimezone(CHINA)
+        exports = self._exports(lst)
+        number = len(exports) + 1
+        payload = self.signer.sign(lst.code, number, rows)
+        exports.append({"export_no": number, "at": at.isoformat(timespec="seconds"), "by": who.actor,
+                        "recorded_at": datetime.now(timezone.utc).isoformat(),  # the clock the audit log keeps
+                        "count": len(rows), "rows": rows, "key_id": payload.key_id})
+        lst.signed = {"exports": exports}
+        lst.signature, lst.key_id = payload.text().rsplit(":", 1)[1], payload.key_id
+        lst.exported_at, lst.exported_by = at, who.actor
+        lst.status, lst.late = "exported", lst.late or late
+        append_audit(session, who.actor, "export", "recommendation_list", lst.id, None,
+                     {"export_no": number, "count": len(rows), "late": late})
+        session.commit()
+        notes = [f"逾期：本批次推荐截止日期为{self.campaign.rules.batch_deadline(lst.batch)}。"] if lst.late else []
+        sheet = ListSheet(title=f"{self.campaign.rules.name}推荐清单".replace("征集推荐清单", "推荐清单"),
+                          bureau=lst.region, batch=lst.batch, code=f"{lst.code}-{number}",
+                          exported_at=at.strftime("%Y-%m-%d %H:%M"),
+                          rows=[[str(n), *(r[f] for f in ROW_FIELDS)] for n, r in enumerate(rows, 1)],
+                          qr_text=payload.text(), notes=notes)
+        assert len(COLUMNS) == len(ROW_FIELDS) + 1
+        return Exported(list_pdf(sheet), payload.text(), lst.id, number)
+
+    # ------------------------------------------------------------------ verify
+    def verify(self, session: Session, who: Principal, data: bytes, filename: str = "") -> dict[str, Any]:
+        """Check an uploaded scan of a stamped list (see the module docstring); stored and audited."""
+        if not who.may("verify_list"):
+            raise Forbidden("当前令牌的角色无权核验推荐清单。", "This token's role may not verify recommendation lists.",
+                            {"role": who.role}, code="role_forbidden")
+        result: dict[str, Any] = {"pages": 0, "changes": [], "list": None}
+        lst = payload = None
+        try:
+            scan = read_codes(data)
+            result["pages"] = scan.pages
+            outcome, payload, lst = self._identify(session, scan.codes)
+        except UnreadableScan:
+            outcome = "unreadable_file"
+        if lst is not None:
+            reviews.check_region(who, lst.region)  # a bureau never verifies (or learns of) another region's list
+            export = next((e for e in self._exports(lst) if e["export_no"] == payload.export_no), None)
+            if export is None or not self.signer.check(payload, export["rows"]):
+                outcome = "forged"
+            else:
+                changes = self.compare(session, lst, export)
+                outcome = "changed" if changes else "unchanged"
+                result["changes"] = changes
+                result["export"] = {k: export[k] for k in ("export_no", "at", "by", "count")}
+            result["list"] = {"id": lst.id, "code": lst.code, "region": lst.region, "batch": lst.batch}
+        digest = hashlib.sha256(data).hexdigest()
+        path = self._store_scan(data, digest, filename)
+        zh, en = OUTCOMES[outcome]
+        row = db.ListVerification(list_id=lst.id if lst else None, outcome=outcome, scan_name=(filename or "")[:300],
+                                  scan_sha256=digest, scan_path=str(path), payload=payload.text() if payload else None,
+                                  result={k: v for k, v in result.items()}, actor=who.actor)
+        session.add(row)
+        if lst is not None and outcome == "unchanged":
+            lst.status, lst.verified_at = "verified", row.verified_at or datetime.now(timezone.utc)
+        session.flush()
+        append_audit(session, who.actor, "verify", "recommendation_list", lst.id if lst else None, None,
+                     {"outcome": outcome, "verification_id": row.id, "scan_sha256": digest,
+                      "changes": len(result["changes"])}, note=filename or None)
+        session.commit()
+        return {"verification_id": row.id, "outcome": outcome, "ok": outcome == "unchanged",
+                "message_zh": zh, "message_en": en, **result}
+
+    def _identify(self, session: Session, codes: list[tuple[int, str]]
+                  ) -> tuple[str, QrPayload | None, db.RecommendationList | None]:
+        if not codes:
+            return "no_code", None, None
+        parsed = [p for _, text in codes if (p := QrPayload.parse(text)) is not None]
+        if not parsed:
+            return "foreign_code", None, None
+        if len({(p.code, p.export_no, p.signature) for p in parsed}) > 1:
+            return "mixed_codes", parsed[0], None
+        payload = parsed[0]
+        if payload.key_id != self.signer.key_id:
+            return "foreign_key", payload, None
+        lst = session.scalar(select(db.RecommendationList).where(db.RecommendationList.code == payload.code))
+        if lst is None:
+            return "unknown_list", payload, None
+        return "checked", payload, lst
+
+    def _store_scan(self, data: bytes, digest: str, filename: str) -> Path:
+        suffix = Path(filename or "").suffix.lower()
+        suffix = suffix if suffix in {".pdf", ".jpg", ".jpeg", ".png"} else ".bin"
+        self.scans_dir.mkdir(parents=True, exist_ok=True)
+        path = self.scans_dir / f"{digest}{suffix}"
+        if not path.exists():
+            path.write_bytes(data)
+        return path
+
+    def compare(self, session: Session, lst: db.RecommendationList, export: dict[str, Any]) -> list[dict[str, Any]]:
+        """What was added, removed or changed (field by field, 序号 included) since ``export``, and by whom."""
+        signed = {r["demand_id"]: (n, r) for n, r in enumerate(export["rows"], 1)}
+        now = {r["demand_id"]: (n, r) for n, r in enumerate(self.rows(session, lst), 1)}
+        since = datetime.fromisoformat(export.get("recorded_at") or export["at"])
+        changes: list[dict[str, Any]] = []
+        for demand_id in [*signed, *(d for d in now if d not in signed)]:
+            old, new = signed.get(demand_id), now.get(demand_id)
+            if old and new:
+                fields = [{"field": f, "before": old[1][f], "after": new[1][f]} for f in ROW_FIELDS
+                          if old[1][f] != new[1][f]]
+                if old[0] != new[0]:
+                    fields.insert(0, {"field": "序号", "before": old[0], "after": new[0]})
+                if not fields:
+                    continue
+                kind = "changed"
+            else:
+                kind, fields = ("removed" if old else "added"), []
+            row = (old or new)[1]
+            changes.append({"kind": kind, "kind_zh": {"added": "新增", "removed": "移除", "changed": "修改"}[kind],
+                            "demand_id": demand_id, "需求编号": row["需求编号"], "需求名称": row["需求名称"],
+                            "fields": fields, "by": self._actors_since(session, lst.id, demand_id, since)})
+        return changes
+
+    @staticmethod
+    def _actors_since(session: Session, list_id: int, demand_id: int, since: datetime) -> list[str]:
+        """Who touched this demand or its place on the list after ``since`` (from the audit log)."""
+        entries = session.scalars(select(db.AuditEntry).where(db.AuditEntry.at >= since.astimezone(timezone.utc),
+                                                              db.AuditEntry.entity.in_(("demand", "recommendation_list")))
+                                  .order_by(db.AuditEntry.id))
+        actors = []
+        for e in entries:
+            if e.entity == "demand" and e.entity_id == demand_id:
+                actors.append(e.actor)
+            elif e.entity == "recommendation_list" and e.entity_id == list_id and e.action != "verify":
+                touched = [*(e.before or {}).get("removed", []), *(e.after or {}).get("added", []),
+                           *(e.after or {}).get("order", [])]
+                if demand_id in touched:
+                    actors.append(e.actor)
+        return list(dict.fromkeys(actors))
+
+    # ------------------------------------------------------------------ status
+    def status_table(self, session: Session, who: Principal) -> list[dict[str, Any]]:
+        """Bureaus × batches: each list's status, count and late items, and the region's quota (a bureau: its own)."""
+        reviews.check_reads_reviews(who)
+        regions = [r for r in self.campaign.rules.regions if who.sees_region(r)]
+        lists = {(lst.region, lst.batch): lst for lst in session.scalars(select(db.RecommendationList).where(
+            db.RecommendationList.campaign_id == self.campaign.id))}
+        out = []
+        for region in regions:
+            cells = []
+            for b in self.campaign.rules.batches:
+                lst = lists.get((region, b.batch.value))
+                rows = self.rows(session, lst) if lst else []
+                late_ids = {i.demand_id for i in lst.items if i.late} if lst else set()
+                cells.append({"batch": b.batch.value, "deadline": str(b.deadline),
+                              "list_id": lst.id if lst else None, "code": lst.code if lst else None,
+                              "status": lst.status if lst else None,
+                              "status_zh": STATUS_ZH[lst.status] if lst else "未编制", "count": len(rows),
+                              "late": sum(1 for r in rows if r["demand_id"] in late_ids),
+                              "list_late": bool(lst and lst.late)})
+            out.append({"region": region, "batches": cells, "quota": self.quota(session, region)})
+        return out
+
+    def demand_status(self, session: Session, demand_ids: list[int]) -> dict[int, str]:
+        """Per demand: 已推荐（清单已核验）/ 已推荐（清单待核验）/ 拟推荐 for demands on a list."""
+        if not demand_ids:
+            return {}
+        rows = session.execute(select(db.RecommendationItem.demand_id, db.RecommendationList.status).join(
+            db.RecommendationList).where(db.RecommendationItem.demand_id.in_(demand_ids)))
+        label = {"verified": "已推荐（清单已核验）", "exported": "已推荐（清单待核验）", "draft": "拟推荐（清单未导出）"}
+        return {d: label[s] for d, s in rows}
