@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PIL import Image
 
@@ -23,6 +22,7 @@ from api.services.list_signing import ListSigner
 from api.services.recommendations import LateRecommendation, Recommendations
 from corpora import CAMPAIGNS_DIR
 from tests.demand_rows import make_row
+from tests.scans import scan_like
 
 SHENYANG = Principal("沈阳市科技局", "bureau", "沈阳市")
 DALIAN = Principal("大连市科技局", "bureau", "大连市")
@@ -57,19 +57,6 @@ def shenyang(services) -> list[int]:
         reviews.decide(s, services.campaign, SHENYANG, ids[4], "不予推荐", "研发投入与需求类别不符")
         reviews.decide(s, services.campaign, DALIAN, ids[5], "初审通过")
     return ids
-
-
-def scan_like(pdf: bytes, *, dpi: int = 150, angle: float = 1.5, seed: int = 7) -> bytes:
-    """The first page as a scanner would give it back: 150 dpi, a slight rotation, noise, a JPEG."""
-    import pypdfium2 as pdfium
-
-    page = pdfium.PdfDocument(pdf)[0].render(scale=dpi / 72).to_pil().convert("L")
-    page = page.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
-    pixels = np.asarray(page, dtype=np.float32)
-    noisy = pixels * 0.92 + 12 + np.random.default_rng(seed).normal(0, 14, pixels.shape)
-    out = io.BytesIO()
-    Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=60)
-    return out.getvalue()
 
 
 def test_decisions_need_reasons_and_resubmission_shows_a_diff(services, shenyang):

@@ -63,5 +63,8 @@ def test_bureau_and_staff_over_http_and_console(settings: Settings):
         assert shown.status_code == 200 and "核验通过" in shown.text
         assert page.get(f"/console/recommend/{lst['id']}").status_code == 200
         assert "已推荐（清单已核验）" in page.get("/console/review").text
+        assert page.get("/console/demands").text.count("已推荐（清单已核验）") == 2  # the demand list says so per demand
+        dashboard = page.get("/console/").text
+        assert "各地区各批次推荐清单" in dashboard and "逾期 2 项" in dashboard
         assert page.post("/console/recommend/compose", data={"csrf": session_csrf, "batch": "第二批",
                                                               "region": "沈阳市"}).status_code == 403
