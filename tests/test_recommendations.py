@@ -93,7 +93,7 @@ def test_round_trip_through_a_degraded_scan(services, shenyang, tmp_path: Path):
     scan = scan_like(exported.pdf)
     (tmp_path / "scan.jpg").write_bytes(scan)
     with services.session() as s:
-        result = rec.verify(s, STAFF, scan, "scan.jpg")
+        result = services.scan_verifier.verify(s, STAFF, scan, "scan.jpg")
         assert result["outcome"] == "unchanged" and result["ok"], result
         assert result["message_zh"].startswith("核验通过")
         assert rec.demand_status(s, shenyang[:1]) == {shenyang[0]: "已推荐（清单已核验）"}
@@ -104,7 +104,7 @@ def test_round_trip_through_a_degraded_scan(services, shenyang, tmp_path: Path):
     # one stored recommendation changes after export: the verification names it, and who changed it
     _store(services, [make_row(2, 注册地区="沈阳市", 需求名称="第2号风电轴承精密磨削关键技术")])
     with services.session() as s:
-        result = rec.verify(s, STAFF, scan, "scan.jpg")
+        result = services.scan_verifier.verify(s, STAFF, scan, "scan.jpg")
     assert result["outcome"] == "changed" and not result["ok"]
     (change,) = result["changes"]
     assert change["kind"] == "changed" and change["demand_id"] == shenyang[1]
@@ -117,7 +117,7 @@ def test_round_trip_through_a_degraded_scan(services, shenyang, tmp_path: Path):
         rec.remove(s, SHENYANG, lst.id, [shenyang[3]])
         reviews.decide(s, services.campaign, SHENYANG, shenyang[4], "初审通过")
         rec.compose(s, SHENYANG, "第一批", [shenyang[4]], now=ON_TIME)
-        kinds = {(c["kind"], c["demand_id"]) for c in rec.verify(s, STAFF, scan, "scan.jpg")["changes"]}
+        kinds = {(c["kind"], c["demand_id"]) for c in services.scan_verifier.verify(s, STAFF, scan, "scan.jpg")["changes"]}
     assert {("removed", shenyang[3]), ("added", shenyang[4])} <= kinds
 
 
@@ -146,10 +146,10 @@ def test_pdf_text_holds_every_row_and_each_page_has_the_code(services, settings)
 def test_a_list_signed_with_another_key_is_refused(services, shenyang, tmp_path: Path):
     with services.session() as s:
         lst = services.recommendations.compose(s, SHENYANG, "第一批", now=ON_TIME)
-    other = Recommendations(services.campaign, ListSigner(tmp_path / "elsewhere.pem"), tmp_path / "scans")
+    other = Recommendations(services.campaign, ListSigner(tmp_path / "elsewhere.pem"))
     with services.session() as s:
         foreign_pdf = other.export(s, SHENYANG, lst.id, now=ON_TIME).pdf
-        result = services.recommendations.verify(s, STAFF, foreign_pdf, "foreign.pdf")
+        result = services.scan_verifier.verify(s, STAFF, foreign_pdf, "foreign.pdf")
     assert result["outcome"] == "foreign_key" and not result["ok"]
     assert "其他密钥" in result["message_zh"] and "another key" in result["message_en"]
 
@@ -173,7 +173,7 @@ def test_missing_foreign_and_forged_codes_are_explained(services, shenyang):
     forged = text.split(":")
     forged[3] = str(int(forged[3]) + 1)  # a row count that was not signed
     with services.session() as s:
-        outcomes = {name: rec.verify(s, STAFF, data, name)["outcome"] for name, data in (
+        outcomes = {name: services.scan_verifier.verify(s, STAFF, data, name)["outcome"] for name, data in (
             ("blank.png", png(None)), ("web.png", png("https://example.com/")), ("forged.png", png(":".join(forged))),
             ("notes.txt", b"hello"), ("real.png", png(text)))}
     assert outcomes == {"blank.png": "no_code", "web.png": "foreign_code", "forged.png": "forged",
@@ -192,13 +192,13 @@ def test_a_bureau_keeps_to_its_own_region(services, shenyang):
         with pytest.raises(Forbidden):
             rec.export(s, DALIAN, lst.id, now=ON_TIME)
         with pytest.raises(Forbidden):
-            rec.verify(s, DALIAN, pdf, "list.pdf")
+            services.scan_verifier.verify(s, DALIAN, pdf, "list.pdf")
         with pytest.raises(Forbidden):
             reviews.decide(s, services.campaign, DALIAN, shenyang[0], "初审通过")
         with pytest.raises(Forbidden):  # staff verify but do not compose
             rec.compose(s, STAFF, "第一批", region="沈阳市", now=ON_TIME)
         assert [r["region"] for r in rec.status_table(s, DALIAN)] == ["大连市"]
-        assert rec.verify(s, SHENYANG, pdf, "list.pdf")["outcome"] == "unchanged"
+        assert services.scan_verifier.verify(s, SHENYANG, pdf, "list.pdf")["outcome"] == "unchanged"
 
 
 def test_late_recommendations_follow_the_campaign(services, shenyang, settings, tmp_path: Path):

@@ -96,7 +96,7 @@ def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
     who = acting(ctx, args)
     path = Path(args.scan)
     with ctx.services.session() as session:
-        result = ctx.services.recommendations.verify(session, who, path.read_bytes(), path.name)
+        result = ctx.services.scan_verifier.verify(session, who, path.read_bytes(), path.name)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
         return EXIT_OK if result["ok"] else EXIT_PROBLEMS

@@ -8,13 +8,10 @@ stamped scan comes back.
   refused or accepted and flagged 逾期, as the campaign file says (``late_recommendations``).
 - **Export**: the rows are signed with the department's key (:mod:`api.services.list_signing`); every export
   is kept (rows, time, who), and the PDF (:mod:`api.io.list_pdf`) carries the QR code on every page.
-- **Verify**: the scan (PDF or photo) is stored under its SHA-256 and audited whatever the outcome; its QR code
-  is read (:mod:`api.io.qr_scan`), the signature checked, and the rows as signed compared with the
-  recommendations stored now: unchanged, or exactly what was added, removed or changed since, and by whom.
+- **Verify**: :mod:`api.services.scan_verification` checks the stamped scan against the exports kept here.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -26,41 +23,16 @@ from sqlalchemy.orm import Session
 
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.io.list_pdf import COLUMNS, ListSheet, list_pdf
-from api.io.qr_scan import UnreadableScan, read_codes
 from api.services import reviews
 from api.services.access import Principal
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
-from api.services.list_signing import ListSigner, QrPayload
+from api.services.list_signing import ListSigner
 from api.store import tables as db
 
 CHINA = timezone(timedelta(hours=8))  # the notice's deadlines are dates in Beijing time
 ROW_FIELDS = ("需求编号", "企业名称", "需求名称", "需求类别", "技术领域", "研发总投入")
 STATUS_ZH = {"draft": "草稿", "exported": "已导出（待核验）", "verified": "已核验"}
-#: What a verification concluded, with the message the uploader reads.
-OUTCOMES: dict[str, tuple[str, str]] = {
-    "unchanged": ("核验通过：二维码签名有效，清单与系统中的推荐记录一致。",
-                  "Verified: the QR code's signature is valid and the list matches the stored recommendations."),
-    "changed": ("签名有效，但导出后系统中的推荐记录已有变动（见下表）。",
-                "The signature is valid, but the stored recommendations changed after export (see the changes)."),
-    "unreadable_file": ("无法打开上传的文件：请上传 PDF 或 JPEG/PNG 图片。",
-                        "The upload cannot be opened: send a PDF or a JPEG/PNG image."),
-    "no_code": ("扫描件中未找到二维码：请确认每页右上角的二维码清晰、完整、未被公章遮挡，或以更高分辨率（≥150 dpi）重新扫描。",
-                "No QR code found in the scan: make sure the code at the top right of each page is sharp, whole "
-                "and not covered by the seal, or scan again at 150 dpi or more."),
-    "foreign_code": ("扫描件中的二维码不是本系统导出的推荐清单二维码。",
-                     "The scan's QR code was not made by this service for a recommendation list."),
-    "foreign_key": ("二维码由其他密钥签名，不是本厅导出的清单，不予受理。",
-                    "The QR code is signed with another key: this list was not exported by the department; refused."),
-    "forged": ("二维码签名无效：清单编号、数量或内容与导出时不符，可能被伪造或篡改，不予受理。",
-               "The QR code's signature is invalid: its list number, count or content do not match the export; "
-               "it may be forged or altered; refused."),
-    "unknown_list": ("二维码中的清单编号在系统中不存在。", "The list number in the QR code is not known to this service."),
-    "mixed_codes": ("扫描件中含有不同清单的二维码，请每次上传一份清单。",
-                    "The scan holds the QR codes of different lists: upload one list at a time."),
-}
-
-
 class LateRecommendation(Conflict):
     """A recommendation after the batch's deadline where the campaign refuses late ones."""
 
@@ -83,12 +55,11 @@ def today(now: datetime | None) -> date:
 
 
 class Recommendations:
-    """推荐清单: compose, export signed, verify scans (see the module docstring)."""
+    """推荐清单: compose, order, count against quotas, export signed (see the module docstring)."""
 
-    def __init__(self, campaign: CampaignContext, signer: ListSigner, scans_dir: Path):
+    def __init__(self, campaign: CampaignContext, signer: ListSigner):
         self.campaign = campaign
         self.signer = signer
-        self.scans_dir = Path(scans_dir)
 
     # ------------------------------------------------------------------ checks
     def _check_batch(self, batch: str) -> str:
@@ -263,13 +234,13 @@ class Recommendations:
         return {"id": lst.id, "code": lst.code, "region": lst.region, "batch": lst.batch, "status": lst.status,
                 "status_zh": STATUS_ZH[lst.status], "late": lst.late,
                 "deadline": str(self.campaign.rules.batch_deadline(lst.batch)), "count": len(rows), "rows": rows,
-                "exports": [{k: e[k] for k in ("export_no", "at", "by", "count")} for e in self._exports(lst)],
+                "exports": [{k: e[k] for k in ("export_no", "at", "by", "count")} for e in self.exports(lst)],
                 "verifications": [{"id": v.id, "outcome": v.outcome, "at": v.verified_at, "by": v.actor,
                                    "scan_name": v.scan_name} for v in checks],
                 "quota": self.quota(session, lst.region)}
 
     @staticmethod
-    def _exports(lst: db.RecommendationList) -> list[dict[str, Any]]:
+    def exports(lst: db.RecommendationList) -> list[dict[str, Any]]:
         return list((lst.signed or {}).get("exports", []))
 
     # ------------------------------------------------------------------ export
@@ -284,7 +255,7 @@ class Recommendations:
                                {"list": lst.code}, code="empty_list")
         late = self._late(lst.batch, now, "导出推荐清单", "exports of the list")
         at = (now or datetime.now(timezone.utc)).astimezone(CHINA)
-        exports = self._exports(lst)
+        exports = self.exports(lst)
         number = len(exports) + 1
         payload = self.signer.sign(lst.code, number, rows)
         exports.append({"export_no": number, "at": at.isoformat(timespec="seconds"), "by": who.actor,
@@ -305,115 +276,6 @@ class Recommendations:
                           qr_text=payload.text(), notes=notes)
         assert len(COLUMNS) == len(ROW_FIELDS) + 1
         return Exported(list_pdf(sheet), payload.text(), lst.id, number)
-
-    # ------------------------------------------------------------------ verify
-    def verify(self, session: Session, who: Principal, data: bytes, filename: str = "") -> dict[str, Any]:
-        """Check an uploaded scan of a stamped list (see the module docstring); stored and audited."""
-        if not who.may("verify_list"):
-            raise Forbidden("当前令牌的角色无权核验推荐清单。", "This token's role may not verify recommendation lists.",
-                            {"role": who.role}, code="role_forbidden")
-        result: dict[str, Any] = {"pages": 0, "changes": [], "list": None}
-        lst = payload = None
-        try:
-            scan = read_codes(data)
-            result["pages"] = scan.pages
-            outcome, payload, lst = self._identify(session, scan.codes)
-        except UnreadableScan:
-            outcome = "unreadable_file"
-        if lst is not None:
-            reviews.check_region(who, lst.region)  # a bureau never verifies (or learns of) another region's list
-            export = next((e for e in self._exports(lst) if e["export_no"] == payload.export_no), None)
-            if export is None or not self.signer.check(payload, export["rows"]):
-                outcome = "forged"
-            else:
-                changes = self.compare(session, lst, export)
-                outcome = "changed" if changes else "unchanged"
-                result["changes"] = changes
-                result["export"] = {k: export[k] for k in ("export_no", "at", "by", "count")}
-            result["list"] = {"id": lst.id, "code": lst.code, "region": lst.region, "batch": lst.batch}
-        digest = hashlib.sha256(data).hexdigest()
-        path = self._store_scan(data, digest, filename)
-        zh, en = OUTCOMES[outcome]
-        row = db.ListVerification(list_id=lst.id if lst else None, outcome=outcome, scan_name=(filename or "")[:300],
-                                  scan_sha256=digest, scan_path=str(path), payload=payload.text() if payload else None,
-                                  result={k: v for k, v in result.items()}, actor=who.actor)
-        session.add(row)
-        if lst is not None and outcome == "unchanged":
-            lst.status, lst.verified_at = "verified", row.verified_at or datetime.now(timezone.utc)
-        session.flush()
-        append_audit(session, who.actor, "verify", "recommendation_list", lst.id if lst else None, None,
-                     {"outcome": outcome, "verification_id": row.id, "scan_sha256": digest,
-                      "changes": len(result["changes"])}, note=filename or None)
-        session.commit()
-        return {"verification_id": row.id, "outcome": outcome, "ok": outcome == "unchanged",
-                "message_zh": zh, "message_en": en, **result}
-
-    def _identify(self, session: Session, codes: list[tuple[int, str]]
-                  ) -> tuple[str, QrPayload | None, db.RecommendationList | None]:
-        if not codes:
-            return "no_code", None, None
-        parsed = [p for _, text in codes if (p := QrPayload.parse(text)) is not None]
-        if not parsed:
-            return "foreign_code", None, None
-        if len({(p.code, p.export_no, p.signature) for p in parsed}) > 1:
-            return "mixed_codes", parsed[0], None
-        payload = parsed[0]
-        if payload.key_id != self.signer.key_id:
-            return "foreign_key", payload, None
-        lst = session.scalar(select(db.RecommendationList).where(db.RecommendationList.code == payload.code))
-        if lst is None:
-            return "unknown_list", payload, None
-        return "checked", payload, lst
-
-    def _store_scan(self, data: bytes, digest: str, filename: str) -> Path:
-        suffix = Path(filename or "").suffix.lower()
-        suffix = suffix if suffix in {".pdf", ".jpg", ".jpeg", ".png"} else ".bin"
-        self.scans_dir.mkdir(parents=True, exist_ok=True)
-        path = self.scans_dir / f"{digest}{suffix}"
-        if not path.exists():
-            path.write_bytes(data)
-        return path
-
-    def compare(self, session: Session, lst: db.RecommendationList, export: dict[str, Any]) -> list[dict[str, Any]]:
-        """What was added, removed or changed (field by field, 序号 included) since ``export``, and by whom."""
-        signed = {r["demand_id"]: (n, r) for n, r in enumerate(export["rows"], 1)}
-        now = {r["demand_id"]: (n, r) for n, r in enumerate(self.rows(session, lst), 1)}
-        since = datetime.fromisoformat(export.get("recorded_at") or export["at"])
-        changes: list[dict[str, Any]] = []
-        for demand_id in [*signed, *(d for d in now if d not in signed)]:
-            old, new = signed.get(demand_id), now.get(demand_id)
-            if old and new:
-                fields = [{"field": f, "before": old[1][f], "after": new[1][f]} for f in ROW_FIELDS
-                          if old[1][f] != new[1][f]]
-                if old[0] != new[0]:
-                    fields.insert(0, {"field": "序号", "before": old[0], "after": new[0]})
-                if not fields:
-                    continue
-                kind = "changed"
-            else:
-                kind, fields = ("removed" if old else "added"), []
-            row = (old or new)[1]
-            changes.append({"kind": kind, "kind_zh": {"added": "新增", "removed": "移除", "changed": "修改"}[kind],
-                            "demand_id": demand_id, "需求编号": row["需求编号"], "需求名称": row["需求名称"],
-                            "fields": fields, "by": self._actors_since(session, lst.id, demand_id, since)})
-        return changes
-
-    @staticmethod
-    def _actors_since(session: Session, list_id: int, demand_id: int, since: datetime) -> list[str]:
-        """Who touched this demand or its place on the list after ``since`` (from the audit log)."""
-        entries = session.scalars(select(db.AuditEntry).where(db.AuditEntry.at >= since.astimezone(timezone.utc),
-                                                              db.AuditEntry.entity.in_(("demand", "recommendation_list")))
-                                  .order_by(db.AuditEntry.id))
-        actors = []
-        for e in entries:
-            if e.entity == "demand" and e.entity_id == demand_id:
-                actors.append(e.actor)
-            elif e.entity == "recommendation_list" and e.entity_id == list_id and e.action != "verify":
-                touched = [*(e.before or {}).get("removed", []), *(e.after or {}).get("added", []),
-                           *(e.after or {}).get("order", [])]
-                if demand_id in touched:
-                    actors.append(e.actor)
-        return list(dict.fromkeys(actors))
 
     # ------------------------------------------------------------------ status
     def status_table(self, session: Session, who: Principal) -> list[dict[str, Any]]:

@@ -111,5 +111,5 @@ def recommend_verify(request: Request, file: UploadFile = File(...), csrf: str =
                      services: Services = Depends(get_services)) -> Response:
     check_csrf(request, user, csrf)
     require_may(user, "verify_list")
-    result = services.recommendations.verify(session, user.principal, file.file.read(), file.filename or "")
+    result = services.scan_verifier.verify(session, user.principal, file.file.read(), file.filename or "")
     return render(request, "verify_result.html", user, r=result)

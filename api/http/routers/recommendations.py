@@ -135,7 +135,7 @@ def export(key: str, session: Session = Depends(get_session), who: Principal = D
 def verify(file: UploadFile = File(..., description="盖章后的推荐清单扫描件（PDF、JPEG 或 PNG）"),
            session: Session = Depends(get_session), who: Principal = Depends(require("verify_list")),
            services: Services = Depends(get_services)) -> dict[str, Any]:
-    result = services.recommendations.verify(session, who, file.file.read(), file.filename or "")
+    result = services.scan_verifier.verify(session, who, file.file.read(), file.filename or "")
     return jsonable(result)
 
 
