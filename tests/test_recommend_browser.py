@@ -50,6 +50,8 @@ def server(tmp_path: Path):
                for n in (1, 2, 3)]
         reviews.decide(s, services.campaign, bureau_who, ids[0], "初审通过")
         reviews.decide(s, services.campaign, bureau_who, ids[1], "退回修改", "需求描述过于简略")
+        submit_demand(s, services.campaign, make_row(2, 注册地区="沈阳市", 需求描述="补充：主轴轴承磨削圆度≤1μm，寿命20年。"),
+                      actor="test")  # the enterprise resubmits after 退回修改
         bureau = create_token(s, role="bureau", region="沈阳市", subject="沈阳市科学技术局")[1]
         staff = create_token(s, role="staff", subject="规划处")[1]
     port = _free_port()
@@ -96,7 +98,12 @@ def test_bureau_composes_and_exports_staff_verify_the_scan(server, tmp_path: Pat
                 row.locator("button[type=submit]").click()
             assert "初审通过" in page.locator(f"tr#d{ids[2]}").inner_text()
             assert "退回修改" in page.locator(f"tr#d{ids[1]}").inner_text()
-            _shot(page, "review-queue")
+            _shot(page, "13-review-queue")
+            with page.expect_navigation():
+                page.click(f"tr#d{ids[1]} >> text=已重新提交")
+            diff = page.inner_text("table.diff")
+            assert "需求描述" in diff and "寿命20年" in diff
+            _shot(page, "14-review-resubmitted-diff")
 
             page.click("header nav >> text=推荐清单")
             page.select_option("select[name=batch]", "第一批")
@@ -104,7 +111,7 @@ def test_bureau_composes_and_exports_staff_verify_the_scan(server, tmp_path: Pat
                 page.click("#compose")
             assert page.locator("#count").inner_text() == "2"  # the returned demand is not on the list
             assert "逾期" in page.inner_text("h1")  # 2023's deadline has passed; the campaign accepts, flagged
-            _shot(page, "recommend-list")
+            _shot(page, "15-recommend-list")
             with page.expect_download() as download:
                 page.click("#export")
             pdf = Path(download.value.path()).read_bytes()
@@ -120,9 +127,9 @@ def test_bureau_composes_and_exports_staff_verify_the_scan(server, tmp_path: Pat
                 staff_page.click("#verify")
             verdict = staff_page.inner_text("#verdict")
             assert "核验通过" in verdict and "沈阳市" in verdict, verdict
-            _shot(staff_page, "recommend-verified")
+            _shot(staff_page, "16-recommend-verified")
             staff_page.click("text=‹ 推荐清单")
             assert "已核验" in staff_page.inner_text("table.bureaus")
-            _shot(staff_page, "recommend-bureaus")
+            _shot(staff_page, "17-recommend-bureaus")
         finally:
             browser.close()

@@ -111,6 +111,9 @@ def test_round_trip_through_a_degraded_scan(services, shenyang, tmp_path: Path):
     assert change["fields"] == [{"field": "需求名称", "before": "第2号高端轴承精密加工关键技术",
                                  "after": "第2号风电轴承精密磨削关键技术"}]
     assert change["by"] == ["test"]
+    with services.session() as s:  # the list no longer matches its export: no longer shown as verified
+        assert rec.view(s, STAFF, lst.id)["status"] == "changed"
+        assert rec.demand_status(s, shenyang[:1]) == {shenyang[0]: "拟推荐（清单导出后有变动）"}
 
     # one taken off, another put on: both are named
     with services.session() as s:

@@ -22,8 +22,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "STSong-Light"
-COLUMNS = ("序号", "需求编号", "企业名称", "需求名称", "需求类别", "技术领域", "研发总投入(万元)")
-WIDTHS_MM = (11, 24, 42, 47, 17, 18, 25)  # 184 mm of the 210 mm page
+COLUMNS = ("序号", "需求编号", "企业名称", "需求名称", "需求类别", "技术领域", "研发总投入<br/>（万元）")
+WIDTHS_MM = (11, 24, 40, 45, 17, 20, 27)  # 184 mm of the 210 mm page
 QR_MM = 36  # big enough to read from a 150 dpi scan (about 4 pixels a module)
 
 
@@ -32,13 +32,14 @@ class ListSheet:
     """What one exported list shows: its heading and rows (each row in :data:`COLUMNS` order)."""
 
     title: str
-    bureau: str
+    bureau: str  # the recommending region (推荐地区)
     batch: str
     code: str
     exported_at: str
     rows: Sequence[Sequence[str]]
     qr_text: str
     notes: Sequence[str] = ()
+    unit: str = ""  # the recommending unit (初审单位) when the demands name it, printed beside the seal
 
 
 def _font() -> str:
@@ -64,7 +65,12 @@ def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None
 
 
 def list_pdf(sheet: ListSheet) -> bytes:
-    """The list as PDF bytes (A4 portrait)."""
+    """The list as PDF bytes (A4 portrait); laid out twice so every page can say 共 N 页."""
+    pages, _ = _build(sheet, None)
+    return _build(sheet, pages)[1]
+
+
+def _build(sheet: ListSheet, total: int | None) -> tuple[int, bytes]:
     font = _font()
     out = io.BytesIO()
     width, height = A4
@@ -82,10 +88,10 @@ def list_pdf(sheet: ListSheet) -> bytes:
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
-    seal = Table([[Paragraph(f"推荐单位（公章）：{_escape(sheet.bureau)}", body), ""],
-                  [Paragraph("经办人：", body), Paragraph("日期：　　　　年　　月　　日", body)]],
+    seal = Table([[f"推荐单位（公章）：{sheet.unit}", ""], ["经办人：", "日期：　　　　年　　月　　日"]],
                  colWidths=[100 * mm, 84 * mm], rowHeights=[40 * mm, 12 * mm])
-    seal.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey)]))
+    seal.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                              ("FONT", (0, 0), (-1, -1), font, 10.5), ("TOPPADDING", (0, 0), (-1, -1), 6)]))
     story: list = [table, Spacer(1, 6 * mm)]
     story += [Paragraph(_escape(n), body) for n in sheet.notes]
     story.append(KeepTogether([Spacer(1, 4 * mm), seal]))
@@ -96,7 +102,7 @@ def list_pdf(sheet: ListSheet) -> bytes:
         canvas.setFont(font, 15)
         canvas.drawString(13 * mm, top - 4 * mm, sheet.title)
         canvas.setFont(font, 10.5)
-        lines = (f"推荐单位：{sheet.bureau}　　批次：{sheet.batch}　　推荐数量：{len(sheet.rows)} 项",
+        lines = (f"推荐地区：{sheet.bureau}　　批次：{sheet.batch}　　推荐数量：{len(sheet.rows)} 项",
                  f"清单编号：{sheet.code}　　导出时间：{sheet.exported_at}",
                  "本清单由系统导出，二维码用于核验清单内容未被修改；加盖公章后上传扫描件。")
         for i, line in enumerate(lines):
@@ -104,11 +110,11 @@ def list_pdf(sheet: ListSheet) -> bytes:
         _draw_qr(canvas, sheet.qr_text, width - 13 * mm - QR_MM * mm, height - 8 * mm - QR_MM * mm, QR_MM * mm)
         canvas.setFont(font, 9)
         canvas.drawCentredString(width / 2, 10 * mm, f"{sheet.bureau} · {sheet.batch} · {sheet.code} · "
-                                                      f"第 {doc_.page} 页")
+                                                      f"第 {doc_.page} 页" + (f" / 共 {total} 页" if total else ""))
         canvas.restoreState()
 
     doc.build(story, onFirstPage=page, onLaterPages=page)
-    return out.getvalue()
+    return doc.page, out.getvalue()
 
 
 def _escape(text: object) -> str:

@@ -13,6 +13,7 @@ stamped scan comes back.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -32,7 +33,8 @@ from api.store import tables as db
 
 CHINA = timezone(timedelta(hours=8))  # the notice's deadlines are dates in Beijing time
 ROW_FIELDS = ("需求编号", "企业名称", "需求名称", "需求类别", "技术领域", "研发总投入")
-STATUS_ZH = {"draft": "草稿", "exported": "已导出（待核验）", "verified": "已核验"}
+STATUS_ZH = {"draft": "草稿", "exported": "已导出（待核验）", "verified": "已核验",
+             "changed": "导出后有变动（需重新导出）"}
 class LateRecommendation(Conflict):
     """A recommendation after the batch's deadline where the campaign refuses late ones."""
 
@@ -231,8 +233,9 @@ class Recommendations:
         rows = [{**r, "序号": n, "late": r["demand_id"] in late} for n, r in enumerate(self.rows(session, lst), 1)]
         checks = session.scalars(select(db.ListVerification).where(db.ListVerification.list_id == lst.id)
                                  .order_by(db.ListVerification.id.desc()))
-        return {"id": lst.id, "code": lst.code, "region": lst.region, "batch": lst.batch, "status": lst.status,
-                "status_zh": STATUS_ZH[lst.status], "late": lst.late,
+        status = self.status(lst, self.rows(session, lst))
+        return {"id": lst.id, "code": lst.code, "region": lst.region, "batch": lst.batch, "status": status,
+                "status_zh": STATUS_ZH[status], "late": lst.late,
                 "deadline": str(self.campaign.rules.batch_deadline(lst.batch)), "count": len(rows), "rows": rows,
                 "exports": [{k: e[k] for k in ("export_no", "at", "by", "count")} for e in self.exports(lst)],
                 "verifications": [{"id": v.id, "outcome": v.outcome, "at": v.verified_at, "by": v.actor,
@@ -269,11 +272,14 @@ class Recommendations:
                      {"export_no": number, "count": len(rows), "late": late})
         session.commit()
         notes = [f"逾期：本批次推荐截止日期为{self.campaign.rules.batch_deadline(lst.batch)}。"] if lst.late else []
+        units = Counter(d.recommending_unit for d in session.scalars(select(db.Demand).where(
+            db.Demand.id.in_([r["demand_id"] for r in rows]))) if d.recommending_unit)
         sheet = ListSheet(title=f"{self.campaign.rules.name}推荐清单".replace("征集推荐清单", "推荐清单"),
                           bureau=lst.region, batch=lst.batch, code=f"{lst.code}-{number}",
                           exported_at=at.strftime("%Y-%m-%d %H:%M"),
                           rows=[[str(n), *(r[f] for f in ROW_FIELDS)] for n, r in enumerate(rows, 1)],
-                          qr_text=payload.text(), notes=notes)
+                          qr_text=payload.text(), notes=notes,
+                          unit=units.most_common(1)[0][0] if len(units) == 1 else "")
         assert len(COLUMNS) == len(ROW_FIELDS) + 1
         return Exported(list_pdf(sheet), payload.text(), lst.id, number)
 
@@ -290,21 +296,34 @@ class Recommendations:
             for b in self.campaign.rules.batches:
                 lst = lists.get((region, b.batch.value))
                 rows = self.rows(session, lst) if lst else []
+                status = self.status(lst, rows) if lst else None
                 late_ids = {i.demand_id for i in lst.items if i.late} if lst else set()
                 cells.append({"batch": b.batch.value, "deadline": str(b.deadline),
                               "list_id": lst.id if lst else None, "code": lst.code if lst else None,
-                              "status": lst.status if lst else None,
-                              "status_zh": STATUS_ZH[lst.status] if lst else "未编制", "count": len(rows),
+                              "status": status, "status_zh": STATUS_ZH[status] if status else "未编制", "count": len(rows),
                               "late": sum(1 for r in rows if r["demand_id"] in late_ids),
                               "list_late": bool(lst and lst.late)})
             out.append({"region": region, "batches": cells, "quota": self.quota(session, region)})
         return out
 
+    def status(self, lst: db.RecommendationList, rows: list[dict[str, Any]]) -> str:
+        """The list's status now: ``changed`` when an exported (or verified) list no longer matches its last export."""
+        exports = self.exports(lst)
+        if lst.status != "draft" and exports and exports[-1]["rows"] != rows:
+            return "changed"
+        return lst.status
+
     def demand_status(self, session: Session, demand_ids: list[int]) -> dict[int, str]:
-        """Per demand: 已推荐（清单已核验）/ 已推荐（清单待核验）/ 拟推荐 for demands on a list."""
+        """Per demand on a list: 已推荐（清单已核验）, 已推荐（清单待核验）, or 拟推荐 while the list is a draft or
+        has changed since it was exported."""
         if not demand_ids:
             return {}
-        rows = session.execute(select(db.RecommendationItem.demand_id, db.RecommendationList.status).join(
-            db.RecommendationList).where(db.RecommendationItem.demand_id.in_(demand_ids)))
-        label = {"verified": "已推荐（清单已核验）", "exported": "已推荐（清单待核验）", "draft": "拟推荐（清单未导出）"}
-        return {d: label[s] for d, s in rows}
+        items = list(session.scalars(select(db.RecommendationItem).where(
+            db.RecommendationItem.demand_id.in_(demand_ids))))
+        status: dict[int, str] = {}
+        for item in items:
+            if item.list_id not in status:
+                status[item.list_id] = self.status(item.list, self.rows(session, item.list))
+        label = {"verified": "已推荐（清单已核验）", "exported": "已推荐（清单待核验）", "draft": "拟推荐（清单未导出）",
+                 "changed": "拟推荐（清单导出后有变动）"}
+        return {i.demand_id: label[status[i.list_id]] for i in items}

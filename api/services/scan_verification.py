@@ -79,6 +79,7 @@ class ScanVerifier:
                 outcome = "changed" if changes else "unchanged"
                 result["changes"] = changes
                 result["export"] = {k: export[k] for k in ("export_no", "at", "by", "count")}
+                result["signed_rows"] = export["rows"]  # the list as received: what the stamped paper says
             result["list"] = {"id": lst.id, "code": lst.code, "region": lst.region, "batch": lst.batch}
         digest = hashlib.sha256(data).hexdigest()
         path = self._store_scan(data, digest, filename)
