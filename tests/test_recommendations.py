@@ -127,7 +127,8 @@ def test_round_trip_through_a_degraded_scan(services, shenyang, tmp_path: Path):
 def test_pdf_text_holds_every_row_and_each_page_has_the_code(services, settings):
     import pypdfium2 as pdfium
 
-    rows = [make_row(n, 注册地区="沈阳市", 需求名称=f"第{n}号高温合金叶片精密铸造缺陷检测技术") for n in range(1, 46)]
+    rows = [make_row(n, 注册地区="沈阳市", 批次="第二批", 提交时间="2023-02-10",
+                     需求名称=f"第{n}号高温合金叶片精密铸造缺陷检测技术") for n in range(1, 46)]
     ids = _store(services, rows)
     rec = services.recommendations
     with services.session() as s:

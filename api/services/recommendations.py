@@ -108,8 +108,8 @@ class Recommendations:
     # ------------------------------------------------------------------ compose
     def compose(self, session: Session, who: Principal, batch: str, demand_ids: list[int] | None = None, *,
                 region: str | None = None, now: datetime | None = None) -> db.RecommendationList:
-        """Put demands on the region's list for ``batch`` (all its 初审通过 demands not yet on a list when
-        ``demand_ids`` is None), after those already there; commits and audits."""
+        """Put demands on the region's list for ``batch`` (when ``demand_ids`` is None: its 初审通过 demands of that
+        batch, or of none, not yet on a list), after those already there; commits and audits."""
         region = self._region_for(who, region)
         batch = self._check_batch(batch)
         late = self._late(batch, now, "推荐", "recommendations")
@@ -124,8 +124,10 @@ class Recommendations:
         listed = self._listed(session, region)
         passed = {d: r for d, r in reviews.latest(session, campaign_id=self.campaign.id).items()
                   if r.decision == "pass" and r.region == region}
-        if demand_ids is None:
-            chosen = [d for d in sorted(passed) if d not in listed]
+        if demand_ids is None:  # the batch's own demands (and those the platform gave no batch)
+            found = session.execute(select(db.Demand.id, db.Demand.batch).where(db.Demand.id.in_(list(passed))))
+            batch_of = {demand_id: b for demand_id, b in found}
+            chosen = [d for d in sorted(passed) if d not in listed and batch_of.get(d) in (batch, None)]
         else:
             chosen = list(dict.fromkeys(demand_ids))
             problems = [{"demand_id": d, "reason_zh": "不是本地区初审通过的需求", "reason_en": "not a demand of "

@@ -71,11 +71,12 @@ def recommend_home(request: Request, user: ConsoleUser = Depends(current_user), 
 
 
 @router.post("/recommend/compose")
-def recommend_compose(request: Request, batch: str = Form(...), region: str = Form(""), csrf: str = Form(""),
-                      user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
-                      services: Services = Depends(get_services)) -> Response:
+def recommend_compose(request: Request, batch: str = Form(...), region: str = Form(""), demand_ids: str = Form(""),
+                      csrf: str = Form(""), user: ConsoleUser = Depends(current_user),
+                      session: Session = Depends(get_session), services: Services = Depends(get_services)) -> Response:
     check_csrf(request, user, csrf)
-    lst = services.recommendations.compose(session, user.principal, batch, region=region or None)
+    ids = [int(x) for x in demand_ids.replace("，", " ").replace(",", " ").replace("#", " ").split() if x.isdigit()]
+    lst = services.recommendations.compose(session, user.principal, batch, ids or None, region=region or None)
     return RedirectResponse(f"{PREFIX}/recommend/{lst.id}", status_code=303)
 
 
