@@ -122,6 +122,13 @@ def test_round_trip_through_a_degraded_scan(services, shenyang, tmp_path: Path):
         rec.compose(s, SHENYANG, "第一批", [shenyang[4]], now=ON_TIME)
         kinds = {(c["kind"], c["demand_id"]) for c in services.scan_verifier.verify(s, STAFF, scan, "scan.jpg")["changes"]}
     assert {("removed", shenyang[3]), ("added", shenyang[4])} <= kinds
+    assert ("changed", shenyang[0]) not in kinds  # a removal further down moves nobody
+
+    with services.session() as s:  # one row moved to the top: that row is named, not every row it passed
+        rec.reorder(s, SHENYANG, lst.id, [shenyang[2]])
+        moved = [c for c in services.scan_verifier.verify(s, STAFF, scan, "scan.jpg")["changes"]
+                 if any(f["field"] == "序号" for f in c["fields"])]
+    assert [(c["demand_id"], c["fields"][0]["before"], c["fields"][0]["after"]) for c in moved] == [(shenyang[2], 3, 1)]
 
 
 def test_pdf_text_holds_every_row_and_each_page_has_the_code(services, settings):

@@ -129,13 +129,14 @@ class ScanVerifier:
         signed = {r["demand_id"]: (n, r) for n, r in enumerate(export["rows"], 1)}
         now = {r["demand_id"]: (n, r) for n, r in enumerate(self.lists.rows(session, lst), 1)}
         since = datetime.fromisoformat(export.get("recorded_at") or export["at"])
+        moved = _moved([d for d in signed if d in now], {d: n for d, (n, _) in now.items()})
         changes: list[dict[str, Any]] = []
         for demand_id in [*signed, *(d for d in now if d not in signed)]:
             old, new = signed.get(demand_id), now.get(demand_id)
             if old and new:
                 fields = [{"field": f, "before": old[1][f], "after": new[1][f]} for f in ROW_FIELDS
                           if old[1][f] != new[1][f]]
-                if old[0] != new[0]:
+                if demand_id in moved:
                     fields.insert(0, {"field": "序号", "before": old[0], "after": new[0]})
                 if not fields:
                     continue
@@ -164,3 +165,20 @@ class ScanVerifier:
                 if demand_id in touched:
                     actors.append(e.actor)
         return list(dict.fromkeys(actors))
+
+
+def _moved(then: list[int], place_now: dict[int, int]) -> set[int]:
+    """The fewest rows whose move explains the new order: those off the longest run kept in order (a removal
+    or an addition alone moves nothing). ``then``: ids in their old order; ``place_now``: id → new place."""
+    seq = [place_now[d] for d in then]
+    best = [1] * len(seq)
+    back = [-1] * len(seq)
+    for i in range(len(seq)):
+        for j in range(i):
+            if seq[j] < seq[i] and best[j] + 1 > best[i]:
+                best[i], back[i] = best[j] + 1, j
+    keep, i = set(), max(range(len(seq)), key=best.__getitem__, default=-1)
+    while i >= 0:
+        keep.add(then[i])
+        i = back[i]
+    return set(then) - keep
