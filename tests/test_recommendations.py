@@ -20,6 +20,7 @@ from api.services.access import Principal
 from api.services.intake import submit_demand
 from api.services.list_signing import ListSigner
 from api.services.recommendations import LateRecommendation, Recommendations
+from api.store import tables as db
 from corpora import CAMPAIGNS_DIR
 from tests.demand_rows import make_row
 from tests.scans import scan_like
@@ -77,7 +78,7 @@ def test_decisions_need_reasons_and_resubmission_shows_a_diff(services, shenyang
         with pytest.raises(Forbidden):
             reviews.history(s, Principal("专家处", "expert_admin"), shenyang[0])
         assert [q["demand"].id for q in reviews.queue(s, services.campaign, DALIAN)] == [shenyang[5]]
-        audit = [e for e in s.query(__import__("api.store.tables", fromlist=["AuditEntry"]).AuditEntry)
+        audit = [e for e in s.query(db.AuditEntry)
                  if e.action == "review" and e.entity_id == shenyang[0]]
         assert [e.after["decision"] for e in audit] == ["pass", "return"]
 
@@ -97,7 +98,7 @@ def test_round_trip_through_a_degraded_scan(services, shenyang, tmp_path: Path):
         assert result["outcome"] == "unchanged" and result["ok"], result
         assert result["message_zh"].startswith("核验通过")
         assert rec.demand_status(s, shenyang[:1]) == {shenyang[0]: "已推荐（清单已核验）"}
-        stored = Path(s.get(__import__("api.store.tables", fromlist=["x"]).ListVerification,
+        stored = Path(s.get(db.ListVerification,
                             result["verification_id"]).scan_path)
         assert stored.read_bytes() == scan
 
@@ -236,3 +237,29 @@ def test_late_recommendations_follow_the_campaign(services, shenyang, settings, 
             assert not on_time.items[-1].late  # 23:00 in Beijing on the deadline day is on time
     finally:
         strict.close()
+
+
+def test_the_command_line_round(services, shenyang, settings, tmp_path: Path, capsys):
+    from api.cli import main
+    from api.services.access import create_token
+
+    with services.session() as s:
+        token = create_token(s, role="bureau", region="沈阳市", subject="沈阳市科学技术局")[1]
+        other = create_token(s, role="bureau", region="大连市", subject="大连市科技局")[1]
+    home = ["--home", str(settings.home)]
+    assert main([*home, "recommend", "compose", "--batch", "第一批", "--token", token]) == 0
+    pdf = tmp_path / "推荐清单.pdf"
+    assert main([*home, "recommend", "export", "1", str(pdf), "--token", other]) == 3  # another region: refused
+    assert main([*home, "recommend", "export", "1", str(pdf), "--token", token]) == 0
+    (tmp_path / "scan.jpg").write_bytes(scan_like(pdf.read_bytes()))
+    capsys.readouterr()
+    assert main([*home, "verify", str(tmp_path / "scan.jpg")]) == 0
+    assert "核验通过" in capsys.readouterr().out
+    blank = tmp_path / "blank.png"
+    Image.new("L", (300, 300), 255).save(blank)
+    assert main([*home, "verify", str(blank)]) == 1
+    assert "未找到二维码" in capsys.readouterr().out
+    with services.session() as s:
+        actors = {e.actor for e in s.query(db.AuditEntry)
+                  if e.entity == "recommendation_list"}
+    assert actors == {"cli:沈阳市科学技术局", "cli"}

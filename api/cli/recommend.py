@@ -25,18 +25,24 @@ from api.services import reviews
 from api.services.access import Principal, authenticate
 from api.services.recommendations import ROW_FIELDS
 
-OPERATOR = Principal("cli", "admin")
+class CliPrincipal(Principal):
+    """A principal acting from the command line: the audit log names it ``cli:<subject>`` (``cli`` alone for
+    the machine's operator)."""
+
+    @property
+    def actor(self) -> str:
+        return "cli" if self.subject == "cli" else f"cli:{self.subject}"
 
 
 def acting(ctx: Context, args: argparse.Namespace) -> Principal:
-    """Who the command acts as: the ``--token``'s holder, or the machine's operator."""
+    """Who the command acts as: the ``--token``'s holder, or the machine's operator (an admin)."""
     if not args.token:
-        return Principal(args.actor, "admin") if args.actor != "cli" else OPERATOR
+        return CliPrincipal(args.actor, "admin")
     with ctx.services.session() as session:
         who = authenticate(session, args.token, bootstrap_admin=ctx.settings.admin_token)
     if who is None:
         raise Unauthorized("--token 无效或已吊销。", "--token is invalid or revoked.", code="invalid_token")
-    return Principal(who.subject, who.role, who.region)
+    return CliPrincipal(who.subject, who.role, who.region)
 
 
 def cmd_recommend(ctx: Context, args: argparse.Namespace) -> int:
