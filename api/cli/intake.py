@@ -35,6 +35,10 @@ def print_import_report(report: ImportReport, kind: str = "demands") -> None:
         f"未变 {report.unchanged}，拒绝 {report.rejected_rows}。",
         f"({kind}: {report.rows} rows, {report.new} new, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.rejected_rows} rejected)")
+    for r in report.results:
+        if r.get("changed_fields"):
+            say(f"  第 {r['row_number']} 行（需求编号 {r.get('external_id')}）更新：{'、'.join(r['changed_fields'])}",
+                f"row {r['row_number']} updated: {', '.join(r['changed_fields'])}")
     for r in report.rejected:
         say(f"  第 {r.get('row_number')} 行 [{r.get('field') or '-'}]：{r.get('reason_zh', '')}",
             f"row {r.get('row_number')} [{r.get('field') or '-'}]: {r.get('reason_en', '')}")
@@ -53,7 +57,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
             report = import_demands(session, campaign, path, actor=args.actor, steps=ctx.services.intake_steps,
                                     context=ctx.settings.validation_context,
                                     allow_enterprise_change=args.allow_enterprise_change,
-                                    show_progress=not args.quiet)
+                                    replace=args.replace, show_progress=not args.quiet)
         else:
             report = import_people(session, path, args.kind, actor=args.actor, show_progress=not args.quiet,
                                    context=ctx.settings.validation_context)
@@ -64,7 +68,10 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     if report.rejected and not args.json:
         say(f"有 {report.rejected_rows} 行未导入，请按上面的原因修改后重新导入（已导入的行不会重复）。",
             "Some rows were not imported; fix them and import the file again (imported rows are not duplicated).")
-    return EXIT_PROBLEMS if report.rejected else EXIT_OK
+    if report.skipped_files and not args.json:
+        say(f"有 {len(report.skipped_files)} 个文件未导入（原因见上）。",
+            f"{len(report.skipped_files)} files were not imported (reasons above).")
+    return EXIT_OK if report.complete else EXIT_PROBLEMS
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
@@ -215,6 +222,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告 / print the report as JSON")
     p.add_argument("--allow-enterprise-change", action="store_true",
                    help="允许把已存储需求改为另一家企业（管理员更正）/ let rows move a stored demand to another enterprise")
+    p.add_argument("--replace", action="store_true",
+                   help="同一需求编号的行整条替换已存储的需求（默认只更新文件中有的列）/ a row replaces a stored "
+                        "demand whole (default: only the file's columns change)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="导出全部需求 / export all demands")

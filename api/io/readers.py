@@ -19,9 +19,10 @@ from typing import IO, Any
 import openpyxl
 from pydantic import BaseModel, ValidationError
 
-from api.errors import InvalidInput
+from api.errors import InvalidFile
 from api.forms.models import DemandRecord
-from api.io.form_files import docx_grid, is_form_layout, read_form_grid, xlsx_grid
+from api.io.form_files import (OLD_FORMATS, UncomputedFormula, docx_grid, has_formulas, is_form_layout,
+                               mark_uncomputed, read_form_grid, skip_reason, xlsx_grid)
 from api.io.read_result import M, Note, ReadResult, RejectedRow
 from nlp.text import is_empty, normalize
 
@@ -48,21 +49,31 @@ def read_records(source: Source, model: type[M] = DemandRecord, *, filename: str
     data, name = _read_bytes(source, filename)
     kind = _format(data, name)
     if kind == "jsonl":
-        return _read_jsonl(data, model, name, context)
+        return no_rows_noted(_read_jsonl(data, model, name, context), name)
     known = _known_headers(model)
     if kind == "docx" or (kind == "excel" and sheet is None and is_form_layout(xlsx_grid(data, name, 10), known)):
-        return _read_form(docx_grid(data, name) if kind == "docx" else xlsx_grid(data, name), model, name, kind, context)
+        grid = docx_grid(data, name) if kind == "docx" else xlsx_grid(data, name)
+        return no_rows_noted(_read_form(grid, model, name, kind, context), name)
     sheet_used, sheets = None, []
     if kind == "excel":
         (rows, sheet_used, sheets), encoding = _excel_rows(data, name, sheet, known), None
     else:
-        rows, encoding = _csv_rows(data, name)
+        rows, encoding = _csv_rows(data, name, known)
     result: ReadResult[M] = ReadResult(format=kind, encoding=encoding, context=dict(context or {}))
     if len(sheets) > 1:
         result.notes.append(Note("sheet", f"读取工作表“{sheet_used}”（共 {len(sheets)} 个：{'、'.join(sheets)}）",
                                  f"read worksheet '{sheet_used}' (of {len(sheets)}: {', '.join(sheets)})",
                                  {"sheet": sheet_used, "sheets": sheets}))
-    _read_table(rows, model, name, result)
+    _read_table(rows, model, name, result, fixed_width=kind == "csv")
+    return no_rows_noted(result, name)
+
+
+def no_rows_noted(result: ReadResult[M], name: str) -> ReadResult[M]:
+    """An empty file (no bytes, blank lines, a header only, an empty sheet or form) gets one answer: a
+    ``no_rows`` note, which the import reports as "no rows" (CLI exit 1), never as success."""
+    if result.rows == 0:
+        result.notes.append(Note("no_rows", f"{name or '文件'} 中没有数据行，未导入任何内容",
+                                 f"{name or 'the file'} holds no data rows; nothing was imported", {"filename": name}))
     return result
 
 
@@ -71,6 +82,8 @@ def _read_form(grid: list[list[Any]], model: type[M], name: str, kind: str,
     """One record from a 征集表 laid out as labels beside values (:mod:`api.io.form_files`)."""
     result: ReadResult[M] = ReadResult(format=f"{kind}-form", context=dict(context or {}))
     raw = {k: _raw(v) for k, v in read_form_grid(grid, _known_headers(model)).items()}
+    if all(is_empty(c) for row in grid for c in row):
+        return result  # an empty sheet or document: no rows
     if all(is_empty(v) for v in raw.values()):
         result.rejected.append(RejectedRow(1, None, f"{name} 中没有找到表单的栏目（如“企业名称”“需求名称”）",
                                            f"no form labels (such as 企业名称, 需求名称) found in {name}", {}))
@@ -89,7 +102,7 @@ def _read_bytes(source: Source, filename: str | None) -> tuple[bytes, str]:
         try:
             return path.read_bytes(), filename or path.name
         except OSError as exc:
-            raise InvalidInput(f"无法读取文件：{path.name}", f"cannot read file: {path.name}",
+            raise InvalidFile(f"无法读取文件：{path.name}", f"cannot read file: {path.name}",
                                {"error": str(exc)}, code="file_unreadable") from exc
     return source.read(), filename or str(getattr(source, "name", ""))
 
@@ -104,17 +117,16 @@ def _format(data: bytes, name: str) -> str:
         return "jsonl"
     if suffix == ".docx":
         return "docx"
-    if suffix == ".xls":
-        raise InvalidInput("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入",
-                           "old .xls files are not supported; save as .xlsx in Excel and import again",
-                           {"filename": name}, code="unsupported_format")
+    if suffix in OLD_FORMATS:
+        zh, en = skip_reason(name)
+        raise InvalidFile(f"{name}：{zh}", f"{name}: {en}", {"filename": name}, code="unsupported_format")
     if not suffix:  # sniff bytes without a name
         if data[:2] == b"PK":
             return "excel"
         if data.lstrip()[:1] == b"{":
             return "jsonl"
         return "csv"
-    raise InvalidInput(f"不支持的文件格式：{suffix}（可导入 .xlsx、.csv、.jsonl）",
+    raise InvalidFile(f"不支持的文件格式：{suffix}（可导入 .xlsx、.csv、.jsonl）",
                        f"unsupported file format: {suffix} (use .xlsx, .csv or .jsonl)",
                        {"filename": name}, code="unsupported_format")
 
@@ -127,7 +139,7 @@ def _excel_rows(data: bytes, name: str, sheet: str | int | None,
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a broken file
-        raise InvalidInput(f"无法打开 Excel 文件：{name}（文件可能已损坏）",
+        raise InvalidFile(f"无法打开 Excel 文件：{name}（文件可能已损坏）",
                            f"cannot open the Excel file {name} (it may be damaged)",
                            {"error": str(exc)}, code="file_unreadable") from exc
     try:
@@ -143,32 +155,128 @@ def _excel_rows(data: bytes, name: str, sheet: str | int | None,
             ws = book[sheet]
     except (IndexError, KeyError) as exc:
         book.close()
-        raise InvalidInput(f"找不到工作表：{sheet}", f"no such sheet: {sheet}",
+        raise InvalidFile(f"找不到工作表：{sheet}", f"no such sheet: {sheet}",
                            {"sheets": book.sheetnames}, code="file_unreadable") from exc
-    rows = [(i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+    grid = [list(values) for values in ws.iter_rows(values_only=True)]
     names = list(book.sheetnames)
     book.close()
-    return iter(rows), ws.title, names
+    if has_formulas(data):
+        mark_uncomputed(data, {ws.title: grid})
+    return iter(enumerate(grid, start=1)), ws.title, names
 
 
-def _csv_rows(data: bytes, name: str) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+def _csv_rows(data: bytes, name: str, known: Mapping[str, str]) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+    """CSV records as ``(record number, cells)``; each record's first physical line is ``CsvRow.line``."""
+    text, encoding = _decode_csv(data, name)
+    rows = read_csv_table(text, name, known)
+    return ((number, CsvRow(cells, line)) for number, line, cells in rows), "gbk" if encoding == "gb18030" else encoding
+
+
+class CsvRow(list):
+    """The cells of one CSV record, knowing the physical line it starts on (for the clerk's report)."""
+
+    def __init__(self, cells: Iterable[str], line: int):
+        super().__init__(cells)
+        self.line = line
+
+
+def _decode_csv(data: bytes, name: str) -> tuple[str, str]:
     for encoding in CSV_ENCODINGS:
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    else:
-        raise InvalidInput(f"无法识别文件编码：{name}（请保存为 UTF-8 或 GBK 编码的 CSV）",
-                           f"unknown text encoding of {name} (save the CSV as UTF-8 or GBK)",
-                           code="file_unreadable")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
+    raise InvalidFile(f"无法识别文件编码：{name}（请保存为 UTF-8 或 GBK 编码的 CSV）",
+                      f"unknown text encoding of {name} (save the CSV as UTF-8 or GBK)", code="file_unreadable")
+
+
+class _Standard(csv.excel):
+    """RFC 4180 as Excel and Python write it: ``"`` quotes a cell, ``""`` inside is one quote."""
+
+    strict = True
+
+
+def read_csv_table(text: str, name: str = "", known: Mapping[str, str] | None = None) -> list[tuple[int, int, list[str]]]:
+    """The records of a CSV text as ``(record number, line where it starts, cells)``.
+
+    Read by the standard dialect (RFC 4180, comma) first. Only when its first rows hold no header of
+    the form (``known``) is another delimiter guessed (tab, semicolon) — with the same quoting rules,
+    and kept only if it reads the text back the same way it writes it (so a guess cannot shift cells).
+    An unclosed or stray quote is a file-level error naming the line where the quote opened: nothing
+    after it would be where the writer put it."""
+    rows = _parse_csv(text, _Standard, name)
+    if known and not _has_header(rows, known):
+        for delimiter in ("\t", ";"):
+            dialect = type("_Guess", (_Standard,), {"delimiter": delimiter})
+            try:
+                guessed = _parse_csv(text, dialect, name)
+            except InvalidFile:
+                continue
+            if _has_header(guessed, known) and _round_trips(guessed, dialect):
+                return guessed
+    return rows
+
+
+def _has_header(rows: list[tuple[int, int, list[str]]], known: Mapping[str, str]) -> bool:
+    return any(sum(1 for c in cells if _header_key(c) in known) >= min(2, len(known))
+               for _, _, cells in rows[:HEADER_SEARCH_ROWS])
+
+
+def _round_trips(rows: list[tuple[int, int, list[str]]], dialect: type[csv.Dialect]) -> bool:
+    out = io.StringIO(newline="")
+    csv.writer(out, dialect).writerows(cells for _, _, cells in rows)
+    again = csv.reader(io.StringIO(out.getvalue(), newline=""), dialect)
+    return [cells for _, _, cells in rows] == list(again)
+
+
+def _parse_csv(text: str, dialect: type[csv.Dialect], name: str) -> list[tuple[int, int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    # Excel numbers records, not physical lines (a quoted cell may span lines).
-    return ((i, row) for i, row in enumerate(reader, start=1)), "gbk" if encoding == "gb18030" else encoding
+    rows: list[tuple[int, int, list[str]]] = []
+    line = 0
+    # Excel numbers records, not physical lines (a quoted cell may span lines): both are kept.
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            opened = _quote_line(text, dialect.delimiter, start)
+            raise InvalidFile(
+                f"{name or '文件'} 第 {opened} 行的引号没有正确闭合（{exc}）：其后各行无法可靠读取，"
+                "请检查该行的英文双引号（单元格内的引号应写成两个 \"\"）后重新导入",
+                f"{name or 'the file'}: the quote opened on line {opened} is not closed properly ({exc}); the rows "
+                'after it cannot be read reliably. Check the double quotes on that line (a quote inside a cell is '
+                'written as "") and import again', {"line": opened, "filename": name}, code="csv_quote") from None
+        line = reader.line_num
+        rows.append((len(rows) + 1, start, cells))
+
+
+def _quote_line(text: str, delimiter: str, start: int) -> int:
+    """The physical line (1-based) where the quoted cell that breaks the file opened, scanning from line
+    ``start`` (the record the reader failed on) by RFC 4180's rules."""
+    lines = text.splitlines(keepends=True)
+    body = "".join(lines[start - 1:])
+    quoted, at_field_start, line, opened = False, True, start, start
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if quoted:
+            if ch == '"':
+                if body[i + 1:i + 2] == '"':
+                    i += 1
+                else:
+                    quoted = False
+                    nxt = body[i + 1:i + 2]
+                    if nxt and nxt not in (delimiter, "\r", "\n"):
+                        return opened  # a stray character after a closing quote
+        elif ch == '"' and at_field_start:
+            quoted, opened = True, line
+        at_field_start = not quoted and ch in (delimiter, "\n", "\r")
+        if ch == "\n":
+            line += 1
+        i += 1
+    return opened
 
 
 def _header_key(value: Any) -> str:
@@ -185,7 +293,10 @@ def _known_headers(model: type[BaseModel]) -> dict[str, str]:
     return known
 
 
-def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str, result: ReadResult[M]) -> None:
+def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str, result: ReadResult[M], *,
+                fixed_width: bool = False) -> None:
+    """Validate the rows under the header row. ``fixed_width`` (CSV): a row with more or fewer cells than
+    the header is rejected with its line — its values would sit under the wrong headers."""
     known = _known_headers(model)
     buffered: list[tuple[int, list[Any]]] = []
     header_at: int | None = None
@@ -198,8 +309,8 @@ def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str
         if len(buffered) >= HEADER_SEARCH_ROWS:
             break
     if header_at is None:
-        if not buffered:
-            raise InvalidInput(f"文件为空：{name}", f"the file is empty: {name}", code="empty_file")
+        if all(is_empty(c) for _, cells in buffered for c in cells):
+            return  # no bytes, or blank lines only: no rows
         header_at = 0
     _, header_cells = buffered[header_at]
     columns: list[str | None] = []
@@ -229,6 +340,15 @@ def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str
         if all(is_empty(v) for v in cells):
             result.blank_rows.append(number)
             continue
+        if fixed_width and len(cells) != len(header_cells):
+            line = getattr(cells, "line", number)
+            result.rejected.append(RejectedRow(
+                number, None, f"第 {number} 行（文件第 {line} 行）有 {len(cells)} 个字段，表头有 {len(header_cells)} 个："
+                "可能有未加引号的逗号或缺少的列，整行未导入",
+                f"row {number} (line {line} of the file) has {len(cells)} fields but the header has "
+                f"{len(header_cells)}: probably an unquoted comma or a missing column; the row was not imported",
+                {"line": line, **raw}))
+            continue
         if all(is_empty(v) for v in raw.values()):
             result.rejected.append(RejectedRow(number, None, "该行表单各列均为空（只有无法识别的列有内容）",
                                                "the row has no value in any form column", raw))
@@ -244,10 +364,12 @@ def _read_jsonl(data: bytes, model: type[M], name: str, context: Mapping[str, An
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"JSONL 文件应为 UTF-8 编码：{name}", f"a JSONL file must be UTF-8: {name}",
+        raise InvalidFile(f"JSONL 文件应为 UTF-8 编码：{name}", f"a JSONL file must be UTF-8: {name}",
                            code="file_unreadable") from exc
     known = _known_headers(model)
     unknown: list[str] = []
+    seen_keys: set[str] = set()
+    objects = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             result.blank_rows.append(number)
@@ -270,7 +392,11 @@ def _read_jsonl(data: bytes, model: type[M], name: str, context: Mapping[str, An
                     unknown.append(key)
             else:
                 raw[alias] = value
+        objects += 1
+        seen_keys.update(raw)
         _validate(number, raw, model, result)
+    if objects:  # no line carries a required key at all: a file of another kind, as a CSV without the column
+        _require_columns(model, seen_keys, name)
     result.unknown_columns = unknown
     if unknown:
         result.notes.append(Note("unknown_columns", f"以下字段不属于表单，已忽略：{'、'.join(unknown)}",
@@ -280,6 +406,14 @@ def _read_jsonl(data: bytes, model: type[M], name: str, context: Mapping[str, An
 
 
 def _validate(number: int, raw: dict[str, Any], model: type[M], result: ReadResult[M]) -> None:
+    uncomputed = [(header, value) for header, value in raw.items() if isinstance(value, UncomputedFormula)]
+    for header, formula in uncomputed:
+        result.rejected.append(RejectedRow(
+            number, header, f"“{header}”是公式（{formula}），文件中没有保存计算结果：请在 Excel 中打开、确认数值后保存，"
+            "或填写数值后重新导入", f"'{header}' is a formula ({formula}) saved without its computed value: open the "
+            "file in Excel and save it, or type the value, then import again", raw))
+    if uncomputed:
+        return
     try:
         result.accepted.append((number, model.model_validate(raw, context=result.context)))
     except ValidationError as exc:
@@ -311,7 +445,7 @@ def _require_columns(model: type[BaseModel], present: set[str], name: str) -> No
     required = [info.alias or n for n, info in model.model_fields.items() if info.is_required()]
     missing = [h for h in required if h not in present]
     if missing:
-        raise InvalidInput(
+        raise InvalidFile(
             f"文件缺少必需的列：{'、'.join(missing)}（请检查表头是否与模板一致）",
             f"the file lacks required columns: {', '.join(missing)} (check the header row against the template)",
             {"filename": name, "missing_columns": missing}, code="missing_columns")

@@ -41,12 +41,19 @@ class ImportReport:
     rejected_rows: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
+    skipped_files: list[dict[str, str]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     findings_by_rule: dict[str, int] = field(default_factory=dict)
 
     @property
     def accepted(self) -> int:
         return self.new + self.unchanged + self.updated
+
+    @property
+    def complete(self) -> bool:
+        """Everything handed in was imported: some rows, none rejected, no file of a bundle skipped
+        (otherwise the CLI exits 1 and the clerk reads why)."""
+        return self.rows > 0 and not self.rejected and not self.skipped_files
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -60,19 +67,21 @@ def _start_report(result: Any, source: str, model: type) -> ImportReport:
     return ImportReport(file=source, format=summary["format"],
                         rows=len(result.accepted) + summary["rejected_rows"],
                         rejected_rows=summary["rejected_rows"], rejected=summary["rejected"],
-                        notes=summary["notes"])
+                        notes=summary["notes"], skipped_files=summary["skipped_files"])
 
 
 def import_demands(session: Session, campaign: CampaignContext, path: Path, *, actor: str,
                    steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, show_progress: bool = False,
                    source: str | None = None, context: dict[str, Any] | None = None, region: str | None = None,
-                   allow_enterprise_change: bool = False) -> ImportReport:
+                   allow_enterprise_change: bool = False, replace: bool = False) -> ImportReport:
     """Import a demand file (xlsx/csv/jsonl table, or 征集表 forms as .xlsx/.docx, one file or a folder/.zip of
     them): accepted rows in ONE transaction, rejected rows listed.
 
     ``context``: form validation context (``Settings.validation_context``: the hard cap on a text).
     ``region``: a city bureau's import takes its own region's rows only (others are rejected rows).
-    A row that would give a stored demand another enterprise is rejected unless ``allow_enterprise_change``."""
+    A row that would give a stored demand another enterprise is rejected unless ``allow_enterprise_change``.
+    A row for a stored demand (same 需求编号) changes the columns the file has, keeping the others, unless
+    ``replace``; each updated row's result names the changed fields."""
     source = source or Path(path).name
     result = read_any(path, forms.DemandRecord, filename=source, context=context)
     report = _start_report(result, source, forms.DemandRecord)
@@ -91,7 +100,8 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                 continue
             try:
                 outcome = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
-                                        allow_enterprise_change=allow_enterprise_change)
+                                        allow_enterprise_change=allow_enterprise_change, replace=replace,
+                                        context=context)
             except EnterpriseChange as exc:
                 _reject(report, row_no, "企业名称", exc.message_zh, exc.message_en, record)
                 continue
@@ -100,7 +110,8 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
             report.results.append({"row_number": row_no, "demand_id": outcome.demand.id,
                                    "external_id": outcome.demand.external_id, "outcome": outcome.outcome,
                                    "check_status": outcome.demand.check_status,
-                                   "findings": [f.rule_id for f in outcome.findings]})
+                                   "findings": [f.rule_id for f in outcome.findings],
+                                   "changed_fields": outcome.changed_fields})
         report.findings_by_rule = dict(sorted(rules.items()))
         append_audit(session, actor, "import", "file", None, None,
                      {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,

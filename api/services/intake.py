@@ -17,12 +17,12 @@ from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, InvalidInput
-from api.forms.models import DemandRecord, Enterprise
-from api.forms.parsers import enum_text
+from api.forms.models import AS_WRITTEN, FIELD_BY_HEADER, DemandRecord, Enterprise
+from api.forms.parsers import approximation, enum_text, month_only
 from api.forms.personal import headers
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
@@ -33,7 +33,7 @@ from api.store import tables as db
 from api.store.uow import unit_of_work
 from matching.identifiers import credit_code_valid, email_valid, mobile_valid, phone_valid
 from matching.rules import check_demand, route
-from nlp.names import org_key
+from nlp.names import enterprise_key, org_key, same_name_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -95,21 +95,113 @@ def identifiers_step(session: Session, campaign: CampaignContext, item: IntakeIt
     return out
 
 
-DEFAULT_INTAKE_STEPS: tuple[IntakeStep, ...] = (rules_step, identifiers_step)
+#: Amounts that cannot be negative (the net profit can).
+NON_NEGATIVE = ("registered_capital", "output_value", "sales_revenue", "taxes_paid", "rd_expense", "debt_ratio",
+                "task_investment", "total_investment", "staff_total", "rd_staff", "senior_engineers", "masters",
+                "doctors")
+
+
+def as_written_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
+    """Values read differently from how they were typed, said to the clerk: an estimate (约500, 500左右,
+    1000万元以上 — counted as the number), a month-only date (kept as written, counted from the 1st), a
+    negative amount."""
+    fields = DemandRecord.model_fields
+    out: list[dict[str, Any]] = []
+    for header, text in item.record.as_written.items():
+        name = FIELD_BY_HEADER.get(header, header)
+        value = getattr(item.record, name, None)
+        if approximation(text):
+            out.append({"rule_id": "approximate_value", "severity": "warning", "fields": [header],
+                        "values": {header: text},
+                        "message_zh": f"“{header}”填写为“{text}”（{approximation(text)}），按 {value:g} 计算；请核实准确数值。",
+                        "message_en": f"{header} was given as '{text}' (an estimate or bound); counted as {value:g}. "
+                                      "Check the exact figure."})
+        elif month_only(text):
+            out.append({"rule_id": "month_only_date", "severity": "info", "fields": [header],
+                        "values": {header: text},
+                        "message_zh": f"“{header}”只填写了年月（{text}），原文已保留，计算时按 {value} 计。",
+                        "message_en": f"{header} gives a month only ({text}); kept as written, counted as {value}."})
+    for name in NON_NEGATIVE:
+        value = getattr(item.record, name)
+        if value is not None and value < 0:
+            header = fields[name].alias or name
+            out.append({"rule_id": "negative_amount", "severity": "warning", "fields": [header],
+                        "values": {header: value},
+                        "message_zh": f"“{header}”为负数（{value:g}），请核实。",
+                        "message_en": f"{header} is negative ({value:g}); check it."})
+    return out
+
+
+def same_name_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
+    """A firm without a credit code whose name matches a stored firm of another region (or a group and
+    its namesake firm): maybe one enterprise, maybe two — for a human to judge; never merged silently."""
+    enterprise = item.demand.enterprise
+    if enterprise is None or enterprise.credit_code:
+        return []
+    at, group = same_name_prefixes(item.record.name)
+    others = list(session.scalars(select(db.Enterprise).where(
+        db.Enterprise.campaign_id == campaign.id, db.Enterprise.id != enterprise.id,
+        or_(db.Enterprise.org_key.startswith(at, autoescape=True),
+            db.Enterprise.org_key.startswith(group, autoescape=True))).order_by(db.Enterprise.id).limit(5)))
+    if not others:
+        return []
+    names = "；".join(f"{o.name}（{o.region or '地区未填'}）" for o in others)
+    return [{"rule_id": "possible_same_enterprise", "severity": "warning", "fields": ["企业名称", "注册地区"],
+             "values": {"enterprises": [o.id for o in others]},
+             "message_zh": f"与已登记的企业名称相近：{names}。未合并为同一企业；如是同一企业，请补充统一社会信用代码或人工核对。",
+             "message_en": f"the name matches {len(others)} enterprise(s) of another region or a group; they were "
+                           "not merged. Add the unified social credit code or have someone check."}]
+
+
+DEFAULT_INTAKE_STEPS: tuple[IntakeStep, ...] = (rules_step, identifiers_step, as_written_step, same_name_step)
 
 
 @dataclass
 class IntakeResult:
-    """What happened to one submitted record: ``new``, ``unchanged`` or ``updated``."""
+    """What happened to one submitted record: ``new``, ``unchanged`` or ``updated`` (with the headers
+    whose values changed)."""
 
     demand: db.Demand
     outcome: str
     findings: list[db.FindingRow]
+    changed_fields: list[str] = field(default_factory=list)
 
 
 def record_data(record: Any) -> dict[str, Any]:
-    """The record as a JSON-safe dict keyed by the Chinese form headers."""
-    return record.model_dump(by_alias=True, mode="json")
+    """The record as a JSON-safe dict keyed by the Chinese form headers (with :data:`AS_WRITTEN`, the text
+    of values typed as estimates or month-only dates, when there are such)."""
+    data = record.model_dump(by_alias=True, mode="json")
+    if getattr(record, "as_written", None):
+        data[AS_WRITTEN] = dict(sorted(record.as_written.items()))
+    return data
+
+
+def carried_fields(record: DemandRecord) -> set[str]:
+    """The headers a submission carried (columns of its file, keys of its JSON), blank ones included:
+    what an update may change. A field left out is not a field to blank."""
+    fields = DemandRecord.model_fields
+    return {fields[name].alias or name for name in record.model_fields_set}
+
+
+def apply_update(stored: dict[str, Any], record: DemandRecord, *, replace: bool = False,
+                 context: dict[str, Any] | None = None) -> tuple[DemandRecord, list[str]]:
+    """What a submission for a stored demand (same 需求编号) makes of it, and the headers that change.
+
+    By default only the fields the submission carried replace the stored ones; the others are kept.
+    ``replace`` (``--replace``, ``mode=replace``) takes the submission as the whole record instead."""
+    if replace:
+        merged = record
+    else:
+        carried = carried_fields(record)
+        new = record_data(record)
+        data = {k: v for k, v in stored.items() if k not in carried and k != AS_WRITTEN}
+        data.update({k: v for k, v in new.items() if k in carried})
+        kept = {k: v for k, v in (stored.get(AS_WRITTEN) or {}).items() if k not in carried}
+        data[AS_WRITTEN] = {**kept, **record.as_written}
+        merged = DemandRecord.model_validate(data, context=context)
+    after = record_data(merged)
+    changed = [h for h in dict.fromkeys([*after, *stored]) if after.get(h) != stored.get(h)]
+    return merged, changed
 
 
 def content_hash(data: dict[str, Any]) -> str:
@@ -118,14 +210,18 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def identity_of(record: DemandRecord) -> str:
+    """The stored enterprise key of a record (:func:`nlp.names.enterprise_key`, clipped to the column)."""
+    return db.clip(db.Enterprise, "org_key", enterprise_key(record.name, record.credit_code, record.region)) or ""
+
+
 def _upsert_enterprise(session: Session, campaign: CampaignContext, record: DemandRecord) -> db.Enterprise:
-    key = org_key(record.name, record.credit_code)
-    if not key:
+    key = identity_of(record)
+    if not org_key(record.name, record.credit_code).removeprefix("name:"):
         raise InvalidInput("企业名称不能为空。", "The enterprise name (企业名称) is required.",
                            {"field": "企业名称"})
     data = record_data(record)
     profile = {k: data[k] for k in headers(Enterprise) if k in data}
-    key = db.clip(db.Enterprise, "org_key", key)
     row = session.scalar(select(db.Enterprise).where(db.Enterprise.campaign_id == campaign.id,
                                                      db.Enterprise.org_key == key))
     columns = {c: db.clip(db.Enterprise, c, v) for c, v in dict(
@@ -218,35 +314,40 @@ class EnterpriseChange(Conflict):
 
 def intake_record(session: Session, campaign: CampaignContext, record: DemandRecord, *, actor: str,
                   source: str | None = None, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
-                  submitted_at: datetime | None = None, allow_enterprise_change: bool = False) -> IntakeResult:
+                  submitted_at: datetime | None = None, allow_enterprise_change: bool = False,
+                  replace: bool = False, context: dict[str, Any] | None = None) -> IntakeResult:
     """Store one validated record (idempotent) and run the intake steps; does NOT commit.
 
-    Same 需求编号 (or, without one, same content hash) as a stored demand → ``unchanged``
-    when the content is identical, else ``updated`` in place; otherwise ``new``. An update that
-    would give the demand another enterprise raises :class:`EnterpriseChange` unless allowed
-    (admins): a 需求编号 typed wrongly must not overwrite another enterprise's demand.
+    Same 需求编号 as a stored demand → the fields the record carries replace the stored ones
+    (:func:`apply_update`; all of them with ``replace``): ``unchanged`` when nothing differs, else
+    ``updated`` in place, naming the changed fields. Without a 需求编号, identical content is
+    ``unchanged``; otherwise ``new``. An update that would give the demand another enterprise raises
+    :class:`EnterpriseChange` unless allowed (admins): a 需求编号 typed wrongly must not overwrite another
+    enterprise's demand.
     """
-    data = record_data(record)
-    digest = content_hash(data)
     external_id = record.external_id
     existing = None
     if external_id:
         existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
                                                           db.Demand.external_id == external_id))
+    changed: list[str] = []
+    if existing is not None:
+        record, changed = apply_update(dict(existing.record or {}), record, replace=replace, context=context)
+    data = record_data(record)
+    digest = content_hash(data)
     if existing is None:
         existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
                                                           db.Demand.content_hash == digest)
                                   .order_by(db.Demand.id).limit(1))
-    if existing is not None and existing.content_hash == digest:
+    if existing is not None and (existing.content_hash == digest or (external_id and not changed)):
         return IntakeResult(existing, "unchanged", list(existing.findings))
     if existing is not None and not allow_enterprise_change:
-        key = db.clip(db.Enterprise, "org_key", org_key(record.name, record.credit_code))
-        if existing.enterprise.org_key != key:
+        if existing.enterprise.org_key != identity_of(record):
             raise EnterpriseChange(
-                f"需求编号 {external_id} 已属于企业“{existing.enterprise.name}”，不能改为另一家企业；"
-                "如确需更正，请由管理员提交。",
-                f"Demand {external_id} belongs to another enterprise; only an admin may change the enterprise of a "
-                "stored demand.", {"external_id": external_id, "field": "企业名称"})
+                f"需求编号 {external_id} 已属于企业“{existing.enterprise.name}”（{existing.enterprise.region or '地区未填'}），"
+                "不能改为另一家企业或另一地区的企业；如确需更正，请由管理员提交。",
+                f"Demand {external_id} belongs to another enterprise (or one of another region); only an admin may "
+                "change the enterprise of a stored demand.", {"external_id": external_id, "field": "企业名称"})
 
     enterprise = _upsert_enterprise(session, campaign, record)
     if existing is None:
@@ -261,22 +362,26 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
                       existing_demand_count=_earlier_demands_of(session, demand), submitted_at=submitted_at)
     rows = _run_steps(session, campaign, item, steps)
     session.flush()
+    after = _audit_view(demand)
+    if changed:
+        after["changed_fields"] = changed
     append_audit(session, actor, "create" if outcome == "new" else "update", "demand", demand.id,
-                 before, _audit_view(demand), note=source)
-    return IntakeResult(demand, outcome, rows)
+                 before, after, note=source)
+    return IntakeResult(demand, outcome, rows, changed)
 
 
 def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str, Any] | Any, *,
                   actor: str, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   source: str = "api", context: dict[str, Any] | None = None,
-                  allow_enterprise_change: bool = False) -> IntakeResult:
+                  allow_enterprise_change: bool = False, replace: bool = False) -> IntakeResult:
     """Validate one flat record (Chinese or English keys), store it, run the rules, commit.
 
-    ``context``: form validation context (``Settings.validation_context``: the hard cap on a text)."""
+    ``context``: form validation context (``Settings.validation_context``: the hard cap on a text).
+    ``replace``: the record replaces a stored one (same 需求编号) whole, not only the fields it carries."""
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
-                               allow_enterprise_change=allow_enterprise_change)
+                               allow_enterprise_change=allow_enterprise_change, replace=replace, context=context)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
 
