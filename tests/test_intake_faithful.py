@@ -131,7 +131,7 @@ def test_item1_property_tables_written_by_python_csv_and_pandas_read_back_identi
 
 def test_item3_an_update_changes_only_the_fields_it_carries(database) -> None:
     sessions, campaign = database
-    full = make_row(1)
+    full = make_row(1, 统一社会信用代码=None)
     partial = {k: full[k] for k in ("需求编号", "企业名称", "需求名称")} | {"需求描述": "改写后的需求描述。"}
     with sessions() as s:
         intake.submit_demand(s, campaign, full, actor="t")
@@ -143,10 +143,10 @@ def test_item3_an_update_changes_only_the_fields_it_carries(database) -> None:
         assert record["需求描述"] == "改写后的需求描述。"
         assert intake.submit_demand(s, campaign, partial, actor="t").outcome == "unchanged"
         # a full replace is asked for by name, and says what it blanked
-        whole = partial | {"统一社会信用代码": full["统一社会信用代码"]}  # the same enterprise, by its credit code
+        whole = partial | {"注册地区": full["注册地区"]}  # the same enterprise: name and region
         replaced = intake.submit_demand(s, campaign, whole, actor="t", replace=True)
-        assert replaced.outcome == "updated" and {"注册地区", "联系人手机", "需求类别"} <= set(replaced.changed_fields)
-        assert s.get(db.Demand, result.demand.id).record["注册地区"] is None
+        assert replaced.outcome == "updated" and {"联系人手机", "需求类别"} <= set(replaced.changed_fields)
+        assert s.get(db.Demand, result.demand.id).record["联系人手机"] is None
 
 
 def test_item3_the_cli_report_lists_changed_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -286,3 +286,117 @@ def test_item11_exit_code_3_is_for_files_only(tmp_path: Path, capsys: pytest.Cap
     experts = write_jsonl(tmp_path / "experts.jsonl", [{"专家编号": "E1", "姓名": "张三", "研究领域": "材料"}])
     assert _jiebang(home, "import", str(experts)) == EXIT_INPUT
     assert "企业名称" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------ item 7: demo and user data
+
+def _tiny_samples(tmp_path: Path) -> Path:
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    write_jsonl(samples / "demands.jsonl", [make_row(i) for i in range(1, 4)])
+    return samples
+
+
+def _demo(home: Path, samples: Path, *more: str) -> int:
+    return main(["-q", "demo", "--home", str(home), "--samples", str(samples), *more])
+
+
+def test_item7_demo_refuses_a_home_holding_what_it_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    samples, home = _tiny_samples(tmp_path), tmp_path / "demo"
+    assert _demo(home, samples) == EXIT_OK
+    mine = write_jsonl(tmp_path / "mine.jsonl", [make_row(40, 需求名称="用户自己导入的需求")])
+    assert _jiebang(home, "import", str(mine)) == EXIT_OK
+    capsys.readouterr()
+    assert _demo(home, samples) == EXIT_USAGE
+    assert "--force" in capsys.readouterr().err
+    engine, sessions = open_database(f"sqlite:///{home / 'jiebang.db'}")
+    with sessions() as s:  # the user's row is still there
+        assert s.scalar(select(func.count()).select_from(db.Demand).where(db.Demand.external_id == "T-040")) == 1
+    engine.dispose()
+    assert _demo(home, samples, "--force") == EXIT_OK
+
+
+# ----------------------------------------------------------------------------------- item 12: newcomer traps
+
+def test_item12_the_demo_token_stays_valid_when_the_demo_runs_again(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from api.services.access import authenticate
+
+    samples, home = _tiny_samples(tmp_path), tmp_path / "demo"
+    assert _demo(home, samples) == EXIT_OK
+    token = capsys.readouterr().out.rsplit("：", 1)[-1].split()[0]
+    assert token.startswith("jb_")
+    assert _jiebang(home, "token", "create", "--role", "staff", "--subject", "规划处") == EXIT_OK  # README's next step
+    staff = capsys.readouterr().out.strip().splitlines()[-1]
+    assert _demo(home, samples) == EXIT_OK  # a token is not data the demo refuses to rebuild over
+    assert "仍然有效" in capsys.readouterr().out
+    engine, sessions = open_database(f"sqlite:///{home / 'jiebang.db'}")
+    with sessions() as s:
+        assert authenticate(s, token).role == "admin" and authenticate(s, staff).role == "staff"
+    engine.dispose()
+
+
+def test_item12_a_short_admin_token_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.compose import load_settings
+    from api.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        load_settings({"JIEBANG_ADMIN_TOKEN": "x"})
+    assert info.value.code == "admin_token_too_short"
+    assert load_settings({"JIEBANG_ADMIN_TOKEN": "k" * 32}).admin_token == "k" * 32
+    monkeypatch.setenv("JIEBANG_ADMIN_TOKEN", "secret")
+    assert _jiebang(tmp_path / "h", "check") == 4
+    assert "JIEBANG_ADMIN_TOKEN" in capsys.readouterr().err
+
+
+def test_item12_stopping_the_server_interrupts_a_running_job_and_says_so(settings: Settings) -> None:
+    import threading
+
+    from api.services.jobs import Jobs
+
+    engine, sessions = open_database(settings.db_url)
+    jobs = Jobs(sessions)
+    started, finished = threading.Event(), threading.Event()
+
+    def long_import(session, progress):
+        for i in range(6000):  # bounded: about a minute if nothing stops it
+            progress("import", i, 6000)
+            started.set()
+            threading.Event().wait(0.01)
+        finished.set()
+        return {}
+
+    with sessions() as s:
+        job_id = jobs.submit(s, "import", {}, "t", long_import)
+        queued = jobs.submit(s, "import", {}, "t", long_import)
+    assert started.wait(30)
+    jobs.shutdown()
+    assert not finished.is_set()
+    with sessions() as s:
+        for jid in (job_id, queued):
+            row = s.get(db.Job, jid)
+            assert row.status == "failed" and row.error["code"] == "job_interrupted", (jid, row.status, row.error)
+            assert "中断" in row.error["message_zh"]
+    engine.dispose()
+
+
+def test_item12_audit_shows_what_changed_without_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "h"
+    assert _jiebang(home, "import", str(write_jsonl(tmp_path / "a.jsonl", [make_row(1)]))) == EXIT_OK
+    assert _jiebang(home, "import", str(write_jsonl(tmp_path / "b.jsonl", [make_row(1, 需求描述="改过的描述。")]))) == EXIT_OK
+    capsys.readouterr()
+    assert _jiebang(home, "audit", "--entity", "demand") == EXIT_OK
+    out = capsys.readouterr().out
+    assert "需求描述：面向风电主轴的第1号大型轴承精密磨削工艺研究。 → 改过的描述。" in out
+    assert "13912345678" not in out  # personal values stay masked
+
+
+def test_item12_the_readme_makes_its_token_in_the_home_it_serves() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    served = re.search(r"jiebang --home (\S+) serve", readme).group(1)
+    block = readme[:readme.index("token create --role staff --subject 规划处")]
+    exported = re.findall(r"export JIEBANG_HOME=(\S+)", block)
+    assert exported and exported[-1] == served

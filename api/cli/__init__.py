@@ -68,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         args.home = args.demo_home or args.home or str(intake.DEMO_HOME)
         args.database_url = None
-    settings = build_settings(args)
+    try:
+        settings = build_settings(args)
+    except JiebangError as exc:  # e.g. a JIEBANG_ADMIN_TOKEN too short to be a secret
+        fail(exc.message_zh, exc.message_en)
+        return exit_code(exc)
     if args.command == "demo":
         settings = settings.override(database_url="")
     setup_logging("WARNING" if args.command != "serve" else settings.log_level)

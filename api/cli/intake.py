@@ -20,7 +20,8 @@ from corpora import SAMPLES_DIR
 
 DEMO_HOME = Path("var") / "demo"
 DEMO_REPORT = "jiebang-demo.xlsx"
-DEMO_MARK = ".jiebang-demo"  # written into a home whose database the demo made (and may remake)
+DEMO_MARK = ".jiebang-demo"
+DEMO_ADMIN = "演示管理员 demo admin"  # the subject of the admin token the demo prints  # written into a home whose database the demo made (and may remake)
 PEOPLE_FILES = (("experts", "experts.jsonl"), ("expert_reviews", "expert_reviews.jsonl"),
                 ("solvers", "solvers.jsonl"))
 
@@ -134,12 +135,22 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     demands_file = samples / "demands.jsonl"
     _require_file(demands_file)
     home = ctx.settings.home
-    if (home / "jiebang.db").exists() and not (home / DEMO_MARK).exists() and not args.force:
+    database = home / "jiebang.db"
+    if database.exists() and not (home / DEMO_MARK).exists() and not args.force:
         fail(f"数据目录 {home} 中已有不是演示创建的数据库，演示不会删除它。请换一个目录（--home），"
              "或确认可以删除后加 --force。",
              f"{home} holds a database the demo did not create; the demo will not delete it. Use another "
              "--home, or add --force if it may be deleted.")
         return EXIT_USAGE
+    foreign = demo_foreign_writes(database) if database.exists() else {}
+    if foreign and not args.force:
+        listed = "、".join(f"{who}：{n} 项" for who, n in foreign.items())
+        fail(f"数据目录 {home} 的演示数据库里有演示之后写入的内容（{listed}），重建会删除它们。请换一个目录（--home），"
+             "或确认可以删除后加 --force。",
+             f"the demo database in {home} holds what was written after the demo ({sum(foreign.values())} changes "
+             "by others); rebuilding would delete it. Use another --home, or add --force if it may be deleted.")
+        return EXIT_USAGE
+    tokens = demo_tokens(database) if database.exists() else []
     for name in ("jiebang.db", "jiebang.db-wal", "jiebang.db-shm"):
         (home / name).unlink(missing_ok=True)
     home.mkdir(parents=True, exist_ok=True)
@@ -174,20 +185,72 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
         out = home / DEMO_REPORT
         sheets = write_report(out, session, campaign, ctx.services.report_sheets)
     say(f"报告已写入 {out}（工作表：{'、'.join(sheets)}）。", f"Report written to {out}.")
-    _demo_console(ctx, home)
+    _demo_console(ctx, home, tokens)
     return EXIT_OK
 
 
-def _demo_console(ctx: Context, home: Path) -> None:
-    """Print how to open the console on the demo data, with a demo admin token (made in the demo database)."""
+#: What the demo may rebuild without asking: its own writes, the campaign row any start writes, and reads,
+#: exports and re-checks by anyone (they create nothing). Tokens are carried over to the rebuilt database.
+_HARMLESS = ("read%", "export%", "check")
+
+
+def demo_foreign_writes(database: Path) -> dict[str, int]:
+    """Who wrote what into a demo database after the demo made it (actor → number of audited writes)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as conn:
+            query = ("SELECT actor, count(*) FROM audit_log WHERE actor != 'demo' AND entity NOT IN ('api_token', 'campaign') AND "
+                     + " AND ".join("action NOT LIKE :h%d" % i for i in range(len(_HARMLESS))) + " GROUP BY actor")
+            return dict(conn.execute(sa.text(query), {f"h{i}": h for i, h in enumerate(_HARMLESS)}).all())
+    except sa.exc.SQLAlchemyError:  # not a database of ours: the demo's own mark says it made it
+        return {}
+    finally:
+        engine.dispose()
+
+
+def demo_tokens(database: Path) -> list[dict[str, Any]]:
+    """The access tokens of a demo database (hashes only), to carry over when the demo rebuilds it: a token
+    printed by an earlier run, or made with ``jiebang token create``, keeps working."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.text("SELECT * FROM api_tokens ORDER BY id"))]
+    except sa.exc.SQLAlchemyError:
+        return []
+    finally:
+        engine.dispose()
+
+
+def _demo_console(ctx: Context, home: Path, tokens: list[dict[str, Any]]) -> None:
+    """Carry the earlier tokens over, and print how to open the console on the demo data with a demo admin
+    token (made in the demo database on the first run; later runs keep it valid)."""
+    import sqlalchemy as sa
+
     from api.services.access import create_token
 
     with ctx.services.session() as session:
-        _, token = create_token(session, role="admin", subject="演示管理员 demo admin", actor="demo")
+        for row in tokens:  # as stored (SQLite text for the times), into the same table of the new database
+            columns = [c for c in row if c != "id"]
+            session.execute(sa.text(f"INSERT INTO api_tokens ({', '.join(columns)}) VALUES "
+                                    f"({', '.join(':' + c for c in columns)})"), {c: row[c] for c in columns})
+        session.commit()
+        earlier = [t for t in tokens if t.get("subject") == DEMO_ADMIN and not t.get("revoked_at")]
+        if earlier:
+            say(f"工作台：运行 jiebang --home {home} serve，然后打开 http://127.0.0.1:8000/console/ ，用之前演示打印的"
+                f"管理员令牌登录（仍然有效，前缀 {earlier[-1]['prefix']}；其他令牌也已保留）。遗失时可运行 "
+                f"jiebang --home {home} token create --role admin --subject 演示",
+                f"Console: run `jiebang --home {home} serve` and log in with the demo token printed before (still valid; "
+                "every token of the demo database was kept).")
+            return
+        _, token = create_token(session, role="admin", subject=DEMO_ADMIN, actor="demo")
     say(f"工作台：运行 jiebang --home {home} serve，然后在浏览器打开 http://127.0.0.1:8000/console/ ，"
-        f"用此令牌登录（样例数据库的管理员）：{token}",
+        f"用此令牌登录（样例数据库的管理员，再次运行演示后仍然有效）：{token}",
         f"Console: run `jiebang --home {home} serve`, open http://127.0.0.1:8000/console/ and log in with the "
-        f"demo token shown (an admin of the demo database only).")
+        f"demo token shown (an admin of the demo database only; it stays valid when the demo runs again).")
 
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
