@@ -400,3 +400,17 @@ def test_item12_the_readme_makes_its_token_in_the_home_it_serves() -> None:
     block = readme[:readme.index("token create --role staff --subject 规划处")]
     exported = re.findall(r"export JIEBANG_HOME=(\S+)", block)
     assert exported and exported[-1] == served
+
+
+def test_item12_the_import_report_and_check_count_duplicates_alike(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    text = "面向风电主轴的大型轴承精密磨削工艺研究，解决磨削烧伤和圆度超差问题，提升轴承寿命与可靠性。"
+    rows = [make_row(1, 需求描述=text), make_row(2, 需求描述=text),
+            make_row(3, 需求名称="水稻抗病育种", 需求描述="利用分子标记辅助选择培育抗稻瘟病的优质水稻新品种，建立示范基地。")]
+    home = tmp_path / "h"
+    capsys.readouterr()
+    _jiebang(home, "import", str(write_jsonl(tmp_path / "d.jsonl", rows)), "--json")
+    imported = json.loads(capsys.readouterr().out)["findings_by_rule"]
+    _jiebang(home, "check", "--json")
+    checked = json.loads(capsys.readouterr().out)["check"]["findings_by_rule"]
+    assert imported.get("duplicate") == checked.get("duplicate") == 2  # both sides of the pair, both times

@@ -85,7 +85,6 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     source = source or Path(path).name
     result = read_any(path, forms.DemandRecord, filename=source, context=context)
     report = _start_report(result, source, forms.DemandRecord)
-    rules: Counter[str] = Counter()
     with unit_of_work(session):
         first_row: dict[str, int] = {}
         for row_no, record in progress(result.accepted, show_progress, "导入需求 importing demands"):
@@ -106,19 +105,31 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                 _reject(report, row_no, "企业名称", exc.message_zh, exc.message_en, record)
                 continue
             setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
-            rules.update(f.rule_id for f in outcome.findings)
             report.results.append({"row_number": row_no, "demand_id": outcome.demand.id,
                                    "external_id": outcome.demand.external_id, "outcome": outcome.outcome,
                                    "check_status": outcome.demand.check_status,
                                    "findings": [f.rule_id for f in outcome.findings],
                                    "changed_fields": outcome.changed_fields})
-        report.findings_by_rule = dict(sorted(rules.items()))
+        _final_findings(session, report)
         append_audit(session, actor, "import", "file", None, None,
                      {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
                       "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
     log.info("import %s: %d new, %d updated, %d unchanged, %d rows rejected", source, report.new,
              report.updated, report.unchanged, report.rejected_rows)
     return report
+
+
+def _final_findings(session: Session, report: ImportReport) -> None:
+    """Each imported demand's findings as stored once the whole file is in: a later row of the file that
+    duplicates an earlier one flags both (as ``jiebang check`` would), so the report counts what a check
+    of the same demands counts."""
+    session.flush()
+    rules: Counter[str] = Counter()
+    for r in report.results:
+        demand = session.get(db.Demand, r["demand_id"])
+        r["findings"], r["check_status"] = [f.rule_id for f in demand.findings], demand.check_status
+        rules.update(r["findings"])
+    report.findings_by_rule = dict(sorted(rules.items()))
 
 
 #: What each kind of people file holds (the ``kind`` of an import).
