@@ -250,6 +250,9 @@ def test_item8_estimates_negative_amounts_and_month_only_dates_are_findings(data
         stored = s.get(db.Demand, result.demand.id).record
         assert stored["原文"] == {"上年度销售收入(万元)": "约8000", "注册时间": "2023年5月", "需求研发总投入(万元)": "1200万元以上"}
         assert stored["上年度销售收入(万元)"] == 8000
+        from api.forms.personal import to_row  # an export gives back what was typed, so it re-imports the same
+        exported = to_row(DemandRecord.model_validate(stored))
+        assert exported["注册时间"] == "2023年5月" and exported["上年度销售收入(万元)"] == "约8000"
         # the findings survive a re-check of the stored record, and go once the value is exact
         assert intake.check_all(s, campaign, actor="t").changed == 0
         fixed = intake.submit_demand(s, campaign, {k: row[k] for k in ("需求编号", "企业名称", "需求名称")}
