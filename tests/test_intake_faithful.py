@@ -21,7 +21,8 @@ from api.cli.common import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from api.config import Settings
 from api.errors import InvalidFile
 from api.forms.models import DemandRecord
-from api.io.readers import read_csv_table, read_records
+from api.io.csv_table import read_csv_table
+from api.io.readers import read_records
 from api.services import intake
 from api.services.campaign import load_campaign
 from api.store import tables as db

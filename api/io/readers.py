@@ -7,7 +7,6 @@ never dropped silently. Unknown columns are ignored and reported once. Writing i
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.errors import InvalidFile
 from api.forms.models import DemandRecord
+from api.io.csv_table import CsvRow, decode_csv, read_csv_table
 from api.io.form_files import (OLD_FORMATS, UncomputedFormula, docx_grid, has_formulas, is_form_layout,
                                mark_uncomputed, read_form_grid, skip_reason, xlsx_grid)
 from api.io.read_result import M, Note, ReadResult, RejectedRow
@@ -167,116 +167,13 @@ def _excel_rows(data: bytes, name: str, sheet: str | int | None,
 
 def _csv_rows(data: bytes, name: str, known: Mapping[str, str]) -> tuple[Iterator[tuple[int, list[Any]]], str]:
     """CSV records as ``(record number, cells)``; each record's first physical line is ``CsvRow.line``."""
-    text, encoding = _decode_csv(data, name)
-    rows = read_csv_table(text, name, known)
+    text, encoding = decode_csv(data, name, CSV_ENCODINGS)
+
+    def is_header(cells: list[str]) -> bool:
+        return sum(1 for c in cells if _header_key(c) in known) >= min(2, len(known))
+
+    rows = read_csv_table(text, name, is_header, HEADER_SEARCH_ROWS)
     return ((number, CsvRow(cells, line)) for number, line, cells in rows), "gbk" if encoding == "gb18030" else encoding
-
-
-class CsvRow(list):
-    """The cells of one CSV record, knowing the physical line it starts on (for the clerk's report)."""
-
-    def __init__(self, cells: Iterable[str], line: int):
-        super().__init__(cells)
-        self.line = line
-
-
-def _decode_csv(data: bytes, name: str) -> tuple[str, str]:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise InvalidFile(f"无法识别文件编码：{name}（请保存为 UTF-8 或 GBK 编码的 CSV）",
-                      f"unknown text encoding of {name} (save the CSV as UTF-8 or GBK)", code="file_unreadable")
-
-
-class _Standard(csv.excel):
-    """RFC 4180 as Excel and Python write it: ``"`` quotes a cell, ``""`` inside is one quote."""
-
-    strict = True
-
-
-def read_csv_table(text: str, name: str = "", known: Mapping[str, str] | None = None) -> list[tuple[int, int, list[str]]]:
-    """The records of a CSV text as ``(record number, line where it starts, cells)``.
-
-    Read by the standard dialect (RFC 4180, comma) first. Only when its first rows hold no header of
-    the form (``known``) is another delimiter guessed (tab, semicolon) — with the same quoting rules,
-    and kept only if it reads the text back the same way it writes it (so a guess cannot shift cells).
-    An unclosed or stray quote is a file-level error naming the line where the quote opened: nothing
-    after it would be where the writer put it."""
-    rows = _parse_csv(text, _Standard, name)
-    if known and not _has_header(rows, known):
-        for delimiter in ("\t", ";"):
-            dialect = type("_Guess", (_Standard,), {"delimiter": delimiter})
-            try:
-                guessed = _parse_csv(text, dialect, name)
-            except InvalidFile:
-                continue
-            if _has_header(guessed, known) and _round_trips(guessed, dialect):
-                return guessed
-    return rows
-
-
-def _has_header(rows: list[tuple[int, int, list[str]]], known: Mapping[str, str]) -> bool:
-    return any(sum(1 for c in cells if _header_key(c) in known) >= min(2, len(known))
-               for _, _, cells in rows[:HEADER_SEARCH_ROWS])
-
-
-def _round_trips(rows: list[tuple[int, int, list[str]]], dialect: type[csv.Dialect]) -> bool:
-    out = io.StringIO(newline="")
-    csv.writer(out, dialect).writerows(cells for _, _, cells in rows)
-    again = csv.reader(io.StringIO(out.getvalue(), newline=""), dialect)
-    return [cells for _, _, cells in rows] == list(again)
-
-
-def _parse_csv(text: str, dialect: type[csv.Dialect], name: str) -> list[tuple[int, int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows: list[tuple[int, int, list[str]]] = []
-    line = 0
-    # Excel numbers records, not physical lines (a quoted cell may span lines): both are kept.
-    while True:
-        start = line + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return rows
-        except csv.Error as exc:
-            opened = _quote_line(text, dialect.delimiter, start)
-            raise InvalidFile(
-                f"{name or '文件'} 第 {opened} 行的引号没有正确闭合（{exc}）：其后各行无法可靠读取，"
-                "请检查该行的英文双引号（单元格内的引号应写成两个 \"\"）后重新导入",
-                f"{name or 'the file'}: the quote opened on line {opened} is not closed properly ({exc}); the rows "
-                'after it cannot be read reliably. Check the double quotes on that line (a quote inside a cell is '
-                'written as "") and import again', {"line": opened, "filename": name}, code="csv_quote") from None
-        line = reader.line_num
-        rows.append((len(rows) + 1, start, cells))
-
-
-def _quote_line(text: str, delimiter: str, start: int) -> int:
-    """The physical line (1-based) where the quoted cell that breaks the file opened, scanning from line
-    ``start`` (the record the reader failed on) by RFC 4180's rules."""
-    lines = text.splitlines(keepends=True)
-    body = "".join(lines[start - 1:])
-    quoted, at_field_start, line, opened = False, True, start, start
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if quoted:
-            if ch == '"':
-                if body[i + 1:i + 2] == '"':
-                    i += 1
-                else:
-                    quoted = False
-                    nxt = body[i + 1:i + 2]
-                    if nxt and nxt not in (delimiter, "\r", "\n"):
-                        return opened  # a stray character after a closing quote
-        elif ch == '"' and at_field_start:
-            quoted, opened = True, line
-        at_field_start = not quoted and ch in (delimiter, "\n", "\r")
-        if ch == "\n":
-            line += 1
-        i += 1
-    return opened
 
 
 def _header_key(value: Any) -> str:

@@ -17,13 +17,15 @@ from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, InvalidInput
-from api.forms.models import AS_WRITTEN, FIELD_BY_HEADER, DemandRecord, Enterprise
-from api.forms.parsers import approximation, enum_text, month_only
+from api.forms.models import DemandRecord, Enterprise
+from api.forms.parsers import enum_text
 from api.forms.personal import headers
+from api.services import intake_notices
+from api.services.updates import apply_update, record_data
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import all_demands
@@ -33,7 +35,7 @@ from api.store import tables as db
 from api.store.uow import unit_of_work
 from matching.identifiers import credit_code_valid, email_valid, mobile_valid, phone_valid
 from matching.rules import check_demand, route
-from nlp.names import enterprise_key, org_key, same_name_prefixes
+from nlp.names import enterprise_key, org_key
 
 log = logging.getLogger(__name__)
 
@@ -95,62 +97,14 @@ def identifiers_step(session: Session, campaign: CampaignContext, item: IntakeIt
     return out
 
 
-#: Amounts that cannot be negative (the net profit can).
-NON_NEGATIVE = ("registered_capital", "output_value", "sales_revenue", "taxes_paid", "rd_expense", "debt_ratio",
-                "task_investment", "total_investment", "staff_total", "rd_staff", "senior_engineers", "masters",
-                "doctors")
-
-
 def as_written_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
-    """Values read differently from how they were typed, said to the clerk: an estimate (约500, 500左右,
-    1000万元以上 — counted as the number), a month-only date (kept as written, counted from the 1st), a
-    negative amount."""
-    fields = DemandRecord.model_fields
-    out: list[dict[str, Any]] = []
-    for header, text in item.record.as_written.items():
-        name = FIELD_BY_HEADER.get(header, header)
-        value = getattr(item.record, name, None)
-        if approximation(text):
-            out.append({"rule_id": "approximate_value", "severity": "warning", "fields": [header],
-                        "values": {header: text},
-                        "message_zh": f"“{header}”填写为“{text}”（{approximation(text)}），按 {value:g} 计算；请核实准确数值。",
-                        "message_en": f"{header} was given as '{text}' (an estimate or bound); counted as {value:g}. "
-                                      "Check the exact figure."})
-        elif month_only(text):
-            out.append({"rule_id": "month_only_date", "severity": "info", "fields": [header],
-                        "values": {header: text},
-                        "message_zh": f"“{header}”只填写了年月（{text}），原文已保留，计算时按 {value} 计。",
-                        "message_en": f"{header} gives a month only ({text}); kept as written, counted as {value}."})
-    for name in NON_NEGATIVE:
-        value = getattr(item.record, name)
-        if value is not None and value < 0:
-            header = fields[name].alias or name
-            out.append({"rule_id": "negative_amount", "severity": "warning", "fields": [header],
-                        "values": {header: value},
-                        "message_zh": f"“{header}”为负数（{value:g}），请核实。",
-                        "message_en": f"{header} is negative ({value:g}); check it."})
-    return out
+    """Estimates, negative amounts and month-only dates, said to the clerk (:mod:`api.services.intake_notices`)."""
+    return intake_notices.as_written_findings(item.record)
 
 
 def same_name_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
-    """A firm without a credit code whose name matches a stored firm of another region (or a group and
-    its namesake firm): maybe one enterprise, maybe two — for a human to judge; never merged silently."""
-    enterprise = item.demand.enterprise
-    if enterprise is None or enterprise.credit_code:
-        return []
-    at, group = same_name_prefixes(item.record.name)
-    others = list(session.scalars(select(db.Enterprise).where(
-        db.Enterprise.campaign_id == campaign.id, db.Enterprise.id != enterprise.id,
-        or_(db.Enterprise.org_key.startswith(at, autoescape=True),
-            db.Enterprise.org_key.startswith(group, autoescape=True))).order_by(db.Enterprise.id).limit(5)))
-    if not others:
-        return []
-    names = "；".join(f"{o.name}（{o.region or '地区未填'}）" for o in others)
-    return [{"rule_id": "possible_same_enterprise", "severity": "warning", "fields": ["企业名称", "注册地区"],
-             "values": {"enterprises": [o.id for o in others]},
-             "message_zh": f"与已登记的企业名称相近：{names}。未合并为同一企业；如是同一企业，请补充统一社会信用代码或人工核对。",
-             "message_en": f"the name matches {len(others)} enterprise(s) of another region or a group; they were "
-                           "not merged. Add the unified social credit code or have someone check."}]
+    """A same-name firm of another region, for a human (:mod:`api.services.intake_notices`)."""
+    return intake_notices.same_name_findings(session, campaign.id, item.demand.enterprise, item.record.name)
 
 
 DEFAULT_INTAKE_STEPS: tuple[IntakeStep, ...] = (rules_step, identifiers_step, as_written_step, same_name_step)
@@ -165,43 +119,6 @@ class IntakeResult:
     outcome: str
     findings: list[db.FindingRow]
     changed_fields: list[str] = field(default_factory=list)
-
-
-def record_data(record: Any) -> dict[str, Any]:
-    """The record as a JSON-safe dict keyed by the Chinese form headers (with :data:`AS_WRITTEN`, the text
-    of values typed as estimates or month-only dates, when there are such)."""
-    data = record.model_dump(by_alias=True, mode="json")
-    if getattr(record, "as_written", None):
-        data[AS_WRITTEN] = dict(sorted(record.as_written.items()))
-    return data
-
-
-def carried_fields(record: DemandRecord) -> set[str]:
-    """The headers a submission carried (columns of its file, keys of its JSON), blank ones included:
-    what an update may change. A field left out is not a field to blank."""
-    fields = DemandRecord.model_fields
-    return {fields[name].alias or name for name in record.model_fields_set}
-
-
-def apply_update(stored: dict[str, Any], record: DemandRecord, *, replace: bool = False,
-                 context: dict[str, Any] | None = None) -> tuple[DemandRecord, list[str]]:
-    """What a submission for a stored demand (same 需求编号) makes of it, and the headers that change.
-
-    By default only the fields the submission carried replace the stored ones; the others are kept.
-    ``replace`` (``--replace``, ``mode=replace``) takes the submission as the whole record instead."""
-    if replace:
-        merged = record
-    else:
-        carried = carried_fields(record)
-        new = record_data(record)
-        data = {k: v for k, v in stored.items() if k not in carried and k != AS_WRITTEN}
-        data.update({k: v for k, v in new.items() if k in carried})
-        kept = {k: v for k, v in (stored.get(AS_WRITTEN) or {}).items() if k not in carried}
-        data[AS_WRITTEN] = {**kept, **record.as_written}
-        merged = DemandRecord.model_validate(data, context=context)
-    after = record_data(merged)
-    changed = [h for h in dict.fromkeys([*after, *stored]) if after.get(h) != stored.get(h)]
-    return merged, changed
 
 
 def content_hash(data: dict[str, Any]) -> str:
