@@ -418,3 +418,23 @@ def test_item12_the_import_report_and_check_count_duplicates_alike(tmp_path: Pat
     _jiebang(home, "check", "--json")
     checked = json.loads(capsys.readouterr().out)["check"]["findings_by_rule"]
     assert imported.get("duplicate") == checked.get("duplicate") == 2  # both sides of the pair, both times
+    assert imported.get("duplicate_related") == checked.get("duplicate_related")
+
+
+def test_item12_an_import_job_knows_how_many_rows_it_goes_through(settings: Settings, tmp_path: Path) -> None:
+    from api.services.jobs import Jobs, import_work
+
+    engine, sessions = open_database(settings.db_url)
+    with sessions() as s:
+        campaign = load_campaign(s, settings.campaign_file)
+    source = write_jsonl(tmp_path / "d.jsonl", [make_row(i) for i in range(1, 4)])
+    jobs = Jobs(sessions)
+    with sessions() as s:
+        job_id = jobs.submit(s, "import", {}, "t", import_work(source, "demands", campaign, actor="t", source="d.jsonl",
+                                                               steps=intake.DEFAULT_INTAKE_STEPS, context={}))
+    jobs.wait(job_id)
+    with sessions() as s:
+        row = s.get(db.Job, job_id)
+        assert row.status == "done" and (row.done, row.total) == (3, 3)
+    jobs.shutdown()
+    engine.dispose()

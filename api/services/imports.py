@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,8 @@ def _start_report(result: Any, source: str, model: type) -> ImportReport:
 def import_demands(session: Session, campaign: CampaignContext, path: Path, *, actor: str,
                    steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, show_progress: bool = False,
                    source: str | None = None, context: dict[str, Any] | None = None, region: str | None = None,
-                   allow_enterprise_change: bool = False, replace: bool = False) -> ImportReport:
+                   allow_enterprise_change: bool = False, replace: bool = False,
+                   on_read: Callable[[int], None] | None = None) -> ImportReport:
     """Import a demand file (xlsx/csv/jsonl table, or 征集表 forms as .xlsx/.docx, one file or a folder/.zip of
     them): accepted rows in ONE transaction, rejected rows listed.
 
@@ -85,6 +86,8 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     source = source or Path(path).name
     result = read_any(path, forms.DemandRecord, filename=source, context=context)
     report = _start_report(result, source, forms.DemandRecord)
+    if on_read is not None:  # a job's progress: how many rows intake will go through
+        on_read(len(result.accepted))
     with unit_of_work(session):
         first_row: dict[str, int] = {}
         for row_no, record in progress(result.accepted, show_progress, "导入需求 importing demands"):

@@ -283,15 +283,19 @@ def import_work(path: Path, kind: str, campaign: CampaignContext, *, actor: str,
         progress("read", 0, 0)
         if kind != "demands":
             return import_people(session, path, kind, actor=actor, source=source, context=context).to_dict()
-        counted = [0]
+        counted, total = [0], [0]
 
         def count(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
             counted[0] += 1
-            progress("import", counted[0], 0)
+            progress("import", counted[0], total[0])
             return []
 
+        def read(rows: int) -> None:
+            total[0] = rows
+            progress("import", 0, rows)
+
         return import_demands(session, campaign, path, actor=actor, steps=(*steps, count), context=context,
-                              source=source, region=region,
+                              source=source, region=region, on_read=read,
                               allow_enterprise_change=allow_enterprise_change).to_dict()
 
     return work
