@@ -438,3 +438,58 @@ def test_item12_an_import_job_knows_how_many_rows_it_goes_through(settings: Sett
         assert row.status == "done" and (row.done, row.total) == (3, 3)
     jobs.shutdown()
     engine.dispose()
+
+
+def test_item4_stored_enterprises_are_rekeyed_by_name_and_region(tmp_path: Path) -> None:
+    """The migration gives enterprises stored before #23 the new identity, so re-importing their demands
+    updates them instead of being refused as an enterprise change."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from api.store.engine import make_engine
+    from api.store.migrations import alembic_config
+
+    config = alembic_config()
+    with make_engine(f"sqlite:///{tmp_path / 'old.db'}").begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")  # a database as main had it
+        cols = [r[1] for r in connection.execute(text("PRAGMA table_info(campaigns)"))]
+        values = {c: ("{}" if c in ("config", "rules") else "2023-01-01" if c.endswith("_at") else 1 if c == "id" else "x")
+                  for c in cols}
+        connection.execute(text(f"INSERT INTO campaigns ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"),
+                           values)
+        connection.execute(text("INSERT INTO enterprises (id, campaign_id, org_key, name, region, profile, created_at, "
+                                "updated_at) VALUES (1, 1, 'name:云图科技', '沈阳云图科技有限公司', '沈阳市', '{}', "
+                                "'2023-01-01', '2023-01-01'), (2, 1, 'name:星海', '星海集团', '大连市', '{}', "
+                                "'2023-01-01', '2023-01-01')"))
+        command.upgrade(config, "head")
+        keys = dict(connection.execute(text("SELECT id, org_key FROM enterprises")).all())
+    assert keys == {1: "name:云图科技@沈阳市", 2: "name:星海#集团@大连市"}
+    from nlp.names import enterprise_key
+    assert keys[1] == enterprise_key("沈阳云图科技有限公司", None, "沈阳市")
+    assert keys[2] == enterprise_key("星海集团", None, "大连市")
+
+
+def test_items3_9_over_http_partial_posts_and_empty_uploads(settings: Settings) -> None:
+    from dataclasses import replace as with_
+
+    from fastapi.testclient import TestClient
+
+    from api.http.app import create_app
+    from tests.tokens import bearer, token_for
+
+    s = with_(settings, admin_token="faithful-admin-token-of-32-chars!")
+    with TestClient(create_app(s), headers=bearer(token_for(s, "staff"))) as client:
+        full = make_row(5, 统一社会信用代码=None)
+        assert client.post("/demands", json=full).json()["outcome"] == "new"
+        three = {"需求编号": full["需求编号"], "企业名称": full["企业名称"], "需求描述": "只改描述。"}
+        r = client.post("/demands", json=three | {"需求名称": full["需求名称"]}).json()
+        assert r["outcome"] == "updated" and r["changed_fields"] == ["需求描述"]
+        assert r["demand"]["region"] == full["注册地区"] and r["demand"]["record"]["需求类别"] == "重大需求"
+        whole = three | {"需求名称": full["需求名称"], "注册地区": full["注册地区"]}
+        r = client.post("/demands", params={"mode": "replace"}, json=whole).json()
+        assert r["outcome"] == "updated" and r["demand"]["record"]["需求类别"] is None
+        for name, content in (("empty.csv", b""), ("header.csv", "企业名称,需求名称\n".encode()), ("empty.jsonl", b"\n")):
+            report = client.post("/imports", files={"file": (name, content)})
+            assert report.status_code == 200, report.text
+            assert report.json()["rows"] == 0 and [n["code"] for n in report.json()["notes"]] == ["no_rows"]

@@ -86,8 +86,8 @@ def has_formulas(data: bytes) -> bool:
     """True when some worksheet of the .xlsx holds a formula (cheap: looks for ``<f`` in the sheets' XML)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(b"<f>" in archive.read(n) or b"<f " in archive.read(n)
-                       for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            sheets = (archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            return any(b"<f>" in xml or b"<f " in xml for xml in sheets)
     except (zipfile.BadZipFile, KeyError):
         return False
 
