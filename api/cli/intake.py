@@ -240,9 +240,9 @@ def _demo_console(ctx: Context, home: Path, tokens: list[dict[str, Any]]) -> Non
         session.commit()
         earlier = [t for t in tokens if t.get("subject") == DEMO_ADMIN and not t.get("revoked_at")]
         if earlier:
-            say(f"工作台：运行 jiebang --home {home} serve，然后打开 http://127.0.0.1:8000/console/ ，用之前演示打印的"
+            say(f"工作台：运行 jiebang --home {home} serve，然后打开 http://127.0.0.1:8000/console/ ，用第一次运行时打印的"
                 f"管理员令牌登录（仍然有效，前缀 {earlier[-1]['prefix']}；其他令牌也已保留）。遗失时可运行 "
-                f"jiebang --home {home} token create --role admin --subject 演示",
+                f"jiebang --home {home} token create --role admin --subject 管理员",
                 f"Console: run `jiebang --home {home} serve` and log in with the demo token printed before (still valid; "
                 "every token of the demo database was kept).")
             return
