@@ -64,8 +64,8 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
         if key == "record" and isinstance(old, dict) and isinstance(new, dict):
             out += [(field, old.get(field), new.get(field)) for field in dict.fromkeys([*old, *new])
                     if old.get(field) != new.get(field)]
-        elif old != new:
-            out.append((key, old, new))
+        elif old != new and not (isinstance(old, list) and isinstance(new, list) and sorted(map(str, old)) == sorted(map(str, new))):
+            out.append((key, old, new))  # (a list in another order is not a change)
     return out
 
 
