@@ -1,7 +1,7 @@
 """i22: 初审 decisions (review_decisions), 推荐清单 (recommendation_lists, recommendation_items), scans verified (list_verifications)
 
 Revision ID: i22_review
-Revises: 0004
+Revises: i23_enterprise_identity
 Create Date: 2026-12-05 23:58:02.056248
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'i22_review'
-down_revision = '0004'
+down_revision = 'i23_enterprise_identity'
 branch_labels = None
 depends_on = None
 
