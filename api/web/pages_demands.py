@@ -98,7 +98,9 @@ def demand_list(request: Request, user: ConsoleUser = Depends(current_user), ses
     return render(request, "demands.html", user, f=f, total=total, rows=rows, pages=pages, page_sizes=PAGE_SIZES,
                   facets=facets(session, campaign.id, user.principal), facet_names=list(FACETS) + ["flag", "cluster"],
                   filter_zh=FILTER_ZH, sorts=SORT_ZH, url=url, clusters=clusters, cluster_names=names,
-                  export_url=url(f"{PREFIX}/demands/export.xlsx", f.params(page=1)))
+                  export_url=url(f"{PREFIX}/demands/export.xlsx", f.params(page=1)),
+                  recommended=services.recommendations.demand_status(session, [d.id for d in rows])
+                  if user.principal.may("read_reviews") else {})
 
 
 @router.get("/demands/export.xlsx")

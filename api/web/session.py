@@ -31,6 +31,7 @@ from api.store import tables as db
 ACTION_ZH = {"read": "查看需求", "submit": "提交或导入需求", "run_round": "处理本轮工作（查重、凝练、领域）",
              "read_round": "查看全轮的查重、凝练和专家组", "manage_experts": "管理专家库和专家组",
              "see_expert_identities": "查看专家身份", "see_personal": "查看个人信息", "read_audit": "查看操作日志", "manage_accounts": "管理用户账号",
+             "review": "作出初审决定", "read_reviews": "查看初审结果", "recommend": "编制推荐清单", "verify_list": "核验推荐清单",
              "change_enterprise": "更改需求所属企业"}
 COOKIE = "jb_console"
 LOGIN_COOKIE = "jb_login"  # a nonce for the log-in form's CSRF token (no session exists yet)
