@@ -128,7 +128,8 @@ def pages(ids: dict) -> list[str]:
             f"/console/panels?run={ids['run']}&demand={ids['a']}", f"/console/panels?job={ids['failed_job']}",
             "/console/clusters", f"/console/clusters/{ids['cluster']}", "/console/domains", "/console/domains?only=all",
             f"/console/jobs/{ids['import_job']}", f"/console/jobs/{ids['failed_job']}", "/console/demands/999999",
-            "/console/audit", "/console/audit?entity=demand", "/console/accounts"]
+            "/console/audit", "/console/audit?entity=demand", "/console/accounts", "/console/review",
+            "/console/recommend"]
 
 
 @pytest.mark.parametrize("role", ["bureau", "staff", "expert_admin", "admin"])
