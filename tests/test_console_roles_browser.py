@@ -251,8 +251,8 @@ def test_a_person_signs_in_with_a_password_an_admin_set(server, browser) -> None
 PAGES = {  # name → path (ids filled in); each role visits all, a refusal is a page too
     "dashboard": "/console/", "intake": "/console/intake", "demands": "/console/demands",
     "demand": "/console/demands/{shenyang}", "dedup": "/console/dedup", "panels": "/console/panels?run={run}",
-    "clusters": "/console/clusters", "domains": "/console/domains", "audit": "/console/audit",
-    "accounts": "/console/accounts",
+    "clusters": "/console/clusters", "domains": "/console/domains", "review": "/console/review",
+    "recommend": "/console/recommend", "audit": "/console/audit", "accounts": "/console/accounts",
 }
 
 
