@@ -32,6 +32,7 @@ TASKS: dict[str, str] = {
     "title": "bench.condense_bench:run_title",
     "condense-speed": "bench.condense_speed:run",  # rows: task speed, dataset condense-5k
     "console": "bench.console_bench:run",
+    "round": "bench.round_bench:run",  # dataset csl-round: a staff-shaped round condensed by the service
 }
 
 
