@@ -1,4 +1,5 @@
-"""Staff edits of a condensation (梳理凝练): rename, lock, move, merge, split — stored and audited.
+"""Staff edits of a condensation (梳理凝练): rename, lock, move, merge, split — stored and audited, and the
+figures staff read (counts, enterprises, investment, summary, proposed title) recomputed at once.
 
 What staff decide is kept as state the next run honours: a moved demand is ``pinned`` where they put it
 (in 未归类 too), a merged or split cluster's members are pinned, a locked cluster keeps exactly its
@@ -27,6 +28,10 @@ class ClusterEditing:
         raise NotImplementedError
 
     def _clusters(self, session: Session, *, active_only: bool = False, top_only: bool = False) -> list[db.Cluster]:
+        raise NotImplementedError
+
+    def refresh(self, session: Session, keys: Sequence[str | None]) -> None:
+        """Recompute the figures, summary and title of the clusters ``keys`` after their members changed."""
         raise NotImplementedError
 
     def rename(self, session: Session, key: str, name: str | None, actor: str) -> db.Cluster:
@@ -69,6 +74,7 @@ class ClusterEditing:
         self._check_unlocked(session, before, key)
         member.cluster_key, member.sub_key, member.pinned, member.similarity = key, None, True, None
         append_audit(session, actor, "cluster.move", "demand", demand_id, {"cluster": before}, {"cluster": key})
+        self.refresh(session, [before, key])
         session.commit()
         return member
 
@@ -89,6 +95,7 @@ class ClusterEditing:
             row.active = False
         append_audit(session, actor, "cluster.merge", "cluster", target.id, {"keys": list(keys)},
                      {"into": into, "moved": moved})
+        self.refresh(session, [into])
         session.commit()
         return target
 
@@ -111,6 +118,7 @@ class ClusterEditing:
             m.cluster_key, m.sub_key, m.similarity = new_key, None, None
         append_audit(session, actor, "cluster.split", "cluster", row.id, {"key": key},
                      {"new_key": new_key, "demands": sorted(chosen)})
+        self.refresh(session, [key, new_key])
         session.commit()
         return new
 

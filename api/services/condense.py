@@ -36,12 +36,15 @@ from api.services.demands import all_demands
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from matching.cluster_features import cluster_features
-from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer
+from matching.clusters import (COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH, UNCLUSTERED_LABEL, ClusterInfo, PriorCluster,
+                               RoundClusterer)
+from matching.common import CommonCandidate, distinct_enterprises, rank_common
 from nlp.condense import medoid, propose_title, summarize
 from nlp.embed import Embedder
 from nlp.keyword_ranker import KeywordRanker
 from nlp.keywords import KeywordExtractor
 from nlp.lexical import LexicalVectorizer
+from nlp.shingles import overlap, shingles
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -86,6 +89,7 @@ class Condensation(ClusterEditing):
         self.tokenizer = tokenizer
         self.keywords = keywords
         self._vectors: dict[tuple[int, str], np.ndarray] = {}
+        self._model: RoundClusterer | None = None  # the last run's model: coherence of edited clusters
 
     # ------------------------------------------------------------------ inputs
     def items(self, session: Session, batches: Sequence[str] | None = None) -> list[RoundItem]:
@@ -158,8 +162,16 @@ class Condensation(ClusterEditing):
         for j, i in enumerate(kept):
             labels[i], subs[i] = model.labels_[j], model.sub_labels_[j]
         self._store_members(session, items, labels, subs, model.clusters_, x)
+        self._model = model
         profiles = self._profile(session, items, x, progress)
+        floor = round(model.coherence_floor_, 3)
+        coherence = {c.cluster_id: c.coherence for c in (*model.clusters_, *model.sub_clusters_)}
+        for row in self._clusters(session, active_only=True):
+            if row.key in coherence:
+                row.stats = {**(row.stats or {}), "coherence": round(coherence[row.key], 3), "coherence_floor": floor}
         unclustered = sum(1 for label in labels if label is None)
+        by_office = unclustered_by_office([it.demand.office for it in items], labels,
+                                          self.campaign.rules.coordinator_office)
         params = {"batches": list(batches or []), "n_groups": n_groups, "min_similarity": min_similarity,
                   "seed": seed, "refit": refit}
         run = db.ClusterRun(campaign_id=self.campaign.id, mode=mode, params=params, demands=len(items),
@@ -172,7 +184,8 @@ class Condensation(ClusterEditing):
         log.info("condensation run %s: %d demands, %d clusters, %d unclustered", mode, len(items), len(profiles),
                  unclustered)
         return {"run_id": run.id, "mode": mode, **params, "demands": len(items), "clusters": len(profiles),
-                "unclustered": unclustered, "run_at": db.as_utc(run.run_at).isoformat()}
+                "unclustered": unclustered, "unclustered_by_office": by_office, "coherence_floor": floor,
+                "run_at": db.as_utc(run.run_at).isoformat()}
 
     def _prior(self, session: Session, keys: set[str]) -> tuple[list[PriorCluster], dict[str, str], set[str]]:
         """Clusters of earlier runs restricted to this round's demands, the staff's pins, and the demands
@@ -280,8 +293,54 @@ class Condensation(ClusterEditing):
         row.title = db.clip(db.Cluster, "title", propose_title(medoid_text, named, cluster=True)) or ""
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
-        row.stats = cluster_stats(members)
+        row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)),
+                     **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor")}}
         return row
+
+    def _confirmed_duplicates(self, session: Session, members: Sequence[RoundItem]) -> list[tuple[int, int]]:
+        """Member index pairs staff confirmed as duplicates."""
+        index = {it.demand.id: i for i, it in enumerate(members)}
+        rows = session.scalars(select(db.DuplicateDecision).where(db.DuplicateDecision.decision == "confirm",
+                                                                 db.DuplicateDecision.demand_a.in_(list(index))))
+        return [(index[r.demand_a], index[r.demand_b]) for r in rows if r.demand_b in index]
+
+    # ------------------------------------------------------------------ edits
+    def refresh(self, session: Session, keys: Sequence[str | None]) -> None:
+        """Recompute what staff read of the clusters ``keys`` after an edit (members moved, merged, split,
+        locked): counts, enterprises, investment, office, summary, the proposed title (a staff name stays),
+        keywords (those of the clusters the members came from, most shared first) and the coherence (from
+        the last run's rows in this process; otherwise marked to be recomputed by the next run)."""
+        wanted = sorted({k for k in keys if k})
+        if not wanted:
+            return
+        session.flush()
+        rows = {c.key: c for c in self._clusters(session)}
+        every = {m.demand_id: m for m in self._member_rows(session)}
+        for key in wanted:
+            row = rows.get(key)
+            if row is None:
+                continue
+            column = "sub_key" if "." in key else "cluster_key"
+            ids = sorted(d for d, m in every.items() if getattr(m, column) == key)
+            if not ids:
+                if not row.locked:
+                    row.active = False
+                continue
+            demands = [session.get(db.Demand, d) for d in ids]
+            members = [RoundItem(d, view_of_demand(d)) for d in demands if d is not None]
+            texts = [it.view.condense_text for it in members]
+            pool: list[str] = []
+            for k in [key, *sorted({c.key for c in rows.values() if c.key != key})]:
+                for w in rows[k].keywords or []:
+                    if w not in pool and any(w in t for t in texts):
+                        pool.append(w)
+            pool.sort(key=lambda w: -sum(w in t for t in texts))
+            keep = {k: v for k, v in (row.stats or {}).items() if k == "coherence_floor"}
+            self._profile_one(session, row, key, members, self.vectors(members), pool[:10])
+            coherence = self._model.coherence_of([str(d) for d in ids]) if self._model is not None else None
+            row.stats = {**row.stats, **keep, "coherence": round(coherence, 3) if coherence is not None else None,
+                         "coherence_stale": coherence is None}
+        session.flush()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts, kind="passage", show_progress=False)
@@ -293,6 +352,14 @@ class Condensation(ClusterEditing):
         sizes = Counter(m.cluster_key for m in members)
         out = [cluster_out(c, sizes.get(c.key, 0)) for c in self._clusters(session, active_only=True, top_only=True)]
         out.sort(key=lambda c: (-c["size"], c["key"]))
+        return out
+
+    def sub_clusters(self, session: Session) -> list[dict[str, Any]]:
+        """Active sub-clusters (``C0007.1``…), by parent then size: first-class rows of the office sheets."""
+        sizes = Counter(m.sub_key for m in self._member_rows(session) if m.sub_key)
+        out = [cluster_out(c, sizes.get(c.key, 0)) for c in self._clusters(session, active_only=True)
+               if c.parent_key and sizes.get(c.key)]
+        out.sort(key=lambda c: (c["parent_key"], -c["size"], c["key"]))
         return out
 
     def cluster(self, session: Session, key: str) -> tuple[db.Cluster, list[tuple[db.ClusterMember, db.Demand]]]:
@@ -317,19 +384,32 @@ class Condensation(ClusterEditing):
                                     .order_by(db.ClusterMember.demand_id)))
 
     def common_problems(self, session: Session, min_enterprises: int = 3) -> list[dict[str, Any]]:
-        """共性技术问题: clusters whose demands come from ``min_enterprises`` or more enterprises, ranked by
-        enterprises × planned investment (an unknown investment counts as 1 万元 so the rank still moves)."""
-        out = [c for c in self.clusters(session) if c["stats"].get("enterprises", 0) >= min_enterprises]
-        for c in out:
-            c["rank_score"] = c["stats"]["enterprises"] * max(float(c["stats"].get("investment") or 0.0), 1.0)
-        out.sort(key=lambda c: (-c["rank_score"], c["key"]))
+        """共性技术问题 (:func:`matching.common.rank_common`): clusters raised by ``min_enterprises`` or more
+        distinct enterprises (an enterprise group, the same credit code and likely duplicates count once)
+        with a coherence at least the round's floor; most distinct enterprises first, then coherence, then
+        planned investment. ``rank`` is the position (1 = most common)."""
+        clusters = {c["key"]: c for c in self.clusters(session)}
+        floors = [c["stats"]["coherence_floor"] for c in clusters.values() if c["stats"].get("coherence_floor") is not None]
+        candidates = [CommonCandidate(k, int(c["stats"].get("distinct_enterprises", c["stats"].get("enterprises", 0))),
+                                      c["stats"].get("coherence"), float(c["stats"].get("investment") or 0.0))
+                      for k, c in clusters.items()]
+        out = []
+        for n, key in enumerate(rank_common(candidates, max(floors, default=0.0), min_enterprises), start=1):
+            out.append({**clusters[key], "rank": n})
         return out
 
-def cluster_stats(members: Sequence[RoundItem]) -> dict[str, Any]:
-    """Per cluster: enterprises, regions, 需求类别 mix, total planned investment (万元), batches."""
+def cluster_stats(members: Sequence[RoundItem], duplicates: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
+    """Per cluster: enterprises (and distinct ones: :func:`matching.common.distinct_enterprises` over group,
+    credit code, confirmed ``duplicates`` and likely duplicates by text), regions, 需求类别 mix, total
+    planned investment (万元), batches."""
     enterprises = sorted({it.demand.enterprise.name for it in members})
     investment = sum(float(it.view.investment) for it in members if it.view.investment)
-    return {"demands": len(members), "enterprises": len(enterprises), "enterprise_names": enterprises,
+    identities = [(it.demand.enterprise.name, f"group:{it.demand.enterprise.group_name}" if it.demand.enterprise.group_name
+                   else "", f"code:{it.demand.enterprise.credit_code}" if it.demand.enterprise.credit_code else "")
+                  for it in members]
+    distinct = distinct_enterprises(identities, [*duplicates, *likely_duplicates([it.view.condense_text for it in members])])
+    return {"demands": len(members), "enterprises": len(enterprises), "distinct_enterprises": distinct,
+            "enterprise_names": enterprises,
             "regions": dict(Counter(it.demand.region or "未填" for it in members).most_common()),
             "categories": dict(Counter(it.demand.category or "未填" for it in members).most_common()),
             "batches": dict(sorted(Counter(it.demand.batch or "未填" for it in members).items())),
@@ -337,11 +417,33 @@ def cluster_stats(members: Sequence[RoundItem]) -> dict[str, Any]:
             "investment": round(investment, 2)}
 
 
+def likely_duplicates(texts: Sequence[str], containment: float = 0.6) -> list[tuple[int, int]]:
+    """Index pairs of texts most of whose character shingles the other contains (a demand filed twice, a
+    group copy under a sister company's name). Within one cluster: pairs, not a round-wide search."""
+    sets = [shingles(t) for t in texts]
+    return [(i, j) for i in range(len(sets)) for j in range(i + 1, len(sets))
+            if overlap(sets[i], sets[j]).containment >= containment]
+
+
+def unclustered_by_office(offices: Sequence[str | None], labels: Sequence[str | None],
+                          fallback: str) -> dict[str, dict[str, Any]]:
+    """Per office: demands, how many are 未归类 and their share (no office's demands may vanish there)."""
+    total: Counter[str] = Counter()
+    left: Counter[str] = Counter()
+    for office, label in zip(offices, labels):
+        total[office or fallback] += 1
+        left[office or fallback] += label is None
+    return {o: {"demands": total[o], "unclustered": left[o], "share": round(left[o] / total[o], 3)} for o in sorted(total)}
+
+
 def cluster_out(row: db.Cluster, size: int) -> dict[str, Any]:
-    """A cluster as the API, the CLI and the report show it."""
+    """A cluster as the API, the CLI and the report show it (``coherence``: see ``coherence_note``)."""
+    stats = dict(row.stats or {})
     return {"key": row.key, "name": row.name or row.title, "staff_name": row.name, "title": row.title,
             "keywords": list(row.keywords or []), "summary": row.summary, "medoid_id": row.medoid_id,
-            "office": row.office, "locked": row.locked, "size": size, "stats": dict(row.stats or {})}
+            "office": row.office, "locked": row.locked, "size": size, "parent_key": row.parent_key,
+            "coherence": stats.get("coherence"), "coherence_note": COHERENCE_NOTE_ZH,
+            "coherence_note_en": COHERENCE_NOTE_EN, "stats": stats}
 
 
 def _majority(values: Sequence[str | None], fallback: str) -> str:
