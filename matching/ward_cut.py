@@ -14,6 +14,7 @@ import heapq
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 from sklearn import config_context
 from sklearn.cluster import ward_tree
 from sklearn.neighbors import NearestNeighbors
@@ -34,7 +35,34 @@ def knn_graph(x: np.ndarray, n_neighbours: int = N_NEIGHBOURS) -> sp.csr_matrix:
     k = min(n_neighbours, len(x) - 1)
     with config_context(working_memory=64):  # MB per chunk of the brute-force distance blocks
         graph = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(x).kneighbors_graph(mode="connectivity")
-    return (graph + graph.T).tocsr()
+    return _connected(x, (graph + graph.T).tocsr())
+
+
+def _connected(x: np.ndarray, graph: sp.csr_matrix) -> sp.csr_matrix:
+    """``graph`` with one edge added from each connected component to its nearest one (by centroid), until
+    it is connected: the Ward tree then has one root. (scikit-learn would join components itself, but by
+    the distances between every pair of components: n² work when a large round has many near-duplicate
+    cliques.) Each pass at least halves the number of components."""
+    while True:
+        n_comp, comp = connected_components(graph, directed=False)
+        if n_comp == 1:
+            return graph
+        sums = np.zeros((n_comp, x.shape[1]), dtype=np.float64)
+        np.add.at(sums, comp, x)
+        cent = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        with config_context(working_memory=64):
+            partner = NearestNeighbors(n_neighbors=2, algorithm="brute").fit(cent).kneighbors(cent)[1][:, 1]
+        order = np.argsort(comp, kind="stable")
+        bounds = np.searchsorted(comp[order], np.arange(n_comp + 1))
+        rows, cols = [], []
+        for c in range(n_comp):
+            mine = order[bounds[c]:bounds[c + 1]]
+            theirs = order[bounds[partner[c]]:bounds[partner[c] + 1]]
+            a = mine[int(np.argmax(x[mine] @ cent[partner[c]]))]
+            rows.append(a)
+            cols.append(theirs[int(np.argmax(x[theirs] @ x[a]))])
+        extra = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=graph.shape)
+        graph = (graph + extra + extra.T).tocsr()
 
 
 def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: float = -1.0,

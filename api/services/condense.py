@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.decomposition import PCA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ from nlp.embed import Embedder
 from nlp.keyword_ranker import KeywordRanker
 from nlp.keywords import KeywordExtractor
 from nlp.lexical import LexicalVectorizer
-from nlp.shingles import overlap, shingles
+from nlp.shingles import shingles
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -419,10 +420,18 @@ def cluster_stats(members: Sequence[RoundItem], duplicates: Sequence[tuple[int, 
 
 def likely_duplicates(texts: Sequence[str], containment: float = 0.6) -> list[tuple[int, int]]:
     """Index pairs of texts most of whose character shingles the other contains (a demand filed twice, a
-    group copy under a sister company's name). Within one cluster: pairs, not a round-wide search."""
+    group copy under a sister company's name). Within one cluster: shared shingles of all pairs at once
+    from a sparse text × shingle incidence (one product), not a round-wide search."""
     sets = [shingles(t) for t in texts]
-    return [(i, j) for i in range(len(sets)) for j in range(i + 1, len(sets))
-            if overlap(sets[i], sets[j]).containment >= containment]
+    if len(sets) < 2:
+        return []
+    vocab, cols = np.unique(np.concatenate(sets), return_inverse=True)
+    rows = np.repeat(np.arange(len(sets)), [len(h) for h in sets])
+    incidence = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(sets), len(vocab)))
+    shared = (incidence @ incidence.T).tocoo()
+    sizes = np.array([len(h) for h in sets])
+    return sorted((int(i), int(j)) for i, j, v in zip(shared.row, shared.col, shared.data)
+                  if i < j and v >= containment * max(1, min(sizes[i], sizes[j])))
 
 
 def unclustered_by_office(offices: Sequence[str | None], labels: Sequence[str | None],
