@@ -450,7 +450,7 @@ class RoundClusterer:
         """Sub-groups of one cluster by the round's rule applied inside it (every member gets one), or []."""
         mean, std = self._pair_stats(x)
         parts = cut_ward_tree(x, mean + self.contrast * std, None, mean + self.join_contrast * std)
-        groups = [g for g in parts if len(g) >= self.min_cluster_size]
+        groups = [g for g in parts if len(g) >= max(3, self.min_cluster_size)]  # a pair is no sub-topic
         if len(groups) < 2:
             return []
         groups.sort(key=lambda g: (-len(g), g.min()))
