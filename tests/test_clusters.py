@@ -234,3 +234,16 @@ def test_benchmark_counts_unclustered_as_one_noise_cluster() -> None:
     v, ari, share = scores(["a", "a", "b", "b"], ["C1", "C1", None, None])
     assert (v, ari, share) == (1.0, 1.0, 0.5)
     assert scores(["a", "a", "b", "b"], [0, 0, -1, -1]) == (1.0, 1.0, 0.5)
+
+
+def test_an_update_splits_a_grown_cluster_but_never_a_locked_one() -> None:
+    """A prior cluster that an update would leave over the cap (here its floor, 20) is split along its own
+    tree, the biggest part keeping the id; a cluster staff locked keeps all its members whatever its size."""
+    x, keys, _, _ = _planted(groups=4, per=25)
+    g = lambda n: tuple(k for k in keys if k.startswith(f"g{n}-"))  # noqa: E731
+    prior = [PriorCluster("C0001", g(0) + g(1)), PriorCluster("C0002", g(2) + g(3), locked=True)]
+    model = RoundClusterer().fit(x, keys, prior=prior, mode="update")
+    sizes = {c.cluster_id: c.size for c in model.clusters_}
+    assert sizes["C0002"] == 50  # locked: exempt from the cap
+    assert all(size <= 20 for cid, size in sizes.items() if cid != "C0002")
+    assert "C0001" in sizes and len(sizes) >= 4
