@@ -55,9 +55,11 @@ from matching.ward_cut import cohesion, cut_ward_tree
 
 UNCLUSTERED_LABEL = "未归类"  # how the shell shows a ``None`` label (unclustered)
 #: what a cluster's coherence means, in one sentence staff read beside it
-COHERENCE_NOTE_ZH = "一致性：本类需求两两之间的平均相似度高于本轮随机两条需求相似度的比例（越接近 1 越是同一问题）。"
-COHERENCE_NOTE_EN = ("coherence: the share of random demand pairs of this round that are less alike than this "
-                     "cluster's members are on average (closer to 1: one problem).")
+COHERENCE_NOTE_ZH = ("一致性：本类中与其他成员最不相像的那条需求，与其他成员的平均相似度仍高于本轮随机两条需求相似度的"
+                     "比例（越接近 1 越是同一问题；每条需求都要相符，混杂的类因此得分低）。")
+COHERENCE_NOTE_EN = ("coherence: the share of random demand pairs of this round that are less alike than the cluster's "
+                     "least fitting member is to the other members on average (closer to 1: one problem; every "
+                     "member must fit, so a mixed cluster scores low).")
 _ID = re.compile(r"^C(\d+)$")
 
 
@@ -79,8 +81,11 @@ class ClusterInfo:
     ``members``: demand keys, closest to the centroid first (the first is the most representative);
     ``centroid``: unit vector of the members' mean; ``cohesion``: mean pairwise cosine of the members
     (what ``min_similarity`` bounds); ``coherence``: the share of the round's random demand pairs that are
-    less alike than the members are on average (0.95: the members resemble each other more than 95% of
-    random pairs do; see :data:`COHERENCE_NOTE_ZH`); ``new``: the id did not exist before this run."""
+    less alike than the cluster's least fitting member is to the other members on average (0.95: even
+    that member resembles the others more than 95% of random pairs do; see :data:`COHERENCE_NOTE_ZH`).
+    The weakest member, not the mean, because a mean hides the unrelated member of a mixed cluster (on the
+    csl round, the share of ≥ 3-enterprise clusters of one discipline rises with it, not with the mean);
+    ``new``: the id did not exist before this run."""
 
     cluster_id: str
     members: tuple[str, ...]
@@ -384,7 +389,7 @@ class RoundClusterer:
         idx = [self.row_index_.get(str(k)) for k in keys]
         if not idx or any(i is None for i in idx):
             return None
-        return self.coherence(cohesion(self.rows_[idx].sum(axis=0), len(idx)))
+        return self.coherence(weakest_fit(self.rows_[idx]))
 
     def coherence(self, cohesion_value: float) -> float:
         """The share of the round's random demand pairs less alike than ``cohesion_value`` (0–1)."""
@@ -438,9 +443,13 @@ class RoundClusterer:
                     children.append(sid)
             clusters.append(_info(cid, xs, idx, skeys, locked=cid in locked_ids, new=cid not in taken,
                                   children=tuple(children)))
-        self.clusters_: list[ClusterInfo] = [replace(c, coherence=self.coherence(c.cohesion)) for c in clusters]
-        self.sub_clusters_: list[ClusterInfo] = [replace(c, coherence=self.coherence(c.cohesion)) for c in subs]
-        self.coherence_floor_ = self.coherence(self.join_similarity_)
+        rows = {k: i for i, k in enumerate(skeys)}
+        self.clusters_: list[ClusterInfo] = [
+            replace(c, coherence=self.coherence(weakest_fit(xs[[rows[k] for k in c.members]]))) for c in clusters]
+        self.sub_clusters_: list[ClusterInfo] = [
+            replace(c, coherence=self.coherence(weakest_fit(xs[[rows[k] for k in c.members]]))) for c in subs]
+        self.coherence_floor_ = self.coherence(self.join_similarity_)  # every cluster shown (strays leave)
+        self.common_floor_ = self.coherence(self.min_similarity_)  # 共性: every member fits as a group must
         back = np.empty(len(order), dtype=int)
         back[order] = np.arange(len(order))
         self.labels_: list[str | None] = [labels[back[i]] for i in range(len(order))]
@@ -482,6 +491,13 @@ def _incidence(groups: list[list[int]], n: int) -> sp.csr_matrix:
     rows = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     cols = np.array([i for g in groups for i in g], dtype=int)
     return sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(groups), n))
+
+
+def weakest_fit(x: np.ndarray) -> float:
+    """The least fitting member's mean cosine to the other members (1.0 for a single member)."""
+    if len(x) < 2:
+        return 1.0
+    return float(((x @ x.sum(axis=0) - 1.0) / (len(x) - 1)).min())
 
 
 def _mean_norm(cohesion: float, size: int) -> float:

@@ -84,8 +84,8 @@ def cmd_condense(ctx: Context, args: argparse.Namespace) -> int:
             f"Condensed ({result['mode']}): {result['demands']} demands, {result['clusters']} clusters, "
             f"{result['unclustered']} unclustered.")
         common = cond.common_problems(session)
-        say(f"共性技术问题（≥3 家不同企业，一致性不低于 {result.get('coherence_floor', 0):.2f}）：{len(common)} 个。",
-            f"Common problems (3+ distinct enterprises, coherence ≥ {result.get('coherence_floor', 0):.2f}): {len(common)}.")
+        say(f"共性技术问题（≥3 家不同企业，一致性不低于 {result.get('common_floor', 0):.2f}）：{len(common)} 个。",
+            f"Common problems (3+ distinct enterprises, coherence ≥ {result.get('common_floor', 0):.2f}): {len(common)}.")
         by_office = "、".join(f"{o} {v['unclustered']}/{v['demands']}" for o, v in result.get("unclustered_by_office", {}).items())
         say(f"各处室{UNCLUSTERED_ZH}：{by_office}", f"Unclustered per office: {by_office}")
         for c in common[:10]:

@@ -165,11 +165,12 @@ class Condensation(ClusterEditing):
         self._store_members(session, items, labels, subs, model.clusters_, x)
         self._model = model
         profiles = self._profile(session, items, x, progress)
-        floor = round(model.coherence_floor_, 3)
+        floor, common_floor = round(model.coherence_floor_, 3), round(model.common_floor_, 3)
         coherence = {c.cluster_id: c.coherence for c in (*model.clusters_, *model.sub_clusters_)}
         for row in self._clusters(session, active_only=True):
             if row.key in coherence:
-                row.stats = {**(row.stats or {}), "coherence": round(coherence[row.key], 3), "coherence_floor": floor}
+                row.stats = {**(row.stats or {}), "coherence": round(coherence[row.key], 3), "coherence_floor": floor,
+                             "common_floor": common_floor}
         unclustered = sum(1 for label in labels if label is None)
         by_office = unclustered_by_office([it.demand.office for it in items], labels,
                                           self.campaign.rules.coordinator_office)
@@ -186,6 +187,7 @@ class Condensation(ClusterEditing):
                  unclustered)
         return {"run_id": run.id, "mode": mode, **params, "demands": len(items), "clusters": len(profiles),
                 "unclustered": unclustered, "unclustered_by_office": by_office, "coherence_floor": floor,
+                "common_floor": common_floor,
                 "run_at": db.as_utc(run.run_at).isoformat()}
 
     def _prior(self, session: Session, keys: set[str]) -> tuple[list[PriorCluster], dict[str, str], set[str]]:
@@ -295,7 +297,7 @@ class Condensation(ClusterEditing):
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
         row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)),
-                     **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor")}}
+                     **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor", "common_floor")}}
         return row
 
     def _confirmed_duplicates(self, session: Session, members: Sequence[RoundItem]) -> list[tuple[int, int]]:
@@ -336,7 +338,7 @@ class Condensation(ClusterEditing):
                     if w not in pool and any(w in t for t in texts):
                         pool.append(w)
             pool.sort(key=lambda w: -sum(w in t for t in texts))
-            keep = {k: v for k, v in (row.stats or {}).items() if k == "coherence_floor"}
+            keep = {k: v for k, v in (row.stats or {}).items() if k in ("coherence_floor", "common_floor")}
             self._profile_one(session, row, key, members, self.vectors(members), pool[:10])
             coherence = self._model.coherence_of([str(d) for d in ids]) if self._model is not None else None
             row.stats = {**row.stats, **keep, "coherence": round(coherence, 3) if coherence is not None else None,
@@ -387,10 +389,11 @@ class Condensation(ClusterEditing):
     def common_problems(self, session: Session, min_enterprises: int = 3) -> list[dict[str, Any]]:
         """共性技术问题 (:func:`matching.common.rank_common`): clusters raised by ``min_enterprises`` or more
         distinct enterprises (an enterprise group, the same credit code and likely duplicates count once)
-        with a coherence at least the round's floor; most distinct enterprises first, then coherence, then
-        planned investment. ``rank`` is the position (1 = most common)."""
+        with a coherence at least the round's common floor (every member fits the others as a group of the
+        round must); most distinct enterprises first, then coherence, then planned investment. ``rank`` is
+        the position (1 = most common)."""
         clusters = {c["key"]: c for c in self.clusters(session)}
-        floors = [c["stats"]["coherence_floor"] for c in clusters.values() if c["stats"].get("coherence_floor") is not None]
+        floors = [c["stats"]["common_floor"] for c in clusters.values() if c["stats"].get("common_floor") is not None]
         candidates = [CommonCandidate(k, int(c["stats"].get("distinct_enterprises", c["stats"].get("enterprises", 0))),
                                       c["stats"].get("coherence"), float(c["stats"].get("investment") or 0.0))
                       for k, c in clusters.items()]
