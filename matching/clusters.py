@@ -14,10 +14,12 @@ How a group is formed (what BERTopic users complain about, avoided on purpose):
   the whole round, a node is split into its two Ward children while its mean pairwise cosine is below
   the threshold or its two halves are not even related by the join rule (or, with ``n_groups``, the
   latest merges are undone until there are N nodes). Ward
-  keeps groups compact and balanced; the cut makes the threshold mean what it says. The tree is exact
-  up to ``max_tree_size`` points (its condensed distance matrix is the only n² object: 100 MB at
-  5,000); a larger round builds it on a seeded sample and places the rest as an update places new
-  demands.
+  keeps groups compact and balanced; the cut makes the threshold mean what it says. The tree is
+  constrained to the round's k-nearest-neighbour graph (:mod:`matching.ward_cut`): no n×n matrix,
+  memory linear in the round, every demand in the tree however large the round.
+- **No catch-all.** No group the algorithm forms or grows holds more than ``max_share`` of the round
+  (5%, at least ``min_cap`` demands): a bigger node of the tree is split further, and a prior cluster an
+  update grew past it is split along its own tree. Staff-locked clusters are exempt.
   With ``n_groups`` the Ward partition then seeds one k-means run (the "about N groups" objective;
   measured: +0.03 V-measure on short titles, same on abstracts).
 - **未归类 instead of forced membership.** A member less similar to the rest of its group than the join
@@ -27,7 +29,7 @@ How a group is formed (what BERTopic users complain about, avoided on purpose):
   capped at the group threshold: "clearly closer to this group than to a random demand"), otherwise it
   stays unclustered (label ``None``). On the dev benchmark that leaves under 1% unclustered.
 - **Deterministic whatever the input order**: rows are sorted by key first, and the only random draws
-  (similarity sample, tree sample, SVD of sparse input) use ``seed``.
+  (similarity sample, SVD of sparse input) use ``seed``.
 - **Stable ids.** ``mode="update"`` (a new batch): demands already in an unlocked prior cluster stay
   there, new ones join the nearest prior cluster when they fit it as tightly as a group must
   (mean cosine to its members ≥ ``min_similarity_``), the rest form new clusters with fresh ids, and
@@ -36,7 +38,11 @@ How a group is formed (what BERTopic users complain about, avoided on purpose):
   of the prior cluster it overlaps most (Hungarian assignment on Jaccard), so the names the service
   keeps per id survive.
 - **Hierarchy**: a cluster of at least ``min_sub_size`` demands is split once more by the same rule
-  applied inside it (sub-cluster ids ``C0007.1``, ``C0007.2``…, recomputed every run).
+  applied inside it (sub-cluster ids ``C0007.1``, ``C0007.2``…, of at least 3 demands, recomputed every
+  run).
+- **Coherence** per cluster (``ClusterInfo.coherence``, :data:`COHERENCE_NOTE_ZH`): how well its least
+  fitting member fits the others, on the round's own similarity scale; ``coherence_floor_`` is what every
+  cluster shown reaches (the join rule), ``common_floor_`` what a 共性 problem must reach (the group rule).
 """
 from __future__ import annotations
 
