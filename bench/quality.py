@@ -34,6 +34,7 @@ TASKS: dict[str, str] = {
     "condense-speed-50k": "bench.condense_speed:run_50k",  # rows: task speed, dataset condense-50k
     "console": "bench.console_bench:run",
     "round": "bench.round_bench:run",  # dataset csl-round: a staff-shaped round condensed by the service
+    "scan": "bench.scan_bench:run",  # 推荐清单 QR codes through degraded scans (#22)
 }
 
 
