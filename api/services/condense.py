@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.decomposition import PCA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,19 +32,19 @@ from api.errors import InvalidInput, NotFound
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.cluster_edits import ClusterEditing
+from api.services.cluster_figures import RoundItem, cluster_stats, unclustered_by_office
 from api.services.demands import all_demands
-from api.services.views import DemandView, view_of_demand
+from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.cluster_features import cluster_features
 from matching.clusters import (COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH, UNCLUSTERED_LABEL, ClusterInfo, PriorCluster,
                                RoundClusterer)
-from matching.common import CommonCandidate, distinct_enterprises, rank_common
+from matching.common import CommonCandidate, rank_common
 from nlp.condense import medoid, propose_title, summarize
 from nlp.embed import Embedder
 from nlp.keyword_ranker import KeywordRanker
 from nlp.keywords import KeywordExtractor
 from nlp.lexical import LexicalVectorizer
-from nlp.shingles import shingles
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -67,18 +66,6 @@ class KeywordSettings:
     background_idf: Mapping[str, float]
     ranker: KeywordRanker
     tags: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class RoundItem:
-    """One demand of the round as condensation sees it."""
-
-    demand: db.Demand
-    view: DemandView
-
-    @property
-    def key(self) -> str:
-        return str(self.demand.id)
 
 
 class Condensation(ClusterEditing):
@@ -307,44 +294,6 @@ class Condensation(ClusterEditing):
                                                                  db.DuplicateDecision.demand_a.in_(list(index))))
         return [(index[r.demand_a], index[r.demand_b]) for r in rows if r.demand_b in index]
 
-    # ------------------------------------------------------------------ edits
-    def refresh(self, session: Session, keys: Sequence[str | None]) -> None:
-        """Recompute what staff read of the clusters ``keys`` after an edit (members moved, merged, split,
-        locked): counts, enterprises, investment, office, summary, the proposed title (a staff name stays),
-        keywords (those of the clusters the members came from, most shared first) and the coherence (from
-        the last run's rows in this process; otherwise marked to be recomputed by the next run)."""
-        wanted = sorted({k for k in keys if k})
-        if not wanted:
-            return
-        session.flush()
-        rows = {c.key: c for c in self._clusters(session)}
-        every = {m.demand_id: m for m in self._member_rows(session)}
-        for key in wanted:
-            row = rows.get(key)
-            if row is None:
-                continue
-            column = "sub_key" if "." in key else "cluster_key"
-            ids = sorted(d for d, m in every.items() if getattr(m, column) == key)
-            if not ids:
-                if not row.locked:
-                    row.active = False
-                continue
-            demands = [session.get(db.Demand, d) for d in ids]
-            members = [RoundItem(d, view_of_demand(d)) for d in demands if d is not None]
-            texts = [it.view.condense_text for it in members]
-            pool: list[str] = []
-            for k in [key, *sorted({c.key for c in rows.values() if c.key != key})]:
-                for w in rows[k].keywords or []:
-                    if w not in pool and any(w in t for t in texts):
-                        pool.append(w)
-            pool.sort(key=lambda w: -sum(w in t for t in texts))
-            keep = {k: v for k, v in (row.stats or {}).items() if k in ("coherence_floor", "common_floor")}
-            self._profile_one(session, row, key, members, self.vectors(members), pool[:10])
-            coherence = self._model.coherence_of([str(d) for d in ids]) if self._model is not None else None
-            row.stats = {**row.stats, **keep, "coherence": round(coherence, 3) if coherence is not None else None,
-                         "coherence_stale": coherence is None}
-        session.flush()
-
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts, kind="passage", show_progress=False)
 
@@ -401,52 +350,6 @@ class Condensation(ClusterEditing):
         for n, key in enumerate(rank_common(candidates, max(floors, default=0.0), min_enterprises), start=1):
             out.append({**clusters[key], "rank": n})
         return out
-
-def cluster_stats(members: Sequence[RoundItem], duplicates: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
-    """Per cluster: enterprises (and distinct ones: :func:`matching.common.distinct_enterprises` over group,
-    credit code, confirmed ``duplicates`` and likely duplicates by text), regions, 需求类别 mix, total
-    planned investment (万元), batches."""
-    enterprises = sorted({it.demand.enterprise.name for it in members})
-    investment = sum(float(it.view.investment) for it in members if it.view.investment)
-    identities = [(it.demand.enterprise.name, f"group:{it.demand.enterprise.group_name}" if it.demand.enterprise.group_name
-                   else "", f"code:{it.demand.enterprise.credit_code}" if it.demand.enterprise.credit_code else "")
-                  for it in members]
-    distinct = distinct_enterprises(identities, [*duplicates, *likely_duplicates([it.view.condense_text for it in members])])
-    return {"demands": len(members), "enterprises": len(enterprises), "distinct_enterprises": distinct,
-            "enterprise_names": enterprises,
-            "regions": dict(Counter(it.demand.region or "未填" for it in members).most_common()),
-            "categories": dict(Counter(it.demand.category or "未填" for it in members).most_common()),
-            "batches": dict(sorted(Counter(it.demand.batch or "未填" for it in members).items())),
-            "areas": dict(Counter(it.demand.area or "未填" for it in members).most_common()),
-            "investment": round(investment, 2)}
-
-
-def likely_duplicates(texts: Sequence[str], containment: float = 0.6) -> list[tuple[int, int]]:
-    """Index pairs of texts most of whose character shingles the other contains (a demand filed twice, a
-    group copy under a sister company's name). Within one cluster: shared shingles of all pairs at once
-    from a sparse text × shingle incidence (one product), not a round-wide search."""
-    sets = [shingles(t) for t in texts]
-    if len(sets) < 2:
-        return []
-    vocab, cols = np.unique(np.concatenate(sets), return_inverse=True)
-    rows = np.repeat(np.arange(len(sets)), [len(h) for h in sets])
-    incidence = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(sets), len(vocab)))
-    shared = (incidence @ incidence.T).tocoo()
-    sizes = np.array([len(h) for h in sets])
-    return sorted((int(i), int(j)) for i, j, v in zip(shared.row, shared.col, shared.data)
-                  if i < j and v >= containment * max(1, min(sizes[i], sizes[j])))
-
-
-def unclustered_by_office(offices: Sequence[str | None], labels: Sequence[str | None],
-                          fallback: str) -> dict[str, dict[str, Any]]:
-    """Per office: demands, how many are 未归类 and their share (no office's demands may vanish there)."""
-    total: Counter[str] = Counter()
-    left: Counter[str] = Counter()
-    for office, label in zip(offices, labels):
-        total[office or fallback] += 1
-        left[office or fallback] += label is None
-    return {o: {"demands": total[o], "unclustered": left[o], "share": round(left[o] / total[o], 3)} for o in sorted(total)}
-
 
 def cluster_out(row: db.Cluster, size: int) -> dict[str, Any]:
     """A cluster as the API, the CLI and the report show it (``coherence``: see ``coherence_note``)."""
