@@ -56,6 +56,9 @@ from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
 Encoder = Callable[[list[str]], np.ndarray]
+#: texts → ``(n, len(codes_))`` log-probabilities of the predicted level's labels, from a model fitted
+#: before the round (the shipped router's domain head): replaces zero-shot as the day-one prior
+Prior = Callable[[list[str]], np.ndarray]
 VIEWS = ("chars", "words", "words_nb", "dense")
 #: Out-of-fold stacking weights measured on CSLDCP train (5 folds), used until a fit learns its own.
 DEFAULT_VIEW_WEIGHTS = {"chars": 0.9, "words": 0.0, "words_nb": 0.4, "dense": 0.3}
@@ -172,9 +175,11 @@ class DomainClassifier:
                  views: Sequence[str] = ("chars", "words", "words_nb"), view_weights: Mapping[str, float] | None = None,
                  C: float = 1.0, nb_alpha: float = 0.3, cv: int = 5, prior_strength: float = 2.0,
                  zero_shot_scale: float = 20.0, zero_shot_dense: float = 0.5, memory_low: float = 0.85,
-                 memory_high: float = 0.95, memory_dense: float = 0.5, min_df: int = 2, random_state: int = 0):
+                 memory_high: float = 0.95, memory_dense: float = 0.5, min_df: int = 2, random_state: int = 0,
+                 prior: Prior | None = None):
         self.taxonomy = taxonomy
         self.encoder = encoder
+        self.prior = prior
         self.tokenizer = tokenizer
         self.level = level
         self.threshold = threshold
@@ -429,7 +434,7 @@ class DomainClassifier:
     def _predict(self, texts: list[str]) -> tuple[np.ndarray, _Blocks, np.ndarray, np.ndarray, np.ndarray]:
         self._check_fitted()
         blocks = self._blocks(texts)
-        zero_shot = self._zero_shot(blocks)
+        zero_shot = self._zero_shot(blocks) if self.prior is None else np.asarray(self.prior(texts), dtype=np.float64)
         sup = self._supervised(blocks, self.heads_, self.weights_)
         logits = self._blend(sup, self.classes_, zero_shot) if self.heads_ else zero_shot
         p = softmax(logits, axis=1)
@@ -498,7 +503,7 @@ class DomainClassifier:
             for node in self.taxonomy.path(top.code)[:-1]:
                 lv_codes, lv_probs = by_level[node.level]
                 parents.append(self._label(node.code, lv_probs[i, lv_codes.index(node.code)]))
-            source = "memory" if beta[i] >= 0.5 else ("supervised" if self.heads_ else "zero-shot")
+            source = "memory" if beta[i] >= 0.5 else ("supervised" if self.heads_ else ("zero-shot" if self.prior is None else "pretrained"))
             out.append(Suggestion(labels=labels, parents=tuple(parents), abstain=bool(top.probability < threshold),
                                   confidence=top.probability, threshold=threshold,
                                   calibrated=self.platt_ is not None or source == "memory",
@@ -562,12 +567,12 @@ class DomainClassifier:
 
     @classmethod
     def load(cls, path: str | Path, encoder: Encoder | None = None,
-             tokenizer: Tokenizer | None = None) -> "DomainClassifier":
+             tokenizer: Tokenizer | None = None, prior: Prior | None = None) -> "DomainClassifier":
         """Read what :meth:`save` wrote; ``encoder`` must be the model it was fitted with (same width)."""
         path = Path(path)
         meta = json.loads((path / "domains.json").read_text(encoding="utf-8"))
         taxonomy = Taxonomy.from_records(meta["taxonomy"]["nodes"], name=meta["taxonomy"]["name"])
-        self = cls(taxonomy, encoder=encoder, tokenizer=tokenizer, **meta["params"])
+        self = cls(taxonomy, encoder=encoder, tokenizer=tokenizer, prior=prior, **meta["params"])
         if meta["encoder_dim"] is not None and encoder is None:
             raise ValueError("该模型需要嵌入模型 / this classifier was fitted with an encoder: pass it")
         arrays = np.load(path / "domains.npz", allow_pickle=False)

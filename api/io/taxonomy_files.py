@@ -17,12 +17,14 @@ import yaml
 
 from api.errors import ConfigError
 from corpora import TAXONOMY_DIR
+from matching.disciplines import DisciplineMap
 from matching.routing import Offices
 from matching.taxonomy import Taxonomy, TaxonomyError
 
 DEFAULT_TAXONOMY_DIR = TAXONOMY_DIR
 DEFAULT_TAXONOMY = DEFAULT_TAXONOMY_DIR / "high_tech_domains_2016.json"
 DEFAULT_OFFICES = DEFAULT_TAXONOMY_DIR / "offices.yaml"
+DEFAULT_DISCIPLINES = DEFAULT_TAXONOMY_DIR / "disciplines.yaml"
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
@@ -90,10 +92,24 @@ def read_offices(path: str | Path = DEFAULT_OFFICES, taxonomy: Taxonomy | None =
     return offices
 
 
+def read_disciplines(path: str | Path, offices: Offices, taxonomy: Taxonomy | None = None) -> DisciplineMap:
+    """The discipline → office / domain mapping (``disciplines.yaml``) over ``offices``' office names
+    (in their order); with ``taxonomy``, every domain code must exist in it."""
+    path = Path(path)
+    data = _read_structured(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name} 应为学科映射对象", f"{path.name} must be a mapping of disciplines")
+    names = [a.office for a in offices.areas]
+    try:
+        return DisciplineMap.from_mapping(data, names, None if taxonomy is None else taxonomy.codes)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ConfigError(f"{path.name} 学科映射无效：{exc}", f"{path.name}: invalid discipline mapping ({exc})") from exc
+
+
 def shipped_taxonomies() -> dict[str, Path]:
     """The taxonomy files shipped in ``corpora/taxonomy`` by name (file stem)."""
     return {p.stem: p for p in sorted(DEFAULT_TAXONOMY_DIR.glob("*.json"))}
 
 
 __all__ = ["DEFAULT_TAXONOMY_DIR", "DEFAULT_TAXONOMY", "DEFAULT_OFFICES", "read_taxonomy", "read_offices",
-           "shipped_taxonomies"]
+           "read_disciplines", "DEFAULT_DISCIPLINES", "shipped_taxonomies"]

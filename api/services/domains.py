@@ -11,6 +11,14 @@ Suggestions never change a demand by themselves. A staff decision is stored (who
 suggested), audited, and routes the demand: its 归口处室 becomes the office that owns the confirmed
 domain. Office names come from the campaign file (its ``routing`` and ``coordinator_office``), the
 domain → area mapping from ``offices.yaml`` beside the taxonomy, so there is one name per office.
+
+Office first (with the shipped routing model, ``models/router``): the office is decided before the
+domain, by :class:`~matching.office_model.TextRouter` (text → offices, pre-trained on public labelled
+text) and :class:`~matching.office_model.FiledAreaCombiner` (the filed 技术领域 as a feature, its weight
+refitted from the round's confirmed offices whenever the classifier refits — the background labelling
+job does that); below ``office_threshold`` the demand goes to the coordinating office for a human. The
+router's domain head is the classifier's day-one prior; without a router (another taxonomy) zero-shot
+label names and the old domain → office routing remain.
 """
 from __future__ import annotations
 
@@ -32,8 +40,11 @@ from api.services.campaign import CampaignContext
 from api.services.demands import all_demands, get_demand
 from api.services.views import view_of_demand
 from api.store import tables as db
-from matching.domains import DomainClassifier, Suggestion
-from matching.routing import Offices, Routing, route
+import numpy as np
+
+from matching.domains import DomainClassifier
+from matching.office_model import FiledAreaCombiner, TextRouter
+from matching.routing import Offices, Routing, route, route_office
 from matching.taxonomy import Taxonomy
 from matching.vocabulary import TechArea
 from nlp.embed import Embedder
@@ -67,14 +78,23 @@ class DomainLabels:
     """Per-process domain suggester over storage (see module docstring)."""
 
     def __init__(self, campaign: CampaignContext, taxonomy: Taxonomy, offices: Offices, embedder: Embedder,
-                 tokenizer: Tokenizer, threshold: float = 0.5):
+                 tokenizer: Tokenizer, threshold: float = 0.5, router: TextRouter | None = None,
+                 office_threshold: float = 0.85):
         self.campaign = campaign
         self.taxonomy = taxonomy
         self.offices = campaign_offices(offices, campaign)
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.threshold = threshold
+        self.office_threshold = office_threshold
         self.level = min(DEFAULT_LEVEL, taxonomy.depth)  # what is predicted (and learned); levels above sum it
+        # the router's columns are offices.yaml's offices in order; it serves only the taxonomy it was fitted on
+        self.router = router if router is not None and list(router.offices) == [a.office for a in offices.areas] else None
+        self.office_names = [a.office for a in self.offices.areas]  # the campaign's names, router column order
+        self.combiner = FiledAreaCombiner(n_offices=len(self.office_names))
+        level_codes = [n.code for n in taxonomy.at_level(self.level)]
+        self._prior = (self.router.domain_log_proba if self.router is not None
+                       and list(self.router.codes) == level_codes else None)
         self._model: DomainClassifier | None = None
         self._key: tuple[int, int] | None = None
         self._round: tuple[tuple, list[dict[str, Any]]] | None = None  # the last round's suggestions
@@ -111,12 +131,29 @@ class DomainLabels:
                 texts = [view_of_demand(d).matching_text for d in demands]
                 labels = [decided[d.id].code if d.id in decided else None for d in demands]
                 self._model = DomainClassifier(self.taxonomy, encoder=self._encode, tokenizer=self.tokenizer,
-                                               level=self.level, threshold=self.threshold).fit(texts or [""],
-                                                                                              labels or [None])
+                                               level=self.level, threshold=self.threshold,
+                                               prior=self._prior).fit(texts or [""], labels or [None])
+                self._fit_combiner(demands, decided)
                 self._key = state
                 log.info("domain classifier fitted: %d demands, %d confirmed labels", len(texts),
                          sum(x is not None for x in labels))
             return self._model
+
+    def _filed_index(self, area: str | None) -> int:
+        """The router column the filed 技术领域 leads to (-1: blank or not an area)."""
+        return next((i for i, a in enumerate(self.offices.areas) if area and a.area == area), -1)
+
+    def _fit_combiner(self, demands: Sequence[db.Demand], decided: dict[int, db.DomainLabel]) -> None:
+        """Refit the filed area's weight from the confirmed offices (the office each decision routed to)."""
+        if self.router is None:
+            return
+        rows = [(d, self.office_names.index(decided[d.id].office)) for d in demands
+                if d.id in decided and decided[d.id].office in self.office_names]
+        combiner = FiledAreaCombiner(n_offices=len(self.office_names))
+        if rows:
+            text = self.router.office_proba([view_of_demand(d).matching_text for d, _ in rows])
+            combiner.fit(text, [self._filed_index(d.area) for d, _ in rows], [y for _, y in rows])
+        self.combiner = combiner
 
     # ------------------------------------------------------------------ suggestions
     def suggest(self, session: Session, demands: Sequence[db.Demand], *, limit: int = 3,
@@ -129,41 +166,47 @@ class DomainLabels:
         model = self.model(session)
         level = level if level is not None else self.level
         texts = [view_of_demand(d).matching_text for d in demands]
-        suggestions = model.suggest(texts, limit=max(limit, 3), threshold=threshold, level=level)
+        n_codes = len(model.codes_) if level == self.level else len(self.taxonomy.at_level(level))
+        suggestions = model.suggest(texts, limit=max(limit, 3, n_codes if self.router else 0), threshold=threshold,
+                                    level=level)
+        offices = self._office_routes(texts, demands)
         decided = self.decisions(session)
         out = []
-        for d, s in zip(demands, suggestions):
-            routing = self._route(s, d)
+        for i, (d, s) in enumerate(zip(demands, suggestions)):
+            routing = route(s, self.offices) if offices is None or s.source == "memory" else offices(i)
+            if s.source == "memory":  # a confirmed example answers: its office, as staff decided
+                routing = replace(routing, source="memory")
             body = s.to_dict()
+            for label in body["labels"]:
+                owner = self.offices.area_for(label["path"])
+                label["office"] = owner.office if owner is not None else None
+            within = next((x for x in body["labels"] if x["office"] == routing.office), None)
             body["labels"] = body["labels"][:limit]
             decision = decided.get(d.id)
+            route_body = routing.to_dict()
+            route_body["domain"] = within  # the best domain the routed office owns (None: sent to a human)
             out.append({"demand_id": d.id, "filed_area": d.area, "office": d.office, "suggestion": body,
-                        "routing": routing.to_dict(),
+                        "routing": route_body,
                         "decision": None if decision is None else {
                             "code": decision.code, "name": self._name(decision.code), "decision": decision.decision,
                             "actor": decision.actor, "decided_at": db.as_utc(decision.decided_at).isoformat()}})
         return out
 
-    def _route(self, suggestion: Suggestion, demand: db.Demand) -> Routing:
-        """:func:`~matching.routing.route`, with the enterprise's own 技术领域 as a second opinion: when the
-        suggestion is unsure but its most likely office is the one the filed area routes to, two independent
-        signals agree and the demand goes there; when they disagree, or the suggestion straddles offices,
-        a human decides. Without labels (day one) this is what keeps the coordinating office's queue to
-        the demands whose filed area looks wrong."""
-        routing = route(suggestion, self.offices)
-        filed = self._filed_office(demand.area)
-        if (routing.needs_human and suggestion.abstain and filed and routing.candidates
-                and routing.candidates[0][0] == filed):
-            return replace(routing, office=filed, needs_human=False, area=demand.area,
-                           reason=f"建议领域与填报的技术领域（{demand.area}）一致，归口{filed}",
-                           reason_en=f"the suggestion agrees with the filed area ({demand.area})")
-        return routing
-
-    def _filed_office(self, area: str | None) -> str | None:
-        try:
-            return self.campaign.rules.routing.get(TechArea(area)) if area else None
-        except ValueError:
+    def _office_routes(self, texts: list[str], demands: Sequence[db.Demand]) -> Any:
+        """Office-first routing of each text (``i → Routing``), or ``None`` without a router."""
+        if self.router is None:
             return None
+        x = self.router.transform(texts)
+        text = self.router.office_proba_x(x)
+        filed = [self._filed_index(d.area) for d in demands]
+        combined = self.combiner.predict_proba(text, filed)
+
+        def one(i: int) -> Routing:
+            top = int(np.argmax(text[i]))
+            return route_office(combined[i], self.office_names, self.offices, self.office_threshold,
+                                text_proba=text[i], filed_office=self.office_names[filed[i]] if filed[i] >= 0 else None,
+                                evidence=self.router.evidence_x(x, i, top))
+        return one
 
     def _name(self, code: str) -> str:
         return self.taxonomy[code].name if code in self.taxonomy else code
