@@ -26,7 +26,7 @@ import scipy.sparse as sp
 from scipy.optimize import minimize, minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 from threadpoolctl import threadpool_limits
 
 from nlp.lexical import LexicalVectorizer
@@ -86,9 +86,10 @@ class TextRouter:
         self.random_state = random_state
 
     def fit(self, texts: Sequence[str], office_targets: np.ndarray, domain_targets: np.ndarray | None = None,
-            sample_weight: np.ndarray | None = None) -> "TextRouter":
+            sample_weight: np.ndarray | None = None, groups: Sequence[int] | None = None) -> "TextRouter":
         """``office_targets`` ``(n, len(offices))`` and ``domain_targets`` ``(n, len(codes))``: soft labels
-        (rows sum to 1, or 0 where a text does not train that head)."""
+        (rows sum to 1, or 0 where a text does not train that head); ``groups``: rows from one source text
+        (an abstract and its first sentence) stay in one fold of the temperature's cross-validation."""
         texts = [str(t) for t in texts]
         office_targets = np.asarray(office_targets, dtype=np.float64)
         domain_targets = None if domain_targets is None else np.asarray(domain_targets, dtype=np.float64)
@@ -99,7 +100,9 @@ class TextRouter:
         self.n_words_ = len(self.vectorizer_.words_.vocabulary_)
         self.word_names_ = np.asarray(self.vectorizer_.words_.get_feature_names_out(), dtype=object)
         has_office = office_targets.sum(axis=1) > 0
-        self.temperature_ = self._temperature(x[has_office], office_targets[has_office], weight[has_office])
+        groups = np.arange(len(texts)) if groups is None else np.asarray(groups)
+        self.temperature_ = self._temperature(x[has_office], office_targets[has_office], weight[has_office],
+                                              groups[has_office])
         self.office_coef_, self.office_intercept_ = _fit_head(x[has_office], office_targets[has_office],
                                                               weight[has_office], self.C_office, self.balance)
         if domain_targets is not None and domain_targets.sum() > 0:
@@ -111,14 +114,14 @@ class TextRouter:
             self.domain_intercept_ = np.zeros(len(self.codes), np.float32)
         return self
 
-    def _temperature(self, x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray) -> float:
+    def _temperature(self, x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray, groups: np.ndarray) -> float:
         """One temperature for the office logits, fitted on out-of-fold predictions (soft cross-entropy)."""
         if self.cv < 2 or len(targets) < 5 * self.cv:
             return 1.0
         y = targets.argmax(axis=1)
-        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        folds = StratifiedGroupKFold(self.cv, shuffle=True, random_state=self.random_state)
         logits = np.zeros_like(targets)
-        for train, test in folds.split(np.zeros(len(y)), y):
+        for train, test in folds.split(np.zeros(len(y)), y, groups):
             coef, intercept = _fit_head(x[train], targets[train], weight[train], self.C_office, self.balance)
             logits[test] = np.asarray(x[test] @ coef.T) + intercept
         self.oof_accuracy_ = float(np.mean(logits.argmax(axis=1) == y))

@@ -4,10 +4,12 @@
 
 Training rows (train splits only; no dev or test row):
 - csldcp/train.jsonl abstracts of the technical disciplines, labelled through
-  ``corpora/taxonomy/disciplines.yaml`` (offices with their shares, level-2 domains);
-- csl_categories/train.jsonl titles of the categories that name one office (农学, 医学), weight 0.5;
+  ``corpora/taxonomy/disciplines.yaml`` (offices with their shares, level-2 domains), and each one's first
+  sentence as a title-like row (weight 0.5, same cross-validation fold as its abstract);
 - the taxonomy's own level-2 and level-3 nodes (name + description + parents' names), each labelled with
-  the office ``offices.yaml`` gives it and its level-2 ancestor.
+  the office ``offices.yaml`` gives it and its level-2 ancestor (weight 3);
+- optionally (``--category-weight``, off) csl_categories/train.jsonl titles of the categories that name one
+  office (农学, 医学): with them, short texts meant 医药处 or 农村处 (a length artefact), so they stay out.
 Features are the router's own TF-IDF (words + characters), not the static encoder's vectors: the encoder
 was fine-tuned on csldcp/train and csl_categories/train, so a model stacked on its vectors over the same
 texts would learn to trust a view that memorised them.
@@ -31,7 +33,9 @@ from matching.taxonomy import Taxonomy
 from models import ROUTER
 from nlp.tokenize import Tokenizer
 
-CATEGORY_WEIGHT = 0.5
+CATEGORY_WEIGHT = 0.0  # off: only 医学/农学 titles are single-office, so short texts would mean 医药处/农村处
+LEAD_WEIGHT = 0.5  # an abstract's first sentence as a title-like row
+TAXONOMY_WEIGHT = 3.0  # a taxonomy node's description counts as this many abstracts
 LEVEL = 2
 
 
@@ -44,6 +48,7 @@ class TrainingSet:
     domains: np.ndarray
     weight: np.ndarray
     source: list[str]
+    group: list[int]  # rows made from one text (an abstract and its first sentence) share a group
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -51,13 +56,15 @@ def _jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def training_set(data: Path, mapping: DisciplineMap, taxonomy: Taxonomy, offices: Offices) -> TrainingSet:
+def training_set(data: Path, mapping: DisciplineMap, taxonomy: Taxonomy, offices: Offices,
+                 taxonomy_weight: float = TAXONOMY_WEIGHT, category_weight: float = CATEGORY_WEIGHT,
+                 lead_weight: float = LEAD_WEIGHT) -> TrainingSet:
     """The rows described in the module docstring (what both the shipped model and bench baselines fit on)."""
     codes = [n.code for n in taxonomy.at_level(LEVEL)]
     names = list(mapping.offices)
-    texts, off, dom, weight, source = [], [], [], [], []
+    texts, off, dom, weight, source, group = [], [], [], [], [], []
 
-    def add(text: str, office: np.ndarray, domains: list[str], w: float, src: str) -> None:
+    def add(text: str, office: np.ndarray, domains: list[str], w: float, src: str, same: bool = False) -> None:
         d = np.zeros(len(codes))
         for c in domains:
             node = taxonomy.ancestor_at(c, LEVEL) or taxonomy[c]
@@ -67,17 +74,21 @@ def training_set(data: Path, mapping: DisciplineMap, taxonomy: Taxonomy, offices
         dom.append(d)
         weight.append(w)
         source.append(src)
+        group.append(group[-1] if same else len(group))
 
     for r in _jsonl(data / "csldcp" / "train.jsonl"):
         d = mapping.disciplines.get(r["label"])
         if d is not None and d.technical:
             add(r["content"], mapping.office_shares(r["label"]), list(d.domains), 1.0, "csldcp/train")
+            if lead_weight > 0:  # its first sentence too, so short texts of every office are seen
+                add(r["content"].split("。")[0][:60], mapping.office_shares(r["label"]), list(d.domains), lead_weight,
+                    "csldcp/train first sentences", same=True)
     path = data / "csl_categories" / "train.jsonl"
-    if path.exists():
+    if path.exists() and category_weight > 0:
         for r in _jsonl(path):
             if r["category"] in mapping.categories:
                 add(r["title"], mapping.office_shares(r["category"]), list(mapping.categories[r["category"]].domains),
-                    CATEGORY_WEIGHT, "csl_categories/train")
+                    category_weight, "csl_categories/train")
     for node in taxonomy:
         if node.level < LEVEL:
             continue
@@ -86,8 +97,8 @@ def training_set(data: Path, mapping: DisciplineMap, taxonomy: Taxonomy, offices
             continue
         office = np.zeros(len(names))
         office[names.index(area.office)] = 1.0
-        add(taxonomy.label_text(node.code), office, [node.code], 1.0, "taxonomy")
-    return TrainingSet(texts, np.array(off), np.array(dom), np.array(weight), source)
+        add(taxonomy.label_text(node.code), office, [node.code], taxonomy_weight, "taxonomy")
+    return TrainingSet(texts, np.array(off), np.array(dom), np.array(weight), source, group)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,23 +107,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROUTER)
     parser.add_argument("--C", type=float, default=10.0)
     parser.add_argument("--max-features", type=int, default=30_000)
+    parser.add_argument("--taxonomy-weight", type=float, default=TAXONOMY_WEIGHT)
+    parser.add_argument("--category-weight", type=float, default=CATEGORY_WEIGHT)
+    parser.add_argument("--lead-weight", type=float, default=LEAD_WEIGHT)
     args = parser.parse_args(argv)
     from api.io.resources import write_router
 
     taxonomy = read_taxonomy(DEFAULT_TAXONOMY)
     offices = read_offices(DEFAULT_OFFICES, taxonomy)
     mapping = read_disciplines(DEFAULT_DISCIPLINES, offices, taxonomy)
-    data = training_set(args.data, mapping, taxonomy, offices)
+    data = training_set(args.data, mapping, taxonomy, offices, args.taxonomy_weight, args.category_weight,
+                        args.lead_weight)
     started = time.perf_counter()
     router = TextRouter(mapping.offices, [n.code for n in taxonomy.at_level(LEVEL)], tokenizer=Tokenizer(),
                         C_office=args.C, C_domain=args.C, max_features=args.max_features)
-    router.fit(data.texts, data.offices, data.domains, data.weight)
+    router.fit(data.texts, data.offices, data.domains, data.weight, data.group)
     seconds = time.perf_counter() - started
     counts = {s: data.source.count(s) for s in dict.fromkeys(data.source)}
     write_router(router, args.out, {"training": {"rows": counts, "seconds": round(seconds, 1),
                                                  "oof_office_accuracy": round(router.oof_accuracy_, 4),
                                                  "command": "python -m models.fit_router --data ../shared/data "
-                                                            f"--C {args.C} --max-features {args.max_features}",
+                                                            f"--C {args.C} --max-features {args.max_features} "
+                                                            f"--taxonomy-weight {args.taxonomy_weight} "
+                                                            f"--category-weight {args.category_weight} "
+                                                            f"--lead-weight {args.lead_weight}",
                                                  "mapping": "corpora/taxonomy/disciplines.yaml",
                                                  "taxonomy": taxonomy.name}})
     size = sum(p.stat().st_size for p in args.out.iterdir()) / 1e6
