@@ -115,3 +115,41 @@ def test_the_filed_areas_weight_is_refitted_from_confirmed_offices() -> None:
     assert liar.weights_[1] < assumed < honest.weights_[1]
     few = FiledAreaCombiner().fit(text[:5], truth[:5], truth[:5])  # too few confirmations: the assumption holds
     assert few.weights_ == few.default_weights
+
+
+def test_console_queue_shows_offices_searches_by_name_and_preselects_nothing_below_the_threshold(settings) -> None:
+    """The 领域 queue: each code shows the office it leads to, no raw taxonomy key, nothing preselected for a
+    demand a human must route, and a domain found by name decides it."""
+    import re
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from api.http.app import create_app
+    from tests.demand_rows import make_row
+    from tests.tokens import bearer, token_for
+
+    settings = replace(settings, admin_token="routing-admin")
+    staff = bearer(token_for(settings, "staff"))
+    with TestClient(create_app(settings)) as app:
+        unclear = app.post("/demands", json=make_row(1, 需求名称="光子计数CT探测器与图像重建算法", 技术领域="",
+                                                     需求描述="研制光子计数探测器模块和能谱重建算法，完成样机集成测试。"),
+                           headers=staff).json()["demand"]["id"]
+        app.post("/demands", json=make_row(2, 需求名称="玉米联合收获机研制", 技术领域="农业",
+                                           需求描述="研制适合丘陵山区的小型履带式玉米联合收获机，降低收获损失率。"),
+                 headers=staff)
+        c = TestClient(app.app)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/console/login").text).group(1)
+        c.post("/console/login", data={"token": token_for(settings, "staff"), "csrf": csrf, "next": "/console/"})
+        page = c.get("/console/domains", params={"only": "all"}).text
+        assert "high_tech_domains_2016" not in page and "国家重点支持的高新技术领域" in page
+        assert "→ 高新处" in page and "→ 农村处" in page and 'list="domain-choices"' in page
+        row = page[page.index(f'/console/domains/{unclear}/decide'):]
+        row = row[:row.index("</form>")]
+        assert '<option value="" selected>' in row and not re.search(r'value="\d+" selected', row)
+        token = re.search(r'name="csrf" value="([^"]+)"', row).group(1)
+        r = c.post(f"/console/domains/{unclear}/decide", data={"code": "", "other": "医疗仪器", "csrf": token},
+                   follow_redirects=False)
+        assert r.status_code == 303, r.text
+        decided = app.get(f"/demands/{unclear}/domains", headers=staff).json()["decision"]
+        assert decided["code"] == "205" and app.get(f"/demands/{unclear}", headers=staff).json()["office"] == "医药处"

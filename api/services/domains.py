@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import InvalidInput
+from api.io.taxonomy_files import taxonomy_title
 from api.io.writers import write_excel
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
@@ -223,13 +224,45 @@ class DomainLabels:
         self._round = (key, out)
         return out
 
+    # ------------------------------------------------------------------ codes staff can choose
+    def choices(self) -> list[dict[str, Any]]:
+        """Every code staff may decide (the predicted level or deeper), its name and the office it leads to:
+        the console's search by name shows these."""
+        out = []
+        for node in self.taxonomy:
+            if node.level >= self.level:
+                area = self.offices.area_for([n.code for n in self.taxonomy.path(node.code)])
+                out.append({"code": node.code, "name": node.name, "level": node.level,
+                            "office": area.office if area is not None else self.offices.coordinator})
+        return out
+
+    def find_code(self, text: str) -> str:
+        """A code from what staff typed: the code itself, ``"code name …"`` (the search list's entry), or a
+        part of one label's name. Ambiguous or unknown text is a bilingual 422 naming the candidates."""
+        text = (text or "").strip()
+        head = text.split()[0] if text else ""
+        if head in self.taxonomy:
+            return head
+        hits = [c for c in self.choices() if text and text in c["name"]]
+        exact = [c for c in hits if c["name"] == text]
+        if len(exact) == 1 or len(hits) == 1:
+            return (exact or hits)[0]["code"]
+        names = "、".join(f"{c['code']} {c['name']}" for c in hits[:8])
+        raise InvalidInput(f"“{text}”{'对应多个领域：' + names if hits else '不是分类体系中的代码或名称'}。",
+                           f"'{text}' {'matches several domains' if hits else 'is no code or name of the taxonomy'}.",
+                           {"text": text, "candidates": [c["code"] for c in hits[:8]]})
+
     # ------------------------------------------------------------------ decisions
     def decide(self, session: Session, demand_id: int, code: str, actor: str, note: str | None = None) -> dict[str, Any]:
         """Confirm (the code is the current top suggestion) or correct a demand's domain; stored, audited,
         learned at once, and the demand routed to the office that owns the domain."""
+        if not code:
+            raise InvalidInput("请选择或搜索一个领域后再确认。", "choose or search a domain before confirming.",
+                               {"code": code})
         if code not in self.taxonomy or self.taxonomy[code].level < self.level:
-            raise InvalidInput(f"分类体系“{self.taxonomy.name}”中没有第 {self.level} 层或更细的代码 {code}。",
-                               f"code {code} is not a level-{self.level} (or deeper) code of {self.taxonomy.name}.",
+            title = taxonomy_title(self.taxonomy.name)
+            raise InvalidInput(f"分类体系“{title}”中没有第 {self.level} 层或更细的代码 {code}。",
+                               f"code {code} is not a level-{self.level} (or deeper) code of {title}.",
                                {"code": code, "level": self.level})
         demand = get_demand(session, demand_id)
         current = self.suggest(session, [demand], limit=1)[0]
