@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.domains import Suggestion
+from matching.suggestion import Suggestion
 
 
 @dataclass(frozen=True)
