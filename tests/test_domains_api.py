@@ -110,6 +110,7 @@ def test_labelling_a_batch_runs_as_a_job(client: TestClient) -> None:
     rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()][:12]
     body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
     assert client.post("/imports", files={"file": ("r.jsonl", body, "application/json")}).status_code == 200
+    assert client.post("/demands/1/domain", json={"code": "804"}).status_code == 200  # one confirmed office
     started = client.post("/jobs/domains", json={"batch": "第一批"})
     assert started.status_code == 202, started.text
     deadline = time.monotonic() + 60
@@ -120,6 +121,8 @@ def test_labelling_a_batch_runs_as_a_job(client: TestClient) -> None:
     result = job["result"]
     assert result["demands"] == 12 and sum(result["by_office"].values()) == 12
     assert 0 <= result["needs_human"] <= 12
+    # the job refits the office model's filed-area weight from the confirmed offices (here one: too few to move it)
+    assert result["office_model"]["confirmed"] == 1 and result["office_model"]["filed_area_weight"] > 0
 
 
 def test_cli_exports_domains(settings: Settings, tmp_path: Path) -> None:

@@ -144,6 +144,16 @@ class DomainLabels:
         """The router column the filed 技术领域 leads to (-1: blank or not an area)."""
         return next((i for i, a in enumerate(self.offices.areas) if area and a.area == area), -1)
 
+    def refit_office(self, session: Session) -> dict[str, Any]:
+        """Refit the office model's filed-area weight from every confirmed office of the round now (the
+        background labelling job calls this); says how many confirmations it saw and the two weights."""
+        with self._lock:
+            self._fit_combiner(all_demands(session, self.campaign), self.decisions(session))
+            self._round = None  # the cached queue was routed with the old weights
+            weights = getattr(self.combiner, "weights_", self.combiner.default_weights)
+            return {"confirmed": int(getattr(self.combiner, "n_examples_", 0)),
+                    "text_weight": round(weights[0], 3), "filed_area_weight": round(weights[1], 3)}
+
     def _fit_combiner(self, demands: Sequence[db.Demand], decided: dict[int, db.DomainLabel]) -> None:
         """Refit the filed area's weight from the confirmed offices (the office each decision routed to)."""
         if self.router is None:
