@@ -155,6 +155,22 @@ class TextRouter:
         """``(n, len(codes))`` log-probabilities of the level-2 domains."""
         return self.domain_log_proba_x(self.transform(texts))
 
+    def office_first_log_proba(self, texts: Sequence[str], code_office: Sequence[int]) -> np.ndarray:
+        """Domains the office-first way: ``P(office of d) · P(d | its office)``, the office from the
+        calibrated office head and the share within the office from the domain head (``code_office``: each
+        code's office column, -1 for a code no office owns). A domain's office decides its rank first."""
+        x = self.transform(texts)
+        office = np.log(np.clip(self.office_proba_x(x), 1e-12, 1.0))
+        domain = self.domain_log_proba_x(x)
+        owner = np.asarray(code_office)
+        out = np.full_like(domain, -30.0)
+        for k in range(len(self.offices)):
+            cols = np.nonzero(owner == k)[0]
+            if len(cols):
+                within = domain[:, cols] - np.logaddexp.reduce(domain[:, cols], axis=1, keepdims=True)
+                out[:, cols] = office[:, [k]] + within
+        return out
+
     def evidence_x(self, x: sp.csr_matrix, i: int, column: int, head: str = "office") -> tuple[str, ...]:
         """The words of row ``i`` that pull it toward ``column`` (an office or a domain) rather than the
         others: TF-IDF × (that column's weight − the mean weight)."""

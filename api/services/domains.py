@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
+from functools import partial
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -94,8 +95,10 @@ class DomainLabels:
         self.office_names = [a.office for a in self.offices.areas]  # the campaign's names, router column order
         self.combiner = FiledAreaCombiner(n_offices=len(self.office_names))
         level_codes = [n.code for n in taxonomy.at_level(self.level)]
-        self._prior = (self.router.domain_log_proba if self.router is not None
-                       and list(self.router.codes) == level_codes else None)
+        self._prior = None
+        if self.router is not None and list(self.router.codes) == level_codes:
+            owner = [self._office_column([n.code for n in taxonomy.path(c)]) for c in level_codes]
+            self._prior = partial(self.router.office_first_log_proba, code_office=owner)
         self._model: DomainClassifier | None = None
         self._key: tuple[int, int] | None = None
         self._round: tuple[tuple, list[dict[str, Any]]] | None = None  # the last round's suggestions
@@ -139,6 +142,11 @@ class DomainLabels:
                 log.info("domain classifier fitted: %d demands, %d confirmed labels", len(texts),
                          sum(x is not None for x in labels))
             return self._model
+
+    def _office_column(self, path: Sequence[str]) -> int:
+        """The router column of the office owning a code's path (-1: none)."""
+        area = self.offices.area_for(path)
+        return -1 if area is None else self.offices.areas.index(area)
 
     def _filed_index(self, area: str | None) -> int:
         """The router column the filed 技术领域 leads to (-1: blank or not an area)."""
