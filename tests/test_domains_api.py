@@ -103,7 +103,8 @@ def test_export_reads_back(client: TestClient) -> None:
     assert len(frame) == 20
     assert {"建议领域1", "概率1", "建议领域3", "建议归口处室", "需人工判断"} <= set(frame.columns)
     assert frame["概率1"].between(0, 1).all() and (frame["概率1"] >= frame["概率2"]).all()
-    assert set(frame["需人工判断"]) <= {"是", "否"}
+    assert set(frame["需人工判断"]) <= {"是", "否"} and set(frame["文本与填报不一致"]) <= {"是", "否"}
+    assert {"处内建议领域", "文本判断处室", "填报领域对应处室", "文本依据词"} <= set(frame.columns)
 
 
 def test_labelling_a_batch_runs_as_a_job(client: TestClient) -> None:

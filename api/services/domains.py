@@ -57,7 +57,8 @@ log = logging.getLogger(__name__)
 SHEET_NAME = "领域 domains"
 EXPORT_COLUMNS = ["系统编号", "需求编号", "企业名称", "批次", "需求名称", "填报技术领域", "建议领域1", "概率1",
                   "建议领域2", "概率2", "建议领域3", "概率3", "建议归口处室", "处室置信度", "需人工判断", "原因",
-                  "依据词", "已确认领域", "确认人"]
+                  "处内建议领域", "文本判断处室", "填报领域对应处室", "文本与填报不一致", "文本依据词", "依据词",
+                  "已确认领域", "确认人"]
 REFIT_GROWTH, REFIT_MIN_NEW = 1.2, 50  # refit once the round has grown past 1.2 × its size at the fit + 50
 DEFAULT_LEVEL = 2  # 52 技术领域 of the 2016 list: specific enough to route, broad enough to trust; staff
 # decide at this level or below (a deeper code counts as its level-2 ancestor)
@@ -321,6 +322,10 @@ class DomainLabels:
                    "需求名称": d.title, "填报技术领域": d.area, "建议归口处室": routing["office"],
                    "处室置信度": routing["confidence"], "需人工判断": "是" if routing["needs_human"] else "否",
                    "原因": routing["reason"], "依据词": "、".join(r["suggestion"]["evidence"]),
+                   "处内建议领域": f"{routing['domain']['code']} {routing['domain']['name']}" if routing.get("domain") else "",
+                   "文本判断处室": routing.get("text_office") or "", "填报领域对应处室": routing.get("filed_office") or "",
+                   "文本与填报不一致": "是" if routing.get("disagreement") else "否",
+                   "文本依据词": "、".join(routing.get("evidence") or ()),
                    "已确认领域": f"{r['decision']['code']} {r['decision']['name']}" if r["decision"] else "",
                    "确认人": r["decision"]["actor"] if r["decision"] else ""}
             for n in range(3):
