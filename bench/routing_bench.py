@@ -30,7 +30,7 @@ from threadpoolctl import threadpool_limits
 
 from bench.classify_bench import ece
 from bench.common import Context, Row, TaskSkipped, read_jsonl
-from bench.condense_speed import REGIONS
+from bench.condense_speed import make_rows
 from matching.disciplines import DisciplineMap
 
 TASK, DATASET = "routing", "csl-round"
@@ -44,9 +44,11 @@ def csl_round_rows(records: Sequence[dict[str, Any]], mapping: DisciplineMap, ar
     ``area_of``: office → the 技术领域 (area) that routes to it. Seeded: the same records give the same rows."""
     rng = np.random.default_rng(seed)
     areas = list(dict.fromkeys(area_of.values()))
-    rows, gold = [], []
-    for n, r in enumerate(x for x in records if x.get("discipline") in mapping.disciplines
-                          and mapping.disciplines[x["discipline"]].technical):
+    papers = [x for x in records if x.get("discipline") in mapping.disciplines
+              and mapping.disciplines[x["discipline"]].technical]
+    rows = make_rows([(r["title"], r["abstract"]) for r in papers])  # invented enterprises, as condense-5k
+    gold = []
+    for row, r in zip(rows, papers):
         office = mapping.disciplines[r["discipline"]].office
         area, fate = area_of[office], rng.random()
         if fate < wrong:
@@ -54,13 +56,7 @@ def csl_round_rows(records: Sequence[dict[str, Any]], mapping: DisciplineMap, ar
             area = others[int(rng.integers(len(others)))]
         elif fate < wrong + blank:
             area = ""
-        e = n % 400
-        rows.append({"需求编号": f"CR-{n:05d}", "批次": "第一批", "初审单位": f"{REGIONS[e % 14]}科学技术局",
-                     "提交时间": "2023-01-15", "企业名称": f"辽宁路由{e}号科技有限公司", "注册地区": REGIONS[e % 14],
-                     "科技企业性质": "高新技术企业", "独立法人": "是", "近三年信用不良记录": "否",
-                     "上年度销售收入(万元)": 8000, "上年度研发费用(万元)": 600, "需求类别": "重点需求",
-                     "需求名称": r["title"], "技术领域": area, "需求描述": r["abstract"][:1000],
-                     "需求研发总投入(万元)": 400 + (n % 7) * 100})
+        row["技术领域"] = area
         gold.append(office)
     return rows, gold
 
