@@ -233,13 +233,15 @@ class DomainLabels:
 
     def suggest_round(self, session: Session, *, batch: str | None = None, limit: int = 3,
                       threshold: float | None = None, level: int | None = None) -> list[dict[str, Any]]:
-        """Suggestions for the whole round or one 批次, least confident first (the review queue order)."""
+        """Suggestions for the whole round or one 批次 in the review queue's order: undecided first, then those
+        a human must route, then by office confidence and domain confidence, least confident first."""
         key = (self._state(session), batch, limit, threshold, level)
         if self._round is not None and self._round[0] == key:  # the console pages through the same queue
             return self._round[1]
         demands = [d for d in all_demands(session, self.campaign) if batch is None or d.batch == batch]
         out = self.suggest(session, demands, limit=limit, threshold=threshold, level=level)
-        out.sort(key=lambda r: (r["decision"] is not None, r["suggestion"]["confidence"], r["demand_id"]))
+        out.sort(key=lambda r: (r["decision"] is not None, not r["routing"]["needs_human"], r["routing"]["confidence"],
+                                r["suggestion"]["confidence"], r["demand_id"]))
         self._round = (key, out)
         return out
 
