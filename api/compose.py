@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.io.report import DEFAULT_SHEETS, SheetBuilder
-from api.io.resources import jieba_idf, keyword_ranker, word_tags
+from api.io.resources import expert_floor, jieba_idf, keyword_ranker, org_directory, word_tags
 from api.io.taxonomy_files import read_offices, read_taxonomy
 from api.services import dedup_runs
 from api.services.campaign import CampaignContext, load_campaign
@@ -92,8 +92,10 @@ class Services:
 
     @cached_property
     def experts(self) -> ExpertMatching:
-        """Expert ranking over the stored pool (pseudonyms keyed by the admin token)."""
-        return ExpertMatching(self.tokenizer, pseudonym_key=self.settings.admin_token)
+        """Expert ranking over the stored pool (pseudonyms keyed by the admin token), with the shipped
+        relevance floor and the organisation alias table for conflicts."""
+        return ExpertMatching(self.tokenizer, pseudonym_key=self.settings.admin_token, floor=expert_floor(),
+                              orgs=org_directory())
 
     @cached_property
     def panels(self) -> PanelAssignment:

@@ -5,8 +5,11 @@ import json
 from importlib.resources import files
 from pathlib import Path
 
-from models import KEYWORD_RANKER
+from corpora import ORG_ALIASES
+from matching.relevance import RelevanceFloor
+from models import EXPERT_FLOOR, KEYWORD_RANKER
 from nlp.keyword_ranker import KeywordRanker
+from nlp.orgs import OrgDirectory
 
 
 def jieba_idf() -> dict[str, float]:
@@ -24,6 +27,19 @@ def jieba_idf() -> dict[str, float]:
 def keyword_ranker(path: Path = KEYWORD_RANKER) -> KeywordRanker:
     """The shipped keyword ranker (``models/keyword-ranker/ranker.json``, see its card)."""
     return KeywordRanker.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def expert_floor(path: Path = EXPERT_FLOOR) -> RelevanceFloor:
+    """The shipped relevance floor of expert suggestions (``models/expert-floor/floor.json``, see its card)."""
+    return RelevanceFloor.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def org_directory(path: Path = ORG_ALIASES) -> OrgDirectory:
+    """The alias table of universities, academies and institutes (``corpora/orgs/institutions.yaml``, see
+    the README beside it) as an :class:`~nlp.orgs.OrgDirectory`."""
+    import yaml
+
+    return OrgDirectory.from_records(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or [])
 
 
 def word_tags(userdict: Path | None = None) -> dict[str, str]:
