@@ -87,6 +87,11 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
                     f"总匹配度 {out['total_affinity']}，最大负载 {out['max_load']}，用时 {out['seconds']} 秒；"
                     f"指定 {out['forced']} 对，禁止 {out['forbidden']} 对。",
                     f"run {out['run_id']} stored")
+                if out["shortfall"]:
+                    empty = sum(1 for x in out["shortfall"] if x["have"] == 0)
+                    say(f"相关度下限：{len(out['shortfall'])} 个需求的专家组人数不足，其中 {empty} 个库中无合适专家、未组专家组"
+                        "（不以无关专家凑数；原因见 jiebang experts rank 需求编号）：",
+                        f"relevance floor: {len(out['shortfall'])} panels short, {empty} with no suitable expert:")
                 for x in out["shortfall"]:
                     say(f"  需求 {x['demand_id']}：{x['message_zh']}", x["message_en"])
             return EXIT_OK

@@ -35,6 +35,7 @@ from matching.relevance import NO_SUITABLE_EN, NO_SUITABLE_ZH, floor_sizes
 log = logging.getLogger(__name__)
 
 PANELS_SHEET_NAME = "专家组 panels"
+SHORT_ROLE = "缺额"  # the role column of a row saying what a short panel lacks (序号 = seats missing)
 PANEL_COLUMNS = ["分配记录", "抽取种子", "归口处室", "系统编号", "需求编号", "需求名称", "角色", "序号", "专家", "匹配度"]
 
 
@@ -301,6 +302,11 @@ class PanelAssignment:
                         "工作单位": m["organization"], "职称": m["title"], "所在地区": m["region"],
                         "专家类别": m["category"], "匹配度": m["affinity"],
                         "抽取种子": data["seed"], "分配记录": data["run_id"]})
+        for x in data["shortfall"]:  # one row per panel the relevance floor left short: what it lacks
+            sheets.setdefault(x["office"] or "未归口", []).append({
+                "系统编号": x["demand_id"], "需求编号": x["external_id"], "需求名称": x["title"], "角色": SHORT_ROLE,
+                "序号": x["need"] - x["have"], "姓名": x["message_zh"], "抽取种子": data["seed"],
+                "分配记录": data["run_id"]})
         return sheets
 
     def export_excel(self, session: Session, run_id: int) -> bytes:
@@ -326,6 +332,9 @@ def panels_sheet(matcher: PanelAssignment, session: Session, campaign: CampaignC
              "需求编号": p["external_id"], "需求名称": p["title"], "角色": role, "序号": m["rank"],
              "专家": m["expert"], "匹配度": m["affinity"]}
             for p in data["panels"] for role, key in (("成员", "members"), ("候补", "substitutes")) for m in p[key]]
+    rows += [{"分配记录": run_id, "抽取种子": data["seed"], "归口处室": x["office"], "系统编号": x["demand_id"],
+              "需求编号": x["external_id"], "需求名称": x["title"], "角色": SHORT_ROLE, "序号": x["need"] - x["have"],
+              "专家": x["message_zh"]} for x in data["shortfall"]]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -343,6 +352,11 @@ def _preview_sheet(matcher: PanelAssignment, session: Session, campaign: Campaig
         rows.append({"分配记录": "预览 preview", "抽取种子": result.seed, "归口处室": d.office, "系统编号": d.id,
                      "需求编号": d.external_id, "需求名称": d.title, "角色": "成员" if r["role"] == "member" else "候补",
                      "序号": r["rank"], "专家": matcher.experts.pseudonym(int(r["expert_id"])), "匹配度": round(r["affinity"], 4)})
+    for x in result.info["shortfall"]:
+        d = by_id[x["demand_id"]]
+        rows.append({"分配记录": "预览 preview", "归口处室": d.office, "系统编号": d.id, "需求编号": d.external_id,
+                     "需求名称": d.title, "角色": SHORT_ROLE, "序号": x["need"] - x["have"],
+                     "专家": _short_message(x["need"], x["have"])["message_zh"]})
     return pd.DataFrame(rows, columns=columns)
 
 
