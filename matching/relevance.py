@@ -24,6 +24,8 @@ from matching.panel_problem import PanelRules
 #: What staff read when no expert in the pool clears the floor.
 NO_SUITABLE_ZH = "库中无合适专家"
 NO_SUITABLE_EN = "no suitable expert in the pool"
+#: Fewer experts than this and there is no "typical expert" to compare with: the floor does not apply.
+MIN_POOL = 10
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,17 @@ class RelevanceFloor:
         z = ((np.asarray(x, np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.coef)
         return (1.0 / (1.0 + np.exp(-(z + self.intercept)))).astype(np.float32)
 
+    def applies(self, model: ExpertAffinity) -> bool:
+        """Whether the pool is large enough for the floor: its features compare each expert with the pool's
+        typical one, which a handful of experts cannot tell (:data:`MIN_POOL`)."""
+        return len(model.expert_ids_) >= MIN_POOL
+
     def relevance(self, model: ExpertAffinity, texts: Sequence[str], batch: int = 200) -> np.ndarray:
-        """``(n_texts, n_experts)`` calibrated relevance of every expert of ``model``'s pool."""
+        """``(n_texts, n_experts)`` calibrated relevance of every expert of ``model``'s pool (all ones — every
+        expert counts as relevant — when the floor does not apply to so small a pool)."""
         texts = list(texts)
+        if not self.applies(model):
+            return np.ones((len(texts), len(model.expert_ids_)), np.float32)
         if not texts:
             return np.zeros((0, len(model.expert_ids_)), np.float32)
         return np.vstack([self.predict(model.relevance_features(texts[i:i + batch]))
@@ -175,5 +185,5 @@ def floor_sizes(relevance: np.ndarray, floor: float, blocked: np.ndarray, forced
     return below, sizes
 
 
-__all__ = ["NO_SUITABLE_EN", "NO_SUITABLE_ZH", "RelevanceFloor", "choose_floor", "fit_floor", "floor_sizes",
+__all__ = ["MIN_POOL", "NO_SUITABLE_EN", "NO_SUITABLE_ZH", "RelevanceFloor", "choose_floor", "fit_floor", "floor_sizes",
            "held_out_features", "query_coverage"]

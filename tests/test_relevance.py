@@ -48,3 +48,12 @@ def test_floor_sizes_exempt_roles_forced_pairs_and_clusters() -> None:
     _, sizes = floor_sizes(rel, 0.1, blocked, np.zeros(rel.shape, bool), PanelRules(panel_size=3), cats,
                            groups=[[0, 1], [2]])
     assert sizes.tolist() == [1, 1, 0]
+
+
+def test_a_pool_too_small_to_calibrate_gets_no_floor(tokenizer) -> None:
+    from matching.experts import ExpertAffinity, ExpertProfile
+
+    model = ExpertAffinity(tokenizer=tokenizer).fit([ExpertProfile("E1", "轴承 精密磨削"), ExpertProfile("E2", "水稻育种")], [])
+    f = expert_floor()
+    assert not f.applies(model)
+    assert f.relevance(model, ["轴承磨削", "光子计数CT"]).tolist() == [[1.0, 1.0], [1.0, 1.0]]

@@ -31,7 +31,7 @@ from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.conflicts import RULES, ConflictMatrix, ConflictRules, ExpertParty, build_conflicts
 from matching.experts import ExpertAffinity, ExpertProfile, ReviewItem
-from matching.relevance import NO_SUITABLE_EN, NO_SUITABLE_ZH, RelevanceFloor
+from matching.relevance import MIN_POOL, NO_SUITABLE_EN, NO_SUITABLE_ZH, RelevanceFloor
 from nlp.orgs import OrgDirectory
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
@@ -109,7 +109,7 @@ class ExpertMatching:
     # ---------------------------------------------------------------- relevance floor
     def relevance(self, pool: Pool, texts: list[str]) -> np.ndarray:
         """``(n_texts, n_experts)`` calibrated relevance (P(chosen to review), comparable across demands);
-        all ones when no floor is configured."""
+        all ones when no floor is configured or the pool is too small for it."""
         if self.floor is None:
             return np.ones((len(texts), len(pool.experts)), np.float32)
         return self.floor.relevance(pool.model, texts)
@@ -118,9 +118,14 @@ class ExpertMatching:
     def floor_value(self) -> float:
         return self.floor.floor if self.floor is not None else 0.0
 
-    def floor_info(self) -> dict[str, Any]:
+    def floor_info(self, pool: Pool) -> dict[str, Any]:
         """What the floor is, for callers to show beside the ranking."""
-        return {"value": round(self.floor_value, 4),
+        applied = self.floor is not None and self.floor.applies(pool.model)
+        note = {} if applied else {
+            "note_zh": f"专家库不足 {MIN_POOL} 人，无法校准相关度，未启用下限" if self.floor is not None else "未配置相关度下限",
+            "note_en": f"fewer than {MIN_POOL} experts: relevance cannot be calibrated, no floor applied"
+                       if self.floor is not None else "no relevance floor configured"}
+        return {"value": round(self.floor_value, 4), "applied": applied, **note,
                 "meaning_zh": "相关度 = 按历史评审记录校准的“该专家会被选来评审此类项目”的概率；低于下限的专家不推荐、不入专家组",
                 "meaning_en": "relevance = calibrated probability that the expert would be chosen to review such a "
                               "project (fitted on the review record); experts below the floor are neither "
@@ -187,7 +192,7 @@ class ExpertMatching:
         excluded = [{**self.expert_view(by_id[x.expert_id], admin), "rule": x.rule, "message_zh": x.message_zh,
                      "message_en": x.message_en, "relevance": round(float(relevance[j_of[x.expert_id]]), 4)}
                     for x in conflicts.exclusions(0)]
-        out = {"demand_id": demand.id, "floor": self.floor_info(), "experts": ranked,
+        out = {"demand_id": demand.id, "floor": self.floor_info(pool), "experts": ranked,
                "n_above_floor": int((~blocked & (relevance >= self.floor_value)).sum()),
                "no_suitable_expert": not ranked, "excluded": excluded}
         if not ranked:
