@@ -51,7 +51,8 @@ from nlp.tokenize import Tokenizer
 
 Encoder = Callable[[list[str]], np.ndarray]
 N_FEATURES = 15  # columns of ExpertAffinity._features
-#: columns of :meth:`ExpertAffinity.relevance_features` (absolute cosines, never scaled per query)
+#: columns of :meth:`ExpertAffinity.relevance_features`: cosines above the pool's typical expert for the text,
+#: in units of the pool's chance spread — never scaled to the best expert, so "nobody fits" stays visible
 RELEVANCE_FEATURES = ("item_max_excess", "expanded_max_excess", "field_excess", "profile_excess", "history_excess",
                       "has_field")
 
@@ -377,9 +378,10 @@ class ExpertAffinity:
         return _rerank(base, cand, p)
 
     def relevance_features(self, texts: Sequence[str]) -> np.ndarray:
-        """``(n_texts, n_experts, len(RELEVANCE_FEATURES))`` absolute (not per-query scaled) evidence that
-        an expert fits a text, for :class:`matching.relevance.RelevanceFloor`: a score that is the same
-        wherever the best expert of a pool stands, so a floor means the same for every demand."""
+        """``(n_texts, n_experts, len(RELEVANCE_FEATURES))`` evidence that an expert fits a text, for
+        :class:`matching.relevance.RelevanceFloor`: unlike the affinity's parts it is never divided by the best
+        expert's value, so it stays low for everyone when nobody in the pool fits, and a floor on it means the
+        same for every demand."""
         return self._relevance_features(self._sims(list(texts)))
 
     def _relevance_features(self, sims: dict[str, np.ndarray], scaled: bool = True) -> np.ndarray:

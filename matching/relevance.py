@@ -160,6 +160,15 @@ def fit_floor(model: ExpertAffinity, *, target_coverage: float = 0.92, n_folds: 
     return RelevanceFloor(calib.features, calib.mean, calib.scale, calib.coef, calib.intercept, floor, metrics)
 
 
+def short_panel_message(need: int, have: int) -> dict[str, str]:
+    """The zh/en sentence for a panel the relevance floor left short."""
+    if have == 0:
+        return {"message_zh": f"{NO_SUITABLE_ZH}：没有专家的相关度达到下限，未组专家组（需要 {need} 人）",
+                "message_en": f"{NO_SUITABLE_EN}: no expert reaches the relevance floor; no panel (needed {need})"}
+    return {"message_zh": f"专家不足：仅 {have} 人达到相关度下限，专家组缺 {need - have} 人（需要 {need} 人）",
+            "message_en": f"too few suitable experts: {have} reach the relevance floor, {need - have} short of {need}"}
+
+
 def floor_sizes(relevance: np.ndarray, floor: float, blocked: np.ndarray, forced: np.ndarray, rules: PanelRules,
                 categories: list[str | None], groups: list[list[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Which pairs the relevance floor keeps off the panels, and each demand's panel size under it.
@@ -186,4 +195,4 @@ def floor_sizes(relevance: np.ndarray, floor: float, blocked: np.ndarray, forced
 
 
 __all__ = ["MIN_POOL", "NO_SUITABLE_EN", "NO_SUITABLE_ZH", "RelevanceFloor", "choose_floor", "fit_floor", "floor_sizes",
-           "held_out_features", "query_coverage"]
+           "held_out_features", "query_coverage", "short_panel_message"]

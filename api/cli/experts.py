@@ -94,6 +94,9 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
                         f"relevance floor: {len(out['shortfall'])} panels short, {empty} with no suitable expert:")
                 for x in out["shortfall"]:
                     say(f"  需求 {x['demand_id']}：{x['message_zh']}", x["message_en"])
+                for x in out["quota_shortfall"]:
+                    say(f"  需求 {x['demand_id']}：省外专家中达到相关度下限的仅 {x['have']} 人，省外名额按 {x['have']} 人计（原需 {x['need']} 人）",
+                        f"demand {x['demand_id']}: only {x['have']} suitable out-of-province experts ({x['need']} asked)")
             return EXIT_OK
         # export
         if not admin:

@@ -30,7 +30,7 @@ from api.store import tables as db
 from matching.assign import (ASSIGNERS, Assignment, InfeasibleAssignment, PanelRules, cluster_problem, encode,
                              expand_clusters)
 from matching.conflicts import RULES, ConflictRules, build_conflicts
-from matching.relevance import NO_SUITABLE_EN, NO_SUITABLE_ZH, floor_sizes
+from matching.relevance import floor_sizes, short_panel_message
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,12 @@ class PanelAssignment:
                          (conflicts.blocked | below)[kept], rules,
                          out_of_province=[not in_province(e.region) for e in pool.experts],
                          categories=[e.category for e in pool.experts], forced=forced[kept], panel_size=sizes[kept])
+        # The floor is hard; the out-of-province share then asks only for the suitable ones there are (reported).
+        out_ok = (~(conflicts.blocked | below)[kept] & problem.out_of_province[None, :]).sum(axis=1)
+        quota_short = [{"demand_id": demands[int(kept[i])].id, "constraint": "min_out_of_province",
+                        "need": int(problem.min_out[i]), "have": int(out_ok[i])}
+                       for i in np.flatnonzero(problem.min_out > out_ok)]
+        problem.min_out = np.minimum(problem.min_out, out_ok)
         solver_obj = ASSIGNERS[solver](seed=seed) if solver == "random_draw" else ASSIGNERS[solver]()
         try:
             if not len(kept):
@@ -122,6 +128,7 @@ class PanelAssignment:
             details = [_name_forced(x, refs, conflicts, problem, kept) for x in exc.details]
             raise AssignmentInfeasible(exc.message_zh, exc.message_en, details) from None
         result.info["shortfall"] = shortfall
+        result.info["quota_shortfall"] = quota_short
         result.info["floor"] = round(self.experts.floor_value, 6)
         result.info["pairs"] = {k: [list(x) for x in v] for k, v in pairs.items()}
         result.info["skipped_pairs"] = [{"kind": k, "demand_id": d, "expert_id": refs[e]}
@@ -177,7 +184,8 @@ class PanelAssignment:
                   "demand_ids": [d.id for d in demands], "clusters": {str(k): v for k, v in (clusters or {}).items()},
                   **result.info["pairs"],
                   "total_affinity": round(result.total_affinity, 6), "seconds": round(result.seconds, 3),
-                  "floor": result.info["floor"], "shortfall": result.info["shortfall"], "actor": actor}
+                  "floor": result.info["floor"], "shortfall": result.info["shortfall"],
+                  "quota_shortfall": result.info["quota_shortfall"], "actor": actor}
         run = db.AssignmentRun(params=params, seed=result.seed)
         session.add(run)
         session.flush()
@@ -194,8 +202,9 @@ class PanelAssignment:
                 "total_affinity": round(result.total_affinity, 4), "max_load": int(loads.max(initial=0)),
                 "seconds": round(result.seconds, 3), "forced": len(result.info["pairs"]["force"]),
                 "forbidden": len(result.info["pairs"]["forbid"]), "skipped_pairs": result.info["skipped_pairs"],
-                "shortfall": [{k: x[k] for k in ("demand_id", "need", "have")} | _short_message(x["need"], x["have"])
-                              for x in result.info["shortfall"]]}
+                "shortfall": [{k: x[k] for k in ("demand_id", "need", "have")} | short_panel_message(x["need"], x["have"])
+                              for x in result.info["shortfall"]],
+                "quota_shortfall": result.info["quota_shortfall"]}
 
     def run_panels(self, session: Session, run_id: int, *, admin: bool = False) -> dict[str, Any]:
         """A stored run: its parameters, seed and, per demand, members and substitutes."""
@@ -230,7 +239,7 @@ class PanelAssignment:
             d = session.get(db.Demand, x["demand_id"])
             out.append({"demand_id": x["demand_id"], "external_id": d.external_id if d else None,
                         "title": d.title if d else "", "office": d.office if d else None,
-                        "need": x["need"], "have": x["have"], **_short_message(x["need"], x["have"]),
+                        "need": x["need"], "have": x["have"], **short_panel_message(x["need"], x["have"]),
                         **self.experts.render_reasons(x, experts, admin)})
         return out
 
@@ -356,17 +365,8 @@ def _preview_sheet(matcher: PanelAssignment, session: Session, campaign: Campaig
         d = by_id[x["demand_id"]]
         rows.append({"分配记录": "预览 preview", "归口处室": d.office, "系统编号": d.id, "需求编号": d.external_id,
                      "需求名称": d.title, "角色": SHORT_ROLE, "序号": x["need"] - x["have"],
-                     "专家": _short_message(x["need"], x["have"])["message_zh"]})
+                     "专家": short_panel_message(x["need"], x["have"])["message_zh"]})
     return pd.DataFrame(rows, columns=columns)
-
-
-def _short_message(need: int, have: int) -> dict[str, str]:
-    """The zh/en sentence for a panel the relevance floor left short."""
-    if have == 0:
-        return {"message_zh": f"{NO_SUITABLE_ZH}：没有专家的相关度达到下限，未组专家组（需要 {need} 人）",
-                "message_en": f"{NO_SUITABLE_EN}: no expert reaches the relevance floor; no panel (needed {need})"}
-    return {"message_zh": f"专家不足：仅 {have} 人达到相关度下限，专家组缺 {need - have} 人（需要 {need} 人）",
-            "message_en": f"too few suitable experts: {have} reach the relevance floor, {need - have} short of {need}"}
 
 
 def _run_pairs(params: dict[str, Any]) -> dict[str, list[Pair]]:
