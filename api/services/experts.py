@@ -174,7 +174,7 @@ class ExpertMatching:
                           key=lambda x: -x["relevance"])
         return {"best_below_floor": candidates, "excluded_relevant": excluded}
 
-    def render_reasons(self, raw: dict[str, list[dict[str, Any]]], experts: dict[int, db.Expert],
+    def render_reasons(self, raw: dict[str, list[dict[str, Any]]], experts: dict[int, db.Expert | PoolExpert],
                        admin: bool) -> dict[str, list[dict[str, Any]]]:
         """:meth:`shortfall_reasons` per role: experts as pseudonyms (identities for admin callers), rules in words."""
         def who(x: dict[str, Any]) -> dict[str, Any]:
