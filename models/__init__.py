@@ -11,3 +11,4 @@ MODELS_DIR = Path(__file__).resolve().parent
 DEFAULT_EMBED_MODEL = MODELS_DIR / "jiebang-static-zh"
 KEYWORD_RANKER = MODELS_DIR / "keyword-ranker" / "ranker.json"
 EXPERT_FLOOR = MODELS_DIR / "expert-floor" / "floor.json"
+ROUTER = MODELS_DIR / "router"  # the pre-trained office / domain routing model (see its README)
