@@ -1,4 +1,7 @@
-"""Task ``speed``, dataset ``condense-5k``: condensing a round of 5,000 demands through the service.
+"""Task ``speed``, datasets ``condense-5k`` and ``condense-50k``: condensing a round through the service.
+
+``condense-50k`` (task ``condense-speed-50k``): the same 5,000 texts repeated ten times with light edits
+(a sentence dropped, a short sentence added, the title numbered), as a multi-year or multi-province corpus.
 
 5,000 demands are written to a fresh SQLite store (abstracts of csl/{split} and csldcp train + dev as
 需求描述, their titles or first sentences as 需求名称, 500 invented enterprises over the 14 cities and
@@ -44,6 +47,22 @@ print(json.dumps({"load_seconds": t1 - t0, "seconds": t2 - t1, "peak_rss_mb": pe
 """
 
 
+def _edited(pairs: list[tuple[str, str]], n: int) -> list[tuple[str, str]]:
+    """``pairs`` repeated up to ``n`` with light edits in every copy after the first."""
+    out = list(pairs[:n])
+    r = 1
+    while len(out) < n:
+        for k, (title, text) in enumerate(pairs):
+            if len(out) >= n:
+                break
+            sentences = [x for x in text.split("。") if x]
+            if len(sentences) > 2:
+                del sentences[(k + r) % len(sentences)]
+            out.append((f"{title}（{r}）", "。".join(sentences) + f"。本需求第{r}次提出。"))
+        r += 1
+    return out
+
+
 def _texts(ctx: Context) -> list[tuple[str, str]]:
     """(title, description) pairs: csl abstracts with their titles, then csldcp contents."""
     pairs = [(r["title"], r["abstract"]) for r in read_jsonl(ctx.split_file("csl"))]
@@ -62,7 +81,7 @@ def make_rows(pairs: list[tuple[str, str]]) -> list[dict]:
     """Flat import rows (Chinese headers) for the texts: invented enterprises, cities, batches, money."""
     rows = []
     for n, (title, text) in enumerate(pairs):
-        e = n % 500
+        e = n % max(500, len(pairs) // 10)
         rows.append({"需求编号": f"B-{n:05d}", "批次": BATCHES[n % 3], "初审单位": f"{REGIONS[e % 14]}科学技术局",
                      "提交时间": "2023-01-15", "企业名称": f"辽宁基准{e}号科技有限公司", "注册地区": REGIONS[e % 14],
                      "科技企业性质": "高新技术企业", "独立法人": "是", "近三年信用不良记录": "否",
@@ -73,7 +92,14 @@ def make_rows(pairs: list[tuple[str, str]]) -> list[dict]:
 
 
 def run(ctx: Context) -> list[Row]:
-    pairs = _texts(ctx)
+    return _run(ctx, "condense-5k", _texts(ctx))
+
+
+def run_50k(ctx: Context) -> list[Row]:
+    return _run(ctx, "condense-50k", _edited(_texts(ctx), 10 * N))
+
+
+def _run(ctx: Context, dataset: str, pairs: list[tuple[str, str]]) -> list[Row]:
     from api.compose import build_services, load_settings
     from api.services.imports import import_demands
 
@@ -86,15 +112,15 @@ def run(ctx: Context) -> list[Row]:
         with services.session() as session:
             report = import_demands(session, services.campaign, data, actor="bench", steps=())
         services.close()
-        if report.new != N:
-            raise RuntimeError(f"condense-5k: {report.new} of {N} demands stored ({report.rejected[:3]})")
-        print(f"[condense-5k] stored {report.new} demands in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        if report.new != len(pairs):
+            raise RuntimeError(f"{dataset}: {report.new} of {len(pairs)} demands stored ({report.rejected[:3]})")
+        print(f"[{dataset}] stored {report.new} demands in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         proc = subprocess.run([sys.executable, "-c", _CHILD, str(home)], capture_output=True, text=True,
                               env={**os.environ}, check=False)
         if proc.returncode != 0:
-            raise RuntimeError(f"condense-5k child failed:\n{proc.stderr[-3000:]}")
+            raise RuntimeError(f"{dataset} child failed:\n{proc.stderr[-3000:]}")
         m = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"[condense-5k] {m}", file=sys.stderr)
-    return [Row("speed", "condense-5k", "jiebang", "seconds", float(m["seconds"])),
-            Row("speed", "condense-5k", "jiebang", "load_seconds", float(m["load_seconds"])),
-            Row("speed", "condense-5k", "jiebang", "peak_rss_mb", float(m["peak_rss_mb"]))]
+    print(f"[{dataset}] {m}", file=sys.stderr)
+    return [Row("speed", dataset, "jiebang", "seconds", float(m["seconds"])),
+            Row("speed", dataset, "jiebang", "load_seconds", float(m["load_seconds"])),
+            Row("speed", dataset, "jiebang", "peak_rss_mb", float(m["peak_rss_mb"]))]

@@ -24,6 +24,7 @@ TASKS: dict[str, str] = {
     "sts": "bench.embedding_bench:run_sts",
     "cluster": "bench.cluster_bench:run",
     "classify": "bench.classify_bench:run",
+    "routing": "bench.routing_bench:run",  # dataset csl-round: office-first routing through the service (#19)
     "speed": "bench.embedding_bench:run_speed",
     "dup": "bench.dup_bench:run",
     "experts": "bench.expert_bench:run_experts",
@@ -31,7 +32,9 @@ TASKS: dict[str, str] = {
     "keywords": "bench.condense_bench:run_keywords",
     "title": "bench.condense_bench:run_title",
     "condense-speed": "bench.condense_speed:run",  # rows: task speed, dataset condense-5k
+    "condense-speed-50k": "bench.condense_speed:run_50k",  # rows: task speed, dataset condense-50k
     "console": "bench.console_bench:run",
+    "round": "bench.round_bench:run",  # dataset csl-round: a staff-shaped round condensed by the service
     "scan": "bench.scan_bench:run",  # 推荐清单 QR codes through degraded scans (#22)
 }
 

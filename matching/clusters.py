@@ -14,10 +14,12 @@ How a group is formed (what BERTopic users complain about, avoided on purpose):
   the whole round, a node is split into its two Ward children while its mean pairwise cosine is below
   the threshold or its two halves are not even related by the join rule (or, with ``n_groups``, the
   latest merges are undone until there are N nodes). Ward
-  keeps groups compact and balanced; the cut makes the threshold mean what it says. The tree is exact
-  up to ``max_tree_size`` points (its condensed distance matrix is the only n² object: 100 MB at
-  5,000); a larger round builds it on a seeded sample and places the rest as an update places new
-  demands.
+  keeps groups compact and balanced; the cut makes the threshold mean what it says. The tree is
+  constrained to the round's k-nearest-neighbour graph (:mod:`matching.ward_cut`): no n×n matrix,
+  memory linear in the round, every demand in the tree however large the round.
+- **No catch-all.** No group the algorithm forms or grows holds more than ``max_share`` of the round
+  (5%, at least ``min_cap`` demands): a bigger node of the tree is split further, and a prior cluster an
+  update grew past it is split along its own tree. Staff-locked clusters are exempt.
   With ``n_groups`` the Ward partition then seeds one k-means run (the "about N groups" objective;
   measured: +0.03 V-measure on short titles, same on abstracts).
 - **未归类 instead of forced membership.** A member less similar to the rest of its group than the join
@@ -27,7 +29,7 @@ How a group is formed (what BERTopic users complain about, avoided on purpose):
   capped at the group threshold: "clearly closer to this group than to a random demand"), otherwise it
   stays unclustered (label ``None``). On the dev benchmark that leaves under 1% unclustered.
 - **Deterministic whatever the input order**: rows are sorted by key first, and the only random draws
-  (similarity sample, tree sample, SVD of sparse input) use ``seed``.
+  (similarity sample, SVD of sparse input) use ``seed``.
 - **Stable ids.** ``mode="update"`` (a new batch): demands already in an unlocked prior cluster stay
   there, new ones join the nearest prior cluster when they fit it as tightly as a group must
   (mean cosine to its members ≥ ``min_similarity_``), the rest form new clusters with fresh ids, and
@@ -36,23 +38,34 @@ How a group is formed (what BERTopic users complain about, avoided on purpose):
   of the prior cluster it overlaps most (Hungarian assignment on Jaccard), so the names the service
   keeps per id survive.
 - **Hierarchy**: a cluster of at least ``min_sub_size`` demands is split once more by the same rule
-  applied inside it (sub-cluster ids ``C0007.1``, ``C0007.2``…, recomputed every run).
+  applied inside it (sub-cluster ids ``C0007.1``, ``C0007.2``…, of at least 3 demands, recomputed every
+  run).
+- **Coherence** per cluster (``ClusterInfo.coherence``, :data:`COHERENCE_NOTE_ZH`): how well its least
+  fitting member fits the others, on the round's own similarity scale; ``coherence_floor_`` is what every
+  cluster shown reaches (the join rule), ``common_floor_`` what a 共性 problem must reach (the group rule).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 
+
 from matching.cluster_features import unit_rows
 from matching.ward_cut import cohesion, cut_ward_tree
 
 UNCLUSTERED_LABEL = "未归类"  # how the shell shows a ``None`` label (unclustered)
+#: what a cluster's coherence means, in one sentence staff read beside it
+COHERENCE_NOTE_ZH = ("一致性：本类中与其他成员最不相像的那条需求，与其他成员的平均相似度仍高于本轮随机两条需求相似度的"
+                     "比例（越接近 1 越是同一问题；每条需求都要相符，混杂的类因此得分低）。")
+COHERENCE_NOTE_EN = ("coherence: the share of random demand pairs of this round that are less alike than the cluster's "
+                     "least fitting member is to the other members on average (closer to 1: one problem; every "
+                     "member must fit, so a mixed cluster scores low).")
 _ID = re.compile(r"^C(\d+)$")
 
 
@@ -73,13 +86,19 @@ class ClusterInfo:
 
     ``members``: demand keys, closest to the centroid first (the first is the most representative);
     ``centroid``: unit vector of the members' mean; ``cohesion``: mean pairwise cosine of the members
-    (what ``min_similarity`` bounds); ``new``: the id did not exist before this run."""
+    (what ``min_similarity`` bounds); ``coherence``: the share of the round's random demand pairs that are
+    less alike than the cluster's least fitting member is to the other members on average (0.95: even
+    that member resembles the others more than 95% of random pairs do; see :data:`COHERENCE_NOTE_ZH`).
+    The weakest member, not the mean, because a mean hides the unrelated member of a mixed cluster (on the
+    csl round, the share of ≥ 3-enterprise clusters of one discipline rises with it, not with the mean);
+    ``new``: the id did not exist before this run."""
 
     cluster_id: str
     members: tuple[str, ...]
     centroid: np.ndarray = field(repr=False)
     cohesion: float
     locked: bool = False
+    coherence: float = 1.0
     new: bool = False
     parent_id: str | None = None
     children: tuple[str, ...] = ()
@@ -108,7 +127,10 @@ class RoundClusterer:
     join_contrast: the same for the join rule's default.
     min_sub_size: clusters at least this big get sub-clusters (by the same rule applied inside them).
     min_overlap: in ``refit``, a new group inherits a prior id only at this Jaccard overlap or more.
-    max_tree_size: above this many points the Ward tree is built on a seeded sample (memory is n²).
+    max_share: no cluster the algorithm forms or grows holds more than this share of the round (a bigger
+        one is split along its Ward tree; staff-locked clusters and staff pins are exempt).
+    min_cap: ... but the cap is never below this many demands (5% of a 68-demand round is 3: a topic of
+        twenty is not a catch-all by its size alone).
     sample_size: rows drawn to estimate the round's pairwise-similarity median and spread.
 
     Learned: ``labels_`` (cluster id per key, input order, ``None`` = 未归类), ``sub_labels_`` (sub-cluster
@@ -120,7 +142,7 @@ class RoundClusterer:
     def __init__(self, n_groups: int | None = None, min_similarity: float | None = None, seed: int = 0,
                  join_similarity: float | None = None, min_cluster_size: int = 2, contrast: float = 1.5,
                  join_contrast: float = 1.0, min_sub_size: int = 8, min_overlap: float = 0.2,
-                 max_tree_size: int = 5000, sample_size: int = 2000):
+                 max_share: float = 0.05, min_cap: int = 20, sample_size: int = 2000):
         self.n_groups = n_groups
         self.min_similarity = min_similarity
         self.seed = seed
@@ -130,7 +152,8 @@ class RoundClusterer:
         self.join_contrast = join_contrast
         self.min_sub_size = min_sub_size
         self.min_overlap = min_overlap
-        self.max_tree_size = max_tree_size
+        self.max_share = max_share
+        self.min_cap = min_cap
         self.sample_size = sample_size
 
     # ------------------------------------------------------------------ public
@@ -152,7 +175,8 @@ class RoundClusterer:
         xs = x[order]
         pos = {k: i for i, k in enumerate(skeys)}
         usable = np.linalg.norm(xs, axis=1) > 0.5  # an all-zero row (no known token) cannot be placed
-        mean, std = self._pair_stats(xs[usable])
+        self.max_size_ = max(self.min_cluster_size, self.min_cap, int(self.max_share * int(usable.sum())))
+        mean, std = self._pair_stats(xs[usable], keep=True)
         self.background_similarity_ = mean
         self.min_similarity_ = (float(self.min_similarity) if self.min_similarity is not None
                                 else min(0.99, mean + self.contrast * std))
@@ -182,7 +206,9 @@ class RoundClusterer:
             self._update(xs, labels, usable, prior_idx, fixed, locked_ids, fresh)
         else:
             labels = self._refit(xs, labels, usable, prior_idx, fixed, locked_ids, fresh)
+        self._enforce(xs, labels, fixed, locked_ids, fresh)
         self.keys_ = keys
+        self.rows_, self.row_index_ = xs, pos  # the unit rows, sorted by key, for coherence_of
         self._finish(xs, skeys, labels, order, locked_ids, taken)
         return self
 
@@ -215,16 +241,20 @@ class RoundClusterer:
     def _dense(self, X: np.ndarray | sp.spmatrix) -> np.ndarray:
         return unit_rows(X, self.seed)
 
-    def _pair_stats(self, x: np.ndarray) -> tuple[float, float]:
+    def _pair_stats(self, x: np.ndarray, keep: bool = False) -> tuple[float, float]:
         """Centre and spread of pairwise cosines over a seeded sample of rows (≤ ``sample_size``²/2 pairs):
         the round's own similarity scale, against which "similar" is judged. Median and MAD (scaled to a
         normal std), so that the similar pairs we look for do not inflate the background: they matter in
         a small round of a few topics, and change nothing on a round of many."""
         if len(x) < 3:
+            if keep:
+                self.pair_quantiles_ = np.full(1001, 0.5)
             return 0.5, 0.0
         if len(x) > self.sample_size:
             x = x[np.sort(np.random.default_rng(self.seed).choice(len(x), self.sample_size, replace=False))]
         sims = (x @ x.T)[np.triu_indices(len(x), 1)]
+        if keep:
+            self.pair_quantiles_ = np.quantile(sims, np.linspace(0.0, 1.0, 1001))
         centre = float(np.median(sims))
         spread = 1.4826 * float(np.median(np.abs(sims - centre)))
         return centre, spread if spread > 1e-6 else float(sims.std())  # a handful of rows: MAD can be 0
@@ -268,31 +298,19 @@ class RoundClusterer:
         n = len(x)
         if n < max(2, self.min_cluster_size):
             return [], np.arange(n)
-        tree_rows = np.arange(n)
-        if n > self.max_tree_size:
-            tree_rows = np.sort(np.random.default_rng(self.seed).choice(n, self.max_tree_size, replace=False))
-        parts = cut_ward_tree(x[tree_rows], threshold, n_groups, self.join_similarity_)
+        parts = cut_ward_tree(x, threshold, n_groups, self.join_similarity_, max_size=self.max_size_)
         if n_groups is not None and len(parts) > 1:
-            seeds = np.stack([x[tree_rows][p].mean(axis=0) for p in parts])
-            refined = KMeans(len(parts), init=seeds, n_init=1, random_state=self.seed).fit_predict(x[tree_rows])
+            seeds = np.stack([x[p].mean(axis=0) for p in parts])
+            refined = KMeans(len(parts), init=seeds, n_init=1, random_state=self.seed).fit_predict(x)
             parts = [np.flatnonzero(refined == j) for j in range(len(parts))]
+            parts = [q for p in parts for q in ([p] if len(p) <= self.max_size_ else
+                                                 [p[r] for r in cut_ward_tree(x[p], -1.0, None, -1.0, max_size=self.max_size_)])]
         floor = self.join_similarity_ if n_groups is None else self.background_similarity_
-        parts = [p[self._fits(x[tree_rows][p], floor)] for p in parts]
-        groups = [tree_rows[p] for p in parts if len(p) >= self.min_cluster_size]
+        parts = [p[self._fits(x[p], floor)] for p in parts]
+        groups = [p for p in parts if len(p) >= self.min_cluster_size]
         grouped = np.zeros(n, dtype=bool)
         for g in groups:
             grouped[g] = True
-        if len(tree_rows) < n and groups:  # rows outside the sample: nearest group by the join rule
-            rest = np.flatnonzero(~np.isin(np.arange(n), tree_rows))
-            sums = np.stack([x[g].sum(axis=0) for g in groups])
-            sims = (x[rest] @ sums.T) / np.array([len(g) for g in groups])
-            best = sims.argmax(axis=1)
-            extra: list[list[int]] = [[] for _ in groups]
-            for r, b, s in zip(rest, best, sims[np.arange(len(rest)), best]):
-                if s >= self.min_similarity_:
-                    extra[b].append(int(r))
-            groups = [np.sort(np.concatenate([g, np.array(e, dtype=int)])) for g, e in zip(groups, extra)]
-            grouped[[r for e in extra for r in e]] = True
         return groups, np.flatnonzero(~grouped)
 
     def _fits(self, x: np.ndarray, floor: float) -> np.ndarray:
@@ -322,9 +340,67 @@ class RoundClusterer:
         sums = np.stack([xs[members[c]].sum(axis=0) for c in ids])
         sims = (xs[list(rows)] @ sums.T) / np.array([len(members[c]) for c in ids])
         best = sims.argmax(axis=1)
-        for k, (r, b) in enumerate(zip(rows, best)):
-            if sims[k, b] >= threshold:
-                labels[r] = ids[b]
+        room = {c: self.max_size_ - len(members[c]) for c in ids}
+        # the closest fits first, so that a cluster at the size cap keeps the demands that resemble it most
+        for k in sorted(range(len(rows)), key=lambda k: (-float(sims[k, best[k]]), rows[k])):
+            cid = ids[best[k]]
+            if sims[k, best[k]] >= threshold and room[cid] > 0:
+                labels[rows[k]] = cid
+                room[cid] -= 1
+
+    def _enforce(self, xs: np.ndarray, labels: list[str | None], fixed: np.ndarray, locked_ids: set[str],
+                 fresh: "_IdMaker") -> None:
+        """What every cluster shown as a topic must satisfy, whatever the run (an update can grow a prior
+        cluster past it): at most ``max_size_`` demands, else split along its own Ward tree (the biggest part
+        keeps the id); no member less alike to the others than the join rule (it goes to 未归类); a cohesion
+        (mean pairwise cosine) of at least ``join_similarity_`` (the coherence floor), else dissolved into
+        未归类; at least ``min_cluster_size`` members. Staff-locked clusters and pinned demands are exempt."""
+        members: dict[str, list[int]] = {}
+        for i, lab in enumerate(labels):
+            if lab is not None and lab not in locked_ids:
+                members.setdefault(lab, []).append(i)
+        for cid in sorted(members):
+            idx = np.array(members[cid])
+            free = idx[~fixed[idx]]
+            if len(idx) > self.max_size_ and len(free):
+                parts = sorted(cut_ward_tree(xs[free], self.min_similarity_, None, self.join_similarity_,
+                                             max_size=self.max_size_), key=lambda p: (-len(p), p[0]))
+                keep_here = self.max_size_ - int(fixed[idx].sum())
+                for n, part in enumerate(parts):
+                    new = cid if n == 0 and len(part) <= keep_here else fresh()
+                    for r in free[part]:
+                        labels[r] = new
+                    if new != cid:
+                        members[new] = list(free[part])
+                members[cid] = [i for i in idx if labels[i] == cid]
+        for cid in sorted(members):
+            idx = np.array([i for i in members[cid] if labels[i] == cid])
+            if not len(idx):
+                continue
+            if len(idx) >= 3:
+                to_others = (xs[idx] @ xs[idx].sum(axis=0) - 1.0) / (len(idx) - 1)
+                strays = (to_others < self.join_similarity_) & ~fixed[idx]
+                for r in idx[strays]:
+                    labels[r] = None
+                idx = idx[~strays]
+            pinned = bool(fixed[idx].any()) if len(idx) else False
+            if not pinned and (len(idx) < self.min_cluster_size
+                               or cohesion(xs[idx].sum(axis=0), len(idx)) < self.join_similarity_):
+                for r in idx:
+                    labels[r] = None
+
+    def coherence_of(self, keys: Iterable[str]) -> float | None:
+        """The coherence of any set of this round's demands (e.g. after staff merged two clusters); None
+        when a key was not in the fitted round."""
+        idx = [self.row_index_.get(str(k)) for k in keys]
+        if not idx or any(i is None for i in idx):
+            return None
+        return self.coherence(weakest_fit(self.rows_[idx]))
+
+    def coherence(self, cohesion_value: float) -> float:
+        """The share of the round's random demand pairs less alike than ``cohesion_value`` (0–1)."""
+        return float(np.searchsorted(self.pair_quantiles_, cohesion_value, side="right") - 1) / 1000.0 \
+            if cohesion_value < self.pair_quantiles_[-1] else 1.0
 
     def _match(self, labels: list[str | None], temp: list[str], prior_idx: dict[str, list[int]],
                fixed: np.ndarray, fresh: "_IdMaker") -> dict[str, str]:
@@ -373,8 +449,13 @@ class RoundClusterer:
                     children.append(sid)
             clusters.append(_info(cid, xs, idx, skeys, locked=cid in locked_ids, new=cid not in taken,
                                   children=tuple(children)))
-        self.clusters_: list[ClusterInfo] = clusters
-        self.sub_clusters_: list[ClusterInfo] = subs
+        rows = {k: i for i, k in enumerate(skeys)}
+        self.clusters_: list[ClusterInfo] = [
+            replace(c, coherence=self.coherence(weakest_fit(xs[[rows[k] for k in c.members]]))) for c in clusters]
+        self.sub_clusters_: list[ClusterInfo] = [
+            replace(c, coherence=self.coherence(weakest_fit(xs[[rows[k] for k in c.members]]))) for c in subs]
+        self.coherence_floor_ = self.coherence(self.join_similarity_)  # every cluster shown (strays leave)
+        self.common_floor_ = self.coherence(self.min_similarity_)  # 共性: every member fits as a group must
         back = np.empty(len(order), dtype=int)
         back[order] = np.arange(len(order))
         self.labels_: list[str | None] = [labels[back[i]] for i in range(len(order))]
@@ -384,7 +465,7 @@ class RoundClusterer:
         """Sub-groups of one cluster by the round's rule applied inside it (every member gets one), or []."""
         mean, std = self._pair_stats(x)
         parts = cut_ward_tree(x, mean + self.contrast * std, None, mean + self.join_contrast * std)
-        groups = [g for g in parts if len(g) >= self.min_cluster_size]
+        groups = [g for g in parts if len(g) >= max(3, self.min_cluster_size)]  # a pair is no sub-topic
         if len(groups) < 2:
             return []
         groups.sort(key=lambda g: (-len(g), g.min()))
@@ -416,6 +497,13 @@ def _incidence(groups: list[list[int]], n: int) -> sp.csr_matrix:
     rows = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     cols = np.array([i for g in groups for i in g], dtype=int)
     return sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(groups), n))
+
+
+def weakest_fit(x: np.ndarray) -> float:
+    """The least fitting member's mean cosine to the other members (1.0 for a single member)."""
+    if len(x) < 2:
+        return 1.0
+    return float(((x @ x.sum(axis=0) - 1.0) / (len(x) - 1)).min())
 
 
 def _mean_norm(cohesion: float, size: int) -> float:

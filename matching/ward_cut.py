@@ -1,13 +1,26 @@
-"""The divisive cut of one Ward tree (scikit-learn's :func:`~sklearn.cluster.ward_tree`) that
-:class:`matching.clusters.RoundClusterer` groups a round with: a node is kept whole once its members are
-alike enough on average, or the tree is cut into a given number of nodes. Unit rows in, index groups out.
+"""The divisive cut of one Ward tree that :class:`matching.clusters.RoundClusterer` groups a round with: a
+node is kept whole once its members are alike enough on average (and it is not bigger than a cap), or the
+tree is cut into a given number of nodes. Unit rows in, index groups out.
+
+The tree is **connectivity-constrained** (scikit-learn's :func:`~sklearn.cluster.ward_tree` with a
+k-nearest-neighbour graph): two groups merge only if some of their members are among each other's
+nearest neighbours. Memory is linear in the round (the graph holds ``n × k`` edges; the unconstrained
+tree held a condensed n² distance matrix: 100 MB at 5,000, 10 GB at 50,000), and on the csl round it
+groups as well as the unconstrained tree (purity 0.564 vs 0.556 at 140 groups).
 """
 from __future__ import annotations
 
 import heapq
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from sklearn import config_context
 from sklearn.cluster import ward_tree
+from sklearn.neighbors import NearestNeighbors
+
+#: neighbours per row in the connectivity graph (10 and 20 group alike on the csl round; 10 is cheaper)
+N_NEIGHBOURS = 10
 
 
 def cohesion(total: np.ndarray, size: int | float) -> float:
@@ -17,15 +30,56 @@ def cohesion(total: np.ndarray, size: int | float) -> float:
     return float((total @ total - size) / (size * (size - 1)))
 
 
-def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: float = -1.0) -> list[np.ndarray]:
-    """Leaves of the divisive cut of the Ward tree of ``x``: a node is split while its mean pairwise cosine
-    is below ``threshold`` or its two halves' mean cosine to each other is below ``link`` (two tight but
-    unrelated groups can average above the threshold together); with ``n_groups``, the latest merges
-    are undone until there are that many nodes."""
+def knn_graph(x: np.ndarray, n_neighbours: int = N_NEIGHBOURS) -> sp.csr_matrix:
+    """The symmetric k-nearest-neighbour graph of unit rows (cosine), computed in bounded-memory chunks."""
+    k = min(n_neighbours, len(x) - 1)
+    with config_context(working_memory=64):  # MB per chunk of the brute-force distance blocks
+        graph = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(x).kneighbors_graph(mode="connectivity")
+    return _connected(x, (graph + graph.T).tocsr())
+
+
+def _connected(x: np.ndarray, graph: sp.csr_matrix) -> sp.csr_matrix:
+    """``graph`` with one edge added from each connected component to its nearest one (by centroid), until
+    it is connected: the Ward tree then has one root. (scikit-learn would join components itself, but by
+    the distances between every pair of components: n² work when a large round has many near-duplicate
+    cliques.) Each pass at least halves the number of components."""
+    while True:
+        n_comp, comp = connected_components(graph, directed=False)
+        if n_comp == 1:
+            return graph
+        sums = np.zeros((n_comp, x.shape[1]), dtype=np.float64)
+        np.add.at(sums, comp, x)
+        cent = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        with config_context(working_memory=64):
+            partner = NearestNeighbors(n_neighbors=2, algorithm="brute").fit(cent).kneighbors(cent)[1][:, 1]
+        order = np.argsort(comp, kind="stable")
+        bounds = np.searchsorted(comp[order], np.arange(n_comp + 1))
+        rows, cols = [], []
+        for c in range(n_comp):
+            mine = order[bounds[c]:bounds[c + 1]]
+            theirs = order[bounds[partner[c]]:bounds[partner[c] + 1]]
+            a = mine[int(np.argmax(x[mine] @ cent[partner[c]]))]
+            rows.append(a)
+            cols.append(theirs[int(np.argmax(x[theirs] @ x[a]))])
+        extra = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=graph.shape)
+        graph = (graph + extra + extra.T).tocsr()
+
+
+def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: float = -1.0,
+                  max_size: int | None = None, n_neighbours: int = N_NEIGHBOURS) -> list[np.ndarray]:
+    """Leaves of the divisive cut of the (kNN-constrained) Ward tree of ``x``: a node is split while its mean
+    pairwise cosine is below ``threshold``, its two halves' mean cosine to each other is below ``link`` (two
+    tight but unrelated groups can average above the threshold together), or it has more than ``max_size``
+    members; with ``n_groups``, the latest merges are undone until there are that many nodes (and any
+    node over ``max_size`` is split further)."""
     n = len(x)
     if n == 1:
         return [np.arange(1)]
-    children = ward_tree(x)[0]
+    max_size = max_size or n
+    if n <= 2 * n_neighbours + 1:
+        children = ward_tree(x)[0]
+    else:
+        children = ward_tree(x, connectivity=knn_graph(x, n_neighbours))[0]
     sums = np.zeros((2 * n - 1, x.shape[1]), dtype=np.float64)
     sizes = np.ones(2 * n - 1)
     sums[:n] = x
@@ -43,7 +97,13 @@ def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: f
                 continue
             for c in children[node - n]:
                 heapq.heappush(heap, -int(c))
-        leaves.extend(-h for h in heap)
+        stack = [-h for h in heap]
+        while stack:
+            node = stack.pop()
+            if node < n or sizes[node] <= max_size:
+                leaves.append(node)
+            else:
+                stack.extend(int(c) for c in children[node - n])
     else:
         stack = [root]
         while stack:
@@ -52,7 +112,7 @@ def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: f
                 leaves.append(node)
                 continue
             a, b = children[node - n]
-            if (cohesion(sums[node], sizes[node]) >= threshold
+            if (sizes[node] <= max_size and cohesion(sums[node], sizes[node]) >= threshold
                     and sums[a] @ sums[b] / (sizes[a] * sizes[b]) >= link):
                 leaves.append(node)
             else:

@@ -7,7 +7,7 @@ import pytest
 
 from bench.cluster_bench import scores
 from matching.cluster_features import cluster_features
-from matching.clusters import PriorCluster, RoundClusterer
+from matching.clusters import COHERENCE_NOTE_ZH, PriorCluster, RoundClusterer
 from nlp.embed import Embedder
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
@@ -72,7 +72,9 @@ def test_same_clusters_whatever_the_input_order() -> None:
 
 def test_n_groups_is_the_staff_knob() -> None:
     x, keys, gold, _ = _planted()
-    assert len(RoundClusterer(n_groups=2).fit(x, keys).clusters_) == 2
+    assert len(RoundClusterer(n_groups=2, max_share=1.0, min_cap=0).fit(x, keys).clusters_) == 2
+    # the size cap (here its floor, 20 demands) wins over "about N groups": 2 groups of 20 + the outlier split
+    assert max(c.size for c in RoundClusterer(n_groups=2).fit(x, keys).clusters_) <= 20
     four = RoundClusterer(n_groups=4).fit(x[:-1], keys[:-1])
     assert _partition(keys[:-1], four.labels_) == _gold_partition(keys[:-1], gold[:-1])
     tight = RoundClusterer(min_similarity=0.99).fit(x, keys)  # nothing is that similar: all unclustered
@@ -172,10 +174,25 @@ def test_sub_clusters_of_a_large_cluster() -> None:
     assert all(s.parent_id == cid for s in model.sub_clusters_ if s.cluster_id.startswith(cid + "."))
 
 
-def test_a_large_round_is_treed_on_a_sample() -> None:
-    x, keys, gold, _ = _planted(groups=4, per=25)
-    model = RoundClusterer(max_tree_size=60).fit(x, keys)
-    assert _partition(keys, model.labels_) == _gold_partition(keys, gold)
+def test_a_planted_catch_all_round_yields_no_catch_all() -> None:
+    """30 tight topics of 10 and 100 loosely related 'generic' demands (each a mix of a common direction and
+    its own noise): the generic ones used to form one cluster of a quarter of the round. No cluster may
+    hold more than 5% of it (20 of 400), every cluster shown is coherent, and the topics are found."""
+    rng = np.random.default_rng(3)
+    dim = 64
+    centres = np.linalg.qr(rng.standard_normal((dim, 31)))[0].T
+    topics = [_unit(centres[g] + 0.35 * rng.standard_normal((10, dim)) / np.sqrt(dim)) for g in range(30)]
+    generic = _unit(centres[30] + 1.1 * rng.standard_normal((100, dim)) / np.sqrt(dim))  # pairwise cos ≈ 0.45
+    x = np.vstack(topics + [generic]).astype(np.float32)
+    keys = [f"t{g:02d}-{i}" for g in range(30) for i in range(10)] + [f"zz{i:03d}" for i in range(100)]
+    model = RoundClusterer().fit(x, keys)
+    assert max(c.size for c in model.clusters_) <= 20
+    assert all(c.coherence >= model.coherence_floor_ for c in model.clusters_)
+    label = _label_of(model, keys)
+    found = sum(len({label[f"t{g:02d}-{i}"] for i in range(10)}) == 1 and label[f"t{g:02d}-0"] is not None
+                for g in range(30))
+    assert found >= 28
+    assert 0.0 < model.coherence_floor_ < 1.0 and COHERENCE_NOTE_ZH.startswith("一致性")
 
 
 def test_zero_rows_and_bad_input() -> None:
@@ -217,3 +234,16 @@ def test_benchmark_counts_unclustered_as_one_noise_cluster() -> None:
     v, ari, share = scores(["a", "a", "b", "b"], ["C1", "C1", None, None])
     assert (v, ari, share) == (1.0, 1.0, 0.5)
     assert scores(["a", "a", "b", "b"], [0, 0, -1, -1]) == (1.0, 1.0, 0.5)
+
+
+def test_an_update_splits_a_grown_cluster_but_never_a_locked_one() -> None:
+    """A prior cluster that an update would leave over the cap (here its floor, 20) is split along its own
+    tree, the biggest part keeping the id; a cluster staff locked keeps all its members whatever its size."""
+    x, keys, _, _ = _planted(groups=4, per=25)
+    g = lambda n: tuple(k for k in keys if k.startswith(f"g{n}-"))  # noqa: E731
+    prior = [PriorCluster("C0001", g(0) + g(1)), PriorCluster("C0002", g(2) + g(3), locked=True)]
+    model = RoundClusterer().fit(x, keys, prior=prior, mode="update")
+    sizes = {c.cluster_id: c.size for c in model.clusters_}
+    assert sizes["C0002"] == 50  # locked: exempt from the cap
+    assert all(size <= 20 for cid, size in sizes.items() if cid != "C0002")
+    assert "C0001" in sizes and len(sizes) >= 4

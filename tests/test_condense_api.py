@@ -117,14 +117,28 @@ def test_report_reads_back_and_charts_are_drawn(client: TestClient) -> None:
     assert "共性技术 common" in book and "成员 members" in book
     members = book["成员 members"]
     assert len(members) == len(SAMPLE_ROWS)
-    office_sheets = [name for name in book if name not in {"共性技术 common", "成员 members", "图表 charts"}]
+    office_sheets = [name for name in book
+                     if name not in {"共性技术 common", "成员 members", "图表 charts", "未归类 by office"}]
     rows = pd.concat([book[name] for name in office_sheets])
-    assert len(rows) == run["clusters"]
+    # 未归类 is reported per office, and no office's demands vanish: each office's sheet lists its 未归类
+    # demands as problems of their own (the sample's 生物医药 demands are unrelated to each other)
+    left = book["未归类 by office"]
+    assert left["需求数"].sum() == len(SAMPLE_ROWS)
+    for _, o in left.iterrows():
+        assert o["归口处室"] in book
+        assert (book[o["归口处室"]]["类编号"] == "未归类").sum() == o["未归类数"]
+    rows = rows[rows["类编号"] != "未归类"]
+    assert rows["上级类"].isna().sum() == run["clusters"]  # sub-clusters are rows of their own, under their parent
+    assert rows[rows["上级类"].notna()]["类编号"].map(lambda k: "." in k).all()
+    # every cluster carries a coherence (0–1) at or above the round's floor
+    assert rows["一致性"].map(lambda v: 0 < float(v) <= 1).all()
+    assert (rows[rows["上级类"].isna()]["一致性"] >= run["coherence_floor"]).all()
     assert rows["建议发榜需求名称"].map(lambda t: 0 < len(str(t)) <= 30).all()
     assert rows["摘要"].map(lambda t: 0 < len(str(t)) <= 200).all()
     # the common problems: clusters of 3+ enterprises, the planted alloy-casting inspection topic among them
     common = book["共性技术 common"]
-    assert (common["企业数"] >= 3).all() and len(common) >= 1
+    assert (common["不同企业数"] >= 3).all() and len(common) >= 1
+    assert list(common["排名"]) == list(range(1, len(common) + 1))
     # charts are embedded pictures with something drawn on them
     images = load_workbook(io.BytesIO(r.content))["图表 charts"]._images
     assert len(images) == 4
@@ -140,3 +154,34 @@ def test_roles(client: TestClient, app_settings: Settings) -> None:
     assert client.get("/clusters", headers=bureau).status_code == 403
     assert client.post("/condense/run", json={"groups": 0}).status_code == 422
     assert client.get("/clusters/C0001").status_code == 404
+
+
+def test_a_merge_shows_the_right_figures_at_once_in_the_page_and_the_report(client: TestClient,
+                                                                           app_settings: Settings) -> None:
+    from tests.test_console_api import console
+
+    _import(client, SAMPLE_ROWS)
+    _run(client)
+    clusters = client.get("/clusters").json()["clusters"]
+    into, other = clusters[0], clusters[1]
+    members = {m["demand_id"] for k in (into, other) for m in client.get(f"/clusters/{k['key']}").json()["members"]}
+    report = client.get("/condense/report.json").json()
+    enterprises = {m["企业名称"] for m in report["members"] if m["系统编号"] in members}
+    investment = sum(float(r.get("需求研发总投入(万元)") or 0) for r in SAMPLE_ROWS
+                     if r["需求编号"] in {m["需求编号"] for m in report["members"] if m["系统编号"] in members})
+    r = client.post("/clusters/merge", json={"keys": [other["key"]], "into": into["key"]})
+    assert r.status_code == 200, r.text
+
+    merged = client.get(f"/clusters/{into['key']}").json()
+    assert merged["size"] == len(members)
+    assert merged["stats"]["enterprises"] == len(enterprises) and merged["stats"]["demands"] == len(members)
+    assert abs(merged["stats"]["investment"] - investment) < 0.01
+    page = console(client, token_for(app_settings, "staff")).get(f"/console/clusters/{into['key']}").text
+    assert f"{len(members)} 条需求" in page and f"{len(enterprises)} 家企业" in page
+    book = pd.read_excel(io.BytesIO(client.get("/condense/report.xlsx").content), sheet_name=None)
+    row = next(r for name, sheet in book.items() if "类编号" in sheet for _, r in sheet.iterrows()
+               if r["类编号"] == into["key"])
+    assert row["需求数"] == len(members) and row["企业数"] == len(enterprises)
+    assert row["建议发榜需求名称"] == merged["title"] and row["摘要"] == merged["summary"]
+    js = client.get("/condense/report.json").json()
+    assert next(c for c in js["clusters"] if c["key"] == into["key"])["stats"]["enterprises"] == len(enterprises)

@@ -84,7 +84,10 @@ def cmd_condense(ctx: Context, args: argparse.Namespace) -> int:
             f"Condensed ({result['mode']}): {result['demands']} demands, {result['clusters']} clusters, "
             f"{result['unclustered']} unclustered.")
         common = cond.common_problems(session)
-        say(f"共性技术问题（≥3 家企业）：{len(common)} 个。", f"Common problems (3+ enterprises): {len(common)}.")
+        say(f"共性技术问题（≥3 家不同企业，一致性不低于 {result.get('common_floor', 0):.2f}）：{len(common)} 个。",
+            f"Common problems (3+ distinct enterprises, coherence ≥ {result.get('common_floor', 0):.2f}): {len(common)}.")
+        by_office = "、".join(f"{o} {v['unclustered']}/{v['demands']}" for o, v in result.get("unclustered_by_office", {}).items())
+        say(f"各处室{UNCLUSTERED_ZH}：{by_office}", f"Unclustered per office: {by_office}")
         for c in common[:10]:
             _print_cluster(c)
         if args.export:
@@ -138,7 +141,9 @@ def _edit(ctx: Context, session: Any, args: argparse.Namespace) -> bool:
 
 def _print_cluster(c: dict[str, Any]) -> None:
     s = c["stats"]
-    say(f"  {c['key']} [{c['office'] or '-'}] {c['name']}：{c['size']} 条，{s.get('enterprises', 0)} 家企业，"
+    coherence = f"{c['coherence']:.2f}" if c.get("coherence") is not None else "待重算"
+    say(f"  {c['key']} [{c['office'] or '-'}] {c['name']}：{c['size']} 条，{s.get('enterprises', 0)} 家企业"
+        f"（不同企业 {s.get('distinct_enterprises', s.get('enterprises', 0))}），一致性 {coherence}，"
         f"计划投入 {s.get('investment', 0):g} 万元；关键词 {'、'.join(c['keywords'][:5])}")
 
 

@@ -1,20 +1,26 @@
-"""Staff edits of a condensation (梳理凝练): rename, lock, move, merge, split — stored and audited.
+"""Staff edits of a condensation (梳理凝练): rename, lock, move, merge, split — stored and audited, and the
+figures staff read (counts, enterprises, investment, summary, proposed title) recomputed at once.
 
 What staff decide is kept as state the next run honours: a moved demand is ``pinned`` where they put it
 (in 未归类 too), a merged or split cluster's members are pinned, a locked cluster keeps exactly its
 members, a name belongs to the cluster key (and keys survive runs). A mixin of
-:class:`~api.services.condense.Condensation`, which provides ``campaign``, ``cluster`` and ``_clusters``.
+:class:`~api.services.condense.Condensation`, which provides ``campaign``, ``cluster``, ``_clusters``,
+``_member_rows``, ``_profile_one`` (a cluster's title, summary and figures), ``vectors`` and ``_model``
+(the last run's clusterer, for the coherence of an edited cluster).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.errors import InvalidInput, NotFound
 from api.services.audit import append_audit
+from api.services.cluster_figures import RoundItem
+from api.services.views import view_of_demand
 from api.store import tables as db
 
 
@@ -22,11 +28,22 @@ class ClusterEditing:
     """Staff edits over the stored clusters of one campaign."""
 
     campaign: Any
+    _model: Any
 
     def cluster(self, session: Session, key: str) -> tuple[db.Cluster, list[tuple[db.ClusterMember, db.Demand]]]:
         raise NotImplementedError
 
     def _clusters(self, session: Session, *, active_only: bool = False, top_only: bool = False) -> list[db.Cluster]:
+        raise NotImplementedError
+
+    def _member_rows(self, session: Session) -> list[db.ClusterMember]:
+        raise NotImplementedError
+
+    def _profile_one(self, session: Session, row: db.Cluster | None, key: str, members: Sequence[RoundItem],
+                     x: np.ndarray, keywords: list[str]) -> db.Cluster:
+        raise NotImplementedError
+
+    def vectors(self, items: Sequence[RoundItem]) -> np.ndarray:
         raise NotImplementedError
 
     def rename(self, session: Session, key: str, name: str | None, actor: str) -> db.Cluster:
@@ -69,6 +86,7 @@ class ClusterEditing:
         self._check_unlocked(session, before, key)
         member.cluster_key, member.sub_key, member.pinned, member.similarity = key, None, True, None
         append_audit(session, actor, "cluster.move", "demand", demand_id, {"cluster": before}, {"cluster": key})
+        self.refresh(session, [before, key])
         session.commit()
         return member
 
@@ -89,6 +107,7 @@ class ClusterEditing:
             row.active = False
         append_audit(session, actor, "cluster.merge", "cluster", target.id, {"keys": list(keys)},
                      {"into": into, "moved": moved})
+        self.refresh(session, [into])
         session.commit()
         return target
 
@@ -111,8 +130,46 @@ class ClusterEditing:
             m.cluster_key, m.sub_key, m.similarity = new_key, None, None
         append_audit(session, actor, "cluster.split", "cluster", row.id, {"key": key},
                      {"new_key": new_key, "demands": sorted(chosen)})
+        self.refresh(session, [key, new_key])
         session.commit()
         return new
+
+    def refresh(self, session: Session, keys: Sequence[str | None]) -> None:
+        """Recompute what staff read of the clusters ``keys`` after an edit (members moved, merged, split,
+        locked): counts, enterprises, investment, office, summary, the proposed title (a staff name stays),
+        keywords (those of the clusters the members came from, most shared first) and the coherence (from
+        the last run's rows in this process; otherwise marked to be recomputed by the next run)."""
+        wanted = sorted({k for k in keys if k})
+        if not wanted:
+            return
+        session.flush()
+        rows = {c.key: c for c in self._clusters(session)}
+        every = {m.demand_id: m for m in self._member_rows(session)}
+        for key in wanted:
+            row = rows.get(key)
+            if row is None:
+                continue
+            column = "sub_key" if "." in key else "cluster_key"
+            ids = sorted(d for d, m in every.items() if getattr(m, column) == key)
+            if not ids:
+                if not row.locked:
+                    row.active = False
+                continue
+            demands = [session.get(db.Demand, d) for d in ids]
+            members = [RoundItem(d, view_of_demand(d)) for d in demands if d is not None]
+            texts = [it.view.condense_text for it in members]
+            pool: list[str] = []
+            for k in [key, *sorted({c.key for c in rows.values() if c.key != key})]:
+                for w in rows[k].keywords or []:
+                    if w not in pool and any(w in t for t in texts):
+                        pool.append(w)
+            pool.sort(key=lambda w: -sum(w in t for t in texts))
+            keep = {k: v for k, v in (row.stats or {}).items() if k in ("coherence_floor", "common_floor")}
+            self._profile_one(session, row, key, members, self.vectors(members), pool[:10])
+            coherence = self._model.coherence_of([str(d) for d in ids]) if self._model is not None else None
+            row.stats = {**row.stats, **keep, "coherence": round(coherence, 3) if coherence is not None else None,
+                         "coherence_stale": coherence is None}
+        session.flush()
 
     def next_key(self, session: Session) -> str:
         """The next unused top-level key (keys of retired clusters are never reused)."""

@@ -32,11 +32,14 @@ from api.errors import InvalidInput, NotFound
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.cluster_edits import ClusterEditing
+from api.services.cluster_figures import RoundItem, cluster_stats, unclustered_by_office
 from api.services.demands import all_demands
-from api.services.views import DemandView, view_of_demand
+from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.cluster_features import cluster_features
-from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer
+from matching.clusters import (COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH, UNCLUSTERED_LABEL, ClusterInfo, PriorCluster,
+                               RoundClusterer)
+from matching.common import CommonCandidate, rank_common
 from nlp.condense import medoid, propose_title, summarize
 from nlp.embed import Embedder
 from nlp.keyword_ranker import KeywordRanker
@@ -65,18 +68,6 @@ class KeywordSettings:
     tags: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class RoundItem:
-    """One demand of the round as condensation sees it."""
-
-    demand: db.Demand
-    view: DemandView
-
-    @property
-    def key(self) -> str:
-        return str(self.demand.id)
-
-
 class Condensation(ClusterEditing):
     """Condense a campaign's round: cluster, profile each cluster, keep staff edits (one per process)."""
 
@@ -86,6 +77,7 @@ class Condensation(ClusterEditing):
         self.tokenizer = tokenizer
         self.keywords = keywords
         self._vectors: dict[tuple[int, str], np.ndarray] = {}
+        self._model: RoundClusterer | None = None  # the last run's model: coherence of edited clusters
 
     # ------------------------------------------------------------------ inputs
     def items(self, session: Session, batches: Sequence[str] | None = None) -> list[RoundItem]:
@@ -158,8 +150,17 @@ class Condensation(ClusterEditing):
         for j, i in enumerate(kept):
             labels[i], subs[i] = model.labels_[j], model.sub_labels_[j]
         self._store_members(session, items, labels, subs, model.clusters_, x)
+        self._model = model
         profiles = self._profile(session, items, x, progress)
+        floor, common_floor = round(model.coherence_floor_, 3), round(model.common_floor_, 3)
+        coherence = {c.cluster_id: c.coherence for c in (*model.clusters_, *model.sub_clusters_)}
+        for row in self._clusters(session, active_only=True):
+            if row.key in coherence:
+                row.stats = {**(row.stats or {}), "coherence": round(coherence[row.key], 3), "coherence_floor": floor,
+                             "common_floor": common_floor}
         unclustered = sum(1 for label in labels if label is None)
+        by_office = unclustered_by_office([it.demand.office for it in items], labels,
+                                          self.campaign.rules.coordinator_office)
         params = {"batches": list(batches or []), "n_groups": n_groups, "min_similarity": min_similarity,
                   "seed": seed, "refit": refit}
         run = db.ClusterRun(campaign_id=self.campaign.id, mode=mode, params=params, demands=len(items),
@@ -172,7 +173,9 @@ class Condensation(ClusterEditing):
         log.info("condensation run %s: %d demands, %d clusters, %d unclustered", mode, len(items), len(profiles),
                  unclustered)
         return {"run_id": run.id, "mode": mode, **params, "demands": len(items), "clusters": len(profiles),
-                "unclustered": unclustered, "run_at": db.as_utc(run.run_at).isoformat()}
+                "unclustered": unclustered, "unclustered_by_office": by_office, "coherence_floor": floor,
+                "common_floor": common_floor,
+                "run_at": db.as_utc(run.run_at).isoformat()}
 
     def _prior(self, session: Session, keys: set[str]) -> tuple[list[PriorCluster], dict[str, str], set[str]]:
         """Clusters of earlier runs restricted to this round's demands, the staff's pins, and the demands
@@ -280,8 +283,16 @@ class Condensation(ClusterEditing):
         row.title = db.clip(db.Cluster, "title", propose_title(medoid_text, named, cluster=True)) or ""
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
-        row.stats = cluster_stats(members)
+        row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)),
+                     **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor", "common_floor")}}
         return row
+
+    def _confirmed_duplicates(self, session: Session, members: Sequence[RoundItem]) -> list[tuple[int, int]]:
+        """Member index pairs staff confirmed as duplicates."""
+        index = {it.demand.id: i for i, it in enumerate(members)}
+        rows = session.scalars(select(db.DuplicateDecision).where(db.DuplicateDecision.decision == "confirm",
+                                                                 db.DuplicateDecision.demand_a.in_(list(index))))
+        return [(index[r.demand_a], index[r.demand_b]) for r in rows if r.demand_b in index]
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts, kind="passage", show_progress=False)
@@ -293,6 +304,14 @@ class Condensation(ClusterEditing):
         sizes = Counter(m.cluster_key for m in members)
         out = [cluster_out(c, sizes.get(c.key, 0)) for c in self._clusters(session, active_only=True, top_only=True)]
         out.sort(key=lambda c: (-c["size"], c["key"]))
+        return out
+
+    def sub_clusters(self, session: Session) -> list[dict[str, Any]]:
+        """Active sub-clusters (``C0007.1``…), by parent then size: first-class rows of the office sheets."""
+        sizes = Counter(m.sub_key for m in self._member_rows(session) if m.sub_key)
+        out = [cluster_out(c, sizes.get(c.key, 0)) for c in self._clusters(session, active_only=True)
+               if c.parent_key and sizes.get(c.key)]
+        out.sort(key=lambda c: (c["parent_key"], -c["size"], c["key"]))
         return out
 
     def cluster(self, session: Session, key: str) -> tuple[db.Cluster, list[tuple[db.ClusterMember, db.Demand]]]:
@@ -317,31 +336,29 @@ class Condensation(ClusterEditing):
                                     .order_by(db.ClusterMember.demand_id)))
 
     def common_problems(self, session: Session, min_enterprises: int = 3) -> list[dict[str, Any]]:
-        """共性技术问题: clusters whose demands come from ``min_enterprises`` or more enterprises, ranked by
-        enterprises × planned investment (an unknown investment counts as 1 万元 so the rank still moves)."""
-        out = [c for c in self.clusters(session) if c["stats"].get("enterprises", 0) >= min_enterprises]
-        for c in out:
-            c["rank_score"] = c["stats"]["enterprises"] * max(float(c["stats"].get("investment") or 0.0), 1.0)
-        out.sort(key=lambda c: (-c["rank_score"], c["key"]))
+        """共性技术问题 (:func:`matching.common.rank_common`): clusters raised by ``min_enterprises`` or more
+        distinct enterprises (an enterprise group, the same credit code and likely duplicates count once)
+        with a coherence at least the round's common floor (every member fits the others as a group of the
+        round must); most distinct enterprises first, then coherence, then planned investment. ``rank`` is
+        the position (1 = most common)."""
+        clusters = {c["key"]: c for c in self.clusters(session)}
+        floors = [c["stats"]["common_floor"] for c in clusters.values() if c["stats"].get("common_floor") is not None]
+        candidates = [CommonCandidate(k, int(c["stats"].get("distinct_enterprises", c["stats"].get("enterprises", 0))),
+                                      c["stats"].get("coherence"), float(c["stats"].get("investment") or 0.0))
+                      for k, c in clusters.items()]
+        out = []
+        for n, key in enumerate(rank_common(candidates, max(floors, default=0.0), min_enterprises), start=1):
+            out.append({**clusters[key], "rank": n})
         return out
 
-def cluster_stats(members: Sequence[RoundItem]) -> dict[str, Any]:
-    """Per cluster: enterprises, regions, 需求类别 mix, total planned investment (万元), batches."""
-    enterprises = sorted({it.demand.enterprise.name for it in members})
-    investment = sum(float(it.view.investment) for it in members if it.view.investment)
-    return {"demands": len(members), "enterprises": len(enterprises), "enterprise_names": enterprises,
-            "regions": dict(Counter(it.demand.region or "未填" for it in members).most_common()),
-            "categories": dict(Counter(it.demand.category or "未填" for it in members).most_common()),
-            "batches": dict(sorted(Counter(it.demand.batch or "未填" for it in members).items())),
-            "areas": dict(Counter(it.demand.area or "未填" for it in members).most_common()),
-            "investment": round(investment, 2)}
-
-
 def cluster_out(row: db.Cluster, size: int) -> dict[str, Any]:
-    """A cluster as the API, the CLI and the report show it."""
+    """A cluster as the API, the CLI and the report show it (``coherence``: see ``coherence_note``)."""
+    stats = dict(row.stats or {})
     return {"key": row.key, "name": row.name or row.title, "staff_name": row.name, "title": row.title,
             "keywords": list(row.keywords or []), "summary": row.summary, "medoid_id": row.medoid_id,
-            "office": row.office, "locked": row.locked, "size": size, "stats": dict(row.stats or {})}
+            "office": row.office, "locked": row.locked, "size": size, "parent_key": row.parent_key,
+            "coherence": stats.get("coherence"), "coherence_note": COHERENCE_NOTE_ZH,
+            "coherence_note_en": COHERENCE_NOTE_EN, "stats": stats}
 
 
 def _majority(values: Sequence[str | None], fallback: str) -> str:

@@ -1,0 +1,76 @@
+"""What staff read of a cluster, computed from its members: counts, enterprises (distinct ones too),
+regions, investment; likely duplicates among them; the 未归类 share per office. Shared by a condensation
+run (:mod:`api.services.condense`) and the edits that must update the figures at once
+(:mod:`api.services.cluster_edits`)."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from api.services.views import DemandView
+from api.store import tables as db
+from matching.common import distinct_enterprises
+from nlp.shingles import shingles
+
+
+@dataclass(frozen=True)
+class RoundItem:
+    """One demand of the round as condensation sees it."""
+
+    demand: db.Demand
+    view: DemandView
+
+    @property
+    def key(self) -> str:
+        return str(self.demand.id)
+
+
+def cluster_stats(members: Sequence[RoundItem], duplicates: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
+    """Per cluster: enterprises (and distinct ones: :func:`matching.common.distinct_enterprises` over group,
+    credit code, confirmed ``duplicates`` and likely duplicates by text), regions, 需求类别 mix, total
+    planned investment (万元), batches."""
+    enterprises = sorted({it.demand.enterprise.name for it in members})
+    investment = sum(float(it.view.investment) for it in members if it.view.investment)
+    identities = [(it.demand.enterprise.name, f"group:{it.demand.enterprise.group_name}" if it.demand.enterprise.group_name
+                   else "", f"code:{it.demand.enterprise.credit_code}" if it.demand.enterprise.credit_code else "")
+                  for it in members]
+    distinct = distinct_enterprises(identities, [*duplicates, *likely_duplicates([it.view.condense_text for it in members])])
+    return {"demands": len(members), "enterprises": len(enterprises), "distinct_enterprises": distinct,
+            "enterprise_names": enterprises,
+            "regions": dict(Counter(it.demand.region or "未填" for it in members).most_common()),
+            "categories": dict(Counter(it.demand.category or "未填" for it in members).most_common()),
+            "batches": dict(sorted(Counter(it.demand.batch or "未填" for it in members).items())),
+            "areas": dict(Counter(it.demand.area or "未填" for it in members).most_common()),
+            "investment": round(investment, 2)}
+
+
+def likely_duplicates(texts: Sequence[str], containment: float = 0.6) -> list[tuple[int, int]]:
+    """Index pairs of texts most of whose character shingles the other contains (a demand filed twice, a
+    group copy under a sister company's name). Within one cluster: shared shingles of all pairs at once
+    from a sparse text × shingle incidence (one product), not a round-wide search."""
+    sets = [shingles(t) for t in texts]
+    if len(sets) < 2:
+        return []
+    vocab, cols = np.unique(np.concatenate(sets), return_inverse=True)
+    rows = np.repeat(np.arange(len(sets)), [len(h) for h in sets])
+    incidence = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(sets), len(vocab)))
+    shared = (incidence @ incidence.T).tocoo()
+    sizes = np.array([len(h) for h in sets])
+    return sorted((int(i), int(j)) for i, j, v in zip(shared.row, shared.col, shared.data)
+                  if i < j and v >= containment * max(1, min(sizes[i], sizes[j])))
+
+
+def unclustered_by_office(offices: Sequence[str | None], labels: Sequence[str | None],
+                          fallback: str) -> dict[str, dict[str, Any]]:
+    """Per office: demands, how many are 未归类 and their share (no office's demands may vanish there)."""
+    total: Counter[str] = Counter()
+    left: Counter[str] = Counter()
+    for office, label in zip(offices, labels):
+        total[office or fallback] += 1
+        left[office or fallback] += label is None
+    return {o: {"demands": total[o], "unclustered": left[o], "share": round(left[o] / total[o], 3)} for o in sorted(total)}
