@@ -58,7 +58,7 @@ class Services:
         self.settings = settings
         self.engine: Engine
         self.sessions: sessionmaker[Session]
-        self.engine, self.sessions = open_database(settings.db_url)
+        self.engine, self.sessions = open_database(settings.db_url, lock_timeout_s=settings.lock_timeout_s)
         with self.sessions() as session:
             self.campaign: CampaignContext = load_campaign(session, settings.campaign_file)
         _set_faiss_threads(settings.faiss_threads)

@@ -7,8 +7,8 @@ from storage at start, synced with rows other workers committed before every che
 on insert. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
 
 Race-free intake: the check runs as an intake step AFTER the new demand is flushed (it has an
-id), under a per-campaign database lock (``SELECT … FOR UPDATE`` on the campaign row, which holds
-across workers on PostgreSQL; SQLite serialises writers by itself) and an in-process lock. So of
+id), inside the per-campaign intake lock that intake takes before anything else
+(:func:`api.store.locks.intake_lock`, which holds across workers) and an in-process lock. So of
 two simultaneous submissions, the second one's check starts after the first one committed, syncs
 it from storage and finds it.
 """
@@ -33,6 +33,7 @@ from api.services.demands import get_demand
 from api.services.intake import IntakeItem, check_status_of, finding_row
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
+from api.store.locks import intake_lock
 from matching.duplicates import (MIN_COMPARE_CHARS, Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams,
                                  evidence)
 from nlp.embed import Embedder
@@ -210,8 +211,7 @@ class DuplicateService:
 
     def intake_step(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
         """Intake step: duplicate candidates of the new demand as findings; then index the demand."""
-        # DB-level guard: serialise intake checks per campaign across workers until commit.
-        session.execute(select(db.Campaign.id).where(db.Campaign.id == campaign.id).with_for_update())
+        intake_lock(session, campaign.id)  # already held by intake and check_all (free then); never after writes
         with self._lock:
             found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view)
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)

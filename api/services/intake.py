@@ -30,6 +30,7 @@ from api.services.demands import all_demands
 from api.services.progress import progress
 from api.services.views import DemandView, view_of
 from api.store import tables as db
+from api.store.locks import intake_lock
 from api.store.uow import unit_of_work
 from matching.identifiers import credit_code_valid, email_valid, mobile_valid, phone_valid
 from matching.rules import check_demand, route
@@ -216,16 +217,41 @@ class EnterpriseChange(Conflict):
     code = "enterprise_change"
 
 
+class StaleVersion(Conflict):
+    """An update named a version of the demand that is no longer the stored one (someone else changed it)."""
+
+    code = "stale_version"
+
+
+def check_version(existing: db.Demand | None, expected_version: int | None) -> None:
+    """Optimistic concurrency: an update that says which version it changes (HTTP ``If-Match``, a file's
+    ``row_version``) is refused when the stored demand has moved on; without one, the update applies."""
+    if existing is None or expected_version is None or existing.row_version == expected_version:
+        return
+    raise StaleVersion(
+        f"需求 {existing.external_id or existing.id} 已被他人修改（当前版本 {existing.row_version}，提交所依据的版本 "
+        f"{expected_version}），本次未保存；请重新打开后再修改。",
+        f"Demand {existing.external_id or existing.id} was changed by someone else (stored version "
+        f"{existing.row_version}, this update was based on {expected_version}); nothing was saved — reload and edit again.",
+        {"id": existing.id, "row_version": existing.row_version, "expected_version": expected_version})
+
+
 def intake_record(session: Session, campaign: CampaignContext, record: DemandRecord, *, actor: str,
                   source: str | None = None, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
-                  submitted_at: datetime | None = None, allow_enterprise_change: bool = False) -> IntakeResult:
+                  submitted_at: datetime | None = None, allow_enterprise_change: bool = False,
+                  expected_version: int | None = None) -> IntakeResult:
     """Store one validated record (idempotent) and run the intake steps; does NOT commit.
+
+    Intake of the campaign is serialised first (:func:`api.store.locks.intake_lock`), so what this reads
+    (the stored demand, the duplicate index) includes every intake committed before, and the audit's
+    before-image is the row this update replaces. ``expected_version``: see :func:`check_version`.
 
     Same 需求编号 (or, without one, same content hash) as a stored demand → ``unchanged``
     when the content is identical, else ``updated`` in place; otherwise ``new``. An update that
     would give the demand another enterprise raises :class:`EnterpriseChange` unless allowed
     (admins): a 需求编号 typed wrongly must not overwrite another enterprise's demand.
     """
+    intake_lock(session, campaign.id)
     data = record_data(record)
     digest = content_hash(data)
     external_id = record.external_id
@@ -237,6 +263,7 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
         existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
                                                           db.Demand.content_hash == digest)
                                   .order_by(db.Demand.id).limit(1))
+    check_version(existing, expected_version)
     if existing is not None and existing.content_hash == digest:
         return IntakeResult(existing, "unchanged", list(existing.findings))
     if existing is not None and not allow_enterprise_change:
@@ -256,6 +283,7 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
     else:
         demand, outcome, before = existing, "updated", _audit_view(existing)
         _fill_demand(demand, campaign, record, data, digest, enterprise, source)
+        demand.row_version = (existing.row_version or 1) + 1
     session.flush()
     item = IntakeItem(record=record, data=data, demand=demand,
                       existing_demand_count=_earlier_demands_of(session, demand), submitted_at=submitted_at)
@@ -269,14 +297,14 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
 def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str, Any] | Any, *,
                   actor: str, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   source: str = "api", context: dict[str, Any] | None = None,
-                  allow_enterprise_change: bool = False) -> IntakeResult:
+                  allow_enterprise_change: bool = False, expected_version: int | None = None) -> IntakeResult:
     """Validate one flat record (Chinese or English keys), store it, run the rules, commit.
 
     ``context``: form validation context (``Settings.validation_context``: the hard cap on a text)."""
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
-                               allow_enterprise_change=allow_enterprise_change)
+                               allow_enterprise_change=allow_enterprise_change, expected_version=expected_version)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
 
@@ -335,6 +363,7 @@ def check_all(session: Session, campaign: CampaignContext, *, actor: str,
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     with unit_of_work(session):
+        intake_lock(session, campaign.id)  # the same lock order as intake (rows it rewrites are also intake's)
         for demand in progress(all_demands(session, campaign), show_progress, "检查规则 checking rules"):
             before = sorted((f.rule_id, f.severity) for f in demand.findings)
             item = IntakeItem(record=DemandRecord.model_validate(demand.record), data=demand.record,

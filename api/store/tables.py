@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -73,7 +73,12 @@ class Demand(Base):
     """A technology demand (需求): indexed columns for filtering plus the full flat record as JSON."""
 
     __tablename__ = "demands"
-    __table_args__ = (UniqueConstraint("campaign_id", "external_id", name="uq_demand_campaign_external"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "external_id", name="uq_demand_campaign_external"),
+        # without a 需求编号 a demand is its content: identical content is stored once (the database enforces it)
+        Index("uq_demand_campaign_content", "campaign_id", "content_hash", unique=True,
+              sqlite_where=text("external_id IS NULL"), postgresql_where=text("external_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
@@ -93,6 +98,8 @@ class Demand(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     source: Mapped[str | None] = mapped_column(String(300))
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # optimistic concurrency: +1 on every update; an update naming an older version is refused (409)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -367,6 +374,8 @@ class Job(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     actor: Mapped[str | None] = mapped_column(String(100))
     owner: Mapped[str | None] = mapped_column(String(200))  # "host:pid" of the process running it
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the runner's last sign of life
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # runs started (a takeover adds one)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
