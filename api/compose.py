@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -29,7 +30,7 @@ from api.services.domains import DomainLabels
 from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
-from api.services.jobs import Jobs
+from api.services.jobs import Jobs, remove_orphan_uploads, upload_folder
 from api.services.panels import PANELS_SHEET_NAME, PanelAssignment
 from api.services.solver_institutions import SolverInstitutions
 from api.store.engine import open_database
@@ -129,6 +130,11 @@ class Services:
         """Background jobs (imports, de-dup, condensation, panels, labelling): a small thread pool."""
         return Jobs(self.sessions)
 
+    def upload_folder(self) -> Path:
+        """A new folder for an uploaded file, under the home (removed by its request or job; a killed
+        process's are removed at the next start)."""
+        return upload_folder(self.settings.home)
+
     @cached_property
     def institutions(self) -> SolverInstitutions:
         """Candidate solver institutions (揭榜方) for a demand."""
@@ -167,6 +173,7 @@ class Services:
         request, so that worker threads never race to build them."""
         with self.session() as session:  # what a previous process left running will never finish
             self.jobs.recover(session)
+        remove_orphan_uploads(self.settings.home)  # personal data of uploads a killed process never removed
         for capability in ("experts", "panels", "institutions"):
             getattr(self, capability)
         try:

@@ -40,3 +40,20 @@ def store_url(kind: str, sqlite_url: str) -> Iterator[str]:
     else:
         with fresh_postgres() as url:
             yield url
+
+
+@pytest.fixture(params=STORES)
+def services(request, settings, embedder):
+    """The composition root's services on each store (the session's embedder, so the model loads once);
+    import this fixture into a test module to run its tests on SQLite and PostgreSQL."""
+    from dataclasses import replace
+
+    from api.compose import build_services
+
+    with store_url(request.param, settings.db_url) as url:
+        built = build_services(replace(settings, database_url=url, lock_timeout_s=20.0, admin_token="t-admin"))
+        built.__dict__["embedder"] = embedder
+        try:
+            yield built
+        finally:
+            built.close()

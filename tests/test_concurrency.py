@@ -20,22 +20,10 @@ from api.services.intake import StaleVersion, submit_demand
 from api.store import tables as db
 from api.store.locks import INTAKE_LOCK_CLASS
 from tests.demand_rows import make_row
-from tests.stores import STORES, store_url
+from tests.stores import services  # noqa: F401 - the fixture: each test on SQLite and PostgreSQL
 from tests.tokens import bearer, token_for
 
 CLIENTS = 8
-
-
-@pytest.fixture(params=STORES)
-def services(request, settings, embedder):
-    """The composition root's services on each store (the session's embedder, so the model loads once)."""
-    with store_url(request.param, settings.db_url) as url:
-        built = build_services(replace(settings, database_url=url, lock_timeout_s=20.0))
-        built.__dict__["embedder"] = embedder
-        try:
-            yield built
-        finally:
-            built.close()
 
 
 def _submit(services, row, **kw):

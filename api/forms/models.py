@@ -8,6 +8,8 @@ findings, so nothing is lost at intake. Fields holding personal data carry
 """
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -54,6 +56,9 @@ def _english_keys_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> N
 #: others 500 字, which are rule findings): a longer value is a validation error, so one pasted document
 #: cannot slow every later comparison. Override per call with the validation context ``max_text_chars``.
 MAX_TEXT_CHARS = 20_000
+#: NUL and the other control characters (tab and line breaks allowed): never meant in a form, refused by
+#: PostgreSQL's text type, and invisible in Excel — a value holding one is refused with a reason (per row).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class FormModel(BaseModel):
@@ -68,6 +73,14 @@ class FormModel(BaseModel):
     def _within_hard_limit(cls, value: Any, info: ValidationInfo) -> Any:
         limit = int((info.context or {}).get("max_text_chars") or MAX_TEXT_CHARS)
         texts = value if isinstance(value, list) else [value]
+        bad = next((m for t in texts if isinstance(t, str) for m in [_CONTROL.search(t)] if m), None)
+        if bad is not None:
+            code = f"U+{ord(bad.group()):04X}"
+            raise PydanticCustomError(
+                "jiebang_value", "{zh} / {en}",
+                {"zh": f"含有不可见的控制字符（{code}，第{bad.start() + 1}个字符处），请删除后重新提交",
+                 "en": f"contains an invisible control character ({code} at character {bad.start() + 1}); "
+                       "remove it and resubmit", "value": code})
         longest = max((len(t) for t in texts if isinstance(t, str)), default=0)
         if longest > limit:
             raise PydanticCustomError(

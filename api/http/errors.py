@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import JiebangError
 from api.services.intake import validation_details
-from api.store.faults import StorageFault, classify
+from api.store.faults import StorageFault, bad_value, classify
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ def fault_response(fault: StorageFault) -> JSONResponse:
 
 def response_for(exc: BaseException) -> JSONResponse:
     """The answer to an exception no handler took: a storage fault's own, else a bare 500 (logged)."""
+    invalid = bad_value(exc)
+    if invalid is not None:
+        return JSONResponse(status_code=invalid.status_code, content=invalid.to_body())
     fault = classify(exc)
     if fault is not None:
         log.warning("storage fault %s (%s)", fault.code, type(exc).__name__)
@@ -93,6 +96,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OSError)
     async def os_error(_request: Request, exc: OSError) -> JSONResponse:
+        return response_for(exc)
+
+    @app.exception_handler(OverflowError)
+    async def overflow_error(_request: Request, exc: OverflowError) -> JSONResponse:
         return response_for(exc)
 
     @app.exception_handler(RequestValidationError)

@@ -18,7 +18,7 @@ import errno
 
 from sqlalchemy.exc import DBAPIError
 
-from api.errors import JiebangError
+from api.errors import InvalidInput, JiebangError
 
 
 class StorageFault(JiebangError):
@@ -99,18 +99,36 @@ def _one(exc: BaseException) -> StorageFault | None:
     if isinstance(exc, DBAPIError):
         orig = exc.orig
         state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        message = str(orig).lower()
         if state:
             maker = _PG_STATES.get(state) or (database_unavailable if state.startswith("08") else None)
-            return maker() if maker else None
-        if exc.connection_invalidated:
+            if maker:
+                return maker()
+        if exc.connection_invalidated or (type(orig).__name__ == "OperationalError" and "connect" in message):
             return database_unavailable()
-        message = str(orig).lower()
         for needle, maker in _SQLITE_TEXT:
             if needle in message:
                 return maker()
-        if type(orig).__name__ == "OperationalError" and "connect" in message:
-            return database_unavailable()
         return None
     if isinstance(exc, OSError) and exc.errno in _OS_ERRNO:
         return _OS_ERRNO[exc.errno]()
+    return None
+
+
+def out_of_range() -> InvalidInput:
+    return InvalidInput("数值超出范围（如编号过大），请检查后重新提交。",
+                        "A number is out of range (e.g. an id too large); check it and resubmit.", None,
+                        code="value_out_of_range")
+
+
+def bad_value(exc: BaseException) -> InvalidInput | None:
+    """A value the database cannot hold (an id ≥ 2³¹ on PostgreSQL, ≥ 2⁶³ on SQLite) as a 422, not a 500."""
+    if isinstance(exc, OverflowError):
+        return out_of_range()
+    if isinstance(exc, DBAPIError):
+        state = getattr(exc.orig, "sqlstate", None)
+        if state in ("22003", "22008"):  # numeric / datetime field overflow
+            return out_of_range()
+        if isinstance(exc.orig, OverflowError) or "too large" in str(exc.orig).lower():
+            return out_of_range()
     return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -28,6 +28,17 @@ def utcnow() -> datetime:
 def as_utc(stamp: datetime | None) -> datetime | None:
     """A stored or parsed timestamp as aware UTC (SQLite returns naive values; naive means UTC here)."""
     return stamp if stamp is None or stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp column that always reads back aware (UTC): SQLite stores no zone, and an API answer or
+    export without one is ambiguous (schemathesis flagged every timestamp on SQLite)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return as_utc(value)
 
 
 class Base(DeclarativeBase):
@@ -45,7 +56,7 @@ class Campaign(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Enterprise(Base):
@@ -63,8 +74,8 @@ class Enterprise(Base):
     region: Mapped[str | None] = mapped_column(String(64))
     park: Mapped[str | None] = mapped_column(String(200))
     profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     demands: Mapped[list["Demand"]] = relationship(back_populates="enterprise")
 
@@ -95,13 +106,13 @@ class Demand(Base):
     area: Mapped[str | None] = mapped_column(String(64), index=True)
     office: Mapped[str | None] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source: Mapped[str | None] = mapped_column(String(300))
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # optimistic concurrency: +1 on every update; an update naming an older version is refused (409)
     row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="demands")
     findings: Mapped[list["FindingRow"]] = relationship(
@@ -121,7 +132,7 @@ class FindingRow(Base):
     message_en: Mapped[str] = mapped_column(Text, default="")
     fields: Mapped[list[Any]] = mapped_column(default=list)
     values: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     demand: Mapped[Demand] = relationship(back_populates="findings")
 
@@ -143,8 +154,8 @@ class Expert(Base):
     available: Mapped[bool] = mapped_column(Boolean, default=True)
     avoid_orgs: Mapped[list[Any]] = mapped_column(default=list)
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     reviews: Mapped[list["ExpertReview"]] = relationship(back_populates="expert", cascade="all, delete-orphan")
 
@@ -177,8 +188,8 @@ class Solver(Base):
     kind: Mapped[str | None] = mapped_column(String(32))
     region: Mapped[str | None] = mapped_column(String(64))
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class AuditEntry(Base):
@@ -187,7 +198,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     entity: Mapped[str] = mapped_column(String(32), index=True)
@@ -209,7 +220,7 @@ class DuplicateDecision(Base):
     decision: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(100))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiToken(Base):
@@ -224,8 +235,8 @@ class ApiToken(Base):
     subject: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(32))
     region: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DedupRun(Base):
@@ -242,7 +253,7 @@ class DedupRun(Base):
     demands: Mapped[int] = mapped_column(Integer, default=0)
     groups: Mapped[list[Any]] = mapped_column(default=list)
     actor: Mapped[str | None] = mapped_column(String(100))
-    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AssignmentRun(Base):
@@ -253,7 +264,7 @@ class AssignmentRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     seed: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assignments: Mapped[list["Assignment"]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
@@ -287,7 +298,7 @@ class ClusterRun(Base):
     clusters: Mapped[int] = mapped_column(Integer, default=0)
     unclustered: Mapped[int] = mapped_column(Integer, default=0)
     actor: Mapped[str | None] = mapped_column(String(100))
-    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Cluster(Base):
@@ -313,8 +324,8 @@ class Cluster(Base):
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class ClusterMember(Base):
@@ -333,7 +344,7 @@ class ClusterMember(Base):
     title: Mapped[str] = mapped_column(String(100), default="")  # proposed 发榜需求名称 of the demand
     keywords: Mapped[list[Any]] = mapped_column(default=list)
     point: Mapped[list[Any]] = mapped_column(default=list)  # 2-D position on the round's map
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class DomainLabel(Base):
@@ -353,7 +364,7 @@ class DomainLabel(Base):
     office: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Job(Base):
@@ -374,11 +385,11 @@ class Job(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     actor: Mapped[str | None] = mapped_column(String(100))
     owner: Mapped[str | None] = mapped_column(String(200))  # "host:pid" of the process running it
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the runner's last sign of life
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the runner's last sign of life
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # runs started (a takeover adds one)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def clip(model: type[Base], column: str, value: str | None) -> str | None:
