@@ -20,7 +20,7 @@ from api.services.intake import StaleVersion, submit_demand
 from api.store import tables as db
 from api.store.locks import INTAKE_LOCK_CLASS
 from tests.demand_rows import make_row
-from tests.stores import services  # noqa: F401 - the fixture: each test on SQLite and PostgreSQL
+from tests.stores import STORES, services, store_url  # noqa: F401 - services: each test on SQLite and PostgreSQL
 from tests.tokens import bearer, token_for
 
 CLIENTS = 8
@@ -203,3 +203,68 @@ def test_a_500_keeps_the_keep_alive_connection(settings) -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def test_each_worker_duplicate_index_stays_fresh(services) -> None:
+    """Two workers (two sets of services on one database): what one stores or changes — an update too,
+    however old the row — is in the other's duplicate check before its next intake."""
+    other = build_services(services.settings)
+    other.__dict__["embedder"] = services.embedder
+    try:
+        base = "面向海上风电主轴的大型轴承精密磨削与在线检测关键工艺研究，解决磨削烧伤与圆度超差问题。"
+        with other.session() as s:
+            other.duplicates.sync(s)  # the other worker's index is built before anything is stored
+        assert _submit(services, make_row(20, 需求描述=base)) == "new"
+        assert _submit(other, make_row(21, 需求描述=base, 需求名称="第20号高端轴承精密加工关键技术")) == "new"
+        with other.session() as s:
+            flagged = s.scalar(select(db.Demand).where(db.Demand.external_id == "T-021"))
+            assert "duplicate" in {f.rule_id for f in flagged.findings}
+        changed = "城市生活垃圾渗滤液高效膜处理与资源化利用技术研究，降低运行能耗与浓缩液产量。"
+        assert _submit(services, make_row(22, 需求描述="完全不同的课题：盐碱地水稻耐盐品种选育。")) == "new"
+        assert _submit(services, make_row(22, 需求描述=changed, 需求名称="渗滤液膜处理技术")) == "updated"
+        with other.session() as s:
+            detector = other.duplicates.sync(s)
+            stored = s.scalar(select(db.Demand).where(db.Demand.external_id == "T-022"))
+            assert other.duplicates._versions[stored.id] == stored.content_hash
+            assert len(detector) == 3
+    finally:
+        other.close()
+
+
+WORKER_START = """
+import sys
+from api.config import Settings
+from api.services.campaign import load_campaign
+from api.store.engine import open_database
+engine, sessions = open_database(sys.argv[1])
+with sessions() as s:
+    print(load_campaign(s, Settings().campaign_file).id)
+engine.dispose()
+"""
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_four_workers_starting_on_an_empty_database_migrate_once(store, settings) -> None:
+    """What each worker does at start (migrate, make the campaign row), by 4 processes at the same moment:
+    on PostgreSQL 2 of 4 failed with UniqueViolation before the migration lock."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from api.store.migrations import head_revision
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with store_url(store, settings.db_url) as url:
+        procs = [subprocess.Popen([sys.executable, "-c", WORKER_START, url], cwd=Path(__file__).parents[1],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        results = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, [err[-2000:] for _, err in results]
+        assert len({out.split()[-1] for out, _ in results}) == 1  # one campaign row, the same for all
+        from sqlalchemy import create_engine
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
+                assert conn.execute(text("SELECT count(*) FROM campaigns")).scalar() == 1
+        finally:
+            engine.dispose()

@@ -4,7 +4,11 @@ check, candidates with evidence and staff decisions. Batch runs of a round are :
 One :class:`DuplicateService` per process, built by the composition root with the embedder and
 tokenizer it made, holds the :class:`matching.duplicates.DuplicateDetector` of the campaign: rebuilt
 from storage at start, synced with rows other workers committed before every check, and updated
-on insert. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
+on insert. What "synced" costs: a change counter of the campaign's demands (their count, the sum of
+their ``row_version`` and the largest id — every insert, update or delete moves it) is read before each
+check; when it moved, the rows past the largest id indexed are fetched, and only when they do not
+account for the move (another worker's update, a delete, a rolled-back insert) are all (id, version)
+pairs compared. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
 
 Race-free intake: the check runs as an intake step AFTER the new demand is flushed (it has an
 id), inside the per-campaign intake lock that intake takes before anything else
@@ -17,13 +21,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.errors import ConfigError, InvalidInput
@@ -43,8 +47,6 @@ from nlp.tokenize import Tokenizer
 log = logging.getLogger(__name__)
 
 DECISIONS = ("confirm", "dismiss")
-SYNC_SLACK_IDS = 1000  # rows committed out of id order (other workers) are still picked up
-SYNC_RECENT_MINUTES = 10  # and rows updated this recently (an update keeps its id)
 RULE_DUPLICATE = "duplicate"
 RULE_RELATED = "duplicate_related"
 RULE_TOO_SHORT = "too_short_to_compare"
@@ -78,7 +80,9 @@ class DuplicateService:
         self._lock = threading.RLock()
         self._detector: DuplicateDetector | None = None
         self._versions: dict[int, str] = {}  # id -> content hash of the version indexed
+        self._row_versions: dict[int, int] = {}  # id -> row_version seen
         self._max_id = 0
+        self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
 
     # ----- corpus
     def encode(self, views: Sequence[DemandView]) -> np.ndarray:
@@ -102,6 +106,9 @@ class DuplicateService:
         return list(session.scalars(query.order_by(db.Demand.id)))
 
     def _add(self, demands: Sequence[db.Demand], views: Sequence[DemandView] | None = None) -> None:
+        for d in demands:
+            self._row_versions[d.id] = d.row_version or 1
+            self._max_id = max(self._max_id, d.id)
         fresh = [(i, d) for i, d in enumerate(demands) if self._versions.get(d.id) != d.content_hash]
         if not fresh:
             return
@@ -115,28 +122,51 @@ class DuplicateService:
             self._versions[d.id] = d.content_hash
             self._max_id = max(self._max_id, d.id)
 
+    def change_counter(self, session: Session) -> tuple[int, int, int]:
+        """(count, sum of row_version, largest id) of the campaign's demands: moves with every write."""
+        count, versions, top = session.execute(
+            select(func.count(), func.coalesce(func.sum(db.Demand.row_version), 0), func.coalesce(func.max(db.Demand.id), 0))
+            .where(db.Demand.campaign_id == self.campaign_id)).one()
+        return int(count), int(versions), int(top)
+
     def sync(self, session: Session) -> DuplicateDetector:
-        """Build the detector from storage on first use, then pick up rows committed since (any worker)."""
+        """Build the detector from storage on first use, then pick up what changed since (any worker)."""
         with self._lock:
+            stamp = self.change_counter(session)
             if self._detector is None:
                 self._add(self.rows(session))
                 if self._detector is None:  # empty campaign: an empty index of the right size
                     self._detector = self.fit_detector([])
+                self._seen = stamp
                 return self._detector
-            since = datetime.now(timezone.utc) - timedelta(minutes=SYNC_RECENT_MINUTES)
-            recent = session.execute(
-                select(db.Demand.id, db.Demand.content_hash).where(
-                    db.Demand.campaign_id == self.campaign_id,
-                    or_(db.Demand.id > self._max_id - SYNC_SLACK_IDS, db.Demand.updated_at >= since))).all()
-            fresh = [i for i, digest in recent if self._versions.get(i) != digest]
+            if stamp == self._seen:
+                return self._detector
+            newer = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
+                db.Demand.campaign_id == self.campaign_id, db.Demand.id > self._max_id)).all()
+            known = {i: v for i, v in self._row_versions.items()}
+            known.update({i: v or 1 for i, _, v in newer})
+            if (len(known), sum(known.values()), max(known, default=0)) == stamp:
+                fresh = [i for i, digest, _ in newer if self._versions.get(i) != digest]
+            else:  # an update or delete elsewhere: compare every (id, hash, version)
+                stored = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
+                    db.Demand.campaign_id == self.campaign_id)).all()
+                gone = set(self._row_versions) - {i for i, _, _ in stored}
+                if gone:
+                    self._detector.remove(sorted(gone))
+                    for i in gone:
+                        self._versions.pop(i, None)
+                        self._row_versions.pop(i, None)
+                fresh = [i for i, digest, version in stored
+                         if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
             if fresh:
                 self._add(self.rows(session, db.Demand.id.in_(fresh)))
+            self._seen = stamp
             return self._detector
 
     def rebuild(self, session: Session) -> int:
         """Drop the in-memory detector and rebuild it from storage; returns its size."""
         with self._lock:
-            self._detector, self._versions, self._max_id = None, {}, 0
+            self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, {}, 0, None
             return len(self.sync(session))
 
     # ----- decisions
@@ -197,6 +227,7 @@ class DuplicateService:
                 with self._lock:
                     detector.remove([c.id])
                     self._versions.pop(c.id, None)
+                    self._row_versions.pop(c.id, None)
                 continue
             out.append(c)
         return out[:top]
