@@ -50,7 +50,8 @@ def services(request, settings, embedder):
 
     from api.compose import build_services
 
-    with store_url(request.param, settings.db_url) as url:
+    sqlite_url = f"sqlite:///{(settings.home / 'jiebang.db').as_posix()}"
+    with store_url(request.param, sqlite_url) as url:
         built = build_services(replace(settings, database_url=url, lock_timeout_s=20.0, admin_token="t-admin"))
         built.__dict__["embedder"] = embedder
         try:

@@ -254,7 +254,7 @@ def test_four_workers_starting_on_an_empty_database_migrate_once(store, settings
     from api.store.migrations import head_revision
 
     settings.home.mkdir(parents=True, exist_ok=True)
-    with store_url(store, settings.db_url) as url:
+    with store_url(store, f"sqlite:///{(settings.home / 'jiebang.db').as_posix()}") as url:
         procs = [subprocess.Popen([sys.executable, "-c", WORKER_START, url], cwd=Path(__file__).parents[1],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
         results = [p.communicate(timeout=120) for p in procs]

@@ -140,8 +140,8 @@ class Jobs:
         for row in rows:
             row.status, row.finished_at = "failed", db.utcnow()
             row.error = {"code": "job_interrupted",
-                         "message_zh": "处理该任务的服务进程已停止，任务未完成；请重新提交。",
-                         "message_en": "The service process running the job stopped before it finished; submit it again.",
+                         "message_zh": "服务在任务完成前重启或停止，任务未完成；请重新提交。",
+                         "message_en": "The service restarted or stopped before the job finished; submit it again.",
                          "details": {"stage": row.stage, "done": row.done, "total": row.total}}
         session.commit()
         if rows:
