@@ -4,6 +4,7 @@ duplicate check included, from several threads at once (as several clients or wo
 from __future__ import annotations
 
 import http.client
+import json
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -268,3 +269,30 @@ def test_four_workers_starting_on_an_empty_database_migrate_once(store, settings
                 assert conn.execute(text("SELECT count(*) FROM campaigns")).scalar() == 1
         finally:
             engine.dispose()
+
+
+def test_an_export_row_changed_elsewhere_since_is_rejected_on_reimport(services, tmp_path) -> None:
+    """``row_version`` travels in exported files: re-importing an edited export whose demand someone changed
+    meanwhile rejects that row (with its reason) instead of silently overwriting the newer change."""
+    from api.services.demands import export_demands
+    from api.services.imports import import_demands
+
+    for n in (30, 31):
+        assert _submit(services, make_row(n)) == "new"
+    with services.session() as s:
+        assert export_demands(s, services.campaign, tmp_path / "out.jsonl") == 2
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["row_version"] for r in rows] == [1, 1]
+    assert _submit(services, make_row(30, 需求描述="导出之后由他人修改。")) == "updated"  # T-030 moves to version 2
+    for r in rows:
+        r["需求描述"] = "按导出文件修改。"
+        r["联系人手机"], r["联系人电子邮箱"] = "13912345678", "wxm@example.cn"  # masked in the export
+    (tmp_path / "edited.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                           encoding="utf-8")
+    with services.session() as s:
+        report = import_demands(s, services.campaign, tmp_path / "edited.jsonl", actor="t")
+    assert (report.updated, report.rejected_rows) == (1, 1)
+    assert report.rejected[0]["field"] == "row_version" and "已被他人修改" in report.rejected[0]["reason_zh"]
+    with services.session() as s:
+        kept = s.scalar(select(db.Demand).where(db.Demand.external_id == "T-030"))
+        assert kept.record["需求描述"] == "导出之后由他人修改。" and kept.row_version == 2

@@ -111,6 +111,10 @@ class PlatformInfo(FormModel):
     review_unit: Text = _f("初审单位", "初审单位（推荐单位，如各市科技局、沈抚示范区）")
     submitted_at: Stamp = _f("提交时间", "提交时间（如 2023-03-01 或 2023/3/1 10:00）")
     status: Text = _f("状态", "状态（平台上的审核状态）")
+    # not part of the form's content (excluded from the stored record and its hash): the version an edited
+    # export row was based on — a row whose demand changed since the export is rejected (stale_version)
+    row_version: Count = Field(None, alias="row_version", exclude=True,
+                               description="版本号（导出文件中带出；据此修改，期间已被他人修改的行将被拒绝）")
 
 
 class Enterprise(FormModel):

@@ -252,6 +252,8 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
     (admins): a 需求编号 typed wrongly must not overwrite another enterprise's demand.
     """
     intake_lock(session, campaign.id)
+    if expected_version is None:
+        expected_version = getattr(record, "row_version", None)
     data = record_data(record)
     digest = content_hash(data)
     external_id = record.external_id
