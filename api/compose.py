@@ -9,6 +9,7 @@ index) are built on first use and then shared; a command that never matches neve
 from __future__ import annotations
 
 import logging
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ from api.services.domains import DomainLabels
 from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
-from api.services.jobs import Jobs, remove_orphan_uploads, upload_folder
+from api.io.uploads import remove_orphan_uploads, upload_folder
+from api.services.jobs import Jobs
 from api.services.panels import PANELS_SHEET_NAME, PanelAssignment
 from api.services.solver_institutions import SolverInstitutions
 from api.store.engine import open_database
@@ -187,6 +189,13 @@ class Services:
         if "jobs" in self.__dict__:
             self.jobs.shutdown()
         self.engine.dispose()
+
+
+def hand_to_workers(settings: Settings) -> None:
+    """Put the command line's home, database and campaign where worker processes read their settings
+    (uvicorn starts each worker from an import string: it builds its app from the environment)."""
+    os.environ.update({"JIEBANG_HOME": str(settings.home), "JIEBANG_DATABASE_URL": settings.db_url,
+                       "JIEBANG_CAMPAIGN": str(settings.campaign_file)})
 
 
 def build_services(settings: Settings) -> Services:

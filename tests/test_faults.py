@@ -17,7 +17,8 @@ from sqlalchemy import event, func, select, text
 
 from api.compose import build_services
 from api.http.app import create_app
-from api.services.jobs import Jobs, remove_orphan_uploads, upload_folder
+from api.io.uploads import remove_orphan_uploads, upload_folder
+from api.services.jobs import Jobs
 from api.store import tables as db
 from tests.demand_rows import make_row, write_jsonl
 from tests.stores import services  # noqa: F401 - the fixture: each test on SQLite and PostgreSQL

@@ -184,11 +184,11 @@ def _demo_console(ctx: Context, home: Path) -> None:
 
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
-    import os
     import socket
 
     import uvicorn
 
+    from api.compose import hand_to_workers
     from api.http.app import create_app
     from api.logging import uvicorn_log_config
     from api.store.engine import open_database
@@ -213,10 +213,8 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     if args.workers == 1:
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=log_config)
         return EXIT_OK
-    # each worker process builds its app from the environment (the composition root reads it): the command
-    # line's home, database and campaign are handed down as JIEBANG_* variables
-    os.environ.update({"JIEBANG_HOME": str(settings.home), "JIEBANG_DATABASE_URL": settings.db_url,
-                       "JIEBANG_CAMPAIGN": str(settings.campaign_file)})
+    # each worker process builds its app from the environment, as the composition root reads it
+    hand_to_workers(settings)
     uvicorn.run("api.http.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
                 log_config=log_config)
     return EXIT_OK

@@ -16,10 +16,6 @@ fails the jobs of processes that are gone: on this host by their pid, on another
 stopped for :data:`HEARTBEAT_STALE`. A state change that cannot be written (the database briefly down or
 locked) is retried with exponential backoff (:data:`WRITE_BACKOFF_S`) before it gives up.
 
-Uploaded files wait under ``<home>/uploads/<host>-<pid>-…`` (:func:`upload_folder`), so personal data
-never sits in the system temp folder; what a killed process left there is removed at the next start
-(:func:`remove_orphan_uploads`).
-
 Job kinds (:data:`KINDS`): ``import`` (an uploaded file, :func:`import_work`), ``dedup``
 (:func:`dedup_work`), ``condense`` (:func:`condense_work`), ``panels`` (:func:`panels_work`) and
 ``domains`` (labelling a batch, :func:`domains_work`).
@@ -31,7 +27,6 @@ import logging
 import os
 import shutil
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -46,6 +41,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import JiebangError, NotFound
+from api.io.uploads import process_alive
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
 from api.services.imports import import_demands, import_people
@@ -256,44 +252,6 @@ class Jobs:
                     raise
                 log.debug("progress of job %d not written", job_id, exc_info=True)
                 return
-
-
-def process_alive(pid: int) -> bool:
-    """Is process ``pid`` of this host alive?"""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True
-
-
-UPLOADS_DIR = "uploads"
-
-
-def upload_folder(home: Path) -> Path:
-    """A new folder for one uploaded file under ``<home>/uploads``, named after this process."""
-    root = Path(home) / UPLOADS_DIR
-    root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=root))
-
-
-def remove_orphan_uploads(home: Path) -> int:
-    """Remove the upload folders a process of this host left behind when it was killed (call at start)."""
-    root = Path(home) / UPLOADS_DIR
-    removed = 0
-    for folder in root.glob("*-*-*") if root.is_dir() else ():
-        host, pid, _ = folder.name.rsplit("-", 2)
-        if host != socket.gethostname():
-            continue  # another host's (a shared home): its own start cleans it
-        if pid.isdigit() and (int(pid) == os.getpid() or process_alive(int(pid))):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        removed += 1
-    if removed:
-        log.warning("%d upload folder(s) left by a stopped process removed", removed)
-    return removed
 
 
 def error_body(exc: BaseException) -> dict[str, Any]:

@@ -12,6 +12,9 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -41,14 +44,22 @@ def _pg_tool(name: str) -> str:
     return str(candidates[-1])
 
 
-def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
+@contextmanager
+def _pg_target(url: str) -> Iterator[list[str]]:
+    """pg_dump / pg_restore arguments naming the database of ``url``; a password goes through a private
+    libpq passfile for the duration of the call (never on the command line, where ps would show it)."""
     parsed = make_url(url)
-    args = ["--host", parsed.host or "127.0.0.1", "--port", str(parsed.port or 5432),
-            "--username", parsed.username or "postgres", "--dbname", parsed.database or "postgres"]
-    env = dict(os.environ)
-    if parsed.password:
-        env["PGPASSWORD"] = parsed.password  # never on the command line (visible in ps)
-    return args, env
+    conninfo = {"host": parsed.host or "127.0.0.1", "port": str(parsed.port or 5432),
+                "user": parsed.username or "postgres", "dbname": parsed.database or "postgres"}
+    with tempfile.TemporaryDirectory(prefix="jiebang-pg-") as folder:
+        if parsed.password:
+            passfile = Path(folder) / "pgpass"
+            fields = [conninfo[k].replace("\\", "\\\\").replace(":", "\\:") for k in ("host", "port", "dbname", "user")]
+            passfile.write_text(":".join([*fields, parsed.password.replace("\\", "\\\\").replace(":", "\\:")]) + "\n")
+            passfile.chmod(0o600)
+            conninfo["passfile"] = str(passfile)
+        quoted = {k: v.replace("\\", "\\\\").replace("'", "\\'") for k, v in conninfo.items()}
+        yield ["--dbname", " ".join(f"{k}='{v}'" for k, v in quoted.items())]
 
 
 def backup(url: str, target: Path) -> Path:
@@ -66,9 +77,9 @@ def backup(url: str, target: Path) -> Path:
             dest.close()
             source.close()
     elif backend == "postgresql":
-        args, env = _pg_args(url)
-        subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(partial), *args],
-                       check=True, env=env, capture_output=True)
+        with _pg_target(url) as target_args:
+            subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(partial),
+                            *target_args], check=True, capture_output=True)
     else:
         raise InvalidInput(f"不支持备份该数据库：{backend}", f"backup of a {backend} database is not supported")
     os.replace(partial, target)  # a backup file is whole or absent
@@ -117,9 +128,9 @@ def restore(source: Path, url: str) -> None:
             dest.close()
             src.close()
     else:
-        args, env = _pg_args(url)
-        subprocess.run([_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", *args, str(source)],
-                       check=True, env=env, capture_output=True)
+        with _pg_target(url) as target_args:
+            subprocess.run([_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", *target_args, str(source)],
+                           check=True, capture_output=True)
     engine = make_engine(url)
     try:
         migrate(engine)
