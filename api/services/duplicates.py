@@ -219,11 +219,12 @@ class DuplicateService:
             found = detector.check(text, vector, signals, exclude=[demand.id], top=top * 2, min_verdict=min_verdict)
             missing = confirmed - {c.id for c in found}
             found = detector.score_ids(text, vector, signals, sorted(missing)) + found
+        stored = set(session.scalars(select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
         out = []
         for c in found:
             if (min(c.id, demand.id), max(c.id, demand.id)) in dismissed:
                 continue
-            if session.get(db.Demand, c.id) is None:  # rolled back or deleted meanwhile
+            if c.id not in stored:  # rolled back or deleted meanwhile
                 with self._lock:
                     detector.remove([c.id])
                     self._versions.pop(c.id, None)
@@ -260,8 +261,10 @@ class DuplicateService:
     def _flag_earlier(session: Session, new_id: int, strong: Sequence[Candidate]) -> None:
         """Both sides of a pair are flagged: each stored demand the new one duplicates gets (or extends) its
         own ``duplicate`` finding naming the new demand — what re-running the checks would give it."""
+        others = {d.id: d for d in session.scalars(select(db.Demand).options(selectinload(db.Demand.findings))
+                                                   .where(db.Demand.id.in_([c.id for c in strong])))} if strong else {}
         for c in strong:
-            other = session.get(db.Demand, c.id)
+            other = others.get(c.id)
             if other is None:
                 continue
             brief = {**_brief(c), "id": new_id}
