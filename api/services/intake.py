@@ -299,14 +299,19 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
 def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str, Any] | Any, *,
                   actor: str, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   source: str = "api", context: dict[str, Any] | None = None,
-                  allow_enterprise_change: bool = False, expected_version: int | None = None) -> IntakeResult:
+                  allow_enterprise_change: bool = False, expected_version: int | None = None,
+                  before_commit: Callable[[Session, IntakeResult], None] | None = None) -> IntakeResult:
     """Validate one flat record (Chinese or English keys), store it, run the rules, commit.
 
-    ``context``: form validation context (``Settings.validation_context``: the hard cap on a text)."""
+    ``context``: form validation context (``Settings.validation_context``: the hard cap on a text).
+    ``before_commit``: more writes that belong to the same transaction (the audit of who read the answer's
+    personal fields), so an answer that says "nothing was saved" is never given after a commit."""
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
                                allow_enterprise_change=allow_enterprise_change, expected_version=expected_version)
+        if before_commit is not None:
+            before_commit(session, result)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
 

@@ -120,11 +120,18 @@ def visible_demand(session: Session, demand_id: int, who: Principal) -> db.Deman
     return demand
 
 
-def audit_personal_read(session: Session, who: Principal, demands: list[db.Demand]) -> None:
-    """Write who read which demands' personal fields (only when they were shown)."""
+def append_personal_read(session: Session, who: Principal, demands: list[db.Demand]) -> bool:
+    """Add (not commit) the audit row of who read which demands' personal fields, when they were shown."""
     if who.may("see_personal") and demands:
         append_audit(session, who.actor, "read_personal", "demand", demands[0].id if len(demands) == 1 else None,
                      None, {"demand_ids": [d.id for d in demands]})
+        return True
+    return False
+
+
+def audit_personal_read(session: Session, who: Principal, demands: list[db.Demand]) -> None:
+    """Write who read which demands' personal fields (only when they were shown)."""
+    if append_personal_read(session, who, demands):
         session.commit()
 
 
@@ -188,13 +195,11 @@ def submit_demand(record: DemandRecord, response: Response, payload: Any = Depen
                         {"region": record.region}, code="region_forbidden")
     result = submit(session, campaign, payload if isinstance(payload, dict) else record, actor=who.actor,
                     steps=services.intake_steps, context=services.settings.validation_context,
-                    allow_enterprise_change=who.may("change_enterprise"), expected_version=version_from(if_match))
+                    allow_enterprise_change=who.may("change_enterprise"), expected_version=version_from(if_match),
+                    before_commit=lambda s, r: append_personal_read(s, who, [r.demand]))  # one commit
     response.headers["ETag"] = etag(result.demand)
-    admin = who.may("see_personal")
-    out = SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=admin),
-                    notes=unknown_fields_note(payload))
-    audit_personal_read(session, who, [result.demand])
-    return out
+    return SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=who.may("see_personal")),
+                     notes=unknown_fields_note(payload))
 
 
 @router.get("/demands", response_model=DemandPage, summary="需求列表 / list demands")
