@@ -25,6 +25,26 @@ def _path(env: dict[str, str], name: str, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
+#: The shortest ``JIEBANG_ADMIN_TOKEN`` accepted: it is an admin for anyone who guesses it.
+MIN_ADMIN_TOKEN_CHARS = 32
+
+
+def _admin_token(env: dict[str, str]) -> str | None:
+    """``JIEBANG_ADMIN_TOKEN``, refused (a configuration error: the service does not start) when shorter
+    than :data:`MIN_ADMIN_TOKEN_CHARS` — ``python -c "import secrets; print(secrets.token_urlsafe(32))"`` makes one."""
+    from api.errors import ConfigError
+
+    token = (env.get("JIEBANG_ADMIN_TOKEN") or "").strip() or None
+    if token is not None and len(token) < MIN_ADMIN_TOKEN_CHARS:
+        raise ConfigError(
+            f"JIEBANG_ADMIN_TOKEN 太短（{len(token)} 个字符，至少 {MIN_ADMIN_TOKEN_CHARS} 个）：它是管理员令牌，请用随机生成的长字符串，"
+            "如 python -c \"import secrets; print(secrets.token_urlsafe(32))\"",
+            f"JIEBANG_ADMIN_TOKEN is too short ({len(token)} characters, at least {MIN_ADMIN_TOKEN_CHARS}): it is an "
+            "admin token; use a long random one, e.g. python -c \"import secrets; print(secrets.token_urlsafe(32))\"",
+            {"min_chars": MIN_ADMIN_TOKEN_CHARS}, code="admin_token_too_short")
+    return token
+
+
 def _megabytes(env: dict[str, str], name: str, default: float) -> int:
     return int(float(env.get(name) or default) * 1024 * 1024)
 
@@ -65,7 +85,7 @@ class Settings:
             data_dir=_path(env, "JIEBANG_DATA", DEFAULT_DATA_DIR),
             embed_model=_path(env, "JIEBANG_EMBED_MODEL", DEFAULT_EMBED_MODEL),
             campaign_file=_path(env, "JIEBANG_CAMPAIGN", DEFAULT_CAMPAIGN),
-            admin_token=env.get("JIEBANG_ADMIN_TOKEN") or None,
+            admin_token=_admin_token(env),
             log_level=env.get("JIEBANG_LOG_LEVEL", "INFO"),
             duplicates_file=_path(env, "JIEBANG_DUPLICATES", DEFAULT_DUPLICATES),
             taxonomy_dir=_path(env, "JIEBANG_TAXONOMY_DIR", TAXONOMY_DIR),

@@ -29,6 +29,9 @@ from matching.rules import QuotaStatus
 
 router = APIRouter(tags=["demands 需求"])
 
+#: How a submission for a stored demand (same 需求编号) applies: the fields sent only, or the whole record.
+UpdateMode = Literal["merge", "replace"]
+
 
 class FindingOut(BaseModel):
     """一条规则检查结果 / one rule finding."""
@@ -81,6 +84,7 @@ class SubmitOut(BaseModel):
     outcome: Literal["new", "unchanged", "updated"] = Field(
         ..., description="new（新增）/ unchanged（与已存储的相同，未重复入库）/ updated（同一需求编号，内容已更新）")
     demand: DemandOut
+    changed_fields: list[str] = Field(default_factory=list, description="updated 时内容有变化的字段（中文表头）")
     notes: list[NoteOut] = Field(default_factory=list, description="提示：如不属于表单、未保存的键 unknown_fields")
 
 
@@ -182,11 +186,13 @@ def submit_demand(record: DemandRecord, response: Response, payload: Any = Depen
                   if_match: str | None = Header(None, description="修改时所依据的版本（ETag / row_version）；已被他人修改则 409"),
                   session: Session = Depends(get_session),
                   campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services),
-                  who: Principal = Depends(require("submit"))) -> SubmitOut:
+                  who: Principal = Depends(require("submit")), mode: UpdateMode = Query(
+                      "merge", description="同一需求编号：merge 只更新提交的字段（默认）/ replace 整条替换")) -> SubmitOut:
     """提交一条需求（含企业信息），键可用中文表头或英文字段名；返回存储结果与规则检查结果。
 
     Submit one flat record (Chinese headers or English names). The same 需求编号 or identical
-    content is not stored twice (``outcome``: new / unchanged / updated). A city bureau submits
+    content is not stored twice (``outcome``: new / unchanged / updated). An update changes the fields
+    sent and keeps the others (``changed_fields`` names what changed), unless ``mode=replace``. A city bureau submits
     for its own region only; changing the enterprise of a stored demand needs an admin.
     """
     if who.role == "bureau" and record.region != who.region:
@@ -195,11 +201,12 @@ def submit_demand(record: DemandRecord, response: Response, payload: Any = Depen
                         {"region": record.region}, code="region_forbidden")
     result = submit(session, campaign, payload if isinstance(payload, dict) else record, actor=who.actor,
                     steps=services.intake_steps, context=services.settings.validation_context,
-                    allow_enterprise_change=who.may("change_enterprise"), expected_version=version_from(if_match),
+                    allow_enterprise_change=who.may("change_enterprise"), replace=mode == "replace",
+                    expected_version=version_from(if_match),
                     before_commit=lambda s, r: append_personal_read(s, who, [r.demand]))  # one commit
     response.headers["ETag"] = etag(result.demand)
     return SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=who.may("see_personal")),
-                     notes=unknown_fields_note(payload))
+                     changed_fields=result.changed_fields, notes=unknown_fields_note(payload))
 
 
 @router.get("/demands", response_model=DemandPage, summary="需求列表 / list demands")
