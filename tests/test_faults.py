@@ -107,6 +107,11 @@ def test_database_gone_answers_503_and_health_says_down(services, tmp_path) -> N
         assert health.json()["database_state"] == "database_unavailable"
     if services.engine.dialect.name == "postgresql":
         _on_server(services, f'ALTER DATABASE "{services.engine.url.database}" WITH ALLOW_CONNECTIONS true')
+    else:  # the database comes back (the fixture's stop writes to it)
+        os.rmdir(path)
+        for suffix in ("", "-wal", "-shm"):
+            if (tmp_path / f"moved.db{suffix}").exists():
+                os.replace(tmp_path / f"moved.db{suffix}", path + suffix)
 
 
 def _on_server(services, *statements: str) -> None:
