@@ -45,7 +45,11 @@ def _count(services) -> int:
 
 def _on_every_connection(services, statement: str) -> None:
     """Apply ``statement`` to every connection the services open from now on (a fault of the database)."""
-    event.listen(services.engine, "connect", lambda conn, _rec: conn.cursor().execute(statement))
+    def apply(conn, _record) -> None:
+        conn.cursor().execute(statement)
+        conn.commit()  # a setting made inside a transaction would go with the pool's rollback
+
+    event.listen(services.engine, "connect", apply)
     services.engine.dispose()
 
 
