@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,6 +24,25 @@ from api.services.intake import validation_details
 from api.store.faults import StorageFault, bad_value, classify
 
 log = logging.getLogger(__name__)
+
+
+class ErrorOut(BaseModel):
+    """错误 / the error body every endpoint returns."""
+
+    code: str = Field(..., description="错误代码（稳定，可供程序判断）")
+    message_zh: str = Field(..., description="中文说明")
+    message_en: str = Field(..., description="英文说明")
+    details: Any = Field(None, description="细节（字段、编号；从不含 SQL 或堆栈）")
+
+
+#: Documented on every operation (OpenAPI): what any request may be answered besides its own success.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut, "description": text} for status, text in (
+    (400, "请求格式有误 / malformed request"), (401, "需要有效的访问令牌 / a valid token is required"),
+    (403, "角色无权执行 / the token's role may not do this"), (404, "不存在 / not found"),
+    (409, "冲突（版本已过期等）/ conflict, e.g. a stale version"), (413, "请求或文件过大 / too large"),
+    (422, "内容未通过校验 / invalid input"), (500, "服务内部错误 / internal error"),
+    (503, "系统忙或数据库不可用，见 Retry-After / busy or the database is unavailable (Retry-After)"),
+    (507, "磁盘已满 / storage full"))}
 
 
 def error_response(status: int, code: str, zh: str, en: str, details: Any = None) -> JSONResponse:
