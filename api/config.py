@@ -72,6 +72,7 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024  # an uploaded file (a round of 5,000 demands is ~10 MB of xlsx)
     max_text_chars: int = 20_000  # any one text value; the form's own limits (1,000 / 500 字) are rule findings
     public_read: bool = False  # anonymous GETs of masked lists (every other request needs a token)
+    signing_key: Path | None = None  # the department's Ed25519 key for 推荐清单 QR codes (None: <home>/keys/…)
     lock_timeout_s: float = 10.0  # longest wait for another writer's lock before a 503 with Retry-After
     min_free_mb: float = 500.0  # /health says "degraded" (disk_state low) below this much free space in home
 
@@ -95,6 +96,7 @@ class Settings:
             max_upload_bytes=_megabytes(env, "JIEBANG_MAX_UPLOAD_MB", 50),
             max_text_chars=int(env.get("JIEBANG_MAX_TEXT_CHARS") or 20_000),
             public_read=env.get("JIEBANG_PUBLIC_READ", "").strip().lower() in {"1", "true", "yes", "on"},
+            signing_key=_path(env, "JIEBANG_SIGNING_KEY", Path()) if env.get("JIEBANG_SIGNING_KEY") else None,
             lock_timeout_s=float(env.get("JIEBANG_LOCK_TIMEOUT_S") or 10.0),
             min_free_mb=float(env.get("JIEBANG_MIN_FREE_MB") or 500.0),
             extra={k: v for k, v in env.items() if k.startswith("JIEBANG_")},
@@ -104,6 +106,16 @@ class Settings:
     def db_url(self) -> str:
         """The SQLAlchemy URL: ``JIEBANG_DATABASE_URL`` or a SQLite file under ``home``."""
         return self.database_url or f"sqlite:///{(self.home / 'jiebang.db').as_posix()}"
+
+    @property
+    def signing_key_file(self) -> Path:
+        """Where the department's list-signing key lives (created on first use, never committed)."""
+        return self.signing_key or self.home / "keys" / "recommend-ed25519.pem"
+
+    @property
+    def scans_dir(self) -> Path:
+        """Where uploaded scans of stamped 推荐清单 are kept (named by their SHA-256)."""
+        return self.home / "scans"
 
     @property
     def validation_context(self) -> dict[str, int]:

@@ -13,38 +13,13 @@ Identity choices (documented in README):
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    """Timezone-aware now (UTC); every timestamp column stores UTC."""
-    return datetime.now(timezone.utc)
-
-
-def as_utc(stamp: datetime | None) -> datetime | None:
-    """A stored or parsed timestamp as aware UTC (SQLite returns naive values; naive means UTC here)."""
-    return stamp if stamp is None or stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp column that always reads back aware (UTC): SQLite stores no zone, and an API answer or
-    export without one is ambiguous (schemathesis flagged every timestamp on SQLite)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return as_utc(value)
-
-
-class Base(DeclarativeBase):
-    """Declarative base; ``Base.metadata`` is what Alembic compares against."""
-
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+from api.store.base import Base, UTCDateTime, as_utc, utcnow  # noqa: F401  (callers use tables.as_utc / tables.utcnow)
 
 
 class Campaign(Base):
@@ -396,3 +371,8 @@ def clip(model: type[Base], column: str, value: str | None) -> str | None:
     """``value`` cut to the column's declared length (PostgreSQL enforces it, SQLite does not)."""
     length = getattr(model.__table__.c[column].type, "length", None)
     return value[:length] if value is not None and length else value
+
+
+# 初审 decisions and 推荐清单 (#22) live in their own module; imported here so every table is ``tables.X``.
+from api.store.recommendation_tables import (  # noqa: E402,F401
+    ListVerification, RecommendationItem, RecommendationList, ReviewDecision)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.routers import audit, clusters, demands, domains, duplicates, experts, health, imports, jobs
+from api.http.routers import (audit, clusters, demands, domains, duplicates, experts, health, imports, jobs,
+                              recommendations)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -18,4 +19,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     clusters.router,
     domains.router,
     jobs.router,
+    recommendations.router,
 )

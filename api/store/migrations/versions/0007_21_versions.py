@@ -6,7 +6,7 @@ hash, no 需求编号) keep their rows: every later copy's ``content_hash`` is r
 and its id), so nothing is deleted and the first copy stays the one identical submissions find.
 
 Revision ID: i21_versions
-Revises: i23_enterprise_identity
+Revises: i22_review
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i21_versions'
-down_revision = 'i23_enterprise_identity'
+down_revision = 'i22_review'
 branch_labels = None
 depends_on = None
 
