@@ -9,7 +9,9 @@ index) are built on first use and then shared; a command that never matches neve
 from __future__ import annotations
 
 import logging
+import os
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.io.report import DEFAULT_SHEETS, SheetBuilder
-from api.io.resources import jieba_idf, keyword_ranker, read_router, word_tags
+from api.io.resources import expert_floor, jieba_idf, keyword_ranker, org_directory, read_router, word_tags
 from api.io.taxonomy_files import read_offices, read_taxonomy
 from api.services import dedup_runs
 from api.services.campaign import CampaignContext, load_campaign
@@ -29,6 +31,7 @@ from api.services.domains import DomainLabels
 from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
+from api.io.uploads import remove_orphan_uploads, upload_folder
 from api.services.jobs import Jobs
 from api.services.list_signing import ListSigner
 from api.services.panels import PANELS_SHEET_NAME, PanelAssignment
@@ -61,7 +64,7 @@ class Services:
         self.settings = settings
         self.engine: Engine
         self.sessions: sessionmaker[Session]
-        self.engine, self.sessions = open_database(settings.db_url)
+        self.engine, self.sessions = open_database(settings.db_url, lock_timeout_s=settings.lock_timeout_s)
         with self.sessions() as session:
             self.campaign: CampaignContext = load_campaign(session, settings.campaign_file)
         _set_faiss_threads(settings.faiss_threads)
@@ -95,8 +98,10 @@ class Services:
 
     @cached_property
     def experts(self) -> ExpertMatching:
-        """Expert ranking over the stored pool (pseudonyms keyed by the admin token)."""
-        return ExpertMatching(self.tokenizer, pseudonym_key=self.settings.admin_token)
+        """Expert ranking over the stored pool (pseudonyms keyed by the admin token), with the shipped
+        relevance floor and the organisation alias table for conflicts."""
+        return ExpertMatching(self.tokenizer, pseudonym_key=self.settings.admin_token, floor=expert_floor(),
+                              orgs=org_directory())
 
     @cached_property
     def panels(self) -> PanelAssignment:
@@ -133,6 +138,11 @@ class Services:
     def jobs(self) -> Jobs:
         """Background jobs (imports, de-dup, condensation, panels, labelling): a small thread pool."""
         return Jobs(self.sessions)
+
+    def upload_folder(self) -> Path:
+        """A new folder for an uploaded file, under the home (removed by its request or job; a killed
+        process's are removed at the next start)."""
+        return upload_folder(self.settings.home)
 
     @cached_property
     def institutions(self) -> SolverInstitutions:
@@ -182,6 +192,7 @@ class Services:
         request, so that worker threads never race to build them."""
         with self.session() as session:  # what a previous process left running will never finish
             self.jobs.recover(session)
+        remove_orphan_uploads(self.settings.home)  # personal data of uploads a killed process never removed
         for capability in ("experts", "panels", "institutions"):
             getattr(self, capability)
         try:
@@ -195,6 +206,13 @@ class Services:
         if "jobs" in self.__dict__:
             self.jobs.shutdown()
         self.engine.dispose()
+
+
+def hand_to_workers(settings: Settings) -> None:
+    """Put the command line's home, database and campaign where worker processes read their settings
+    (uvicorn starts each worker from an import string: it builds its app from the environment)."""
+    os.environ.update({"JIEBANG_HOME": str(settings.home), "JIEBANG_DATABASE_URL": settings.db_url,
+                       "JIEBANG_CAMPAIGN": str(settings.campaign_file)})
 
 
 def build_services(settings: Settings) -> Services:

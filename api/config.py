@@ -75,6 +75,8 @@ class Settings:
     max_text_chars: int = 20_000  # any one text value; the form's own limits (1,000 / 500 字) are rule findings
     public_read: bool = False  # anonymous GETs of masked lists (every other request needs a token)
     signing_key: Path | None = None  # the department's Ed25519 key for 推荐清单 QR codes (None: <home>/keys/…)
+    lock_timeout_s: float = 10.0  # longest wait for another writer's lock before a 503 with Retry-After
+    min_free_mb: float = 500.0  # /health says "degraded" (disk_state low) below this much free space in home
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -99,6 +101,8 @@ class Settings:
             max_text_chars=int(env.get("JIEBANG_MAX_TEXT_CHARS") or 20_000),
             public_read=env.get("JIEBANG_PUBLIC_READ", "").strip().lower() in {"1", "true", "yes", "on"},
             signing_key=_path(env, "JIEBANG_SIGNING_KEY", Path()) if env.get("JIEBANG_SIGNING_KEY") else None,
+            lock_timeout_s=float(env.get("JIEBANG_LOCK_TIMEOUT_S") or 10.0),
+            min_free_mb=float(env.get("JIEBANG_MIN_FREE_MB") or 500.0),
             extra={k: v for k, v in env.items() if k.startswith("JIEBANG_")},
         )
 

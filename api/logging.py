@@ -20,17 +20,40 @@ def scrub_text(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites the rendered message with phone numbers and e-mail addresses masked."""
+    """Masks phone numbers and e-mail addresses in the message and in each of its arguments. The arguments
+    stay arguments (uvicorn's access formatter unpacks them: clearing them broke every access-log line)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = scrub_text(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(scrub_text(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: scrub_text(v) if isinstance(v, str) else v for k, v in record.args.items()}
         try:
             message = record.getMessage()
         except Exception:  # a bad %-format: leave it to the handler to report
             return True
-        scrubbed = scrub_text(message)
-        if scrubbed != message or record.args:
-            record.msg, record.args = scrubbed, None
+        if scrub_text(message) != message:  # a number split across arguments, or one inside another type
+            record.msg, record.args = scrub_text(message), None
         return True
+
+
+def uvicorn_log_config(level: str = "INFO") -> dict:
+    """uvicorn's logging configuration with the redacting filter on its handlers (each worker process
+    configures its logging from this; filters added to handlers before uvicorn starts would be replaced)."""
+    from copy import deepcopy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact"] = {"()": RedactingFilter}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("redact")
+    for logger in config["loggers"].values():
+        if "level" in logger:
+            logger["level"] = level.upper()
+    return config
 
 
 def setup_logging(level: str = "INFO") -> None:

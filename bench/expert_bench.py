@@ -129,12 +129,57 @@ def expert_rows(dataset: str, train: list[dict], test: list[dict], seed: int = 0
     for name, scores in systems.items():
         for metric, value in ranking_metrics(scores, relevant).items():
             rows.append(Row("experts", dataset, name, metric, value))
+    rows += floor_rows(dataset, model, queries, relevant, systems["jiebang"])
     seen = {project_panel(p) for p in train}
     rows.append(Row("experts", dataset, "jiebang", "n_queries", float(len(queries))))
     rows.append(Row("experts", dataset, "jiebang", "n_experts", float(len(experts))))
     rows.append(Row("experts", dataset, "jiebang", "panel_seen_share",
                     float(np.mean([project_panel(p) in seen for p in test])) if test else 0.0))
     return rows
+
+
+def floor_rows(dataset: str, model: ExpertAffinity, queries: list[str], relevant: list[set[int]],
+               scores: np.ndarray) -> list[Row]:
+    """The relevance floor (:mod:`matching.relevance`) fitted inside the training part (held-out folds
+    grouped by panel), judged on the held-out projects: ``floor_coverage`` = share of projects with a true
+    reviewer at or above the floor (target ≥ 0.9); ``reviewer_share_above_floor``; ``above_floor_median``:
+    experts per project that clear it; ``recall_at_10_floored``: Recall@10 of the list staff see (the
+    ranking's top 10 without the experts below the floor)."""
+    from matching.relevance import fit_floor
+
+    floor = fit_floor(model)
+    prob = floor.relevance(model, queries)
+    above = prob >= floor.floor
+    coverage = np.mean([above[i, list(rel)].any() for i, rel in enumerate(relevant)])
+    share = np.mean([a for i, rel in enumerate(relevant) for a in above[i, list(rel)]])
+    floored = np.where(above, scores, -np.inf)
+    r10 = np.mean([np.isin(np.argsort(-row, kind="stable")[:10], list(rel)).sum() / len(rel)
+                   for row, rel in zip(floored, relevant)])
+    return [Row("experts", dataset, "jiebang", "floor", floor.floor),
+            Row("experts", dataset, "jiebang", "floor_coverage", float(coverage)),
+            Row("experts", dataset, "jiebang", "reviewer_share_above_floor", float(share)),
+            Row("experts", dataset, "jiebang", "above_floor_median", float(np.median(above.sum(axis=1)))),
+            Row("experts", dataset, "jiebang", "recall_at_10_floored", float(r10))]
+
+
+def write_floor(data: str = "../shared/data", split: str = "dev", path: str | None = None) -> str:
+    """Fit the relevance floor on the whole review record (``reviews/<split>.jsonl``) and write
+    ``models/expert-floor/floor.json`` (its card, ``README.md`` beside it, says how and what it measured)."""
+    import json
+    from pathlib import Path
+
+    from matching.relevance import fit_floor
+    from models import EXPERT_FLOOR
+
+    projects = read_jsonl(Path(data) / "reviews" / f"{split}.jsonl")
+    profiles, items = pool_from(projects)
+    floor = fit_floor(ExpertAffinity(rerank=None).fit(profiles, items))
+    out = Path(path or EXPERT_FLOOR)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    body = {**floor.to_dict(), "estimator": "sklearn.linear_model.LogisticRegression(C=1.0) on standardised features",
+            "data": f"reviews/{split}.jsonl ({len(projects)} projects)"}
+    out.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
+    return str(out)
 
 
 # --------------------------------------------------------------------------- synthetic assignment
@@ -202,3 +247,11 @@ def run_assign(ctx: Context) -> list[Row]:
                  Row("assign", "assign-2k-5k", name, "conflict_free_share", float(conflict_free)),
                  Row("assign", "assign-2k-5k", name, "max_load", float(loads.max()))]
     return rows
+
+
+if __name__ == "__main__":  # python -m bench.expert_bench floor [DATA]: refit models/expert-floor/floor.json
+    import sys
+
+    if sys.argv[1:2] != ["floor"]:
+        raise SystemExit("usage: python -m bench.expert_bench floor [DATA_DIR]")
+    print(write_floor(*(sys.argv[2:3] or ["../shared/data"])))

@@ -1,4 +1,5 @@
-"""Text resources the service ships (dictionary, stopwords, campaigns, duplicate model, taxonomies, samples).
+"""Text resources the service ships (dictionary, stopwords, campaigns, duplicate model, taxonomies, samples,
+organisation aliases).
 
 A package so that a built wheel carries them as package data: code finds them through
 :data:`CORPORA_DIR` (this folder, wherever the package is installed), never through the checkout.
@@ -13,3 +14,4 @@ DUPLICATES = CORPORA_DIR / "duplicates.yaml"
 SAMPLES_DIR = CORPORA_DIR / "samples"
 KEYWORD_STOPWORDS = CORPORA_DIR / "keyword_stopwords.txt"
 TAXONOMY_DIR = CORPORA_DIR / "taxonomy"
+ORG_ALIASES = CORPORA_DIR / "orgs" / "institutions.yaml"

@@ -1,8 +1,10 @@
 """Conflicts of interest (回避) as data: a demands × experts rule matrix, built once from rules.
 
 Each cell holds a bit per rule that fired, so a solver only sees ``blocked`` and every exclusion
-can be reported with its rule id and a zh/en reason. Rules: expert unavailable, same organisation
-(normalised names), same group, the enterprise (or its group) on the expert's avoid-list, the
+can be reported with its rule id and a zh/en reason. Organisations compare as people write them
+(:class:`nlp.orgs.OrgDirectory`: abbreviations and former names of the alias table, and a unit with the
+institution it belongs to, both ways). Rules: expert unavailable, same organisation
+(normalised names, or one a unit of the other), same group, the enterprise (or its group) on the expert's avoid-list, the
 expert's organisation on the enterprise's avoid-list, same region when the campaign wants
 out-of-region reviewers, explicit (demand, expert) pair exclusions, and pairs staff forbade on the
 panels page (移出并禁止).
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nlp.names import group_root, normalize_org_name
+from nlp.orgs import OrgDirectory
 
 # rule id -> (bit, zh, en); the order is the order of reporting.
 RULES: dict[str, tuple[int, str, str]] = {
@@ -116,9 +119,34 @@ def _keys(names: Iterable[str]) -> tuple[set[str], set[str]]:
             {r for r in (group_root(n) for n in names) if len(r) >= 2})
 
 
+class _PathIndex:
+    """Experts by the unit paths of some of their names: which are related to a given path (one path a
+    prefix of the other: the same unit, one of its units, or the unit it belongs to)."""
+
+    def __init__(self) -> None:
+        self.exact: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        self.below: dict[tuple[str, ...], set[int]] = defaultdict(set)  # every prefix -> experts under it
+
+    def add(self, path: tuple[str, ...], j: int) -> None:
+        if path:
+            self.exact[path].add(j)
+            for k in range(1, len(path) + 1):
+                self.below[path[:k]].add(j)
+
+    def related(self, path: tuple[str, ...]) -> set[int]:
+        if not path:
+            return set()
+        out = set(self.below.get(path, ()))
+        for k in range(1, len(path)):
+            out |= self.exact.get(path[:k], set())
+        return out
+
+
 def build_conflicts(demands: Sequence[DemandParty], experts: Sequence[ExpertParty],
-                    rules: ConflictRules = ConflictRules()) -> ConflictMatrix:
-    """The rule matrix for a round; vectorised over experts (a province pool in well under a second)."""
+                    rules: ConflictRules = ConflictRules(), orgs: OrgDirectory | None = None) -> ConflictMatrix:
+    """The rule matrix for a round; vectorised over experts (a province pool in well under a second).
+    ``orgs``: the alias table of institutions (without one, units still meet their institution by name)."""
+    orgs = orgs if orgs is not None else OrgDirectory()
     n_d, n_e = len(demands), len(experts)
     codes = np.zeros((n_d, n_e), dtype=np.uint8)
     bit = {rule: b for rule, (b, _, _) in RULES.items()}
@@ -136,6 +164,15 @@ def build_conflicts(demands: Sequence[DemandParty], experts: Sequence[ExpertPart
     d_grp = np.array([code(r if len(r := group_root(d.enterprise, d.group)) >= 2 else "") for d in demands],
                      dtype=np.int64)
     same_org = (d_org[:, None] == e_org[None, :]) & (d_org[:, None] != 0)
+    by_org, by_avoid = _PathIndex(), _PathIndex()
+    for j, e in enumerate(experts):
+        by_org.add(orgs.path(e.organization), j)
+        for name in e.avoid_orgs:
+            by_avoid.add(orgs.path(name), j)
+    for i, d in enumerate(demands):
+        hit = by_org.related(orgs.path(d.enterprise))
+        if hit:
+            same_org[i, sorted(hit)] = True
     codes[same_org] |= bit["same_org"]
     same_grp = (d_grp[:, None] == e_grp[None, :]) & (d_grp[:, None] != 0) & ~same_org
     codes[same_grp] |= bit["same_group"]
@@ -153,7 +190,8 @@ def build_conflicts(demands: Sequence[DemandParty], experts: Sequence[ExpertPart
     for i, d in enumerate(demands):
         hit = set(avoid_name.get(inv[int(d_org[i])], ())) | set(avoid_root.get(inv[int(d_grp[i])], ()))
         if d.group:
-            hit |= set(avoid_name.get(normalize_org_name(d.group), ()))
+            hit |= set(avoid_name.get(normalize_org_name(d.group), ())) | by_avoid.related(orgs.path(d.group))
+        hit |= by_avoid.related(orgs.path(d.enterprise))
         if hit:
             codes[i, sorted(hit)] |= bit["expert_avoids"]
 
@@ -165,6 +203,8 @@ def build_conflicts(demands: Sequence[DemandParty], experts: Sequence[ExpertPart
         name_codes = [vocab[n] for n in names if n in vocab]
         root_codes = [vocab[r] for r in roots if r in vocab]
         mask = np.isin(e_org, name_codes) | np.isin(e_grp, root_codes)
+        related = set().union(*(by_org.related(orgs.path(n)) for n in d.avoid_orgs if n and n.strip()))
+        mask[sorted(related)] = True
         codes[i, mask] |= bit["enterprise_avoids"]
 
     if rules.out_of_region:

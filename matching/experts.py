@@ -51,6 +51,10 @@ from nlp.tokenize import Tokenizer
 
 Encoder = Callable[[list[str]], np.ndarray]
 N_FEATURES = 15  # columns of ExpertAffinity._features
+#: columns of :meth:`ExpertAffinity.relevance_features`: cosines above the pool's typical expert for the text,
+#: in units of the pool's chance spread — never scaled to the best expert, so "nobody fits" stays visible
+RELEVANCE_FEATURES = ("item_max_excess", "expanded_max_excess", "field_excess", "profile_excess", "history_excess",
+                      "has_field")
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,22 @@ class ExpertAffinity:
         self.coreview_ = (sp.diags(1.0 / np.maximum(deg, 1e-12)) @ co).tocsr()  # row-stochastic
         self.has_field_ = np.array([bool(t.strip()) for t in self.profile_texts_], np.float32)
         self._fit_communities()
+        self._fit_relevance_scale()
+
+    def _fit_relevance_scale(self, n_queries: int = 300) -> None:
+        """The pool's chance level of each relevance feature: its spread between past projects (an even
+        sample) and the experts who did not review them. A small or templated corpus shares more words by
+        chance than a large one; dividing by this spread makes the features mean the same in every pool."""
+        self.relevance_scale_ = np.ones(len(RELEVANCE_FEATURES) - 1, np.float32)
+        n = self.item_lex_.shape[0]
+        if n < 10:
+            return
+        rows = np.arange(0, n, -(-n // n_queries))
+        sims = self._sims([], self.item_lex_[rows], None if self.item_dense_ is None else self.item_dense_[rows])
+        x = self._relevance_features(sims, scaled=False)[..., :-1]
+        other = self.incidence_[rows].toarray() == 0
+        spread = x[other].std(axis=0)
+        self.relevance_scale_ = np.where(spread > 1e-6, spread, 1.0).astype(np.float32)
 
     def _fit_communities(self) -> None:
         """Louvain communities of the co-review graph, and a classifier from item text to community."""
@@ -356,6 +376,36 @@ class ExpertAffinity:
         x = self._features(sims, parts, base, cand)
         p = self.ranker_.predict_proba(x.reshape(-1, x.shape[-1]))[:, 1].reshape(cand.shape)
         return _rerank(base, cand, p)
+
+    def relevance_features(self, texts: Sequence[str]) -> np.ndarray:
+        """``(n_texts, n_experts, len(RELEVANCE_FEATURES))`` evidence that an expert fits a text, for
+        :class:`matching.relevance.RelevanceFloor`: unlike the affinity's parts it is never divided by the best
+        expert's value, so it stays low for everyone when nobody in the pool fits, and a floor on it means the
+        same for every demand."""
+        return self._relevance_features(self._sims(list(texts)))
+
+    def _relevance_features(self, sims: dict[str, np.ndarray], scaled: bool = True) -> np.ndarray:
+        raw, item = sims["raw"], sims["item"]
+        n, n_e = raw.shape[0], len(self.expert_ids_)
+        inc_t = self.incidence_.T.tocsr()
+        starts, ends = inc_t.indptr[:-1], inc_t.indptr[1:]
+        has = ends > starts
+        item_max = np.zeros((n, n_e), np.float32)
+        expanded_max = np.zeros((n, n_e), np.float32)
+        if inc_t.nnz:
+            idx = inc_t.indices
+            item_max[:, has] = np.maximum.reduceat(raw[:, idx], starts[has], axis=1)
+            expanded_max[:, has] = np.maximum.reduceat(item[:, idx], starts[has], axis=1)
+        has_field = np.broadcast_to(self.has_field_, (n, n_e))
+        votes = np.asarray(self.vote_matrix_.T.dot((item ** self.power).T)).T  # the history part, unscaled
+        cosines = [item_max, expanded_max, sims["field"], sims["profile"], np.cbrt(votes)]
+        # Each cosine above the pool's typical expert for this text (its median): what a text shares with
+        # every expert (the form's boilerplate, a small corpus's common characters) is no evidence.
+        excess = [c - np.median(c, axis=1, keepdims=True) for c in cosines]
+        if scaled:
+            excess = [c / s for c, s in zip(excess, self.relevance_scale_)]
+        cols = [*excess, has_field]
+        return np.stack([np.asarray(c, np.float32) for c in cols], axis=-1)
 
     # ------------------------------------------------------------------ learned re-ranking
     def _candidates(self, base: np.ndarray) -> np.ndarray:

@@ -2,6 +2,9 @@
 jieba tokenizer and embedder for the session (built once, as the composition root does)."""
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,12 +13,20 @@ from api.compose import load_settings
 from api.config import Settings
 from nlp.embed import Embedder
 from nlp.tokenize import Tokenizer
+from tests.stores import PG_ENV, fresh_postgres
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings rooted in a fresh temporary home (own SQLite file), ignoring ``JIEBANG_*`` variables."""
-    return load_settings({}).with_home(tmp_path / "home")
+def settings(tmp_path: Path) -> Iterator[Settings]:
+    """Settings rooted in a fresh temporary home (own SQLite file), ignoring ``JIEBANG_*`` variables — or,
+    when ``JIEBANG_TEST_DATABASE_URL`` names a PostgreSQL server, a fresh database of its own there
+    (CI's second pass runs the storage, API, jobs and console suites so)."""
+    base = load_settings({}).with_home(tmp_path / "home")
+    if not os.environ.get(PG_ENV):
+        yield base
+        return
+    with fresh_postgres() as url:
+        yield replace(base, database_url=url)
 
 
 @pytest.fixture(scope="session")

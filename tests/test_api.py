@@ -31,9 +31,11 @@ def _upload(client: TestClient, name: str, content: bytes, **params):
     return client.post("/imports", files={"file": (name, content)}, params=params)
 
 
-def test_health(client: TestClient) -> None:
+def test_health(client: TestClient, settings: Settings) -> None:
     body = client.get("/health").json()
-    assert body["status"] == "ok" and body["database"] == "sqlite" and body["campaign"] == "liaoning-2023"
+    store = "postgresql" if settings.database_url.startswith("postgresql") else "sqlite"
+    assert body["status"] == "ok" and body["database"] == store and body["campaign"] == "liaoning-2023"
+    assert body["database_state"] == "ok" and body["disk_state"] == "ok" and body["disk_free_mb"] > 0
 
 
 def test_submit_get_and_findings(client: TestClient) -> None:
@@ -152,8 +154,9 @@ def test_what_was_submitted_comes_back_exactly(client: TestClient, settings: Set
     assert stored["title"] == title and stored["enterprise"] == "遼寧測試七十號裝備製造有限公司"
     from api.cli import main
 
-    assert main(["--home", str(settings.home), "-q", "export", str(tmp_path / "out.xlsx")]) == 0
-    assert main(["--home", str(settings.home), "-q", "export", str(tmp_path / "out.jsonl")]) == 0
+    where = ["--home", str(settings.home), "--database-url", settings.db_url]
+    assert main([*where, "-q", "export", str(tmp_path / "out.xlsx")]) == 0
+    assert main([*where, "-q", "export", str(tmp_path / "out.jsonl")]) == 0
     assert pd.read_excel(tmp_path / "out.xlsx")["需求描述"].tolist() == [description]
     assert pd.read_json(tmp_path / "out.jsonl", lines=True)["需求名称"].tolist() == [title]
     twin = make_row(71, 需求名称="叶片铸造缺陷AI视觉检测关键技术",

@@ -177,7 +177,7 @@ def test_the_readme_expert_examples_run_on_the_demo_data(tmp_path: Path, capsys:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("On the demo data (`jiebang demo` first", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.startswith(".venv/bin/jiebang")]
-    assert len(commands) == 4
+    assert len(commands) == 5
     home = ["--home", str(tmp_path / "demo")]
     assert main(["-q", "demo", *home]) == EXIT_OK
     assert main([*home, "token", "create", "--role", "expert_admin", "--subject", "专家处"]) == EXIT_OK
@@ -187,4 +187,6 @@ def test_the_readme_expert_examples_run_on_the_demo_data(tmp_path: Path, capsys:
         argv = [str(tmp_path / a) if a.endswith(".xlsx") else a for a in argv]
         assert main([*home, *argv]) == EXIT_OK, command
     assert (tmp_path / "专家组.xlsx").is_file()
-    assert "指定 1 对，禁止 1 对" in capsys.readouterr().out  # the README's --force / --forbid pair was honoured
+    out = capsys.readouterr().out
+    assert "指定 1 对，禁止 1 对" in out  # the README's --force / --forbid pair was honoured
+    assert "库中无合适专家" in out and "相关但须回避" in out  # demand 17: its only relevant expert avoids it

@@ -37,6 +37,6 @@ def test_item10_expert_calls_work_after_a_refused_first_assignment(settings: Set
         assert refused.status_code == 422 and refused.json()["code"] == "assignment_infeasible"
         ranked = client.get(f"/demands/{did}/experts?top=5")
         assert ranked.status_code == 200, ranked.text
-        assert len(ranked.json()["experts"]) == 5
+        assert 3 <= len(ranked.json()["experts"]) <= 5  # those above the relevance floor (#20)
         ok = client.post("/experts/assignments", headers=ADMIN, json={"solver": "greedy", "panel_size": 3})
         assert ok.status_code == 200, ok.text

@@ -55,7 +55,9 @@ def test_rank_experts_hides_identities_without_token(client: TestClient, caplog)
     anon = client.get(f"/demands/{did}/experts?top=5")
     assert anon.status_code == 200, anon.text
     body = anon.json()
-    assert len(body["experts"]) == 5
+    # only experts above the relevance floor are suggested (EXP001 and EXP003 would be, but are excluded)
+    assert 3 <= len(body["experts"]) <= 5 and not body["no_suitable_expert"]
+    assert all(e["relevance"] >= body["floor"]["value"] for e in body["experts"])
     assert all("name" not in e and "expert_id" not in e and e["expert"].startswith("专家-") for e in body["experts"])
     assert {x["rule"] for x in body["excluded"]} >= {"expert_avoids", "same_org", "unavailable"}
     assert all("name" not in x for x in body["excluded"])
@@ -81,7 +83,11 @@ def test_assignment_requires_admin_and_is_reproducible(client: TestClient) -> No
     assert run1["seed"] == run2["seed"] == 11
     assert [[m["expert"] for m in p["members"]] for p in run1["panels"]] == \
            [[m["expert"] for m in p["members"]] for p in run2["panels"]]
-    assert all(len(p["members"]) == 3 and p["substitutes"] for p in run1["panels"])
+    # panels are full unless the relevance floor left them short, and then the run says so per demand
+    short = {x["demand_id"]: x for x in run1["shortfall"]}
+    assert all(len(p["members"]) == 3 or short[p["demand_id"]]["have"] == len(p["members"])
+               for p in run1["panels"])
+    assert all(x["need"] == 3 and x["have"] < 3 and x["message_zh"] for x in short.values())
     assert all("name" not in m for p in run1["panels"] for m in p["members"])
     with_names = client.get(f"/experts/assignments/{first.json()['run_id']}", headers=ADMIN).json()
     assert all(m["name"] for p in with_names["panels"] for m in p["members"])
@@ -115,7 +121,8 @@ def test_infeasible_round_is_explained(client: TestClient) -> None:
 def test_recorded_review_updates_profile(client: TestClient) -> None:
     did = _demand_id(client, "LN2023-0010")
     before = client.get(f"/demands/{did}/experts?top=40", headers=ADMIN).json()["experts"]
-    rank_before = next(e["rank"] for e in before if e["expert_id"] == "EXP036")
+    # EXP036 (电机) is below the relevance floor for a 海参 demand: not suggested at all
+    rank_before = next((e["rank"] for e in before if e["expert_id"] == "EXP036"), len(before) + 1)
     title = client.get(f"/demands/{did}").json()
     text = title.get("title") or "海参养殖"
     assert client.post("/experts/EXP036/reviews", json={"title": text}).status_code == 403
@@ -281,3 +288,47 @@ def test_console_forbid_and_force_then_redraw_honours_them(client: TestClient, s
     assert page.split('id="pairs"')[1].split("</section>")[0].count("本记录已遵守") == 2  # carried to the next draw
     audit = client.get(f"/audit?entity=assignment_run&entity_id={run_id}", headers=ADMIN).json()
     assert [e["after"]["action"] for e in audit if e["action"] == "update"] == ["remove", "force", "force", "forbid"]
+
+
+def test_enterprise_avoid_list_matches_abbreviations_and_units(client: TestClient) -> None:
+    """回避单位 as people write them: an abbreviation plus a faculty ("北航材料学院") excludes the expert of
+    北京航空航天大学 (EXP035), a former name ("东北工学院") the experts of 东北大学."""
+    row = next(json.loads(line) for line in (SAMPLES / "demands.jsonl").read_text(encoding="utf-8").splitlines()
+               if line.strip() and json.loads(line)["需求编号"] == "LN2023-0004")
+    row.update({"需求编号": "LN2023-9014", "需求名称": row["需求名称"] + "（简称回避）", "回避单位": "北航材料学院、东北工学院"})
+    assert client.post("/demands", json=row, headers=ADMIN).status_code in (200, 201)
+    did = _demand_id(client, "LN2023-9014")
+    body = client.get(f"/demands/{did}/experts?top=40", headers=ADMIN).json()
+    avoided = {x["expert_id"] for x in body["excluded"] if x["rule"] == "enterprise_avoids"}
+    assert {"EXP035", "EXP002", "EXP004", "EXP015"} <= avoided and not {"EXP006", "EXP007"} & avoided  # 东北大学 vs 大连理工
+    assert not avoided & {e["expert_id"] for e in body["experts"]}
+
+
+def test_no_suitable_expert_when_the_only_relevant_one_is_excluded(client: TestClient) -> None:
+    """光子计数CT: the only expert of the field (EXP027, 医学影像) avoids the enterprise. The ranking says
+    库中无合适专家 with why, and the panel is left empty with the reasons instead of padded."""
+    did = _demand_id(client, "LN2023-0017")
+    body = client.get(f"/demands/{did}/experts?top=10", headers=ADMIN).json()
+    assert body["no_suitable_expert"] and body["experts"] == [] and body["n_above_floor"] == 0
+    assert "库中无合适专家" in body["message_zh"] and "no suitable expert" in body["message_en"]
+    relevant = body["excluded_relevant"]
+    assert relevant[0]["expert_id"] == "EXP027" and "expert_avoids" in relevant[0]["rules"]
+    assert relevant[0]["relevance"] >= body["floor"]["value"] and "回避" in relevant[0]["message_zh"]
+    best = body["best_below_floor"]
+    assert 1 <= len(best) <= 3 and all(b["relevance"] < body["floor"]["value"] for b in best)
+    staff = client.get(f"/demands/{did}/experts?top=10").json()  # staff see pseudonyms only
+    assert staff["no_suitable_expert"] and "EXP" not in json.dumps(staff)
+    # a demand with suitable experts is not affected
+    assert not client.get(f"/demands/{_demand_id(client, 'LN2023-0003')}/experts").json()["no_suitable_expert"]
+
+    other = _demand_id(client, "LN2023-0003")
+    r = client.post("/experts/assignments", headers=ADMIN,
+                    json={"demand_ids": [did, other], "solver": "optimal", "panel_size": 3, "max_load": 3})
+    assert r.status_code == 200, r.text
+    short = {x["demand_id"]: x for x in r.json()["shortfall"]}
+    assert short[did]["have"] == 0 and "库中无合适专家" in short[did]["message_zh"]
+    run = client.get(f"/experts/assignments/{r.json()['run_id']}", headers=ADMIN).json()
+    assert did not in {p["demand_id"] for p in run["panels"]}  # no padded panel
+    assert other in {p["demand_id"] for p in run["panels"]}
+    reasons = next(x for x in run["shortfall"] if x["demand_id"] == did)
+    assert reasons["excluded_relevant"][0]["expert_id"] == "EXP027" and reasons["best_below_floor"]

@@ -160,3 +160,21 @@ def test_start_up_logs_no_alarming_lines() -> None:
     script = "from api.logging import setup_logging; setup_logging('INFO'); import faiss; faiss.IndexFlatIP(4)"
     run = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert "AVX512" not in run.stderr and "Could not load" not in run.stderr and "Error" not in run.stderr
+
+
+def test_access_log_lines_survive_the_redacting_filter() -> None:
+    """uvicorn's access formatter unpacks the record's arguments: the filter masks them in place (it used to
+    clear them, and every access-log line raised a logging error)."""
+    import logging
+    import logging.config
+
+    from api.logging import uvicorn_log_config
+
+    config = uvicorn_log_config("INFO")
+    logging.config.dictConfig(config)
+    handler = logging.getLogger("uvicorn.access").handlers[0]
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d', (
+        "127.0.0.1:5000", "GET", f"/demands?tel={CONTACT_MOBILE}", "1.1", 200), None)
+    assert all(f.filter(record) for f in handler.filters)
+    line = handler.format(record)
+    assert '"GET /demands?tel=*** HTTP/1.1" 200' in line and CONTACT_MOBILE not in line

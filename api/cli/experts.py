@@ -50,11 +50,21 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
                 return EXIT_OK
-            say(f"需求 {args.demand_id} 的推荐专家：", f"experts for demand {args.demand_id}:")
+            say(f"需求 {args.demand_id} 的推荐专家（相关度下限 {out['floor']['value']}）：",
+                f"experts for demand {args.demand_id} (relevance floor {out['floor']['value']}):")
             for e in out["experts"]:
-                who = f"{e.get('expert_id')} {e.get('name')} {e.get('organization')}" if admin else e["expert"]
+                who = _who(e, admin)
                 items = "；".join(i["title"] for i in e["evidence"]["items"][:2])
-                say(f"  {e['rank']:>3}. {who}  匹配度 {e['score']:.3f}  共同术语：{'、'.join(e['evidence']['shared_terms'][:5])}  相近评审：{items}")
+                say(f"  {e['rank']:>3}. {who}  匹配度 {e['score']:.3f}  相关度 {e['relevance']:.3f}  "
+                    f"共同术语：{'、'.join(e['evidence']['shared_terms'][:5])}  相近评审：{items}")
+            if out["no_suitable_expert"]:
+                say(out["message_zh"], out["message_en"])
+                for x in out["excluded_relevant"]:
+                    say(f"  相关但须回避：{_who(x, admin)}  相关度 {x['relevance']:.3f}  {x['message_zh']}",
+                        f"relevant but excluded: {x['message_en']}")
+                for x in out["best_below_floor"]:
+                    say(f"  最接近的候选（低于下限）：{_who(x, admin)}  相关度 {x['relevance']:.3f}  匹配度 {x['score']:.3f}",
+                        "closest candidate below the floor")
             say(f"回避排除 {len(out['excluded'])} 项（规则：{'、'.join(sorted({x['rule'] for x in out['excluded']}))}）",
                 f"{len(out['excluded'])} exclusions by conflict rules")
             return EXIT_OK
@@ -77,6 +87,16 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
                     f"总匹配度 {out['total_affinity']}，最大负载 {out['max_load']}，用时 {out['seconds']} 秒；"
                     f"指定 {out['forced']} 对，禁止 {out['forbidden']} 对。",
                     f"run {out['run_id']} stored")
+                if out["shortfall"]:
+                    empty = sum(1 for x in out["shortfall"] if x["have"] == 0)
+                    say(f"相关度下限：{len(out['shortfall'])} 个需求的专家组人数不足，其中 {empty} 个库中无合适专家、未组专家组"
+                        "（不以无关专家凑数；原因见 jiebang experts rank 需求编号）：",
+                        f"relevance floor: {len(out['shortfall'])} panels short, {empty} with no suitable expert:")
+                for x in out["shortfall"]:
+                    say(f"  需求 {x['demand_id']}：{x['message_zh']}", x["message_en"])
+                for x in out["quota_shortfall"]:
+                    say(f"  需求 {x['demand_id']}：省外专家中达到相关度下限的仅 {x['have']} 人，省外名额按 {x['have']} 人计（原需 {x['need']} 人）",
+                        f"demand {x['demand_id']}: only {x['have']} suitable out-of-province experts ({x['need']} asked)")
             return EXIT_OK
         # export
         if not admin:
@@ -92,6 +112,11 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
         _audit_identities(session, viewer, "export_panels", "assignment_run", run_id)
         say(f"已导出分配记录 {run_id} 到 {path}（每个处室一个工作表）。", f"Exported run {run_id} to {path}.")
         return EXIT_OK
+
+
+def _who(e: dict[str, Any], admin: bool) -> str:
+    """An expert as the caller may see them: 编号 姓名 单位 for identity roles, else the pseudonym."""
+    return f"{e.get('expert_id')} {e.get('name')} {e.get('organization')}" if admin else e["expert"]
 
 
 def _audit_identities(session: Any, viewer: Principal, action: str, entity: str, entity_id: int) -> None:

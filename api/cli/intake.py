@@ -258,7 +258,10 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from api.compose import hand_to_workers
     from api.http.app import create_app
+    from api.logging import uvicorn_log_config
+    from api.store.engine import open_database
 
     try:  # a port in use is the service not running, said before the model loads
         with socket.create_server((args.host, args.port)):
@@ -268,11 +271,30 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
              f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); the port may be in use, try another --port.")
         return EXIT_FAILURE
 
+    settings = ctx.settings
+    # the schema is brought to head once, here, before any worker starts (each worker's own start then finds it
+    # at head; the migration lock covers workers started by another supervisor as well)
+    engine, _ = open_database(settings.db_url, lock_timeout_s=settings.lock_timeout_s)
+    engine.dispose()
     say(f"服务启动：工作台 http://{args.host}:{args.port}/console/ ，接口文档 http://{args.host}:{args.port}/docs "
-        f"（数据库 {ctx.settings.db_url.split('@')[-1]}）",
-        "Serving the console and the API; press Ctrl+C to stop.")
-    uvicorn.run(create_app(ctx.settings), host=args.host, port=args.port, log_level="info")
+        f"（数据库 {settings.db_url.split('@')[-1]}，{args.workers} 个工作进程）",
+        f"Serving the console and the API with {args.workers} worker process(es); press Ctrl+C to stop.")
+    log_config = uvicorn_log_config(settings.log_level)
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=log_config)
+        return EXIT_OK
+    # each worker process builds its app from the environment, as the composition root reads it
+    hand_to_workers(settings)
+    uvicorn.run("api.http.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+                log_config=log_config)
     return EXIT_OK
+
+
+def _workers(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError("1–64")
+    return number
 
 
 def add_parsers(sub: Any) -> None:
@@ -313,5 +335,7 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("serve", help="启动 HTTP 服务 / run the HTTP API (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=port, default=8000)
+    p.add_argument("--workers", type=_workers, default=1,
+                   help="工作进程数（默认 1；PostgreSQL 上可多个）/ worker processes (several need PostgreSQL to help)")
     p.set_defaults(func=cmd_serve)
 

@@ -8,6 +8,8 @@ findings, so nothing is lost at intake. Fields holding personal data carry
 """
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -55,6 +57,9 @@ def _english_keys_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> N
 #: others 500 字, which are rule findings): a longer value is a validation error, so one pasted document
 #: cannot slow every later comparison. Override per call with the validation context ``max_text_chars``.
 MAX_TEXT_CHARS = 20_000
+#: NUL and the other control characters (tab and line breaks allowed): never meant in a form, refused by
+#: PostgreSQL's text type, and invisible in Excel — a value holding one is refused with a reason (per row).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 #: Key of a stored record that keeps values as the enterprise typed them where the typed value reads
@@ -108,6 +113,14 @@ class FormModel(BaseModel):
     def _within_hard_limit(cls, value: Any, info: ValidationInfo) -> Any:
         limit = int((info.context or {}).get("max_text_chars") or MAX_TEXT_CHARS)
         texts = value if isinstance(value, list) else [value]
+        bad = next((m for t in texts if isinstance(t, str) for m in [_CONTROL.search(t)] if m), None)
+        if bad is not None:
+            code = f"U+{ord(bad.group()):04X}"
+            raise PydanticCustomError(
+                "jiebang_value", "{zh} / {en}",
+                {"zh": f"含有不可见的控制字符（{code}，第{bad.start() + 1}个字符处），请删除后重新提交",
+                 "en": f"contains an invisible control character ({code} at character {bad.start() + 1}); "
+                       "remove it and resubmit", "value": code})
         longest = max((len(t) for t in texts if isinstance(t, str)), default=0)
         if longest > limit:
             raise PydanticCustomError(
@@ -138,6 +151,10 @@ class PlatformInfo(FormModel):
     review_unit: Text = _f("初审单位", "初审单位（推荐单位，如各市科技局、沈抚示范区）")
     submitted_at: Stamp = _f("提交时间", "提交时间（如 2023-03-01 或 2023/3/1 10:00）")
     status: Text = _f("状态", "状态（平台上的审核状态）")
+    # not part of the form's content (excluded from the stored record and its hash): the version an edited
+    # export row was based on — a row whose demand changed since the export is rejected (stale_version)
+    row_version: Count = Field(None, alias="row_version", exclude=True,
+                               description="版本号（导出文件中带出；据此修改，期间已被他人修改的行将被拒绝）")
 
 
 class Enterprise(FormModel):

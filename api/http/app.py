@@ -10,7 +10,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.compose import Services, build_services, load_settings
 from api.config import Settings
-from api.http.errors import install_error_handlers
+from api.http.errors import ERROR_RESPONSES, CatchAll, install_error_handlers
 from api.http.limits import BodyLimit
 from api.http.routers import ROUTERS
 from api.logging import setup_logging
@@ -44,10 +44,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     # FastAPIOffline: the same FastAPI app, with /docs and /redoc served from assets inside the package
     # (Swagger UI 5, ReDoc) instead of a CDN, so the documentation opens on an offline network.
-    app = FastAPIOffline(title="揭榜挂帅 Jiebang", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPIOffline(title="揭榜挂帅 Jiebang", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                         responses=ERROR_RESPONSES)
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+    app.add_middleware(CatchAll)  # added last = outermost of ours, inside Starlette's ServerErrorMiddleware
     for router in ROUTERS:
         app.include_router(router)
     mount_console(app)  # the staff console at /console (/ redirects there)

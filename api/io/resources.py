@@ -7,10 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
+from corpora import ORG_ALIASES
 from matching.office_model import TextRouter
-from models import KEYWORD_RANKER, ROUTER
+from matching.relevance import RelevanceFloor
+from models import EXPERT_FLOOR, KEYWORD_RANKER, ROUTER
 from nlp.keyword_ranker import KeywordRanker
 from nlp.lexical import LexicalVectorizer
+from nlp.orgs import OrgDirectory
 from nlp.tokenize import Tokenizer
 
 
@@ -29,6 +32,19 @@ def jieba_idf() -> dict[str, float]:
 def keyword_ranker(path: Path = KEYWORD_RANKER) -> KeywordRanker:
     """The shipped keyword ranker (``models/keyword-ranker/ranker.json``, see its card)."""
     return KeywordRanker.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def expert_floor(path: Path = EXPERT_FLOOR) -> RelevanceFloor:
+    """The shipped relevance floor of expert suggestions (``models/expert-floor/floor.json``, see its card)."""
+    return RelevanceFloor.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def org_directory(path: Path = ORG_ALIASES) -> OrgDirectory:
+    """The alias table of universities, academies and institutes (``corpora/orgs/institutions.yaml``, see
+    the README beside it) as an :class:`~nlp.orgs.OrgDirectory`."""
+    import yaml
+
+    return OrgDirectory.from_records(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or [])
 
 
 def word_tags(userdict: Path | None = None) -> dict[str, str]:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.errors import ConfigError
@@ -53,12 +54,18 @@ def load_campaign(session: Session, campaign_file: Path) -> CampaignContext:
     row = session.scalar(select(db.Campaign).where(db.Campaign.code == code))
     config = rules.model_dump(mode="json")
     if row is None:
-        row = db.Campaign(code=code, name=name, config=config)
-        session.add(row)
-        session.flush()
-        append_audit(session, SYSTEM_ACTOR, "create", "campaign", row.id, None, {"code": code, "name": name})
-        session.commit()
-    elif row.config != config:
+        try:
+            row = db.Campaign(code=code, name=name, config=config)
+            session.add(row)
+            session.flush()
+            append_audit(session, SYSTEM_ACTOR, "create", "campaign", row.id, None, {"code": code, "name": name})
+            session.commit()
+        except IntegrityError:  # another worker starting at the same moment made it: use theirs
+            session.rollback()
+            row = session.scalar(select(db.Campaign).where(db.Campaign.code == code))
+            if row is None:
+                raise
+    if row.config != config:
         before = {"config": row.config}
         row.config, row.name = config, name
         append_audit(session, SYSTEM_ACTOR, "update", "campaign", row.id, before, {"config": config})

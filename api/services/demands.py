@@ -83,7 +83,8 @@ def quota_progress(session: Session, campaign: CampaignContext) -> list[dict[str
 def demand_rows(demands: Iterable[db.Demand], *, include_personal: bool = False) -> list[dict[str, Any]]:
     """Export rows: Chinese headers in form order, clerk-readable values, personal fields masked
     unless ``include_personal`` (the same columns import reads, so an export re-imports)."""
-    return [to_row(DemandRecord.model_validate(d.record), redact_personal=not include_personal) for d in demands]
+    return [{**to_row(DemandRecord.model_validate(d.record), redact_personal=not include_personal),
+             "row_version": d.row_version or 1} for d in demands]
 
 
 def export_demands(session: Session, campaign: CampaignContext, path: Path, fmt: str | None = None, *,

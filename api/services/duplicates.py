@@ -4,11 +4,15 @@ check, candidates with evidence and staff decisions. Batch runs of a round are :
 One :class:`DuplicateService` per process, built by the composition root with the embedder and
 tokenizer it made, holds the :class:`matching.duplicates.DuplicateDetector` of the campaign: rebuilt
 from storage at start, synced with rows other workers committed before every check, and updated
-on insert. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
+on insert. What "synced" costs: a change counter of the campaign's demands (their count, the sum of
+their ``row_version`` and the largest id — every insert, update or delete moves it) is read before each
+check; when it moved, the rows past the largest id indexed are fetched, and only when they do not
+account for the move (another worker's update, a delete, a rolled-back insert) are all (id, version)
+pairs compared. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
 
 Race-free intake: the check runs as an intake step AFTER the new demand is flushed (it has an
-id), under a per-campaign database lock (``SELECT … FOR UPDATE`` on the campaign row, which holds
-across workers on PostgreSQL; SQLite serialises writers by itself) and an in-process lock. So of
+id), inside the per-campaign intake lock that intake takes before anything else
+(:func:`api.store.locks.intake_lock`, which holds across workers) and an in-process lock. So of
 two simultaneous submissions, the second one's check starts after the first one committed, syncs
 it from storage and finds it.
 """
@@ -17,13 +21,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.errors import ConfigError, InvalidInput, NotFound
@@ -34,6 +38,7 @@ from api.services.demands import get_demand
 from api.services.intake import IntakeItem, check_status_of, finding_row
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
+from api.store.locks import intake_lock
 from matching.duplicates import (MIN_COMPARE_CHARS, Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams,
                                  evidence)
 from nlp.embed import Embedder
@@ -43,8 +48,6 @@ from nlp.tokenize import Tokenizer
 log = logging.getLogger(__name__)
 
 DECISIONS = ("confirm", "dismiss")
-SYNC_SLACK_IDS = 1000  # rows committed out of id order (other workers) are still picked up
-SYNC_RECENT_MINUTES = 10  # and rows updated this recently (an update keeps its id)
 RULE_DUPLICATE = "duplicate"
 RULE_DISMISSED = "duplicate_dismissed"  # every candidate of the duplicate finding was checked and dismissed
 RULE_RELATED = "duplicate_related"
@@ -79,7 +82,9 @@ class DuplicateService:
         self._lock = threading.RLock()
         self._detector: DuplicateDetector | None = None
         self._versions: dict[int, str] = {}  # id -> content hash of the version indexed
+        self._row_versions: dict[int, int] = {}  # id -> row_version seen
         self._max_id = 0
+        self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
 
     # ----- corpus
     def encode(self, views: Sequence[DemandView]) -> np.ndarray:
@@ -103,6 +108,9 @@ class DuplicateService:
         return list(session.scalars(query.order_by(db.Demand.id)))
 
     def _add(self, demands: Sequence[db.Demand], views: Sequence[DemandView] | None = None) -> None:
+        for d in demands:
+            self._row_versions[d.id] = d.row_version or 1
+            self._max_id = max(self._max_id, d.id)
         fresh = [(i, d) for i, d in enumerate(demands) if self._versions.get(d.id) != d.content_hash]
         if not fresh:
             return
@@ -116,28 +124,51 @@ class DuplicateService:
             self._versions[d.id] = d.content_hash
             self._max_id = max(self._max_id, d.id)
 
+    def change_counter(self, session: Session) -> tuple[int, int, int]:
+        """(count, sum of row_version, largest id) of the campaign's demands: moves with every write."""
+        count, versions, top = session.execute(
+            select(func.count(), func.coalesce(func.sum(db.Demand.row_version), 0), func.coalesce(func.max(db.Demand.id), 0))
+            .where(db.Demand.campaign_id == self.campaign_id)).one()
+        return int(count), int(versions), int(top)
+
     def sync(self, session: Session) -> DuplicateDetector:
-        """Build the detector from storage on first use, then pick up rows committed since (any worker)."""
+        """Build the detector from storage on first use, then pick up what changed since (any worker)."""
         with self._lock:
+            stamp = self.change_counter(session)
             if self._detector is None:
                 self._add(self.rows(session))
                 if self._detector is None:  # empty campaign: an empty index of the right size
                     self._detector = self.fit_detector([])
+                self._seen = stamp
                 return self._detector
-            since = datetime.now(timezone.utc) - timedelta(minutes=SYNC_RECENT_MINUTES)
-            recent = session.execute(
-                select(db.Demand.id, db.Demand.content_hash).where(
-                    db.Demand.campaign_id == self.campaign_id,
-                    or_(db.Demand.id > self._max_id - SYNC_SLACK_IDS, db.Demand.updated_at >= since))).all()
-            fresh = [i for i, digest in recent if self._versions.get(i) != digest]
+            if stamp == self._seen:
+                return self._detector
+            newer = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
+                db.Demand.campaign_id == self.campaign_id, db.Demand.id > self._max_id)).all()
+            known = {i: v for i, v in self._row_versions.items()}
+            known.update({i: v or 1 for i, _, v in newer})
+            if (len(known), sum(known.values()), max(known, default=0)) == stamp:
+                fresh = [i for i, digest, _ in newer if self._versions.get(i) != digest]
+            else:  # an update or delete elsewhere: compare every (id, hash, version)
+                stored = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
+                    db.Demand.campaign_id == self.campaign_id)).all()
+                gone = set(self._row_versions) - {i for i, _, _ in stored}
+                if gone:
+                    self._detector.remove(sorted(gone))
+                    for i in gone:
+                        self._versions.pop(i, None)
+                        self._row_versions.pop(i, None)
+                fresh = [i for i, digest, version in stored
+                         if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
             if fresh:
                 self._add(self.rows(session, db.Demand.id.in_(fresh)))
+            self._seen = stamp
             return self._detector
 
     def rebuild(self, session: Session) -> int:
         """Drop the in-memory detector and rebuild it from storage; returns its size."""
         with self._lock:
-            self._detector, self._versions, self._max_id = None, {}, 0
+            self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, {}, 0, None
             return len(self.sync(session))
 
     # ----- decisions
@@ -226,14 +257,16 @@ class DuplicateService:
             found = detector.check(text, vector, signals, exclude=[demand.id], top=top * 2, min_verdict=min_verdict)
             missing = confirmed - {c.id for c in found}
             found = detector.score_ids(text, vector, signals, sorted(missing)) + found
+        stored = set(session.scalars(select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
         out = []
         for c in found:
             if (min(c.id, demand.id), max(c.id, demand.id)) in dismissed:
                 continue
-            if session.get(db.Demand, c.id) is None:  # rolled back or deleted meanwhile
+            if c.id not in stored:  # rolled back or deleted meanwhile
                 with self._lock:
                     detector.remove([c.id])
                     self._versions.pop(c.id, None)
+                    self._row_versions.pop(c.id, None)
                 continue
             out.append(c)
         return out[:top]
@@ -248,8 +281,7 @@ class DuplicateService:
 
     def intake_step(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
         """Intake step: duplicate candidates of the new demand as findings; then index the demand."""
-        # DB-level guard: serialise intake checks per campaign across workers until commit.
-        session.execute(select(db.Campaign.id).where(db.Campaign.id == campaign.id).with_for_update())
+        intake_lock(session, campaign.id)  # already held by intake and check_all (free then); never after writes
         with self._lock:
             found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view)
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)
@@ -268,8 +300,10 @@ class DuplicateService:
         """Both sides of a pair are flagged: each stored demand the new one duplicates (or relates to) gets, or
         extends, its own ``duplicate`` (``duplicate_related``) finding naming the new demand — what re-running the
         checks would give it, so an import's counts and ``check``'s agree."""
+        others = {d.id: d for d in session.scalars(select(db.Demand).options(selectinload(db.Demand.findings))
+                                                   .where(db.Demand.id.in_([c.id for c in found])))} if found else {}
         for c in found:
-            other = session.get(db.Demand, c.id)
+            other = others.get(c.id)
             if other is None:
                 continue
             strong = c.verdict in STRONG

@@ -20,7 +20,8 @@ from api.forms.parsers import enum_text
 from api.io.bundles import read_any
 from api.services.audit import append_audit, redacted
 from api.services.campaign import CampaignContext
-from api.services.intake import DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, content_hash, intake_record
+from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, StaleVersion, content_hash,
+                                 intake_record)
 from api.services.progress import progress
 from api.store import tables as db
 from api.store.uow import unit_of_work
@@ -106,6 +107,9 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                                         context=context)
             except EnterpriseChange as exc:
                 _reject(report, row_no, "企业名称", exc.message_zh, exc.message_en, record)
+                continue
+            except StaleVersion as exc:
+                _reject(report, row_no, "row_version", exc.message_zh, exc.message_en, record)
                 continue
             setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
             report.results.append({"row_number": row_no, "demand_id": outcome.demand.id,

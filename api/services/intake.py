@@ -25,13 +25,14 @@ from api.forms.models import DemandRecord, Enterprise
 from api.forms.parsers import enum_text
 from api.forms.personal import headers
 from api.services import intake_notices
-from api.services.updates import apply_update, record_data
+from api.services.updates import StaleVersion, apply_update, check_version, record_data  # noqa: F401 - StaleVersion re-exported
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import all_demands
 from api.services.progress import progress
 from api.services.views import DemandView, view_of
 from api.store import tables as db
+from api.store.locks import intake_lock
 from api.store.uow import unit_of_work
 from matching.identifiers import credit_code_valid, email_valid, mobile_valid, phone_valid
 from matching.rules import check_demand, route
@@ -232,8 +233,14 @@ class EnterpriseChange(Conflict):
 def intake_record(session: Session, campaign: CampaignContext, record: DemandRecord, *, actor: str,
                   source: str | None = None, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   submitted_at: datetime | None = None, allow_enterprise_change: bool = False,
-                  replace: bool = False, context: dict[str, Any] | None = None) -> IntakeResult:
+                  replace: bool = False, context: dict[str, Any] | None = None,
+                  expected_version: int | None = None) -> IntakeResult:
     """Store one validated record (idempotent) and run the intake steps; does NOT commit.
+
+    Intake of the campaign is serialised first (:func:`api.store.locks.intake_lock`), so what this reads
+    (the stored demand, the duplicate index) includes every intake committed before, and the audit's
+    before-image is the row this update replaces. ``expected_version`` (or the record's ``row_version``):
+    see :func:`check_version`.
 
     Same 需求编号 as a stored demand → the fields the record carries replace the stored ones
     (:func:`apply_update`; all of them with ``replace``): ``unchanged`` when nothing differs, else
@@ -242,6 +249,9 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
     :class:`EnterpriseChange` unless allowed (admins): a 需求编号 typed wrongly must not overwrite another
     enterprise's demand.
     """
+    intake_lock(session, campaign.id)
+    if expected_version is None:
+        expected_version = getattr(record, "row_version", None)
     external_id = record.external_id
     existing = None
     if external_id:
@@ -256,6 +266,7 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
         existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
                                                           db.Demand.content_hash == digest)
                                   .order_by(db.Demand.id).limit(1))
+    check_version(existing, expected_version)
     if existing is not None and (existing.content_hash == digest or (external_id and not changed)):
         return IntakeResult(existing, "unchanged", list(existing.findings))
     if existing is not None and not allow_enterprise_change:
@@ -274,6 +285,7 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
     else:
         demand, outcome, before = existing, "updated", _audit_view(existing)
         _fill_demand(demand, campaign, record, data, digest, enterprise, source)
+        demand.row_version = (existing.row_version or 1) + 1
     session.flush()
     item = IntakeItem(record=record, data=data, demand=demand,
                       existing_demand_count=_earlier_demands_of(session, demand), submitted_at=submitted_at)
@@ -290,15 +302,22 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
 def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str, Any] | Any, *,
                   actor: str, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   source: str = "api", context: dict[str, Any] | None = None,
-                  allow_enterprise_change: bool = False, replace: bool = False) -> IntakeResult:
+                  allow_enterprise_change: bool = False, replace: bool = False,
+                  expected_version: int | None = None,
+                  before_commit: Callable[[Session, IntakeResult], None] | None = None) -> IntakeResult:
     """Validate one flat record (Chinese or English keys), store it, run the rules, commit.
 
     ``context``: form validation context (``Settings.validation_context``: the hard cap on a text).
-    ``replace``: the record replaces a stored one (same 需求编号) whole, not only the fields it carries."""
+    ``replace``: the record replaces a stored one (same 需求编号) whole, not only the fields it carries.
+    ``before_commit``: more writes that belong to the same transaction (the audit of who read the answer's
+    personal fields), so an answer that says "nothing was saved" is never given after a commit."""
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
-                               allow_enterprise_change=allow_enterprise_change, replace=replace, context=context)
+                               allow_enterprise_change=allow_enterprise_change, replace=replace, context=context,
+                               expected_version=expected_version)
+        if before_commit is not None:
+            before_commit(session, result)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
 
@@ -357,6 +376,7 @@ def check_all(session: Session, campaign: CampaignContext, *, actor: str,
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     with unit_of_work(session):
+        intake_lock(session, campaign.id)  # the same lock order as intake (rows it rewrites are also intake's)
         for demand in progress(all_demands(session, campaign), show_progress, "检查规则 checking rules"):
             before = sorted((f.rule_id, f.severity) for f in demand.findings)
             item = IntakeItem(record=DemandRecord.model_validate(demand.record), data=demand.record,

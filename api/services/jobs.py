@@ -8,7 +8,12 @@ left ``queued`` or ``running`` as ``failed`` with a reason, so nothing stays "ru
 
 Live progress is kept in memory and written to the row when a stage changes (and at most every few
 seconds): on SQLite the work itself may hold the only write lock for minutes (one import is one
-transaction), so :meth:`Jobs.get` overlays the live figures of this process's jobs on the row.
+transaction), so :meth:`Jobs.get` overlays the live figures of this process's jobs on the row; the last
+live figures are written with the final state (a failed job keeps how far it got).
+
+A watchdog thread per process beats its running jobs' ``heartbeat_at`` (PostgreSQL) and fails the jobs of
+processes that are gone (this host: by pid; another: heartbeat older than :data:`HEARTBEAT_STALE`); a state
+change that cannot be written is retried with exponential backoff (:data:`WRITE_BACKOFF_S`).
 
 Job kinds (:data:`KINDS`): ``import`` (an uploaded file, :func:`import_work`), ``dedup``
 (:func:`dedup_work`), ``condense`` (:func:`condense_work`), ``panels`` (:func:`panels_work`) and
@@ -35,11 +40,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import JiebangError, NotFound
+from api.io.uploads import process_alive
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
 from api.services.imports import import_demands, import_people
 from api.services.intake import IntakeItem, IntakeStep
 from api.store import tables as db
+from api.store.faults import classify
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +77,10 @@ STAGE_ZH = {"queued": "排队中", "start": "开始", "read": "读取文件", "i
             "solve": "求解分配", "label": "标注领域", "done": "完成"}
 STATUS_ZH = {"queued": "排队中", "running": "运行中", "done": "已完成", "failed": "失败"}
 WRITE_EVERY_SECONDS = 3.0
-STALE_AFTER = timedelta(hours=24)  # a job of another host still "running" after this is taken as lost
-WRITE_ATTEMPTS = 6  # × the database's busy timeout (SQLite: 10 s) before a job's state change gives up
+HEARTBEAT_EVERY_S = 10.0  # the watchdog's beat: heartbeats written, dead processes' jobs failed
+HEARTBEAT_STALE = timedelta(minutes=2)  # a job of another host whose heartbeat is older is taken as lost
+STALE_AFTER = timedelta(hours=24)  # … or, without any heartbeat (SQLite never beats), once this old
+WRITE_BACKOFF_S = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # waits between tries of a job's state change (~32 s)
 
 
 class Jobs:
@@ -88,6 +97,8 @@ class Jobs:
         self._live: dict[int, tuple[str, int, int]] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._watchdog = threading.Thread(target=self._watch, name="jiebang-job-watchdog", daemon=True)
+        self._watchdog.start()
 
     def submit(self, session: Session, kind: str, params: dict[str, Any], actor: str, work: Work,
                *, cleanup: Sequence[Path] = ()) -> int:
@@ -135,16 +146,32 @@ class Jobs:
     def _owner_alive(self, row: db.Job) -> bool:
         host, _, pid = (row.owner or "").rpartition(":")
         if host and host != socket.gethostname():
+            if row.heartbeat_at is not None:
+                return db.utcnow() - row.heartbeat_at < HEARTBEAT_STALE
             return db.utcnow() - (db.as_utc(row.created_at) or db.utcnow()) < STALE_AFTER
         if not pid.isdigit() or int(pid) == os.getpid():
             return False  # an older process of ours whose pid we reuse, or a job written without an owner
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:  # alive, another user's
-            return True
-        return True
+        return process_alive(int(pid))
+
+    def _watch(self) -> None:
+        """The watchdog: beat this process's jobs' heartbeat, fail the jobs of processes that are gone."""
+        while not self._stopping.wait(HEARTBEAT_EVERY_S):
+            try:
+                self.beat()
+            except Exception:  # the database may be down for a while: try again at the next beat
+                log.warning("job watchdog: database not reachable, retrying at the next beat")
+
+    def beat(self) -> None:
+        """One watchdog beat (also called by tests and at start)."""
+        with self.sessions() as session:
+            if session.get_bind().dialect.name != "sqlite":  # SQLite: one host, pids say who is alive
+                with self._lock:
+                    mine = list(self._live)
+                if mine:
+                    for row in session.scalars(select(db.Job).where(db.Job.id.in_(mine))):
+                        row.heartbeat_at = db.utcnow()
+                    session.commit()
+            self.recover(session)
 
     def wait(self, job_id: int, timeout: float = 60.0) -> None:
         """Block until the job is no longer queued or running here (tests, the CLI)."""
@@ -180,7 +207,8 @@ class Jobs:
                 self._write(job_id, stage=stage, done=int(done), total=int(total), wait=False)
 
         try:
-            self._write(job_id, status="running", stage="start", started_at=db.utcnow())
+            self._write(job_id, status="running", stage="start", started_at=db.utcnow(), heartbeat_at=db.utcnow(),
+                        attempts=1)
             with self.sessions() as session:
                 result = work(session, progress)
             _, done, total = self._live.get(job_id, ("done", 0, 0))
@@ -190,10 +218,12 @@ class Jobs:
         except Exception as exc:  # the job fails, the worker thread lives on
             if not isinstance(exc, JiebangError):
                 log.exception("job %d failed", job_id)
+            stage, done, total = self._live.get(job_id, ("", 0, 0))
+            kept = {"stage": stage, "done": done, "total": total} if stage else {}
             try:
-                self._write(job_id, status="failed", error=error_body(exc), finished_at=db.utcnow())
+                self._write(job_id, status="failed", error=error_body(exc), finished_at=db.utcnow(), **kept)
             except Exception:
-                log.exception("job %d: its failure could not be stored; a restart marks it failed", job_id)
+                log.exception("job %d: its failure could not be stored; the watchdog marks it failed", job_id)
         finally:
             with self._lock:
                 self._live.pop(job_id, None)
@@ -201,9 +231,13 @@ class Jobs:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
     def _write(self, job_id: int, *, wait: bool = True, **values: Any) -> None:
-        """Update the job row in a session of its own. A state change is retried (another writer may hold
-        SQLite's lock for a while); a progress write is skipped on SQLite (the work itself may hold it)."""
-        for attempt in range(WRITE_ATTEMPTS if wait else 1):
+        """Update the job row in a session of its own. A state change is retried with backoff (another writer
+        may hold the lock, the database may be restarting); a progress write is skipped on SQLite (the work
+        itself may hold its only write lock) and never retried."""
+        waits = WRITE_BACKOFF_S if wait else ()
+        for attempt in range(len(waits) + 1):
+            if attempt:
+                time.sleep(waits[attempt - 1])
             try:
                 with self.sessions() as session:
                     if not wait and session.get_bind().dialect.name == "sqlite":
@@ -216,9 +250,12 @@ class Jobs:
                     session.commit()
                     return
             except OperationalError:
-                if wait and attempt + 1 == WRITE_ATTEMPTS:
-                    raise
-                log.warning("job %d: state not written (database busy)%s", job_id, ", retrying" if wait else "")
+                if not wait or attempt == len(waits):
+                    if wait:
+                        raise
+                    return
+                log.warning("job %d: state not written (database busy or down), retry in %.2f s", job_id,
+                            waits[attempt])
             except Exception:
                 if wait:
                     raise
@@ -239,11 +276,17 @@ class JobInterrupted(JiebangError):
 
 
 def error_body(exc: BaseException) -> dict[str, Any]:
-    """The bilingual error body of a failed job (an application error as the API would show it)."""
+    """The bilingual error body of a failed job (an application error as the API would show it). A storage
+    fault keeps its code; anything else says which kind of error it was and nothing of its text (an SQL
+    statement, its parameters or a path would otherwise reach the caller): the log has the details."""
     if isinstance(exc, JiebangError):
         return exc.to_body()
-    return {"code": "job_failed", "message_zh": f"后台任务出错：{type(exc).__name__}。请查看服务日志。",
-            "message_en": f"The job failed: {type(exc).__name__}: {exc}", "details": None}
+    fault = classify(exc)
+    if fault is not None:
+        return fault.to_body()
+    return {"code": "job_failed", "message_zh": f"后台任务出错（{type(exc).__name__}），请查看服务日志或联系管理员。",
+            "message_en": f"The job failed ({type(exc).__name__}); see the service log or contact the administrator.",
+            "details": None}
 
 
 def job_out(row: db.Job, live: tuple[str, int, int] | None = None) -> dict[str, Any]:

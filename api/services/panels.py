@@ -27,12 +27,15 @@ from api.services.demands import all_demands
 from api.services.experts import ExpertMatching, in_province
 from api.services.views import view_of_demand
 from api.store import tables as db
-from matching.assign import ASSIGNERS, InfeasibleAssignment, PanelRules, cluster_problem, encode, expand_clusters
+from matching.assign import (ASSIGNERS, Assignment, InfeasibleAssignment, PanelRules, cluster_problem, encode,
+                             expand_clusters)
 from matching.conflicts import RULES, ConflictRules, build_conflicts
+from matching.relevance import floor_sizes, short_panel_message
 
 log = logging.getLogger(__name__)
 
 PANELS_SHEET_NAME = "专家组 panels"
+SHORT_ROLE = "缺额"  # the role column of a row saying what a short panel lacks (序号 = seats missing)
 PANEL_COLUMNS = ["分配记录", "抽取种子", "归口处室", "系统编号", "需求编号", "需求名称", "角色", "序号", "专家", "匹配度"]
 
 
@@ -80,28 +83,53 @@ class PanelAssignment:
         in_round = {d.id for d in demands}
         forbidden = frozenset((str(d), str(e)) for d, e in pairs["forbid"] if d in in_round)
         conflicts = build_conflicts([v.party for v in views], pool.parties,
-                                    ConflictRules(out_of_region=out_of_region, forbidden_pairs=forbidden))
-        affinity = pool.model.score([v.matching_text for v in views])
+                                    ConflictRules(out_of_region=out_of_region, forbidden_pairs=forbidden),
+                                    orgs=self.experts.orgs)
+        texts = [v.matching_text for v in views]
+        affinity = pool.model.score(texts)
         d_index = {d.id: i for i, d in enumerate(demands)}
         e_index = {int(e): j for j, e in enumerate(pool.model.expert_ids_)}
         forced = np.zeros(affinity.shape, dtype=bool)
         for d, e in pairs["force"]:
             if d in in_round and e in e_index:
                 forced[d_index[d], e_index[e]] = True
-        problem = encode([str(d.id) for d in demands], pool.model.expert_ids_, affinity, conflicts.blocked, rules,
+        relevance = self.experts.relevance(pool, texts)
+        groups = None
+        if clusters:
+            labels = [clusters.get(d.id, f"_{d.id}") for d in demands]
+            groups = [[i for i, c in enumerate(labels) if c == k] for k in dict.fromkeys(labels)]
+        below, sizes = floor_sizes(relevance, self.experts.floor_value, conflicts.blocked, forced, rules,
+                                   [e.category for e in pool.experts], groups)
+        kept = np.flatnonzero(sizes > 0)  # a demand nobody suitable can review gets no panel, only the reasons
+        shortfall = [{"demand_id": demands[i].id, "need": rules.panel_size, "have": int(sizes[i]),
+                      **self.experts.shortfall_reasons(pool, texts[i], relevance[i], conflicts, int(i))}
+                     for i in np.flatnonzero(sizes < rules.panel_size)]
+        problem = encode([str(demands[i].id) for i in kept], pool.model.expert_ids_, affinity[kept],
+                         (conflicts.blocked | below)[kept], rules,
                          out_of_province=[not in_province(e.region) for e in pool.experts],
-                         categories=[e.category for e in pool.experts], forced=forced)
+                         categories=[e.category for e in pool.experts], forced=forced[kept], panel_size=sizes[kept])
+        # The floor is hard; the out-of-province share then asks only for the suitable ones there are (reported).
+        out_ok = (~(conflicts.blocked | below)[kept] & problem.out_of_province[None, :]).sum(axis=1)
+        quota_short = [{"demand_id": demands[int(kept[i])].id, "constraint": "min_out_of_province",
+                        "need": int(problem.min_out[i]), "have": int(out_ok[i])}
+                       for i in np.flatnonzero(problem.min_out > out_ok)]
+        problem.min_out = np.minimum(problem.min_out, out_ok)
         solver_obj = ASSIGNERS[solver](seed=seed) if solver == "random_draw" else ASSIGNERS[solver]()
         try:
-            if clusters:
-                labels = [clusters.get(d.id, f"_{d.id}") for d in demands]
+            if not len(kept):
+                result = Assignment(solver, [], [], 0.0, 0.0, seed if solver == "random_draw" else None)
+            elif clusters:
+                labels = [clusters.get(demands[i].id, f"_{demands[i].id}") for i in kept]
                 cproblem, members = cluster_problem(problem, labels)
-                result = expand_clusters(solver_obj.solve(cproblem), members, len(demands), problem)
+                result = expand_clusters(solver_obj.solve(cproblem), members, len(kept), problem)
             else:
                 result = solver_obj.solve(problem)
         except InfeasibleAssignment as exc:
-            details = [_name_forced(x, refs, conflicts, problem) for x in exc.details]
+            details = [_name_forced(x, refs, conflicts, problem, kept) for x in exc.details]
             raise AssignmentInfeasible(exc.message_zh, exc.message_en, details) from None
+        result.info["shortfall"] = shortfall
+        result.info["quota_shortfall"] = quota_short
+        result.info["floor"] = round(self.experts.floor_value, 6)
         result.info["pairs"] = {k: [list(x) for x in v] for k, v in pairs.items()}
         result.info["skipped_pairs"] = [{"kind": k, "demand_id": d, "expert_id": refs[e]}
                                         for k in PAIR_KINDS for d, e in pairs[k] if d not in in_round]
@@ -156,7 +184,8 @@ class PanelAssignment:
                   "demand_ids": [d.id for d in demands], "clusters": {str(k): v for k, v in (clusters or {}).items()},
                   **result.info["pairs"],
                   "total_affinity": round(result.total_affinity, 6), "seconds": round(result.seconds, 3),
-                  "actor": actor}
+                  "floor": result.info["floor"], "shortfall": result.info["shortfall"],
+                  "quota_shortfall": result.info["quota_shortfall"], "actor": actor}
         run = db.AssignmentRun(params=params, seed=result.seed)
         session.add(run)
         session.flush()
@@ -164,14 +193,18 @@ class PanelAssignment:
             session.add(db.Assignment(run_id=run.id, demand_id=int(row["demand_id"]), expert_id=int(row["expert_id"]),
                                       role=row["role"], affinity=row["affinity"], rank=row["rank"]))
         append_audit(session, actor, "create", "assignment_run", run.id, None,
-                             {k: v for k, v in params.items() if k != "demand_ids"} | {"seed": result.seed})
+                             {k: v for k, v in params.items() if k not in ("demand_ids", "shortfall")}
+                             | {"seed": result.seed, "short_panels": len(result.info["shortfall"])})
         session.commit()
         loads = result.loads(len(pool.experts))
         log.info("assignment run %d: %d demands, solver %s, seed %s", run.id, len(demands), solver, result.seed)
         return {"run_id": run.id, "solver": solver, "seed": result.seed, "demands": len(demands),
                 "total_affinity": round(result.total_affinity, 4), "max_load": int(loads.max(initial=0)),
                 "seconds": round(result.seconds, 3), "forced": len(result.info["pairs"]["force"]),
-                "forbidden": len(result.info["pairs"]["forbid"]), "skipped_pairs": result.info["skipped_pairs"]}
+                "forbidden": len(result.info["pairs"]["forbid"]), "skipped_pairs": result.info["skipped_pairs"],
+                "shortfall": [{k: x[k] for k in ("demand_id", "need", "have")} | short_panel_message(x["need"], x["have"])
+                              for x in result.info["shortfall"]],
+                "quota_shortfall": result.info["quota_shortfall"]}
 
     def redraw_panel(self, session: Session, campaign: CampaignContext, run_id: int, demand_id: int, *,
                      seed: int | None = None, actor: str = "system") -> dict[str, Any]:
@@ -235,10 +268,25 @@ class PanelAssignment:
             panels[a.demand_id][key].append({"rank": a.rank, "affinity": round(a.affinity, 4),
                                              **self.experts.expert_view(experts[a.expert_id], admin),
                                              "forced": (a.demand_id, a.expert_id) in forced})
-        params = {k: v for k, v in run.params.items() if (k != "actor" or admin) and k not in (*PAIR_KINDS, "next")}
+        params = {k: v for k, v in run.params.items()
+                  if (k != "actor" or admin) and k not in (*PAIR_KINDS, "next", "shortfall")}
         params |= {k: [self._pair_view(d, experts.get(e), e, admin) for d, e in v] for k, v in stored.items()}
         return {"run_id": run.id, "seed": run.seed, "params": params, "created_at": run.created_at,
-                "panels": list(panels.values())}
+                "panels": list(panels.values()), "shortfall": self._shortfall_view(session, run, admin)}
+
+    def _shortfall_view(self, session: Session, run: db.AssignmentRun, admin: bool) -> list[dict[str, Any]]:
+        """The run's demands whose panel the relevance floor left short (or empty: 库中无合适专家), with why."""
+        short = run.params.get("shortfall") or []
+        sids = {x["sid"] for s in short for v in s.values() if isinstance(v, list) for x in v if isinstance(x, dict)}
+        experts = {e.id: e for e in session.scalars(select(db.Expert).where(db.Expert.id.in_(sids)))} if sids else {}
+        out = []
+        for x in short:
+            d = session.get(db.Demand, x["demand_id"])
+            out.append({"demand_id": x["demand_id"], "external_id": d.external_id if d else None,
+                        "title": d.title if d else "", "office": d.office if d else None,
+                        "need": x["need"], "have": x["have"], **short_panel_message(x["need"], x["have"]),
+                        **self.experts.render_reasons(x, experts, admin)})
+        return out
 
     def _pair_view(self, demand_id: int, e: db.Expert | None, expert_id: int, admin: bool) -> dict[str, Any]:
         out = {"demand_id": demand_id, "expert": self.experts.pseudonym(expert_id)}
@@ -317,6 +365,11 @@ class PanelAssignment:
                         "工作单位": m["organization"], "职称": m["title"], "所在地区": m["region"],
                         "专家类别": m["category"], "匹配度": m["affinity"],
                         "抽取种子": data["seed"], "分配记录": data["run_id"]})
+        for x in data["shortfall"]:  # one row per panel the relevance floor left short: what it lacks
+            sheets.setdefault(x["office"] or "未归口", []).append({
+                "系统编号": x["demand_id"], "需求编号": x["external_id"], "需求名称": x["title"], "角色": SHORT_ROLE,
+                "序号": x["need"] - x["have"], "姓名": x["message_zh"], "抽取种子": data["seed"],
+                "分配记录": data["run_id"]})
         return sheets
 
     def export_excel(self, session: Session, run_id: int) -> bytes:
@@ -342,6 +395,9 @@ def panels_sheet(matcher: PanelAssignment, session: Session, campaign: CampaignC
              "需求编号": p["external_id"], "需求名称": p["title"], "角色": role, "序号": m["rank"],
              "专家": m["expert"], "匹配度": m["affinity"]}
             for p in data["panels"] for role, key in (("成员", "members"), ("候补", "substitutes")) for m in p[key]]
+    rows += [{"分配记录": run_id, "抽取种子": data["seed"], "归口处室": x["office"], "系统编号": x["demand_id"],
+              "需求编号": x["external_id"], "需求名称": x["title"], "角色": SHORT_ROLE, "序号": x["need"] - x["have"],
+              "专家": x["message_zh"]} for x in data["shortfall"]]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -359,6 +415,11 @@ def _preview_sheet(matcher: PanelAssignment, session: Session, campaign: Campaig
         rows.append({"分配记录": "预览 preview", "抽取种子": result.seed, "归口处室": d.office, "系统编号": d.id,
                      "需求编号": d.external_id, "需求名称": d.title, "角色": "成员" if r["role"] == "member" else "候补",
                      "序号": r["rank"], "专家": matcher.experts.pseudonym(int(r["expert_id"])), "匹配度": round(r["affinity"], 4)})
+    for x in result.info["shortfall"]:
+        d = by_id[x["demand_id"]]
+        rows.append({"分配记录": "预览 preview", "归口处室": d.office, "系统编号": d.id, "需求编号": d.external_id,
+                     "需求名称": d.title, "角色": SHORT_ROLE, "序号": x["need"] - x["have"],
+                     "专家": short_panel_message(x["need"], x["have"])["message_zh"]})
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -367,7 +428,7 @@ def _run_pairs(params: dict[str, Any]) -> dict[str, list[Pair]]:
     return {k: [(int(d), int(e)) for d, e in params.get(k) or []] for k in PAIR_KINDS}
 
 
-def _name_forced(detail: dict, refs: dict[int, str], conflicts: Any, problem: Any) -> dict:
+def _name_forced(detail: dict, refs: dict[int, str], conflicts: Any, problem: Any, kept: Any) -> dict:
     """An infeasibility detail about a forced pair, with the expert as the caller named it (never a storage id)
     and, for a blocked pair, the conflict rules that block it."""
     if detail.get("expert_id") is None:
@@ -379,7 +440,8 @@ def _name_forced(detail: dict, refs: dict[int, str], conflicts: Any, problem: An
         out[key] = out[key].replace(f"专家 {sid}", f"专家 {ref}").replace(f"expert {sid}", f"expert {ref}")
     if detail["constraint"] == "forced_blocked":
         j = problem.expert_ids.index(sid)
-        rows = [problem.demand_ids.index(d) for d in str(detail["demand_id"]).split("+") if d in problem.demand_ids]
+        rows = [int(kept[problem.demand_ids.index(d)]) for d in str(detail["demand_id"]).split("+")
+                if d in problem.demand_ids]
         rules = list(dict.fromkeys(r for i in rows for r in conflicts.rules_for(i, j)))
         out["rules"] = rules
         d = detail["demand_id"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.errors import Conflict
 from api.forms.models import AS_WRITTEN, DemandRecord
+from api.store import tables as db
 
 
 def record_data(record: Any) -> dict[str, Any]:
@@ -43,3 +45,22 @@ def apply_update(stored: dict[str, Any], record: DemandRecord, *, replace: bool 
     after = record_data(merged)
     changed = [h for h in dict.fromkeys([*after, *stored]) if after.get(h) != stored.get(h)]
     return merged, changed
+
+
+class StaleVersion(Conflict):
+    """An update named a version of the demand that is no longer the stored one (someone else changed it)."""
+
+    code = "stale_version"
+
+
+def check_version(existing: db.Demand | None, expected_version: int | None) -> None:
+    """Optimistic concurrency: an update that says which version it changes (HTTP ``If-Match``, a file's
+    ``row_version``) is refused when the stored demand has moved on; without one, the update applies."""
+    if existing is None or expected_version is None or existing.row_version == expected_version:
+        return
+    raise StaleVersion(
+        f"需求 {existing.external_id or existing.id} 已被他人修改（当前版本 {existing.row_version}，提交所依据的版本 "
+        f"{expected_version}），本次未保存；请重新打开后再修改。",
+        f"Demand {existing.external_id or existing.id} was changed by someone else (stored version "
+        f"{existing.row_version}, this update was based on {expected_version}); nothing was saved — reload and edit again.",
+        {"id": existing.id, "row_version": existing.row_version, "expected_version": expected_version})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, DateTime, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -17,6 +17,17 @@ def utcnow() -> datetime:
 def as_utc(stamp: datetime | None) -> datetime | None:
     """A stored or parsed timestamp as aware UTC (SQLite returns naive values; naive means UTC here)."""
     return stamp if stamp is None or stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp column that always reads back aware (UTC): SQLite stores no zone, and an API answer or
+    export without one is ambiguous (schemathesis flagged every timestamp on SQLite)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return as_utc(value)
 
 
 class Base(DeclarativeBase):

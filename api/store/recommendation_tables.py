@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.store.base import Base, utcnow
+from api.store.base import Base, UTCDateTime, utcnow
 
 
 class ReviewDecision(Base):
@@ -28,7 +28,7 @@ class ReviewDecision(Base):
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("review_decisions.id"))
     actor: Mapped[str] = mapped_column(String(100))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RecommendationList(Base):
@@ -46,13 +46,13 @@ class RecommendationList(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | exported | verified
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     exported_by: Mapped[str | None] = mapped_column(String(100))
     signed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     signature: Mapped[str | None] = mapped_column(String(200))
     key_id: Mapped[str | None] = mapped_column(String(32))
-    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     items: Mapped[list["RecommendationItem"]] = relationship(
         back_populates="list", cascade="all, delete-orphan", order_by="RecommendationItem.position")
@@ -70,7 +70,7 @@ class RecommendationItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     added_by: Mapped[str] = mapped_column(String(100))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     list: Mapped[RecommendationList] = relationship(back_populates="items")
 
@@ -89,4 +89,4 @@ class ListVerification(Base):
     payload: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     actor: Mapped[str] = mapped_column(String(100))
-    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

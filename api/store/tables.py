@@ -16,10 +16,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.store.base import Base, as_utc, utcnow  # noqa: F401  (callers use tables.as_utc / tables.utcnow)
+from api.store.base import Base, UTCDateTime, as_utc, utcnow  # noqa: F401  (callers use tables.as_utc / tables.utcnow)
 
 
 class Campaign(Base):
@@ -31,7 +31,7 @@ class Campaign(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Enterprise(Base):
@@ -49,8 +49,8 @@ class Enterprise(Base):
     region: Mapped[str | None] = mapped_column(String(64))
     park: Mapped[str | None] = mapped_column(String(200))
     profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     demands: Mapped[list["Demand"]] = relationship(back_populates="enterprise")
 
@@ -59,7 +59,12 @@ class Demand(Base):
     """A technology demand (需求): indexed columns for filtering plus the full flat record as JSON."""
 
     __tablename__ = "demands"
-    __table_args__ = (UniqueConstraint("campaign_id", "external_id", name="uq_demand_campaign_external"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "external_id", name="uq_demand_campaign_external"),
+        # without a 需求编号 a demand is its content: identical content is stored once (the database enforces it)
+        Index("uq_demand_campaign_content", "campaign_id", "content_hash", unique=True,
+              sqlite_where=text("external_id IS NULL"), postgresql_where=text("external_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
@@ -76,11 +81,13 @@ class Demand(Base):
     area: Mapped[str | None] = mapped_column(String(64), index=True)
     office: Mapped[str | None] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source: Mapped[str | None] = mapped_column(String(300))
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # optimistic concurrency: +1 on every update; an update naming an older version is refused (409)
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="demands")
     findings: Mapped[list["FindingRow"]] = relationship(
@@ -100,7 +107,7 @@ class FindingRow(Base):
     message_en: Mapped[str] = mapped_column(Text, default="")
     fields: Mapped[list[Any]] = mapped_column(default=list)
     values: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     demand: Mapped[Demand] = relationship(back_populates="findings")
 
@@ -122,8 +129,8 @@ class Expert(Base):
     available: Mapped[bool] = mapped_column(Boolean, default=True)
     avoid_orgs: Mapped[list[Any]] = mapped_column(default=list)
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     reviews: Mapped[list["ExpertReview"]] = relationship(back_populates="expert", cascade="all, delete-orphan")
 
@@ -156,8 +163,8 @@ class Solver(Base):
     kind: Mapped[str | None] = mapped_column(String(32))
     region: Mapped[str | None] = mapped_column(String(64))
     record: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class AuditEntry(Base):
@@ -166,7 +173,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     entity: Mapped[str] = mapped_column(String(32), index=True)
@@ -188,7 +195,7 @@ class DuplicateDecision(Base):
     decision: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(100))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiToken(Base):
@@ -203,8 +210,8 @@ class ApiToken(Base):
     subject: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(32))
     region: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class UserAccount(Base):
@@ -219,11 +226,11 @@ class UserAccount(Base):
     role: Mapped[str] = mapped_column(String(32))
     region: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(255))
-    password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DedupRun(Base):
@@ -240,7 +247,7 @@ class DedupRun(Base):
     demands: Mapped[int] = mapped_column(Integer, default=0)
     groups: Mapped[list[Any]] = mapped_column(default=list)
     actor: Mapped[str | None] = mapped_column(String(100))
-    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AssignmentRun(Base):
@@ -251,7 +258,7 @@ class AssignmentRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     seed: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     assignments: Mapped[list["Assignment"]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
@@ -285,7 +292,7 @@ class ClusterRun(Base):
     clusters: Mapped[int] = mapped_column(Integer, default=0)
     unclustered: Mapped[int] = mapped_column(Integer, default=0)
     actor: Mapped[str | None] = mapped_column(String(100))
-    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Cluster(Base):
@@ -311,8 +318,8 @@ class Cluster(Base):
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class ClusterMember(Base):
@@ -331,7 +338,7 @@ class ClusterMember(Base):
     title: Mapped[str] = mapped_column(String(100), default="")  # proposed 发榜需求名称 of the demand
     keywords: Mapped[list[Any]] = mapped_column(default=list)
     point: Mapped[list[Any]] = mapped_column(default=list)  # 2-D position on the round's map
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class DomainLabel(Base):
@@ -351,7 +358,7 @@ class DomainLabel(Base):
     office: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Job(Base):
@@ -372,9 +379,11 @@ class Job(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     actor: Mapped[str | None] = mapped_column(String(100))
     owner: Mapped[str | None] = mapped_column(String(200))  # "host:pid" of the process running it
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the runner's last sign of life
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # runs started (a takeover adds one)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def clip(model: type[Base], column: str, value: str | None) -> str | None:

@@ -145,9 +145,10 @@ def panels_page(request: Request, run: int | None = None, demand: int | None = N
     if run_id is not None:
         data = services.panels.run_panels(session, run_id, admin=identities)
         pairs = services.panels.next_pairs(session, run_id, admin=identities)
-        regions = dict(session.execute(select(db.Demand.id, db.Demand.region).where(
-            db.Demand.id.in_([p["demand_id"] for p in data["panels"]]))).all())
+        regions = dict(session.execute(select(db.Demand.id, db.Demand.region).where(db.Demand.id.in_(
+            [p["demand_id"] for p in data["panels"]] + [x["demand_id"] for x in data["shortfall"]]))).all())
         data["panels"] = [p for p in data["panels"] if who.sees_region(regions.get(p["demand_id"]))]
+        data["shortfall"] = [x for x in data["shortfall"] if who.sees_region(regions.get(x["demand_id"]))]
         chosen = demand or (data["panels"][0]["demand_id"] if data["panels"] else None)
         if chosen is not None:
             visible_demand(session, chosen, who)

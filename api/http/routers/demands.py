@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
+from fastapi import APIRouter, Depends, Header, Path as PathParam, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
-from api.errors import Forbidden, NotFound
+from api.errors import Forbidden, InvalidInput, NotFound
 from api.forms.models import DemandRecord, unknown_keys
 from api.http.auth import principal, require
 from api.http.deps import get_campaign, get_services, get_session
@@ -64,6 +64,7 @@ class DemandOut(BaseModel):
     submitted_at: datetime | None = Field(None, description="提交时间")
     created_at: datetime = Field(..., description="入库时间")
     updated_at: datetime = Field(..., description="最后修改时间")
+    row_version: int = Field(1, description="版本号（每次修改加一；修改时以 If-Match 回传，过期则 409）")
     record: dict[str, Any] = Field(..., description="完整表单（中文表头；无管理员令牌时个人信息以 *** 代替）")
     findings: list[FindingOut] = Field(default_factory=list, description="规则检查结果")
 
@@ -105,7 +106,8 @@ def demand_out(demand: db.Demand, *, admin: bool, with_findings: bool = True) ->
                      park=demand.park, recommending_unit=demand.recommending_unit, status=demand.status,
                      check_status=demand.check_status, category=demand.category, area=demand.area,
                      office=demand.office, title=demand.title, submitted_at=demand.submitted_at,
-                     created_at=demand.created_at, updated_at=demand.updated_at, record=record or {},
+                     created_at=demand.created_at, updated_at=demand.updated_at,
+                     row_version=demand.row_version or 1, record=record or {},
                      findings=findings)
 
 
@@ -122,11 +124,18 @@ def visible_demand(session: Session, demand_id: int, who: Principal) -> db.Deman
     return demand
 
 
-def audit_personal_read(session: Session, who: Principal, demands: list[db.Demand]) -> None:
-    """Write who read which demands' personal fields (only when they were shown)."""
+def append_personal_read(session: Session, who: Principal, demands: list[db.Demand]) -> bool:
+    """Add (not commit) the audit row of who read which demands' personal fields, when they were shown."""
     if who.may("see_personal") and demands:
         append_audit(session, who.actor, "read_personal", "demand", demands[0].id if len(demands) == 1 else None,
                      None, {"demand_ids": [d.id for d in demands]})
+        return True
+    return False
+
+
+def audit_personal_read(session: Session, who: Principal, demands: list[db.Demand]) -> None:
+    """Write who read which demands' personal fields (only when they were shown)."""
+    if append_personal_read(session, who, demands):
         session.commit()
 
 
@@ -149,8 +158,33 @@ def unknown_fields_note(payload: Any) -> list[NoteOut]:
                                "(check the spelling; Chinese headers and English keys are accepted)")]
 
 
-@router.post("/demands", response_model=SubmitOut, status_code=200, summary="提交一条需求 / submit one demand")
-def submit_demand(record: DemandRecord, payload: Any = Depends(json_body), session: Session = Depends(get_session),
+def etag(demand: db.Demand) -> str:
+    """The HTTP entity tag of a demand's version (``"3"``)."""
+    return f'"{demand.row_version or 1}"'
+
+
+def version_from(if_match: str | None) -> int | None:
+    """The version an ``If-Match`` header names (``"3"``, ``W/"3"`` or ``3``); None without the header."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput("If-Match 应为需求的版本号（如 \"3\"，见 ETag 或 row_version）。",
+                           'If-Match must be the demand\'s version (e.g. "3", from its ETag or row_version).',
+                           {"field": "If-Match"})
+    return int(value)
+
+
+CONFLICT_DOC = {409: {"description": "冲突：版本已过期（stale_version）或企业不符 / conflict"},
+                503: {"description": "系统忙或数据库不可用，见 Retry-After / busy or database unavailable"},
+                507: {"description": "磁盘已满 / storage full"}}
+
+
+@router.post("/demands", response_model=SubmitOut, status_code=200, summary="提交一条需求 / submit one demand",
+             responses=CONFLICT_DOC)
+def submit_demand(record: DemandRecord, response: Response, payload: Any = Depends(json_body),
+                  if_match: str | None = Header(None, description="修改时所依据的版本（ETag / row_version）；已被他人修改则 409"),
+                  session: Session = Depends(get_session),
                   campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services),
                   who: Principal = Depends(require("submit")), mode: UpdateMode = Query(
                       "merge", description="同一需求编号：merge 只更新提交的字段（默认）/ replace 整条替换")) -> SubmitOut:
@@ -167,12 +201,12 @@ def submit_demand(record: DemandRecord, payload: Any = Depends(json_body), sessi
                         {"region": record.region}, code="region_forbidden")
     result = submit(session, campaign, payload if isinstance(payload, dict) else record, actor=who.actor,
                     steps=services.intake_steps, context=services.settings.validation_context,
-                    allow_enterprise_change=who.may("change_enterprise"), replace=mode == "replace")
-    admin = who.may("see_personal")
-    out = SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=admin),
-                    changed_fields=result.changed_fields, notes=unknown_fields_note(payload))
-    audit_personal_read(session, who, [result.demand])
-    return out
+                    allow_enterprise_change=who.may("change_enterprise"), replace=mode == "replace",
+                    expected_version=version_from(if_match),
+                    before_commit=lambda s, r: append_personal_read(s, who, [r.demand]))  # one commit
+    response.headers["ETag"] = etag(result.demand)
+    return SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=who.may("see_personal")),
+                     changed_fields=result.changed_fields, notes=unknown_fields_note(payload))
 
 
 @router.get("/demands", response_model=DemandPage, summary="需求列表 / list demands")
@@ -202,10 +236,11 @@ def list_demands(batch: str | None = Query(None, description="批次，如 第�
 
 
 @router.get("/demands/{demand_id}", response_model=DemandOut, summary="一条需求 / one demand")
-def get_demand(demand_id: int = PathParam(..., description="需求的系统内编号"),
+def get_demand(response: Response, demand_id: int = PathParam(..., description="需求的系统内编号"),
                session: Session = Depends(get_session), who: Principal = Depends(principal)) -> DemandOut:
-    """按系统内编号取一条需求。Get one demand by its storage id."""
+    """按系统内编号取一条需求（ETag 为其版本号）。Get one demand by its storage id (ETag: its version)."""
     demand = visible_demand(session, demand_id, who)
+    response.headers["ETag"] = etag(demand)
     out = demand_out(demand, admin=who.may("see_personal"))
     audit_personal_read(session, who, [demand])
     return out

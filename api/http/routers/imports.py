@@ -1,7 +1,7 @@
 """File imports over HTTP: demands (through intake), experts, review records, solver institutions."""
 from __future__ import annotations
 
-import tempfile
+import shutil
 from pathlib import Path
 from typing import Any, Literal
 
@@ -71,8 +71,9 @@ def import_file(file: UploadFile = File(..., description="汇总表（.xlsx/.csv
     """
     name, suffix = accepted_upload(who, file, kind)
     context = services.settings.validation_context
-    with tempfile.TemporaryDirectory(prefix="jiebang-upload-") as tmp:
-        path = save_upload(file, Path(tmp) / f"upload{suffix}")
+    folder = services.upload_folder()
+    try:
+        path = save_upload(file, folder / f"upload{suffix}")
         if kind == "demands":
             report = import_demands(session, campaign, path, actor=who.actor, steps=services.intake_steps,
                                     context=context, source=name,
@@ -80,6 +81,8 @@ def import_file(file: UploadFile = File(..., description="汇总表（.xlsx/.csv
                                     allow_enterprise_change=who.may("change_enterprise"), replace=mode == "replace")
         else:
             report = import_people(session, path, kind, actor=who.actor, source=name, context=context)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return ImportOut(**report.to_dict())
 
 

@@ -8,8 +8,6 @@ stopped process left behind reads ``failed`` with the reason, never "running" fo
 """
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, File, Path as PathParam, Query, UploadFile
@@ -44,7 +42,7 @@ def start_import(services: Services, session: Session, campaign: CampaignContext
                  file: UploadFile, kind: str) -> int:
     """Save an uploaded file and start importing it as a job (the console uses this too)."""
     name, suffix = accepted_upload(who, file, kind)
-    folder = Path(tempfile.mkdtemp(prefix="jiebang-job-"))
+    folder = services.upload_folder()
     path = save_upload(file, folder / f"upload{suffix}")
     job = work.import_work(path, kind, campaign, actor=who.actor, source=name, steps=services.intake_steps,
                            context=services.settings.validation_context,

@@ -1,7 +1,7 @@
 """user accounts with passwords (Argon2id hashes, lockout) for the console (#20)
 
 Revision ID: i20_accounts
-Revises: i22_review
+Revises: i21_versions
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'i20_accounts'
-down_revision = 'i22_review'
+down_revision = 'i21_versions'
 branch_labels = None
 depends_on = None
 

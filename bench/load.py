@@ -1,0 +1,188 @@
+"""Bounded loopback load against a running ``jiebang serve`` (it stops by itself: ``--seconds`` and
+``--max-requests``): concurrent clients submit demands (intake checks on), update them with their version
+(If-Match), and list; a share of the submissions are planted duplicates (the text of an earlier one under
+another enterprise). Then it verifies, through the API, that every acknowledged write is stored exactly
+once and that every planted duplicate was flagged, and prints a table (throughput, p50/p95/p99 per
+operation, statuses) — ``--json FILE`` writes it too.
+
+    jiebang --database-url postgresql+psycopg://… serve --workers 4 --port 8765 &
+    python -m bench.load --url http://127.0.0.1:8765 --token ADMIN_TOKEN --clients 16 --seconds 30
+
+Only 127.0.0.1 / localhost URLs are accepted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import threading
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+import numpy as np
+
+from tests.demand_rows import make_row
+
+DOCUMENTED = {200, 409, 503}  # 409 stale version / conflict, 503 busy with Retry-After
+
+
+class Load:
+    def __init__(self, url: str, token: str, clients: int, seconds: float, max_requests: int, seed: int,
+                 duplicate_share: float):
+        self.url, self.clients, self.seconds, self.max_requests = url, clients, seconds, max_requests
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.rng = random.Random(seed)
+        self.duplicate_share = duplicate_share
+        self.lock = threading.Lock()
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.status: Counter[tuple[str, int]] = Counter()
+        self.acked: dict[str, int] = {}  # external id -> demand id
+        self.planted: dict[str, str] = {}  # external id of a planted duplicate -> of its original
+        self.texts: list[tuple[str, str]] = []  # (external id, description) of acknowledged originals
+        self.sent = 0
+        self.base = int(time.time()) % 100_000 * 10_000
+
+    def _record(self, op: str, started: float, status: int) -> None:
+        with self.lock:
+            self.latency[op].append(time.perf_counter() - started)
+            self.status[(op, status)] += 1
+
+    def _next(self) -> int | None:
+        with self.lock:
+            if self.sent >= self.max_requests:
+                return None
+            self.sent += 1
+            return self.base + self.sent
+
+    def client(self, deadline: float) -> None:
+        with httpx.Client(base_url=self.url, headers=self.headers, timeout=60) as http:
+            while time.monotonic() < deadline:
+                n = self._next()
+                if n is None:
+                    return
+                roll = self.rng.random()
+                if roll < 0.6:
+                    self.submit(http, n)
+                elif roll < 0.8:
+                    self.update(http)
+                else:
+                    started = time.perf_counter()
+                    r = http.get("/demands", params={"limit": 20, "offset": self.rng.randrange(0, 200)})
+                    self._record("list", started, r.status_code)
+
+    def submit(self, http: httpx.Client, n: int) -> None:
+        original = None
+        with self.lock:
+            if self.texts and self.rng.random() < self.duplicate_share:
+                original = self.rng.choice(self.texts)
+        text = original[1] if original else (f"第{n}号课题：面向{self.rng.choice(['风电', '光伏', '储能', '氢能', '轨道交通'])}"
+                                             f"装备的第{n}类关键部件{self.rng.choice(['精密加工', '在线检测', '寿命评估'])}技术研究，"
+                                             f"指标{n % 97}项。")
+        row = make_row(n % 10_000_000, 需求编号=f"L-{n}", 需求描述=text, 需求名称=f"第{n}号负载测试需求")
+        started = time.perf_counter()
+        r = http.post("/demands", json=row)
+        self._record("submit", started, r.status_code)
+        if r.status_code == 200:
+            body = r.json()
+            with self.lock:
+                self.acked[f"L-{n}"] = body["demand"]["id"]
+                if original:
+                    self.planted[f"L-{n}"] = original[0]
+                else:
+                    self.texts.append((f"L-{n}", text))
+
+    def update(self, http: httpx.Client) -> None:
+        with self.lock:
+            if not self.acked:
+                return
+            external_id, demand_id = self.rng.choice(sorted(self.acked.items()))
+        started = time.perf_counter()
+        got = http.get(f"/demands/{demand_id}")
+        if got.status_code != 200:
+            self._record("update", started, got.status_code)
+            return
+        n = int(external_id.split("-")[1])
+        row = make_row(n % 10_000_000, 需求编号=external_id, 需求描述=got.json()["record"]["需求描述"],
+                       需求名称=f"第{n}号负载测试需求（第{self.rng.randrange(1000)}次修改）")
+        r = http.post("/demands", json=row, headers={"If-Match": got.headers.get("ETag", "")})
+        self._record("update", started, r.status_code)
+
+    def run(self) -> dict[str, Any]:
+        deadline = time.monotonic() + self.seconds
+        started = time.perf_counter()
+        threads = [threading.Thread(target=self.client, args=(deadline,)) for _ in range(self.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        return {"elapsed_s": round(elapsed, 2), "clients": self.clients, "operations": self.table(elapsed),
+                "statuses": {f"{op} {code}": k for (op, code), k in sorted(self.status.items())},
+                "undocumented_statuses": sum(k for (_, code), k in self.status.items() if code not in DOCUMENTED),
+                **self.verify()}
+
+    def table(self, elapsed: float) -> list[dict[str, Any]]:
+        out = []
+        for op, values in sorted(self.latency.items()):
+            ms = np.array(values) * 1000
+            ok = sum(k for (o, code), k in self.status.items() if o == op and code == 200)
+            out.append({"operation": op, "count": len(values), "ok_per_s": round(ok / elapsed, 1),
+                        "p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1),
+                        "p99_ms": round(float(np.percentile(ms, 99)), 1)})
+        return out
+
+    def verify(self) -> dict[str, Any]:
+        """Every acknowledged submission stored exactly once (by its 需求编号) and every planted duplicate flagged."""
+        with httpx.Client(base_url=self.url, headers=self.headers, timeout=120) as http:
+            stored: Counter[str] = Counter()
+            flagged: set[str] = set()
+            offset = 0
+            while True:
+                page = http.get("/demands", params={"limit": 500, "offset": offset}).json()
+                for d in page["items"]:
+                    if d["external_id"]:
+                        stored[d["external_id"]] += 1
+                        if any(f["rule_id"] == "duplicate" for f in d["findings"]):
+                            flagged.add(d["external_id"])
+                offset += 500
+                if offset >= page["total"]:
+                    break
+        mine = {k: v for k, v in stored.items() if k.startswith("L-") and int(k[2:]) > self.base}
+        return {"acknowledged": len(self.acked), "lost": sum(1 for k in self.acked if stored.get(k, 0) == 0),
+                "stored_twice": sum(1 for k in self.acked if stored.get(k, 0) > 1),
+                "unacknowledged_stored": sum(1 for k in mine if k not in self.acked),
+                "planted_duplicates": len(self.planted),
+                "planted_flagged": sum(1 for k in self.planted if k in flagged)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--max-requests", type=int, default=5000)
+    parser.add_argument("--duplicate-share", type=float, default=0.1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    if urlparse(args.url).hostname not in ("127.0.0.1", "localhost"):
+        parser.error("load is sent to 127.0.0.1 / localhost only")
+    report = Load(args.url, args.token, args.clients, min(args.seconds, 600), args.max_requests, args.seed,
+                  args.duplicate_share).run()
+    print(f"{'operation':<10}{'count':>8}{'ok/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for row in report["operations"]:
+        print(f"{row['operation']:<10}{row['count']:>8}{row['ok_per_s']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}"
+              f"{row['p99_ms']:>9}")
+    print(json.dumps({k: v for k, v in report.items() if k != "operations"}, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
