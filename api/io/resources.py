@@ -5,8 +5,9 @@ import json
 from importlib.resources import files
 from pathlib import Path
 
-from models import KEYWORD_RANKER
+from models import DOC_FREQ, KEYWORD_RANKER
 from nlp.keyword_ranker import KeywordRanker
+from nlp.keywords import DocumentFrequency
 
 
 def jieba_idf() -> dict[str, float]:
@@ -19,6 +20,19 @@ def jieba_idf() -> dict[str, float]:
         if len(parts) == 2:
             out[parts[0]] = float(parts[1])
     return out
+
+
+def doc_frequency(path: Path = DOC_FREQ) -> DocumentFrequency:
+    """The shipped background document frequencies (``models/doc-freq/doc_freq.tsv``, see its card): which
+    words are too common to be a keyword or a title's subject."""
+    documents, counts = 0, {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        token, _, value = line.rpartition("\t")
+        if token == "#documents":
+            documents = int(value)
+        elif token:
+            counts[token] = int(value)
+    return DocumentFrequency(documents, counts)
 
 
 def keyword_ranker(path: Path = KEYWORD_RANKER) -> KeywordRanker:

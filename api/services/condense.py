@@ -37,10 +37,10 @@ from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from matching.cluster_features import cluster_features
 from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer
-from nlp.condense import medoid, propose_title, summarize
+from nlp.condense import cluster_title, medoid, propose_title, summarize, title_members_changed
 from nlp.embed import Embedder
 from nlp.keyword_ranker import KeywordRanker
-from nlp.keywords import KeywordExtractor
+from nlp.keywords import DocumentFrequency, KeywordExtractor
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 
@@ -63,6 +63,7 @@ class KeywordSettings:
     background_idf: Mapping[str, float]
     ranker: KeywordRanker
     tags: Mapping[str, str]
+    doc_freq: DocumentFrequency | None = None
 
 
 @dataclass(frozen=True)
@@ -232,14 +233,15 @@ class Condensation(ClusterEditing):
         texts = [it.view.condense_text for it in items]
         kw = self.keywords
         extractor = KeywordExtractor(self.tokenizer, encoder=self._encode, stopwords=kw.stopwords,
-                                     background_idf=kw.background_idf, ranker=kw.ranker, tags=kw.tags)
+                                     background_idf=kw.background_idf, ranker=kw.ranker, tags=kw.tags,
+                                     doc_freq=kw.doc_freq)
         progress("keywords", 0, len(items))
         per_demand = extractor.fit_keywords(texts)
         for it, words in zip(items, per_demand):
             m = members.get(it.demand.id)
             if m is not None:
                 m.keywords = [w.term for w in words]
-                m.title = propose_title(it.view.condense_text, [w.term for w in words])
+                m.title = propose_title(it.view.condense_text, [w.term for w in words], cut=self._cut)
         progress("keywords", len(items), len(items))
         groups: dict[str, list[int]] = {}
         for demand_id, m in members.items():
@@ -252,7 +254,7 @@ class Condensation(ClusterEditing):
         cluster_words = extractor.class_keywords([[texts[i] for i in groups[k]] for k in keys])
         for n, key in enumerate(keys):
             rows[key] = self._profile_one(session, rows.get(key), key, [items[i] for i in groups[key]],
-                                          x[groups[key]], [w.term for w in cluster_words[n]])
+                                          x[groups[key]], [w.term for w in cluster_words[n]], extractor.generic)
             progress("clusters", n + 1, len(keys))
         for key, row in rows.items():  # emptied clusters (all members moved or merged away)
             if key not in occupied and row.active and not row.locked:
@@ -261,7 +263,7 @@ class Condensation(ClusterEditing):
         return [rows[k] for k in keys if "." not in k]
 
     def _profile_one(self, session: Session, row: db.Cluster | None, key: str, members: Sequence[RoundItem],
-                     x: np.ndarray, keywords: list[str]) -> db.Cluster:
+                     x: np.ndarray, keywords: list[str], generic: Callable[[str], bool]) -> db.Cluster:
         if row is None:
             row = db.Cluster(campaign_id=self.campaign.id, key=key, parent_key=key.split(".")[0] if "." in key else None)
             session.add(row)
@@ -270,18 +272,21 @@ class Condensation(ClusterEditing):
         representative = members[centre]
         row.medoid_id = representative.demand.id
         row.keywords = keywords
-        medoid_text = representative.view.condense_text
-        # the title reads as one problem: the cluster's keywords that its representative demand names (a title
-        # stitched from two members' terms reads wrong), those most members share first; a two-character
-        # term (精密, 在线) counts half, since a shared generic word says little about the problem
-        texts = [it.view.condense_text for it in members]
-        named = [k for k in keywords if k in medoid_text] or keywords
-        named.sort(key=lambda k: -sum(k in t for t in texts) * (1.0 if len(k) > 2 else 0.5))
-        row.title = db.clip(db.Cluster, "title", propose_title(medoid_text, named, cluster=True)) or ""
-        row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200)
+        # the title: what most members' own titles share, else the representative's own title; it is kept
+        # through runs that change the membership by a third or less (a staff name always wins: row.name)
+        ids = sorted(it.demand.id for it in members)
+        before = list((row.stats or {}).get("title_members") or [])
+        if not row.title or title_members_changed(before, ids):
+            titles = [it.view.title or it.view.condense_text.split("\n", 1)[0] for it in members]
+            row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, generic)) or ""
+            before = ids
+        row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200, per_text=1)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
-        row.stats = cluster_stats(members)
+        row.stats = {**cluster_stats(members), "title_members": before}
         return row
+
+    def _cut(self, text: str) -> list[str]:
+        return self.tokenizer.cut(text)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts, kind="passage", show_progress=False)

@@ -372,6 +372,42 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class BangdanEntry(Base):
+    """A 榜单 draft entry (发榜清单草稿): a cluster (``cluster_key``) or one demand (``demand_id``) staff marked
+    拟发榜, with the current ``content`` (the fields of :data:`nlp.bangdan.FIELDS`) and its ``version``; every
+    change is a :class:`BangdanVersion`. ``active`` False: staff withdrew the mark (the history stays)."""
+
+    __tablename__ = "bangdan_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    cluster_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id", ondelete="SET NULL"), index=True)
+    office: Mapped[str | None] = mapped_column(String(64), index=True)
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class BangdanVersion(Base):
+    """One version of a 榜单 entry: the whole content after the change, who made it, when, and what changed."""
+
+    __tablename__ = "bangdan_versions"
+    __table_args__ = (UniqueConstraint("entry_id", "version", name="uq_bangdan_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("bangdan_entries.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    changed: Mapped[list[Any]] = mapped_column(default=list)  # field names, or ["created"] / ["withdrawn"]
+    actor: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 def clip(model: type[Base], column: str, value: str | None) -> str | None:
     """``value`` cut to the column's declared length (PostgreSQL enforces it, SQLite does not)."""
     length = getattr(model.__table__.c[column].type, "length", None)

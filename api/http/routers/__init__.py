@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.routers import audit, clusters, demands, domains, duplicates, experts, health, imports, jobs
+from api.http.routers import audit, bangdan, clusters, demands, domains, duplicates, experts, health, imports, jobs
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -16,6 +16,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     duplicates.router,
     experts.router,
     clusters.router,
+    bangdan.router,
     domains.router,
     jobs.router,
 )
