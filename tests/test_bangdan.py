@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -123,3 +124,28 @@ def test_bangdan_marked_edited_versioned_and_exported(client: TestClient, settin
     assert len(client.get("/bangdan").json()["entries"]) == 2
     reader = bearer(token_for(replace(settings, admin_token="bangdan-admin-token"), "bureau", region="沈阳市"))
     assert client.post(f"/clusters/{marked[1]['key']}/bangdan", headers=reader).status_code in (401, 403)
+
+
+def test_console_marks_edits_and_shows_the_history(client: TestClient, settings: Settings) -> None:
+    browser = TestClient(client.app)
+    form = browser.get("/console/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    staff = token_for(replace(settings, admin_token="bangdan-admin-token"), "staff", subject="console-staff")
+    assert browser.post("/console/login", data={"token": staff, "csrf": csrf}, follow_redirects=False).status_code == 303
+    key = client.get("/clusters").json()["clusters"][0]["key"]
+    page = browser.get(f"/console/clusters/{key}").text
+    assert f"/console/clusters/{key}/bangdan" in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    r = browser.post(f"/console/clusters/{key}/bangdan", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    entry_url = r.headers["location"]
+    page = browser.get(entry_url).text
+    assert "技术指标" in page and "修改记录" in page
+    fields = {name: value for name, value in re.findall(r'<textarea name="(\w+)"[^>]*>([^<]*)</textarea>', page)}
+    fields.update(name="控制台修改的名称", csrf=csrf, version="1")
+    assert browser.post(entry_url, data=fields, follow_redirects=False).status_code == 303
+    entry = client.get(f"/bangdan/{entry_url.rsplit('/', 1)[1]}").json()
+    assert entry["content"]["name"] == "控制台修改的名称" and entry["version"] == 2
+    assert entry["versions"][-1]["changed"] == ["name"]  # fields sent unchanged are not a change
+    listed = browser.get("/console/bangdan").text
+    assert "控制台修改的名称" in listed and "export.docx" in listed

@@ -20,14 +20,14 @@ from api.http.routers.jobs import readable_job
 from api.services.campaign import CampaignContext
 from api.services.demands import quota_progress
 from api.store import tables as db
-from api.web import pages_clusters, pages_demands, pages_domains, pages_review
+from api.web import pages_bangdan, pages_clusters, pages_demands, pages_domains, pages_review
 from api.web.queries import counts_by, needs_attention
 from api.web.render import PREFIX, STATIC_DIR, ConsoleRoute, NavItem, make_templates, render
 from api.web.session import (COOKIE, LOGIN_COOKIE, MAX_AGE, ConsoleUser, check_csrf, check_login_csrf,
                              console_key, current_user, log_in, login_csrf, session_cookie)
 
 router = APIRouter(route_class=ConsoleRoute)
-PAGE_MODULES = (pages_demands, pages_review, pages_clusters, pages_domains)
+PAGE_MODULES = (pages_demands, pages_review, pages_clusters, pages_bangdan, pages_domains)
 NAV = [NavItem(f"{PREFIX}/", "看板")]
 
 
