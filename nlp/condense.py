@@ -143,24 +143,25 @@ def shorten_title(title: str, cut: Cut | None = None, max_chars: int = MAX_TITLE
 
 
 def cluster_title(titles: Sequence[str], representative: int, cut: Cut,
-                  generic: Callable[[str], bool] = lambda t: False, max_chars: int = MAX_TITLE_CHARS) -> str:
+                  specific: Callable[[str], bool] = lambda t: True, max_chars: int = MAX_TITLE_CHARS) -> str:
     """The proposed title of a cluster from its members' own titles (``titles``; ``representative``: the
     index of its medoid).
 
-    Built from what most members share: the tokens found in the titles of more than half of the members
-    (at least two), in the order the representative's title states them (a model number with its word;
+    Built from what most members share: the representative's title words found in the titles of more than
+    half of the members (at least two; inside a longer word counts: 检测 in 视觉检测), in the order the representative's title states them (a model number with its word;
     a connective only between two kept tokens; at most one skipped token between two kept ones), when
-    they make a title of two or more tokens and four or more characters that names something specific
-    (a token ``generic`` does not call generic) and has no visible defect (:mod:`nlp.title_quality`).
+    they make a title of two or more tokens and six or more characters that names something specific (a
+    token of two or more characters that ``specific`` accepts: the service's test is "a noun, not generic")
+    and has no visible defect (:mod:`nlp.title_quality`).
     Otherwise the representative member's own title (shortened when longer than ``max_chars``)."""
     own = shorten_title(normalize(titles[representative]), cut, max_chars) if titles else ""
     if len(titles) < 2:
         return own
-    tokenised = [[t for t in cut(normalize(title)) if t.strip()] for title in titles]
-    counts = Counter(t for tokens in tokenised for t in set(tokens))
+    normalised = [normalize(title) for title in titles]
+    rep = [t for t in cut(normalised[representative]) if t.strip()]
     need = max(2, len(titles) // 2 + 1)
-    rep = tokenised[representative]
-    keep = [counts[t] >= need and bool(_TOKEN_CONTENT.search(t)) for t in rep]
+    # a word is shared by a member whose title contains it, as a word or inside one (检测 in 视觉检测)
+    keep = [bool(_TOKEN_CONTENT.search(t)) and sum(t in title for title in normalised) >= need for t in rep]
     for i, tok in enumerate(rep):  # a model number goes with the word it qualifies ("3D" + "打印")
         if i + 1 < len(rep) and keep[i + 1] and _ALNUM_PREFIX.match(tok):
             keep[i] = True
@@ -180,9 +181,8 @@ def cluster_title(titles: Sequence[str], representative: int, cut: Cut,
         return own  # shared words that stop short of a head ("…建模与实时") are no title
     words = [rep[i] for i in chosen]
     built = "".join(words)
-    specific = [w for w in words if w not in _CONNECTIVES and not generic(w)
-                and (len(w) >= 2 or _ALNUM_PREFIX.match(w)) and w not in TITLE_HEADS]
-    if len(built) < 4 or len("".join(specific)) < 4 or len(built) > max_chars or title_defects(built):
+    named = [w for w in words if w not in _CONNECTIVES and w not in TITLE_HEADS and len(w) >= 2 and specific(w)]
+    if len(built) < 6 or not named or len(built) > max_chars or title_defects(built):
         return own
     return built
 

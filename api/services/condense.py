@@ -47,6 +47,7 @@ from nlp.tokenize import Tokenizer
 log = logging.getLogger(__name__)
 
 UNCLUSTERED_ZH = UNCLUSTERED_LABEL
+TITLE_COMMON_SHARE = 0.01  # a title word in ≥ 1% of the background documents names nothing specific (技术, 系统)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -278,7 +279,7 @@ class Condensation(ClusterEditing):
         before = list((row.stats or {}).get("title_members") or [])
         if not row.title or title_members_changed(before, ids):
             titles = [it.view.title or it.view.condense_text.split("\n", 1)[0] for it in members]
-            row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, generic)) or ""
+            row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, self._specific(generic))) or ""
             before = ids
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200, per_text=1)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
@@ -287,6 +288,17 @@ class Condensation(ClusterEditing):
 
     def _cut(self, text: str) -> list[str]:
         return self.tokenizer.cut(text)
+
+    def _specific(self, generic: Callable[[str], bool]) -> Callable[[str], bool]:
+        """What names something in a title: a noun (or a term the dictionary lacks, or a Latin term) that is
+        not common in the background corpus (铸件, 缺陷, VOCs; not 提升, 检测, 技术)."""
+        tags, df = self.keywords.tags, self.keywords.doc_freq
+
+        def specific(word: str) -> bool:
+            tag = tags.get(word, "") or tags.get(word.lower(), "")
+            common = df.share(word) >= TITLE_COMMON_SHARE if df is not None else generic(word)
+            return (tag == "" or tag.startswith("n") or tag == "eng") and not common
+        return specific
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts, kind="passage", show_progress=False)
