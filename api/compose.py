@@ -31,7 +31,10 @@ from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
 from api.services.jobs import Jobs
+from api.services.list_signing import ListSigner
 from api.services.panels import PANELS_SHEET_NAME, PanelAssignment
+from api.services.recommendations import Recommendations
+from api.services.scan_verification import ScanVerifier
 from api.services.solver_institutions import SolverInstitutions
 from api.store.engine import open_database
 from nlp.embed import Embedder
@@ -140,6 +143,16 @@ class Services:
     def institutions(self) -> SolverInstitutions:
         """Candidate solver institutions (揭榜方) for a demand."""
         return SolverInstitutions(self.tokenizer)
+
+    @cached_property
+    def recommendations(self) -> Recommendations:
+        """推荐清单: composed per bureau and batch, exported signed with the department's key, scans verified."""
+        return Recommendations(self.campaign, ListSigner(self.settings.signing_key_file))
+
+    @cached_property
+    def scan_verifier(self) -> ScanVerifier:
+        """Stamped scans of 推荐清单: QR code read, signature checked, list compared with the stored recommendations."""
+        return ScanVerifier(self.recommendations, self.settings.scans_dir)
 
     # ----- hook lists
     @property

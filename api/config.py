@@ -25,6 +25,26 @@ def _path(env: dict[str, str], name: str, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
+#: The shortest ``JIEBANG_ADMIN_TOKEN`` accepted: it is an admin for anyone who guesses it.
+MIN_ADMIN_TOKEN_CHARS = 32
+
+
+def _admin_token(env: dict[str, str]) -> str | None:
+    """``JIEBANG_ADMIN_TOKEN``, refused (a configuration error: the service does not start) when shorter
+    than :data:`MIN_ADMIN_TOKEN_CHARS` — ``python -c "import secrets; print(secrets.token_urlsafe(32))"`` makes one."""
+    from api.errors import ConfigError
+
+    token = (env.get("JIEBANG_ADMIN_TOKEN") or "").strip() or None
+    if token is not None and len(token) < MIN_ADMIN_TOKEN_CHARS:
+        raise ConfigError(
+            f"JIEBANG_ADMIN_TOKEN 太短（{len(token)} 个字符，至少 {MIN_ADMIN_TOKEN_CHARS} 个）：它是管理员令牌，请用随机生成的长字符串，"
+            "如 python -c \"import secrets; print(secrets.token_urlsafe(32))\"",
+            f"JIEBANG_ADMIN_TOKEN is too short ({len(token)} characters, at least {MIN_ADMIN_TOKEN_CHARS}): it is an "
+            "admin token; use a long random one, e.g. python -c \"import secrets; print(secrets.token_urlsafe(32))\"",
+            {"min_chars": MIN_ADMIN_TOKEN_CHARS}, code="admin_token_too_short")
+    return token
+
+
 def _megabytes(env: dict[str, str], name: str, default: float) -> int:
     return int(float(env.get(name) or default) * 1024 * 1024)
 
@@ -52,6 +72,7 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024  # an uploaded file (a round of 5,000 demands is ~10 MB of xlsx)
     max_text_chars: int = 20_000  # any one text value; the form's own limits (1,000 / 500 字) are rule findings
     public_read: bool = False  # anonymous GETs of masked lists (every other request needs a token)
+    signing_key: Path | None = None  # the department's Ed25519 key for 推荐清单 QR codes (None: <home>/keys/…)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -63,7 +84,7 @@ class Settings:
             data_dir=_path(env, "JIEBANG_DATA", DEFAULT_DATA_DIR),
             embed_model=_path(env, "JIEBANG_EMBED_MODEL", DEFAULT_EMBED_MODEL),
             campaign_file=_path(env, "JIEBANG_CAMPAIGN", DEFAULT_CAMPAIGN),
-            admin_token=env.get("JIEBANG_ADMIN_TOKEN") or None,
+            admin_token=_admin_token(env),
             log_level=env.get("JIEBANG_LOG_LEVEL", "INFO"),
             duplicates_file=_path(env, "JIEBANG_DUPLICATES", DEFAULT_DUPLICATES),
             taxonomy_dir=_path(env, "JIEBANG_TAXONOMY_DIR", TAXONOMY_DIR),
@@ -73,6 +94,7 @@ class Settings:
             max_upload_bytes=_megabytes(env, "JIEBANG_MAX_UPLOAD_MB", 50),
             max_text_chars=int(env.get("JIEBANG_MAX_TEXT_CHARS") or 20_000),
             public_read=env.get("JIEBANG_PUBLIC_READ", "").strip().lower() in {"1", "true", "yes", "on"},
+            signing_key=_path(env, "JIEBANG_SIGNING_KEY", Path()) if env.get("JIEBANG_SIGNING_KEY") else None,
             extra={k: v for k, v in env.items() if k.startswith("JIEBANG_")},
         )
 
@@ -80,6 +102,16 @@ class Settings:
     def db_url(self) -> str:
         """The SQLAlchemy URL: ``JIEBANG_DATABASE_URL`` or a SQLite file under ``home``."""
         return self.database_url or f"sqlite:///{(self.home / 'jiebang.db').as_posix()}"
+
+    @property
+    def signing_key_file(self) -> Path:
+        """Where the department's list-signing key lives (created on first use, never committed)."""
+        return self.signing_key or self.home / "keys" / "recommend-ed25519.pem"
+
+    @property
+    def scans_dir(self) -> Path:
+        """Where uploaded scans of stamped 推荐清单 are kept (named by their SHA-256)."""
+        return self.home / "scans"
 
     @property
     def validation_context(self) -> dict[str, int]:

@@ -55,3 +55,10 @@ class ConfigError(JiebangError):
 
     status_code = 500
     code = "configuration_invalid"
+
+
+class InvalidFile(InvalidInput):
+    """The input file as a whole cannot be read: missing, damaged, of an unsupported or the wrong kind, an
+    unclosed quote (CLI exit code 3; every other refused request is a usage error, exit 2)."""
+
+    code = "file_unreadable"

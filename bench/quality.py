@@ -32,6 +32,7 @@ TASKS: dict[str, str] = {
     "title": "bench.condense_bench:run_title",
     "condense-speed": "bench.condense_speed:run",  # rows: task speed, dataset condense-5k
     "console": "bench.console_bench:run",
+    "scan": "bench.scan_bench:run",  # 推荐清单 QR codes through degraded scans (#22)
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 
@@ -100,6 +100,9 @@ class CampaignConfig(_Strict):
     regions: list[str] = Field(default_factory=lambda: [r.value for r in Region])
     submission_deadline: date
     batches: list[BatchDeadline]
+    # A bureau's recommendation (a demand put on its 推荐清单, or the list exported) after the batch's
+    # deadline: ``refuse`` it, or ``flag`` it as late (逾期) and accept it.
+    late_recommendations: Literal["refuse", "flag"] = "flag"
     max_demands_per_enterprise: int = Field(..., ge=1)
     high_tech_type: str = "高新技术企业"
     revenue_field: str = "上年度销售收入(万元)"
@@ -158,6 +161,11 @@ class CampaignConfig(_Strict):
     def batch_for(self, day: date) -> Batch | None:
         """The first batch whose deadline is on or after ``day`` (None: after the last one)."""
         return next((b.batch for b in self.batches if day <= b.deadline), None)
+
+    def is_late(self, batch: Batch | str, day: date) -> bool:
+        """True when ``day`` is after ``batch``'s recommendation deadline (the deadline day is on time)."""
+        deadline = self.batch_deadline(batch)
+        return deadline is not None and day > deadline
 
     def region_minimum(self, region: str) -> int:
         """Minimum number of recommended demands for ``region``."""

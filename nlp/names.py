@@ -57,6 +57,26 @@ def org_key(name: str | None, credit_code: str | None = None) -> str:
     return f"name:{normalize_org_name(name)}"
 
 
+def enterprise_key(name: str | None, credit_code: str | None = None, region: str | None = None) -> str:
+    """Identity of an enterprise in storage: ``credit:<code>`` when a credit code is given; else the
+    normalised name AND the region (``name:云图科技@沈阳市``), because 沈阳云图科技 and 大连云图科技 are
+    different firms once their city is stripped. A name that is a group (``云图科技集团``) keeps that mark
+    (``name:云图科技#集团@鞍山市``): a group is not its subsidiary. Same-name firms of other regions are
+    for a human to judge, never merged here."""
+    if normalize(credit_code):
+        return org_key(name, credit_code)
+    base = org_key(name)
+    group = "#集团" if "集团" in normalize(name) and "集团" not in base else ""
+    return f"{base}{group}@{normalize(region)}"
+
+
+def same_name_prefixes(name: str | None) -> tuple[str, str]:
+    """Key prefixes of :func:`enterprise_key` shared by every credit-code-less firm of this normalised name
+    (any region, group or not): how intake finds a possible same firm to report."""
+    base = org_key(name)
+    return f"{base}@", f"{base}#"
+
+
 def group_root(name: str | None, group_name: str | None = None) -> str:
     """The group an organisation belongs to: its 集团名称 if given, else the part before 集团 in its name."""
     source = group_name or name

@@ -117,7 +117,7 @@ def test_tokens_are_stored_hashed_listed_without_secrets_and_revocable(app_setti
     assert row["role"] == "staff" and not row["revoked"] and token not in json.dumps(listed)
     assert main([*home, "token", "revoke", row["prefix"]]) == 0
     assert client.get("/demands", headers=bearer(token)).status_code == 401
-    assert main([*home, "token", "create", "--role", "bureau", "--subject", "x"]) == 3  # a bureau needs --region
+    assert main([*home, "token", "create", "--role", "bureau", "--subject", "x"]) == 2  # a bureau needs --region (a refused request: exit 2, #23)
     assert "--region" in capsys.readouterr().err
 
 
@@ -149,5 +149,5 @@ def test_the_cli_says_when_a_token_is_wrong(app_settings, tmp_path: Path, capsys
     home = ["--home", str(app_settings.home)]
     write_jsonl(tmp_path / "d.jsonl", [make_row(50)])
     assert main([*home, "-q", "import", str(tmp_path / "d.jsonl")]) == 0
-    assert main([*home, "experts", "rank", "1", "--token", "not-a-token"]) == 3
+    assert main([*home, "experts", "rank", "1", "--token", "not-a-token"]) == 2  # a refused request, not a file (#23)
     assert "--token" in capsys.readouterr().err

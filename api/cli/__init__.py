@@ -11,11 +11,11 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from api.cli import access, bangdan, condense, domains, duplicates, experts, intake
-from api.cli.common import EXIT_FAILURE, EXIT_INPUT, Context, fail
+from api.cli import access, bangdan, condense, domains, duplicates, experts, intake, recommend
+from api.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_USAGE, Context, fail
 from api.compose import load_settings
 from api.config import Settings
-from api.errors import JiebangError
+from api.errors import InvalidFile, JiebangError
 from api.logging import setup_logging
 
 log = logging.getLogger("jiebang")
@@ -23,7 +23,7 @@ log = logging.getLogger("jiebang")
 EPILOG = """退出码 / exit codes:
   0  完成 / done
   1  完成，但有被拒绝的行或不符合规则的需求 / done, but rows were rejected or rule errors found
-  2  命令用法有误 / wrong command usage
+  2  命令用法有误或请求被拒绝（编号不存在、冲突）/ wrong usage or a refused request (unknown id, conflict)
   3  输入文件不存在、无法读取或格式不对 / input file missing, unreadable or wrong kind
   4  服务无法运行（数据库、配置）/ the service could not run (database, configuration)
 
@@ -48,9 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--campaign", help="征集活动规则文件 / campaign rules file (YAML)")
     parser.add_argument("-q", "--quiet", action="store_true", help="不显示进度条 / no progress bars")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (intake, experts, duplicates, condense, bangdan, domains, access):
+    for group in (intake, experts, duplicates, condense, bangdan, domains, recommend, access):
         group.add_parsers(sub)
     return parser
+
+
+def exit_code(exc: JiebangError) -> int:
+    """3 for a file that cannot be read (missing, damaged, wrong kind), 4 when the service cannot run,
+    2 for every other refused request (an unknown id, a conflict, a value the command does not take)."""
+    if isinstance(exc, InvalidFile):
+        return EXIT_INPUT
+    return EXIT_FAILURE if exc.status_code >= 500 else EXIT_USAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         args.home = args.demo_home or args.home or str(intake.DEMO_HOME)
         args.database_url = None
-    settings = build_settings(args)
+    try:
+        settings = build_settings(args)
+    except JiebangError as exc:  # e.g. a JIEBANG_ADMIN_TOKEN too short to be a secret
+        fail(exc.message_zh, exc.message_en)
+        return exit_code(exc)
     if args.command == "demo":
         settings = settings.override(database_url="")
     setup_logging("WARNING" if args.command != "serve" else settings.log_level)
@@ -72,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except JiebangError as exc:
         fail(exc.message_zh, exc.message_en)
-        return EXIT_INPUT if exc.status_code < 500 else EXIT_FAILURE
+        return exit_code(exc)
     except KeyboardInterrupt:
         fail("已中断。", "interrupted.")
         return EXIT_FAILURE

@@ -50,7 +50,28 @@ def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
         return EXIT_OK
     for r in rows:
         say(f"#{r['id']} {r['at'][:19]} {r['actor']} {r['action']} {r['entity']} {r['entity_id'] or ''}")
+        for name, old, new in changes(r["before"], r["after"]):
+            say(f"    {name}：{_short(old)} → {_short(new)}")
     return EXIT_OK
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[tuple[str, Any, Any]]:
+    """What an audit entry changed, value by value (a stored record field by field): ``(name, before, after)``."""
+    before, after = before or {}, after or {}
+    out: list[tuple[str, Any, Any]] = []
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key), after.get(key)
+        if key == "record" and isinstance(old, dict) and isinstance(new, dict):
+            out += [(field, old.get(field), new.get(field)) for field in dict.fromkeys([*old, *new])
+                    if old.get(field) != new.get(field)]
+        elif old != new and not (isinstance(old, list) and isinstance(new, list) and sorted(map(str, old)) == sorted(map(str, new))):
+            out.append((key, old, new))  # (a list in another order is not a change)
+    return out
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = "（空）" if value is None else json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _shown(image: dict[str, Any] | None, include_personal: bool) -> dict[str, Any] | None:

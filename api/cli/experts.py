@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from api.cli.common import (EXIT_INPUT, EXIT_OK, Context, category_count, non_negative_int, positive_int, say,
+from api.cli.common import (EXIT_OK, EXIT_USAGE, Context, category_count, non_negative_int, positive_int, say,
                              share)
 from api.errors import Forbidden, Unauthorized
 from api.services.access import Principal, authenticate
@@ -69,7 +69,7 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
                 say(f"无法分配：{exc.message_zh}", f"cannot assign: {exc.message_en}")
                 for d in exc.details or []:
                     say(f"  - {d.get('message_zh', '')}", d.get("message_en", ""))
-                return EXIT_INPUT
+                return EXIT_USAGE
             if args.json:
                 print(json.dumps(out, ensure_ascii=False, indent=2))
             else:
@@ -85,7 +85,7 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
         run_id = args.run_id or panels.latest_run_id(session)
         if run_id is None:
             say("还没有分配记录，请先运行 jiebang experts assign。", "No assignment run yet; run `jiebang experts assign`.")
-            return EXIT_INPUT
+            return EXIT_USAGE
         path = Path(args.file)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(panels.export_excel(session, run_id))

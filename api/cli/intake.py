@@ -20,7 +20,8 @@ from corpora import SAMPLES_DIR
 
 DEMO_HOME = Path("var") / "demo"
 DEMO_REPORT = "jiebang-demo.xlsx"
-DEMO_MARK = ".jiebang-demo"  # written into a home whose database the demo made (and may remake)
+DEMO_MARK = ".jiebang-demo"
+DEMO_ADMIN = "演示管理员 demo admin"  # the subject of the admin token the demo prints  # written into a home whose database the demo made (and may remake)
 PEOPLE_FILES = (("experts", "experts.jsonl"), ("expert_reviews", "expert_reviews.jsonl"),
                 ("solvers", "solvers.jsonl"))
 
@@ -35,6 +36,10 @@ def print_import_report(report: ImportReport, kind: str = "demands") -> None:
         f"未变 {report.unchanged}，拒绝 {report.rejected_rows}。",
         f"({kind}: {report.rows} rows, {report.new} new, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.rejected_rows} rejected)")
+    for r in report.results:
+        if r.get("changed_fields"):
+            say(f"  第 {r['row_number']} 行（需求编号 {r.get('external_id')}）更新：{'、'.join(r['changed_fields'])}",
+                f"row {r['row_number']} updated: {', '.join(r['changed_fields'])}")
     for r in report.rejected:
         say(f"  第 {r.get('row_number')} 行 [{r.get('field') or '-'}]：{r.get('reason_zh', '')}",
             f"row {r.get('row_number')} [{r.get('field') or '-'}]: {r.get('reason_en', '')}")
@@ -53,7 +58,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
             report = import_demands(session, campaign, path, actor=args.actor, steps=ctx.services.intake_steps,
                                     context=ctx.settings.validation_context,
                                     allow_enterprise_change=args.allow_enterprise_change,
-                                    show_progress=not args.quiet)
+                                    replace=args.replace, show_progress=not args.quiet)
         else:
             report = import_people(session, path, args.kind, actor=args.actor, show_progress=not args.quiet,
                                    context=ctx.settings.validation_context)
@@ -64,7 +69,10 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     if report.rejected and not args.json:
         say(f"有 {report.rejected_rows} 行未导入，请按上面的原因修改后重新导入（已导入的行不会重复）。",
             "Some rows were not imported; fix them and import the file again (imported rows are not duplicated).")
-    return EXIT_PROBLEMS if report.rejected else EXIT_OK
+    if report.skipped_files and not args.json:
+        say(f"有 {len(report.skipped_files)} 个文件未导入（原因见上）。",
+            f"{len(report.skipped_files)} files were not imported (reasons above).")
+    return EXIT_OK if report.complete else EXIT_PROBLEMS
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
@@ -127,12 +135,22 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     demands_file = samples / "demands.jsonl"
     _require_file(demands_file)
     home = ctx.settings.home
-    if (home / "jiebang.db").exists() and not (home / DEMO_MARK).exists() and not args.force:
+    database = home / "jiebang.db"
+    if database.exists() and not (home / DEMO_MARK).exists() and not args.force:
         fail(f"数据目录 {home} 中已有不是演示创建的数据库，演示不会删除它。请换一个目录（--home），"
              "或确认可以删除后加 --force。",
              f"{home} holds a database the demo did not create; the demo will not delete it. Use another "
              "--home, or add --force if it may be deleted.")
         return EXIT_USAGE
+    foreign = demo_foreign_writes(database) if database.exists() else {}
+    if foreign and not args.force:
+        listed = "、".join(f"{who}：{n} 项" for who, n in foreign.items())
+        fail(f"数据目录 {home} 的演示数据库里有演示之后写入的内容（{listed}），重建会删除它们。请换一个目录（--home），"
+             "或确认可以删除后加 --force。",
+             f"the demo database in {home} holds what was written after the demo ({sum(foreign.values())} changes "
+             "by others); rebuilding would delete it. Use another --home, or add --force if it may be deleted.")
+        return EXIT_USAGE
+    tokens = demo_tokens(database) if database.exists() else []
     for name in ("jiebang.db", "jiebang.db-wal", "jiebang.db-shm"):
         (home / name).unlink(missing_ok=True)
     home.mkdir(parents=True, exist_ok=True)
@@ -167,20 +185,72 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
         out = home / DEMO_REPORT
         sheets = write_report(out, session, campaign, ctx.services.report_sheets)
     say(f"报告已写入 {out}（工作表：{'、'.join(sheets)}）。", f"Report written to {out}.")
-    _demo_console(ctx, home)
+    _demo_console(ctx, home, tokens)
     return EXIT_OK
 
 
-def _demo_console(ctx: Context, home: Path) -> None:
-    """Print how to open the console on the demo data, with a demo admin token (made in the demo database)."""
+#: What the demo may rebuild without asking: its own writes, the campaign row any start writes, and reads,
+#: exports and re-checks by anyone (they create nothing). Tokens are carried over to the rebuilt database.
+_HARMLESS = ("read%", "export%", "check")
+
+
+def demo_foreign_writes(database: Path) -> dict[str, int]:
+    """Who wrote what into a demo database after the demo made it (actor → number of audited writes)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as conn:
+            query = ("SELECT actor, count(*) FROM audit_log WHERE actor != 'demo' AND entity NOT IN ('api_token', 'campaign') AND "
+                     + " AND ".join("action NOT LIKE :h%d" % i for i in range(len(_HARMLESS))) + " GROUP BY actor")
+            return dict(conn.execute(sa.text(query), {f"h{i}": h for i, h in enumerate(_HARMLESS)}).all())
+    except sa.exc.SQLAlchemyError:  # not a database of ours: the demo's own mark says it made it
+        return {}
+    finally:
+        engine.dispose()
+
+
+def demo_tokens(database: Path) -> list[dict[str, Any]]:
+    """The access tokens of a demo database (hashes only), to carry over when the demo rebuilds it: a token
+    printed by an earlier run, or made with ``jiebang token create``, keeps working."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.text("SELECT * FROM api_tokens ORDER BY id"))]
+    except sa.exc.SQLAlchemyError:
+        return []
+    finally:
+        engine.dispose()
+
+
+def _demo_console(ctx: Context, home: Path, tokens: list[dict[str, Any]]) -> None:
+    """Carry the earlier tokens over, and print how to open the console on the demo data with a demo admin
+    token (made in the demo database on the first run; later runs keep it valid)."""
+    import sqlalchemy as sa
+
     from api.services.access import create_token
 
     with ctx.services.session() as session:
-        _, token = create_token(session, role="admin", subject="演示管理员 demo admin", actor="demo")
+        for row in tokens:  # as stored (SQLite text for the times), into the same table of the new database
+            columns = [c for c in row if c != "id"]
+            session.execute(sa.text(f"INSERT INTO api_tokens ({', '.join(columns)}) VALUES "
+                                    f"({', '.join(':' + c for c in columns)})"), {c: row[c] for c in columns})
+        session.commit()
+        earlier = [t for t in tokens if t.get("subject") == DEMO_ADMIN and not t.get("revoked_at")]
+        if earlier:
+            say(f"工作台：运行 jiebang --home {home} serve，然后打开 http://127.0.0.1:8000/console/ ，用第一次运行时打印的"
+                f"管理员令牌登录（仍然有效，前缀 {earlier[-1]['prefix']}；其他令牌也已保留）。遗失时可运行 "
+                f"jiebang --home {home} token create --role admin --subject 管理员",
+                f"Console: run `jiebang --home {home} serve` and log in with the demo token printed before (still valid; "
+                "every token of the demo database was kept).")
+            return
+        _, token = create_token(session, role="admin", subject=DEMO_ADMIN, actor="demo")
     say(f"工作台：运行 jiebang --home {home} serve，然后在浏览器打开 http://127.0.0.1:8000/console/ ，"
-        f"用此令牌登录（样例数据库的管理员）：{token}",
+        f"用此令牌登录（样例数据库的管理员，再次运行演示后仍然有效）：{token}",
         f"Console: run `jiebang --home {home} serve`, open http://127.0.0.1:8000/console/ and log in with the "
-        f"demo token shown (an admin of the demo database only).")
+        f"demo token shown (an admin of the demo database only; it stays valid when the demo runs again).")
 
 
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
@@ -215,6 +285,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告 / print the report as JSON")
     p.add_argument("--allow-enterprise-change", action="store_true",
                    help="允许把已存储需求改为另一家企业（管理员更正）/ let rows move a stored demand to another enterprise")
+    p.add_argument("--replace", action="store_true",
+                   help="同一需求编号的行整条替换已存储的需求（默认只更新文件中有的列）/ a row replaces a stored "
+                        "demand whole (default: only the file's columns change)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="导出全部需求 / export all demands")

@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationInfo, ValidatorFunctionWrapHandler,
+                      field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
 from api.forms.parsers import (
     parse_area, parse_basis, parse_batch, parse_category, parse_expert_category,
     parse_nature, parse_solver_type, parse_tech_types, parse_bool, parse_count, parse_credit_code, parse_date,
-    parse_datetime, parse_list, parse_number, parse_region, parse_text)
+    parse_datetime, parse_list, parse_number, parse_region, parse_text, approximation, month_only)
 from matching.vocabulary import (REGION_VALUES, Batch, DemandCategory, EconomicNature, ExpertCategory, SolverType,
                                  TechArea, TechBasis, TechEnterpriseType)
 from nlp.names import org_key
@@ -56,12 +57,51 @@ def _english_keys_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> N
 MAX_TEXT_CHARS = 20_000
 
 
+#: Key of a stored record that keeps values as the enterprise typed them where the typed value reads
+#: differently (约500 → 500, 2023年5月 → 2023-05-01): header → text. Nothing a clerk wrote is lost.
+AS_WRITTEN = "原文"
+
+
+def _reads_as(parser: Any, text: str) -> Any:
+    try:
+        return parser(text)
+    except Exception:  # a parser's pydantic error: the text no longer reads as any value
+        return None
+
+
 class FormModel(BaseModel):
     """Base of all form models: Chinese aliases in, English names accepted too, other keys ignored
     here and reported by the callers (:func:`unknown_keys`)."""
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", use_enum_values=False,
                               str_strip_whitespace=True, json_schema_extra=_english_keys_in_schema)
+    _as_written: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_as_written(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Remember the text of a number typed as an estimate or a month-only date (see :data:`AS_WRITTEN`);
+        a stored record brings its own back."""
+        model = handler(data)
+        if isinstance(data, dict) and isinstance(model, FormModel):
+            kept = data.get(AS_WRITTEN)
+            notes = {str(k): str(v) for k, v in kept.items()} if isinstance(kept, dict) else {}
+            for name, info in cls.model_fields.items():
+                header = info.alias or name
+                raw = data.get(header, data.get(name))
+                parser = next((m.func for m in info.metadata if hasattr(m, "func")), None)
+                if header in notes and (parser is None or _reads_as(parser, notes[header]) != getattr(model, name)):
+                    del notes[header]  # the value was changed since: its old text no longer describes it
+                if (parser in (parse_number, parse_count) and approximation(raw)) or \
+                        (parser in (parse_date, parse_datetime) and month_only(raw)):
+                    notes[header] = str(raw).strip()
+            model._as_written = notes
+        return model
+
+    @property
+    def as_written(self) -> dict[str, str]:
+        """Header → the text typed where the stored value reads differently (estimates, month-only dates)."""
+        return dict(self._as_written)
 
     @field_validator("*", mode="after")
     @classmethod

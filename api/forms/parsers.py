@@ -58,8 +58,24 @@ def parse_text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
+#: Words that make a number an estimate or a bound (约500, 500左右, 1000万元以上): read as the number, and
+#: reported (:func:`approximation`), never dropped silently.
+_APPROX_HEAD = re.compile(r"^(大约|约|近)")
+_APPROX_TAIL = re.compile(r"(左右|以上|以下|上下)$")
+
+
+def approximation(value: Any) -> str | None:
+    """The estimate words of a typed number ("约、左右"), or None for an exact value (or not text)."""
+    if not isinstance(value, str):
+        return None
+    text = normalize(value).replace(" ", "")
+    words = [m.group(1) for m in (_APPROX_HEAD.search(text), _APPROX_TAIL.search(text)) if m]
+    return "、".join(words) or None
+
+
 def parse_number(value: Any) -> float | None:
-    """A number as clerks type it: 1,200 / 1200万元 / 1.2亿 (→ 12000, in 万元) / 45% ; blank → None."""
+    """A number as clerks type it: 1,200 / 1200万元 / 1.2亿 (→ 12000, in 万元) / 45% ; blank → None.
+    约500 / 500左右 / 1000万元以上 read as the number (:func:`approximation` tells the words)."""
     if isinstance(value, bool):
         raise _invalid(value, "应为数字", "expected a number")
     if isinstance(value, (int, float, Decimal)):
@@ -67,8 +83,8 @@ def parse_number(value: Any) -> float | None:
         return None if math.isnan(number) else number
     if _is_blank(value):
         return None
-    text = normalize(str(value)).replace(",", "").replace(" ", "").removeprefix("约")
-    text = text.removesuffix("左右")
+    text = _APPROX_HEAD.sub("", normalize(str(value)).replace(",", "").replace(" ", ""))
+    text = _APPROX_TAIL.sub("", text)
     scale = 1.0
     if text.endswith(("亿元", "亿")):
         text, scale = text.removesuffix("元").removesuffix("亿"), 10000.0
@@ -138,6 +154,15 @@ def parse_datetime(value: Any) -> datetime | None:
     except ValueError:
         raise _invalid(value, f"无法识别的日期：{value}（示例：2023-03-01）",
                        f"not a date: {value} (e.g. 2023-03-01)") from None
+
+
+def month_only(value: Any) -> bool:
+    """True for a date typed with its year and month only ("2023年5月", "2023-05"): read as the 1st,
+    and reported so the day is not taken for what the enterprise wrote."""
+    if not isinstance(value, str):
+        return False
+    match = _DATE.match(normalize(value).strip())
+    return bool(match) and match.group(3) is None and match.group(4) is None
 
 
 def parse_date(value: Any) -> date | None:

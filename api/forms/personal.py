@@ -51,13 +51,16 @@ def export_value(value: Any) -> Any:
 
 
 def to_row(record: BaseModel, *, redact_personal: bool = False) -> dict[str, Any]:
-    """A record as an export row: Chinese headers in form order, clerk-readable values."""
+    """A record as an export row: Chinese headers in form order, clerk-readable values; a value typed as an
+    estimate or a month-only date (``约500``, ``2023年5月``) as it was typed, so the export re-imports the same."""
     model = type(record)
     hidden = personal_fields(model) if redact_personal else frozenset()
+    typed = getattr(record, "as_written", {})
     row: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         value = getattr(record, name)
         if name in hidden and value not in (None, ""):
             value = REDACTED
-        row[info.alias or name] = export_value(value)
+        header = info.alias or name
+        row[header] = typed[header] if header in typed and name not in hidden else export_value(value)
     return row

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from api.errors import InvalidInput
 from api.forms.models import DemandRecord
-from api.io.form_files import bundle_members
+from api.io.form_files import bundle_members, skip_reason
 from api.io.read_result import M, Note, ReadResult, RejectedRow
-from api.io.readers import Source, read_records
+from api.io.readers import Source, no_rows_noted, read_records
 
 
 def read_any(source: Source, model: type[M] = DemandRecord, *, filename: str | None = None,
@@ -22,15 +21,17 @@ def read_any(source: Source, model: type[M] = DemandRecord, *, filename: str | N
     if not is_dir and Path(name).suffix.lower() != ".zip":
         return read_records(source, model, filename=filename, context=context)
     if is_dir:
-        members = bundle_members(Path(source), name)
+        members, skipped = bundle_members(Path(source), name)
     elif isinstance(source, (str, Path)):
-        members = bundle_members(Path(source).read_bytes(), name)
+        members, skipped = bundle_members(Path(source).read_bytes(), name)
     else:
-        members = bundle_members(source if isinstance(source, bytes) else source.read(), name)
-    if not members:
-        raise InvalidInput(f"{name} 中没有可导入的文件（.xlsx、.docx、.csv、.jsonl）",
-                           f"{name} holds no file to import (.xlsx, .docx, .csv, .jsonl)", code="empty_file")
+        members, skipped = bundle_members(source if isinstance(source, bytes) else source.read(), name)
     out: ReadResult[M] = ReadResult(format="bundle", context=dict(context or {}))
+    for member in skipped:
+        zh, en = skip_reason(member)
+        out.skipped_files.append({"file": member, "reason_zh": zh, "reason_en": en})
+        out.notes.append(Note("skipped_file", f"{member}：未导入，{zh}", f"{member}: not imported, {en}",
+                              {"file": member}))
     offset = 0
     for member, content in members:
         part = read_records(content, model, filename=member, context=context)
@@ -45,4 +46,4 @@ def read_any(source: Source, model: type[M] = DemandRecord, *, filename: str | N
                               f"{member}: rows {offset + 1}–{offset + len(numbers)}",
                               {"file": member, "format": part.format, "rows": len(numbers)}))
         offset += len(numbers)
-    return out
+    return no_rows_noted(out, name)

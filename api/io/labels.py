@@ -8,6 +8,9 @@ RULE_ZH: dict[str, str] = {
     "rd_threshold": "研发费用未达门槛", "investment_fits_category": "投入与需求类别不符", "text_length": "字数超限",
     "submission_deadline": "超过征集截止日期", "batch_deadline": "超过批次推荐截止日期",
     "duplicate": "疑似重复", "duplicate_related": "内容相关", "too_short_to_compare": "文本过短无法查重",
+    "approximate_value": "数值为估计值", "negative_amount": "金额为负数", "month_only_date": "日期只有年月",
+    "possible_same_enterprise": "疑似同一企业（未合并）",
+    "credit_code_invalid": "信用代码格式不正确", "phone_invalid": "电话格式不正确", "email_invalid": "邮箱格式不正确",
 }
 SEVERITY_ZH = {"error": "不符合要求", "warning": "提醒", "info": "参考"}
 STATUS_ZH = {"ok": "通过", "warning": "有提醒", "error": "不符合要求"}

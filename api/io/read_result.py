@@ -48,6 +48,7 @@ class ReadResult(Generic[M]):
     unknown_columns: list[str] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    skipped_files: list[dict[str, str]] = field(default_factory=list)  # files of a folder/.zip not read, with why
     format: str = ""
     encoding: str | None = None
     context: dict[str, Any] = field(default_factory=dict, repr=False)  # validation context (e.g. max_text_chars)
@@ -73,6 +74,7 @@ class ReadResult(Generic[M]):
             "rejected_rows": len(self.rejected_row_numbers),
             "rejected": [r.to_dict(model=model) for r in self.rejected],
             "unknown_columns": self.unknown_columns, "blank_rows": self.blank_rows,
+            "skipped_files": self.skipped_files,
             "notes": [{"code": n.code, "message_zh": n.message_zh, "message_en": n.message_en,
                        "details": n.details} for n in self.notes],
         }

@@ -7,7 +7,6 @@ never dropped silently. Unknown columns are ignored and reported once. Writing i
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -19,9 +18,11 @@ from typing import IO, Any
 import openpyxl
 from pydantic import BaseModel, ValidationError
 
-from api.errors import InvalidInput
+from api.errors import InvalidFile
 from api.forms.models import DemandRecord
-from api.io.form_files import docx_grid, is_form_layout, read_form_grid, xlsx_grid
+from api.io.csv_table import CsvRow, decode_csv, read_csv_table
+from api.io.form_files import (OLD_FORMATS, UncomputedFormula, docx_grid, has_formulas, is_form_layout,
+                               mark_uncomputed, read_form_grid, skip_reason, xlsx_grid)
 from api.io.read_result import M, Note, ReadResult, RejectedRow
 from nlp.text import is_empty, normalize
 
@@ -48,21 +49,31 @@ def read_records(source: Source, model: type[M] = DemandRecord, *, filename: str
     data, name = _read_bytes(source, filename)
     kind = _format(data, name)
     if kind == "jsonl":
-        return _read_jsonl(data, model, name, context)
+        return no_rows_noted(_read_jsonl(data, model, name, context), name)
     known = _known_headers(model)
     if kind == "docx" or (kind == "excel" and sheet is None and is_form_layout(xlsx_grid(data, name, 10), known)):
-        return _read_form(docx_grid(data, name) if kind == "docx" else xlsx_grid(data, name), model, name, kind, context)
+        grid = docx_grid(data, name) if kind == "docx" else xlsx_grid(data, name)
+        return no_rows_noted(_read_form(grid, model, name, kind, context), name)
     sheet_used, sheets = None, []
     if kind == "excel":
         (rows, sheet_used, sheets), encoding = _excel_rows(data, name, sheet, known), None
     else:
-        rows, encoding = _csv_rows(data, name)
+        rows, encoding = _csv_rows(data, name, known)
     result: ReadResult[M] = ReadResult(format=kind, encoding=encoding, context=dict(context or {}))
     if len(sheets) > 1:
         result.notes.append(Note("sheet", f"读取工作表“{sheet_used}”（共 {len(sheets)} 个：{'、'.join(sheets)}）",
                                  f"read worksheet '{sheet_used}' (of {len(sheets)}: {', '.join(sheets)})",
                                  {"sheet": sheet_used, "sheets": sheets}))
-    _read_table(rows, model, name, result)
+    _read_table(rows, model, name, result, fixed_width=kind == "csv")
+    return no_rows_noted(result, name)
+
+
+def no_rows_noted(result: ReadResult[M], name: str) -> ReadResult[M]:
+    """An empty file (no bytes, blank lines, a header only, an empty sheet or form) gets one answer: a
+    ``no_rows`` note, which the import reports as "no rows" (CLI exit 1), never as success."""
+    if result.rows == 0:
+        result.notes.append(Note("no_rows", f"{name or '文件'} 中没有数据行，未导入任何内容",
+                                 f"{name or 'the file'} holds no data rows; nothing was imported", {"filename": name}))
     return result
 
 
@@ -71,6 +82,8 @@ def _read_form(grid: list[list[Any]], model: type[M], name: str, kind: str,
     """One record from a 征集表 laid out as labels beside values (:mod:`api.io.form_files`)."""
     result: ReadResult[M] = ReadResult(format=f"{kind}-form", context=dict(context or {}))
     raw = {k: _raw(v) for k, v in read_form_grid(grid, _known_headers(model)).items()}
+    if all(is_empty(c) for row in grid for c in row):
+        return result  # an empty sheet or document: no rows
     if all(is_empty(v) for v in raw.values()):
         result.rejected.append(RejectedRow(1, None, f"{name} 中没有找到表单的栏目（如“企业名称”“需求名称”）",
                                            f"no form labels (such as 企业名称, 需求名称) found in {name}", {}))
@@ -89,7 +102,7 @@ def _read_bytes(source: Source, filename: str | None) -> tuple[bytes, str]:
         try:
             return path.read_bytes(), filename or path.name
         except OSError as exc:
-            raise InvalidInput(f"无法读取文件：{path.name}", f"cannot read file: {path.name}",
+            raise InvalidFile(f"无法读取文件：{path.name}", f"cannot read file: {path.name}",
                                {"error": str(exc)}, code="file_unreadable") from exc
     return source.read(), filename or str(getattr(source, "name", ""))
 
@@ -104,17 +117,16 @@ def _format(data: bytes, name: str) -> str:
         return "jsonl"
     if suffix == ".docx":
         return "docx"
-    if suffix == ".xls":
-        raise InvalidInput("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入",
-                           "old .xls files are not supported; save as .xlsx in Excel and import again",
-                           {"filename": name}, code="unsupported_format")
+    if suffix in OLD_FORMATS:
+        zh, en = skip_reason(name)
+        raise InvalidFile(f"{name}：{zh}", f"{name}: {en}", {"filename": name}, code="unsupported_format")
     if not suffix:  # sniff bytes without a name
         if data[:2] == b"PK":
             return "excel"
         if data.lstrip()[:1] == b"{":
             return "jsonl"
         return "csv"
-    raise InvalidInput(f"不支持的文件格式：{suffix}（可导入 .xlsx、.csv、.jsonl）",
+    raise InvalidFile(f"不支持的文件格式：{suffix}（可导入 .xlsx、.csv、.jsonl）",
                        f"unsupported file format: {suffix} (use .xlsx, .csv or .jsonl)",
                        {"filename": name}, code="unsupported_format")
 
@@ -127,7 +139,7 @@ def _excel_rows(data: bytes, name: str, sheet: str | int | None,
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a broken file
-        raise InvalidInput(f"无法打开 Excel 文件：{name}（文件可能已损坏）",
+        raise InvalidFile(f"无法打开 Excel 文件：{name}（文件可能已损坏）",
                            f"cannot open the Excel file {name} (it may be damaged)",
                            {"error": str(exc)}, code="file_unreadable") from exc
     try:
@@ -143,32 +155,25 @@ def _excel_rows(data: bytes, name: str, sheet: str | int | None,
             ws = book[sheet]
     except (IndexError, KeyError) as exc:
         book.close()
-        raise InvalidInput(f"找不到工作表：{sheet}", f"no such sheet: {sheet}",
+        raise InvalidFile(f"找不到工作表：{sheet}", f"no such sheet: {sheet}",
                            {"sheets": book.sheetnames}, code="file_unreadable") from exc
-    rows = [(i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+    grid = [list(values) for values in ws.iter_rows(values_only=True)]
     names = list(book.sheetnames)
     book.close()
-    return iter(rows), ws.title, names
+    if has_formulas(data):
+        mark_uncomputed(data, {ws.title: grid})
+    return iter(enumerate(grid, start=1)), ws.title, names
 
 
-def _csv_rows(data: bytes, name: str) -> tuple[Iterator[tuple[int, list[Any]]], str]:
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidInput(f"无法识别文件编码：{name}（请保存为 UTF-8 或 GBK 编码的 CSV）",
-                           f"unknown text encoding of {name} (save the CSV as UTF-8 or GBK)",
-                           code="file_unreadable")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    # Excel numbers records, not physical lines (a quoted cell may span lines).
-    return ((i, row) for i, row in enumerate(reader, start=1)), "gbk" if encoding == "gb18030" else encoding
+def _csv_rows(data: bytes, name: str, known: Mapping[str, str]) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+    """CSV records as ``(record number, cells)``; each record's first physical line is ``CsvRow.line``."""
+    text, encoding = decode_csv(data, name, CSV_ENCODINGS)
+
+    def is_header(cells: list[str]) -> bool:
+        return sum(1 for c in cells if _header_key(c) in known) >= min(2, len(known))
+
+    rows = read_csv_table(text, name, is_header, HEADER_SEARCH_ROWS)
+    return ((number, CsvRow(cells, line)) for number, line, cells in rows), "gbk" if encoding == "gb18030" else encoding
 
 
 def _header_key(value: Any) -> str:
@@ -185,7 +190,10 @@ def _known_headers(model: type[BaseModel]) -> dict[str, str]:
     return known
 
 
-def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str, result: ReadResult[M]) -> None:
+def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str, result: ReadResult[M], *,
+                fixed_width: bool = False) -> None:
+    """Validate the rows under the header row. ``fixed_width`` (CSV): a row with more or fewer cells than
+    the header is rejected with its line — its values would sit under the wrong headers."""
     known = _known_headers(model)
     buffered: list[tuple[int, list[Any]]] = []
     header_at: int | None = None
@@ -198,8 +206,8 @@ def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str
         if len(buffered) >= HEADER_SEARCH_ROWS:
             break
     if header_at is None:
-        if not buffered:
-            raise InvalidInput(f"文件为空：{name}", f"the file is empty: {name}", code="empty_file")
+        if all(is_empty(c) for _, cells in buffered for c in cells):
+            return  # no bytes, or blank lines only: no rows
         header_at = 0
     _, header_cells = buffered[header_at]
     columns: list[str | None] = []
@@ -229,6 +237,15 @@ def _read_table(rows: Iterator[tuple[int, list[Any]]], model: type[M], name: str
         if all(is_empty(v) for v in cells):
             result.blank_rows.append(number)
             continue
+        if fixed_width and len(cells) != len(header_cells):
+            line = getattr(cells, "line", number)
+            result.rejected.append(RejectedRow(
+                number, None, f"第 {number} 行（文件第 {line} 行）有 {len(cells)} 个字段，表头有 {len(header_cells)} 个："
+                "可能有未加引号的逗号或缺少的列，整行未导入",
+                f"row {number} (line {line} of the file) has {len(cells)} fields but the header has "
+                f"{len(header_cells)}: probably an unquoted comma or a missing column; the row was not imported",
+                {"line": line, **raw}))
+            continue
         if all(is_empty(v) for v in raw.values()):
             result.rejected.append(RejectedRow(number, None, "该行表单各列均为空（只有无法识别的列有内容）",
                                                "the row has no value in any form column", raw))
@@ -244,10 +261,12 @@ def _read_jsonl(data: bytes, model: type[M], name: str, context: Mapping[str, An
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"JSONL 文件应为 UTF-8 编码：{name}", f"a JSONL file must be UTF-8: {name}",
+        raise InvalidFile(f"JSONL 文件应为 UTF-8 编码：{name}", f"a JSONL file must be UTF-8: {name}",
                            code="file_unreadable") from exc
     known = _known_headers(model)
     unknown: list[str] = []
+    seen_keys: set[str] = set()
+    objects = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             result.blank_rows.append(number)
@@ -270,7 +289,11 @@ def _read_jsonl(data: bytes, model: type[M], name: str, context: Mapping[str, An
                     unknown.append(key)
             else:
                 raw[alias] = value
+        objects += 1
+        seen_keys.update(raw)
         _validate(number, raw, model, result)
+    if objects:  # no line carries a required key at all: a file of another kind, as a CSV without the column
+        _require_columns(model, seen_keys, name)
     result.unknown_columns = unknown
     if unknown:
         result.notes.append(Note("unknown_columns", f"以下字段不属于表单，已忽略：{'、'.join(unknown)}",
@@ -280,6 +303,14 @@ def _read_jsonl(data: bytes, model: type[M], name: str, context: Mapping[str, An
 
 
 def _validate(number: int, raw: dict[str, Any], model: type[M], result: ReadResult[M]) -> None:
+    uncomputed = [(header, value) for header, value in raw.items() if isinstance(value, UncomputedFormula)]
+    for header, formula in uncomputed:
+        result.rejected.append(RejectedRow(
+            number, header, f"“{header}”是公式（{formula}），文件中没有保存计算结果：请在 Excel 中打开、确认数值后保存，"
+            "或填写数值后重新导入", f"'{header}' is a formula ({formula}) saved without its computed value: open the "
+            "file in Excel and save it, or type the value, then import again", raw))
+    if uncomputed:
+        return
     try:
         result.accepted.append((number, model.model_validate(raw, context=result.context)))
     except ValidationError as exc:
@@ -311,7 +342,7 @@ def _require_columns(model: type[BaseModel], present: set[str], name: str) -> No
     required = [info.alias or n for n, info in model.model_fields.items() if info.is_required()]
     missing = [h for h in required if h not in present]
     if missing:
-        raise InvalidInput(
+        raise InvalidFile(
             f"文件缺少必需的列：{'、'.join(missing)}（请检查表头是否与模板一致）",
             f"the file lacks required columns: {', '.join(missing)} (check the header row against the template)",
             {"filename": name, "missing_columns": missing}, code="missing_columns")

@@ -35,6 +35,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "see_expert_identities": frozenset({"expert_admin", "admin"}),
     "see_personal": frozenset({"admin"}),  # enterprise contacts and legal representatives
     "read_audit": frozenset({"admin"}),
+    "review": frozenset({"bureau", "admin"}),  # 初审 decisions (a bureau: its own region)
+    "read_reviews": frozenset({"bureau", "staff", "admin"}),
+    "recommend": frozenset({"bureau", "admin"}),  # compose and export the 推荐清单 (a bureau: its own region)
+    "verify_list": frozenset({"bureau", "staff", "admin"}),  # upload a stamped scan and check its QR code
     "change_enterprise": frozenset({"admin"}),
 }
 

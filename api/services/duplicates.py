@@ -216,7 +216,7 @@ class DuplicateService:
             found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view)
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)
         findings = intake_findings(found)
-        self._flag_earlier(session, item.demand.id, [c for c in found if c.verdict in STRONG])
+        self._flag_earlier(session, item.demand.id, found)
         chars = len(content_chars(item.view.duplicate_text.text).replace("|", ""))
         if chars < MIN_COMPARE_CHARS:
             findings.append({"rule_id": RULE_TOO_SHORT, "severity": "info", "fields": [], "values": {"chars": chars},
@@ -226,20 +226,23 @@ class DuplicateService:
         return findings
 
     @staticmethod
-    def _flag_earlier(session: Session, new_id: int, strong: Sequence[Candidate]) -> None:
-        """Both sides of a pair are flagged: each stored demand the new one duplicates gets (or extends) its
-        own ``duplicate`` finding naming the new demand — what re-running the checks would give it."""
-        for c in strong:
+    def _flag_earlier(session: Session, new_id: int, found: Sequence[Candidate]) -> None:
+        """Both sides of a pair are flagged: each stored demand the new one duplicates (or relates to) gets, or
+        extends, its own ``duplicate`` (``duplicate_related``) finding naming the new demand — what re-running the
+        checks would give it, so an import's counts and ``check``'s agree."""
+        for c in found:
             other = session.get(db.Demand, c.id)
             if other is None:
                 continue
+            strong = c.verdict in STRONG
+            rule = RULE_DUPLICATE if strong else RULE_RELATED
             brief = {**_brief(c), "id": new_id}
-            rows = [f for f in other.findings if f.rule_id == RULE_DUPLICATE]
+            rows = [f for f in other.findings if f.rule_id == rule]
             listed = list((rows[0].values or {}).get("candidates", [])) if rows else []
             if any(x.get("id") == new_id for x in listed):
                 continue
-            kept = [f for f in other.findings if f.rule_id != RULE_DUPLICATE]
-            other.findings = kept + [finding_row(f) for f in intake_findings_for(listed + [brief], strong=True)]
+            kept = [f for f in other.findings if f.rule_id != rule]
+            other.findings = kept + [finding_row(f) for f in intake_findings_for(listed + [brief], strong=strong)]
             other.check_status = check_status_of(other.findings)
 
     def evidence_for(self, session: Session, demand: db.Demand, candidate: Candidate, *, admin: bool) -> dict[str, Any]:

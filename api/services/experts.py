@@ -39,11 +39,32 @@ def in_province(region: str | None) -> bool:
     return ExpertForm.model_construct(location=region).in_province if region else True
 
 
+@dataclass(frozen=True)
+class PoolExpert:
+    """What the pool keeps of a stored expert: plain values, not the ORM row — the pool outlives the
+    session that read it, and a row of a rolled-back session would be expired (DetachedInstanceError)."""
+
+    id: int
+    external_id: str | None
+    name: str | None
+    organization: str | None
+    title: str | None
+    region: str | None
+    category: str | None
+    avoid_orgs: tuple[str, ...]
+    available: bool
+
+    @classmethod
+    def of(cls, e: db.Expert) -> "PoolExpert":
+        return cls(e.id, e.external_id, e.name, e.organization, e.title, e.region, e.category,
+                   tuple(e.avoid_orgs or ()), bool(e.available))
+
+
 @dataclass
 class Pool:
     """The expert pool as the matcher sees it (row order = model columns)."""
 
-    experts: list[db.Expert]
+    experts: list[PoolExpert]
     model: ExpertAffinity
     key: tuple
 
@@ -81,14 +102,14 @@ class ExpertMatching:
         items = review_items(session.scalars(select(db.ExpertReview).order_by(db.ExpertReview.id)))
         model = ExpertAffinity(tokenizer=self.tokenizer).fit(profiles, items)
         log.info("expert pool fitted: %d experts, %d review records", len(experts), len(items))
-        self._pool = Pool(experts, model, key)
+        self._pool = Pool([PoolExpert.of(e) for e in experts], model, key)
         return self._pool
 
     def pseudonym(self, expert_id: int) -> str:
         """A stable pseudonymous id for non-admin callers (HMAC of the storage id)."""
         return "专家-" + hmac.new(self._salt, str(expert_id).encode(), hashlib.sha256).hexdigest()[:10]
 
-    def expert_view(self, e: db.Expert, admin: bool) -> dict[str, Any]:
+    def expert_view(self, e: db.Expert | PoolExpert, admin: bool) -> dict[str, Any]:
         if not admin:
             return {"expert": self.pseudonym(e.id), "category": e.category,
                     "out_of_province": not in_province(e.region)}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,19 @@ class ImportReport:
     rejected_rows: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
+    skipped_files: list[dict[str, str]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     findings_by_rule: dict[str, int] = field(default_factory=dict)
 
     @property
     def accepted(self) -> int:
         return self.new + self.unchanged + self.updated
+
+    @property
+    def complete(self) -> bool:
+        """Everything handed in was imported: some rows, none rejected, no file of a bundle skipped
+        (otherwise the CLI exits 1 and the clerk reads why)."""
+        return self.rows > 0 and not self.rejected and not self.skipped_files
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -60,23 +67,27 @@ def _start_report(result: Any, source: str, model: type) -> ImportReport:
     return ImportReport(file=source, format=summary["format"],
                         rows=len(result.accepted) + summary["rejected_rows"],
                         rejected_rows=summary["rejected_rows"], rejected=summary["rejected"],
-                        notes=summary["notes"])
+                        notes=summary["notes"], skipped_files=summary["skipped_files"])
 
 
 def import_demands(session: Session, campaign: CampaignContext, path: Path, *, actor: str,
                    steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, show_progress: bool = False,
                    source: str | None = None, context: dict[str, Any] | None = None, region: str | None = None,
-                   allow_enterprise_change: bool = False) -> ImportReport:
+                   allow_enterprise_change: bool = False, replace: bool = False,
+                   on_read: Callable[[int], None] | None = None) -> ImportReport:
     """Import a demand file (xlsx/csv/jsonl table, or 征集表 forms as .xlsx/.docx, one file or a folder/.zip of
     them): accepted rows in ONE transaction, rejected rows listed.
 
     ``context``: form validation context (``Settings.validation_context``: the hard cap on a text).
     ``region``: a city bureau's import takes its own region's rows only (others are rejected rows).
-    A row that would give a stored demand another enterprise is rejected unless ``allow_enterprise_change``."""
+    A row that would give a stored demand another enterprise is rejected unless ``allow_enterprise_change``.
+    A row for a stored demand (same 需求编号) changes the columns the file has, keeping the others, unless
+    ``replace``; each updated row's result names the changed fields."""
     source = source or Path(path).name
     result = read_any(path, forms.DemandRecord, filename=source, context=context)
     report = _start_report(result, source, forms.DemandRecord)
-    rules: Counter[str] = Counter()
+    if on_read is not None:  # a job's progress: how many rows intake will go through
+        on_read(len(result.accepted))
     with unit_of_work(session):
         first_row: dict[str, int] = {}
         for row_no, record in progress(result.accepted, show_progress, "导入需求 importing demands"):
@@ -91,23 +102,37 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                 continue
             try:
                 outcome = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
-                                        allow_enterprise_change=allow_enterprise_change)
+                                        allow_enterprise_change=allow_enterprise_change, replace=replace,
+                                        context=context)
             except EnterpriseChange as exc:
                 _reject(report, row_no, "企业名称", exc.message_zh, exc.message_en, record)
                 continue
             setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
-            rules.update(f.rule_id for f in outcome.findings)
             report.results.append({"row_number": row_no, "demand_id": outcome.demand.id,
                                    "external_id": outcome.demand.external_id, "outcome": outcome.outcome,
                                    "check_status": outcome.demand.check_status,
-                                   "findings": [f.rule_id for f in outcome.findings]})
-        report.findings_by_rule = dict(sorted(rules.items()))
+                                   "findings": [f.rule_id for f in outcome.findings],
+                                   "changed_fields": outcome.changed_fields})
+        _final_findings(session, report)
         append_audit(session, actor, "import", "file", None, None,
                      {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
                       "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
     log.info("import %s: %d new, %d updated, %d unchanged, %d rows rejected", source, report.new,
              report.updated, report.unchanged, report.rejected_rows)
     return report
+
+
+def _final_findings(session: Session, report: ImportReport) -> None:
+    """Each imported demand's findings as stored once the whole file is in: a later row of the file that
+    duplicates an earlier one flags both (as ``jiebang check`` would), so the report counts what a check
+    of the same demands counts."""
+    session.flush()
+    rules: Counter[str] = Counter()
+    for r in report.results:
+        demand = session.get(db.Demand, r["demand_id"])
+        r["findings"], r["check_status"] = [f.rule_id for f in demand.findings], demand.check_status
+        rules.update(r["findings"])
+    report.findings_by_rule = dict(sorted(rules.items()))
 
 
 #: What each kind of people file holds (the ``kind`` of an import).

@@ -24,6 +24,8 @@ from api.errors import Conflict, InvalidInput
 from api.forms.models import DemandRecord, Enterprise
 from api.forms.parsers import enum_text
 from api.forms.personal import headers
+from api.services import intake_notices
+from api.services.updates import apply_update, record_data
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import all_demands
@@ -33,7 +35,7 @@ from api.store import tables as db
 from api.store.uow import unit_of_work
 from matching.identifiers import credit_code_valid, email_valid, mobile_valid, phone_valid
 from matching.rules import check_demand, route
-from nlp.names import org_key
+from nlp.names import enterprise_key, org_key
 
 log = logging.getLogger(__name__)
 
@@ -95,21 +97,28 @@ def identifiers_step(session: Session, campaign: CampaignContext, item: IntakeIt
     return out
 
 
-DEFAULT_INTAKE_STEPS: tuple[IntakeStep, ...] = (rules_step, identifiers_step)
+def as_written_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
+    """Estimates, negative amounts and month-only dates, said to the clerk (:mod:`api.services.intake_notices`)."""
+    return intake_notices.as_written_findings(item.record)
+
+
+def same_name_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
+    """A same-name firm of another region, for a human (:mod:`api.services.intake_notices`)."""
+    return intake_notices.same_name_findings(session, campaign.id, item.demand.enterprise, item.record.name)
+
+
+DEFAULT_INTAKE_STEPS: tuple[IntakeStep, ...] = (rules_step, identifiers_step, as_written_step, same_name_step)
 
 
 @dataclass
 class IntakeResult:
-    """What happened to one submitted record: ``new``, ``unchanged`` or ``updated``."""
+    """What happened to one submitted record: ``new``, ``unchanged`` or ``updated`` (with the headers
+    whose values changed)."""
 
     demand: db.Demand
     outcome: str
     findings: list[db.FindingRow]
-
-
-def record_data(record: Any) -> dict[str, Any]:
-    """The record as a JSON-safe dict keyed by the Chinese form headers."""
-    return record.model_dump(by_alias=True, mode="json")
+    changed_fields: list[str] = field(default_factory=list)
 
 
 def content_hash(data: dict[str, Any]) -> str:
@@ -118,14 +127,18 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def identity_of(record: DemandRecord) -> str:
+    """The stored enterprise key of a record (:func:`nlp.names.enterprise_key`, clipped to the column)."""
+    return db.clip(db.Enterprise, "org_key", enterprise_key(record.name, record.credit_code, record.region)) or ""
+
+
 def _upsert_enterprise(session: Session, campaign: CampaignContext, record: DemandRecord) -> db.Enterprise:
-    key = org_key(record.name, record.credit_code)
-    if not key:
+    key = identity_of(record)
+    if not org_key(record.name, record.credit_code).removeprefix("name:"):
         raise InvalidInput("企业名称不能为空。", "The enterprise name (企业名称) is required.",
                            {"field": "企业名称"})
     data = record_data(record)
     profile = {k: data[k] for k in headers(Enterprise) if k in data}
-    key = db.clip(db.Enterprise, "org_key", key)
     row = session.scalar(select(db.Enterprise).where(db.Enterprise.campaign_id == campaign.id,
                                                      db.Enterprise.org_key == key))
     columns = {c: db.clip(db.Enterprise, c, v) for c, v in dict(
@@ -218,35 +231,40 @@ class EnterpriseChange(Conflict):
 
 def intake_record(session: Session, campaign: CampaignContext, record: DemandRecord, *, actor: str,
                   source: str | None = None, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
-                  submitted_at: datetime | None = None, allow_enterprise_change: bool = False) -> IntakeResult:
+                  submitted_at: datetime | None = None, allow_enterprise_change: bool = False,
+                  replace: bool = False, context: dict[str, Any] | None = None) -> IntakeResult:
     """Store one validated record (idempotent) and run the intake steps; does NOT commit.
 
-    Same 需求编号 (or, without one, same content hash) as a stored demand → ``unchanged``
-    when the content is identical, else ``updated`` in place; otherwise ``new``. An update that
-    would give the demand another enterprise raises :class:`EnterpriseChange` unless allowed
-    (admins): a 需求编号 typed wrongly must not overwrite another enterprise's demand.
+    Same 需求编号 as a stored demand → the fields the record carries replace the stored ones
+    (:func:`apply_update`; all of them with ``replace``): ``unchanged`` when nothing differs, else
+    ``updated`` in place, naming the changed fields. Without a 需求编号, identical content is
+    ``unchanged``; otherwise ``new``. An update that would give the demand another enterprise raises
+    :class:`EnterpriseChange` unless allowed (admins): a 需求编号 typed wrongly must not overwrite another
+    enterprise's demand.
     """
-    data = record_data(record)
-    digest = content_hash(data)
     external_id = record.external_id
     existing = None
     if external_id:
         existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
                                                           db.Demand.external_id == external_id))
+    changed: list[str] = []
+    if existing is not None:
+        record, changed = apply_update(dict(existing.record or {}), record, replace=replace, context=context)
+    data = record_data(record)
+    digest = content_hash(data)
     if existing is None:
         existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
                                                           db.Demand.content_hash == digest)
                                   .order_by(db.Demand.id).limit(1))
-    if existing is not None and existing.content_hash == digest:
+    if existing is not None and (existing.content_hash == digest or (external_id and not changed)):
         return IntakeResult(existing, "unchanged", list(existing.findings))
     if existing is not None and not allow_enterprise_change:
-        key = db.clip(db.Enterprise, "org_key", org_key(record.name, record.credit_code))
-        if existing.enterprise.org_key != key:
+        if existing.enterprise.org_key != identity_of(record):
             raise EnterpriseChange(
-                f"需求编号 {external_id} 已属于企业“{existing.enterprise.name}”，不能改为另一家企业；"
-                "如确需更正，请由管理员提交。",
-                f"Demand {external_id} belongs to another enterprise; only an admin may change the enterprise of a "
-                "stored demand.", {"external_id": external_id, "field": "企业名称"})
+                f"需求编号 {external_id} 已属于企业“{existing.enterprise.name}”（{existing.enterprise.region or '地区未填'}），"
+                "不能改为另一家企业或另一地区的企业；如确需更正，请由管理员提交。",
+                f"Demand {external_id} belongs to another enterprise (or one of another region); only an admin may "
+                "change the enterprise of a stored demand.", {"external_id": external_id, "field": "企业名称"})
 
     enterprise = _upsert_enterprise(session, campaign, record)
     if existing is None:
@@ -261,22 +279,26 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
                       existing_demand_count=_earlier_demands_of(session, demand), submitted_at=submitted_at)
     rows = _run_steps(session, campaign, item, steps)
     session.flush()
+    after = _audit_view(demand)
+    if changed:
+        after["changed_fields"] = changed
     append_audit(session, actor, "create" if outcome == "new" else "update", "demand", demand.id,
-                 before, _audit_view(demand), note=source)
-    return IntakeResult(demand, outcome, rows)
+                 before, after, note=source)
+    return IntakeResult(demand, outcome, rows, changed)
 
 
 def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str, Any] | Any, *,
                   actor: str, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   source: str = "api", context: dict[str, Any] | None = None,
-                  allow_enterprise_change: bool = False) -> IntakeResult:
+                  allow_enterprise_change: bool = False, replace: bool = False) -> IntakeResult:
     """Validate one flat record (Chinese or English keys), store it, run the rules, commit.
 
-    ``context``: form validation context (``Settings.validation_context``: the hard cap on a text)."""
+    ``context``: form validation context (``Settings.validation_context``: the hard cap on a text).
+    ``replace``: the record replaces a stored one (same 需求编号) whole, not only the fields it carries."""
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
-                               allow_enterprise_change=allow_enterprise_change)
+                               allow_enterprise_change=allow_enterprise_change, replace=replace, context=context)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
 

@@ -87,6 +87,7 @@ class Jobs:
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self._live: dict[int, tuple[str, int, int]] = {}
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def submit(self, session: Session, kind: str, params: dict[str, Any], actor: str, work: Work,
                *, cleanup: Sequence[Path] = ()) -> int:
@@ -152,14 +153,25 @@ class Jobs:
             time.sleep(0.05)
 
     def shutdown(self) -> None:
-        """Stop taking work and wait for the running jobs (server stop)."""
+        """Server stop: a running job stops at its next progress report (its transaction rolls back, nothing
+        half-done is stored), queued ones never start; each is marked failed with ``job_interrupted``, so
+        stopping the server does not wait minutes for a long import and no job is left reading "running"."""
+        self._stopping.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
+        with self.sessions() as session:
+            rows = list(session.scalars(select(db.Job).where(db.Job.owner == self.owner,
+                                                             db.Job.status.in_(("queued", "running")))))
+            for row in rows:
+                row.status, row.finished_at, row.error = "failed", db.utcnow(), JobInterrupted().to_body()
+            session.commit()
 
     # ------------------------------------------------------------------ worker side
     def _run(self, job_id: int, work: Work, cleanup: tuple[Path, ...]) -> None:
         last = {"stage": "", "at": 0.0}
 
         def progress(stage: str, done: int, total: int) -> None:
+            if self._stopping.is_set():
+                raise JobInterrupted({"stage": stage, "done": int(done), "total": int(total)})
             with self._lock:
                 self._live[job_id] = (stage, int(done), int(total))
             now = time.monotonic()
@@ -214,6 +226,18 @@ class Jobs:
                 return
 
 
+class JobInterrupted(JiebangError):
+    """The server stopped while the job ran or waited: nothing of it was stored; submit it again."""
+
+    status_code = 503
+    code = "job_interrupted"
+
+    def __init__(self, details: Any = None):
+        super().__init__("服务停止时任务尚未完成，已中断，未保存任何结果；请重新提交。",
+                         "The service stopped before the job finished; it was interrupted and nothing of it was "
+                         "stored. Submit it again.", details)
+
+
 def error_body(exc: BaseException) -> dict[str, Any]:
     """The bilingual error body of a failed job (an application error as the API would show it)."""
     if isinstance(exc, JiebangError):
@@ -259,15 +283,19 @@ def import_work(path: Path, kind: str, campaign: CampaignContext, *, actor: str,
         progress("read", 0, 0)
         if kind != "demands":
             return import_people(session, path, kind, actor=actor, source=source, context=context).to_dict()
-        counted = [0]
+        counted, total = [0], [0]
 
         def count(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
             counted[0] += 1
-            progress("import", counted[0], 0)
+            progress("import", counted[0], total[0])
             return []
 
+        def read(rows: int) -> None:
+            total[0] = rows
+            progress("import", 0, rows)
+
         return import_demands(session, campaign, path, actor=actor, steps=(*steps, count), context=context,
-                              source=source, region=region,
+                              source=source, region=region, on_read=read,
                               allow_enterprise_change=allow_enterprise_change).to_dict()
 
     return work

@@ -13,27 +13,13 @@ Identity choices (documented in README):
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    """Timezone-aware now (UTC); every timestamp column stores UTC."""
-    return datetime.now(timezone.utc)
-
-
-def as_utc(stamp: datetime | None) -> datetime | None:
-    """A stored or parsed timestamp as aware UTC (SQLite returns naive values; naive means UTC here)."""
-    return stamp if stamp is None or stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-
-
-class Base(DeclarativeBase):
-    """Declarative base; ``Base.metadata`` is what Alembic compares against."""
-
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+from api.store.base import Base, as_utc, utcnow  # noqa: F401  (callers use tables.as_utc / tables.utcnow)
 
 
 class Campaign(Base):
@@ -412,3 +398,8 @@ def clip(model: type[Base], column: str, value: str | None) -> str | None:
     """``value`` cut to the column's declared length (PostgreSQL enforces it, SQLite does not)."""
     length = getattr(model.__table__.c[column].type, "length", None)
     return value[:length] if value is not None and length else value
+
+
+# 初审 decisions and 推荐清单 (#22) live in their own module; imported here so every table is ``tables.X``.
+from api.store.recommendation_tables import (  # noqa: E402,F401
+    ListVerification, RecommendationItem, RecommendationList, ReviewDecision)

@@ -74,7 +74,7 @@ def _filter(request: Request, user: ConsoleUser) -> DemandFilter:
 
 @router.get("/demands")
 def demand_list(request: Request, user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
-                campaign: CampaignContext = Depends(get_campaign)) -> Response:
+                campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services)) -> Response:
     f = _filter(request, user)
     total, rows = demand_page(session, campaign.id, f)
     pages = max(1, -(-total // PER_PAGE))
@@ -86,7 +86,9 @@ def demand_list(request: Request, user: ConsoleUser = Depends(current_user), ses
     return render(request, "demands.html", user, f=f, total=total, rows=rows, pages=pages, per_page=PER_PAGE,
                   facets=facets(session, campaign.id, user.principal), facet_names=list(FACETS) + ["flag", "cluster"],
                   filter_zh=FILTER_ZH, sorts=SORT_ZH, url=url, clusters=clusters,
-                  export_url=url(f"{PREFIX}/demands/export.xlsx", f.params(page=1)))
+                  export_url=url(f"{PREFIX}/demands/export.xlsx", f.params(page=1)),
+                  recommended=services.recommendations.demand_status(session, [d.id for d in rows])
+                  if user.principal.may("read_reviews") else {})
 
 
 @router.get("/demands/export.xlsx")

@@ -20,14 +20,14 @@ from api.http.routers.jobs import readable_job
 from api.services.campaign import CampaignContext
 from api.services.demands import quota_progress
 from api.store import tables as db
-from api.web import pages_bangdan, pages_clusters, pages_demands, pages_domains, pages_review
+from api.web import pages_bangdan, pages_clusters, pages_demands, pages_domains, pages_recommend, pages_review
 from api.web.queries import counts_by, needs_attention
 from api.web.render import PREFIX, STATIC_DIR, ConsoleRoute, NavItem, make_templates, render
 from api.web.session import (COOKIE, LOGIN_COOKIE, MAX_AGE, ConsoleUser, check_csrf, check_login_csrf,
                              console_key, current_user, log_in, login_csrf, session_cookie)
 
 router = APIRouter(route_class=ConsoleRoute)
-PAGE_MODULES = (pages_demands, pages_review, pages_clusters, pages_bangdan, pages_domains)
+PAGE_MODULES = (pages_demands, pages_review, pages_clusters, pages_bangdan, pages_domains, pages_recommend)
 NAV = [NavItem(f"{PREFIX}/", "看板")]
 
 
@@ -91,7 +91,7 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/")
 def dashboard(request: Request, user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
-              campaign: CampaignContext = Depends(get_campaign)) -> Response:
+              campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services)) -> Response:
     who = user.principal
     park_region = {p.name: p.region for p in campaign.rules.quotas.parks}
     quota = [q for q in quota_progress(session, campaign)
@@ -103,7 +103,8 @@ def dashboard(request: Request, user: ConsoleUser = Depends(current_user), sessi
         charts.pop("各地区")
     total = sum(n for _, n in charts["各批次"])
     return render(request, "dashboard.html", user, quota=quota, charts=charts, total=total,
-                  attention=needs_attention(session, campaign.id, who), campaign=campaign)
+                  attention=needs_attention(session, campaign.id, who), campaign=campaign,
+                  recommend=services.recommendations.status_table(session, who) if who.may("read_reviews") else None)
 
 
 @router.get("/api/jobs/{job_id}")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.routers import audit, bangdan, clusters, demands, domains, duplicates, experts, health, imports, jobs
+from api.http.routers import (audit, bangdan, clusters, demands, domains, duplicates, experts, health, imports, jobs,
+                              recommendations)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -19,4 +20,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     bangdan.router,
     domains.router,
     jobs.router,
+    recommendations.router,
 )

@@ -29,6 +29,9 @@ from matching.rules import QuotaStatus
 
 router = APIRouter(tags=["demands 需求"])
 
+#: How a submission for a stored demand (same 需求编号) applies: the fields sent only, or the whole record.
+UpdateMode = Literal["merge", "replace"]
+
 
 class FindingOut(BaseModel):
     """一条规则检查结果 / one rule finding."""
@@ -80,6 +83,7 @@ class SubmitOut(BaseModel):
     outcome: Literal["new", "unchanged", "updated"] = Field(
         ..., description="new（新增）/ unchanged（与已存储的相同，未重复入库）/ updated（同一需求编号，内容已更新）")
     demand: DemandOut
+    changed_fields: list[str] = Field(default_factory=list, description="updated 时内容有变化的字段（中文表头）")
     notes: list[NoteOut] = Field(default_factory=list, description="提示：如不属于表单、未保存的键 unknown_fields")
 
 
@@ -148,11 +152,13 @@ def unknown_fields_note(payload: Any) -> list[NoteOut]:
 @router.post("/demands", response_model=SubmitOut, status_code=200, summary="提交一条需求 / submit one demand")
 def submit_demand(record: DemandRecord, payload: Any = Depends(json_body), session: Session = Depends(get_session),
                   campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services),
-                  who: Principal = Depends(require("submit"))) -> SubmitOut:
+                  who: Principal = Depends(require("submit")), mode: UpdateMode = Query(
+                      "merge", description="同一需求编号：merge 只更新提交的字段（默认）/ replace 整条替换")) -> SubmitOut:
     """提交一条需求（含企业信息），键可用中文表头或英文字段名；返回存储结果与规则检查结果。
 
     Submit one flat record (Chinese headers or English names). The same 需求编号 or identical
-    content is not stored twice (``outcome``: new / unchanged / updated). A city bureau submits
+    content is not stored twice (``outcome``: new / unchanged / updated). An update changes the fields
+    sent and keeps the others (``changed_fields`` names what changed), unless ``mode=replace``. A city bureau submits
     for its own region only; changing the enterprise of a stored demand needs an admin.
     """
     if who.role == "bureau" and record.region != who.region:
@@ -161,10 +167,10 @@ def submit_demand(record: DemandRecord, payload: Any = Depends(json_body), sessi
                         {"region": record.region}, code="region_forbidden")
     result = submit(session, campaign, payload if isinstance(payload, dict) else record, actor=who.actor,
                     steps=services.intake_steps, context=services.settings.validation_context,
-                    allow_enterprise_change=who.may("change_enterprise"))
+                    allow_enterprise_change=who.may("change_enterprise"), replace=mode == "replace")
     admin = who.may("see_personal")
     out = SubmitOut(outcome=result.outcome, demand=demand_out(result.demand, admin=admin),
-                    notes=unknown_fields_note(payload))
+                    changed_fields=result.changed_fields, notes=unknown_fields_note(payload))
     audit_personal_read(session, who, [result.demand])
     return out
 

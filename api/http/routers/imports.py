@@ -13,7 +13,7 @@ from api.compose import Services
 from api.errors import Forbidden, InvalidInput
 from api.http.auth import principal
 from api.http.deps import get_campaign, get_services, get_session
-from api.http.routers.demands import NoteOut
+from api.http.routers.demands import NoteOut, UpdateMode
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
 from api.services.imports import import_demands, import_people
@@ -48,7 +48,8 @@ class ImportOut(BaseModel):
     updated: int = Field(..., description="已更新（同一需求编号，内容有变化）")
     rejected_rows: int = Field(..., description="被拒绝的行数")
     rejected: list[RejectedRowOut] = Field(..., description="被拒绝行的每个问题：行号、字段、原因（中英文）")
-    notes: list[NoteOut] = Field(default_factory=list, description="文件级提示")
+    notes: list[NoteOut] = Field(default_factory=list, description="文件级提示（no_rows：文件中没有数据行；skipped_file：压缩包或文件夹中未导入的文件）")
+    skipped_files: list[dict[str, str]] = Field(default_factory=list, description="压缩包或文件夹中未导入的文件及原因 file, reason_zh, reason_en")
     results: list[dict[str, Any]] = Field(..., description="每个通过行的结果：行号 row_number、系统编号、需求编号、结论 outcome、检查结论、规则")
     findings_by_rule: dict[str, int] = Field(..., description="各规则触发次数")
 
@@ -58,7 +59,9 @@ def import_file(file: UploadFile = File(..., description="汇总表（.xlsx/.csv
                 kind: Literal["demands", "experts", "expert_reviews", "solvers"] = Query(
                     "demands", description="文件内容：demands 需求 / experts 专家 / expert_reviews 评审记录 / solvers 揭榜方"),
                 session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
-                services: Services = Depends(get_services), who: Principal = Depends(principal)) -> ImportOut:
+                services: Services = Depends(get_services), who: Principal = Depends(principal),
+                mode: UpdateMode = Query("merge", description="同一需求编号：merge 只更新文件中有的列（默认）/ replace 整条替换")
+                ) -> ImportOut:
     """导入一个文件：通过校验的行在同一事务中入库，被拒绝的行逐行列出（行号、字段、原因）；重复导入不会重复入库。
 
     Import a file: accepted rows are committed in one transaction, every rejected row is listed;
@@ -73,7 +76,7 @@ def import_file(file: UploadFile = File(..., description="汇总表（.xlsx/.csv
             report = import_demands(session, campaign, path, actor=who.actor, steps=services.intake_steps,
                                     context=context, source=name,
                                     region=who.region if who.role == "bureau" else None,
-                                    allow_enterprise_change=who.may("change_enterprise"))
+                                    allow_enterprise_change=who.may("change_enterprise"), replace=mode == "replace")
         else:
             report = import_people(session, path, kind, actor=who.actor, source=name, context=context)
     return ImportOut(**report.to_dict())

@@ -1,7 +1,7 @@
 """榜单 draft entries (拟发榜 clusters and demands) and their versions (#18)
 
 Revision ID: i18_bangdan
-Revises: 0004
+Revises: i22_review
 Create Date: 2026-12-06
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'i18_bangdan'
-down_revision = '0004'
+down_revision = 'i22_review'
 branch_labels = None
 depends_on = None
 
