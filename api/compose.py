@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.io.report import DEFAULT_SHEETS, SheetBuilder
-from api.io.resources import doc_frequency, jieba_idf, keyword_ranker, word_tags
+from api.io.resources import doc_frequency, jieba_idf, keyword_ranker, read_router, word_tags
 from api.io.taxonomy_files import read_offices, read_taxonomy
 from api.services import dedup_runs
 from api.services.campaign import CampaignContext, load_campaign
@@ -122,7 +122,9 @@ class Services:
         """Technology-domain suggestions and office routing, learning from staff decisions."""
         taxonomy = read_taxonomy(self.settings.taxonomy_dir / f"{self.settings.domain_taxonomy}.json")
         offices = read_offices(self.settings.taxonomy_dir / "offices.yaml", taxonomy)
-        return DomainLabels(self.campaign, taxonomy, offices, self.embedder, self.tokenizer)
+        router = read_router(self.settings.router_model, self.tokenizer)
+        return DomainLabels(self.campaign, taxonomy, offices, self.embedder, self.tokenizer, router=router,
+                            office_threshold=self.settings.office_threshold)
 
     @cached_property
     def bangdan(self) -> Bangdan:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpora import CAMPAIGNS_DIR, DUPLICATES, KEYWORD_STOPWORDS, STOPWORDS, TAXONOMY_DIR, USERDICT
-from models import DEFAULT_EMBED_MODEL
+from models import DEFAULT_EMBED_MODEL, ROUTER
 
 DEFAULT_CAMPAIGN = CAMPAIGNS_DIR / "liaoning-2023.yaml"
 DEFAULT_DUPLICATES = DUPLICATES
@@ -67,6 +67,8 @@ class Settings:
     keyword_stopwords: Path = KEYWORD_STOPWORDS  # form boilerplate that is never a keyword
     taxonomy_dir: Path = TAXONOMY_DIR  # technology-domain taxonomies and the office mapping
     domain_taxonomy: str = "high_tech_domains_2016"  # which taxonomy labels demands (a file stem in taxonomy_dir)
+    router_model: Path = ROUTER  # the pre-trained office/domain routing model (a directory without one: zero-shot)
+    office_threshold: float = 0.85  # route to an office without a human from this combined probability
     faiss_threads: int = 1  # set once at start; one query is faster single-threaded on a busy machine
     max_body_bytes: int = 2 * 1024 * 1024  # a JSON request (one demand is a few KB)
     max_upload_bytes: int = 50 * 1024 * 1024  # an uploaded file (a round of 5,000 demands is ~10 MB of xlsx)
@@ -89,6 +91,8 @@ class Settings:
             duplicates_file=_path(env, "JIEBANG_DUPLICATES", DEFAULT_DUPLICATES),
             taxonomy_dir=_path(env, "JIEBANG_TAXONOMY_DIR", TAXONOMY_DIR),
             domain_taxonomy=env.get("JIEBANG_DOMAIN_TAXONOMY") or "high_tech_domains_2016",
+            router_model=_path(env, "JIEBANG_ROUTER_MODEL", ROUTER),
+            office_threshold=float(env.get("JIEBANG_OFFICE_THRESHOLD") or 0.85),
             faiss_threads=int(env.get("JIEBANG_FAISS_THREADS", "1") or 1),
             max_body_bytes=_megabytes(env, "JIEBANG_MAX_BODY_MB", 2),
             max_upload_bytes=_megabytes(env, "JIEBANG_MAX_UPLOAD_MB", 50),

@@ -24,6 +24,7 @@ TASKS: dict[str, str] = {
     "sts": "bench.embedding_bench:run_sts",
     "cluster": "bench.cluster_bench:run",
     "classify": "bench.classify_bench:run",
+    "routing": "bench.routing_bench:run",  # dataset csl-round: office-first routing through the service (#19)
     "speed": "bench.embedding_bench:run_speed",
     "dup": "bench.dup_bench:run",
     "experts": "bench.expert_bench:run_experts",

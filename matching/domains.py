@@ -1,24 +1,23 @@
-"""Technology-domain suggestions (技术领域建议) over a taxonomy, and routing to the owning office.
+"""Technology-domain suggestions (技术领域建议) over a taxonomy: the estimator that puts the parts together.
 
 Enterprises fill 技术领域 freely and often wrongly; staff need a ranked suggestion they can trust,
 its confidence, and corrections that change the next suggestion. :class:`DomainClassifier`
-(scikit-learn style: parameters in ``__init__``, learned state ``*_`` set in ``fit``) combines:
+(scikit-learn style: parameters in ``__init__``, learned state ``*_`` set in ``fit``) owns the
+vocabulary, the blend, the calibration, the hierarchy, the evidence and persistence; each part it
+combines is a small estimator of its own:
 
-* **zero-shot** — cosine of a text to each label's text (name + description + parents' names,
-  :meth:`~matching.taxonomy.Taxonomy.label_text`), dense and lexical views averaged: usable on day
-  one, before any demand is labelled;
-* **supervised heads**, one per view — a linear SVM on character 1–3-gram TF-IDF (``"chars"``), a
-  linear SVM and a complement naive Bayes on jieba-word TF-IDF (``"words"``, ``"words_nb"``), and
-  optionally logistic regression on the dense vectors (``"dense"``). Each head's scores are
-  standardised per text and summed with weights learned on out-of-fold scores (a conditional logit:
-  the stacking meta-model is one weight per view, so it cannot overfit 67 classes × views);
+* **day-one prior** — the shipped router's domain head (``prior``, :mod:`matching.office_model`) where
+  one was fitted for the taxonomy, else **zero-shot** cosines to the label texts
+  (:class:`~matching.zero_shot.ZeroShotScorer`);
+* **supervised heads**, one per view, stacked with one learned weight per view on out-of-fold scores
+  (:class:`~matching.view_heads.ViewHeads`);
 * the two blended by how much labelled data there is: ``α = m / (m + prior_strength)`` with ``m``
-  the confirmed examples per label (a label nobody confirmed yet keeps its zero-shot score);
+  the confirmed examples per label (a label nobody confirmed yet keeps its prior score);
 * **calibration** — the top-1 confidence is mapped by a logistic (Platt) fit on the blended
   out-of-fold predictions, applied as a per-text temperature so the ranking never changes;
-* a **memory** of confirmed examples: when a new text is near-identical to one (hybrid cosine
-  ≥ ``memory_high``), that example's label takes over, so a staff correction (:meth:`learn`)
-  changes the next suggestion for the same demand at once; the heads are refitted cheaply too.
+* a **memory** of confirmed examples (:class:`~matching.example_memory.ExampleMemory`): a near-identical
+  text takes a confirmed example's label, so a staff correction (:meth:`learn`) changes the next
+  suggestion at once; the heads are refitted cheaply too.
 
 Measured on CSLDCP dev (bench/classify_bench.py): the learned stack of the three lexical heads
 beats each single view, and adding the dense head does not help there — the shipped model was
@@ -28,89 +27,40 @@ heads by default and serves zero-shot and the memory, where it is not fitted to 
 
 Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its
 children's, so a parent is never below a child, and every label carries its path (a level-3 label
-implies its parents). :func:`matching.routing.route` turns a suggestion into the office that owns it, or sends it to
-the coordinating office (规划处) for a human when the suggestion abstains or straddles two offices.
+implies its parents). The results are :class:`~matching.suggestion.Suggestion` values; routing to an
+office is :mod:`matching.routing`.
 """
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize
-from scipy.special import log_softmax, softmax
-from sklearn.model_selection import StratifiedKFold
-from sklearn.naive_bayes import ComplementNB
+from scipy.special import softmax
 from sklearn.preprocessing import normalize as l2_rows
-from sklearn.svm import LinearSVC
-from threadpoolctl import threadpool_limits
 
+from matching.example_memory import ExampleMemory
+from matching.suggestion import Label, Suggestion
 from matching.taxonomy import Taxonomy
+from matching.view_heads import VIEWS, ViewHeads, stacking_weights
+from matching.zero_shot import ZeroShotScorer
 from nlp.lexical import LexicalVectorizer
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
 Encoder = Callable[[list[str]], np.ndarray]
-VIEWS = ("chars", "words", "words_nb", "dense")
+#: texts → ``(n, len(codes_))`` log-probabilities of the predicted level's labels, from a model fitted
+#: before the round (the shipped router's domain head): replaces zero-shot as the day-one prior
+Prior = Callable[[list[str]], np.ndarray]
 #: Out-of-fold stacking weights measured on CSLDCP train (5 folds), used until a fit learns its own.
 DEFAULT_VIEW_WEIGHTS = {"chars": 0.9, "words": 0.0, "words_nb": 0.4, "dense": 0.3}
 EVIDENCE_TERMS = 8
-MEMORY_CHUNK = 1000
-
-
-# ----------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Label:
-    """One suggested label: ``path`` holds the codes from the top level down to ``code`` itself."""
-
-    code: str
-    name: str
-    level: int
-    probability: float
-    path: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "level": self.level,
-                "probability": round(self.probability, 4), "path": list(self.path)}
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """Ranked ``labels`` at one level for one text, the top label's ``parents`` (probability = sum
-    of their children), ``abstain`` when the top probability is below ``threshold``, whether the
-    probabilities are ``calibrated`` (fitted on held-out folds), the ``evidence`` terms that drove the
-    top label and its ``source`` (``zero-shot``, ``supervised`` or ``memory``: a confirmed example)."""
-
-    labels: tuple[Label, ...]
-    parents: tuple[Label, ...]
-    abstain: bool
-    confidence: float
-    threshold: float
-    calibrated: bool
-    evidence: tuple[str, ...] = ()
-    source: str = "zero-shot"
-
-    @property
-    def top(self) -> Label | None:
-        return self.labels[0] if self.labels else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"labels": [x.to_dict() for x in self.labels], "parents": [x.to_dict() for x in self.parents],
-                "abstain": self.abstain, "confidence": round(self.confidence, 4), "threshold": self.threshold,
-                "calibrated": self.calibrated, "evidence": list(self.evidence), "source": self.source}
 
 
 # ----------------------------------------------------------------------------- helpers
-def _standardise(s: np.ndarray) -> np.ndarray:
-    """Per-text z-scores over the classes: puts SVM margins and NB log-likelihoods on one scale."""
-    return (s - s.mean(axis=1, keepdims=True)) / (s.std(axis=1, keepdims=True) + 1e-9)
-
-
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
@@ -155,6 +105,9 @@ class _Blocks:
     def view(self, name: str):
         return {"chars": self.chars, "words": self.words, "words_nb": self.words, "dense": self.dense}[name]
 
+    def views(self, names: Sequence[str]) -> dict[str, object]:
+        return {v: self.view(v) for v in names}
+
 
 # ----------------------------------------------------------------------------- classifier
 class DomainClassifier:
@@ -172,9 +125,11 @@ class DomainClassifier:
                  views: Sequence[str] = ("chars", "words", "words_nb"), view_weights: Mapping[str, float] | None = None,
                  C: float = 1.0, nb_alpha: float = 0.3, cv: int = 5, prior_strength: float = 2.0,
                  zero_shot_scale: float = 20.0, zero_shot_dense: float = 0.5, memory_low: float = 0.85,
-                 memory_high: float = 0.95, memory_dense: float = 0.5, min_df: int = 2, random_state: int = 0):
+                 memory_high: float = 0.95, memory_dense: float = 0.5, min_df: int = 2, random_state: int = 0,
+                 prior: Prior | None = None):
         self.taxonomy = taxonomy
         self.encoder = encoder
+        self.prior = prior
         self.tokenizer = tokenizer
         self.level = level
         self.threshold = threshold
@@ -275,67 +230,31 @@ class DomainClassifier:
     def _classes(self) -> np.ndarray:
         return np.unique(self.train_y_)
 
-    def _fit_view(self, view: str, x, y: np.ndarray, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One linear head: ``(coef (K, F), intercept (K,))`` over ``classes`` (binary heads widened)."""
-        if view == "words_nb":
-            nb = ComplementNB(alpha=self.nb_alpha).fit(x, y)
-            return nb.feature_log_prob_.astype(np.float32), np.zeros(len(classes), np.float32)
-        if view == "dense":
-            from sklearn.linear_model import LogisticRegression
-            model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
-        else:
-            model = LinearSVC(C=self.C).fit(x, y)
-        coef, intercept = model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
-        if len(classes) == 2:  # one margin for class 1: score ±margin/2
-            coef, intercept = np.vstack([-coef / 2, coef / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
-        return coef, intercept
+    def _view_heads(self) -> ViewHeads:
+        return ViewHeads(self.views, C=self.C, nb_alpha=self.nb_alpha, cv=self.cv, random_state=self.random_state)
 
     def _supervised(self, blocks: _Blocks, heads: Mapping[str, tuple[np.ndarray, np.ndarray]],
                     weights: Mapping[str, float]) -> np.ndarray:
         """Weighted sum of the heads' standardised scores, ``(n, len(classes))``."""
-        n = blocks.words.shape[0]
-        total = None
-        for view, (coef, intercept) in heads.items():
-            s = blocks.view(view) @ coef.T + intercept
-            s = _standardise(np.asarray(s, dtype=np.float64)) * weights.get(view, 0.0)
-            total = s if total is None else total + s
-        return total if total is not None else np.zeros((n, 0))
+        if not heads:
+            return np.zeros((blocks.words.shape[0], 0))
+        scorer = self._view_heads()
+        scorer.heads_ = dict(heads)
+        return scorer.decision_function(blocks.views(self.views), weights)
 
     def _learn_stack(self, blocks: _Blocks) -> None:
         """Stacking weights and the confidence calibration, from out-of-fold predictions."""
         classes = self._classes()
         if len(classes) < 2:
             return
-        counts = np.bincount(np.searchsorted(classes, self.train_y_))
-        folds = int(min(self.cv, np.median(counts)))  # a rare label does not stop the others' folds
-        if folds < 2:
-            return
         y = np.searchsorted(classes, self.train_y_)
-        oof = {v: np.zeros((len(y), len(classes))) for v in self.views}
-        split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(np.zeros(len(y)), y)
-        with threadpool_limits(1), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
-            for train, test in split:
-                present = np.unique(y[train])
-                if len(present) < 2:
-                    continue
-                for v in self.views:
-                    coef, intercept = self._fit_view(v, blocks.view(v)[train], y[train], present)
-                    s = np.asarray(blocks.view(v)[test] @ coef.T + intercept, np.float64)
-                    full = np.repeat(s.min(axis=1, keepdims=True), len(classes), axis=1)
-                    full[:, present] = s  # a label absent from this fold's training part scores lowest
-                    oof[v][test] = _standardise(full)
-        stacked = np.stack([oof[v] for v in self.views], axis=-1)
+        stacked = self._view_heads().out_of_fold(blocks.views(self.views), y)
+        if stacked is None:
+            return
         if self.view_weights is None:
-            rows = np.arange(len(y))
-
-            def nll(w: np.ndarray) -> float:
-                return float(-log_softmax(stacked @ w, axis=1)[rows, y].mean())
-
-            w = minimize(nll, np.ones(len(self.views)), method="L-BFGS-B").x
-            self.weights_ = {v: float(x) for v, x in zip(self.views, w)}
+            self.weights_ = stacking_weights(stacked, y, self.views)
         sup = stacked @ np.array([self.weights_[v] for v in self.views])
-        logits = self._blend(sup, classes, self._zero_shot(blocks))
+        logits = self._blend(sup, classes, self._prior_scores(self.train_texts_, blocks))
         p = softmax(logits, axis=1)
         correct = p.argmax(axis=1) == classes[y]
         if 0 < correct.sum() < len(correct) and len(correct) >= 30:
@@ -351,9 +270,7 @@ class DomainClassifier:
             return
         y = np.searchsorted(classes, self.train_y_)
         blocks = _Blocks(self.train_words_, self.train_chars_, self.train_lexical_, self.train_dense_)
-        with threadpool_limits(1):
-            for v in self.views:
-                self.heads_[v] = self._fit_view(v, blocks.view(v), y, classes)
+        self.heads_ = self._view_heads().fit(blocks.views(self.views), y).heads_
 
     @property
     def alpha_(self) -> float:
@@ -364,11 +281,14 @@ class DomainClassifier:
         return m / (m + self.prior_strength)
 
     def _zero_shot(self, blocks: _Blocks) -> np.ndarray:
-        lexical = np.asarray((blocks.lexical @ self.label_lexical_.T).todense())
-        if blocks.dense is None or self.label_dense_ is None:
-            return self.zero_shot_scale * lexical
-        dense = blocks.dense @ self.label_dense_.T
-        return self.zero_shot_scale * (self.zero_shot_dense * dense + (1 - self.zero_shot_dense) * lexical)
+        return ZeroShotScorer(self.zero_shot_scale, self.zero_shot_dense).fit(
+            self.label_lexical_, self.label_dense_).decision_function(blocks.lexical, blocks.dense)
+
+    def _prior_scores(self, texts: list[str], blocks: _Blocks) -> np.ndarray:
+        """The day-one scores: the shipped prior's log-probabilities, else zero-shot label names."""
+        if self.prior is None:
+            return self._zero_shot(blocks)
+        return np.asarray(self.prior(list(texts)), dtype=np.float64)
 
     def _blend(self, sup: np.ndarray, classes: np.ndarray, zero_shot: np.ndarray) -> np.ndarray:
         """``α·supervised + (1-α)·zero-shot`` over all labels (a label never confirmed gets the
@@ -429,7 +349,7 @@ class DomainClassifier:
     def _predict(self, texts: list[str]) -> tuple[np.ndarray, _Blocks, np.ndarray, np.ndarray, np.ndarray]:
         self._check_fitted()
         blocks = self._blocks(texts)
-        zero_shot = self._zero_shot(blocks)
+        zero_shot = self._prior_scores(texts, blocks)
         sup = self._supervised(blocks, self.heads_, self.weights_)
         logits = self._blend(sup, self.classes_, zero_shot) if self.heads_ else zero_shot
         p = softmax(logits, axis=1)
@@ -445,22 +365,10 @@ class DomainClassifier:
         return p, blocks, sup, near, beta
 
     def _memory(self, blocks: _Blocks) -> tuple[np.ndarray, np.ndarray]:
-        """Nearest confirmed example of each text and its say ``β`` (0 below ``memory_low``, 1 from
-        ``memory_high``); the latest example wins a tie, so a correction beats what it corrects."""
-        n = blocks.words.shape[0]
-        if len(self.train_y_) == 0 or n == 0:
-            return np.zeros(n, np.int64), np.zeros(n)
-        dense = blocks.dense is not None and self.train_dense_ is not None and self.train_dense_.size > 0
-        last, best = np.zeros(n, np.int64), np.zeros(n)
-        for start in range(0, n, MEMORY_CHUNK):  # texts × examples in slices: bounded memory
-            rows = slice(start, start + MEMORY_CHUNK)
-            sim = np.asarray((blocks.lexical[rows] @ self.train_lexical_.T).todense(), dtype=np.float64)
-            if dense:
-                sim = self.memory_dense * (blocks.dense[rows] @ self.train_dense_.T) + (1 - self.memory_dense) * sim
-            last[rows] = sim.shape[1] - 1 - np.argmax(sim[:, ::-1], axis=1)
-            best[rows] = sim[np.arange(sim.shape[0]), last[rows]]
-        beta = np.clip((best - self.memory_low) / max(1e-9, self.memory_high - self.memory_low), 0.0, 1.0)
-        return last, beta
+        """Nearest confirmed example of each text and its say ``β`` (:class:`~matching.example_memory.ExampleMemory`)."""
+        memory = ExampleMemory(self.memory_low, self.memory_high, self.memory_dense)
+        memory.fit(self.train_lexical_, self.train_y_, self.train_dense_)
+        return memory.nearest(blocks.lexical, blocks.dense)
 
     def _ancestor_matrix(self, level: int) -> tuple[list[str], sp.csr_matrix]:
         """Codes at ``level`` and the 0/1 matrix summing ``level_`` probabilities into them."""
@@ -498,7 +406,7 @@ class DomainClassifier:
             for node in self.taxonomy.path(top.code)[:-1]:
                 lv_codes, lv_probs = by_level[node.level]
                 parents.append(self._label(node.code, lv_probs[i, lv_codes.index(node.code)]))
-            source = "memory" if beta[i] >= 0.5 else ("supervised" if self.heads_ else "zero-shot")
+            source = "memory" if beta[i] >= 0.5 else ("supervised" if self.heads_ else ("zero-shot" if self.prior is None else "pretrained"))
             out.append(Suggestion(labels=labels, parents=tuple(parents), abstain=bool(top.probability < threshold),
                                   confidence=top.probability, threshold=threshold,
                                   calibrated=self.platt_ is not None or source == "memory",
@@ -562,12 +470,12 @@ class DomainClassifier:
 
     @classmethod
     def load(cls, path: str | Path, encoder: Encoder | None = None,
-             tokenizer: Tokenizer | None = None) -> "DomainClassifier":
+             tokenizer: Tokenizer | None = None, prior: Prior | None = None) -> "DomainClassifier":
         """Read what :meth:`save` wrote; ``encoder`` must be the model it was fitted with (same width)."""
         path = Path(path)
         meta = json.loads((path / "domains.json").read_text(encoding="utf-8"))
         taxonomy = Taxonomy.from_records(meta["taxonomy"]["nodes"], name=meta["taxonomy"]["name"])
-        self = cls(taxonomy, encoder=encoder, tokenizer=tokenizer, **meta["params"])
+        self = cls(taxonomy, encoder=encoder, tokenizer=tokenizer, prior=prior, **meta["params"])
         if meta["encoder_dim"] is not None and encoder is None:
             raise ValueError("该模型需要嵌入模型 / this classifier was fitted with an encoder: pass it")
         arrays = np.load(path / "domains.npz", allow_pickle=False)

@@ -8,7 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from matching.domains import Suggestion
+import numpy as np
+
+from matching.suggestion import Suggestion
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,20 @@ class Routing:
     reason_en: str
     area: str | None = None
     candidates: tuple[tuple[str, float], ...] = field(default=())
+    text_office: str | None = None  # what the text alone says (office-first routing only)
+    text_confidence: float | None = None
+    filed_office: str | None = None  # where the filed 技术领域 leads (None: blank or unknown)
+    disagreement: bool = False  # the filed area and a confident text name different offices
+    evidence: tuple[str, ...] = ()  # the words that pulled the text toward text_office
+    source: str = "domain"  # "office-model" (office first), "domain" (the suggestion's labels), "memory"
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["confidence"] = round(self.confidence, 4)
         out["candidates"] = [{"office": o, "probability": round(p, 4)} for o, p in self.candidates]
+        out["evidence"] = list(self.evidence)
+        if self.text_confidence is not None:
+            out["text_confidence"] = round(self.text_confidence, 4)
         return out
 
 
@@ -105,3 +116,33 @@ def route(suggestion: Suggestion, offices: Offices, cross_ratio: float = 0.6) ->
                        None, ranked)
     return Routing(first, p1, False, f"归口{areas[first].area}", f"owned by {areas[first].area_en or areas[first].area}",
                    areas[first].area, ranked)
+
+
+def route_office(proba: Sequence[float], names: Sequence[str], offices: Offices, threshold: float, *,
+                 text_proba: Sequence[float] | None = None, filed_office: str | None = None,
+                 evidence: Sequence[str] = (), disagree_at: float = 0.6) -> Routing:
+    """Office first: the most probable of ``names`` (``proba``: text and filed area combined) when it
+    reaches ``threshold``, otherwise the coordinator for a human. ``text_proba`` (the text alone) and
+    ``filed_office`` are shown beside it; they *disagree* when the text gives another office at least
+    ``disagree_at`` — then both are named, with the text's ``evidence``."""
+    proba = np.asarray(proba, dtype=float)
+    order = np.argsort(-proba, kind="stable")
+    ranked = tuple((str(names[j]), float(proba[j])) for j in order)
+    first, p1 = ranked[0]
+    text_office = text_conf = None
+    if text_proba is not None:
+        t = int(np.argmax(text_proba))
+        text_office, text_conf = str(names[t]), float(text_proba[t])
+    disagree = bool(filed_office and text_office and text_office != filed_office and (text_conf or 0) >= disagree_at)
+    area = next((a for a in offices.areas if a.office == first), None)
+    extra = {"text_office": text_office, "text_confidence": text_conf, "filed_office": filed_office,
+             "disagreement": disagree, "evidence": tuple(evidence), "source": "office-model"}
+    clash = (f"；填报领域指向{filed_office}，文本指向{text_office}（{text_conf:.2f}）" if disagree else "")
+    clash_en = (f"; the filed area says {filed_office}, the text {text_office} ({text_conf:.2f})" if disagree else "")
+    coord = offices.coordinator
+    if p1 < threshold:
+        return Routing(coord, p1, True, f"归口置信度 {p1:.2f} 低于 {threshold:.2f}，交{coord}人工分办{clash}",
+                       f"office confidence {p1:.2f} below {threshold:.2f}{clash_en}", None, ranked, **extra)
+    return Routing(first, p1, False, f"归口{area.area if area else first}（{p1:.2f}）{clash}",
+                   f"owned by {(area.area_en or area.area) if area else first} ({p1:.2f}){clash_en}",
+                   area.area if area else None, ranked, **extra)

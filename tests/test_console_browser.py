@@ -249,6 +249,9 @@ def test_domains_queue_confirms_a_suggestion(server, page) -> None:
     decided = int(page.inner_text("h1 small").split("已确认")[1].split()[0])
     first = page.locator("table.domains tbody tr").first
     assert "规划处" in page.inner_text("table.domains") or first.locator("select[name=code]").count()
+    assert "high_tech_domains_2016" not in page.content()  # no raw taxonomy key
+    if not first.locator("select[name=code]").input_value():  # a human must decide: nothing preselected
+        first.locator("input[name=other]").fill("先进制造工艺与装备")  # search the taxonomy by name
     with page.expect_navigation():
         first.locator("button:has-text('确认')").click()
     assert int(page.inner_text("h1 small").split("已确认")[1].split()[0]) == decided + 1

@@ -22,8 +22,9 @@ from tests.tokens import bearer, token_for
 TOKEN = "domains-admin-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 SAMPLE = SAMPLES_DIR / "demands.jsonl"
-VOCS = ("船舶分段涂装车间VOCs废气收集与沸石转轮吸附浓缩治理",
-        "船舶分段涂装过程排放大量低浓度大风量VOCs废气，现有活性炭吸附效率低，需开发沸石转轮吸附浓缩加催化燃烧的治理工艺。")
+VOCS = ("精细化工多组分VOCs废气高效催化燃烧治理技术",
+        "精细化工装置排放的VOCs废气成分复杂，含苯系物和含氯有机物，现有RTO装置运行能耗高，"
+        "需开发抗氯抗硫中毒的低温催化燃烧催化剂，VOCs去除率≥99%，排放浓度≤20mg/m³，满足大气污染物排放标准。")
 
 
 @pytest.fixture
@@ -54,16 +55,20 @@ def test_suggestion_correction_and_routing(client: TestClient, app_settings: Set
     assert [x["probability"] for x in labels] == sorted((x["probability"] for x in labels), reverse=True)
     assert all(len(x["path"]) == 2 and x["path"][-1] == x["code"] for x in labels)  # level 2 by default
     assert body["routing"]["office"] and isinstance(body["routing"]["needs_human"], bool)
-    # an abstaining suggestion that disagrees with the filed area goes to the coordinating office for a human
-    high = client.get(f"/demands/{first}/domains", params={"threshold": 1.0}).json()
-    likely = high["routing"]["candidates"][0]["office"]
-    assert likely != "农村处"
-    assert high["suggestion"]["abstain"] and high["routing"]["needs_human"] and high["routing"]["office"] == "规划处"
-    # … and one whose filed area routes to the suggestion's most likely office goes there: two signals agree
-    area = {"高新处": "高新技术", "信息处": "新一代信息技术", "医药处": "生物医药", "农村处": "农业", "社发处": "社会发展"}
-    agreed = _submit(client, 4, VOCS[0] + "三期", VOCS[1], 技术领域=area[likely])
-    routed = client.get(f"/demands/{agreed}/domains", params={"threshold": 1.0}).json()["routing"]
-    assert routed["office"] == likely and not routed["needs_human"] and "一致" in routed["reason"]
+    # office first: the text (VOCs treatment) says 社发处 with confidence, the filed area (农业) says 农村处;
+    # the filed area is a feature, not an override — both are shown, with the words behind the text's office
+    routing = body["routing"]
+    assert routing["source"] == "office-model"
+    assert routing["text_office"] == "社发处" and routing["text_confidence"] >= 0.6
+    assert routing["filed_office"] == "农村处" and routing["disagreement"]
+    assert "农村处" in routing["reason"] and "社发处" in routing["reason"] and routing["evidence"]
+    assert routing["office"] != "农村处" or routing["needs_human"]  # never quietly sent where the filed area says
+    # the same text filed under its right area goes to 社发处 without a human; the domain suggested within it
+    agreed = _submit(client, 4, VOCS[0] + "三期", VOCS[1], 技术领域="社会发展")
+    routed = client.get(f"/demands/{agreed}/domains").json()
+    assert routed["routing"]["office"] == "社发处" and not routed["routing"]["needs_human"]
+    assert not routed["routing"]["disagreement"] and routed["routing"]["domain"]["office"] == "社发处"
+    assert all(x["office"] for x in routed["suggestion"]["labels"])  # each code shows the office it leads to
 
     # staff correct it to a domain it was not suggested; a near-identical demand follows at once
     wrong = next(c for c in ("801", "301", "101") if c not in {x["code"] for x in labels})
@@ -75,6 +80,7 @@ def test_suggestion_correction_and_routing(client: TestClient, app_settings: Set
     twin = _submit(client, 3, VOCS[0] + "（二期）", VOCS[1] + "本项目为二期。", 注册地区="大连市")
     again = client.get(f"/demands/{twin}/domains").json()
     assert again["suggestion"]["labels"][0]["code"] == wrong and again["suggestion"]["source"] == "memory"
+    assert again["routing"]["office"] == office and again["routing"]["source"] == "memory"  # corrections win
     audit = client.get("/audit", headers=ADMIN, params={"entity": "demand", "entity_id": first}).json()
     assert any(e["action"] == "domain.correct" and "test-staff" in e["actor"] for e in audit)
 
@@ -97,13 +103,15 @@ def test_export_reads_back(client: TestClient) -> None:
     assert len(frame) == 20
     assert {"建议领域1", "概率1", "建议领域3", "建议归口处室", "需人工判断"} <= set(frame.columns)
     assert frame["概率1"].between(0, 1).all() and (frame["概率1"] >= frame["概率2"]).all()
-    assert set(frame["需人工判断"]) <= {"是", "否"}
+    assert set(frame["需人工判断"]) <= {"是", "否"} and set(frame["文本与填报不一致"]) <= {"是", "否"}
+    assert {"处内建议领域", "文本判断处室", "填报领域对应处室", "文本依据词"} <= set(frame.columns)
 
 
 def test_labelling_a_batch_runs_as_a_job(client: TestClient) -> None:
     rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()][:12]
     body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
     assert client.post("/imports", files={"file": ("r.jsonl", body, "application/json")}).status_code == 200
+    assert client.post("/demands/1/domain", json={"code": "804"}).status_code == 200  # one confirmed office
     started = client.post("/jobs/domains", json={"batch": "第一批"})
     assert started.status_code == 202, started.text
     deadline = time.monotonic() + 60
@@ -114,6 +122,8 @@ def test_labelling_a_batch_runs_as_a_job(client: TestClient) -> None:
     result = job["result"]
     assert result["demands"] == 12 and sum(result["by_office"].values()) == 12
     assert 0 <= result["needs_human"] <= 12
+    # the job refits the office model's filed-area weight from the confirmed offices (here one: too few to move it)
+    assert result["office_model"]["confirmed"] == 1 and result["office_model"]["filed_area_weight"] > 0
 
 
 def test_cli_exports_domains(settings: Settings, tmp_path: Path) -> None:

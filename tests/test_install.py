@@ -20,7 +20,8 @@ def test_the_wheel_runs_the_demo_outside_the_checkout(tmp_path: Path) -> None:
         names = set(archive.namelist())
         archive.extractall(site)
     for needed in ("corpora/userdict.txt", "corpora/campaigns/liaoning-2023.yaml", "corpora/samples/demands.jsonl",
-                   "models/jiebang-static-zh/model.safetensors", "api/store/migrations/versions/0001_initial_schema.py",
+                   "models/jiebang-static-zh/model.safetensors", "models/router/router.json", "models/router/lexical.npz",
+                   "corpora/taxonomy/disciplines.yaml", "api/store/migrations/versions/0001_initial_schema.py",
                    "api/store/migrations/script.py.mako"):
         assert needed in names, needed
     elsewhere = tmp_path / "elsewhere"

@@ -249,7 +249,7 @@ def test_the_command_line_round(services, shenyang, settings, tmp_path: Path, ca
     home = ["--home", str(settings.home)]
     assert main([*home, "recommend", "compose", "--batch", "第一批", "--token", token]) == 0
     pdf = tmp_path / "推荐清单.pdf"
-    assert main([*home, "recommend", "export", "1", str(pdf), "--token", other]) == 3  # another region: refused
+    assert main([*home, "recommend", "export", "1", str(pdf), "--token", other]) == 2  # another region: refused (usage, as every refusal)
     assert main([*home, "recommend", "export", "1", str(pdf), "--token", token]) == 0
     (tmp_path / "scan.jpg").write_bytes(scan_like(pdf.read_bytes()))
     capsys.readouterr()
@@ -259,6 +259,8 @@ def test_the_command_line_round(services, shenyang, settings, tmp_path: Path, ca
     Image.new("L", (300, 300), 255).save(blank)
     assert main([*home, "verify", str(blank)]) == 1
     assert "未找到二维码" in capsys.readouterr().out
+    (tmp_path / "notes.txt").write_text("not a scan")
+    assert main([*home, "verify", str(tmp_path / "notes.txt")]) == 3
     with services.session() as s:
         actors = {e.actor for e in s.query(db.AuditEntry)
                   if e.entity == "recommendation_list"}

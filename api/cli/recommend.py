@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from api.cli.common import EXIT_OK, EXIT_PROBLEMS, Context, say
+from api.cli.common import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, Context, say
 from api.errors import Unauthorized
 from api.services import reviews
 from api.services.access import Principal, authenticate
@@ -103,9 +103,10 @@ def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.scan)
     with ctx.services.session() as session:
         result = ctx.services.scan_verifier.verify(session, who, path.read_bytes(), path.name)
+    code = EXIT_OK if result["ok"] else EXIT_INPUT if result["outcome"] == "unreadable_file" else EXIT_PROBLEMS
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
-        return EXIT_OK if result["ok"] else EXIT_PROBLEMS
+        return code
     say(result["message_zh"], result["message_en"])
     if result["list"]:
         lst = result["list"]
@@ -115,7 +116,7 @@ def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
         by = "、".join(c["by"]) or "（审计日志中无记录）"
         say(f"  {c['kind_zh']} #{c['demand_id']} {c['需求编号']} {c['需求名称']} {fields}  操作人：{by}",
             f"{c['kind']} by {', '.join(c['by'])}")
-    return EXIT_OK if result["ok"] else EXIT_PROBLEMS
+    return code
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -5,9 +5,14 @@ import json
 from importlib.resources import files
 from pathlib import Path
 
-from models import DOC_FREQ, KEYWORD_RANKER
+import numpy as np
+
+from matching.office_model import TextRouter
+from models import DOC_FREQ, KEYWORD_RANKER, ROUTER
 from nlp.keyword_ranker import KeywordRanker
 from nlp.keywords import DocumentFrequency
+from nlp.lexical import LexicalVectorizer
+from nlp.tokenize import Tokenizer
 
 
 def jieba_idf() -> dict[str, float]:
@@ -58,3 +63,27 @@ def word_tags(userdict: Path | None = None) -> dict[str, str]:
                 elif parts:
                     tags.setdefault(parts[0].lower(), "n")
     return tags
+
+
+def read_router(path: Path = ROUTER, tokenizer: Tokenizer | None = None) -> TextRouter | None:
+    """The shipped routing model (``models/router``: ``router.json``, ``router.npz``, ``lexical.*``, see
+    its card), or ``None`` when the directory holds none (routing then falls back to zero-shot)."""
+    path = Path(path)
+    if not (path / "router.json").exists():
+        return None
+    meta = json.loads((path / "router.json").read_text(encoding="utf-8"))
+    with np.load(path / "router.npz", allow_pickle=False) as arrays:
+        state = {k: arrays[k] for k in arrays.files}
+    return TextRouter.from_state(meta, state, LexicalVectorizer.load(path / "lexical", tokenizer=tokenizer),
+                                 tokenizer=tokenizer)
+
+
+def write_router(router: TextRouter, path: Path = ROUTER, extra: dict | None = None) -> None:
+    """Write what :func:`read_router` reads (``extra``: provenance kept in ``router.json``)."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    meta, arrays = router.to_state()
+    meta.update(extra or {})
+    (path / "router.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    np.savez_compressed(path / "router.npz", **arrays)
+    router.vectorizer_.save(path / "lexical")

@@ -17,13 +17,19 @@ import yaml
 
 from api.errors import ConfigError
 from corpora import TAXONOMY_DIR
+from matching.disciplines import DisciplineMap
 from matching.routing import Offices
 from matching.taxonomy import Taxonomy, TaxonomyError
 
 DEFAULT_TAXONOMY_DIR = TAXONOMY_DIR
 DEFAULT_TAXONOMY = DEFAULT_TAXONOMY_DIR / "high_tech_domains_2016.json"
 DEFAULT_OFFICES = DEFAULT_TAXONOMY_DIR / "offices.yaml"
+DEFAULT_DISCIPLINES = DEFAULT_TAXONOMY_DIR / "disciplines.yaml"
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+#: what staff read instead of a file stem (a taxonomy not listed shows its own name)
+TITLES = {"high_tech_domains_2016": "国家重点支持的高新技术领域（2016）",
+          "gbt4754_2011": "国民经济行业分类（GB/T 4754-2011）",
+          "csl_categories": "学科门类（CSL）", "industry_chains_liaoning": "辽宁省产业链"}
 
 
 def _read_structured(path: Path) -> Any:
@@ -90,10 +96,29 @@ def read_offices(path: str | Path = DEFAULT_OFFICES, taxonomy: Taxonomy | None =
     return offices
 
 
+def read_disciplines(path: str | Path, offices: Offices, taxonomy: Taxonomy | None = None) -> DisciplineMap:
+    """The discipline → office / domain mapping (``disciplines.yaml``) over ``offices``' office names
+    (in their order); with ``taxonomy``, every domain code must exist in it."""
+    path = Path(path)
+    data = _read_structured(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name} 应为学科映射对象", f"{path.name} must be a mapping of disciplines")
+    names = [a.office for a in offices.areas]
+    try:
+        return DisciplineMap.from_mapping(data, names, None if taxonomy is None else taxonomy.codes)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ConfigError(f"{path.name} 学科映射无效：{exc}", f"{path.name}: invalid discipline mapping ({exc})") from exc
+
+
+def taxonomy_title(name: str) -> str:
+    """The taxonomy's title for people (never the raw key such as ``high_tech_domains_2016``)."""
+    return TITLES.get(name, name.replace("_", " "))
+
+
 def shipped_taxonomies() -> dict[str, Path]:
     """The taxonomy files shipped in ``corpora/taxonomy`` by name (file stem)."""
     return {p.stem: p for p in sorted(DEFAULT_TAXONOMY_DIR.glob("*.json"))}
 
 
 __all__ = ["DEFAULT_TAXONOMY_DIR", "DEFAULT_TAXONOMY", "DEFAULT_OFFICES", "read_taxonomy", "read_offices",
-           "shipped_taxonomies"]
+           "read_disciplines", "DEFAULT_DISCIPLINES", "shipped_taxonomies", "taxonomy_title"]

@@ -11,12 +11,21 @@ Suggestions never change a demand by themselves. A staff decision is stored (who
 suggested), audited, and routes the demand: its 归口处室 becomes the office that owns the confirmed
 domain. Office names come from the campaign file (its ``routing`` and ``coordinator_office``), the
 domain → area mapping from ``offices.yaml`` beside the taxonomy, so there is one name per office.
+
+Office first (with the shipped routing model, ``models/router``): the office is decided before the
+domain, by :class:`~matching.office_model.TextRouter` (text → offices, pre-trained on public labelled
+text) and :class:`~matching.office_model.FiledAreaCombiner` (the filed 技术领域 as a feature, its weight
+refitted from the round's confirmed offices whenever the classifier refits — the background labelling
+job does that); below ``office_threshold`` the demand goes to the coordinating office for a human. The
+router's domain head is the classifier's day-one prior; without a router (another taxonomy) zero-shot
+label names and the old domain → office routing remain.
 """
 from __future__ import annotations
 
 import io
 import logging
 import threading
+from functools import partial
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -26,14 +35,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import InvalidInput
+from api.io.taxonomy_files import taxonomy_title
 from api.io.writers import write_excel
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import all_demands, get_demand
 from api.services.views import view_of_demand
 from api.store import tables as db
-from matching.domains import DomainClassifier, Suggestion
-from matching.routing import Offices, Routing, route
+import numpy as np
+
+from matching.domains import DomainClassifier
+from matching.office_model import FiledAreaCombiner, TextRouter
+from matching.routing import Offices, Routing, route, route_office
 from matching.taxonomy import Taxonomy
 from matching.vocabulary import TechArea
 from nlp.embed import Embedder
@@ -44,7 +57,8 @@ log = logging.getLogger(__name__)
 SHEET_NAME = "领域 domains"
 EXPORT_COLUMNS = ["系统编号", "需求编号", "企业名称", "批次", "需求名称", "填报技术领域", "建议领域1", "概率1",
                   "建议领域2", "概率2", "建议领域3", "概率3", "建议归口处室", "处室置信度", "需人工判断", "原因",
-                  "依据词", "已确认领域", "确认人"]
+                  "处内建议领域", "文本判断处室", "填报领域对应处室", "文本与填报不一致", "文本依据词", "依据词",
+                  "已确认领域", "确认人"]
 REFIT_GROWTH, REFIT_MIN_NEW = 1.2, 50  # refit once the round has grown past 1.2 × its size at the fit + 50
 DEFAULT_LEVEL = 2  # 52 技术领域 of the 2016 list: specific enough to route, broad enough to trust; staff
 # decide at this level or below (a deeper code counts as its level-2 ancestor)
@@ -67,14 +81,25 @@ class DomainLabels:
     """Per-process domain suggester over storage (see module docstring)."""
 
     def __init__(self, campaign: CampaignContext, taxonomy: Taxonomy, offices: Offices, embedder: Embedder,
-                 tokenizer: Tokenizer, threshold: float = 0.5):
+                 tokenizer: Tokenizer, threshold: float = 0.5, router: TextRouter | None = None,
+                 office_threshold: float = 0.85):
         self.campaign = campaign
         self.taxonomy = taxonomy
         self.offices = campaign_offices(offices, campaign)
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.threshold = threshold
+        self.office_threshold = office_threshold
         self.level = min(DEFAULT_LEVEL, taxonomy.depth)  # what is predicted (and learned); levels above sum it
+        # the router's columns are offices.yaml's offices in order; it serves only the taxonomy it was fitted on
+        self.router = router if router is not None and list(router.offices) == [a.office for a in offices.areas] else None
+        self.office_names = [a.office for a in self.offices.areas]  # the campaign's names, router column order
+        self.combiner = FiledAreaCombiner(n_offices=len(self.office_names))
+        level_codes = [n.code for n in taxonomy.at_level(self.level)]
+        self._prior = None
+        if self.router is not None and list(self.router.codes) == level_codes:
+            owner = [self._office_column([n.code for n in taxonomy.path(c)]) for c in level_codes]
+            self._prior = partial(self.router.office_first_log_proba, code_office=owner)
         self._model: DomainClassifier | None = None
         self._key: tuple[int, int] | None = None
         self._round: tuple[tuple, list[dict[str, Any]]] | None = None  # the last round's suggestions
@@ -111,12 +136,44 @@ class DomainLabels:
                 texts = [view_of_demand(d).matching_text for d in demands]
                 labels = [decided[d.id].code if d.id in decided else None for d in demands]
                 self._model = DomainClassifier(self.taxonomy, encoder=self._encode, tokenizer=self.tokenizer,
-                                               level=self.level, threshold=self.threshold).fit(texts or [""],
-                                                                                              labels or [None])
+                                               level=self.level, threshold=self.threshold,
+                                               prior=self._prior).fit(texts or [""], labels or [None])
+                self._fit_combiner(demands, decided)
                 self._key = state
                 log.info("domain classifier fitted: %d demands, %d confirmed labels", len(texts),
                          sum(x is not None for x in labels))
             return self._model
+
+    def _office_column(self, path: Sequence[str]) -> int:
+        """The router column of the office owning a code's path (-1: none)."""
+        area = self.offices.area_for(path)
+        return -1 if area is None else self.offices.areas.index(area)
+
+    def _filed_index(self, area: str | None) -> int:
+        """The router column the filed 技术领域 leads to (-1: blank or not an area)."""
+        return next((i for i, a in enumerate(self.offices.areas) if area and a.area == area), -1)
+
+    def refit_office(self, session: Session) -> dict[str, Any]:
+        """Refit the office model's filed-area weight from every confirmed office of the round now (the
+        background labelling job calls this); says how many confirmations it saw and the two weights."""
+        with self._lock:
+            self._fit_combiner(all_demands(session, self.campaign), self.decisions(session))
+            self._round = None  # the cached queue was routed with the old weights
+            weights = getattr(self.combiner, "weights_", self.combiner.default_weights)
+            return {"confirmed": int(getattr(self.combiner, "n_examples_", 0)),
+                    "text_weight": round(weights[0], 3), "filed_area_weight": round(weights[1], 3)}
+
+    def _fit_combiner(self, demands: Sequence[db.Demand], decided: dict[int, db.DomainLabel]) -> None:
+        """Refit the filed area's weight from the confirmed offices (the office each decision routed to)."""
+        if self.router is None:
+            return
+        rows = [(d, self.office_names.index(decided[d.id].office)) for d in demands
+                if d.id in decided and decided[d.id].office in self.office_names]
+        combiner = FiledAreaCombiner(n_offices=len(self.office_names))
+        if rows:
+            text = self.router.office_proba([view_of_demand(d).matching_text for d, _ in rows])
+            combiner.fit(text, [self._filed_index(d.area) for d, _ in rows], [y for _, y in rows])
+        self.combiner = combiner
 
     # ------------------------------------------------------------------ suggestions
     def suggest(self, session: Session, demands: Sequence[db.Demand], *, limit: int = 3,
@@ -129,64 +186,104 @@ class DomainLabels:
         model = self.model(session)
         level = level if level is not None else self.level
         texts = [view_of_demand(d).matching_text for d in demands]
-        suggestions = model.suggest(texts, limit=max(limit, 3), threshold=threshold, level=level)
+        n_codes = len(model.codes_) if level == self.level else len(self.taxonomy.at_level(level))
+        suggestions = model.suggest(texts, limit=max(limit, 3, n_codes if self.router else 0), threshold=threshold,
+                                    level=level)
+        offices = self._office_routes(texts, demands)
         decided = self.decisions(session)
         out = []
-        for d, s in zip(demands, suggestions):
-            routing = self._route(s, d)
+        for i, (d, s) in enumerate(zip(demands, suggestions)):
+            routing = route(s, self.offices) if offices is None or s.source == "memory" else offices(i)
+            if s.source == "memory":  # a confirmed example answers: its office, as staff decided
+                routing = replace(routing, source="memory")
             body = s.to_dict()
+            for label in body["labels"]:
+                owner = self.offices.area_for(label["path"])
+                label["office"] = owner.office if owner is not None else None
+            within = next((x for x in body["labels"] if x["office"] == routing.office), None)
             body["labels"] = body["labels"][:limit]
             decision = decided.get(d.id)
+            route_body = routing.to_dict()
+            route_body["domain"] = within  # the best domain the routed office owns (None: sent to a human)
             out.append({"demand_id": d.id, "filed_area": d.area, "office": d.office, "suggestion": body,
-                        "routing": routing.to_dict(),
+                        "routing": route_body,
                         "decision": None if decision is None else {
                             "code": decision.code, "name": self._name(decision.code), "decision": decision.decision,
                             "actor": decision.actor, "decided_at": db.as_utc(decision.decided_at).isoformat()}})
         return out
 
-    def _route(self, suggestion: Suggestion, demand: db.Demand) -> Routing:
-        """:func:`~matching.routing.route`, with the enterprise's own 技术领域 as a second opinion: when the
-        suggestion is unsure but its most likely office is the one the filed area routes to, two independent
-        signals agree and the demand goes there; when they disagree, or the suggestion straddles offices,
-        a human decides. Without labels (day one) this is what keeps the coordinating office's queue to
-        the demands whose filed area looks wrong."""
-        routing = route(suggestion, self.offices)
-        filed = self._filed_office(demand.area)
-        if (routing.needs_human and suggestion.abstain and filed and routing.candidates
-                and routing.candidates[0][0] == filed):
-            return replace(routing, office=filed, needs_human=False, area=demand.area,
-                           reason=f"建议领域与填报的技术领域（{demand.area}）一致，归口{filed}",
-                           reason_en=f"the suggestion agrees with the filed area ({demand.area})")
-        return routing
-
-    def _filed_office(self, area: str | None) -> str | None:
-        try:
-            return self.campaign.rules.routing.get(TechArea(area)) if area else None
-        except ValueError:
+    def _office_routes(self, texts: list[str], demands: Sequence[db.Demand]) -> Any:
+        """Office-first routing of each text (``i → Routing``), or ``None`` without a router."""
+        if self.router is None:
             return None
+        x = self.router.transform(texts)
+        text = self.router.office_proba_x(x)
+        filed = [self._filed_index(d.area) for d in demands]
+        combined = self.combiner.predict_proba(text, filed)
+
+        def one(i: int) -> Routing:
+            top = int(np.argmax(text[i]))
+            return route_office(combined[i], self.office_names, self.offices, self.office_threshold,
+                                text_proba=text[i], filed_office=self.office_names[filed[i]] if filed[i] >= 0 else None,
+                                evidence=self.router.evidence_x(x, i, top))
+        return one
 
     def _name(self, code: str) -> str:
         return self.taxonomy[code].name if code in self.taxonomy else code
 
     def suggest_round(self, session: Session, *, batch: str | None = None, limit: int = 3,
                       threshold: float | None = None, level: int | None = None) -> list[dict[str, Any]]:
-        """Suggestions for the whole round or one 批次, least confident first (the review queue order)."""
+        """Suggestions for the whole round or one 批次 in the review queue's order: undecided first, then those
+        a human must route, then by office confidence and domain confidence, least confident first."""
         key = (self._state(session), batch, limit, threshold, level)
         if self._round is not None and self._round[0] == key:  # the console pages through the same queue
             return self._round[1]
         demands = [d for d in all_demands(session, self.campaign) if batch is None or d.batch == batch]
         out = self.suggest(session, demands, limit=limit, threshold=threshold, level=level)
-        out.sort(key=lambda r: (r["decision"] is not None, r["suggestion"]["confidence"], r["demand_id"]))
+        out.sort(key=lambda r: (r["decision"] is not None, not r["routing"]["needs_human"], r["routing"]["confidence"],
+                                r["suggestion"]["confidence"], r["demand_id"]))
         self._round = (key, out)
         return out
+
+    # ------------------------------------------------------------------ codes staff can choose
+    def choices(self) -> list[dict[str, Any]]:
+        """Every code staff may decide (the predicted level or deeper), its name and the office it leads to:
+        the console's search by name shows these."""
+        out = []
+        for node in self.taxonomy:
+            if node.level >= self.level:
+                area = self.offices.area_for([n.code for n in self.taxonomy.path(node.code)])
+                out.append({"code": node.code, "name": node.name, "level": node.level,
+                            "office": area.office if area is not None else self.offices.coordinator})
+        return out
+
+    def find_code(self, text: str) -> str:
+        """A code from what staff typed: the code itself, ``"code name …"`` (the search list's entry), or a
+        part of one label's name. Ambiguous or unknown text is a bilingual 422 naming the candidates."""
+        text = (text or "").strip()
+        head = text.split()[0] if text else ""
+        if head in self.taxonomy:
+            return head
+        hits = [c for c in self.choices() if text and text in c["name"]]
+        exact = [c for c in hits if c["name"] == text]
+        if len(exact) == 1 or len(hits) == 1:
+            return (exact or hits)[0]["code"]
+        names = "、".join(f"{c['code']} {c['name']}" for c in hits[:8])
+        raise InvalidInput(f"“{text}”{'对应多个领域：' + names if hits else '不是分类体系中的代码或名称'}。",
+                           f"'{text}' {'matches several domains' if hits else 'is no code or name of the taxonomy'}.",
+                           {"text": text, "candidates": [c["code"] for c in hits[:8]]})
 
     # ------------------------------------------------------------------ decisions
     def decide(self, session: Session, demand_id: int, code: str, actor: str, note: str | None = None) -> dict[str, Any]:
         """Confirm (the code is the current top suggestion) or correct a demand's domain; stored, audited,
         learned at once, and the demand routed to the office that owns the domain."""
+        if not code:
+            raise InvalidInput("请选择或搜索一个领域后再确认。", "choose or search a domain before confirming.",
+                               {"code": code})
         if code not in self.taxonomy or self.taxonomy[code].level < self.level:
-            raise InvalidInput(f"分类体系“{self.taxonomy.name}”中没有第 {self.level} 层或更细的代码 {code}。",
-                               f"code {code} is not a level-{self.level} (or deeper) code of {self.taxonomy.name}.",
+            title = taxonomy_title(self.taxonomy.name)
+            raise InvalidInput(f"分类体系“{title}”中没有第 {self.level} 层或更细的代码 {code}。",
+                               f"code {code} is not a level-{self.level} (or deeper) code of {title}.",
                                {"code": code, "level": self.level})
         demand = get_demand(session, demand_id)
         current = self.suggest(session, [demand], limit=1)[0]
@@ -227,6 +324,10 @@ class DomainLabels:
                    "需求名称": d.title, "填报技术领域": d.area, "建议归口处室": routing["office"],
                    "处室置信度": routing["confidence"], "需人工判断": "是" if routing["needs_human"] else "否",
                    "原因": routing["reason"], "依据词": "、".join(r["suggestion"]["evidence"]),
+                   "处内建议领域": f"{routing['domain']['code']} {routing['domain']['name']}" if routing.get("domain") else "",
+                   "文本判断处室": routing.get("text_office") or "", "填报领域对应处室": routing.get("filed_office") or "",
+                   "文本与填报不一致": "是" if routing.get("disagreement") else "否",
+                   "文本依据词": "、".join(routing.get("evidence") or ()),
                    "已确认领域": f"{r['decision']['code']} {r['decision']['name']}" if r["decision"] else "",
                    "确认人": r["decision"]["actor"] if r["decision"] else ""}
             for n in range(3):

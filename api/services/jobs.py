@@ -339,12 +339,14 @@ def panels_work(panels: Any, campaign: CampaignContext, *, actor: str, **params:
 def domains_work(domains: Any, *, actor: str, batch: str | None, limit: int = 3, threshold: float | None = None,
                  level: int | None = None) -> Work:
     """Labelling a batch (:meth:`api.services.domains.DomainLabels.suggest_round`): the classifier is fitted
-    on the round and its confirmed labels, every demand gets its suggestion; the result counts them per
-    office and says how many need a human (suggestions are shown, never written onto demands)."""
+    on the round and its confirmed labels, the office model's filed-area weight is refitted from the confirmed
+    offices, every demand gets its suggestion; the result counts them per office and says how many need a
+    human (suggestions are shown, never written onto demands)."""
 
     def work(session: Session, progress: Progress) -> dict[str, Any]:
         progress("fit", 0, 1)
         domains.model(session)
+        office = domains.refit_office(session)
         progress("suggest", 0, 1)
         rows = domains.suggest_round(session, batch=batch, limit=limit, threshold=threshold, level=level)
         progress("suggest", 1, 1)
@@ -352,6 +354,6 @@ def domains_work(domains: Any, *, actor: str, batch: str | None, limit: int = 3,
         for r in rows:
             offices[r["routing"]["office"]] = offices.get(r["routing"]["office"], 0) + 1
         return {"batch": batch, "demands": len(rows), "needs_human": sum(r["routing"]["needs_human"] for r in rows),
-                "decided": sum(r["decision"] is not None for r in rows), "by_office": offices}
+                "decided": sum(r["decision"] is not None for r in rows), "by_office": offices, "office_model": office}
 
     return work

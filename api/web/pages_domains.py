@@ -15,6 +15,7 @@ from api.compose import Services
 from api.http.deps import get_services, get_session
 from api.http.routers.domains import XLSX, SuggestIn
 from api.http.routers.jobs import readable_job, start_domains
+from api.io.taxonomy_files import taxonomy_title
 from api.store import tables as db
 from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
@@ -42,7 +43,8 @@ def domains_page(request: Request, batch: str | None = None, page: int = 1, only
         db.Demand.campaign_id == services.campaign.id).distinct()) if b)
     return render(request, "domains.html", user, rows=part, demands=demands, total=len(rows), human=human,
                   decided=decided, batch=batch or "", only=only, page=page, pages=pages, job=shown_job,
-                  batches=batches, taxonomy=services.domains.taxonomy.name)
+                  batches=batches, taxonomy=taxonomy_title(services.domains.taxonomy.name),
+                  choices=services.domains.choices())
 
 
 @router.post("/domains/run")
@@ -56,13 +58,14 @@ def domains_run(request: Request, batch: str = Form(""), csrf: str = Form(""), u
 
 
 @router.post("/domains/{demand_id}/decide")
-def domains_decide(request: Request, demand_id: int, code: str = Form(...), other: str = Form(""),
+def domains_decide(request: Request, demand_id: int, code: str = Form(""), other: str = Form(""),
                    back: str = Form(""), csrf: str = Form(""), user: ConsoleUser = Depends(current_user),
                    session: Session = Depends(get_session), services: Services = Depends(get_services)) -> Response:
-    """Confirm the chosen suggestion, or correct it with a code typed in ``other``."""
+    """Confirm the chosen suggestion, or correct it with a code or a name searched in ``other``."""
     check_csrf(request, user, csrf)
     require_may(user, "run_round")
-    services.domains.decide(session, demand_id, (other.strip() or code).strip(), user.principal.actor)
+    chosen = services.domains.find_code(other) if other.strip() else code.strip()
+    services.domains.decide(session, demand_id, chosen, user.principal.actor)
     target = back if back.startswith(f"{PREFIX}/domains") else f"{PREFIX}/domains"
     return RedirectResponse(target, status_code=303)
 

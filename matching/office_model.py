@@ -1,0 +1,266 @@
+"""The pre-trained routing model (归口预训练模型): text → office probabilities and level-2 domain scores.
+
+A department starts a round with no labelled demand; the office and the domain must still be right on
+day one. :class:`TextRouter` is fitted, before any round, on public labelled Chinese text (abstracts and
+titles whose disciplines :class:`~matching.disciplines.DisciplineMap` maps to offices and domains, plus
+the taxonomy's own descriptions) — see ``models/fit_router.py`` and the model card in ``models/router``.
+
+Two linear heads over one lexical representation (:class:`~nlp.lexical.LexicalVectorizer`: TF-IDF of
+jieba words and character 1–3-grams; deliberately not the static encoder's vectors, which were
+fine-tuned on the same CSLDCP abstracts): multinomial logistic regression to the offices (soft targets:
+a discipline that splits between offices trains each with its share; offices weighed equally, so an
+office with many disciplines does not become the default), calibrated by one temperature fitted on
+out-of-fold predictions; and logistic regression to the taxonomy's level-2 domains.
+
+:class:`FiledAreaCombiner` adds the enterprise's filed 技术领域 as a feature (a conditional logit over
+the offices: ``a · log p_text(office) + b · [filed area routes to office]``); its two weights start from
+an assumed reliability of the filed area and are refitted on the round's confirmed offices.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize, minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold
+from threadpoolctl import threadpool_limits
+
+from nlp.lexical import LexicalVectorizer
+from nlp.tokenize import Tokenizer
+
+EVIDENCE_TERMS = 6
+
+
+def _expand(x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Soft targets as weighted rows: row ``i`` once per class ``k`` with ``targets[i, k] > 0``."""
+    rows, cls = np.nonzero(targets > 0)
+    return x[rows], cls, targets[rows, cls] * weight[rows]
+
+
+def _fit_head(x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray, C: float,
+              balance: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression on soft targets: ``(coef (K, F), intercept (K,))`` over all K
+    columns (a column with no example gets a very low intercept)."""
+    k = targets.shape[1]
+    xe, ye, we = _expand(x, targets, weight)
+    if balance:  # every class the same total weight
+        totals = np.bincount(ye, weights=we, minlength=k)
+        we = we * (totals.sum() / (np.count_nonzero(totals) * np.maximum(totals, 1e-12)))[ye]
+    with threadpool_limits(1):
+        model = LogisticRegression(C=C, max_iter=3000).fit(xe, ye, sample_weight=we)
+    coef = np.zeros((k, x.shape[1]), np.float32)
+    intercept = np.full(k, -30.0, np.float32)
+    seen = model.classes_
+    if len(seen) == 2:
+        coef[seen[1]], intercept[seen[1]] = model.coef_[0], model.intercept_[0]
+        intercept[seen[0]] = 0.0
+    else:
+        coef[seen], intercept[seen] = model.coef_, model.intercept_
+    return coef, intercept
+
+
+class TextRouter:
+    """Office probabilities and domain scores from text alone (see module docstring).
+
+    ``offices``: the office names (columns of :meth:`office_proba`); ``codes``: the level-2 domain codes
+    (columns of :meth:`domain_log_proba`); ``tokenizer``: the service's jieba tokenizer; ``C``: inverse
+    regularisation of both heads; ``max_features``: per lexical block; ``cv``: folds for the temperature.
+    """
+
+    def __init__(self, offices: Sequence[str], codes: Sequence[str], tokenizer: Tokenizer | None = None,
+                 C_office: float = 10.0, C_domain: float = 10.0, max_features: int = 30_000, min_df: int = 2,
+                 balance: bool = True, cv: int = 5, random_state: int = 0):
+        self.offices = tuple(offices)
+        self.codes = tuple(codes)
+        self.tokenizer = tokenizer
+        self.C_office = C_office
+        self.C_domain = C_domain
+        self.max_features = max_features
+        self.min_df = min_df
+        self.balance = balance
+        self.cv = cv
+        self.random_state = random_state
+
+    def fit(self, texts: Sequence[str], office_targets: np.ndarray, domain_targets: np.ndarray | None = None,
+            sample_weight: np.ndarray | None = None, groups: Sequence[int] | None = None) -> "TextRouter":
+        """``office_targets`` ``(n, len(offices))`` and ``domain_targets`` ``(n, len(codes))``: soft labels
+        (rows sum to 1, or 0 where a text does not train that head); ``groups``: rows from one source text
+        (an abstract and its first sentence) stay in one fold of the temperature's cross-validation."""
+        texts = [str(t) for t in texts]
+        office_targets = np.asarray(office_targets, dtype=np.float64)
+        domain_targets = None if domain_targets is None else np.asarray(domain_targets, dtype=np.float64)
+        weight = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        self.vectorizer_ = LexicalVectorizer(min_df=self.min_df, max_features=self.max_features,
+                                             tokenizer=self.tokenizer)
+        x = self.vectorizer_.fit_transform(texts)
+        self.n_words_ = len(self.vectorizer_.words_.vocabulary_)
+        self.word_names_ = np.asarray(self.vectorizer_.words_.get_feature_names_out(), dtype=object)
+        has_office = office_targets.sum(axis=1) > 0
+        groups = np.arange(len(texts)) if groups is None else np.asarray(groups)
+        self.temperature_ = self._temperature(x[has_office], office_targets[has_office], weight[has_office],
+                                              groups[has_office])
+        self.office_coef_, self.office_intercept_ = _fit_head(x[has_office], office_targets[has_office],
+                                                              weight[has_office], self.C_office, self.balance)
+        if domain_targets is not None and domain_targets.sum() > 0:
+            has = domain_targets.sum(axis=1) > 0
+            self.domain_coef_, self.domain_intercept_ = _fit_head(x[has], domain_targets[has], weight[has],
+                                                                  self.C_domain, self.balance)
+        else:
+            self.domain_coef_ = np.zeros((len(self.codes), x.shape[1]), np.float32)
+            self.domain_intercept_ = np.zeros(len(self.codes), np.float32)
+        return self
+
+    def _temperature(self, x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray, groups: np.ndarray) -> float:
+        """One temperature for the office logits, fitted on out-of-fold predictions (soft cross-entropy)."""
+        if self.cv < 2 or len(targets) < 5 * self.cv:
+            return 1.0
+        y = targets.argmax(axis=1)
+        folds = StratifiedGroupKFold(self.cv, shuffle=True, random_state=self.random_state)
+        logits = np.zeros_like(targets)
+        for train, test in folds.split(np.zeros(len(y)), y, groups):
+            coef, intercept = _fit_head(x[train], targets[train], weight[train], self.C_office, self.balance)
+            logits[test] = np.asarray(x[test] @ coef.T) + intercept
+        self.oof_accuracy_ = float(np.mean(logits.argmax(axis=1) == y))
+
+        def loss(t: float) -> float:
+            return float(-(targets * log_softmax(logits / t, axis=1)).sum(axis=1).mean())
+        return float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x)
+
+    # ------------------------------------------------------------------ predicting
+    def _check(self) -> None:
+        if not hasattr(self, "office_coef_"):
+            raise RuntimeError("归口模型尚未训练 / TextRouter is not fitted")
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The lexical rows both heads read (tokenise once, then :meth:`office_proba_x` etc.)."""
+        self._check()
+        return self.vectorizer_.transform([str(t) for t in texts])
+
+    def office_proba_x(self, x: sp.csr_matrix) -> np.ndarray:
+        logits = np.asarray(x @ self.office_coef_.T) + self.office_intercept_
+        return softmax(logits / self.temperature_, axis=1)
+
+    def office_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """``(n, len(offices))`` calibrated probabilities from the text alone."""
+        return self.office_proba_x(self.transform(texts))
+
+    def domain_log_proba_x(self, x: sp.csr_matrix) -> np.ndarray:
+        return log_softmax(np.asarray(x @ self.domain_coef_.T) + self.domain_intercept_, axis=1)
+
+    def domain_log_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """``(n, len(codes))`` log-probabilities of the level-2 domains."""
+        return self.domain_log_proba_x(self.transform(texts))
+
+    def office_first_log_proba(self, texts: Sequence[str], code_office: Sequence[int]) -> np.ndarray:
+        """Domains the office-first way: ``P(office of d) · P(d | its office)``, the office from the
+        calibrated office head and the share within the office from the domain head (``code_office``: each
+        code's office column, -1 for a code no office owns). A domain's office decides its rank first."""
+        x = self.transform(texts)
+        office = np.log(np.clip(self.office_proba_x(x), 1e-12, 1.0))
+        domain = self.domain_log_proba_x(x)
+        owner = np.asarray(code_office)
+        out = np.full_like(domain, -30.0)
+        for k in range(len(self.offices)):
+            cols = np.nonzero(owner == k)[0]
+            if len(cols):
+                within = domain[:, cols] - np.logaddexp.reduce(domain[:, cols], axis=1, keepdims=True)
+                out[:, cols] = office[:, [k]] + within
+        return out
+
+    def evidence_x(self, x: sp.csr_matrix, i: int, column: int, head: str = "office") -> tuple[str, ...]:
+        """The words of row ``i`` that pull it toward ``column`` (an office or a domain) rather than the
+        others: TF-IDF × (that column's weight − the mean weight)."""
+        coef = self.office_coef_ if head == "office" else self.domain_coef_
+        row = x[i]
+        keep = row.indices < self.n_words_
+        idx, val = row.indices[keep], row.data[keep]
+        if not len(idx):
+            return ()
+        pull = val * (coef[column, idx] - coef[:, idx].mean(axis=0))
+        order = np.argsort(-pull, kind="stable")[:EVIDENCE_TERMS]
+        return tuple(str(self.word_names_[idx[j]]) for j in order if pull[j] > 0)
+
+    # ------------------------------------------------------------------ state (no I/O here: api.io writes it)
+    def to_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """``(meta, arrays)``: JSON-able parameters and numpy arrays (the vectoriser is saved on its own)."""
+        self._check()
+        meta = {"offices": list(self.offices), "codes": list(self.codes), "temperature": self.temperature_,
+                "params": {"C_office": self.C_office, "C_domain": self.C_domain, "max_features": self.max_features,
+                           "min_df": self.min_df, "balance": self.balance, "cv": self.cv,
+                           "random_state": self.random_state}}
+        arrays = {"office_coef": self.office_coef_.astype(np.float32), "office_intercept": self.office_intercept_,
+                  "domain_coef": self.domain_coef_.astype(np.float16), "domain_intercept": self.domain_intercept_}
+        return meta, arrays
+
+    @classmethod
+    def from_state(cls, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray],
+                   vectorizer: LexicalVectorizer, tokenizer: Tokenizer | None = None) -> "TextRouter":
+        self = cls(meta["offices"], meta["codes"], tokenizer=tokenizer, **meta["params"])
+        self.vectorizer_ = vectorizer
+        self.n_words_ = len(vectorizer.words_.vocabulary_)
+        self.word_names_ = np.asarray(vectorizer.words_.get_feature_names_out(), dtype=object)
+        self.temperature_ = float(meta["temperature"])
+        self.office_coef_ = np.asarray(arrays["office_coef"], np.float32)
+        self.office_intercept_ = np.asarray(arrays["office_intercept"], np.float32)
+        self.domain_coef_ = np.asarray(arrays["domain_coef"], np.float32)
+        self.domain_intercept_ = np.asarray(arrays["domain_intercept"], np.float32)
+        width = vectorizer.n_features
+        if self.office_coef_.shape != (len(self.offices), width) or self.domain_coef_.shape != (len(self.codes), width):
+            raise ValueError("归口模型与词表不符 / the router's weights do not fit its vocabulary")
+        return self
+
+
+class FiledAreaCombiner:
+    """Office probabilities from the text's and the filed area's say (conditional logit, two weights).
+
+    ``reliability``: assumed share of filed areas that name the right office (before any confirmation);
+    ``prior_strength``: how many confirmed demands the assumed weights count as (a MAP fit shrinks toward
+    them); ``min_examples``: fewer confirmations than this keep the assumed weights.
+    """
+
+    def __init__(self, n_offices: int = 5, reliability: float = 0.8, prior_strength: float = 50.0,
+                 min_examples: int = 20):
+        self.n_offices = n_offices
+        self.reliability = reliability
+        self.prior_strength = prior_strength
+        self.min_examples = min_examples
+
+    @property
+    def default_weights(self) -> tuple[float, float]:
+        r = float(np.clip(self.reliability, 1e-3, 1 - 1e-3))
+        return 1.0, float(np.log(r * (self.n_offices - 1) / (1 - r)))
+
+    def _logits(self, text_proba: np.ndarray, filed: np.ndarray, w: Sequence[float]) -> np.ndarray:
+        logp = np.log(np.clip(text_proba, 1e-9, 1.0))
+        onehot = np.zeros_like(logp)
+        has = filed >= 0
+        onehot[np.nonzero(has)[0], filed[has]] = 1.0
+        return w[0] * logp + w[1] * onehot
+
+    def fit(self, text_proba: np.ndarray, filed: Sequence[int], y: Sequence[int]) -> "FiledAreaCombiner":
+        """Learn the two weights from confirmed offices ``y`` (indices), the text's probabilities and the
+        filed area's office index (``-1``: blank or unknown)."""
+        text_proba, filed, y = np.asarray(text_proba, float), np.asarray(filed, int), np.asarray(y, int)
+        prior = np.array(self.default_weights)
+        self.n_examples_ = int(len(y))
+        if len(y) < self.min_examples:
+            self.weights_ = tuple(prior)
+            return self
+
+        def loss(w: np.ndarray) -> float:
+            lp = log_softmax(self._logits(text_proba, filed, w), axis=1)
+            return float(-lp[np.arange(len(y)), y].sum() + self.prior_strength * 0.5 * np.sum((w - prior) ** 2))
+        self.weights_ = tuple(float(v) for v in minimize(loss, prior, method="L-BFGS-B",
+                                                         bounds=[(0.05, 5.0), (-2.0, 10.0)]).x)
+        return self
+
+    def predict_proba(self, text_proba: np.ndarray, filed: Sequence[int]) -> np.ndarray:
+        w = getattr(self, "weights_", None) or self.default_weights
+        return softmax(self._logits(np.asarray(text_proba, float), np.asarray(filed, int), w), axis=1)
+
+
+__all__ = ["TextRouter", "FiledAreaCombiner"]

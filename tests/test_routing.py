@@ -1,0 +1,155 @@
+"""Office-first routing on day one (#19): the discipline mapping file, the shipped routing model, the sample
+round's obvious cases through the real service, the filed area as a feature that is refitted from
+confirmed offices. Real jieba, the shipped model in ``models/router``, real SQLite."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from api.compose import build_services
+from api.config import Settings
+from api.errors import ConfigError
+from api.io.resources import read_router
+from api.io.taxonomy_files import DEFAULT_DISCIPLINES, DEFAULT_OFFICES, DEFAULT_TAXONOMY, read_disciplines, \
+    read_offices, read_taxonomy
+from api.services.imports import import_demands
+from api.store import tables as db
+from corpora import SAMPLES_DIR
+from matching.office_model import FiledAreaCombiner
+
+OFFICES = ("高新处", "信息处", "医药处", "农村处", "社发处")
+
+
+@pytest.fixture(scope="module")
+def mapping_parts():
+    taxonomy = read_taxonomy(DEFAULT_TAXONOMY)
+    return taxonomy, read_offices(DEFAULT_OFFICES, taxonomy)
+
+
+def test_mapping_file_loads_and_every_discipline_maps_to_an_office(mapping_parts) -> None:
+    taxonomy, offices = mapping_parts
+    m = read_disciplines(DEFAULT_DISCIPLINES, offices, taxonomy)
+    assert m.offices == OFFICES and len(m.disciplines) == 67  # CSLDCP's 67 disciplines, every one
+    for d in m.disciplines.values():
+        assert d.offices and all(o in OFFICES for o, _ in d.offices)
+        assert abs(sum(s for _, s in d.offices) - 1) < 1e-9 and d.domains
+        assert all(taxonomy[c].level == 2 for c in d.domains)
+    # the reviewed splits: food and agricultural engineering are 农村处 first, biology 医药处 first
+    assert m.disciplines["食品科学与工程"].office == "农村处" and len(m.disciplines["食品科学与工程"].offices) > 1
+    assert m.disciplines["农业工程"].office == "农村处" and "高新处" in dict(m.disciplines["农业工程"].offices)
+    assert m.disciplines["生物学/生物科学与工程"].office == "医药处"
+    assert m.disciplines["水产"].office == "农村处" and not m.disciplines["军事学"].technical
+
+
+def test_a_mapping_row_without_an_office_is_rejected_in_both_languages(mapping_parts, tmp_path: Path) -> None:
+    taxonomy, offices = mapping_parts
+    bad = tmp_path / "disciplines.yaml"
+    bad.write_text(yaml.safe_dump({"disciplines": {"农业工程": {"offices": {}, "domains": ["805"]}}},
+                                  allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        read_disciplines(bad, offices, taxonomy)
+    assert "没有归口处室" in err.value.message_zh and "no office" in err.value.message_en
+
+
+def test_shipped_router_is_small_and_reads_text_alone(tokenizer) -> None:
+    router = read_router(tokenizer=tokenizer)
+    assert router is not None and router.offices == OFFICES
+    size = sum(p.stat().st_size for p in Path("models/router").iterdir())
+    assert size < 40e6
+    p = router.office_proba(["挥发性有机物废气催化燃烧治理", "玉米联合收获机研制", "五轴联动数控机床"])
+    assert np.allclose(p.sum(axis=1), 1) and [OFFICES[j] for j in p.argmax(axis=1)] == ["社发处", "农村处", "高新处"]
+
+
+@pytest.fixture(scope="module")
+def sample_round(tmp_path_factory):
+    """The shipped sample round (68 demands) imported into a fresh home and routed, with no staff label."""
+    from api.compose import load_settings
+
+    settings = load_settings({}).with_home(tmp_path_factory.mktemp("routing") / "home")
+    services = build_services(settings)
+    with services.session() as session:
+        report = import_demands(session, services.campaign, SAMPLES_DIR / "demands.jsonl", actor="test", steps=())
+        assert report.new == 68
+        rows = services.domains.suggest_round(session)
+        titles = {r["demand_id"]: session.get(db.Demand, r["demand_id"]).title for r in rows}
+    services.close()
+    return {titles[r["demand_id"]]: r for r in rows}
+
+
+def _routed(rows, fragment: str) -> list[dict]:
+    found = [r["routing"] for title, r in rows.items() if fragment in title]
+    assert found, fragment
+    return found
+
+
+def test_sample_rounds_obvious_cases_route_right_on_day_one(sample_round) -> None:
+    for fragment, office in (("VOCs", "社发处"), ("收获", "农村处"), ("五轴联动", "高新处"),
+                             ("N型单晶硅棒", "高新处"), ("高炉富氢", "高新处")):
+        for routing in _routed(sample_round, fragment):
+            assert routing["office"] == office and not routing["needs_human"], (fragment, routing)
+            assert routing["domain"] is None or routing["domain"]["office"] == office
+    # the photon-counting CT: its text reads as detectors and algorithms; with its filed area (生物医药) the
+    # first office is 医药处, never a confident wrong office
+    ct = _routed(sample_round, "光子计数CT")[0]
+    assert ct["candidates"][0]["office"] == "医药处" and ct["office"] in ("医药处", "规划处")
+
+
+def test_filed_area_that_disagrees_with_a_confident_text_shows_both(sample_round) -> None:
+    shown = [r for r in (x["routing"] for x in sample_round.values()) if r["disagreement"]]
+    assert shown
+    for r in shown:
+        assert r["filed_office"] != r["text_office"] and r["text_confidence"] >= 0.6
+        assert r["filed_office"] in r["reason"] and r["text_office"] in r["reason"] and r["evidence"]
+
+
+def test_the_filed_areas_weight_is_refitted_from_confirmed_offices() -> None:
+    rng = np.random.default_rng(0)
+    text = rng.dirichlet(np.ones(5), size=200)
+    truth = text.argmax(axis=1)
+    liar = FiledAreaCombiner().fit(text, (truth + 1) % 5, truth)  # a round where the filed area is always wrong
+    honest = FiledAreaCombiner().fit(text, truth, truth)
+    assumed = FiledAreaCombiner().default_weights[1]
+    assert liar.weights_[1] < assumed < honest.weights_[1]
+    few = FiledAreaCombiner().fit(text[:5], truth[:5], truth[:5])  # too few confirmations: the assumption holds
+    assert few.weights_ == few.default_weights
+
+
+def test_console_queue_shows_offices_searches_by_name_and_preselects_nothing_below_the_threshold(settings) -> None:
+    """The 领域 queue: each code shows the office it leads to, no raw taxonomy key, nothing preselected for a
+    demand a human must route, and a domain found by name decides it."""
+    import re
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from api.http.app import create_app
+    from tests.demand_rows import make_row
+    from tests.tokens import bearer, token_for
+
+    settings = replace(settings, admin_token="routing-admin")
+    staff = bearer(token_for(settings, "staff"))
+    with TestClient(create_app(settings)) as app:
+        unclear = app.post("/demands", json=make_row(1, 需求名称="光子计数CT探测器与图像重建算法", 技术领域="",
+                                                     需求描述="研制光子计数探测器模块和能谱重建算法，完成样机集成测试。"),
+                           headers=staff).json()["demand"]["id"]
+        app.post("/demands", json=make_row(2, 需求名称="玉米联合收获机研制", 技术领域="农业",
+                                           需求描述="研制适合丘陵山区的小型履带式玉米联合收获机，降低收获损失率。"),
+                 headers=staff)
+        c = TestClient(app.app)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/console/login").text).group(1)
+        c.post("/console/login", data={"token": token_for(settings, "staff"), "csrf": csrf, "next": "/console/"})
+        page = c.get("/console/domains", params={"only": "all"}).text
+        assert "high_tech_domains_2016" not in page and "国家重点支持的高新技术领域" in page
+        assert "→ 高新处" in page and "→ 农村处" in page and 'list="domain-choices"' in page
+        row = page[page.index(f'/console/domains/{unclear}/decide'):]
+        row = row[:row.index("</form>")]
+        assert '<option value="" selected>' in row and not re.search(r'value="\d+" selected', row)
+        token = re.search(r'name="csrf" value="([^"]+)"', row).group(1)
+        r = c.post(f"/console/domains/{unclear}/decide", data={"code": "", "other": "医疗仪器", "csrf": token},
+                   follow_redirects=False)
+        assert r.status_code == 303, r.text
+        decided = app.get(f"/demands/{unclear}/domains", headers=staff).json()["decision"]
+        assert decided["code"] == "205" and app.get(f"/demands/{unclear}", headers=staff).json()["office"] == "医药处"
