@@ -359,10 +359,7 @@ class Job(Base):
 
 
 class BangdanEntry(Base):
-    """A 榜单 draft entry (发榜清单草稿): a cluster (``cluster_key``) or one demand (``demand_id``) staff marked
-    拟发榜, with the current ``content`` (the fields of :data:`nlp.bangdan.FIELDS`) and its ``version``; every
-    change is a :class:`BangdanVersion`. ``active`` False: staff withdrew the mark (the history stays)."""
-
+    """A 榜单 draft entry of a cluster or a demand marked 拟发榜 (content: nlp.bangdan.FIELDS; inactive: withdrawn)."""
     __tablename__ = "bangdan_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -378,17 +375,15 @@ class BangdanEntry(Base):
     updated_by: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
-
 class BangdanVersion(Base):
-    """One version of a 榜单 entry: the whole content after the change, who made it, when, and what changed."""
-
+    """One version of a 榜单 entry: who changed which fields, when."""
     __tablename__ = "bangdan_versions"
     __table_args__ = (UniqueConstraint("entry_id", "version", name="uq_bangdan_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("bangdan_entries.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the whole entry after the change
     changed: Mapped[list[Any]] = mapped_column(default=list)  # field names, or ["created"] / ["withdrawn"]
     actor: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
