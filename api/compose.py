@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.io.report import DEFAULT_SHEETS, SheetBuilder
-from api.io.resources import expert_floor, jieba_idf, keyword_ranker, org_directory, read_router, word_tags
+from api.io.resources import (doc_frequency, expert_floor, jieba_idf, keyword_ranker, org_directory, read_router,
+                                 word_tags)
 from api.io.taxonomy_files import read_offices, read_taxonomy
 from api.services import dedup_runs
 from api.services.campaign import CampaignContext, load_campaign
+from api.services.bangdan import Bangdan
 from api.services.condense import Condensation, KeywordSettings
 from api.services.condense_report import CLUSTERS_SHEET, RoundReport
 from api.services.dedup_runs import DedupRuns
@@ -112,7 +114,8 @@ class Services:
     def condensation(self) -> Condensation:
         """Condensation of the round (clusters under stable keys, staff edits, profiles)."""
         keywords = KeywordSettings(stopwords=self.keyword_stopwords, background_idf=jieba_idf(),
-                                   ranker=keyword_ranker(), tags=word_tags(self.settings.userdict))
+                                   ranker=keyword_ranker(), tags=word_tags(self.settings.userdict),
+                                   doc_freq=doc_frequency())
         return Condensation(self.campaign, self.embedder, self.tokenizer, keywords)
 
     @cached_property
@@ -128,6 +131,11 @@ class Services:
         router = read_router(self.settings.router_model, self.tokenizer)
         return DomainLabels(self.campaign, taxonomy, offices, self.embedder, self.tokenizer, router=router,
                             office_threshold=self.settings.office_threshold)
+
+    @cached_property
+    def bangdan(self) -> Bangdan:
+        """The 榜单 draft: 拟发榜 clusters and demands, staff edits with versions, Word and Excel per office."""
+        return Bangdan(self.campaign, self.condensation)
 
     @cached_property
     def round_report(self) -> RoundReport:

@@ -81,7 +81,7 @@ def extractor(fit_texts: Sequence[str] | None = None):
     """The service's keyword extractor as the benchmark runs it: the shipped embedding model and keyword ranker,
     jieba's IDF, the dictionary's tags and the shipped stopwords, read as the composition root reads them."""
     from api.compose import load_settings
-    from api.io.resources import jieba_idf, keyword_ranker, word_tags
+    from api.io.resources import doc_frequency, jieba_idf, keyword_ranker, word_tags
     from nlp.embed import Embedder
     from nlp.keywords import KeywordExtractor
     from nlp.tokenize import Tokenizer, read_wordlist
@@ -91,7 +91,8 @@ def extractor(fit_texts: Sequence[str] | None = None):
     ke = KeywordExtractor(Tokenizer(settings.userdict, settings.stopwords),
                           encoder=lambda t: emb.encode(t, kind="passage", show_progress=False),
                           stopwords=read_wordlist(settings.keyword_stopwords), background_idf=jieba_idf(),
-                          ranker=keyword_ranker(), tags=word_tags(settings.userdict))
+                          ranker=keyword_ranker(), tags=word_tags(settings.userdict),
+                          doc_freq=doc_frequency())
     return ke.fit(fit_texts) if fit_texts is not None else ke
 
 

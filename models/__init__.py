@@ -10,5 +10,6 @@ from pathlib import Path
 MODELS_DIR = Path(__file__).resolve().parent
 DEFAULT_EMBED_MODEL = MODELS_DIR / "jiebang-static-zh"
 KEYWORD_RANKER = MODELS_DIR / "keyword-ranker" / "ranker.json"
+DOC_FREQ = MODELS_DIR / "doc-freq" / "doc_freq.tsv"
 EXPERT_FLOOR = MODELS_DIR / "expert-floor" / "floor.json"
 ROUTER = MODELS_DIR / "router"  # the pre-trained office / domain routing model (see its README)

@@ -4,15 +4,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nlp.condense import MAX_TITLE_CHARS, medoid, propose_title, summarize, title_suffix
+from nlp.condense import (MAX_TITLE_CHARS, cluster_title, medoid, propose_title, shorten_title, summarize,
+                          title_members_changed, title_suffix)
 from nlp.text import normalize, split_sentences
+from nlp.title_quality import title_defects
+from nlp.tokenize import Tokenizer
 
 ABSTRACT = ("针对五轴联动数控系统在叶轮加工中轮廓误差大的问题,研究了高速高精运动控制方法。"
             "建立了轮廓误差估计模型,提出了基于前瞻插补的速度规划算法。"
             "在五轴联动加工中心上完成叶轮加工试验,轮廓误差降低40%。")
 KEYWORDS = ["轮廓误差", "五轴联动", "速度规划", "前瞻插补", "叶轮加工"]
-TITLE_ENDINGS = ("研究", "研制", "研发", "开发", "设计", "制备", "测定", "分析", "探讨", "影响", "关键技术研发",
-                 "共性关键技术研究", "共性关键技术研发")
+TITLE_ENDINGS = ("研究", "研制", "研发", "开发", "设计", "制备", "测定", "分析", "探讨", "影响研究", "关键技术研发")
 
 
 def test_title_is_short_and_in_title_style() -> None:
@@ -43,9 +45,68 @@ def test_a_demand_keeps_its_own_name_when_it_is_already_a_title() -> None:
     assert propose_title(text, ["单晶叶片", "缺陷"]) == "高温合金单晶叶片铸件内部缺陷智能检测技术"
 
 
-def test_cluster_title_names_shared_work() -> None:
-    title = propose_title(ABSTRACT, KEYWORDS, cluster=True)
-    assert len(title) <= MAX_TITLE_CHARS and "共性" in title
+def test_a_demand_title_of_at_most_30_characters_is_never_rewritten(tokenizer: Tokenizer) -> None:
+    import json
+
+    from corpora import SAMPLES_DIR
+
+    rows = [json.loads(line) for line in (SAMPLES_DIR / "demands.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    for r in rows:
+        title = normalize(r.get("发榜需求名称") or r["需求名称"])
+        assert len(title) <= MAX_TITLE_CHARS
+        proposed = propose_title(f"{title}\n{r['需求描述']}", ["完全不相干的关键词"], cut=tokenizer.cut)
+        assert proposed == title  # kept as it is, whatever the keywords
+
+
+def test_a_long_title_is_shortened_at_word_boundaries_and_keeps_model_numbers(tokenizer: Tokenizer) -> None:
+    long = "面向航空航天领域的3D打印多孔钛合金复杂构件拓扑优化设计与增材制造工艺及其质量在线监测关键技术研究"
+    short = shorten_title(long, tokenizer.cut)
+    assert len(short) <= MAX_TITLE_CHARS and "3D打印" in short and not title_defects(short), short
+    tokens = tokenizer.cut(long)
+    assert all(t in tokens for t in tokenizer.cut(short) if t != "关键技术")  # whole tokens of the original
+    t700 = shorten_title("T700级高强度碳纤维用聚丙烯腈原丝干喷湿纺纺丝工艺与碳化工艺及装备关键技术研究", tokenizer.cut)
+    assert t700.startswith("T700级") and len(t700) <= MAX_TITLE_CHARS and not title_defects(t700), t700
+
+
+def test_cluster_title_is_what_most_members_share(tokenizer: Tokenizer) -> None:
+    vocs = ["炼化企业储罐区VOCs治理技术", "精细化工多组分VOCs废气治理技术", "船舶分段涂装VOCs治理技术"]
+    title = cluster_title(vocs, 0, tokenizer.cut)
+    assert "VOCs" in title and "治理" in title and not title_defects(title), title
+    printing = ["3D打印多孔钛合金骨科植入物设计与制造技术", "3D打印钛合金航空构件制造技术", "3D打印高温合金叶片制造技术"]
+    title = cluster_title(printing, 1, tokenizer.cut)
+    assert "3D打印" in title and not title_defects(title), title
+    fibres = ["T700级碳纤维用聚丙烯腈原丝干喷湿纺制备技术", "T700级碳纤维复合材料热压成型技术"]
+    title = cluster_title(fibres, 0, tokenizer.cut)
+    assert "T700" in title and not title_defects(title), title
+
+
+def test_cluster_title_falls_back_to_the_representative_and_never_uses_the_template(tokenizer: Tokenizer) -> None:
+    unrelated = ["高活性原料药连续流微反应合成工艺", "茂金属催化剂及聚烯烃弹性体POE制备技术",
+                 "T700级碳纤维用聚丙烯腈原丝干喷湿纺制备技术", "耐根穿刺高分子防水卷材配方与连续化生产技术"]
+    assert cluster_title(unrelated, 2, tokenizer.cut) == unrelated[2]  # nothing most share: its own title
+    one = ["城镇污水处理厂低碳源条件下深度脱氮提标技术", "低碳源城镇污水深度脱氮提标改造技术攻关"]  # one enterprise
+    for titles in (unrelated, one, one[:1]):
+        for rep in range(len(titles)):
+            title = cluster_title(titles, rep, tokenizer.cut)
+            assert "共性" not in title and not title_defects(title), title
+
+
+def test_a_title_changes_only_when_a_third_of_the_members_changed() -> None:
+    assert not title_members_changed([1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6, 7])  # one demand joined
+    assert title_members_changed([1, 2, 3], [1, 2, 3, 4, 5])
+    assert title_members_changed([], [1, 2])
+
+
+def test_summary_has_no_near_repeats_no_filler_and_one_sentence_per_problem() -> None:
+    a = "离散制造产线数字孪生建模与实时仿真技术。现有三维仿真软件建模周期长,仿真结果与实际节拍偏差超过15%。"
+    b = "离散制造产线数字孪生建模与实时仿真关键技术。现有三维仿真软件建模周期长,仿真结果与实际节拍偏差达15%以上。"
+    c = ("T700级碳纤维用聚丙烯腈原丝干喷湿纺制备技术。项目实施周期三年,第一年完成聚合与纺丝小试,第二年完成中试验证。"
+         "为深入贯彻落实制造强国战略,本企业亟需解决原丝强度问题。")
+    summary = summarize([a, b, c], ["数字孪生", "仿真", "碳纤维", "原丝"], max_chars=200, per_text=1)
+    parts = summary.split("。")
+    assert len(summary) <= 200 and "实施周期" not in summary and "贯彻落实" not in summary
+    assert sum("数字孪生建模" in p for p in parts) == 1  # the near-duplicate member adds nothing
+    assert any("T700" in p for p in parts)  # every distinct problem has its sentence
 
 
 def test_title_without_keywords_is_the_first_clause() -> None:

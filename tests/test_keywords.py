@@ -11,7 +11,7 @@ import pytest
 from api.compose import load_settings
 from corpora import SAMPLES_DIR
 from nlp.embed import Embedder
-from api.io.resources import keyword_ranker, word_tags
+from api.io.resources import doc_frequency, keyword_ranker, word_tags
 from nlp.keyword_ranker import FEATURES, KeywordRanker, TreeEnsemble, pack_trees
 from nlp.keywords import PHRASE_PARTS, Keyword, KeywordExtractor
 from nlp.tokenize import Tokenizer, read_wordlist
@@ -19,6 +19,7 @@ from nlp.tokenize import Tokenizer, read_wordlist
 FIELDS = ("需求名称", "需求描述", "发榜内容描述")
 RANKER = keyword_ranker()  # the shipped models/keyword-ranker, read as the composition root reads it
 TAGS = word_tags(load_settings().userdict)
+DOC_FREQ = doc_frequency()  # the shipped models/doc-freq table
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,8 @@ def boilerplate() -> frozenset[str]:
 def extractor(tokenizer: Tokenizer, embedder: Embedder, boilerplate: frozenset[str], texts: list[str]
               ) -> KeywordExtractor:
     encode = lambda t: embedder.encode(t, kind="passage", show_progress=False)  # noqa: E731
-    return KeywordExtractor(tokenizer, encoder=encode, stopwords=boilerplate, ranker=RANKER, tags=TAGS).fit(texts)
+    return KeywordExtractor(tokenizer, encoder=encode, stopwords=boilerplate, ranker=RANKER, tags=TAGS,
+                            doc_freq=DOC_FREQ).fit(texts)
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +164,39 @@ def test_a_ranker_fitted_on_other_features_is_refused() -> None:
         KeywordRanker.from_dict({**data, "features": data["features"][:-1]})
     with pytest.raises(ValueError, match="ranker"):
         KeywordExtractor(Tokenizer()).fit(["高温合金单晶叶片铸件缺陷检测"]).keywords("高温合金单晶叶片铸件缺陷检测")
+
+
+def test_model_numbers_and_latin_terms_survive_whole(extractor: KeywordExtractor, texts: list[str],
+                                                     per_demand: list[list[Keyword]]) -> None:
+    for term in ("3D打印", "T700", "VOCs"):
+        rows = [i for i, t in enumerate(texts) if t.split("\n", 1)[0].find(term) >= 0]
+        assert rows, term
+        for i in rows:
+            words = [w.term for w in per_demand[i]]
+            assert any(term in w for w in words), (term, words)
+        group = extractor.class_keywords([[texts[i] for i in rows]])[0]
+        assert any(term in w.term for w in group), (term, group)
+    for words in per_demand:  # never the tail of a model number without it ("打印多孔钛合金" without "3D")
+        assert not any(w.term.startswith("打印") or w.term.startswith("级碳纤维") for w in words)
+
+
+def test_keywords_are_whole_token_runs_of_the_text_and_never_generic(extractor: KeywordExtractor, texts: list[str],
+                                                                   per_demand: list[list[Keyword]]) -> None:
+    for text, words in zip(texts, per_demand):
+        tokens = extractor.tokens(text)
+        runs = {"".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, min(i + 5, len(tokens)) + 1)}
+        for w in words:
+            assert w.term in runs, w.term  # starts and ends on token boundaries: no fragment of a word
+            assert not extractor.generic(w.term, extractor.tokens(w.term)), w.term
+    every = {w.term for words in per_demand for w in words}
+    for generic in ("检测", "智能", "工业", "生产", "制备", "控制技术", "精密", "寿命"):
+        assert generic not in every, generic
+    assert extractor.generic("检测") and extractor.generic("智能") and not extractor.generic("膜电极")
+
+
+def test_cluster_keywords_are_shared_by_two_members_when_members_share_terms(extractor: KeywordExtractor,
+                                                                            texts: list[str]) -> None:
+    rows = [i for i, t in enumerate(texts) if "VOCs" in t.split("\n", 1)[0]]
+    members = [texts[i] for i in rows]
+    for w in extractor.class_keywords([members])[0]:
+        assert sum(w.term in m for m in members) >= 2, w.term

@@ -10,8 +10,9 @@ import numpy as np
 from corpora import ORG_ALIASES
 from matching.office_model import TextRouter
 from matching.relevance import RelevanceFloor
-from models import EXPERT_FLOOR, KEYWORD_RANKER, ROUTER
+from models import DOC_FREQ, EXPERT_FLOOR, KEYWORD_RANKER, ROUTER
 from nlp.keyword_ranker import KeywordRanker
+from nlp.keywords import DocumentFrequency
 from nlp.lexical import LexicalVectorizer
 from nlp.orgs import OrgDirectory
 from nlp.tokenize import Tokenizer
@@ -27,6 +28,19 @@ def jieba_idf() -> dict[str, float]:
         if len(parts) == 2:
             out[parts[0]] = float(parts[1])
     return out
+
+
+def doc_frequency(path: Path = DOC_FREQ) -> DocumentFrequency:
+    """The shipped background document frequencies (``models/doc-freq/doc_freq.tsv``, see its card): which
+    words are too common to be a keyword or a title's subject."""
+    documents, counts = 0, {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        token, _, value = line.rpartition("\t")
+        if token == "#documents":
+            documents = int(value)
+        elif token:
+            counts[token] = int(value)
+    return DocumentFrequency(documents, counts)
 
 
 def keyword_ranker(path: Path = KEYWORD_RANKER) -> KeywordRanker:

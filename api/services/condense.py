@@ -40,16 +40,17 @@ from matching.cluster_features import cluster_features
 from matching.clusters import (COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH, UNCLUSTERED_LABEL, ClusterInfo, PriorCluster,
                                RoundClusterer)
 from matching.common import CommonCandidate, rank_common
-from nlp.condense import medoid, propose_title, summarize
+from nlp.condense import cluster_title, medoid, propose_title, summarize, title_members_changed
 from nlp.embed import Embedder
 from nlp.keyword_ranker import KeywordRanker
-from nlp.keywords import KeywordExtractor
+from nlp.keywords import DocumentFrequency, KeywordExtractor
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
 UNCLUSTERED_ZH = UNCLUSTERED_LABEL
+TITLE_COMMON_SHARE = 0.01  # a title word in ≥ 1% of the background documents names nothing specific (技术, 系统)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -66,6 +67,7 @@ class KeywordSettings:
     background_idf: Mapping[str, float]
     ranker: KeywordRanker
     tags: Mapping[str, str]
+    doc_freq: DocumentFrequency | None = None
 
 
 class Condensation(ClusterEditing):
@@ -235,14 +237,15 @@ class Condensation(ClusterEditing):
         texts = [it.view.condense_text for it in items]
         kw = self.keywords
         extractor = KeywordExtractor(self.tokenizer, encoder=self._encode, stopwords=kw.stopwords,
-                                     background_idf=kw.background_idf, ranker=kw.ranker, tags=kw.tags)
+                                     background_idf=kw.background_idf, ranker=kw.ranker, tags=kw.tags,
+                                     doc_freq=kw.doc_freq)
         progress("keywords", 0, len(items))
         per_demand = extractor.fit_keywords(texts)
         for it, words in zip(items, per_demand):
             m = members.get(it.demand.id)
             if m is not None:
                 m.keywords = [w.term for w in words]
-                m.title = propose_title(it.view.condense_text, [w.term for w in words])
+                m.title = propose_title(it.view.condense_text, [w.term for w in words], cut=self._cut)
         progress("keywords", len(items), len(items))
         groups: dict[str, list[int]] = {}
         for demand_id, m in members.items():
@@ -255,7 +258,7 @@ class Condensation(ClusterEditing):
         cluster_words = extractor.class_keywords([[texts[i] for i in groups[k]] for k in keys])
         for n, key in enumerate(keys):
             rows[key] = self._profile_one(session, rows.get(key), key, [items[i] for i in groups[key]],
-                                          x[groups[key]], [w.term for w in cluster_words[n]])
+                                          x[groups[key]], [w.term for w in cluster_words[n]], extractor.generic)
             progress("clusters", n + 1, len(keys))
         for key, row in rows.items():  # emptied clusters (all members moved or merged away)
             if key not in occupied and row.active and not row.locked:
@@ -264,7 +267,7 @@ class Condensation(ClusterEditing):
         return [rows[k] for k in keys if "." not in k]
 
     def _profile_one(self, session: Session, row: db.Cluster | None, key: str, members: Sequence[RoundItem],
-                     x: np.ndarray, keywords: list[str]) -> db.Cluster:
+                     x: np.ndarray, keywords: list[str], generic: Callable[[str], bool]) -> db.Cluster:
         if row is None:
             row = db.Cluster(campaign_id=self.campaign.id, key=key, parent_key=key.split(".")[0] if "." in key else None)
             session.add(row)
@@ -273,17 +276,17 @@ class Condensation(ClusterEditing):
         representative = members[centre]
         row.medoid_id = representative.demand.id
         row.keywords = keywords
-        medoid_text = representative.view.condense_text
-        # the title reads as one problem: the cluster's keywords that its representative demand names (a title
-        # stitched from two members' terms reads wrong), those most members share first; a two-character
-        # term (精密, 在线) counts half, since a shared generic word says little about the problem
-        texts = [it.view.condense_text for it in members]
-        named = [k for k in keywords if k in medoid_text] or keywords
-        named.sort(key=lambda k: -sum(k in t for t in texts) * (1.0 if len(k) > 2 else 0.5))
-        row.title = db.clip(db.Cluster, "title", propose_title(medoid_text, named, cluster=True)) or ""
-        row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200)
+        # the title: what most members' own titles share, else the representative's own title; it is kept
+        # through runs that change the membership by a third or less (a staff name always wins: row.name)
+        ids = sorted(it.demand.id for it in members)
+        before = list((row.stats or {}).get("title_members") or [])
+        if not row.title or title_members_changed(before, ids):
+            titles = [it.view.title or it.view.condense_text.split("\n", 1)[0] for it in members]
+            row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, self._specific(generic))) or ""
+            before = ids
+        row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200, per_text=1)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
-        row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)),
+        row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)), "title_members": before,
                      **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor", "common_floor")}}
         return row
 
@@ -293,6 +296,20 @@ class Condensation(ClusterEditing):
         rows = session.scalars(select(db.DuplicateDecision).where(db.DuplicateDecision.decision == "confirm",
                                                                  db.DuplicateDecision.demand_a.in_(list(index))))
         return [(index[r.demand_a], index[r.demand_b]) for r in rows if r.demand_b in index]
+
+    def _cut(self, text: str) -> list[str]:
+        return self.tokenizer.cut(text)
+
+    def _specific(self, generic: Callable[[str], bool]) -> Callable[[str], bool]:
+        """What names something in a title: a noun (or a term the dictionary lacks, or a Latin term) that is
+        not common in the background corpus (铸件, 缺陷, VOCs; not 提升, 检测, 技术)."""
+        tags, df = self.keywords.tags, self.keywords.doc_freq
+
+        def specific(word: str) -> bool:
+            tag = tags.get(word, "") or tags.get(word.lower(), "")
+            common = df.share(word) >= TITLE_COMMON_SHARE if df is not None else generic(word)
+            return (tag == "" or tag.startswith("n") or tag == "eng") and not common
+        return specific
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts, kind="passage", show_progress=False)

@@ -20,7 +20,7 @@ from api.http.routers.jobs import readable_job
 from api.services.campaign import CampaignContext
 from api.services.demands import quota_progress
 from api.store import tables as db
-from api.web import pages_admin, pages_clusters, pages_demands, pages_domains, pages_recommend, pages_review
+from api.web import pages_admin, pages_bangdan, pages_clusters, pages_demands, pages_domains, pages_recommend, pages_review
 from api.web.queries import counts_by, needs_attention
 from api.web.render import PREFIX, STATIC_DIR, ConsoleRoute, NavItem, make_templates, render
 from api.web.session import (COOKIE, LOGIN_COOKIE, MAX_AGE, ConsoleUser, check_csrf, check_login_csrf,
@@ -28,7 +28,7 @@ from api.web.session import (COOKIE, LOGIN_COOKIE, MAX_AGE, ConsoleUser, check_c
 from api.services.accounts import AccountLocked
 
 router = APIRouter(route_class=ConsoleRoute)
-PAGE_MODULES = (pages_demands, pages_review, pages_clusters, pages_domains, pages_recommend, pages_admin)
+PAGE_MODULES = (pages_demands, pages_review, pages_clusters, pages_bangdan, pages_domains, pages_recommend, pages_admin)
 NAV = [NavItem(f"{PREFIX}/", "看板")]
 
 

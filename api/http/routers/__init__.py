@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.routers import (audit, clusters, demands, domains, duplicates, experts, health, imports, jobs,
+from api.http.routers import (audit, bangdan, clusters, demands, domains, duplicates, experts, health, imports, jobs,
                               recommendations)
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -17,6 +17,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     duplicates.router,
     experts.router,
     clusters.router,
+    bangdan.router,
     domains.router,
     jobs.router,
     recommendations.router,

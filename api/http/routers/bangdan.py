@@ -1,0 +1,84 @@
+"""The 榜单 draft (发榜清单草稿) over HTTP, beside the cluster endpoints: mark a cluster or a demand 拟发榜,
+read and edit entries (each change a version with who and when), withdraw, download per office as Word or
+Excel. Marking and editing need ``run_round`` (staff, admin); reading needs ``read_round``.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path as PathParam, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from api.compose import Services
+from api.http.auth import require
+from api.http.deps import get_services, get_session
+from api.http.routers.clusters import KEY, XLSX
+from api.services.access import Principal
+
+router = APIRouter(tags=["榜单 bangdan"])
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ENTRY = PathParam(..., ge=1, description="榜单条目编号")
+OFFICE = Query(None, description="归口处室（如 高新处）；不填为全部")
+
+
+class EditIn(BaseModel):
+    """要修改的字段（只写要改的）/ the fields to change."""
+
+    changes: dict[str, Any] = Field(..., description="字段 → 新值：name, units, content, indicators, requirements, "
+                                                     "deliverables, investment, deadline")
+    version: int | None = Field(None, ge=1, description="编辑时看到的版本号；期间他人已修改则拒绝")
+
+
+@router.post("/clusters/{key}/bangdan", summary="类拟发榜：生成榜单草稿条目 / mark a cluster for the 榜单")
+def mark_cluster(key: str = KEY, session: Session = Depends(get_session), who: Principal = Depends(require("run_round")),
+                 services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.bangdan.mark_cluster(session, key, who.actor)
+
+
+@router.post("/demands/{demand_id}/bangdan", summary="单条需求拟发榜 / mark one demand for the 榜单")
+def mark_demand(demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+                who: Principal = Depends(require("run_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.bangdan.mark_demand(session, demand_id, who.actor)
+
+
+@router.get("/bangdan", summary="榜单草稿条目 / the 榜单 draft entries")
+def entries(office: str | None = OFFICE, session: Session = Depends(get_session),
+            who: Principal = Depends(require("read_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
+    return {"entries": services.bangdan.entries(session, office)}
+
+
+@router.get("/bangdan/export.docx", summary="榜单草稿（Word，每条一表）/ the 榜单 draft as Word", response_class=Response)
+def export_docx(office: str | None = OFFICE, session: Session = Depends(get_session),
+                who: Principal = Depends(require("read_round")), services: Services = Depends(get_services)) -> Response:
+    name = f"榜单草稿-{office or '全部'}.docx"
+    return Response(services.bangdan.docx(session, office), media_type=DOCX,
+                    headers={"Content-Disposition": f"attachment; filename=\"bangdan.docx\"; filename*=UTF-8''{quote(name)}"})
+
+
+@router.get("/bangdan/export.xlsx", summary="榜单草稿（Excel）/ the 榜单 draft as Excel", response_class=Response)
+def export_xlsx(office: str | None = OFFICE, session: Session = Depends(get_session),
+                who: Principal = Depends(require("read_round")), services: Services = Depends(get_services)) -> Response:
+    name = f"榜单草稿-{office or '全部'}.xlsx"
+    return Response(services.bangdan.excel(session, office), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename=\"bangdan.xlsx\"; filename*=UTF-8''{quote(name)}"})
+
+
+@router.get("/bangdan/{entry_id}", summary="一个榜单条目及其各版本 / one entry with its versions")
+def entry(entry_id: int = ENTRY, session: Session = Depends(get_session), who: Principal = Depends(require("read_round")),
+          services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.bangdan.entry(session, entry_id)
+
+
+@router.patch("/bangdan/{entry_id}", summary="修改榜单条目（记录版本）/ edit an entry (versioned)")
+def edit(body: EditIn, entry_id: int = ENTRY, session: Session = Depends(get_session),
+         who: Principal = Depends(require("run_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.bangdan.edit(session, entry_id, body.changes, who.actor, expected_version=body.version)
+
+
+@router.delete("/bangdan/{entry_id}", summary="撤回拟发榜（保留历史）/ withdraw an entry")
+def withdraw(entry_id: int = ENTRY, session: Session = Depends(get_session), who: Principal = Depends(require("run_round")),
+             services: Services = Depends(get_services)) -> dict[str, Any]:
+    return services.bangdan.withdraw(session, entry_id, who.actor)
