@@ -36,7 +36,8 @@ from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
 from api.io.uploads import remove_orphan_uploads, upload_folder
 from api.services.jobs import Jobs
 from api.services.list_signing import ListSigner
-from api.services.panels import PANELS_SHEET_NAME, PanelAssignment
+from api.services.panel_sheets import PANELS_SHEET_NAME
+from api.services.panels import PanelAssignment
 from api.services.recommendations import Recommendations
 from api.services.scan_verification import ScanVerifier
 from api.services.solver_institutions import SolverInstitutions

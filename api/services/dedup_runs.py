@@ -16,7 +16,8 @@ from api.io.writers import write_excel
 from api.services.campaign import CampaignContext
 from api.forms.parsers import parse_batch
 from api.services.demands import as_intake
-from api.services.duplicates import RULE_DISMISSED, RULE_DUPLICATE, DuplicateService
+from api.services.duplicate_findings import RULE_DISMISSED, RULE_DUPLICATE
+from api.services.duplicates import DuplicateService
 from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.dedup_groups import group_links

@@ -3,8 +3,7 @@
 A request hands :meth:`Jobs.submit` a *work* function and gets the job id back at once; the work
 runs in one of a few worker threads with its own database session and reports progress as
 ``(stage, done, total)``; the result (or a bilingual error body) is stored when it ends. Every
-worker process sees the same rows, and :meth:`Jobs.recover` at start marks what a previous process
-left ``queued`` or ``running`` as ``failed`` with a reason, so nothing stays "running" forever.
+worker process sees the same rows; :meth:`Jobs.recover` at start fails what a gone process left queued or running.
 
 Live progress is kept in memory and written to the row when a stage changes (and at most every few
 seconds): on SQLite the work itself may hold the only write lock for minutes (one import is one
@@ -15,9 +14,8 @@ A watchdog thread per process beats its running jobs' ``heartbeat_at`` (PostgreS
 processes that are gone (this host: by pid; another: heartbeat older than :data:`HEARTBEAT_STALE`); a state
 change that cannot be written is retried with exponential backoff (:data:`WRITE_BACKOFF_S`).
 
-Job kinds (:data:`KINDS`): ``import`` (an uploaded file, :func:`import_work`), ``dedup``
-(:func:`dedup_work`), ``condense`` (:func:`condense_work`), ``panels`` (:func:`panels_work`) and
-``domains`` (labelling a batch, :func:`domains_work`).
+Job kinds (:data:`KINDS`): ``import`` (an uploaded file, :func:`import_work`), ``dedup`` (:func:`dedup_work`),
+``condense`` (:func:`condense_work`), ``panels`` (:func:`panels_work`), ``domains`` (:func:`domains_work`).
 """
 from __future__ import annotations
 

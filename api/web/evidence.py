@@ -14,7 +14,8 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from api.services.access import Principal
-from api.services.duplicates import DuplicateService, candidate_out, sealed_candidate_out
+from api.services.duplicate_findings import candidate_out, sealed_candidate_out
+from api.services.duplicates import DuplicateService
 from api.services.views import DUPLICATE_FIELDS, DemandView, view_of_demand
 from api.store import tables as db
 from matching.duplicates import FEATURES, Candidate, pair_features, signal_offset

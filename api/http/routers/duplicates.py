@@ -20,7 +20,7 @@ from api.http.deps import get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 from api.services.demands import get_demand
-from api.services.duplicates import candidate_out, sealed_candidate_out
+from api.services.duplicate_findings import candidate_out, sealed_candidate_out
 
 router = APIRouter(tags=["查重 duplicates"])
 

@@ -1,0 +1,99 @@
+"""Duplicate findings and candidates as callers see them: the intake report's ``duplicate`` warning and
+``duplicate_related`` note, the finding restated with staff decisions, and a candidate shown in full or
+sealed (another region's, for a city bureau)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from api.io.labels import actor_zh
+from api.store import tables as db
+from matching.duplicates import Candidate
+
+RULE_DUPLICATE = "duplicate"
+RULE_DISMISSED = "duplicate_dismissed"  # every candidate of the duplicate finding was checked and dismissed
+RULE_RELATED = "duplicate_related"
+STRONG = ("duplicate", "near_duplicate")
+
+
+def intake_findings(found: Sequence[Candidate]) -> list[dict[str, Any]]:
+    """Findings for the intake report: one ``duplicate`` warning and/or one ``duplicate_related`` note.
+
+    Values list candidate ids, verdicts and scores only; which enterprise signal fired is not
+    stored here (findings are shown to every caller) — GET /demands/{id}/duplicates shows it to admins.
+    """
+    strong = [candidate_brief(c) for c in found if c.verdict in STRONG]
+    weak = [candidate_brief(c) for c in found if c.verdict == "related"]
+    return intake_findings_for(strong, strong=True) + intake_findings_for(weak, strong=False)
+
+
+def intake_findings_for(briefs: Sequence[dict[str, Any]], *, strong: bool) -> list[dict[str, Any]]:
+    """One ``duplicate`` warning (``strong``) or one ``duplicate_related`` note over candidate briefs."""
+    if not briefs:
+        return []
+    ids = "、".join(f"#{b['id']}" for b in briefs)
+    if strong:
+        return [{"rule_id": RULE_DUPLICATE, "severity": "warning",
+                 "message_zh": f"疑似重复申报：与需求 {ids} 内容重复或高度相似，请核实。",
+                 "message_en": f"Possible duplicate of demand(s) {ids.replace('、', ', ')}; please review.",
+                 "fields": [], "values": {"candidates": list(briefs)}}]
+    return [{"rule_id": RULE_RELATED, "severity": "info",
+             "message_zh": f"与需求 {ids} 内容相关（非重复），供参考。",
+             "message_en": f"Related to demand(s) {ids.replace('、', ', ')} (not duplicates).",
+             "fields": [], "values": {"candidates": list(briefs)}}]
+
+
+def restated_finding(briefs: Sequence[dict[str, Any]], demand_id: int,
+                     decided: dict[tuple[int, int], db.DuplicateDecision]) -> dict[str, Any]:
+    """The ``duplicate`` finding of one demand over its candidate briefs, worded with the staff decisions."""
+    def row(c: dict[str, Any]) -> db.DuplicateDecision | None:
+        return decided.get((min(demand_id, int(c["id"])), max(demand_id, int(c["id"]))))
+
+    def ids(cs: Sequence[dict[str, Any]]) -> str:
+        return "、".join(f"#{c['id']}" for c in cs)
+
+    def who(c: dict[str, Any]) -> str:
+        r = row(c)
+        return f"{actor_zh(r.actor)} {db.as_utc(r.decided_at):%Y-%m-%d}".strip()
+
+    open_ = [c for c in briefs if row(c) is None]
+    confirmed = [c for c in briefs if row(c) is not None and row(c).decision == "confirm"]
+    dismissed = [c for c in briefs if row(c) is not None and row(c).decision == "dismiss"]
+    zh, en = [], []
+    if open_:
+        zh.append(f"疑似重复申报：与需求 {ids(open_)} 内容重复或高度相似，请核实。")
+        en.append(f"Possible duplicate of demand(s) {ids(open_).replace('、', ', ')}; please review.")
+    for c in confirmed:
+        zh.append(f"已确认与需求 #{c['id']} 重复（{who(c)}）。")
+        en.append(f"Confirmed duplicate of demand #{c['id']}.")
+    for c in dismissed:
+        zh.append(f"已核实与需求 #{c['id']} 不是重复（{who(c)}）。")
+        en.append(f"Checked: not a duplicate of demand #{c['id']}.")
+    values = {"candidates": [{**c, "decision": row(c).decision if row(c) else None} for c in briefs]}
+    if not open_ and not confirmed:
+        return {"rule_id": RULE_DISMISSED, "severity": "info", "message_zh": "".join(zh), "message_en": " ".join(en),
+                "fields": [], "values": values}
+    return {"rule_id": RULE_DUPLICATE, "severity": "warning", "message_zh": "".join(zh), "message_en": " ".join(en),
+            "fields": [], "values": values}
+
+
+def candidate_brief(c: Candidate) -> dict[str, Any]:
+    """What a finding keeps of a candidate: its id, verdict, score and whether an enterprise signal fired."""
+    return {"id": c.id, "verdict": c.verdict, "score": round(c.score, 4),
+            "enterprise_signal": bool(c.signals)}
+
+
+def candidate_out(c: Candidate, *, admin: bool, decision: str | None = None) -> dict[str, Any]:
+    """A candidate as callers see it: signal names only with the admin token; the staff decision."""
+    d = c.to_dict()
+    d["decision"] = decision
+    d["signals"] = list(c.signals) if admin else (["enterprise"] if c.signals else [])
+    return d
+
+
+def sealed_candidate_out(c: Candidate, *, decision: str | None = None) -> dict[str, Any]:
+    """A candidate in a region the caller may not see (a city bureau looking at its own demand): that it
+    exists, its number and how likely a duplicate — so the bureau can ask the department — and nothing of
+    its content (no title, text, evidence, enterprise signal or figures that describe the texts)."""
+    return {"id": c.id, "score": round(float(c.score), 4), "verdict": c.verdict, "containment": None,
+            "jaccard": None, "dense": None, "signals": [], "decision": decision, "sealed": True}
