@@ -267,7 +267,7 @@ class Condensation(ClusterEditing):
         return [rows[k] for k in keys if "." not in k]
 
     def _profile_one(self, session: Session, row: db.Cluster | None, key: str, members: Sequence[RoundItem],
-                     x: np.ndarray, keywords: list[str], generic: Callable[[str], bool]) -> db.Cluster:
+                     x: np.ndarray, keywords: list[str], generic: Callable[[str], bool] | None = None) -> db.Cluster:
         if row is None:
             row = db.Cluster(campaign_id=self.campaign.id, key=key, parent_key=key.split(".")[0] if "." in key else None)
             session.add(row)
@@ -300,14 +300,15 @@ class Condensation(ClusterEditing):
     def _cut(self, text: str) -> list[str]:
         return self.tokenizer.cut(text)
 
-    def _specific(self, generic: Callable[[str], bool]) -> Callable[[str], bool]:
+    def _specific(self, generic: Callable[[str], bool] | None) -> Callable[[str], bool]:
         """What names something in a title: a noun (or a term the dictionary lacks, or a Latin term) that is
         not common in the background corpus (铸件, 缺陷, VOCs; not 提升, 检测, 技术)."""
         tags, df = self.keywords.tags, self.keywords.doc_freq
 
         def specific(word: str) -> bool:
             tag = tags.get(word, "") or tags.get(word.lower(), "")
-            common = df.share(word) >= TITLE_COMMON_SHARE if df is not None else generic(word)
+            common = (df.share(word) >= TITLE_COMMON_SHARE if df is not None
+                      else generic(word) if generic is not None else False)
             return (tag == "" or tag.startswith("n") or tag == "eng") and not common
         return specific
 
