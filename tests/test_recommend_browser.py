@@ -75,7 +75,7 @@ def _log_in(browser, base: str, token: str):
     page.set_default_timeout(30_000)
     page.goto(f"{base}/console/login")
     page.fill("input[name=token]", token)
-    page.click("button[type=submit]")
+    page.click("#token-login button[type=submit]")
     page.wait_for_selector("header nav")
     return page
 
