@@ -13,10 +13,6 @@ Skips with the reason when Chromium (``/usr/bin/chromium``; ``.ci/run`` installs
 from __future__ import annotations
 
 import json
-import os
-import socket
-import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,30 +24,16 @@ from api.io.writers import write_excel
 from api.services.access import create_token
 from api.services.imports import import_people
 from corpora import SAMPLES_DIR
+from tests.browser import SCREENS, launch, needs_chromium, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Written under var/ (ignored) on every run; JIEBANG_SCREENS=tests/artefacts/screens refreshes the committed set.
-SCREENS = Path(os.environ.get("JIEBANG_SCREENS")
-               or Path(__file__).resolve().parents[1] / "var" / "test-artefacts" / "screens")
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is not installed "
-                                "(apt-get install chromium fonts-noto-cjk; .ci/run does this)")
+pytestmark = needs_chromium
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install playwright)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     """The real app on a free port over a fresh home with the sample experts; yields (base URL, admin token)."""
-    import uvicorn
-
     from api.compose import load_settings
-    from api.http.app import create_app
 
     settings: Settings = replace(load_settings({}).with_home(tmp_path_factory.mktemp("console") / "home"))
     services = build_services(settings)
@@ -60,18 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
             import_people(session, SAMPLES_DIR / f"{kind}.jsonl", kind, actor="test")
         token = create_token(session, role="admin", subject="浏览器测试管理员")[1]
         staff = create_token(session, role="staff", subject="规划处")[1]
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", token, staff
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(services) as base:
+        yield base, token, staff
     services.close()
 
 
@@ -92,7 +64,7 @@ def sample_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def page(server):
     SCREENS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(30_000)

@@ -8,37 +8,26 @@ the committed set), as palette PNGs (small). Skips with the reason when Chromium
 """
 from __future__ import annotations
 
-import json
-import os
 import re
-import socket
-import threading
-import time
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from corpora import SAMPLES_DIR
+from tests.browser import SCREENS as BROWSER_SCREENS
+from tests.browser import launch, needs_chromium, serving
 from tests.demand_rows import make_row
 from tests.dup_texts import REWORDED_0, TEXTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENS = Path(os.environ.get("JIEBANG_SCREENS")
-               or Path(__file__).resolve().parents[1] / "var" / "test-artefacts" / "screens") / "roles"
+SCREENS = BROWSER_SCREENS / "roles"
 ADMIN_TOKEN = "roles-browser-admin"
 SECRET_TITLE = "大连保密的风电轴承磨削需求"
 SECRET_WORK = "已在瓦房店建成保密试验线三条"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is not installed "
-                                "(apt-get install chromium fonts-noto-cjk; .ci/run does this)")
+pytestmark = needs_chromium
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install playwright)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +35,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     """The real app on a free port: the sample round (two batches), the sample experts and reviews, a
     Dalian demand that a Shenyang one resubmits, a panel run; yields (base URL, tokens by role, ids)."""
     import httpx
-    import uvicorn
 
     from api.compose import build_services, load_settings
-    from api.http.app import create_app
     from api.services.access import create_token
 
     settings = replace(load_settings({}).with_home(tmp_path_factory.mktemp("roles") / "home"), admin_token=ADMIN_TOKEN)
@@ -59,16 +46,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
                   "staff": create_token(session, role="staff", subject="规划处")[1],
                   "expert_admin": create_token(session, role="expert_admin", subject="专家处")[1],
                   "bureau": create_token(session, role="bureau", region="沈阳市", subject="沈阳市科技局")[1]}
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert server.started, "uvicorn did not start"
-    base = f"http://127.0.0.1:{port}"
+    stack = ExitStack()
+    base = stack.enter_context(serving(services))
     api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=120)
     for kind in ("demands", "experts", "expert_reviews"):
         r = api.post("/imports", params={"kind": kind},
@@ -82,15 +61,14 @@ def server(tmp_path_factory: pytest.TempPathFactory):
                                                   "max_load": 8}).json()["run_id"]
     yield base, tokens, {"dalian": dalian["id"], "shenyang": shenyang["id"], "run": run}, api
     api.close()
-    server.should_exit = True
-    thread.join(timeout=10)
+    stack.close()
     services.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        b = launch(p)
         yield b
         b.close()
 

@@ -7,10 +7,6 @@ Chromium or playwright is missing.
 """
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,29 +16,16 @@ from api.compose import build_services, load_settings
 from api.services import reviews
 from api.services.access import Principal, create_token
 from api.services.intake import submit_demand
+from tests.browser import SCREENS, launch, needs_chromium, serving
 from tests.demand_rows import make_row
 from tests.scans import scan_like
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENS = Path(os.environ.get("JIEBANG_SCREENS")
-               or Path(__file__).resolve().parents[1] / "var" / "test-artefacts" / "screens")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no browser: {CHROMIUM} is not installed "
-                                "(apt-get install chromium fonts-noto-cjk; .ci/run does this)")
+pytestmark = needs_chromium
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(tmp_path: Path):
-    import uvicorn
-
-    from api.http.app import create_app
-
     services = build_services(replace(load_settings({}).with_home(tmp_path / "home")))
     bureau_who = Principal("沈阳市科学技术局", "bureau", "沈阳市")
     with services.session() as s:
@@ -54,18 +37,8 @@ def server(tmp_path: Path):
                       actor="test")  # the enterprise resubmits after 退回修改
         bureau = create_token(s, role="bureau", region="沈阳市", subject="沈阳市科学技术局")[1]
         staff = create_token(s, role="staff", subject="规划处")[1]
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", bureau, staff, ids
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(services) as base:
+        yield base, bureau, staff, ids
     services.close()
 
 
@@ -88,7 +61,7 @@ def test_bureau_composes_and_exports_staff_verify_the_scan(server, tmp_path: Pat
     base, bureau, staff, ids = server
     SCREENS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = launch(p)
         try:
             page = _log_in(browser, base, bureau)
             page.click("header nav >> text=初审")
