@@ -158,7 +158,7 @@ def test_roles(client: TestClient, app_settings: Settings) -> None:
 
 def test_a_merge_shows_the_right_figures_at_once_in_the_page_and_the_report(client: TestClient,
                                                                            app_settings: Settings) -> None:
-    from tests.test_console_api import console
+    from tests.tokens import console
 
     _import(client, SAMPLE_ROWS)
     _run(client)

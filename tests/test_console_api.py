@@ -24,7 +24,7 @@ from api.services.access import revoke_token
 from api.store import tables as db
 from corpora import SAMPLES_DIR
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row
-from tests.tokens import bearer, token_for
+from tests.tokens import bearer, console, csrf_of, token_for
 
 ADMIN_TOKEN = "console-test-admin"
 
@@ -38,20 +38,6 @@ def app_settings(settings: Settings) -> Settings:
 def client(app_settings: Settings):
     with TestClient(create_app(app_settings)) as c:
         yield c
-
-
-def console(app: TestClient, token: str) -> TestClient:
-    """A browser-like client of the same app, logged in to the console with ``token``."""
-    c = TestClient(app.app)
-    form = c.get("/console/login").text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
-    r = c.post("/console/login", data={"token": token, "csrf": csrf, "next": "/console/"}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return c
-
-
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 def _wait(client: TestClient, job_id: int, headers: dict[str, str], timeout: float = 60) -> dict:

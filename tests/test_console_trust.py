@@ -21,7 +21,7 @@ from api.config import Settings
 from api.http.app import create_app
 from tests.demand_rows import make_row
 from tests.dup_texts import REWORDED_0, TEXTS
-from tests.tokens import bearer, token_for
+from tests.tokens import bearer, console, csrf_of, token_for
 
 ADMIN_TOKEN = "trust-test-admin"
 ADMIN = bearer(ADMIN_TOKEN)
@@ -39,16 +39,6 @@ def app_settings(settings: Settings) -> Settings:
 def client(app_settings: Settings):
     with TestClient(create_app(app_settings)) as c:
         yield c
-
-
-def console(app: TestClient, token: str) -> TestClient:
-    """A browser-like client of the same app, logged in to the console with ``token``."""
-    c = TestClient(app.app)
-    form = c.get("/console/login").text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
-    r = c.post("/console/login", data={"token": token, "csrf": csrf, "next": "/console/"}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return c
 
 
 def text_of(page: str) -> str:
@@ -74,10 +64,6 @@ def text_of(page: str) -> str:
     parser = Text()
     parser.feed(page)
     return " ".join(parser.parts)
-
-
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 def _wait(client: TestClient, job: int, timeout: float = 60) -> dict:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from api.compose import load_settings
 from api.http.app import create_app
 from corpora import SAMPLES_DIR
-from tests.test_console_trust import console
+from tests.tokens import console
 from tests.tokens import bearer, token_for
 
 ADMIN_TOKEN = "words-test-admin"

@@ -242,7 +242,7 @@ def test_staff_force_and_forbid_pairs_are_honoured_and_shown_per_role(client: Te
 def test_console_forbid_and_force_then_redraw_honours_them(client: TestClient, settings: Settings) -> None:
     """The panels page: 移出并禁止 a member, 指定专家 by 专家编号, the pending pairs listed (one removed),
     a re-draw from the run honours the rest; staff may not edit pairs; edits are audited."""
-    from tests.test_console_api import console, csrf_of
+    from tests.tokens import console, csrf_of
 
     did = _demand_id(client, "LN2023-0004")
     body = {"solver": "optimal", "panel_size": 3, "max_load": 3}
