@@ -1,6 +1,8 @@
 """Chinese labels for what reports and the CLI show (ids stay as they are in JSON)."""
 from __future__ import annotations
 
+from typing import Any
+
 #: Rule id → name shown to clerks (campaign rules of :mod:`matching.rules` and the duplicate check).
 RULE_ZH: dict[str, str] = {
     "required_fields": "必填项缺失", "registered_in_province": "非本省注册", "independent_legal_person": "非独立法人",
@@ -37,3 +39,9 @@ def batch_order(name: str) -> tuple[int, str]:
 def rule_zh(rule_id: str) -> str:
     """A rule's Chinese name (the id itself for a rule this table does not know yet)."""
     return RULE_ZH.get(rule_id, rule_id)
+
+
+def zh_quotes(text: Any) -> str:
+    """Straight double quotes as Chinese ones, pairwise: 企业"揭榜挂帅" → 企业“揭榜挂帅”."""
+    parts = str(text or "").split('"')
+    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]

@@ -16,13 +16,13 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
+from api.io.labels import zh_quotes
 from api.io.list_pdf import COLUMNS, ListSheet, list_pdf
 from api.services import reviews
 from api.services.access import Principal
@@ -276,7 +276,7 @@ class Recommendations:
         notes = [f"逾期：本批次推荐截止日期为{self.campaign.rules.batch_deadline(lst.batch)}。"] if lst.late else []
         units = Counter(d.recommending_unit for d in session.scalars(select(db.Demand).where(
             db.Demand.id.in_([r["demand_id"] for r in rows]))) if d.recommending_unit)
-        sheet = ListSheet(title=f"{self.campaign.rules.name}推荐清单".replace("征集推荐清单", "推荐清单"),
+        sheet = ListSheet(title=zh_quotes(f"{self.campaign.rules.name}推荐清单".replace("征集推荐清单", "推荐清单")),
                           bureau=lst.region, batch=lst.batch, code=f"{lst.code}-{number}",
                           exported_at=at.strftime("%Y-%m-%d %H:%M"),
                           rows=[[str(n), *(r[f] for f in ROW_FIELDS)] for n, r in enumerate(rows, 1)],

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 
 from api.errors import InvalidInput, JiebangError
-from api.io.labels import SEVERITY_ZH, STATUS_ZH, actor_zh, rule_zh
+from api.io.labels import SEVERITY_ZH, STATUS_ZH, actor_zh, rule_zh, zh_quotes
 from api.services.access import ROLE_ZH
 from api.web.session import ConsoleUser, LoginRequired
 
@@ -85,12 +85,6 @@ def wan(x: Any) -> str:
     except (TypeError, ValueError):
         return str(x)
     return f"{v:,.0f} 万元" if v == int(v) else f"{v:,.2f} 万元"
-
-
-def zh_quotes(text: Any) -> str:
-    """Straight double quotes as Chinese ones, pairwise: 企业"揭榜挂帅" → 企业“揭榜挂帅”."""
-    parts = str(text or "").split('"')
-    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 def render(request: Request, template: str, user: ConsoleUser | None, status_code: int = 200,
