@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("JIEBANG_CHROMIUM") or "/usr/bin/chromium")  # Debian's, as .ci/run installs it
 # Written under var/ (ignored) on every run; JIEBANG_SCREENS=tests/artefacts/screens refreshes the committed set.
 SCREENS = Path(os.environ.get("JIEBANG_SCREENS")
                or Path(__file__).resolve().parents[1] / "var" / "test-artefacts" / "screens")
