@@ -15,6 +15,7 @@ from api.http.deps import get_session
 from api.store import tables as db
 from api.services import accounts
 from api.services.access import ROLE_ZH
+from api.services.cluster_edits import UNDO_KEY
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 from matching.vocabulary import REGION_VALUES
@@ -32,6 +33,7 @@ ACTION_ZH = {"create": "新建", "update": "修改", "check": "重新检查", "i
              "rank_experts": "查看专家排序", "export_panels": "导出专家组", "domain.confirm": "确认技术领域",
              "domain.correct": "更正技术领域", "cluster.move": "移到另一类", "cluster.rename": "类改名",
              "cluster.merge": "合并类", "cluster.lock": "锁定类", "cluster.unlock": "解锁类",
+             "cluster.split": "拆分类", "cluster.undo": "撤销类的修改",
              "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "password_reset": "重置密码"}
 
 
@@ -60,7 +62,7 @@ def audit_page(request: Request, entity: str = "", actor: str = "", page: int = 
 def _change(before: dict | None, after: dict | None) -> str:
     """What an entry changed, compactly (``key: before → after``), as JSON text for the page's code cell."""
     before, after = before or {}, after or {}
-    keys = list(dict.fromkeys([*after, *before]))
+    keys = [k for k in dict.fromkeys([*after, *before]) if k != UNDO_KEY]  # (what an undo restores: not a change)
     return "; ".join(f"{k}: {json.dumps(before.get(k), ensure_ascii=False)} → {json.dumps(after.get(k), ensure_ascii=False)}"
                      if k in before and k in after else f"{k}: {json.dumps(after.get(k, before.get(k)), ensure_ascii=False)}"
                      for k in keys)[:400]
@@ -102,4 +104,5 @@ def account_disable(request: Request, username: str, disabled: bool = Form(True)
     check_csrf(request, user, csrf)
     require_may(user, "manage_accounts")
     accounts.set_disabled(session, username, disabled, actor=user.principal.actor)
-    return RedirectResponse(with_notice(f"{PREFIX}/accounts", "saved"), status_code=303)
+    return RedirectResponse(with_notice(f"{PREFIX}/accounts", "account_disabled" if disabled else "account_enabled"),
+                            status_code=303)

@@ -5,6 +5,7 @@ masked per role; rule findings; duplicate candidates side by side, confirm / dis
 from __future__ import annotations
 
 import io
+import secrets
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
@@ -26,7 +27,7 @@ from api.services.campaign import CampaignContext
 from api.services.demands import change_status, demand_rows
 from api.services.jobs import job_out
 from api.store import tables as db
-from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
+from api.web.evidence import DECISION_ZH, VERDICT_ZH, decision_undo, pairs_for
 from api.web.queries import (FACETS, FILTER_ZH, PAGE_SIZES, SORT_ZH, DemandFilter, demand_page,
                              cluster_names, demand_rows_for_export, facets, pending_ids)
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
@@ -64,7 +65,7 @@ def intake_upload(request: Request, file: UploadFile = File(...), kind: str = Fo
     if kind not in IMPORT_ACTION:
         raise InvalidInput(f"未知的文件内容：{kind}", f"unknown kind: {kind}", {"kind": kind})
     job_id = start_import(services, session, campaign, user.principal, file, kind)
-    return RedirectResponse(f"{PREFIX}/intake?job={job_id}", status_code=303)
+    return RedirectResponse(f"{PREFIX}/intake?notice=started&job={job_id}", status_code=303)
 
 
 # ---------------------------------------------------------------------- 需求 list
@@ -151,8 +152,9 @@ def demand_bulk(request: Request, action: str = Form(...), ids: list[int] = Form
         return _xlsx(session, user, demands)
     if action == "move":
         require_may(user, "run_round")
+        edit = secrets.token_hex(8)  # one bulk move: undone together
         for d in demands:
-            services.condensation.move(session, d.id, cluster or None, user.principal.actor)
+            services.condensation.move(session, d.id, cluster or None, user.principal.actor, edit=edit)
         return RedirectResponse(with_notice(back if back.startswith(f"{PREFIX}/") else f"{PREFIX}/demands", "move"),
                                 status_code=303)
     raise InvalidInput(f"未知的批量操作：{action}", f"unknown bulk action: {action}", {"action": action})
@@ -190,7 +192,8 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
     return render(request, "demand.html", user, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
                   member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH, panel=panel,
                   cluster_name=cluster_name, domain=domain, history=history, history_zh=HISTORY_ZH,
-                  may_return=who.may("run_round"), may_withdraw=who.may("submit"))
+                  may_return=who.may("run_round"), may_withdraw=who.may("submit"),
+                  notice_undo=decision_undo(request.query_params.get("notice"), decided))
 
 
 #: Audit actions on a demand as its history names them.

@@ -34,12 +34,19 @@ NOTICE_ZH = {"confirm": "已确认为重复。", "dismiss": "已标记为不是�
              "forbid": "已移出并禁止该专家，下次抽取时遵守。", "remove": "已撤销这条指定或禁止。",
              "move": "已移动所选需求。", "none_selected": "没有勾选任何需求：请先勾选，再选择批量操作。", "rename": "已改名。", "merge": "已合并。", "saved": "已保存。",
              "return": "已退回，初审单位会看到理由。", "withdraw": "已撤回。", "restore": "已恢复原来的状态。",
-             "account_created": "账号已创建，请把初始密码当面交给本人。", "password_reset": "密码已重置，账号已解锁。"}
+             "account_created": "账号已创建，请把初始密码当面交给本人。", "password_reset": "密码已重置，账号已解锁。",
+             "account_disabled": "账号已停用，其已登录的会话随即失效。", "account_enabled": "账号已重新启用。",
+             "undo": "已撤销上一次修改，类的成员、名称和数字已恢复。", "started": "已开始，进度见下方；完成后本页显示结果。",
+             "domain": "已保存技术领域，需求已转到相应处室。", "bangdan_marked": "已列入榜单草稿。",
+             "bangdan_saved": "已保存榜单条目（新版本）。", "bangdan_withdrawn": "已把该条目撤出榜单草稿。",
+             "review": "已保存初审意见。", "list_composed": "已生成推荐清单。", "list_removed": "已从推荐清单中移除该需求。"}
 
 
 def with_notice(target: str, notice: str) -> str:
-    """``target`` (a console path, perhaps with a query) that shows ``notice`` once loaded."""
-    return f"{target}{'&' if '?' in target else '?'}notice={notice}"
+    """``target`` (a console path, perhaps with a query and an earlier notice) that shows ``notice`` once loaded."""
+    path, _, query = target.partition("?")
+    kept = [p for p in query.split("&") if p and not p.startswith("notice=")]
+    return f"{path}?{'&'.join([*kept, f'notice={notice}'])}"
 
 
 @dataclass(frozen=True)
