@@ -190,4 +190,3 @@ def test_the_readme_expert_examples_run_on_the_demo_data(tmp_path: Path, capsys:
     out = capsys.readouterr().out
     assert "指定 1 对，禁止 1 对" in out  # the README's --force / --forbid pair was honoured
     assert "库中无合适专家" in out and "相关但须回避" in out  # demand 17: its only relevant expert avoids it
-
