@@ -21,6 +21,7 @@ from api.http.routers.imports import IMPORT_ACTION
 from api.http.routers.jobs import readable_job, start_import
 from api.io.labels import STATUS_ZH, rule_zh
 from api.io.writers import write_excel
+from api.services import reviews
 from api.services.access import Principal
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
@@ -188,8 +189,11 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
     history = list(session.scalars(select(db.AuditEntry).where(
         db.AuditEntry.entity == "demand", db.AuditEntry.entity_id == demand.id,
         db.AuditEntry.action.not_in(("read_personal",))).order_by(db.AuditEntry.id.desc()).limit(100)))
+    review = reviews.history(session, who, demand.id) if who.may("read_reviews") else None
+    recommended = services.recommendations.demand_status(session, [demand.id]).get(demand.id) if review else None
     audit_personal_read(session, who, [demand])
-    return render(request, "demand.html", user, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
+    return render(request, "demand.html", user, review=review, recommended=recommended,
+                  review_zh=reviews.DECISION_ZH, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
                   member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH, panel=panel,
                   cluster_name=cluster_name, domain=domain, history=history, history_zh=HISTORY_ZH,
                   may_return=who.may("run_round"), may_withdraw=who.may("submit"),
@@ -199,7 +203,7 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
 #: Audit actions on a demand as its history names them.
 HISTORY_ZH = {"create": "新建（提交或导入）", "update": "修改（重新提交或导入）", "check": "重新检查", "return": "退回",
               "withdraw": "撤回", "restore": "恢复", "domain.confirm": "确认技术领域", "domain.correct": "更正技术领域",
-              "cluster.move": "移到另一类", "change_enterprise": "更改所属企业"}
+              "cluster.move": "移到另一类", "change_enterprise": "更改所属企业", "review": "初审结论"}
 
 
 @router.post("/demands/{demand_id}/status")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -21,6 +22,8 @@ from pydantic import BaseModel, ValidationError
 from api.errors import InvalidInput, JiebangError
 from api.io.labels import SEVERITY_ZH, STATUS_ZH, actor_zh, rule_zh, zh_quotes
 from api.services.access import ROLE_ZH
+from api.services.recommendations import CHINA
+from api.store.base import as_utc
 from api.web.session import ConsoleUser, LoginRequired
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -74,13 +77,28 @@ def make_templates() -> Jinja2Templates:
     env.filters["status_zh"] = lambda s: STATUS_ZH.get(s, s)
     env.filters["pct"] = lambda x: f"{float(x) * 100:.0f}%" if x is not None else "—"
     env.filters["num"] = lambda x, d=3: f"{float(x):.{d}f}" if x is not None else "—"
-    env.filters["day"] = lambda t: t.strftime("%Y-%m-%d %H:%M") if hasattr(t, "strftime") else (t or "")
+    env.filters["day"] = beijing
     env.filters["wan"] = wan
     env.filters["zh_quotes"] = zh_quotes
     env.filters["actor_zh"] = actor_zh
     env.globals["role_zh"] = ROLE_ZH
     env.globals["prefix"] = PREFIX
     return templates
+
+
+def beijing(t: Any) -> str:
+    """A stored time (aware, naive UTC, or ISO text) as users read it: Beijing time, to the minute, as the
+    exported lists and PDFs write it."""
+    if isinstance(t, str):
+        if len(t) <= 10:  # a date alone stays as written
+            return t
+        try:
+            t = datetime.fromisoformat(t)
+        except ValueError:
+            return t
+    if not isinstance(t, datetime):
+        return "" if t is None else str(t)
+    return as_utc(t).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def wan(x: Any) -> str:
