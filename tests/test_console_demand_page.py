@@ -40,3 +40,29 @@ def test_the_demand_page_shows_and_records_the_first_review_decision_in_beijing_
     assert "退回修改" in text_of(staff.split('id="review"')[1]) and 'id="review-form"' not in staff
     experts = console(client, token_for(app_settings, "expert_admin")).get(f"/console/demands/{did}").text
     assert 'id="review"' not in experts
+
+
+def test_a_bureau_reads_no_cluster_name_drawn_from_another_regions_demand(client, app_settings) -> None:
+    """A cluster spans regions and its proposed name is drawn from its members' titles: a bureau sees its
+    demand's cluster key, never the name (here: another region's title), on the page, the list or the export."""
+    import io
+
+    import pandas as pd
+
+    from tests.demand_rows import make_row
+    from tests.console_app import post_demand
+    from tests.dup_texts import REWORDED_0, TEXTS
+
+    secret = "大连保密的风电轴承磨削需求"
+    post_demand(client, make_row(5, 注册地区="大连市", 需求描述=TEXTS[0], 需求名称=secret))
+    mine = post_demand(client, make_row(4, 注册地区="沈阳市", 需求名称="沈阳的风电主轴轴承磨削", 需求描述=REWORDED_0))
+    post_demand(client, make_row(3, 需求名称="高镍正极材料", 需求描述=TEXTS[1]))
+    assert client.post("/condense/run", json={}, headers=ADMIN).status_code == 200
+    assert secret in str(client.get("/clusters", headers=ADMIN).json())  # the name staff read
+    bureau = console(client, token_for(app_settings, "bureau", region="沈阳市", subject="沈阳市科技局"))
+    page = bureau.get(f"/console/demands/{mine['id']}").text
+    assert "类：C" in text_of(page) and secret not in page
+    listing = bureau.get("/console/demands").text
+    assert secret not in listing
+    export = bureau.get("/console/demands/export.xlsx")
+    assert secret not in pd.read_excel(io.BytesIO(export.content)).to_string()

@@ -60,7 +60,7 @@ def bangdan_entry_page(request: Request, entry_id: int, user: ConsoleUser = Depe
     entry = services.bangdan.entry(session, entry_id)
     values = {f: field_text(entry["content"], f) for f, _ in FIELDS}
     return render(request, "bangdan_entry.html", user, e=entry, fields=FIELDS, values=values,
-                  text_fields=TEXT_FIELDS)
+                  text_fields=TEXT_FIELDS, field_zh=dict(FIELDS))
 
 
 @router.post("/bangdan/{entry_id}")

@@ -91,7 +91,7 @@ def demand_list(request: Request, user: ConsoleUser = Depends(current_user), ses
     f = _filter(request, user)
     total, rows = demand_page(session, campaign.id, f, within=_within(session, services, f))
     pages = max(1, -(-total // f.per))
-    names = cluster_names(session, campaign.id)
+    names = _cluster_names(session, campaign.id, user.principal)
     clusters = []
     if user.principal.may("run_round"):
         clusters = [k for k, in session.execute(select(db.Cluster.key).where(
@@ -119,7 +119,7 @@ def _xlsx(session: Session, user: ConsoleUser, demands: list[db.Demand]) -> Resp
     """The demands as staff review them in Excel: 系统编号, 检查结论, 规则提示, 归口处室 and 类 first, then
     every form column (personal fields only for roles that may see them; audited)."""
     personal = user.principal.may("see_personal")
-    names = cluster_names(session, demands[0].campaign_id) if demands else {}
+    names = _cluster_names(session, demands[0].campaign_id, user.principal) if demands else {}
     keys = dict(session.execute(select(db.ClusterMember.demand_id, db.ClusterMember.cluster_key).where(
         db.ClusterMember.demand_id.in_([d.id for d in demands]))).all()) if demands else {}
     rows = []
@@ -178,7 +178,7 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
             seen = who.sees_region(other.region)
             decided.append({**q, "other": other.id, "other_title": other.title if seen else None})
     member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.demand_id == demand.id))
-    cluster_name = cluster_names(session, demand.campaign_id).get(member.cluster_key, "") if member else ""
+    cluster_name = _cluster_names(session, demand.campaign_id, who).get(member.cluster_key, "") if member else ""
     panel = _latest_panel(session, services, demand.id, who) if who.may("read_round") else None
     label = session.scalar(select(db.DomainLabel).where(db.DomainLabel.demand_id == demand.id)
                            .order_by(db.DomainLabel.id.desc()).limit(1))
@@ -216,6 +216,12 @@ def demand_status(request: Request, demand_id: int, action: str = Form(...), not
                 else "submit")
     change_status(session, demand, action, actor=user.principal.actor, note=note)
     return RedirectResponse(with_notice(f"{PREFIX}/demands/{demand_id}", action), status_code=303)
+
+
+def _cluster_names(session: Session, campaign_id: int, who: Principal) -> dict[str, str]:
+    """Cluster names for roles that read the whole round; none for a bureau: a cluster spans regions, and its
+    proposed name is drawn from its members' texts (another region's demand title, #20's leak)."""
+    return cluster_names(session, campaign_id) if who.may("read_round") else {}
 
 
 def _latest_panel(session: Session, services: Services, demand_id: int, who: Principal) -> dict | None:
