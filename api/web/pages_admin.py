@@ -26,7 +26,8 @@ PAGE = 100
 ENTITY_ZH = {"demand": "需求", "duplicate_pair": "查重决定", "assignment_run": "专家组", "cluster": "凝练的类",
              "file": "导入文件", "campaign": "征集活动", "api_token": "访问令牌", "expert": "专家", "expert_review": "评审记录",
              "solver": "揭榜方", "experts": "专家导入", "expert_reviews": "评审记录导入", "solvers": "揭榜方导入",
-             "user": "用户账号"}
+             "user": "用户账号", "bangdan": "榜单条目", "cluster_run": "凝练运行", "recommendation_list": "推荐清单",
+             "audit_log": "操作日志"}
 ACTION_ZH = {"create": "新建", "update": "修改", "check": "重新检查", "import": "导入", "decide": "查重决定",
              "reopen": "重新打开查重", "return": "退回", "withdraw": "撤回", "restore": "恢复", "revoke": "吊销",
              "redraw_panel": "重抽一个专家组", "read_personal": "查看个人信息", "read_panels": "查看专家身份",
@@ -34,7 +35,10 @@ ACTION_ZH = {"create": "新建", "update": "修改", "check": "重新检查", "i
              "domain.correct": "更正技术领域", "cluster.move": "移到另一类", "cluster.rename": "类改名",
              "cluster.merge": "合并类", "cluster.lock": "锁定类", "cluster.unlock": "解锁类",
              "cluster.split": "拆分类", "cluster.undo": "撤销类的修改",
-             "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "password_reset": "重置密码"}
+             "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "password_reset": "重置密码",
+             "bangdan.mark": "拟发榜", "bangdan.edit": "修改榜单条目", "bangdan.withdraw": "撤回拟发榜",
+             "condense.run": "运行凝练", "review": "初审结论", "export": "导出", "export_personal": "导出个人信息",
+             "recommend": "列入推荐清单", "unrecommend": "移出推荐清单", "reorder": "调整推荐顺序", "verify": "核验扫描件"}
 
 
 @router.get("/audit")
