@@ -10,10 +10,8 @@ reviewed. The affinity of a text to an expert combines, each scaled to [0, 1] pe
 * **profile** — cosine to the centroid of the expert's reviewed items plus their declared fields;
 * **field** — cosine to the declared 研究领域 / 关键词 / 代表性成果 text alone;
 * **prior** — log review count (active experts are more often the right ones).
-* **community** — the probability that the query belongs to the expert's review community: experts
-  who sit on panels together form communities of the co-review graph (Louvain), and a logistic
-  regression learned on the past items predicts a query's community. It multiplies the other parts
-  (``** community_weight``), so experts of the panels that handle this kind of project rise together.
+* **community** — the probability that the query belongs to the expert's review community
+  (:mod:`matching.coreview`); it multiplies the other parts (``** community_weight``).
 
 Each past item's vote is divided by its panel size (``panel_norm``): ranking by the expected share of
 the panel recovered, which is what Recall@k measures.
@@ -22,96 +20,30 @@ the panel recovered, which is what Recall@k measures.
 with dense vectors (``dense_weight``). Weights were chosen by 5-fold cross-validation on the
 training part of the review record (bench/expert_cv.py), never on its held-out part.
 
-**Learned re-ranking** (``rerank``): ``fit`` cuts the history into folds grouped by exact panel (no
-held-out item's panel reviewed an item of the rest, :mod:`matching.folds`: review sessions repeat
-panels, and what a re-ranker learns from recognising a session does not carry over to a new call),
-fits the affinity above on the rest, and for each held-out item labels its top ``rerank_top`` experts
-(reviewed it or not) — the same candidates the affinity yields at query time. A logistic regression on per-(item, expert)
-features (the parts, the affinity's rank, max / mean cosine to the expert's items, votes of the nearest
-items, co-reviewer propagation, review count, …) then reorders each query's top candidates; they keep
-the affinity's values (handed out in the new order), so panel assignment sees the same scale. Learned
-only from panel history (items with two or more reviewers); otherwise the affinity is used as is.
+**Learned re-ranking** (``rerank``): a classifier learned on held-out folds of the history reorders each
+query's top candidates, keeping the affinity's values (:mod:`matching.expert_rerank`).
 """
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
-from threadpoolctl import threadpool_limits
 
-from matching.folds import grouped_folds, panel_key
+from matching.coreview import ReviewCommunities
+from matching.expert_data import Encoder, Evidence, ExpertMatch, ExpertProfile, ReviewItem, rowmax_scale
+from matching.expert_rerank import candidate_features, candidates, fit_reranker
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 
-Encoder = Callable[[list[str]], np.ndarray]
-N_FEATURES = 15  # columns of ExpertAffinity._features
 #: columns of :meth:`ExpertAffinity.relevance_features`: cosines above the pool's typical expert for the text,
 #: in units of the pool's chance spread — never scaled to the best expert, so "nobody fits" stays visible
 RELEVANCE_FEATURES = ("item_max_excess", "expanded_max_excess", "field_excess", "profile_excess", "history_excess",
                       "has_field")
-
-
-@dataclass(frozen=True)
-class ExpertProfile:
-    """What the matcher knows about one expert besides their history (no identity)."""
-
-    expert_id: str
-    fields: str = ""
-    keywords: tuple[str, ...] = ()
-    achievements: str = ""
-
-    def text(self) -> str:
-        return " ".join(x for x in (self.fields, " ".join(self.keywords), self.achievements) if x)
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """One reviewed project (评审记录) and the experts who reviewed it."""
-
-    expert_ids: tuple[str, ...]
-    title: str
-    abstract: str = ""
-    keywords: tuple[str, ...] = ()
-
-    def text(self) -> str:
-        return " ".join(x for x in (self.title, " ".join(self.keywords), self.abstract) if x)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Why an expert matches: the closest past projects and the shared terms."""
-
-    items: list[dict]
-    shared_terms: list[str]
-
-
-@dataclass(frozen=True)
-class ExpertMatch:
-    """One ranked expert: score, its parts, and evidence."""
-
-    expert_id: str
-    score: float
-    components: dict[str, float]
-    evidence: Evidence | None = None
-
-    def to_dict(self) -> dict:
-        out = {"expert_id": self.expert_id, "score": round(self.score, 4),
-               "components": {k: round(v, 4) for k, v in self.components.items()}}
-        if self.evidence is not None:
-            out["evidence"] = {"items": self.evidence.items, "shared_terms": self.evidence.shared_terms}
-        return out
-
-
-def _rowmax_scale(x: np.ndarray) -> np.ndarray:
-    """Scale each row to max 1 (rows of zeros stay zero): makes the parts comparable per query."""
-    top = x.max(axis=1, keepdims=True)
-    return x / np.where(top > 0, top, 1.0)
 
 
 class ExpertAffinity:
@@ -238,57 +170,21 @@ class ExpertAffinity:
         self.relevance_scale_ = np.where(spread > 1e-6, spread, 1.0).astype(np.float32)
 
     def _fit_communities(self) -> None:
-        """Louvain communities of the co-review graph, and a classifier from item text to community."""
-        self.community_labels_ = np.full(len(self.expert_ids_), -1, dtype=np.int64)
-        self.community_model_ = None
-        if self.community_weight <= 0 or self.incidence_.shape[0] < 10:
-            return
-        import networkx as nx
-        from sklearn.linear_model import LogisticRegression
+        """Review communities of the history (:mod:`matching.coreview`); None when they are not weighed."""
+        self.communities_ = None
+        if self.community_weight > 0:
+            self.communities_ = ReviewCommunities(self.community_resolution, self.community_c, self.community_min_size,
+                                                  self.max_anchor_items).fit(self.incidence_, self.item_lex_,
+                                                                             self.item_dense_)
 
-        co = (self.incidence_.T @ self.incidence_).tocoo()
-        graph = nx.Graph()
-        graph.add_nodes_from(range(len(self.expert_ids_)))
-        graph.add_weighted_edges_from((int(a), int(b), float(w)) for a, b, w in zip(co.row, co.col, co.data) if a < b)
-        if graph.number_of_edges() == 0:
-            return
-        found = nx.community.louvain_communities(graph, weight="weight", resolution=self.community_resolution,
-                                                 seed=0)
-        kept = [sorted(c) for c in found if len(c) >= self.community_min_size]
-        if len(kept) < 2:
-            return
-        for c, members in enumerate(kept):
-            self.community_labels_[members] = c
-        onehot = sp.csr_matrix((np.ones(sum(map(len, kept)), np.float32),
-                                (np.concatenate(kept), np.concatenate([[c] * len(m) for c, m in enumerate(kept)]))),
-                               shape=(len(self.expert_ids_), len(kept)))
-        votes = (self.incidence_ @ onehot).toarray()  # items × communities: panel members in each
-        rows = np.flatnonzero(votes.sum(axis=1) > 0)
-        y = votes[rows].argmax(axis=1)
-        if len(np.unique(y)) < 2:
-            return
-        step = -(-self.item_lex_.shape[0] // self.max_anchor_items)
-        self.anchor_rows_ = np.arange(0, self.item_lex_.shape[0], step)
-        x = self._community_features(self.item_lex_[rows], None if self.item_dense_ is None else self.item_dense_[rows])
-        with threadpool_limits(1):  # small problem: BLAS/OpenMP threads only contend (≈20× slower on 2 cores)
-            self.community_model_ = LogisticRegression(C=self.community_c, max_iter=1000).fit(x, y)
-        self.n_communities_ = len(kept)
-
-    def _community_features(self, lex: sp.csr_matrix, dense: np.ndarray | None) -> np.ndarray:
-        """Dense vectors when there are any, else cosines to an even sample of past items."""
-        if dense is not None:
-            return dense
-        return (lex @ self.item_lex_[self.anchor_rows_].T).toarray()
+    def _weighs_communities(self) -> bool:
+        return self.communities_ is not None and self.communities_.model_ is not None
 
     def _community_probs(self, q_lex: sp.csr_matrix, q_dense: np.ndarray | None) -> np.ndarray:
         """``(n_texts, n_experts)``: P(query in the expert's community); 1 where no model or no community."""
-        n = q_lex.shape[0]
-        if self.community_model_ is None:
-            return np.ones((n, len(self.expert_ids_)), np.float32)
-        p = np.zeros((n, self.n_communities_ + 1), np.float32)
-        p[:, self.community_model_.classes_] = self.community_model_.predict_proba(self._community_features(q_lex, q_dense))
-        p[:, -1] = 1.0 / self.n_communities_  # experts outside any community: an uninformed share
-        return p[:, self.community_labels_]
+        if not self._weighs_communities():
+            return np.ones((q_lex.shape[0], len(self.expert_ids_)), np.float32)
+        return self.communities_.predict_proba(q_lex, q_dense)
 
     def _encode(self, texts: list[str]) -> np.ndarray | None:
         if self.encoder is None or (self.dense_weight <= 0 and self.community_weight <= 0):
@@ -336,8 +232,8 @@ class ExpertAffinity:
     def _parts(self, sims: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The affinity's parts from the cosines, each scaled to [0, 1] per query."""
         history = np.asarray(self.vote_matrix_.T.dot((sims["item"] ** self.power).T)).T
-        return {"history": _rowmax_scale(np.asarray(history)), "profile": _rowmax_scale(sims["profile"]),
-                "field": _rowmax_scale(sims["field"]), "prior": np.broadcast_to(self.prior_, sims["profile"].shape),
+        return {"history": rowmax_scale(np.asarray(history)), "profile": rowmax_scale(sims["profile"]),
+                "field": rowmax_scale(sims["field"]), "prior": np.broadcast_to(self.prior_, sims["profile"].shape),
                 "community": sims["community"]}
 
     def _combine(self, c: dict[str, np.ndarray]) -> np.ndarray:
@@ -345,7 +241,7 @@ class ExpertAffinity:
         total = self.history_weight + self.profile_weight + self.field_weight + self.prior_weight
         s = (self.history_weight * c["history"] + self.profile_weight * c["profile"]
              + self.field_weight * c["field"] + self.prior_weight * c["prior"]) / total
-        if self.community_model_ is not None:
+        if self._weighs_communities():
             s = s * c["community"] ** self.community_weight
         return s.astype(np.float32)
 
@@ -372,10 +268,8 @@ class ExpertAffinity:
         base = self._combine(parts)
         if self.ranker_ is None:
             return base
-        cand = self._candidates(base)
-        x = self._features(sims, parts, base, cand)
-        p = self.ranker_.predict_proba(x.reshape(-1, x.shape[-1]))[:, 1].reshape(cand.shape)
-        return _rerank(base, cand, p)
+        cand = candidates(base, self.rerank_top)
+        return self.ranker_.rerank(base, cand, candidate_features(self, sims, parts, base, cand))
 
     def relevance_features(self, texts: Sequence[str]) -> np.ndarray:
         """``(n_texts, n_experts, len(RELEVANCE_FEATURES))`` evidence that an expert fits a text, for
@@ -407,42 +301,7 @@ class ExpertAffinity:
         cols = [*excess, has_field]
         return np.stack([np.asarray(c, np.float32) for c in cols], axis=-1)
 
-    # ------------------------------------------------------------------ learned re-ranking
-    def _candidates(self, base: np.ndarray) -> np.ndarray:
-        """``(n, N)`` column indices of the top ``rerank_top`` experts by the hand-weighted affinity."""
-        n = min(self.rerank_top, base.shape[1])
-        return np.argpartition(-base, n - 1, axis=1)[:, :n] if n < base.shape[1] else np.tile(
-            np.arange(base.shape[1]), (base.shape[0], 1))
-
-    def _features(self, sims: dict[str, np.ndarray], parts: dict[str, np.ndarray], base: np.ndarray,
-                  cand: np.ndarray) -> np.ndarray:
-        """``(n, N, F)`` features of each (query, candidate expert): the affinity's parts, its rank, and
-        history statistics it does not use (max / mean item cosine, nearest-item votes, co-reviewers)."""
-        raw = sims["raw"]
-        inc = self.incidence_
-        counts = np.maximum(self.review_counts_, 1.0)
-        softmax = np.asarray(inc.T.dot((raw ** 8).T)).T ** (1.0 / 8)  # ≈ max cosine over the expert's items
-        mean = np.asarray(inc.T.dot(raw.T)).T / counts
-        k = min(10, raw.shape[1])
-        if k:
-            top = np.argpartition(-raw, k - 1, axis=1)[:, :k]
-            near = sp.csr_matrix((np.ones(top.size, np.float32), top.ravel(), np.arange(0, top.size + 1, k)),
-                                 shape=raw.shape)
-            nearest = np.asarray((near @ inc).todense())
-        else:
-            nearest = np.zeros_like(base)
-        co = self.coreview_
-        propagated = _rowmax_scale(np.asarray(co.T.dot(parts["history"].T)).T)
-        rank = np.argsort(np.argsort(-base, axis=1, kind="stable"), axis=1, kind="stable")
-        q_cover = np.broadcast_to(raw.max(axis=1, keepdims=True) if raw.shape[1] else 0.0, base.shape)
-        has_field = np.broadcast_to(self.has_field_, base.shape)
-        log_count = np.broadcast_to(np.log1p(self.review_counts_), base.shape)
-        cols = [parts["history"], parts["profile"], parts["field"], parts["community"], _rowmax_scale(base),
-                np.log1p(rank), softmax, mean, nearest, propagated, sims["field"], sims["profile"], has_field,
-                log_count, q_cover]
-        rows = np.arange(base.shape[0])[:, None]
-        return np.stack([np.asarray(c)[rows, cand] for c in cols], axis=-1).astype(np.float32)
-
+    # ------------------------------------------------------------------ held-out sub-models and the re-ranker
     def _submodel(self, rows: np.ndarray) -> "ExpertAffinity":
         """The same pool fitted on a subset of the history (shares the vocabulary; no re-ranker)."""
         sub = copy.copy(self)
@@ -455,46 +314,8 @@ class ExpertAffinity:
         return sub
 
     def _fit_ranker(self) -> None:
-        """Learn to re-rank: cut the history into folds grouped by exact panel; for each, fit the affinity
-        on the others and label the top candidates of its held-out items (did the expert review it?) —
-        the same candidate distribution as at query time. Skipped with fewer than ``rerank_min_items`` panel items
-        (two or more profiled reviewers): without co-review structure there is little to learn beyond
-        the hand-weighted affinity."""
-        self.ranker_ = None
-        panels = int((np.diff(self.incidence_.indptr) >= 2).sum())  # items with two or more profiled reviewers
-        if not self.rerank or panels < self.rerank_min_items:
-            return
-        x, y = self._ranker_data()
-        if y.sum() >= 10 and not y.all():
-            with threadpool_limits(1):
-                self.ranker_ = _make_ranker(self.rerank, self.random_state).fit(x, y)
-
-    def _ranker_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """Features and labels of held-out history items' candidates, fold by fold: folds grouped by
-        the exact panel of profiled reviewers (seeded), at most ``rerank_max_queries`` held-out items in all."""
-        inc = self.incidence_
-        n = inc.shape[0]
-        # items with no profiled reviewer are never held-out queries: each is a group of its own
-        panels = [panel_key(inc.indices[inc.indptr[i]:inc.indptr[i + 1]].tolist()) or (-1 - i,) for i in range(n)]
-        folds = grouped_folds(panels, self.rerank_folds, self.random_state)
-        per_fold = -(-min(n, self.rerank_max_queries) // max(len(folds), 1))
-        rng = np.random.default_rng(self.random_state)
-        xs, ys = [np.zeros((0, N_FEATURES), np.float32)], [np.zeros(0, bool)]
-        for train, held in folds:
-            sub = self._submodel(train)
-            held = held[np.diff(inc.indptr)[held] > 0]
-            if len(held) > per_fold:
-                held = np.sort(rng.choice(held, size=per_fold, replace=False))
-            if not len(held):
-                continue
-            sims = sub._sims([], self.item_lex_[held],
-                             None if self.item_dense_ is None else self.item_dense_[held])
-            parts = sub._parts(sims)
-            base = sub._combine(parts)
-            cand = sub._candidates(base)
-            xs.append(sub._features(sims, parts, base, cand).reshape(-1, N_FEATURES))
-            ys.append(np.concatenate([np.isin(c, self.incidence_[i].indices) for c, i in zip(cand, held)]))
-        return np.vstack(xs), np.concatenate(ys)
+        """The learned re-ranker of :mod:`matching.expert_rerank` (None: the affinity is used as is)."""
+        self.ranker_ = fit_reranker(self)
 
     def rank(self, text: str, top: int | None = 20, *, exclude: Sequence[str] = (),
              evidence: bool = True) -> list[ExpertMatch]:
@@ -552,33 +373,6 @@ class ExpertAffinity:
         items = [ReviewItem(tuple(i["expert_ids"]), i["title"], i["abstract"], tuple(i["keywords"]))
                  for i in meta["items"]]
         return model.fit(profiles, items)
-
-
-def _rerank(base: np.ndarray, cand: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Reorder each row's candidates by the ranker's probability, handing them the candidates' own
-    affinity values in that order: the others are untouched and the scale stays the affinity's
-    (panel assignment sums these values)."""
-    out = base.astype(np.float32).copy()
-    rows = np.arange(base.shape[0])[:, None]
-    values = -np.sort(-base[rows, cand], axis=1)
-    order = np.argsort(-p, axis=1, kind="stable")
-    out[rows, np.take_along_axis(cand, order, axis=1)] = values
-    return out
-
-
-def _make_ranker(kind: str, random_state: int):
-    """``"hgb"``: gradient-boosted trees; ``"logistic"``: logistic regression on standardised features."""
-    if kind == "logistic":
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-        return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
-    if kind == "hgb":
-        from sklearn.ensemble import HistGradientBoostingClassifier
-        return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
-                                              min_samples_leaf=50, l2_regularization=1.0,
-                                              early_stopping=False, random_state=random_state)
-    raise ValueError(f"unknown re-ranker {kind!r}")
 
 
 __all__ = ["ExpertProfile", "ReviewItem", "ExpertMatch", "Evidence", "ExpertAffinity"]

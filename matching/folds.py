@@ -9,9 +9,11 @@ equally large panels seeded, so another seed gives other folds.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.model_selection import GroupKFold
 
 
@@ -33,4 +35,29 @@ def grouped_folds(groups: Sequence[Hashable], n_splits: int = 5,
     return list(GroupKFold(n_splits=n_splits).split(labels, groups=labels))
 
 
-__all__ = ["panel_key", "grouped_folds"]
+def item_panels(incidence: sp.csr_matrix) -> list[tuple]:
+    """Each reviewed item's exact panel of profiled experts (items × experts ``incidence``); an item with
+    no profiled reviewer is a group of its own (it is never a held-out query)."""
+    return [panel_key(incidence.indices[incidence.indptr[i]:incidence.indptr[i + 1]].tolist()) or (-1 - i,)
+            for i in range(incidence.shape[0])]
+
+
+def held_out_queries(model: Any, folds: Sequence[tuple[np.ndarray, np.ndarray]], per_fold: int,
+                     seed: int = 0) -> Iterator[tuple[Any, np.ndarray, dict[str, np.ndarray]]]:
+    """For each fold, ``model`` (an :class:`~matching.experts.ExpertAffinity`) fitted on the training part,
+    its held-out items that have a profiled reviewer (at most ``per_fold``, a seeded sample) and their
+    similarities to that sub-model: ``(sub, held, sims)`` — what a new call would see."""
+    rng = np.random.default_rng(seed)
+    inc = model.incidence_
+    for train, held in folds:
+        sub = model._submodel(train)
+        held = held[np.diff(inc.indptr)[held] > 0]
+        if len(held) > per_fold:
+            held = np.sort(rng.choice(held, size=per_fold, replace=False))
+        if not len(held):
+            continue
+        yield sub, held, sub._sims([], model.item_lex_[held],
+                                   None if model.item_dense_ is None else model.item_dense_[held])
+
+
+__all__ = ["panel_key", "grouped_folds", "item_panels", "held_out_queries"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matching.experts import RELEVANCE_FEATURES, ExpertAffinity
-from matching.folds import grouped_folds, panel_key
+from matching.folds import grouped_folds, held_out_queries, item_panels
 from matching.panel_problem import PanelRules
 
 #: What staff read when no expert in the pool clears the floor.
@@ -81,19 +81,9 @@ def held_out_features(model: ExpertAffinity, n_folds: int = 5, seed: int = 0,
     exact panel: each item is scored by the affinity fitted on the other folds. Returns ``(x, y, query)``,
     ``query`` the row's held-out item number (items without a profiled reviewer are left out)."""
     inc = model.incidence_
-    n = inc.shape[0]
-    panels = [panel_key(inc.indices[inc.indptr[i]:inc.indptr[i + 1]].tolist()) or (-1 - i,) for i in range(n)]
-    rng = np.random.default_rng(seed)
     xs, ys, qs = [], [], []
-    per_fold = -(-min(n, max_queries) // max(n_folds, 1))
-    for train, held in grouped_folds(panels, n_folds, seed):
-        sub = model._submodel(train)
-        held = held[np.diff(inc.indptr)[held] > 0]
-        if len(held) > per_fold:
-            held = np.sort(rng.choice(held, size=per_fold, replace=False))
-        if not len(held):
-            continue
-        sims = sub._sims([], model.item_lex_[held], None if model.item_dense_ is None else model.item_dense_[held])
+    per_fold = -(-min(inc.shape[0], max_queries) // max(n_folds, 1))
+    for sub, held, sims in held_out_queries(model, grouped_folds(item_panels(inc), n_folds, seed), per_fold, seed):
         x = sub._relevance_features(sims)
         y = inc[held].toarray() > 0
         xs.append(x.reshape(-1, x.shape[-1]))

@@ -293,6 +293,7 @@ def test_an_export_row_changed_elsewhere_since_is_rejected_on_reimport(services,
         report = import_demands(s, services.campaign, tmp_path / "edited.jsonl", actor="t")
     assert (report.updated, report.rejected_rows) == (1, 1)
     assert report.rejected[0]["field"] == "row_version" and "已被他人修改" in report.rejected[0]["reason_zh"]
+    assert "请重新导出文件" in report.rejected[0]["reason_zh"] and "重新打开" not in report.rejected[0]["reason_zh"]
     with services.session() as s:
         kept = s.scalar(select(db.Demand).where(db.Demand.external_id == "T-030"))
         assert kept.record["需求描述"] == "导出之后由他人修改。" and kept.row_version == 2

@@ -67,6 +67,7 @@ def page(server):
         browser = launch(p)
         context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN")
         page = context.new_page()
+        page.on("dialog", lambda d: d.accept())  # confirm dialogs (re-draw the round, merge…): a clerk clicks OK
         page.set_default_timeout(30_000)
         yield page
         browser.close()

@@ -3,8 +3,8 @@ similar demand exists in another region and nothing of it; staff choose the 查�
 pair is reopened; one panel is re-drawn while the others stay; 需求 and 查重 work at phone width (390 px);
 and a screenshot of every page as every role (bureau, staff, expert_admin, admin) is written.
 
-Screenshots go to ``var/test-artefacts/screens/roles/`` (``JIEBANG_SCREENS=tests/artefacts/screens`` refreshes
-the committed set), as palette PNGs (small). Skips with the reason when Chromium or playwright is missing.
+Screenshots go to ``var/test-artefacts/screens/roles/<role>-<page>.png`` (``JIEBANG_SCREENS=tests/artefacts/screens``
+refreshes the committed set), as palette PNGs (small). Skips with the reason when Chromium or playwright is missing.
 """
 from __future__ import annotations
 
@@ -59,7 +59,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
                                                   需求描述=REWORDED_0)).json()["demand"]
     run = api.post("/experts/assignments", json={"solver": "random_draw", "seed": 5, "panel_size": 3,
                                                   "max_load": 8}).json()["run_id"]
-    yield base, tokens, {"dalian": dalian["id"], "shenyang": shenyang["id"], "run": run}, api
+    assert api.post("/condense/run", json={}).status_code == 200
+    cluster = api.get("/clusters").json()["clusters"][0]["key"]
+    entry = api.post(f"/clusters/{cluster}/bangdan").json()["id"]
+    yield base, tokens, {"dalian": dalian["id"], "shenyang": shenyang["id"], "run": run, "cluster": cluster,
+                         "entry": entry}, api
     api.close()
     stack.close()
     services.close()
@@ -229,8 +233,10 @@ def test_a_person_signs_in_with_a_password_an_admin_set(server, browser) -> None
 PAGES = {  # name → path (ids filled in); each role visits all, a refusal is a page too
     "dashboard": "/console/", "intake": "/console/intake", "demands": "/console/demands",
     "demand": "/console/demands/{shenyang}", "dedup": "/console/dedup", "panels": "/console/panels?run={run}",
-    "clusters": "/console/clusters", "domains": "/console/domains", "review": "/console/review",
-    "recommend": "/console/recommend", "audit": "/console/audit", "accounts": "/console/accounts",
+    "clusters": "/console/clusters", "cluster": "/console/clusters/{cluster}", "bangdan": "/console/bangdan",
+    "bangdan-entry": "/console/bangdan/{entry}", "domains": "/console/domains", "review": "/console/review",
+    "review-demand": "/console/review/{shenyang}", "recommend": "/console/recommend", "audit": "/console/audit",
+    "accounts": "/console/accounts",
 }
 
 

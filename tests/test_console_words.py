@@ -153,3 +153,18 @@ def test_the_checker_catches_what_it_is_for() -> None:
     assert problems("<small>random_draw</small>") and problems("<span>Possible duplicate of demand #3</span>")
     assert not problems("<p>需求 #12 LN2023-0004 · EXP001 · C03</p><code>error</code><kbd>y</kbd>"
                         '<span class="term" translate="no">CAE</span>')
+
+
+def test_every_audited_action_and_object_has_a_chinese_name_on_the_audit_page() -> None:
+    """操作日志 named 'bangdan.mark', 'condense.run' and '其他' objects before #20's screenshots showed it: every
+    action and object the code audits (as a literal) has its name."""
+    from pathlib import Path
+
+    from api.web.pages_admin import ACTION_ZH, ENTITY_ZH
+
+    root = Path(__file__).resolve().parents[1] / "api"
+    calls = "".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
+    found = re.findall(r'append_audit\([^,]+, [^,]+, "([a-z_.]+)", "([a-z_]+)"', calls)
+    assert len(found) >= 30
+    assert not {a for a, _ in found} - ACTION_ZH.keys()
+    assert not {e for _, e in found} - ENTITY_ZH.keys()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import matching.experts as experts_module
+import matching.expert_rerank as rerank_module
 from matching.experts import ExpertAffinity, ExpertProfile, ReviewItem
 from matching.folds import grouped_folds, panel_key
 
@@ -52,7 +52,7 @@ def test_reranker_folds_are_grouped_by_exact_panel(monkeypatch: pytest.MonkeyPat
         seen.append(folds)
         return folds
 
-    monkeypatch.setattr(experts_module, "grouped_folds", spy)
+    monkeypatch.setattr(rerank_module, "grouped_folds", spy)
     model = ExpertAffinity(rerank_min_items=100).fit([ExpertProfile(e) for e in experts], items)
     assert model.ranker_ is not None and len(seen) == 1 and len(seen[0]) == 5
     for train, test in seen[0]:

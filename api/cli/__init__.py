@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from api.cli import access, backup, bangdan, condense, domains, duplicates, experts, intake, recommend
+from api.cli import access, accounts, backup, bangdan, condense, domains, duplicates, experts, intake, recommend
 from api.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_USAGE, Context, fail
 from api.compose import load_settings
 from api.config import Settings
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--campaign", help="征集活动规则文件 / campaign rules file (YAML)")
     parser.add_argument("-q", "--quiet", action="store_true", help="不显示进度条 / no progress bars")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (intake, experts, duplicates, condense, bangdan, domains, recommend, access, backup):
+    for group in (intake, experts, duplicates, condense, bangdan, domains, recommend, access, accounts, backup):
         group.add_parsers(sub)
     return parser
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.services.access import ROLES, Principal
 from api.services.audit import append_audit
+from api.services.recommendations import CHINA
 from api.store import tables as db
 from matching.vocabulary import REGION_VALUES
 
@@ -97,7 +98,7 @@ def sign_in(session: Session, username: str, password: str) -> db.UserAccount | 
     now = datetime.now(timezone.utc)
     locked = db.as_utc(row.locked_until)
     if locked is not None and locked > now:
-        raise AccountLocked(f"密码连续输错 {MAX_FAILURES} 次，账号已锁定，请 {locked.astimezone():%H:%M} 后再试或请管理员重置密码。",
+        raise AccountLocked(f"密码连续输错 {MAX_FAILURES} 次，账号已锁定，请北京时间 {locked.astimezone(CHINA):%H:%M} 后再试或请管理员重置密码。",
                             f"Too many wrong passwords: the account is locked until {locked:%H:%M} UTC, or ask an admin.")
     if row.disabled_at is not None:
         return None

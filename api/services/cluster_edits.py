@@ -7,6 +7,9 @@ members, a name belongs to the cluster key (and keys survive runs). A mixin of
 :class:`~api.services.condense.Condensation`, which provides ``campaign``, ``cluster``, ``_clusters``,
 ``_member_rows``, ``_profile_one`` (a cluster's title, summary and figures), ``vectors`` and ``_model``
 (the last run's clusterer, for the coherence of an edited cluster).
+
+Every edit keeps, in its audit entry, what it changed as it was before (``UNDO_KEY``): the last edits since
+the last run can be undone one at a time, newest first (撤销), each undo audited too.
 """
 from __future__ import annotations
 
@@ -22,6 +25,10 @@ from api.services.audit import append_audit
 from api.services.cluster_figures import RoundItem
 from api.services.views import view_of_demand
 from api.store import tables as db
+
+#: The audit image's key that holds what an edit changed, as it was before (read back by :meth:`undo_last`).
+UNDO_KEY = "_undo"
+UNDOABLE = ("cluster.rename", "cluster.lock", "cluster.unlock", "cluster.move", "cluster.merge", "cluster.split")
 
 
 class ClusterEditing:
@@ -52,9 +59,9 @@ class ClusterEditing:
         name = (name or "").strip() or None
         if name is not None and len(name) > 100:
             raise InvalidInput("类名不能超过 100 个字符。", "a cluster name is at most 100 characters.", {"name": name})
-        before = row.name
+        before, undo = row.name, self._snapshot(session, [key])
         row.name = name
-        append_audit(session, actor, "cluster.rename", "cluster", row.id, {"key": key, "name": before},
+        append_audit(session, actor, "cluster.rename", "cluster", row.id, {"key": key, "name": before, UNDO_KEY: undo},
                      {"key": key, "name": name})
         session.commit()
         return row
@@ -62,16 +69,19 @@ class ClusterEditing:
     def lock(self, session: Session, key: str, locked: bool, actor: str) -> db.Cluster:
         """Lock a cluster (its members stay exactly as they are through later runs) or unlock it."""
         row, members = self.cluster(session, key)
+        undo = self._snapshot(session, [key])
         row.locked = bool(locked)
         for m, _ in members:
             m.pinned = m.pinned or bool(locked)
         append_audit(session, actor, "cluster.lock" if locked else "cluster.unlock", "cluster", row.id,
-                     None, {"key": key, "locked": bool(locked), "members": len(members)})
+                     {UNDO_KEY: undo}, {"key": key, "locked": bool(locked), "members": len(members)})
         session.commit()
         return row
 
-    def move(self, session: Session, demand_id: int, key: str | None, actor: str) -> db.ClusterMember:
-        """Put one demand into cluster ``key`` (or into 未归类 with None); later runs keep it there."""
+    def move(self, session: Session, demand_id: int, key: str | None, actor: str,
+             edit: str | None = None) -> db.ClusterMember:
+        """Put one demand into cluster ``key`` (or into 未归类 with None); later runs keep it there. Moves
+        that share ``edit`` (one bulk action) are undone together."""
         member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id,
                                                                db.ClusterMember.demand_id == demand_id))
         if member is None:
@@ -84,8 +94,10 @@ class ClusterEditing:
             target.active = True
         before = member.cluster_key
         self._check_unlocked(session, before, key)
+        undo = {**self._snapshot(session, [before, key], [demand_id], members=False), "edit": edit}
         member.cluster_key, member.sub_key, member.pinned, member.similarity = key, None, True, None
-        append_audit(session, actor, "cluster.move", "demand", demand_id, {"cluster": before}, {"cluster": key})
+        append_audit(session, actor, "cluster.move", "demand", demand_id, {"cluster": before, UNDO_KEY: undo},
+                     {"cluster": key})
         self.refresh(session, [before, key])
         session.commit()
         return member
@@ -93,6 +105,7 @@ class ClusterEditing:
     def merge(self, session: Session, keys: Sequence[str], into: str, actor: str) -> db.Cluster:
         """Merge clusters ``keys`` into ``into``: all members are pinned there, the other keys retire."""
         target, kept = self.cluster(session, into)
+        undo = self._snapshot(session, [into, *keys])
         for m, _ in kept:  # the merged cluster stays together through later runs
             m.pinned = True
         moved = 0
@@ -105,7 +118,7 @@ class ClusterEditing:
                 m.cluster_key, m.sub_key, m.pinned = into, None, True
                 moved += 1
             row.active = False
-        append_audit(session, actor, "cluster.merge", "cluster", target.id, {"keys": list(keys)},
+        append_audit(session, actor, "cluster.merge", "cluster", target.id, {"keys": list(keys), UNDO_KEY: undo},
                      {"into": into, "moved": moved})
         self.refresh(session, [into])
         session.commit()
@@ -121,18 +134,79 @@ class ClusterEditing:
         if missing or not chosen or len(chosen) == len(members):
             raise InvalidInput("拆分时请选择该类中的一部分需求（不能为空，也不能是全部）。",
                                "split needs some, not all, of the cluster's demands.", {"not_in_cluster": missing})
-        new_key = self.next_key(session)
+        new_key, undo = self.next_key(session), self._snapshot(session, [key])
         new = db.Cluster(campaign_id=self.campaign.id, key=new_key, name=(name or "").strip() or None, active=True)
         session.add(new)
         for m, _ in members:  # both parts stay as staff split them through later runs
             m.pinned = True
         for m in chosen.values():
             m.cluster_key, m.sub_key, m.similarity = new_key, None, None
-        append_audit(session, actor, "cluster.split", "cluster", row.id, {"key": key},
+        append_audit(session, actor, "cluster.split", "cluster", row.id, {"key": key, UNDO_KEY: undo},
                      {"new_key": new_key, "demands": sorted(chosen)})
         self.refresh(session, [key, new_key])
         session.commit()
         return new
+
+    def last_edit(self, session: Session) -> list[db.AuditEntry]:
+        """The audit entries of the newest edit not yet undone since the last run (several for one bulk
+        move), newest first; empty when there is nothing to undo."""
+        undone: set[int] = set()
+        found: list[db.AuditEntry] = []
+        query = select(db.AuditEntry).where(db.AuditEntry.action.in_((*UNDOABLE, "cluster.undo", "condense.run")))
+        for entry in session.scalars(query.order_by(db.AuditEntry.id.desc()).limit(500)):
+            undo = (entry.before or {}).get(UNDO_KEY)
+            if entry.action == "condense.run":
+                break
+            if entry.action == "cluster.undo":
+                undone.update((entry.after or {}).get("undone", []))
+            elif entry.id in undone or undo is None or undo.get("campaign_id") != self.campaign.id:
+                continue
+            elif found and not (undo.get("edit") and undo["edit"] == found[0].before[UNDO_KEY].get("edit")):
+                break
+            else:
+                found.append(entry)
+        return found
+
+    def undo_last(self, session: Session, actor: str) -> dict[str, Any]:
+        """Undo the newest edit since the last run (撤销): members, names, locks and retired clusters as they
+        were before it, figures recomputed; audited. :class:`NotFound` when there is nothing to undo."""
+        entries = self.last_edit(session)
+        if not entries:
+            raise NotFound("没有可以撤销的修改（最近一次凝练运行之后没有修改，或已全部撤销）。",
+                           "nothing to undo since the last condensation run.", code="nothing_to_undo")
+        keys: set[str | None] = set()
+        for entry in entries:  # newest first: the oldest image wins where they overlap
+            undo = entry.before[UNDO_KEY]
+            rows = {c.key: c for c in self._clusters(session) if c.key in undo["clusters"]}
+            for key, state in undo["clusters"].items():
+                if key in rows:
+                    rows[key].name, rows[key].active, rows[key].locked = state["name"], state["active"], state["locked"]
+            members = {str(m.demand_id): m for m in self._member_rows(session) if str(m.demand_id) in undo["members"]}
+            for demand_id, (cluster_key, sub_key, pinned, similarity) in undo["members"].items():
+                if demand_id in members:
+                    m = members[demand_id]
+                    keys.update((m.cluster_key, m.sub_key, cluster_key, sub_key))
+                    m.cluster_key, m.sub_key, m.pinned, m.similarity = cluster_key, sub_key, pinned, similarity
+            keys.update(undo["clusters"])
+        action = entries[0].action
+        append_audit(session, actor, "cluster.undo", "cluster", entries[0].entity_id, {"action": action},
+                     {"undone": [e.id for e in entries], "clusters": sorted(k for k in keys if k)})
+        self.refresh(session, list(keys))
+        session.commit()
+        return {"undone": action, "entries": len(entries), "clusters": sorted(k for k in keys if k)}
+
+    def _snapshot(self, session: Session, keys: Sequence[str | None], demand_ids: Sequence[int] = (),
+                  members: bool = True) -> dict[str, Any]:
+        """What an edit of clusters ``keys`` may change, as it is now: their name, active and locked flags,
+        and the placement of their members (``members``) and of ``demand_ids``."""
+        wanted = {k for k in keys if k}
+        ids = set(demand_ids)
+        rows = [m for m in self._member_rows(session)
+                if m.demand_id in ids or (members and (m.cluster_key in wanted or m.sub_key in wanted))]
+        return {"campaign_id": self.campaign.id,
+                "clusters": {c.key: {"name": c.name, "active": c.active, "locked": c.locked}
+                             for c in self._clusters(session) if c.key in wanted},
+                "members": {str(m.demand_id): [m.cluster_key, m.sub_key, m.pinned, m.similarity] for m in rows}}
 
     def refresh(self, session: Session, keys: Sequence[str | None]) -> None:
         """Recompute what staff read of the clusters ``keys`` after an edit (members moved, merged, split,

@@ -108,8 +108,8 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
             except EnterpriseChange as exc:
                 _reject(report, row_no, "企业名称", exc.message_zh, exc.message_en, record)
                 continue
-            except StaleVersion as exc:
-                _reject(report, row_no, "row_version", exc.message_zh, exc.message_en, record)
+            except StaleVersion as exc:  # in a file the remedy is a fresh export, not reopening a form
+                _reject(report, row_no, "row_version", *_stale_row(exc), record)
                 continue
             setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
             report.results.append({"row_number": row_no, "demand_id": outcome.demand.id,
@@ -161,6 +161,16 @@ def import_people(session: Session, path: Path, kind: str, *, actor: str, show_p
                      {"file": report.file, "new": report.new, "updated": report.updated,
                       "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
     return report
+
+
+def _stale_row(exc: StaleVersion) -> tuple[str, str]:
+    """Why a file's row was refused for its version, and what to do: export the demand again."""
+    d = exc.details or {}
+    return (f"该需求在导出后已被他人修改（当前版本 {d.get('row_version')}，文件中为 {d.get('expected_version')}），本行未导入；"
+            "请重新导出文件，在新导出的文件中修改后再导入。",
+            f"The demand was changed by someone else after the export (stored version {d.get('row_version')}, the "
+            f"file has {d.get('expected_version')}); this row was not imported — export again, edit the new file and "
+            "import it.")
 
 
 def _reject(report: ImportReport, row_no: int, header: str, zh: str, en: str, record: forms.FormModel) -> None:

@@ -18,6 +18,7 @@ from api.services.duplicate_findings import candidate_out, sealed_candidate_out
 from api.services.duplicates import DuplicateService
 from api.services.views import DUPLICATE_FIELDS, DemandView, view_of_demand
 from api.store import tables as db
+from api.web.render import PREFIX
 from matching.duplicates import FEATURES, Candidate, pair_features, signal_offset
 from nlp.shingles import content_chars
 
@@ -127,3 +128,13 @@ def marked(view: DemandView, sentences: list[dict[str, Any]], side: str) -> list
             segments.append((raw[pos:], False))
         out.append((header, segments))
     return out
+
+
+def decision_undo(notice: str | None, decided: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Right after a confirm / dismiss, the 撤销 button of the newest decision shown (``decided`` newest
+    first): it reopens that pair, as 重新打开 does."""
+    if notice not in DECISION_ZH or not decided:
+        return None
+    last = decided[0]
+    return {"action": f"{PREFIX}/dedup/reopen", "fields": {"a": last["a"], "b": last["b"]},
+            "label": f"撤销（#{last['a']} 与 #{last['b']} 重新待确认）"}

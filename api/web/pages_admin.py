@@ -15,6 +15,7 @@ from api.http.deps import get_session
 from api.store import tables as db
 from api.services import accounts
 from api.services.access import ROLE_ZH
+from api.services.cluster_edits import UNDO_KEY
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 from matching.vocabulary import REGION_VALUES
@@ -25,14 +26,19 @@ PAGE = 100
 ENTITY_ZH = {"demand": "需求", "duplicate_pair": "查重决定", "assignment_run": "专家组", "cluster": "凝练的类",
              "file": "导入文件", "campaign": "征集活动", "api_token": "访问令牌", "expert": "专家", "expert_review": "评审记录",
              "solver": "揭榜方", "experts": "专家导入", "expert_reviews": "评审记录导入", "solvers": "揭榜方导入",
-             "user": "用户账号"}
+             "user": "用户账号", "bangdan": "榜单条目", "cluster_run": "凝练运行", "recommendation_list": "推荐清单",
+             "audit_log": "操作日志"}
 ACTION_ZH = {"create": "新建", "update": "修改", "check": "重新检查", "import": "导入", "decide": "查重决定",
              "reopen": "重新打开查重", "return": "退回", "withdraw": "撤回", "restore": "恢复", "revoke": "吊销",
              "redraw_panel": "重抽一个专家组", "read_personal": "查看个人信息", "read_panels": "查看专家身份",
              "rank_experts": "查看专家排序", "export_panels": "导出专家组", "domain.confirm": "确认技术领域",
              "domain.correct": "更正技术领域", "cluster.move": "移到另一类", "cluster.rename": "类改名",
              "cluster.merge": "合并类", "cluster.lock": "锁定类", "cluster.unlock": "解锁类",
-             "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "password_reset": "重置密码"}
+             "cluster.split": "拆分类", "cluster.undo": "撤销类的修改",
+             "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "password_reset": "重置密码",
+             "bangdan.mark": "拟发榜", "bangdan.edit": "修改榜单条目", "bangdan.withdraw": "撤回拟发榜",
+             "condense.run": "运行凝练", "review": "初审结论", "export": "导出", "export_personal": "导出个人信息",
+             "recommend": "列入推荐清单", "unrecommend": "移出推荐清单", "reorder": "调整推荐顺序", "verify": "核验扫描件"}
 
 
 @router.get("/audit")
@@ -60,7 +66,7 @@ def audit_page(request: Request, entity: str = "", actor: str = "", page: int = 
 def _change(before: dict | None, after: dict | None) -> str:
     """What an entry changed, compactly (``key: before → after``), as JSON text for the page's code cell."""
     before, after = before or {}, after or {}
-    keys = list(dict.fromkeys([*after, *before]))
+    keys = [k for k in dict.fromkeys([*after, *before]) if k != UNDO_KEY]  # (what an undo restores: not a change)
     return "; ".join(f"{k}: {json.dumps(before.get(k), ensure_ascii=False)} → {json.dumps(after.get(k), ensure_ascii=False)}"
                      if k in before and k in after else f"{k}: {json.dumps(after.get(k, before.get(k)), ensure_ascii=False)}"
                      for k in keys)[:400]
@@ -102,4 +108,5 @@ def account_disable(request: Request, username: str, disabled: bool = Form(True)
     check_csrf(request, user, csrf)
     require_may(user, "manage_accounts")
     accounts.set_disabled(session, username, disabled, actor=user.principal.actor)
-    return RedirectResponse(with_notice(f"{PREFIX}/accounts", "saved"), status_code=303)
+    return RedirectResponse(with_notice(f"{PREFIX}/accounts", "account_disabled" if disabled else "account_enabled"),
+                            status_code=303)

@@ -14,7 +14,7 @@ from api.compose import Services
 from api.http.deps import get_services, get_session
 from api.http.routers.bangdan import DOCX
 from api.http.routers.clusters import XLSX
-from api.web.render import PREFIX, ConsoleRoute, NavItem, render
+from api.web.render import PREFIX, ConsoleRoute, NavItem, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 from nlp.bangdan import FIELDS, field_text
 
@@ -60,7 +60,7 @@ def bangdan_entry_page(request: Request, entry_id: int, user: ConsoleUser = Depe
     entry = services.bangdan.entry(session, entry_id)
     values = {f: field_text(entry["content"], f) for f, _ in FIELDS}
     return render(request, "bangdan_entry.html", user, e=entry, fields=FIELDS, values=values,
-                  text_fields=TEXT_FIELDS)
+                  text_fields=TEXT_FIELDS, field_zh=dict(FIELDS))
 
 
 @router.post("/bangdan/{entry_id}")
@@ -74,7 +74,7 @@ def bangdan_entry_save(request: Request, entry_id: int, version: int = Form(...)
     changes = {"name": name, "units": units, "content": content, "requirements": requirements,
                "deliverables": deliverables, "deadline": deadline}
     services.bangdan.edit(session, entry_id, changes, user.principal.actor, expected_version=version)
-    return RedirectResponse(f"{PREFIX}/bangdan/{entry_id}", status_code=303)
+    return RedirectResponse(with_notice(f"{PREFIX}/bangdan/{entry_id}", "bangdan_saved"), status_code=303)
 
 
 @router.post("/bangdan/{entry_id}/withdraw")
@@ -83,7 +83,7 @@ def bangdan_withdraw(request: Request, entry_id: int, csrf: str = Form(""), user
     check_csrf(request, user, csrf)
     require_may(user, "run_round")
     services.bangdan.withdraw(session, entry_id, user.principal.actor)
-    return RedirectResponse(f"{PREFIX}/bangdan", status_code=303)
+    return RedirectResponse(with_notice(f"{PREFIX}/bangdan", "bangdan_withdrawn"), status_code=303)
 
 
 @router.post("/clusters/{key}/bangdan")
@@ -92,7 +92,7 @@ def cluster_mark(request: Request, key: str, csrf: str = Form(""), user: Console
     check_csrf(request, user, csrf)
     require_may(user, "run_round")
     entry = services.bangdan.mark_cluster(session, key, user.principal.actor)
-    return RedirectResponse(f"{PREFIX}/bangdan/{entry['id']}", status_code=303)
+    return RedirectResponse(with_notice(f"{PREFIX}/bangdan/{entry['id']}", "bangdan_marked"), status_code=303)
 
 
 @router.post("/demands/{demand_id}/bangdan")
@@ -101,4 +101,4 @@ def demand_mark(request: Request, demand_id: int, csrf: str = Form(""), user: Co
     check_csrf(request, user, csrf)
     require_may(user, "run_round")
     entry = services.bangdan.mark_demand(session, demand_id, user.principal.actor)
-    return RedirectResponse(f"{PREFIX}/bangdan/{entry['id']}", status_code=303)
+    return RedirectResponse(with_notice(f"{PREFIX}/bangdan/{entry['id']}", "bangdan_marked"), status_code=303)

@@ -5,6 +5,7 @@ masked per role; rule findings; duplicate candidates side by side, confirm / dis
 from __future__ import annotations
 
 import io
+import secrets
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
@@ -20,13 +21,14 @@ from api.http.routers.imports import IMPORT_ACTION
 from api.http.routers.jobs import readable_job, start_import
 from api.io.labels import STATUS_ZH, rule_zh
 from api.io.writers import write_excel
+from api.services import reviews
 from api.services.access import Principal
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import change_status, demand_rows
 from api.services.jobs import job_out
 from api.store import tables as db
-from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
+from api.web.evidence import DECISION_ZH, VERDICT_ZH, decision_undo, pairs_for
 from api.web.queries import (FACETS, FILTER_ZH, PAGE_SIZES, SORT_ZH, DemandFilter, demand_page,
                              cluster_names, demand_rows_for_export, facets, pending_ids)
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
@@ -64,7 +66,7 @@ def intake_upload(request: Request, file: UploadFile = File(...), kind: str = Fo
     if kind not in IMPORT_ACTION:
         raise InvalidInput(f"未知的文件内容：{kind}", f"unknown kind: {kind}", {"kind": kind})
     job_id = start_import(services, session, campaign, user.principal, file, kind)
-    return RedirectResponse(f"{PREFIX}/intake?job={job_id}", status_code=303)
+    return RedirectResponse(f"{PREFIX}/intake?notice=started&job={job_id}", status_code=303)
 
 
 # ---------------------------------------------------------------------- 需求 list
@@ -89,7 +91,7 @@ def demand_list(request: Request, user: ConsoleUser = Depends(current_user), ses
     f = _filter(request, user)
     total, rows = demand_page(session, campaign.id, f, within=_within(session, services, f))
     pages = max(1, -(-total // f.per))
-    names = cluster_names(session, campaign.id)
+    names = _cluster_names(session, campaign.id, user.principal)
     clusters = []
     if user.principal.may("run_round"):
         clusters = [k for k, in session.execute(select(db.Cluster.key).where(
@@ -117,7 +119,7 @@ def _xlsx(session: Session, user: ConsoleUser, demands: list[db.Demand]) -> Resp
     """The demands as staff review them in Excel: 系统编号, 检查结论, 规则提示, 归口处室 and 类 first, then
     every form column (personal fields only for roles that may see them; audited)."""
     personal = user.principal.may("see_personal")
-    names = cluster_names(session, demands[0].campaign_id) if demands else {}
+    names = _cluster_names(session, demands[0].campaign_id, user.principal) if demands else {}
     keys = dict(session.execute(select(db.ClusterMember.demand_id, db.ClusterMember.cluster_key).where(
         db.ClusterMember.demand_id.in_([d.id for d in demands]))).all()) if demands else {}
     rows = []
@@ -151,8 +153,9 @@ def demand_bulk(request: Request, action: str = Form(...), ids: list[int] = Form
         return _xlsx(session, user, demands)
     if action == "move":
         require_may(user, "run_round")
+        edit = secrets.token_hex(8)  # one bulk move: undone together
         for d in demands:
-            services.condensation.move(session, d.id, cluster or None, user.principal.actor)
+            services.condensation.move(session, d.id, cluster or None, user.principal.actor, edit=edit)
         return RedirectResponse(with_notice(back if back.startswith(f"{PREFIX}/") else f"{PREFIX}/demands", "move"),
                                 status_code=303)
     raise InvalidInput(f"未知的批量操作：{action}", f"unknown bulk action: {action}", {"action": action})
@@ -175,7 +178,7 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
             seen = who.sees_region(other.region)
             decided.append({**q, "other": other.id, "other_title": other.title if seen else None})
     member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.demand_id == demand.id))
-    cluster_name = cluster_names(session, demand.campaign_id).get(member.cluster_key, "") if member else ""
+    cluster_name = _cluster_names(session, demand.campaign_id, who).get(member.cluster_key, "") if member else ""
     panel = _latest_panel(session, services, demand.id, who) if who.may("read_round") else None
     label = session.scalar(select(db.DomainLabel).where(db.DomainLabel.demand_id == demand.id)
                            .order_by(db.DomainLabel.id.desc()).limit(1))
@@ -186,17 +189,21 @@ def demand_detail(request: Request, demand_id: int, user: ConsoleUser = Depends(
     history = list(session.scalars(select(db.AuditEntry).where(
         db.AuditEntry.entity == "demand", db.AuditEntry.entity_id == demand.id,
         db.AuditEntry.action.not_in(("read_personal",))).order_by(db.AuditEntry.id.desc()).limit(100)))
+    review = reviews.history(session, who, demand.id) if who.may("read_reviews") else None
+    recommended = services.recommendations.demand_status(session, [demand.id]).get(demand.id) if review else None
     audit_personal_read(session, who, [demand])
-    return render(request, "demand.html", user, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
+    return render(request, "demand.html", user, review=review, recommended=recommended,
+                  review_zh=reviews.DECISION_ZH, d=demand, fields=fields, pairs=pairs, verdict_zh=VERDICT_ZH,
                   member=member, personal=personal, decided=decided, decision_zh=DECISION_ZH, panel=panel,
                   cluster_name=cluster_name, domain=domain, history=history, history_zh=HISTORY_ZH,
-                  may_return=who.may("run_round"), may_withdraw=who.may("submit"))
+                  may_return=who.may("run_round"), may_withdraw=who.may("submit"),
+                  notice_undo=decision_undo(request.query_params.get("notice"), decided))
 
 
 #: Audit actions on a demand as its history names them.
 HISTORY_ZH = {"create": "新建（提交或导入）", "update": "修改（重新提交或导入）", "check": "重新检查", "return": "退回",
               "withdraw": "撤回", "restore": "恢复", "domain.confirm": "确认技术领域", "domain.correct": "更正技术领域",
-              "cluster.move": "移到另一类", "change_enterprise": "更改所属企业"}
+              "cluster.move": "移到另一类", "change_enterprise": "更改所属企业", "review": "初审结论"}
 
 
 @router.post("/demands/{demand_id}/status")
@@ -209,6 +216,12 @@ def demand_status(request: Request, demand_id: int, action: str = Form(...), not
                 else "submit")
     change_status(session, demand, action, actor=user.principal.actor, note=note)
     return RedirectResponse(with_notice(f"{PREFIX}/demands/{demand_id}", action), status_code=303)
+
+
+def _cluster_names(session: Session, campaign_id: int, who: Principal) -> dict[str, str]:
+    """Cluster names for roles that read the whole round; none for a bureau: a cluster spans regions, and its
+    proposed name is drawn from its members' texts (another region's demand title, #20's leak)."""
+    return cluster_names(session, campaign_id) if who.may("read_round") else {}
 
 
 def _latest_panel(session: Session, services: Services, demand_id: int, who: Principal) -> dict | None:

@@ -17,7 +17,7 @@ from api.http.routers.domains import XLSX, SuggestIn
 from api.http.routers.jobs import readable_job, start_domains
 from api.io.taxonomy_files import taxonomy_title
 from api.store import tables as db
-from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render
+from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 
 router = APIRouter(route_class=ConsoleRoute)
@@ -54,7 +54,7 @@ def domains_run(request: Request, batch: str = Form(""), csrf: str = Form(""), u
     require_may(user, "run_round")
     body = form_model(SuggestIn, batch=batch.strip() or None)
     job = start_domains(services, session, user.principal, body)
-    return RedirectResponse(f"{PREFIX}/domains?job={job}&batch={batch.strip()}", status_code=303)
+    return RedirectResponse(f"{PREFIX}/domains?notice=started&batch={batch.strip()}&job={job}", status_code=303)
 
 
 @router.post("/domains/{demand_id}/decide")
@@ -67,7 +67,8 @@ def domains_decide(request: Request, demand_id: int, code: str = Form(""), other
     chosen = services.domains.find_code(other) if other.strip() else code.strip()
     services.domains.decide(session, demand_id, chosen, user.principal.actor)
     target = back if back.startswith(f"{PREFIX}/domains") else f"{PREFIX}/domains"
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(with_notice(target, "domain"), status_code=303)
+
 
 
 @router.get("/domains/export.xlsx")

@@ -19,7 +19,7 @@ from api.http.routers.recommendations import pdf_response
 from api.services import reviews
 from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
-from api.web.render import PREFIX, ConsoleRoute, NavItem, render
+from api.web.render import PREFIX, ConsoleRoute, NavItem, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 
 router = APIRouter(route_class=ConsoleRoute)
@@ -47,8 +47,8 @@ def review_decide(request: Request, demand_id: int, decision: str = Form(...), r
                   session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign)) -> Response:
     check_csrf(request, user, csrf)
     reviews.decide(session, campaign, user.principal, demand_id, decision, reason)
-    target = back if back.startswith(f"{PREFIX}/review") else f"{PREFIX}/review"
-    return RedirectResponse(target, status_code=303)
+    target = back if back.startswith(f"{PREFIX}/review") or back.startswith(f"{PREFIX}/demands/") else f"{PREFIX}/review"
+    return RedirectResponse(with_notice(target, "review"), status_code=303)
 
 
 @router.get("/review/{demand_id}")
@@ -77,7 +77,7 @@ def recommend_compose(request: Request, batch: str = Form(...), region: str = Fo
     check_csrf(request, user, csrf)
     ids = [int(x) for x in demand_ids.replace("，", " ").replace(",", " ").replace("#", " ").split() if x.isdigit()]
     lst = services.recommendations.compose(session, user.principal, batch, ids or None, region=region or None)
-    return RedirectResponse(f"{PREFIX}/recommend/{lst.id}", status_code=303)
+    return RedirectResponse(with_notice(f"{PREFIX}/recommend/{lst.id}", "list_composed"), status_code=303)
 
 
 @router.get("/recommend/{list_id}")
@@ -93,7 +93,7 @@ def recommend_remove(request: Request, list_id: int, demand_id: int = Form(...),
                      services: Services = Depends(get_services)) -> Response:
     check_csrf(request, user, csrf)
     services.recommendations.remove(session, user.principal, list_id, [demand_id])
-    return RedirectResponse(f"{PREFIX}/recommend/{list_id}", status_code=303)
+    return RedirectResponse(with_notice(f"{PREFIX}/recommend/{list_id}", "list_removed"), status_code=303)
 
 
 @router.post("/recommend/{list_id}/export")

@@ -27,7 +27,7 @@ from api.http.routers.jobs import readable_job, start_dedup, start_panels
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.store import tables as db
-from api.web.evidence import DECISION_ZH, VERDICT_ZH, pairs_for
+from api.web.evidence import DECISION_ZH, VERDICT_ZH, decision_undo, pairs_for
 from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
 
@@ -86,7 +86,7 @@ def dedup_queue(request: Request, i: int = 0, job: int | None = None, user: Cons
     return render(request, "dedup.html", user, run=run, pending=pending, done=done, i=i, focus=focus, listed=listed,
                   offset=pending.index(listed[0]) if listed else 0, titles=titles, verdict_zh=VERDICT_ZH,
                   job=shown_job, decided=decided[:QUEUE_LIST], batches=services.dedup_runs.batches(session),
-                  decision_zh=DECISION_ZH)
+                  decision_zh=DECISION_ZH, notice_undo=decision_undo(request.query_params.get("notice"), decided))
 
 
 @router.post("/dedup/run")
@@ -97,8 +97,8 @@ def dedup_run(request: Request, batch: str = Form(""), min_verdict: str = Form("
     require_may(user, "run_round")
     services.dedup_runs.known_batch(session, batch)  # a typo is refused here, not run over no demand
     body = form_model(DedupRunIn, batch=batch or None, min_verdict=min_verdict)
-    return RedirectResponse(f"{PREFIX}/dedup?job={start_dedup(services, session, user.principal, body)}",
-                            status_code=303)
+    job_id = start_dedup(services, session, user.principal, body)
+    return RedirectResponse(f"{PREFIX}/dedup?notice=started&job={job_id}", status_code=303)
 
 
 @router.post("/dedup/decide")
@@ -181,7 +181,7 @@ def panels_run(request: Request, solver: str = Form("random_draw"), seed: str = 
                       panel_size=panel_size, max_load=max_load, batch=batch or None, out_of_region=out_of_region,
                       **pairs)
     job_id = start_panels(services, session, campaign, user.principal, body)
-    return RedirectResponse(f"{PREFIX}/panels?job={job_id}", status_code=303)
+    return RedirectResponse(f"{PREFIX}/panels?notice=started&job={job_id}", status_code=303)
 
 
 @router.post("/panels/redraw")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -21,6 +22,8 @@ from pydantic import BaseModel, ValidationError
 from api.errors import InvalidInput, JiebangError
 from api.io.labels import SEVERITY_ZH, STATUS_ZH, actor_zh, rule_zh, zh_quotes
 from api.services.access import ROLE_ZH
+from api.services.recommendations import CHINA
+from api.store.base import as_utc
 from api.web.session import ConsoleUser, LoginRequired
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -34,12 +37,19 @@ NOTICE_ZH = {"confirm": "已确认为重复。", "dismiss": "已标记为不是�
              "forbid": "已移出并禁止该专家，下次抽取时遵守。", "remove": "已撤销这条指定或禁止。",
              "move": "已移动所选需求。", "none_selected": "没有勾选任何需求：请先勾选，再选择批量操作。", "rename": "已改名。", "merge": "已合并。", "saved": "已保存。",
              "return": "已退回，初审单位会看到理由。", "withdraw": "已撤回。", "restore": "已恢复原来的状态。",
-             "account_created": "账号已创建，请把初始密码当面交给本人。", "password_reset": "密码已重置，账号已解锁。"}
+             "account_created": "账号已创建，请把初始密码当面交给本人。", "password_reset": "密码已重置，账号已解锁。",
+             "account_disabled": "账号已停用，其已登录的会话随即失效。", "account_enabled": "账号已重新启用。",
+             "undo": "已撤销上一次修改，类的成员、名称和数字已恢复。", "started": "已开始，进度见下方；完成后本页显示结果。",
+             "domain": "已保存技术领域，需求已转到相应处室。", "bangdan_marked": "已列入榜单草稿。",
+             "bangdan_saved": "已保存榜单条目（新版本）。", "bangdan_withdrawn": "已把该条目撤出榜单草稿。",
+             "review": "已保存初审意见。", "list_composed": "已生成推荐清单。", "list_removed": "已从推荐清单中移除该需求。"}
 
 
 def with_notice(target: str, notice: str) -> str:
-    """``target`` (a console path, perhaps with a query) that shows ``notice`` once loaded."""
-    return f"{target}{'&' if '?' in target else '?'}notice={notice}"
+    """``target`` (a console path, perhaps with a query and an earlier notice) that shows ``notice`` once loaded."""
+    path, _, query = target.partition("?")
+    kept = [p for p in query.split("&") if p and not p.startswith("notice=")]
+    return f"{path}?{'&'.join([*kept, f'notice={notice}'])}"
 
 
 @dataclass(frozen=True)
@@ -67,13 +77,28 @@ def make_templates() -> Jinja2Templates:
     env.filters["status_zh"] = lambda s: STATUS_ZH.get(s, s)
     env.filters["pct"] = lambda x: f"{float(x) * 100:.0f}%" if x is not None else "—"
     env.filters["num"] = lambda x, d=3: f"{float(x):.{d}f}" if x is not None else "—"
-    env.filters["day"] = lambda t: t.strftime("%Y-%m-%d %H:%M") if hasattr(t, "strftime") else (t or "")
+    env.filters["day"] = beijing
     env.filters["wan"] = wan
     env.filters["zh_quotes"] = zh_quotes
     env.filters["actor_zh"] = actor_zh
     env.globals["role_zh"] = ROLE_ZH
     env.globals["prefix"] = PREFIX
     return templates
+
+
+def beijing(t: Any) -> str:
+    """A stored time (aware, naive UTC, or ISO text) as users read it: Beijing time, to the minute, as the
+    exported lists and PDFs write it."""
+    if isinstance(t, str):
+        if len(t) <= 10:  # a date alone stays as written
+            return t
+        try:
+            t = datetime.fromisoformat(t)
+        except ValueError:
+            return t
+    if not isinstance(t, datetime):
+        return "" if t is None else str(t)
+    return as_utc(t).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def wan(x: Any) -> str:

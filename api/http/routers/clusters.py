@@ -126,6 +126,13 @@ def merge(body: MergeIn, session: Session = Depends(get_session), who: Principal
     return {"key": row.key, "merged": [k for k in body.keys if k != body.into]}
 
 
+@router.post("/clusters/undo", summary="撤销最近一次类的修改 / undo the last cluster edit")
+def undo(session: Session = Depends(get_session), who: Principal = Depends(require("run_round")),
+         services: Services = Depends(get_services)) -> dict[str, Any]:
+    """Undo the newest edit (rename, lock, move, merge, split) since the last run; again for the one before."""
+    return services.condensation.undo_last(session, who.actor)
+
+
 @router.post("/demands/{demand_id}/cluster", summary="把需求移入某类 / move a demand to a cluster")
 def move(body: MoveIn, demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
          who: Principal = Depends(require("run_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
