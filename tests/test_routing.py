@@ -42,6 +42,10 @@ def test_mapping_file_loads_and_every_discipline_maps_to_an_office(mapping_parts
     assert m.disciplines["农业工程"].office == "农村处" and "高新处" in dict(m.disciplines["农业工程"].offices)
     assert m.disciplines["生物学/生物科学与工程"].office == "医药处"
     assert m.disciplines["水产"].office == "农村处" and not m.disciplines["军事学"].technical
+    # the CSL title categories that train the office head: 医学/农学 one office, 工学/理学 a mix, no domain
+    assert set(m.categories) == {"工学", "理学", "医学", "农学"}
+    assert m.categories["医学"].offices == (("医药处", 1.0),) and len(m.categories["工学"].offices) > 1
+    assert not m.categories["工学"].domains and abs(sum(s for _, s in m.categories["理学"].offices) - 1) < 1e-9
 
 
 def test_a_mapping_row_without_an_office_is_rejected_in_both_languages(mapping_parts, tmp_path: Path) -> None:
