@@ -68,7 +68,8 @@ class Settings:
     taxonomy_dir: Path = TAXONOMY_DIR  # technology-domain taxonomies and the office mapping
     domain_taxonomy: str = "high_tech_domains_2016"  # which taxonomy labels demands (a file stem in taxonomy_dir)
     router_model: Path = ROUTER  # the pre-trained office/domain routing model (a directory without one: zero-shot)
-    office_threshold: float = 0.85  # route to an office without a human from this combined probability
+    office_threshold: float | None = None  # route without a human from this combined office probability
+    # (None: the threshold the routing model chose on its training folds, see models/router/README.md)
     faiss_threads: int = 1  # set once at start; one query is faster single-threaded on a busy machine
     max_body_bytes: int = 2 * 1024 * 1024  # a JSON request (one demand is a few KB)
     max_upload_bytes: int = 50 * 1024 * 1024  # an uploaded file (a round of 5,000 demands is ~10 MB of xlsx)
@@ -94,7 +95,7 @@ class Settings:
             taxonomy_dir=_path(env, "JIEBANG_TAXONOMY_DIR", TAXONOMY_DIR),
             domain_taxonomy=env.get("JIEBANG_DOMAIN_TAXONOMY") or "high_tech_domains_2016",
             router_model=_path(env, "JIEBANG_ROUTER_MODEL", ROUTER),
-            office_threshold=float(env.get("JIEBANG_OFFICE_THRESHOLD") or 0.85),
+            office_threshold=float(env["JIEBANG_OFFICE_THRESHOLD"]) if env.get("JIEBANG_OFFICE_THRESHOLD") else None,
             faiss_threads=int(env.get("JIEBANG_FAISS_THREADS", "1") or 1),
             max_body_bytes=_megabytes(env, "JIEBANG_MAX_BODY_MB", 2),
             max_upload_bytes=_megabytes(env, "JIEBANG_MAX_UPLOAD_MB", 50),

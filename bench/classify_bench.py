@@ -105,7 +105,10 @@ def _systems(ctx: Context, tokenizer: Tokenizer) -> dict[str, Scorer]:
         "jiebang-dense": _logistic(lambda fit, texts: encode(texts)),
         "jiebang-lexical": _logistic(lambda fit, texts: LexicalVectorizer(tokenizer=tokenizer).fit(fit).transform(texts)),
     }
-    ref = reference_or_none(ctx)
+    only = ctx.options.get("systems")
+    if only:  # --systems: the comparison restricted (the reference transformer alone takes minutes)
+        systems = {k: v for k, v in systems.items() if k in only}
+    ref = reference_or_none(ctx) if not only or REF in only else None
     if ref is not None:
         systems[REF] = _logistic(lambda fit, texts: ref.encode(texts, kind="query"))
     return systems

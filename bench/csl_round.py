@@ -1,8 +1,10 @@
-"""A staff-shaped round of technical demands built from csl/{split}.jsonl (issue 18; reused by #19's
-``routing`` task).
+"""A staff-shaped round of technical demands built from csl/{split}.jsonl: the one builder of the ``round``
+(issue 18) and ``routing`` (issue 19) benchmarks.
 
-Only the disciplines an enterprise would file a technical demand in: engineering (工学), the applied
-sciences (理学 without mathematics and astronomy), medicine (医学) and agriculture (农学). Each paper
+Only the disciplines an enterprise would file a technical demand in: those ``technical: true`` in
+``corpora/taxonomy/disciplines.yaml`` (engineering, the sciences, medicine, agriculture). A demand's true
+area (技术领域) is the area whose office is its discipline's primary office in that file (``offices.yaml``
+names each office's area), so the routing benchmark's right office and the round's area agree. Each paper
 becomes one demand: its title the 需求名称, its abstract the 需求描述. Enterprises are invented: about a
 fifth file a second demand (preferably in the same discipline, as real enterprises do), a few belong to
 a group (集团名称) with a sister company. The filed 技术领域 is the discipline's true area, except wrong
@@ -14,37 +16,17 @@ import's flat table (Chinese headers), ready for :func:`write_round` and the rea
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from matching.disciplines import DisciplineMap
 from matching.identifiers import credit_check_char
+from matching.routing import Offices
 
-#: discipline -> the campaign area (技术领域) a demand in it belongs to; only these disciplines enter a round
-DISCIPLINE_AREA: dict[str, str] = {
-    # 工学
-    "计算机科学与技术": "新一代信息技术", "信息与通信工程": "新一代信息技术", "电子科学与技术": "新一代信息技术",
-    "控制科学与工程": "新一代信息技术", "测绘科学与技术": "新一代信息技术",
-    "机械工程": "高新技术", "材料科学与工程": "高新技术", "化学/化学工程与技术": "高新技术", "冶金工程": "高新技术",
-    "电气工程": "高新技术", "动力工程及工程热物理": "高新技术", "光学工程": "高新技术", "力学": "高新技术",
-    "纺织科学与工程": "高新技术", "船舶与海洋工程": "高新技术", "兵器科学与技术": "高新技术",
-    "航空宇航科学与技术": "高新技术", "核科学与技术": "高新技术", "石油与天然气工程": "高新技术",
-    "矿业工程": "高新技术", "食品科学与工程": "高新技术",
-    "土木工程": "社会发展", "交通运输工程": "社会发展", "环境科学与工程": "社会发展", "水利工程": "社会发展",
-    "建筑学": "社会发展", "农业工程": "农业",
-    # 理学 (applied)
-    "生物学/生物科学与工程": "生物医药", "地质学/地质资源与地质工程": "社会发展", "大气科学": "社会发展",
-    "海洋科学": "社会发展", "地理学": "社会发展", "地球物理学": "社会发展", "物理学": "高新技术",
-    # 医学
-    "基础医学/临床医学": "生物医药", "中医学/中药学": "生物医药", "药学": "生物医药", "口腔医学": "生物医药",
-    "公共卫生与预防医学": "生物医药",
-    # 农学
-    "作物学": "农业", "园艺学": "农业", "水产": "农业", "畜牧学/兽医学": "农业", "林学/林业工程": "农业",
-    "农业资源利用": "农业", "植物保护": "农业",
-}
 AREAS: tuple[str, ...] = ("高新技术", "新一代信息技术", "生物医药", "农业", "社会发展")
 REGIONS = ("沈阳市", "大连市", "鞍山市", "抚顺市", "本溪市", "丹东市", "锦州市", "营口市", "阜新市", "辽阳市",
            "盘锦市", "铁岭市", "朝阳市", "葫芦岛市")
@@ -62,24 +44,42 @@ class RoundDemand:
     discipline: str            # gold topic
     true_area: str             # the area its discipline belongs to (the filed 技术领域 may differ)
     filed: str                 # "right", "wrong" or "blank"
+    office: str = ""           # the discipline's primary office (the routing benchmark's right answer)
 
     @property
     def external_id(self) -> str:
         return self.row["需求编号"]
 
 
-def eligible(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The records of the round's disciplines with a title and an abstract, in their order."""
-    return [r for r in records if r.get("discipline") in DISCIPLINE_AREA and r.get("title") and r.get("abstract")]
+def discipline_offices(mapping: DisciplineMap, offices: Offices) -> dict[str, tuple[str, str]]:
+    """Technical discipline → ``(primary office, its area)`` from the mapping file and ``offices.yaml``."""
+    area_of = {a.office: a.area for a in offices.areas}
+    return {name: (d.office, area_of[d.office]) for name, d in mapping.disciplines.items() if d.technical}
 
 
-def build_round(records: Sequence[dict[str, Any]], seed: int = 0, *, second: float = 0.2, wrong: float = 0.15,
-                blank: float = 0.10, group_share: float = 0.05, prefix: str = "CR") -> list[RoundDemand]:
+def default_discipline_offices() -> dict[str, tuple[str, str]]:
+    """:func:`discipline_offices` over the shipped taxonomy, ``offices.yaml`` and ``disciplines.yaml``."""
+    from api.io.taxonomy_files import DEFAULT_DISCIPLINES, DEFAULT_OFFICES, DEFAULT_TAXONOMY, read_disciplines, \
+        read_offices, read_taxonomy
+    taxonomy = read_taxonomy(DEFAULT_TAXONOMY)
+    offices = read_offices(DEFAULT_OFFICES, taxonomy)
+    return discipline_offices(read_disciplines(DEFAULT_DISCIPLINES, offices, taxonomy), offices)
+
+
+def eligible(records: Sequence[dict[str, Any]], disciplines: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The records of the round's ``disciplines`` with a title and an abstract, in their order."""
+    return [r for r in records if r.get("discipline") in disciplines and r.get("title") and r.get("abstract")]
+
+
+def build_round(records: Sequence[dict[str, Any]], seed: int = 0, *, disciplines: Mapping[str, tuple[str, str]],
+                second: float = 0.2, wrong: float = 0.15, blank: float = 0.10, group_share: float = 0.05,
+                prefix: str = "CR") -> list[RoundDemand]:
     """The round's demands from csl records (``id``, ``title``, ``abstract``, ``discipline``).
 
-    ``second``: share of enterprises filing a second demand; ``wrong`` / ``blank``: share of demands whose
-    filed 技术领域 is another area / blank; ``group_share``: share of enterprises in a two-company group."""
-    recs = eligible(records)
+    ``disciplines``: discipline → (office, area) (:func:`discipline_offices`); ``second``: share of
+    enterprises filing a second demand; ``wrong`` / ``blank``: share of demands whose filed 技术领域 is
+    another area / blank; ``group_share``: share of enterprises in a two-company group."""
+    recs = eligible(records, disciplines)
     rng = np.random.default_rng(seed)
     n = len(recs)
     order = rng.permutation(n)
@@ -119,7 +119,7 @@ def build_round(records: Sequence[dict[str, Any]], seed: int = 0, *, second: flo
     for i in range(n):
         r = recs[i]
         e = int(owner[i])
-        area = DISCIPLINE_AREA[r["discipline"]]
+        office, area = disciplines[r["discipline"]]
         if fate[i] < wrong:
             others = [a for a in AREAS if a != area]
             filed, filed_area = "wrong", others[int(rng.integers(len(others)))]
@@ -137,7 +137,8 @@ def build_round(records: Sequence[dict[str, Any]], seed: int = 0, *, second: flo
             "注册地区": region, "科技企业性质": "高新技术企业", "独立法人": "是", "近三年信用不良记录": "否",
             "上年度销售收入(万元)": 8000, "上年度研发费用(万元)": 600, "需求类别": "重点需求",
             "需求名称": r["title"], "技术领域": filed_area, "需求描述": r["abstract"][:1000],
-            "需求研发总投入(万元)": 400 + (i % 7) * 100}, discipline=r["discipline"], true_area=area, filed=filed))
+            "需求研发总投入(万元)": 400 + (i % 7) * 100}, discipline=r["discipline"], true_area=area, filed=filed,
+            office=office))
     return out
 
 
@@ -148,10 +149,12 @@ def _credit_code(e: int) -> str:
 
 
 def load_round(data: Path, split: str = "dev", seed: int = 0, **kwargs: Any) -> list[RoundDemand]:
-    """:func:`build_round` over ``data/csl/{split}.jsonl`` (raises FileNotFoundError when absent)."""
+    """:func:`build_round` over ``data/csl/{split}.jsonl`` (raises FileNotFoundError when absent), with
+    the shipped mapping unless ``disciplines`` is given."""
     path = Path(data) / "csl" / f"{split}.jsonl"
     with open(path, encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
+    kwargs.setdefault("disciplines", default_discipline_offices())
     return build_round(records, seed, **kwargs)
 
 

@@ -69,10 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", type=Path, default=Path("var/bench-cache"))
     parser.add_argument("--no-reference", action="store_true", help="skip the reference transformer")
+    parser.add_argument("--systems", nargs="*", metavar="SYSTEM",
+                        help="only these systems where a task compares several (classify; default all)")
     args = parser.parse_args(argv)
 
     ctx = Context(data=args.data, split=args.split, seed=args.seed, cache_dir=args.cache_dir,
-                  reference=not args.no_reference)
+                  reference=not args.no_reference, options={"systems": args.systems} if args.systems else {})
     rows, skipped = run_tasks(ctx, args.tasks)
     print(format_table(rows) if rows else "no rows")
     for name, reason in skipped.items():

@@ -1,9 +1,10 @@
 """Task ``routing``, dataset ``csl-round``: office routing of a round of technical demands, through the service.
 
 The technical rows of csl/{split}.jsonl (disciplines ``technical: true`` in corpora/taxonomy/disciplines.yaml)
-become demands (:func:`csl_round_rows`: title → 需求名称, abstract → 需求描述, invented enterprises); the
-filed 技术领域 is the area of the discipline's office, except wrong (another area) for 15% and blank for 10%
-(seeded). The right office of a demand is its discipline's primary office in the mapping file. The round is
+become demands by the ``round`` benchmark's builder (:func:`bench.csl_round.build_round`: title → 需求名称,
+abstract → 需求描述, invented enterprises); the filed 技术领域 is the area of the discipline's office, except
+wrong (another area) for 15% and blank for 10% (seeded). The right office of a demand is its discipline's
+primary office in the mapping file. The round is
 imported into a fresh SQLite home and routed by the real service (``build_services(...).domains``), with no
 staff label: day one.
 
@@ -20,9 +21,7 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -30,35 +29,9 @@ from threadpoolctl import threadpool_limits
 
 from bench.classify_bench import ece
 from bench.common import Context, Row, TaskSkipped, read_jsonl
-from bench.condense_speed import make_rows
-from matching.disciplines import DisciplineMap
+from bench.csl_round import build_round, discipline_offices
 
 TASK, DATASET = "routing", "csl-round"
-WRONG, BLANK = 0.15, 0.10
-
-
-def csl_round_rows(records: Sequence[dict[str, Any]], mapping: DisciplineMap, area_of: dict[str, str],
-                   seed: int = 0, wrong: float = WRONG, blank: float = BLANK) -> tuple[list[dict], list[str]]:
-    """Import rows (Chinese headers) for the technical csl records and each one's right office.
-
-    ``area_of``: office → the 技术领域 (area) that routes to it. Seeded: the same records give the same rows."""
-    rng = np.random.default_rng(seed)
-    areas = list(dict.fromkeys(area_of.values()))
-    papers = [x for x in records if x.get("discipline") in mapping.disciplines
-              and mapping.disciplines[x["discipline"]].technical]
-    rows = make_rows([(r["title"], r["abstract"]) for r in papers])  # invented enterprises, as condense-5k
-    gold = []
-    for row, r in zip(rows, papers):
-        office = mapping.disciplines[r["discipline"]].office
-        area, fate = area_of[office], rng.random()
-        if fate < wrong:
-            others = [a for a in areas if a != area]
-            area = others[int(rng.integers(len(others)))]
-        elif fate < wrong + blank:
-            area = ""
-        row["技术领域"] = area
-        gold.append(office)
-    return rows, gold
 
 
 def _metrics(top: list[str], conf: np.ndarray, human: np.ndarray, gold: list[str]) -> dict[str, float]:
@@ -84,7 +57,8 @@ def run(ctx: Context) -> list[Row]:
     offices = read_offices(settings.taxonomy_dir / "offices.yaml", taxonomy)
     mapping = read_disciplines(DEFAULT_DISCIPLINES, offices, taxonomy)
     area_of = {a.office: a.area for a in offices.areas}
-    rows, gold = csl_round_rows(read_jsonl(path), mapping, area_of, seed=ctx.seed)
+    demands = build_round(read_jsonl(path), ctx.seed, disciplines=discipline_offices(mapping, offices))
+    rows, gold = [d.row for d in demands], [d.office for d in demands]
     if not rows:
         raise TaskSkipped(f"no technical rows in {path}")
     out: list[Row] = []
@@ -134,4 +108,4 @@ def run(ctx: Context) -> list[Row]:
     return out
 
 
-__all__ = ["run", "csl_round_rows"]
+__all__ = ["run"]

@@ -3,8 +3,9 @@
 Enterprises fill 技术领域 freely and often wrongly; staff need a ranked suggestion they can trust,
 its confidence, and corrections that change the next suggestion. :class:`DomainClassifier`
 (scikit-learn style: parameters in ``__init__``, learned state ``*_`` set in ``fit``) owns the
-vocabulary, the blend, the calibration, the hierarchy, the evidence and persistence; each part it
-combines is a small estimator of its own:
+vocabulary, the blend, the hierarchy and the evidence; each part it combines is a small estimator or
+module of its own (the texts' views: :mod:`matching.text_views`; its saved form:
+:mod:`matching.domain_state`, written by ``api.io.resources``):
 
 * **day-one prior** — the shipped router's domain head (``prior``, :mod:`matching.office_model`) where
   one was fitted for the taxonomy, else **zero-shot** cosines to the label texts
@@ -14,7 +15,8 @@ combines is a small estimator of its own:
 * the two blended by how much labelled data there is: ``α = m / (m + prior_strength)`` with ``m``
   the confirmed examples per label (a label nobody confirmed yet keeps its prior score);
 * **calibration** — the top-1 confidence is mapped by a logistic (Platt) fit on the blended
-  out-of-fold predictions, applied as a per-text temperature so the ranking never changes;
+  out-of-fold predictions, applied as a per-text temperature so the ranking never changes
+  (:class:`~matching.top_calibration.TopCalibrator`);
 * a **memory** of confirmed examples (:class:`~matching.example_memory.ExampleMemory`): a near-identical
   text takes a confirmed example's label, so a staff correction (:meth:`learn`) changes the next
   suggestion at once; the heads are refitted cheaply too.
@@ -22,8 +24,10 @@ combines is a small estimator of its own:
 Measured on CSLDCP dev (bench/classify_bench.py): the learned stack of the three lexical heads
 beats each single view, and adding the dense head does not help there — the shipped model was
 fine-tuned on the CSLDCP training abstracts, so its out-of-fold scores are memorised (1.00 on
-train vs 0.53 on dev) and stacking would trust it blindly. Dense is therefore off the supervised
-heads by default and serves zero-shot and the memory, where it is not fitted to our labels.
+train vs 0.53 on dev) and stacking would trust it blindly (measured, #19: learned on csldcp/train the
+dense weight is 6.9 and dev accuracy falls from 0.577 to 0.467; a fixed weight of 0.3 gives 0.574). Dense
+is therefore off the supervised heads by default and serves zero-shot and the memory, where it is not
+fitted to our labels. In a round the heads learn from staff-confirmed demands, which no encoder saw.
 
 Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its
 children's, so a parent is never below a child, and every label carries its path (a level-3 label
@@ -32,81 +36,30 @@ office is :mod:`matching.routing`.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import softmax
-from sklearn.preprocessing import normalize as l2_rows
 
+from matching.domain_state import classifier_from_state, classifier_state
 from matching.example_memory import ExampleMemory
 from matching.suggestion import Label, Suggestion
 from matching.taxonomy import Taxonomy
+from matching.text_views import Encoder, TextViews, text_views
+from matching.top_calibration import TopCalibrator
 from matching.view_heads import VIEWS, ViewHeads, stacking_weights
 from matching.zero_shot import ZeroShotScorer
 from nlp.lexical import LexicalVectorizer
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
-Encoder = Callable[[list[str]], np.ndarray]
 #: texts → ``(n, len(codes_))`` log-probabilities of the predicted level's labels, from a model fitted
 #: before the round (the shipped router's domain head): replaces zero-shot as the day-one prior
 Prior = Callable[[list[str]], np.ndarray]
 #: Out-of-fold stacking weights measured on CSLDCP train (5 folds), used until a fit learns its own.
 DEFAULT_VIEW_WEIGHTS = {"chars": 0.9, "words": 0.0, "words_nb": 0.4, "dense": 0.3}
 EVIDENCE_TERMS = 8
-
-
-# ----------------------------------------------------------------------------- helpers
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
-def _temper(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Softmax rows with a per-row temperature chosen so the top probability equals ``target``:
-    calibrates the confidence without changing any ranking (bisection, vectorised)."""
-    k = logits.shape[1]
-    target = np.clip(target, 1.0 / k + 1e-6, 1 - 1e-6)
-    z = logits - logits.max(axis=1, keepdims=True)
-    lo, hi = np.zeros(len(z)), np.full(len(z), 64.0)
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        top = 1.0 / np.exp(z * mid[:, None]).sum(axis=1)
-        below = top < target
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
-    return softmax(z * ((lo + hi) / 2)[:, None], axis=1)
-
-
-def _csr_parts(prefix: str, m: sp.csr_matrix) -> dict[str, np.ndarray]:
-    m = sp.csr_matrix(m)
-    return {f"{prefix}_data": m.data, f"{prefix}_indices": m.indices, f"{prefix}_indptr": m.indptr,
-            f"{prefix}_shape": np.asarray(m.shape)}
-
-
-def _csr_from(arrays: Mapping[str, np.ndarray], prefix: str) -> sp.csr_matrix:
-    return sp.csr_matrix((arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]),
-                         shape=tuple(arrays[f"{prefix}_shape"]))
-
-
-@dataclass
-class _Blocks:
-    """The views of some texts: jieba-word and char n-gram TF-IDF blocks, their hybrid, dense rows."""
-
-    words: sp.csr_matrix
-    chars: sp.csr_matrix
-    lexical: sp.csr_matrix
-    dense: np.ndarray | None
-
-    def view(self, name: str):
-        return {"chars": self.chars, "words": self.words, "words_nb": self.words, "dense": self.dense}[name]
-
-    def views(self, names: Sequence[str]) -> dict[str, object]:
-        return {v: self.view(v) for v in names}
 
 
 # ----------------------------------------------------------------------------- classifier
@@ -205,21 +158,8 @@ class DomainClassifier:
         names = self.vectorizer_.words_.get_feature_names_out()
         self.word_names_ = np.asarray(names, dtype=object)
 
-    def _blocks(self, texts: list[str]) -> _Blocks:
-        vec = self.vectorizer_
-        if not texts:  # sklearn refuses to transform nothing
-            width = (len(vec.words_.vocabulary_), len(vec.chars_.vocabulary_))
-            words, chars = (sp.csr_matrix((0, w), dtype=np.float32) for w in width)
-            dense = None if self.encoder is None else np.zeros((0, self._encoder_width()), np.float32)
-            return _Blocks(words, chars, sp.hstack([words, chars], format="csr"), dense)
-        words = vec.words_.transform(texts).astype(np.float32).tocsr()
-        chars = vec.chars_.transform(texts).astype(np.float32).tocsr()
-        # the same hybrid as LexicalVectorizer.transform, from blocks already computed (jieba runs once)
-        lexical = sp.hstack([words * np.float32(np.sqrt(vec.word_weight)),
-                             chars * np.float32(np.sqrt(1 - vec.word_weight))], format="csr")
-        lexical = l2_rows(lexical).astype(np.float32).tocsr()
-        dense = None if self.encoder is None else np.asarray(self.encoder(list(texts)), dtype=np.float32)
-        return _Blocks(words, chars, lexical, dense)
+    def _blocks(self, texts: list[str]) -> TextViews:
+        return text_views(self.vectorizer_, texts, self.encoder, self._encoder_width)
 
     def _encoder_width(self) -> int:
         label_dense = getattr(self, "label_dense_", None)
@@ -233,7 +173,7 @@ class DomainClassifier:
     def _view_heads(self) -> ViewHeads:
         return ViewHeads(self.views, C=self.C, nb_alpha=self.nb_alpha, cv=self.cv, random_state=self.random_state)
 
-    def _supervised(self, blocks: _Blocks, heads: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    def _supervised(self, blocks: TextViews, heads: Mapping[str, tuple[np.ndarray, np.ndarray]],
                     weights: Mapping[str, float]) -> np.ndarray:
         """Weighted sum of the heads' standardised scores, ``(n, len(classes))``."""
         if not heads:
@@ -242,7 +182,7 @@ class DomainClassifier:
         scorer.heads_ = dict(heads)
         return scorer.decision_function(blocks.views(self.views), weights)
 
-    def _learn_stack(self, blocks: _Blocks) -> None:
+    def _learn_stack(self, blocks: TextViews) -> None:
         """Stacking weights and the confidence calibration, from out-of-fold predictions."""
         classes = self._classes()
         if len(classes) < 2:
@@ -256,11 +196,7 @@ class DomainClassifier:
         sup = stacked @ np.array([self.weights_[v] for v in self.views])
         logits = self._blend(sup, classes, self._prior_scores(self.train_texts_, blocks))
         p = softmax(logits, axis=1)
-        correct = p.argmax(axis=1) == classes[y]
-        if 0 < correct.sum() < len(correct) and len(correct) >= 30:
-            from sklearn.linear_model import LogisticRegression
-            platt = LogisticRegression(C=1e4).fit(_logit(p.max(axis=1))[:, None], correct)
-            self.platt_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
+        self.platt_ = TopCalibrator().fit(p, p.argmax(axis=1) == classes[y]).params_
 
     def _fit_heads(self) -> None:
         classes = self._classes()
@@ -269,7 +205,7 @@ class DomainClassifier:
         if len(classes) < 2:
             return
         y = np.searchsorted(classes, self.train_y_)
-        blocks = _Blocks(self.train_words_, self.train_chars_, self.train_lexical_, self.train_dense_)
+        blocks = TextViews(self.train_words_, self.train_chars_, self.train_lexical_, self.train_dense_)
         self.heads_ = self._view_heads().fit(blocks.views(self.views), y).heads_
 
     @property
@@ -280,11 +216,11 @@ class DomainClassifier:
         m = len(self.train_y_) / max(1, len(self.classes_))
         return m / (m + self.prior_strength)
 
-    def _zero_shot(self, blocks: _Blocks) -> np.ndarray:
+    def _zero_shot(self, blocks: TextViews) -> np.ndarray:
         return ZeroShotScorer(self.zero_shot_scale, self.zero_shot_dense).fit(
             self.label_lexical_, self.label_dense_).decision_function(blocks.lexical, blocks.dense)
 
-    def _prior_scores(self, texts: list[str], blocks: _Blocks) -> np.ndarray:
+    def _prior_scores(self, texts: list[str], blocks: TextViews) -> np.ndarray:
         """The day-one scores: the shipped prior's log-probabilities, else zero-shot label names."""
         if self.prior is None:
             return self._zero_shot(blocks)
@@ -346,16 +282,13 @@ class DomainClassifier:
         """``(n, len(codes_))`` calibrated probabilities at ``level_`` (rows sum to 1)."""
         return self._predict(list(texts))[0]
 
-    def _predict(self, texts: list[str]) -> tuple[np.ndarray, _Blocks, np.ndarray, np.ndarray, np.ndarray]:
+    def _predict(self, texts: list[str]) -> tuple[np.ndarray, TextViews, np.ndarray, np.ndarray, np.ndarray]:
         self._check_fitted()
         blocks = self._blocks(texts)
         zero_shot = self._prior_scores(texts, blocks)
         sup = self._supervised(blocks, self.heads_, self.weights_)
         logits = self._blend(sup, self.classes_, zero_shot) if self.heads_ else zero_shot
-        p = softmax(logits, axis=1)
-        if self.platt_ is not None:
-            a, b = self.platt_
-            p = _temper(logits, 1 / (1 + np.exp(-(a * _logit(p.max(axis=1)) + b))))
+        p = TopCalibrator.from_params(self.platt_).predict_proba(logits)
         near, beta = self._memory(blocks)
         hit = beta > 0
         if hit.any():
@@ -364,7 +297,7 @@ class DomainClassifier:
             p[hit] = (1 - beta[hit, None]) * p[hit] + beta[hit, None] * onehot
         return p, blocks, sup, near, beta
 
-    def _memory(self, blocks: _Blocks) -> tuple[np.ndarray, np.ndarray]:
+    def _memory(self, blocks: TextViews) -> tuple[np.ndarray, np.ndarray]:
         """Nearest confirmed example of each text and its say ``β`` (:class:`~matching.example_memory.ExampleMemory`)."""
         memory = ExampleMemory(self.memory_low, self.memory_high, self.memory_dense)
         memory.fit(self.train_lexical_, self.train_y_, self.train_dense_)
@@ -419,7 +352,7 @@ class DomainClassifier:
         return Label(node.code, node.name, node.level, float(probability),
                      tuple(n.code for n in self.taxonomy.path(code)))
 
-    def _evidence(self, blocks: _Blocks, i: int, top: int, near: int, beta: float,
+    def _evidence(self, blocks: TextViews, i: int, top: int, near: int, beta: float,
                   scale: Mapping[str, float]) -> tuple[str, ...]:
         """The words of text ``i`` that pushed label ``top`` up: TF-IDF × the word heads' weight for
         it (supervised), its overlap with the label's text (zero-shot), or with the remembered example."""
@@ -442,63 +375,18 @@ class DomainClassifier:
         order = np.argsort(-score, kind="stable")[:EVIDENCE_TERMS]
         return tuple(str(self.word_names_[row.indices[j]]) for j in order if score[j] > 0)
 
-    # ------------------------------------------------------------------ persistence
-    def save(self, path: str | Path) -> None:
-        """Write ``domains.json`` (parameters, taxonomy, labels, confirmed texts), ``domains.npz``
-        (heads, label and example vectors) and the lexical vectoriser into directory ``path``."""
+    # ------------------------------------------------------------------ state (files: api.io.resources)
+    def to_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """``(meta, arrays)`` (:func:`~matching.domain_state.classifier_state`); the vectoriser is saved apart."""
         self._check_fitted()
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        meta = {"params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in
-                           ((k, getattr(self, k)) for k in self._PARAMS)},
-                "taxonomy": {"name": self.taxonomy.name, "nodes": self.taxonomy.to_records()},
-                "level": self.level_, "codes": self.codes_, "weights": self.weights_,
-                "platt": list(self.platt_) if self.platt_ is not None else None,
-                "heads": list(self.heads_), "train_texts": self.train_texts_,
-                "encoder_dim": None if self.label_dense_ is None else int(self.label_dense_.shape[1])}
-        (path / "domains.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        arrays: dict[str, np.ndarray] = {"train_y": self.train_y_, "classes": self.classes_}
-        for view, (coef, intercept) in self.heads_.items():
-            arrays[f"head_{view}_coef"], arrays[f"head_{view}_intercept"] = coef, intercept
-        for name in ("label_lexical_", "label_words_", "train_words_", "train_chars_", "train_lexical_"):
-            arrays.update(_csr_parts(name.rstrip("_"), getattr(self, name)))
-        for name in ("label_dense_", "train_dense_"):
-            if getattr(self, name) is not None:
-                arrays[name.rstrip("_")] = getattr(self, name)
-        np.savez_compressed(path / "domains.npz", **arrays)
-        self.vectorizer_.save(path / "lexical")
+        return classifier_state(self)
 
     @classmethod
-    def load(cls, path: str | Path, encoder: Encoder | None = None,
-             tokenizer: Tokenizer | None = None, prior: Prior | None = None) -> "DomainClassifier":
-        """Read what :meth:`save` wrote; ``encoder`` must be the model it was fitted with (same width)."""
-        path = Path(path)
-        meta = json.loads((path / "domains.json").read_text(encoding="utf-8"))
-        taxonomy = Taxonomy.from_records(meta["taxonomy"]["nodes"], name=meta["taxonomy"]["name"])
-        self = cls(taxonomy, encoder=encoder, tokenizer=tokenizer, prior=prior, **meta["params"])
-        if meta["encoder_dim"] is not None and encoder is None:
-            raise ValueError("该模型需要嵌入模型 / this classifier was fitted with an encoder: pass it")
-        arrays = np.load(path / "domains.npz", allow_pickle=False)
-        self.vectorizer_ = LexicalVectorizer.load(path / "lexical", tokenizer=tokenizer)
-        self._set_names()
-        self.level_, self.codes_ = int(meta["level"]), list(meta["codes"])
-        self._index = {c: i for i, c in enumerate(self.codes_)}
-        self.weights_ = {k: float(v) for k, v in meta["weights"].items()}
-        self.platt_ = tuple(meta["platt"]) if meta["platt"] is not None else None
-        self.train_texts_ = list(meta["train_texts"])
-        self.train_y_ = arrays["train_y"].astype(np.int64)
-        self.classes_ = arrays["classes"].astype(np.int64)
-        self.heads_ = {v: (arrays[f"head_{v}_coef"], arrays[f"head_{v}_intercept"]) for v in meta["heads"]}
-        for name in ("label_lexical_", "label_words_", "train_words_", "train_chars_", "train_lexical_"):
-            setattr(self, name, _csr_from(arrays, name.rstrip("_")))
-        for name in ("label_dense_", "train_dense_"):
-            key = name.rstrip("_")
-            setattr(self, name, arrays[key] if key in arrays and encoder is not None else None)
-        if self.label_dense_ is not None and encoder is not None:
-            width = np.asarray(encoder(["维度"])).shape[1]
-            if width != self.label_dense_.shape[1]:
-                raise ValueError(f"嵌入维度不符（{width} ≠ {self.label_dense_.shape[1]}）/ encoder width differs")
-        return self
+    def from_state(cls, meta: Mapping, arrays: Mapping[str, np.ndarray], vectorizer: LexicalVectorizer,
+                   encoder: Encoder | None = None, tokenizer: Tokenizer | None = None,
+                   prior: Prior | None = None) -> "DomainClassifier":
+        """The classifier :meth:`to_state` described; ``encoder`` must be the one it was fitted with."""
+        return classifier_from_state(cls, meta, arrays, vectorizer, encoder, tokenizer, prior)
 
 
 __all__ = ["DomainClassifier", "Label", "Suggestion", "VIEWS", "DEFAULT_VIEW_WEIGHTS"]

@@ -68,12 +68,14 @@ class TextRouter:
 
     ``offices``: the office names (columns of :meth:`office_proba`); ``codes``: the level-2 domain codes
     (columns of :meth:`domain_log_proba`); ``tokenizer``: the service's jieba tokenizer; ``C``: inverse
-    regularisation of both heads; ``max_features``: per lexical block; ``cv``: folds for the temperature.
+    regularisation of both heads; ``max_features``: per lexical block; ``cv``: folds for the temperature
+    and the human threshold; ``target_auto_accuracy``: the accuracy demands routed without a human must
+    reach on those folds (:func:`auto_threshold` sets ``office_threshold_`` from it).
     """
 
     def __init__(self, offices: Sequence[str], codes: Sequence[str], tokenizer: Tokenizer | None = None,
                  C_office: float = 10.0, C_domain: float = 10.0, max_features: int = 30_000, min_df: int = 2,
-                 balance: bool = True, cv: int = 5, random_state: int = 0):
+                 balance: bool = True, cv: int = 5, random_state: int = 0, target_auto_accuracy: float = 0.95):
         self.offices = tuple(offices)
         self.codes = tuple(codes)
         self.tokenizer = tokenizer
@@ -84,12 +86,16 @@ class TextRouter:
         self.balance = balance
         self.cv = cv
         self.random_state = random_state
+        self.target_auto_accuracy = target_auto_accuracy
 
     def fit(self, texts: Sequence[str], office_targets: np.ndarray, domain_targets: np.ndarray | None = None,
-            sample_weight: np.ndarray | None = None, groups: Sequence[int] | None = None) -> "TextRouter":
+            sample_weight: np.ndarray | None = None, groups: Sequence[int] | None = None,
+            demand_like: Sequence[bool] | None = None) -> "TextRouter":
         """``office_targets`` ``(n, len(offices))`` and ``domain_targets`` ``(n, len(codes))``: soft labels
         (rows sum to 1, or 0 where a text does not train that head); ``groups``: rows from one source text
-        (an abstract and its first sentence) stay in one fold of the temperature's cross-validation."""
+        (an abstract and its first sentence) stay in one fold of the temperature's cross-validation;
+        ``demand_like``: the rows shaped like a demand (whole abstracts, not titles or taxonomy
+        descriptions) on whose out-of-fold predictions the human threshold is chosen (default: all)."""
         texts = [str(t) for t in texts]
         office_targets = np.asarray(office_targets, dtype=np.float64)
         domain_targets = None if domain_targets is None else np.asarray(domain_targets, dtype=np.float64)
@@ -101,8 +107,15 @@ class TextRouter:
         self.word_names_ = np.asarray(self.vectorizer_.words_.get_feature_names_out(), dtype=object)
         has_office = office_targets.sum(axis=1) > 0
         groups = np.arange(len(texts)) if groups is None else np.asarray(groups)
+        like = np.ones(len(texts), bool) if demand_like is None else np.asarray(demand_like, bool)
         self.temperature_ = self._temperature(x[has_office], office_targets[has_office], weight[has_office],
-                                              groups[has_office])
+                                              groups[has_office], like[has_office])
+        self.office_threshold_ = None
+        if getattr(self, "oof_logits_", None) is not None and like[has_office].any():
+            proba = softmax(self.oof_logits_[like[has_office]] / self.temperature_, axis=1)
+            y = office_targets[has_office][like[has_office]].argmax(axis=1)
+            self.oof_demand_accuracy_ = float(np.mean(proba.argmax(axis=1) == y))
+            self.office_threshold_ = auto_threshold(proba, y, self.target_auto_accuracy, seed=self.random_state)
         self.office_coef_, self.office_intercept_ = _fit_head(x[has_office], office_targets[has_office],
                                                               weight[has_office], self.C_office, self.balance)
         if domain_targets is not None and domain_targets.sum() > 0:
@@ -114,8 +127,11 @@ class TextRouter:
             self.domain_intercept_ = np.zeros(len(self.codes), np.float32)
         return self
 
-    def _temperature(self, x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray, groups: np.ndarray) -> float:
-        """One temperature for the office logits, fitted on out-of-fold predictions (soft cross-entropy)."""
+    def _temperature(self, x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray, groups: np.ndarray,
+                     like: np.ndarray) -> float:
+        """One temperature for the office logits, fitted on out-of-fold predictions (soft cross-entropy) of
+        the ``like`` rows: the texts shaped like a demand, the ones whose confidence routes them."""
+        self.oof_logits_ = None
         if self.cv < 2 or len(targets) < 5 * self.cv:
             return 1.0
         y = targets.argmax(axis=1)
@@ -125,9 +141,10 @@ class TextRouter:
             coef, intercept = _fit_head(x[train], targets[train], weight[train], self.C_office, self.balance)
             logits[test] = np.asarray(x[test] @ coef.T) + intercept
         self.oof_accuracy_ = float(np.mean(logits.argmax(axis=1) == y))
+        self.oof_logits_ = logits
 
         def loss(t: float) -> float:
-            return float(-(targets * log_softmax(logits / t, axis=1)).sum(axis=1).mean())
+            return float(-(targets[like] * log_softmax(logits[like] / t, axis=1)).sum(axis=1).mean())
         return float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x)
 
     # ------------------------------------------------------------------ predicting
@@ -189,9 +206,10 @@ class TextRouter:
         """``(meta, arrays)``: JSON-able parameters and numpy arrays (the vectoriser is saved on its own)."""
         self._check()
         meta = {"offices": list(self.offices), "codes": list(self.codes), "temperature": self.temperature_,
+                "office_threshold": self.office_threshold_,
                 "params": {"C_office": self.C_office, "C_domain": self.C_domain, "max_features": self.max_features,
                            "min_df": self.min_df, "balance": self.balance, "cv": self.cv,
-                           "random_state": self.random_state}}
+                           "random_state": self.random_state, "target_auto_accuracy": self.target_auto_accuracy}}
         arrays = {"office_coef": self.office_coef_.astype(np.float32), "office_intercept": self.office_intercept_,
                   "domain_coef": self.domain_coef_.astype(np.float16), "domain_intercept": self.domain_intercept_}
         return meta, arrays
@@ -204,6 +222,8 @@ class TextRouter:
         self.n_words_ = len(vectorizer.words_.vocabulary_)
         self.word_names_ = np.asarray(vectorizer.words_.get_feature_names_out(), dtype=object)
         self.temperature_ = float(meta["temperature"])
+        threshold = meta.get("office_threshold")
+        self.office_threshold_ = None if threshold is None else float(threshold)
         self.office_coef_ = np.asarray(arrays["office_coef"], np.float32)
         self.office_intercept_ = np.asarray(arrays["office_intercept"], np.float32)
         self.domain_coef_ = np.asarray(arrays["domain_coef"], np.float32)
@@ -212,6 +232,29 @@ class TextRouter:
         if self.office_coef_.shape != (len(self.offices), width) or self.domain_coef_.shape != (len(self.codes), width):
             raise ValueError("归口模型与词表不符 / the router's weights do not fit its vocabulary")
         return self
+
+
+def auto_threshold(proba: np.ndarray, y: Sequence[int], target: float, reliability: float = 0.8,
+                   blank: float = 0.10, seed: int = 0, floor: float = 0.5) -> float:
+    """The lowest office threshold at which the demands routed without a human are right at least ``target``
+    of the time, measured on held-out predictions ``proba`` (text alone, out-of-fold) of texts whose office
+    is ``y``, each given a simulated filed area as :class:`FiledAreaCombiner` assumes it: blank for ``blank``
+    of them, otherwise right with probability ``reliability`` and another office else (seeded). A rule on
+    the training folds, so no benchmark split chooses it; never below ``floor``."""
+    proba, y = np.asarray(proba, float), np.asarray(y, int)
+    n, k = proba.shape
+    rng = np.random.default_rng(seed)
+    fate = rng.random(n)
+    wrong = (y + rng.integers(1, k, n)) % k
+    filed = np.where(fate < blank, -1, np.where(fate < blank + (1 - blank) * reliability, y, wrong))
+    combined = FiledAreaCombiner(k, reliability).predict_proba(proba, filed)
+    conf, right = combined.max(axis=1), combined.argmax(axis=1) == y
+    order = np.argsort(-conf, kind="stable")
+    running = np.cumsum(right[order]) / np.arange(1, n + 1)
+    ok = np.nonzero(running >= target)[0]
+    if not len(ok):
+        return 1.0
+    return float(max(floor, conf[order][ok[-1]]))
 
 
 class FiledAreaCombiner:
@@ -263,4 +306,4 @@ class FiledAreaCombiner:
         return softmax(self._logits(np.asarray(text_proba, float), np.asarray(filed, int), w), axis=1)
 
 
-__all__ = ["TextRouter", "FiledAreaCombiner"]
+__all__ = ["TextRouter", "FiledAreaCombiner", "auto_threshold"]

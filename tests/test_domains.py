@@ -159,8 +159,10 @@ def test_zero_shot_on_another_taxonomy_file_without_code_changes(encode, tokeniz
 
 
 def test_save_and_load_round_trip(fitted: DomainClassifier, encode, tokenizer, tmp_path: Path) -> None:
-    fitted.save(tmp_path / "domains")
-    loaded = DomainClassifier.load(tmp_path / "domains", encoder=encode, tokenizer=tokenizer)
+    from api.io.resources import read_domain_classifier, write_domain_classifier
+
+    write_domain_classifier(fitted, tmp_path / "domains")
+    loaded = read_domain_classifier(tmp_path / "domains", encoder=encode, tokenizer=tokenizer)
     texts = ["氢燃料电池膜电极与低铂催化剂", "城市污水处理厂污泥资源化"]
     assert np.allclose(loaded.predict_proba(texts), fitted.predict_proba(texts), atol=1e-6)
     assert [s.to_dict() for s in loaded.suggest(texts)] == [s.to_dict() for s in fitted.suggest(texts)]

@@ -42,6 +42,10 @@ def test_mapping_file_loads_and_every_discipline_maps_to_an_office(mapping_parts
     assert m.disciplines["农业工程"].office == "农村处" and "高新处" in dict(m.disciplines["农业工程"].offices)
     assert m.disciplines["生物学/生物科学与工程"].office == "医药处"
     assert m.disciplines["水产"].office == "农村处" and not m.disciplines["军事学"].technical
+    # the CSL title categories that train the office head: 医学/农学 one office, 工学/理学 a mix, no domain
+    assert set(m.categories) == {"工学", "理学", "医学", "农学"}
+    assert m.categories["医学"].offices == (("医药处", 1.0),) and len(m.categories["工学"].offices) > 1
+    assert not m.categories["工学"].domains and abs(sum(s for _, s in m.categories["理学"].offices) - 1) < 1e-9
 
 
 def test_a_mapping_row_without_an_office_is_rejected_in_both_languages(mapping_parts, tmp_path: Path) -> None:
@@ -153,3 +157,35 @@ def test_console_queue_shows_offices_searches_by_name_and_preselects_nothing_bel
         assert r.status_code == 303, r.text
         decided = app.get(f"/demands/{unclear}/domains", headers=staff).json()["decision"]
         assert decided["code"] == "205" and app.get(f"/demands/{unclear}", headers=staff).json()["office"] == "医药处"
+
+
+def test_the_human_threshold_is_the_lowest_that_keeps_automatic_routing_accurate() -> None:
+    """auto_threshold: on held-out predictions whose confidence says how often they are right, the demands
+    above the chosen threshold are right at least the target share, and a lower threshold would break it."""
+    from matching.office_model import auto_threshold
+
+    rng = np.random.default_rng(1)
+    n, k = 4000, 5
+    proba = rng.dirichlet(np.full(k, 0.4), size=n)
+    y = np.array([rng.choice(k, p=p) for p in proba])  # calibrated by construction
+    t = auto_threshold(proba, y, target=0.95, reliability=0.8, blank=0.1, seed=0)
+    assert 0.5 <= t < 1.0
+    # the rule's own check, recomputed: the simulated filed areas, combined, above t
+    again = auto_threshold(proba, y, target=0.95, reliability=0.8, blank=0.1, seed=0)
+    assert again == t  # seeded: the same folds give the same threshold
+    stricter = auto_threshold(proba, y, target=0.99, reliability=0.8, blank=0.1, seed=0)
+    assert stricter > t  # asking more of automatic routing sends more to a human
+    assert auto_threshold(proba, (y + 1) % k, target=0.95, blank=1.0) == 1.0  # never reachable: everyone to a human
+
+
+def test_the_service_routes_with_the_threshold_the_router_chose_unless_configured(tmp_path: Path) -> None:
+    from api.compose import load_settings
+
+    router = read_router()
+    assert router is not None and router.office_threshold_ is not None and 0.5 <= router.office_threshold_ < 0.95
+    services = build_services(load_settings({}).with_home(tmp_path / "a"))
+    assert services.domains.office_threshold == router.office_threshold_
+    services.close()
+    configured = build_services(load_settings({"JIEBANG_OFFICE_THRESHOLD": "0.9"}).with_home(tmp_path / "b"))
+    assert configured.domains.office_threshold == 0.9
+    configured.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from corpora import ORG_ALIASES
+from matching.domains import DomainClassifier, Encoder, Prior
 from matching.office_model import TextRouter
 from matching.relevance import RelevanceFloor
 from models import DOC_FREQ, EXPERT_FLOOR, KEYWORD_RANKER, ROUTER
@@ -103,3 +104,25 @@ def write_router(router: TextRouter, path: Path = ROUTER, extra: dict | None = N
     (path / "router.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     np.savez_compressed(path / "router.npz", **arrays)
     router.vectorizer_.save(path / "lexical")
+
+
+def write_domain_classifier(clf: DomainClassifier, path: Path) -> None:
+    """Write a fitted domain classifier into directory ``path``: ``domains.json`` (parameters, taxonomy,
+    labels, confirmed texts), ``domains.npz`` (heads, label and example vectors), ``lexical.*``; no pickle."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    meta, arrays = clf.to_state()
+    (path / "domains.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    np.savez_compressed(path / "domains.npz", **arrays)
+    clf.vectorizer_.save(path / "lexical")
+
+
+def read_domain_classifier(path: Path, encoder: Encoder | None = None, tokenizer: Tokenizer | None = None,
+                           prior: Prior | None = None) -> DomainClassifier:
+    """Read what :func:`write_domain_classifier` wrote; ``encoder`` must be the model it was fitted with."""
+    path = Path(path)
+    meta = json.loads((path / "domains.json").read_text(encoding="utf-8"))
+    with np.load(path / "domains.npz", allow_pickle=False) as arrays:
+        state = {k: arrays[k] for k in arrays.files}
+    return DomainClassifier.from_state(meta, state, LexicalVectorizer.load(path / "lexical", tokenizer=tokenizer),
+                                       encoder=encoder, tokenizer=tokenizer, prior=prior)

@@ -59,6 +59,7 @@ EXPORT_COLUMNS = ["系统编号", "需求编号", "企业名称", "批次", "需
                   "建议领域2", "概率2", "建议领域3", "概率3", "建议归口处室", "处室置信度", "需人工判断", "原因",
                   "处内建议领域", "文本判断处室", "填报领域对应处室", "文本与填报不一致", "文本依据词", "依据词",
                   "已确认领域", "确认人"]
+FALLBACK_OFFICE_THRESHOLD = 0.85  # a router fitted before the threshold rule carries none
 REFIT_GROWTH, REFIT_MIN_NEW = 1.2, 50  # refit once the round has grown past 1.2 × its size at the fit + 50
 DEFAULT_LEVEL = 2  # 52 技术领域 of the 2016 list: specific enough to route, broad enough to trust; staff
 # decide at this level or below (a deeper code counts as its level-2 ancestor)
@@ -82,14 +83,16 @@ class DomainLabels:
 
     def __init__(self, campaign: CampaignContext, taxonomy: Taxonomy, offices: Offices, embedder: Embedder,
                  tokenizer: Tokenizer, threshold: float = 0.5, router: TextRouter | None = None,
-                 office_threshold: float = 0.85):
+                 office_threshold: float | None = None):
         self.campaign = campaign
         self.taxonomy = taxonomy
         self.offices = campaign_offices(offices, campaign)
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.threshold = threshold
-        self.office_threshold = office_threshold
+        # None: the router's own threshold (chosen on its training folds for a target auto accuracy)
+        self.office_threshold = office_threshold if office_threshold is not None else (
+            getattr(router, "office_threshold_", None) or FALLBACK_OFFICE_THRESHOLD)
         self.level = min(DEFAULT_LEVEL, taxonomy.depth)  # what is predicted (and learned); levels above sum it
         # the router's columns are offices.yaml's offices in order; it serves only the taxonomy it was fitted on
         self.router = router if router is not None and list(router.offices) == [a.office for a in offices.areas] else None
