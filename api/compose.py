@@ -32,7 +32,7 @@ from api.services.domains import SHEET_NAME as DOMAINS_SHEET
 from api.services.domains import DomainLabels
 from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
-from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
+from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep, PreparedStep
 from api.io.uploads import remove_orphan_uploads, upload_folder
 from api.services.jobs import Jobs
 from api.services.list_signing import ListSigner
@@ -172,10 +172,13 @@ class Services:
     @property
     def intake_steps(self) -> tuple[IntakeStep, ...]:
         """What runs on every demand at intake and on ``check``: the campaign rules, then the duplicate check."""
-        return (*DEFAULT_INTAKE_STEPS, self._duplicate_step)
+        return (*DEFAULT_INTAKE_STEPS, PreparedStep(self._duplicate_step, self._duplicate_prepare))
 
     def _duplicate_step(self, session: Session, campaign: CampaignContext, item: Any) -> list[Any]:
         return self.duplicates.intake_step(session, campaign, item)
+
+    def _duplicate_prepare(self, session: Session, campaign: CampaignContext, item: Any) -> None:
+        self.duplicates.prepare_intake(session, campaign, item)
 
     @property
     def report_sheets(self) -> tuple[SheetBuilder, ...]:

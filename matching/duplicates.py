@@ -14,8 +14,8 @@ Candidates come from the faiss index (dense), the shingle index (lexical) and th
 so nothing compares all pairs. Verdicts: ``duplicate`` (the same text, lightly edited),
 ``near_duplicate`` (a rewording), ``related`` (worth a look), or ``none``.
 
-Pure: ids, texts, vectors and signal values in; plain data out. :func:`evidence` gives the
-overlapping sentences (offsets in both texts), shared key terms and the signals that fired.
+Pure: ids, texts, vectors and signal values in; plain data out. :func:`matching.duplicate_evidence.evidence`
+gives the overlapping sentences (offsets in both texts), shared key terms and the signals that fired.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from matching.shingle_index import ShingleIndex
-from nlp.shingles import DEFAULT_K, content_chars, overlap, sentence_overlaps, shingles
+from nlp.shingles import DEFAULT_K, content_chars, overlap, shingles
 
 VERDICTS = ("duplicate", "near_duplicate", "related", "none")
 SIGNAL_KINDS = ("org", "group", "phone", "email")
@@ -273,8 +273,14 @@ class DuplicateDetector:
 
     # --- queries ------------------------------------------------------------------------------
     def check(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None = None, *,
-              exclude: Iterable[int] = (), top: int = 10, min_verdict: str = "related") -> list[Candidate]:
-        """Stored demands that may duplicate ``text``, best first, down to ``min_verdict``."""
+              exclude: Iterable[int] = (), top: int = 10, min_verdict: str = "related",
+              scored: dict[Any, Any] | None = None) -> list[Candidate]:
+        """Stored demands that may duplicate ``text``, best first, down to ``min_verdict``.
+
+        ``scored``: the caller's memo for checking the SAME query again after more demands were added
+        (intake checks before it takes its lock, then again under it): a pair's score depends only on the
+        two demands and the common shingles, so positions scored before are reused while the common
+        shingles have not been re-learned; only the demands added since are scored anew."""
         chars = content_chars(text)
         hashes = shingles(chars, self.k, prepared=True)
         vector = np.asarray(vector, dtype=np.float32).reshape(1, -1)
@@ -292,7 +298,16 @@ class DuplicateDetector:
                 and self.pos_of_.get(int(self.ids_[p])) == p]
         if not cand:
             return []
-        out = self._score(hashes, len(chars), vector[0], clean, np.asarray(cand))
+        if scored is None:
+            out = self._score(hashes, len(chars), vector[0], clean, np.asarray(cand))
+        else:
+            if scored.get("index") is not self.index_:  # common shingles re-learned: every score may move
+                scored.clear()
+                scored["index"] = self.index_
+            todo = [p for p in cand if p not in scored]
+            if todo:
+                scored.update(zip(todo, self._score(hashes, len(chars), vector[0], clean, np.asarray(todo))))
+            out = [scored[p] for p in cand]
         floor = VERDICTS.index(min_verdict)
         out = [c for c in out if VERDICTS.index(c.verdict) <= floor]
         return sorted(out, key=lambda c: (-c.score, c.id))[:top]
@@ -365,34 +380,3 @@ class DuplicateDetector:
                 if VERDICTS.index(c.verdict) <= floor:
                     seen[key] = c
         return [(a, b, c) for (a, b), c in sorted(seen.items())]
-
-
-# --- evidence -----------------------------------------------------------------------------------
-def evidence(text_a: str, text_b: str, *, words_a: Sequence[str] = (), words_b: Sequence[str] = (),
-             signals: Sequence[str] = (), reveal_signals: bool = False, max_terms: int = 12) -> dict[str, Any]:
-    """Why two demands look alike: shared sentences (offsets into both normalised texts), shared key
-    terms (from the caller's tokeniser output) and the enterprise signals that fired — named only
-    when ``reveal_signals`` (admin callers), otherwise reported as a bare count."""
-    sentences = [m.to_dict() for m in sentence_overlaps(text_a, text_b)]
-    in_b = set(words_b)
-    terms: list[str] = []
-    for w in words_a:
-        if w in in_b and w not in terms and len(w) > 1:
-            terms.append(w)
-    terms.sort(key=lambda w: (-len(w), words_a.index(w)))
-    out: dict[str, Any] = {"sentences": sentences, "shared_terms": terms[:max_terms]}
-    if signals:
-        out["signals"] = ([_SIGNAL_LABELS[s] for s in signals] if reveal_signals
-                          else [{"zh": "企业信息相符", "en": "enterprise signal matched"}] * (1 if signals else 0))
-    else:
-        out["signals"] = []
-    return out
-
-
-_SIGNAL_LABELS = {
-    "org": {"zh": "同一企业（名称或统一社会信用代码）", "en": "same enterprise (name or credit code)"},
-    "group": {"zh": "同一集团", "en": "same enterprise group"},
-    "phone": {"zh": "联系电话相同", "en": "same contact phone"},
-    "email": {"zh": "联系邮箱相同", "en": "same contact e-mail"},
-}
-

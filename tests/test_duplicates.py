@@ -8,8 +8,8 @@ import yaml
 from corpora import DUPLICATES
 from matching.calibration import choose_thresholds
 from matching.dedup_groups import group_links
-from matching.duplicates import (DuplicateDetector, DuplicateParams, evidence, pair_features,
-                                 probability)
+from matching.duplicate_evidence import evidence
+from matching.duplicates import DuplicateDetector, DuplicateParams, pair_features, probability
 from matching.shingle_index import ShingleIndex
 from nlp.shingles import content_chars, overlap, sentence_overlaps, shingles
 from nlp.text import normalize
