@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import httpx
 import numpy as np
 
-from tests.demand_rows import make_row
+from corpora.demand_rows import make_row
 
 DOCUMENTED = {200, 409, 503}  # 409 stale version / conflict, 503 busy with Retry-After
 
