@@ -177,8 +177,8 @@ class Services:
     def _duplicate_step(self, session: Session, campaign: CampaignContext, item: Any) -> list[Any]:
         return self.duplicates.intake_step(session, campaign, item)
 
-    def _duplicate_prepare(self, session: Session, campaign: CampaignContext, item: Any) -> None:
-        self.duplicates.prepare_intake(session, campaign, item)
+    def _duplicate_prepare(self, session: Session, campaign: CampaignContext, items: Any) -> None:
+        self.duplicates.prepare_intake(session, campaign, items)
 
     @property
     def report_sheets(self) -> tuple[SheetBuilder, ...]:

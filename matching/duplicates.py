@@ -197,6 +197,7 @@ class DuplicateDetector:
         self.fitted_size_ = len(ids)
         self.dense_ = VectorIndex(self.dim_)
         self.chars_: list[str] = []
+        self._shingle_cache: dict[int, np.ndarray] = {}
         self.ids_ = np.zeros(0, dtype=np.int64)
         self.pos_of_: dict[int, int] = {}
         self._vectors = np.zeros((max(16, len(ids)), self.dim_), dtype=np.float32)  # grows by doubling
@@ -315,8 +316,7 @@ class DuplicateDetector:
     def _score(self, hashes: np.ndarray, n_chars: int, vector: np.ndarray, signals: Mapping[str, str],
                cand: np.ndarray) -> list[Candidate]:
         q = self.index_.strip_common(hashes)
-        ov = [overlap(q, self.index_.strip_common(shingles(self.chars_[p], self.k, prepared=True)))
-              for p in cand.tolist()]
+        ov = [overlap(q, self.index_.strip_common(self._shingles_at(p))) for p in cand.tolist()]
         cont = np.array([o.containment for o in ov])
         jac = np.array([o.jaccard for o in ov])
         dense = self.vectors_[cand] @ vector
@@ -328,6 +328,14 @@ class DuplicateDetector:
         verd = verdicts(prob, cont, self.params_, evidence=evidence, short=np.asarray(lengths) < MIN_COMPARE_CHARS)
         return [Candidate(int(self.ids_[p]), float(pr), v, float(c), float(j), float(d), f)
                 for p, pr, v, c, j, d, f in zip(cand.tolist(), prob, verd, cont, jac, dense, fired)]
+
+    def _shingles_at(self, position: int) -> np.ndarray:
+        """The shingles of an indexed demand, computed once when it is first a candidate (kept: a demand is
+        compared again and again as demands arrive; only those ever compared are kept)."""
+        found = self._shingle_cache.get(position)
+        if found is None:
+            found = self._shingle_cache[position] = shingles(self.chars_[position], self.k, prepared=True)
+        return found
 
     def score_ids(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None,
                   ids: Iterable[int]) -> list[Candidate]:

@@ -60,3 +60,61 @@ def test_an_update_prepared_on_a_version_that_moved_is_merged_again_under_the_lo
     assert result.outcome == "updated" and result.demand.id == stored.id
     assert result.demand.record["需求描述"] == TEXT and result.demand.record["需求名称"] == "改后的需求名称"
     assert result.demand.row_version == 3
+
+
+def _sample_rows(n: int) -> list[dict]:
+    """``n`` rows with copies inside the sample (the text of an earlier row under another enterprise) and
+    rewordings, so duplicate and related pairs within the file exist."""
+    rows = []
+    for i in range(n):
+        text = f"第{i}号课题：面向{['风电', '光伏', '储能'][i % 3]}装备的第{i}类关键部件精密加工与在线检测技术研究。"
+        if i % 5 == 4:
+            text = rows[i - 3]["需求描述"]  # a copy of an earlier row
+        elif i % 7 == 6:
+            text = rows[i - 2]["需求描述"].replace("研究", "攻关，并开展示范应用")  # a rewording
+        rows.append(make_row(400 + i, 需求编号=f"S-{i}", 需求描述=text, 需求名称=f"第{i}号需求"))
+    return rows
+
+
+def _findings_by_external_id(services) -> dict[str, list]:
+    from api.store import tables as db
+
+    with services.session() as s:
+        demands = list(s.query(db.Demand))
+        external = {d.id: d.external_id for d in demands}
+        return {d.external_id: sorted((f.rule_id, f.severity, tuple(sorted(external[c["id"]] for c in
+                                       (f.values or {}).get("candidates", [])))) for f in d.findings)
+                for d in demands}
+
+
+def test_a_file_import_finds_what_one_by_one_intake_finds(services, tmp_path) -> None:
+    """The file is prepared as a whole (one encoding batch, each row searched against the stored demands
+    before the lock), then stored row by row under it: the findings of every demand — rules, duplicates
+    and related pairs inside the file and with what was stored before — equal those of one-by-one intake."""
+    from dataclasses import replace
+
+    from api.compose import build_services
+    from api.services.imports import import_demands
+    from tests.demand_rows import write_jsonl
+
+    rows = _sample_rows(40)
+    stored, incoming = rows[:8], rows[8:]
+    one_by_one = build_services(replace(services.settings, database_url=f"sqlite:///{tmp_path / 'one.db'}"))
+    one_by_one.__dict__["embedder"] = services.embedder
+    try:
+        for built in (services, one_by_one):
+            for row in stored:
+                with built.session() as s:
+                    submit_demand(s, built.campaign, row, actor="t", steps=built.intake_steps)
+        with services.session() as s:
+            report = import_demands(s, services.campaign, write_jsonl(tmp_path / "f.jsonl", incoming), actor="t",
+                                    steps=services.intake_steps)
+        assert report.new == len(incoming) and not report.rejected
+        for row in incoming:
+            with one_by_one.session() as s:
+                submit_demand(s, one_by_one.campaign, row, actor="t", steps=one_by_one.intake_steps)
+        batch, single = _findings_by_external_id(services), _findings_by_external_id(one_by_one)
+    finally:
+        one_by_one.close()
+    assert sum(1 for fs in single.values() for f in fs if f[0] == "duplicate") >= 8  # the sample has pairs
+    assert batch == single

@@ -295,16 +295,19 @@ class DuplicateService:
         with self._lock:
             return detector.score_ids(view.duplicate_text.text, self.encode([view])[0], view.signals, [other_id])
 
-    def prepare_intake(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> None:
+    def prepare_intake(self, session: Session, campaign: CampaignContext, items: Sequence[IntakeItem]) -> None:
         """The intake check's work that needs no lock, done before intake takes it: pick up what other workers
-        stored (their texts encoded here, not while every other submission waits), encode this demand and
-        score it against the index; under the lock only what was stored since is left to score."""
+        stored (their texts encoded here, not while every other submission waits), encode the new demands
+        (one batch for a file) and score each against the stored ones; under the lock only what was stored
+        since — another worker's demands, the file's earlier rows — is left to score."""
         detector = self.sync(session)
-        view = item.view
-        vector, scored = self.encode([view])[0], {}
-        with self._lock:
-            detector.check(view.duplicate_text.text, vector, view.signals, top=10, scored=scored)
-        item.prepared.update(duplicate_vector=vector, duplicate_scored=scored)
+        views = [item.view for item in items]
+        vectors = self.encode(views)
+        for item, view, vector in zip(items, views, vectors):
+            scored: dict[Any, Any] = {}
+            with self._lock:
+                detector.check(view.duplicate_text.text, vector, view.signals, top=10, scored=scored)
+            item.prepared.update(duplicate_vector=vector, duplicate_scored=scored)
 
     def intake_step(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
         """Intake step: duplicate candidates of the new demand as findings; then index the demand. Under the

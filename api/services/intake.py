@@ -76,11 +76,12 @@ IntakeStep = Callable[[Session, CampaignContext, IntakeItem], list[Any]]
 
 @dataclass(frozen=True)
 class PreparedStep:
-    """An intake step whose costly part needs no lock: ``prepare`` runs before the campaign lock is taken
-    (``item.demand`` is None then) and leaves what it computed in ``item.prepared`` for ``run``."""
+    """An intake step whose costly part needs no lock: ``prepare`` runs before the campaign lock is taken,
+    over every item of a submission or a file at once (``item.demand`` is None then), and leaves what it
+    computed in ``item.prepared`` for ``run``."""
 
     run: IntakeStep
-    prepare: Callable[[Session, CampaignContext, IntakeItem], None]
+    prepare: Callable[[Session, CampaignContext, Sequence[IntakeItem]], None]
 
     def __call__(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
         return self.run(session, campaign, item)
@@ -233,18 +234,34 @@ def _merged(existing: db.Demand | None, record: DemandRecord, replace: bool,
     return apply_update(dict(existing.record or {}), record, replace=replace, context=context)
 
 
-def prepare_intake(session: Session, campaign: CampaignContext, record: DemandRecord, *,
-                   steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, replace: bool = False,
-                   context: dict[str, Any] | None = None, submitted_at: datetime | None = None) -> PreparedIntake:
-    """The part of intake that needs no lock (reads committed data only, writes nothing): the record merged
-    with its stored demand, normalised, and each :class:`PreparedStep`'s ``prepare`` (encoding, index sync)."""
-    existing = _by_external_id(session, campaign, record.external_id)
-    merged, changed = _merged(existing, record, replace, context)
-    item = IntakeItem(record=merged, data=record_data(merged), demand=None, submitted_at=submitted_at)
+def prepare_intakes(session: Session, campaign: CampaignContext, records: Sequence[DemandRecord], *,
+                    steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, replace: bool = False,
+                    context: dict[str, Any] | None = None) -> list[PreparedIntake]:
+    """The part of intake that needs no lock (reads committed data only, writes nothing), for a submission
+    or a whole file at once: each record merged with its stored demand and normalised, then every
+    :class:`PreparedStep`'s ``prepare`` over all of them (one encoding batch, one index sync)."""
+    stored: dict[str, db.Demand] = {}
+    wanted = sorted({r.external_id for r in records if r.external_id})
+    for start in range(0, len(wanted), 500):
+        stored.update((d.external_id, d) for d in session.scalars(select(db.Demand).where(
+            db.Demand.campaign_id == campaign.id, db.Demand.external_id.in_(wanted[start:start + 500]))))
+    out = []
+    for record in records:
+        existing = stored.get(record.external_id) if record.external_id else None
+        merged, changed = _merged(existing, record, replace, context)
+        item = IntakeItem(record=merged, data=record_data(merged), demand=None)
+        out.append(PreparedIntake(merged, changed, item, _stamp(existing)))
     for step in steps:
         if isinstance(step, PreparedStep):
-            step.prepare(session, campaign, item)
-    return PreparedIntake(merged, changed, item, _stamp(existing))
+            step.prepare(session, campaign, [p.item for p in out])
+    return out
+
+
+def prepare_intake(session: Session, campaign: CampaignContext, record: DemandRecord, *,
+                   steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, replace: bool = False,
+                   context: dict[str, Any] | None = None) -> PreparedIntake:
+    """:func:`prepare_intakes` of one record."""
+    return prepare_intakes(session, campaign, [record], steps=steps, replace=replace, context=context)[0]
 
 
 def intake_record(session: Session, campaign: CampaignContext, record: DemandRecord, *, actor: str,
