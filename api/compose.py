@@ -146,7 +146,7 @@ class Services:
     @cached_property
     def jobs(self) -> Jobs:
         """Background jobs (imports, de-dup, condensation, panels, labelling): a small thread pool."""
-        return Jobs(self.sessions)
+        return Jobs(self.sessions, progress_dir=self.settings.home / "jobs")
 
     def upload_folder(self) -> Path:
         """A new folder for an uploaded file, under the home (removed by its request or job; a killed

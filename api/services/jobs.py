@@ -14,8 +14,7 @@ A watchdog thread per process beats its running jobs' ``heartbeat_at`` (PostgreS
 processes that are gone (this host: by pid; another: heartbeat older than :data:`HEARTBEAT_STALE`); a state
 change that cannot be written is retried with exponential backoff (:data:`WRITE_BACKOFF_S`).
 
-Job kinds (:data:`KINDS`): ``import`` (an uploaded file, :func:`import_work`), ``dedup`` (:func:`dedup_work`),
-``condense`` (:func:`condense_work`), ``panels`` (:func:`panels_work`), ``domains`` (:func:`domains_work`).
+Job kinds (:data:`KINDS`); the work of each kind is built by :mod:`api.services.job_work`.
 """
 from __future__ import annotations
 
@@ -40,9 +39,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.errors import JiebangError, NotFound
 from api.io.uploads import process_alive
 from api.services.access import Principal
-from api.services.campaign import CampaignContext
-from api.services.imports import import_demands, import_people
-from api.services.intake import IntakeItem, IntakeStep
 from api.store import tables as db
 from api.store.faults import classify
 
@@ -85,11 +81,15 @@ class Jobs:
     """The process's job runner: a pool of ``workers`` threads over the database of ``sessions``
     (default: one on SQLite, whose single write lock a second long job would only wait for; two otherwise)."""
 
-    def __init__(self, sessions: sessionmaker[Session], workers: int | None = None):
+    def __init__(self, sessions: sessionmaker[Session], workers: int | None = None, progress_dir: Path | None = None):
         self.sessions = sessions
+        with sessions() as session:
+            sqlite = session.get_bind().dialect.name == "sqlite"
         if workers is None:
-            with sessions() as session:
-                workers = 1 if session.get_bind().dialect.name == "sqlite" else 2
+            workers = 1 if sqlite else 2
+        # SQLite: the work's own transaction may hold the only write lock for minutes, so its progress is also
+        # kept in a small file per job there, which recover() reads for a job whose process is gone.
+        self.progress_dir = progress_dir if sqlite else None
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiebang-job")
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self._live: dict[int, tuple[str, int, int]] = {}
@@ -131,6 +131,7 @@ class Jobs:
         rows = [row for row in session.scalars(select(db.Job).where(db.Job.status.in_(("queued", "running"))))
                 if row.id not in self._live and not self._owner_alive(row)]
         for row in rows:
+            row.stage, row.done, row.total = self._kept_progress(row)
             row.status, row.finished_at = "failed", db.utcnow()
             row.error = {"code": "job_interrupted",
                          "message_zh": "服务在任务完成前重启或停止，任务未完成；请重新提交。",
@@ -140,6 +141,35 @@ class Jobs:
         if rows:
             log.warning("%d job(s) left unfinished by a previous process marked failed", len(rows))
         return len(rows)
+
+    def _keep_progress(self, job_id: int, stage: str | None, done: int = 0, total: int = 0) -> None:
+        """Write (``stage`` None: remove) the progress file of a job (SQLite only, see ``progress_dir``)."""
+        if self.progress_dir is None:
+            return
+        path = self.progress_dir / f"job-{job_id}.json"
+        try:
+            if stage is None:
+                path.unlink(missing_ok=True)
+                return
+            self.progress_dir.mkdir(parents=True, exist_ok=True)
+            path.with_suffix(".tmp").write_text(json.dumps([stage, done, total]), encoding="utf-8")
+            path.with_suffix(".tmp").replace(path)  # atomic: a kill -9 leaves the old file or the new one
+        except OSError:
+            log.debug("progress file of job %d not written", job_id, exc_info=True)
+
+    def _kept_progress(self, row: db.Job) -> tuple[str | None, int, int]:
+        """How far a job got: its row, or its progress file when that is further (and then the file goes)."""
+        stage, done, total = None, 0, 0
+        if self.progress_dir is not None:
+            path = self.progress_dir / f"job-{row.id}.json"
+            try:
+                stage, done, total = json.loads(path.read_text(encoding="utf-8"))
+                path.unlink(missing_ok=True)
+            except (OSError, ValueError):
+                stage = None
+        if stage is None or (row.done or 0) > done:
+            return row.stage, row.done, row.total
+        return stage, int(done), int(total)
 
     def _owner_alive(self, row: db.Job) -> bool:
         host, _, pid = (row.owner or "").rpartition(":")
@@ -203,6 +233,7 @@ class Jobs:
             if stage != last["stage"] or now - last["at"] >= WRITE_EVERY_SECONDS:
                 last["stage"], last["at"] = stage, now
                 self._write(job_id, stage=stage, done=int(done), total=int(total), wait=False)
+                self._keep_progress(job_id, stage, int(done), int(total))
 
         try:
             self._write(job_id, status="running", stage="start", started_at=db.utcnow(), heartbeat_at=db.utcnow(),
@@ -225,6 +256,7 @@ class Jobs:
         finally:
             with self._lock:
                 self._live.pop(job_id, None)
+            self._keep_progress(job_id, None)
             for path in cleanup:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
@@ -310,91 +342,3 @@ def may_read(job: dict[str, Any], who: Principal) -> bool:
         return True
     kind = KINDS.get(job.get("kind", ""))
     return who.role not in (None, "bureau") and kind is not None and who.may(kind.action)
-
-
-# ---------------------------------------------------------------------- work of each kind
-def import_work(path: Path, kind: str, campaign: CampaignContext, *, actor: str, source: str,
-                steps: Sequence[IntakeStep], context: dict[str, Any], region: str | None = None,
-                allow_enterprise_change: bool = False) -> Work:
-    """Import an uploaded file (``kind``: demands | experts | expert_reviews | solvers) as one transaction.
-
-    Progress counts the demands as intake stores them (the number of rows is known once it is read)."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        progress("read", 0, 0)
-        if kind != "demands":
-            return import_people(session, path, kind, actor=actor, source=source, context=context).to_dict()
-        counted, total = [0], [0]
-
-        def count(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
-            counted[0] += 1
-            progress("import", counted[0], total[0])
-            return []
-
-        def read(rows: int) -> None:
-            total[0] = rows
-            progress("import", 0, rows)
-
-        return import_demands(session, campaign, path, actor=actor, steps=(*steps, count), context=context,
-                              source=source, region=region, on_read=read,
-                              allow_enterprise_change=allow_enterprise_change).to_dict()
-
-    return work
-
-
-def dedup_work(dedup_runs: Any, *, batch: str | None, min_verdict: str, actor: str) -> Work:
-    """A batch de-duplication run (:meth:`api.services.dedup_runs.DedupRuns.run`), stored as the latest run."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        progress("dedup", 0, 1)
-        out = dedup_runs.run(session, batch=batch, min_verdict=min_verdict, actor=actor)
-        progress("dedup", 1, 1)
-        return {"batch": out["batch"], "min_verdict": out["min_verdict"], "demands": out["demands"],
-                "run_at": out["run_at"], "groups": len(out["groups"])}
-
-    return work
-
-
-def condense_work(condensation: Any, *, actor: str, **params: Any) -> Work:
-    """A condensation run (:meth:`api.services.condense.Condensation.run`) with its stages as progress."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        return condensation.run(session, actor=actor, progress=progress, **params)
-
-    return work
-
-
-def panels_work(panels: Any, campaign: CampaignContext, *, actor: str, **params: Any) -> Work:
-    """A panel assignment run (:meth:`api.services.panels.PanelAssignment.assign`); an infeasible round
-    fails the job with the constraints that cannot be met in its error details."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        progress("solve", 0, 1)
-        out = panels.assign(session, campaign, actor=actor, **params)
-        progress("solve", 1, 1)
-        return out
-
-    return work
-
-
-def domains_work(domains: Any, *, actor: str, batch: str | None, limit: int = 3, threshold: float | None = None,
-                 level: int | None = None) -> Work:
-    """Labelling a batch (:meth:`api.services.domains.DomainLabels.suggest_round`): the classifier is fitted
-    on the round and its confirmed labels, the office model's filed-area weight is refitted from the confirmed
-    offices, every demand gets its suggestion; the result counts them per office and says how many need a
-    human (suggestions are shown, never written onto demands)."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        progress("fit", 0, 1)
-        domains.model(session)
-        office = domains.refit_office(session)
-        progress("suggest", 0, 1)
-        rows = domains.suggest_round(session, batch=batch, limit=limit, threshold=threshold, level=level)
-        progress("suggest", 1, 1)
-        offices: dict[str, int] = {}
-        for r in rows:
-            offices[r["routing"]["office"]] = offices.get(r["routing"]["office"], 0) + 1
-        return {"batch": batch, "demands": len(rows), "needs_human": sum(r["routing"]["needs_human"] for r in rows),
-                "decided": sum(r["decision"] is not None for r in rows), "by_office": offices, "office_model": office}
-
-    return work
