@@ -43,6 +43,14 @@ def import_work(path: Path, kind: str, campaign: CampaignContext, *, actor: str,
     return work
 
 
+def import_from_spec(services: Any, spec: dict[str, Any]) -> Work:
+    """:func:`import_work` from what a queued job stores (any worker rebuilds it: PostgreSQL job claims):
+    ``{path, kind, actor, source, region, allow_enterprise_change}``; the rest comes from ``services``."""
+    return import_work(Path(spec["path"]), spec["kind"], services.campaign, actor=spec["actor"], source=spec["source"],
+                       steps=services.intake_steps, context=services.settings.validation_context,
+                       region=spec.get("region"), allow_enterprise_change=bool(spec.get("allow_enterprise_change")))
+
+
 def dedup_work(dedup_runs: Any, *, batch: str | None, min_verdict: str, actor: str) -> Work:
     """A batch de-duplication run (:meth:`api.services.dedup_runs.DedupRuns.run`), stored as the latest run."""
 

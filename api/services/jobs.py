@@ -25,7 +25,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -71,6 +71,7 @@ STAGE_ZH = {"queued": "排队中", "start": "开始", "read": "读取文件", "i
             "solve": "求解分配", "label": "标注领域", "done": "完成"}
 STATUS_ZH = {"queued": "排队中", "running": "运行中", "done": "已完成", "failed": "失败"}
 WRITE_EVERY_SECONDS = 3.0
+RUN_KEY = "_run"  # in a claimable job's params: what rebuilds its work (never shown)
 HEARTBEAT_EVERY_S = 10.0  # the watchdog's beat: heartbeats written, dead processes' jobs failed
 HEARTBEAT_STALE = timedelta(minutes=2)  # a job of another host whose heartbeat is older is taken as lost
 STALE_AFTER = timedelta(hours=24)  # … or, without any heartbeat (SQLite never beats), once this old
@@ -81,7 +82,8 @@ class Jobs:
     """The process's job runner: a pool of ``workers`` threads over the database of ``sessions``
     (default: one on SQLite, whose single write lock a second long job would only wait for; two otherwise)."""
 
-    def __init__(self, sessions: sessionmaker[Session], workers: int | None = None, progress_dir: Path | None = None):
+    def __init__(self, sessions: sessionmaker[Session], workers: int | None = None, progress_dir: Path | None = None,
+                 builders: Mapping[str, Callable[[dict[str, Any]], Work]] | None = None):
         self.sessions = sessions
         with sessions() as session:
             sqlite = session.get_bind().dialect.name == "sqlite"
@@ -90,6 +92,9 @@ class Jobs:
         # SQLite: the work's own transaction may hold the only write lock for minutes, so its progress is also
         # kept in a small file per job there, which recover() reads for a job whose process is gone.
         self.progress_dir = progress_dir if sqlite else None
+        # PostgreSQL: a job whose work can be rebuilt from what is stored (``builders``: kind → spec → work) is
+        # queued for any worker to claim (SELECT … FOR UPDATE SKIP LOCKED); SQLite keeps the in-process pool.
+        self.builders = {} if sqlite else dict(builders or {})
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiebang-job")
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self._live: dict[int, tuple[str, int, int]] = {}
@@ -99,12 +104,21 @@ class Jobs:
         self._watchdog.start()
 
     def submit(self, session: Session, kind: str, params: dict[str, Any], actor: str, work: Work,
-               *, cleanup: Sequence[Path] = ()) -> int:
+               *, cleanup: Sequence[Path] = (), spec: dict[str, Any] | None = None) -> int:
         """Store a ``queued`` job and start ``work`` in the pool; returns the job id at once.
 
-        ``cleanup``: files or folders the job owns (an uploaded file), removed when it ends."""
+        ``cleanup``: files or folders the job owns (an uploaded file), removed when it ends. ``spec``: what
+        rebuilds ``work`` in any worker (JSON; see ``builders``): the job is then claimed from the database."""
         if kind not in KINDS:
             raise NotFound(f"未知的任务类型：{kind}", f"unknown job kind: {kind}", {"kinds": list(KINDS)})
+        if spec is not None and kind in self.builders:
+            run = {"spec": spec, "cleanup": [str(p) for p in cleanup]}
+            row = db.Job(kind=kind, status="queued", stage="queued", params={**params, RUN_KEY: run}, actor=actor)
+            session.add(row)
+            session.commit()
+            self._pool.submit(self.claim)
+            log.info("job %d (%s) queued by %s for any worker", row.id, kind, actor)
+            return row.id
         row = db.Job(kind=kind, status="queued", stage="queued", params=params, actor=actor, owner=self.owner)
         session.add(row)
         session.commit()
@@ -129,7 +143,8 @@ class Jobs:
         A job of another live worker process on this host is left alone (several uvicorn workers share the
         database); one owned by another host is failed only once it is older than ``STALE_AFTER``."""
         rows = [row for row in session.scalars(select(db.Job).where(db.Job.status.in_(("queued", "running"))))
-                if row.id not in self._live and not self._owner_alive(row)]
+                if row.id not in self._live and not self._owner_alive(row)
+                and not (row.status == "queued" and row.owner is None)]  # waiting to be claimed by any worker
         for row in rows:
             row.stage, row.done, row.total = self._kept_progress(row)
             row.status, row.finished_at = "failed", db.utcnow()
@@ -200,6 +215,38 @@ class Jobs:
                         row.heartbeat_at = db.utcnow()
                     session.commit()
             self.recover(session)
+            waiting = session.scalar(select(db.Job.id).where(db.Job.status == "queued", db.Job.owner.is_(None),
+                                                             db.Job.kind.in_(list(self.builders))).limit(1))
+        if waiting is not None and not self._stopping.is_set():
+            self._pool.submit(self.claim)  # queued by a worker that could not run it (busy, stopped, gone)
+
+    def claim(self) -> int | None:
+        """Take the oldest queued job any worker stored and run it here; returns its id (None: nothing to do).
+        ``FOR UPDATE SKIP LOCKED``: two workers claiming at once never take the same job, nor wait for each other."""
+        if not self.builders or self._stopping.is_set():
+            return None
+        with self.sessions() as session:
+            row = session.scalars(select(db.Job).where(db.Job.status == "queued", db.Job.owner.is_(None),
+                                                       db.Job.kind.in_(list(self.builders)))
+                                  .order_by(db.Job.id).limit(1).with_for_update(skip_locked=True)).first()
+            if row is None:
+                return None
+            run = dict((row.params or {}).get(RUN_KEY) or {})
+            row.status, row.owner, row.heartbeat_at = "running", self.owner, db.utcnow()
+            session.commit()
+            job_id, kind = row.id, row.kind
+        with self._lock:
+            self._live[job_id] = ("start", 0, 0)
+        cleanup = tuple(Path(p) for p in run.get("cleanup", []))
+        try:
+            work = self.builders[kind](dict(run.get("spec") or {}))
+        except Exception as exc:
+            with self._lock:
+                self._live.pop(job_id, None)
+            self._write(job_id, status="failed", error=error_body(exc), finished_at=db.utcnow())
+            return job_id
+        self._run(job_id, work, cleanup)
+        return job_id
 
     def wait(self, job_id: int, timeout: float = 60.0) -> None:
         """Block until the job is no longer queued or running here (tests, the CLI)."""
@@ -326,7 +373,7 @@ def job_out(row: db.Job, live: tuple[str, int, int] | None = None) -> dict[str, 
     return {"id": row.id, "kind": row.kind, "kind_zh": KINDS.get(row.kind, JobKind(row.kind, "")).label_zh,
             "status": row.status, "status_zh": STATUS_ZH.get(row.status, row.status), "stage": stage,
             "stage_zh": STAGE_ZH.get(stage, stage), "done": done, "total": total,
-            "params": dict(row.params or {}), "result": row.result, "error": row.error, "actor": row.actor,
+            "params": {k: v for k, v in (row.params or {}).items() if k != RUN_KEY}, "result": row.result, "error": row.error, "actor": row.actor,
             "created_at": stamp(row.created_at), "started_at": stamp(row.started_at),
             "finished_at": stamp(row.finished_at)}
 

@@ -44,11 +44,11 @@ def start_import(services: Services, session: Session, campaign: CampaignContext
     name, suffix = accepted_upload(who, file, kind)
     folder = services.upload_folder()
     path = save_upload(file, folder / f"upload{suffix}")
-    job = job_work.import_work(path, kind, campaign, actor=who.actor, source=name, steps=services.intake_steps,
-                           context=services.settings.validation_context,
-                           region=who.region if who.role == "bureau" else None,
-                           allow_enterprise_change=who.may("change_enterprise"))
-    return services.jobs.submit(session, "import", {"file": name, "kind": kind}, who.actor, job, cleanup=[folder])
+    spec = {"path": str(path), "kind": kind, "actor": who.actor, "source": name,
+            "region": who.region if who.role == "bureau" else None,
+            "allow_enterprise_change": who.may("change_enterprise")}
+    return services.jobs.submit(session, "import", {"file": name, "kind": kind}, who.actor,
+                                job_work.import_from_spec(services, spec), cleanup=[folder], spec=spec)
 
 
 def start_dedup(services: Services, session: Session, who: Principal, body: DedupRunIn) -> int:
