@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,9 @@ from api.services.domains import SHEET_NAME as DOMAINS_SHEET
 from api.services.domains import DomainLabels
 from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
-from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep
+from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep, PreparedStep
 from api.io.uploads import remove_orphan_uploads, upload_folder
+from api.services.job_work import import_from_spec
 from api.services.jobs import Jobs
 from api.services.list_signing import ListSigner
 from api.services.panel_sheets import PANELS_SHEET_NAME
@@ -146,7 +147,8 @@ class Services:
     @cached_property
     def jobs(self) -> Jobs:
         """Background jobs (imports, de-dup, condensation, panels, labelling): a small thread pool."""
-        return Jobs(self.sessions)
+        return Jobs(self.sessions, progress_dir=self.settings.home / "jobs",
+                    builders={"import": partial(import_from_spec, self)})
 
     def upload_folder(self) -> Path:
         """A new folder for an uploaded file, under the home (removed by its request or job; a killed
@@ -172,10 +174,13 @@ class Services:
     @property
     def intake_steps(self) -> tuple[IntakeStep, ...]:
         """What runs on every demand at intake and on ``check``: the campaign rules, then the duplicate check."""
-        return (*DEFAULT_INTAKE_STEPS, self._duplicate_step)
+        return (*DEFAULT_INTAKE_STEPS, PreparedStep(self._duplicate_step, self._duplicate_prepare))
 
     def _duplicate_step(self, session: Session, campaign: CampaignContext, item: Any) -> list[Any]:
         return self.duplicates.intake_step(session, campaign, item)
+
+    def _duplicate_prepare(self, session: Session, campaign: CampaignContext, items: Any) -> None:
+        self.duplicates.prepare_intake(session, campaign, items)
 
     @property
     def report_sheets(self) -> tuple[SheetBuilder, ...]:

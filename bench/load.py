@@ -3,7 +3,9 @@
 (If-Match), and list; a share of the submissions are planted duplicates (the text of an earlier one under
 another enterprise). Then it verifies, through the API, that every acknowledged write is stored exactly
 once and that every planted duplicate was flagged, and prints a table (throughput, p50/p95/p99 per
-operation, statuses) — ``--json FILE`` writes it too.
+operation, statuses) — ``--json FILE`` writes it too. ``--import-rows N`` also uploads an N-row demand file
+as an import job when the load starts (:func:`bench.import_speed.demand_rows`) and reports how long the job
+ran, how far it got, and the submissions' latency while it ran (``submit_during_import``).
 
     jiebang --database-url postgresql+psycopg://… serve --workers 4 --port 8765 &
     python -m bench.load --url http://127.0.0.1:8765 --token ADMIN_TOKEN --clients 16 --seconds 30
@@ -25,7 +27,8 @@ from urllib.parse import urlparse
 import httpx
 import numpy as np
 
-from tests.demand_rows import make_row
+from bench.import_speed import demand_rows
+from corpora.demand_rows import make_row
 
 DOCUMENTED = {200, 409, 503}  # 409 stale version / conflict, 503 busy with Retry-After
 
@@ -45,6 +48,8 @@ class Load:
         self.texts: list[tuple[str, str]] = []  # (external id, description) of acknowledged originals
         self.sent = 0
         self.base = int(time.time()) % 100_000 * 10_000
+        self.job: dict[str, Any] = {}  # the import job run beside the load: id, start, end (perf_counter)
+        self.submitted_at: list[tuple[float, float]] = []  # (start, latency) of each submission
 
     def _record(self, op: str, started: float, status: int) -> None:
         with self.lock:
@@ -86,6 +91,8 @@ class Load:
         started = time.perf_counter()
         r = http.post("/demands", json=row)
         self._record("submit", started, r.status_code)
+        with self.lock:
+            self.submitted_at.append((started, time.perf_counter() - started))
         if r.status_code == 200:
             body = r.json()
             with self.lock:
@@ -111,19 +118,56 @@ class Load:
         r = http.post("/demands", json=row, headers={"If-Match": got.headers.get("ETag", "")})
         self._record("update", started, r.status_code)
 
-    def run(self) -> dict[str, Any]:
+    def import_job(self, rows: int, deadline: float) -> None:
+        """Upload ``rows`` generated demands as an import job and follow it until it ends (or the deadline)."""
+        data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in demand_rows(rows, seed=self.base))
+        with httpx.Client(base_url=self.url, headers=self.headers, timeout=300) as http:
+            self.job["start"] = time.perf_counter()
+            r = http.post("/jobs/import", files={"file": (f"load-{self.base}.jsonl", data.encode("utf-8"))})
+            if r.status_code != 202:
+                self.job["error"] = r.status_code
+                return
+            self.job["id"] = r.json()["job_id"]
+            while time.monotonic() < deadline:
+                job = http.get(f"/jobs/{self.job['id']}").json()
+                self.job.update(status=job["status"], done=job.get("done"), total=job.get("total"))
+                if job["status"] not in ("queued", "running"):
+                    self.job["end"] = time.perf_counter()
+                    return
+                time.sleep(1.0)
+
+    def run(self, import_rows: int = 0) -> dict[str, Any]:
         deadline = time.monotonic() + self.seconds
         started = time.perf_counter()
         threads = [threading.Thread(target=self.client, args=(deadline,)) for _ in range(self.clients)]
+        if import_rows:
+            threads.append(threading.Thread(target=self.import_job, args=(import_rows, deadline + 600)))
         for t in threads:
             t.start()
-        for t in threads:
+        for t in threads[:self.clients]:
             t.join()
         elapsed = time.perf_counter() - started
-        return {"elapsed_s": round(elapsed, 2), "clients": self.clients, "operations": self.table(elapsed),
-                "statuses": {f"{op} {code}": k for (op, code), k in sorted(self.status.items())},
-                "undocumented_statuses": sum(k for (_, code), k in self.status.items() if code not in DOCUMENTED),
-                **self.verify()}
+        report = {"elapsed_s": round(elapsed, 2), "clients": self.clients, "operations": self.table(elapsed),
+                  "statuses": {f"{op} {code}": k for (op, code), k in sorted(self.status.items())},
+                  "undocumented_statuses": sum(k for (_, code), k in self.status.items() if code not in DOCUMENTED)}
+        if import_rows:
+            report["import_job"] = self.job_figures()
+            for t in threads[self.clients:]:
+                t.join()
+            report["import_job"]["after_load"] = {k: v for k, v in self.job.items() if k in ("status", "done", "total")}
+            if "end" in self.job:
+                report["import_job"]["seconds"] = round(self.job["end"] - self.job["start"], 1)
+        return {**report, **self.verify()}
+
+    def job_figures(self) -> dict[str, Any]:
+        """The import job as the load ended, and the submissions' latency while it was running."""
+        start, end = self.job.get("start", 0.0), self.job.get("end", float("inf"))
+        during = np.array([lat for at, lat in self.submitted_at if start <= at <= end]) * 1000
+        out = {k: v for k, v in self.job.items() if k in ("id", "status", "done", "total", "error")}
+        if len(during):
+            out["submit_during_import"] = {"count": int(len(during)), "p50_ms": round(float(np.percentile(during, 50)), 1),
+                                           "p95_ms": round(float(np.percentile(during, 95)), 1)}
+        return out
 
     def table(self, elapsed: float) -> list[dict[str, Any]]:
         out = []
@@ -168,12 +212,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--duplicate-share", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--import-rows", type=int, default=0, help="also run an import job of this many rows")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if urlparse(args.url).hostname not in ("127.0.0.1", "localhost"):
         parser.error("load is sent to 127.0.0.1 / localhost only")
     report = Load(args.url, args.token, args.clients, min(args.seconds, 600), args.max_requests, args.seed,
-                  args.duplicate_share).run()
+                  args.duplicate_share).run(min(args.import_rows, 50_000))
     print(f"{'operation':<10}{'count':>8}{'ok/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for row in report["operations"]:
         print(f"{row['operation']:<10}{row['count']:>8}{row['ok_per_s']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}"

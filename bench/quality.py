@@ -36,6 +36,7 @@ TASKS: dict[str, str] = {
     "console": "bench.console_bench:run",
     "round": "bench.round_bench:run",  # dataset csl-round: a staff-shaped round condensed by the service
     "scan": "bench.scan_bench:run",  # 推荐清单 QR codes through degraded scans (#22)
+    "import-speed": "bench.import_speed:run",  # rows: task speed, dataset import-50k (#21)
 }
 
 

@@ -14,8 +14,8 @@ Candidates come from the faiss index (dense), the shingle index (lexical) and th
 so nothing compares all pairs. Verdicts: ``duplicate`` (the same text, lightly edited),
 ``near_duplicate`` (a rewording), ``related`` (worth a look), or ``none``.
 
-Pure: ids, texts, vectors and signal values in; plain data out. :func:`evidence` gives the
-overlapping sentences (offsets in both texts), shared key terms and the signals that fired.
+Pure: ids, texts, vectors and signal values in; plain data out. :func:`matching.duplicate_evidence.evidence`
+gives the overlapping sentences (offsets in both texts), shared key terms and the signals that fired.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from matching.shingle_index import ShingleIndex
-from nlp.shingles import DEFAULT_K, content_chars, overlap, sentence_overlaps, shingles
+from nlp.shingles import DEFAULT_K, content_chars, overlap, shingles
 
 VERDICTS = ("duplicate", "near_duplicate", "related", "none")
 SIGNAL_KINDS = ("org", "group", "phone", "email")
@@ -197,6 +197,7 @@ class DuplicateDetector:
         self.fitted_size_ = len(ids)
         self.dense_ = VectorIndex(self.dim_)
         self.chars_: list[str] = []
+        self._shingle_cache: dict[int, np.ndarray] = {}
         self.ids_ = np.zeros(0, dtype=np.int64)
         self.pos_of_: dict[int, int] = {}
         self._vectors = np.zeros((max(16, len(ids)), self.dim_), dtype=np.float32)  # grows by doubling
@@ -273,8 +274,14 @@ class DuplicateDetector:
 
     # --- queries ------------------------------------------------------------------------------
     def check(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None = None, *,
-              exclude: Iterable[int] = (), top: int = 10, min_verdict: str = "related") -> list[Candidate]:
-        """Stored demands that may duplicate ``text``, best first, down to ``min_verdict``."""
+              exclude: Iterable[int] = (), top: int = 10, min_verdict: str = "related",
+              scored: dict[Any, Any] | None = None) -> list[Candidate]:
+        """Stored demands that may duplicate ``text``, best first, down to ``min_verdict``.
+
+        ``scored``: the caller's memo for checking the SAME query again after more demands were added
+        (intake checks before it takes its lock, then again under it): a pair's score depends only on the
+        two demands and the common shingles, so positions scored before are reused while the common
+        shingles have not been re-learned; only the demands added since are scored anew."""
         chars = content_chars(text)
         hashes = shingles(chars, self.k, prepared=True)
         vector = np.asarray(vector, dtype=np.float32).reshape(1, -1)
@@ -292,7 +299,16 @@ class DuplicateDetector:
                 and self.pos_of_.get(int(self.ids_[p])) == p]
         if not cand:
             return []
-        out = self._score(hashes, len(chars), vector[0], clean, np.asarray(cand))
+        if scored is None:
+            out = self._score(hashes, len(chars), vector[0], clean, np.asarray(cand))
+        else:
+            if scored.get("index") is not self.index_:  # common shingles re-learned: every score may move
+                scored.clear()
+                scored["index"] = self.index_
+            todo = [p for p in cand if p not in scored]
+            if todo:
+                scored.update(zip(todo, self._score(hashes, len(chars), vector[0], clean, np.asarray(todo))))
+            out = [scored[p] for p in cand]
         floor = VERDICTS.index(min_verdict)
         out = [c for c in out if VERDICTS.index(c.verdict) <= floor]
         return sorted(out, key=lambda c: (-c.score, c.id))[:top]
@@ -300,8 +316,7 @@ class DuplicateDetector:
     def _score(self, hashes: np.ndarray, n_chars: int, vector: np.ndarray, signals: Mapping[str, str],
                cand: np.ndarray) -> list[Candidate]:
         q = self.index_.strip_common(hashes)
-        ov = [overlap(q, self.index_.strip_common(shingles(self.chars_[p], self.k, prepared=True)))
-              for p in cand.tolist()]
+        ov = [overlap(q, self.index_.strip_common(self._shingles_at(p))) for p in cand.tolist()]
         cont = np.array([o.containment for o in ov])
         jac = np.array([o.jaccard for o in ov])
         dense = self.vectors_[cand] @ vector
@@ -313,6 +328,14 @@ class DuplicateDetector:
         verd = verdicts(prob, cont, self.params_, evidence=evidence, short=np.asarray(lengths) < MIN_COMPARE_CHARS)
         return [Candidate(int(self.ids_[p]), float(pr), v, float(c), float(j), float(d), f)
                 for p, pr, v, c, j, d, f in zip(cand.tolist(), prob, verd, cont, jac, dense, fired)]
+
+    def _shingles_at(self, position: int) -> np.ndarray:
+        """The shingles of an indexed demand, computed once when it is first a candidate (kept: a demand is
+        compared again and again as demands arrive; only those ever compared are kept)."""
+        found = self._shingle_cache.get(position)
+        if found is None:
+            found = self._shingle_cache[position] = shingles(self.chars_[position], self.k, prepared=True)
+        return found
 
     def score_ids(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None,
                   ids: Iterable[int]) -> list[Candidate]:
@@ -365,34 +388,3 @@ class DuplicateDetector:
                 if VERDICTS.index(c.verdict) <= floor:
                     seen[key] = c
         return [(a, b, c) for (a, b), c in sorted(seen.items())]
-
-
-# --- evidence -----------------------------------------------------------------------------------
-def evidence(text_a: str, text_b: str, *, words_a: Sequence[str] = (), words_b: Sequence[str] = (),
-             signals: Sequence[str] = (), reveal_signals: bool = False, max_terms: int = 12) -> dict[str, Any]:
-    """Why two demands look alike: shared sentences (offsets into both normalised texts), shared key
-    terms (from the caller's tokeniser output) and the enterprise signals that fired — named only
-    when ``reveal_signals`` (admin callers), otherwise reported as a bare count."""
-    sentences = [m.to_dict() for m in sentence_overlaps(text_a, text_b)]
-    in_b = set(words_b)
-    terms: list[str] = []
-    for w in words_a:
-        if w in in_b and w not in terms and len(w) > 1:
-            terms.append(w)
-    terms.sort(key=lambda w: (-len(w), words_a.index(w)))
-    out: dict[str, Any] = {"sentences": sentences, "shared_terms": terms[:max_terms]}
-    if signals:
-        out["signals"] = ([_SIGNAL_LABELS[s] for s in signals] if reveal_signals
-                          else [{"zh": "企业信息相符", "en": "enterprise signal matched"}] * (1 if signals else 0))
-    else:
-        out["signals"] = []
-    return out
-
-
-_SIGNAL_LABELS = {
-    "org": {"zh": "同一企业（名称或统一社会信用代码）", "en": "same enterprise (name or credit code)"},
-    "group": {"zh": "同一集团", "en": "same enterprise group"},
-    "phone": {"zh": "联系电话相同", "en": "same contact phone"},
-    "email": {"zh": "联系邮箱相同", "en": "same contact e-mail"},
-}
-

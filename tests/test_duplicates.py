@@ -8,8 +8,8 @@ import yaml
 from corpora import DUPLICATES
 from matching.calibration import choose_thresholds
 from matching.dedup_groups import group_links
-from matching.duplicates import (DuplicateDetector, DuplicateParams, evidence, pair_features,
-                                 probability)
+from matching.duplicate_evidence import evidence
+from matching.duplicates import DuplicateDetector, DuplicateParams, pair_features, probability
 from matching.shingle_index import ShingleIndex
 from nlp.shingles import content_chars, overlap, sentence_overlaps, shingles
 from nlp.text import normalize
@@ -127,6 +127,30 @@ def test_add_and_remove_keep_the_detector_in_sync(embedder) -> None:
     det.remove([20])
     assert 20 not in {c.id for c in det.check(q, _vec(embedder, q), min_verdict="none")}
     assert len(det) == 4
+
+
+def test_a_check_repeated_with_its_memo_after_adds_equals_a_fresh_check(embedder) -> None:
+    """Intake scores before its lock and again under it with a memo of the pairs scored: the second check
+    must give exactly what a check from scratch gives — demands added in between found, scores unchanged,
+    and a re-learn of the common shingles (the corpus doubled) drops the memo."""
+    texts = [normalize(t) for t in TEXTS]
+    det = DuplicateDetector(SHIPPED, relearn_min=2 * len(texts))
+    det.fit(list(range(len(texts))), texts, embedder.encode(texts))
+    q = normalize(REWORDED_0)
+    vector, memo = _vec(embedder, q), {}
+
+    def same(memo_or_none: dict | None) -> list[tuple]:  # a dot product's last float bits vary with the batch
+        return [(c.id, c.verdict, round(c.score, 5), c.containment) for c in
+                det.check(q, vector, min_verdict="none", scored=memo_or_none)]
+
+    assert same(memo) == same(None) and memo
+    det.add([100], [normalize(TEXTS[0])], embedder.encode([normalize(TEXTS[0])]))  # a copy stored meanwhile
+    assert same(memo) == same(None) and 100 in {row[0] for row in same(memo)}
+    index = det.index_
+    more = [normalize(f"第{i}项：" + TEXTS[i % len(TEXTS)][::-1]) for i in range(len(texts))]
+    det.add(list(range(200, 200 + len(more))), more, embedder.encode(more))
+    assert det.index_ is not index  # re-learned
+    assert same(memo) == same(None) and memo["index"] is det.index_
 
 
 def test_a_detector_started_empty_learns_the_boilerplate_as_demands_arrive(embedder) -> None:

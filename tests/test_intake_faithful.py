@@ -19,7 +19,7 @@ from api.cli.common import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from api.config import Settings
 from api.forms.models import DemandRecord
 from api.io.readers import read_records
-from api.services import intake
+from api.services import intake, intake_check
 from api.services.campaign import load_campaign
 from api.store import tables as db
 from api.store.engine import open_database
@@ -172,7 +172,7 @@ def test_item8_estimates_negative_amounts_and_month_only_dates_are_findings(data
         exported = to_row(DemandRecord.model_validate(stored))
         assert exported["注册时间"] == "2023年5月" and exported["上年度销售收入(万元)"] == "约8000"
         # the findings survive a re-check of the stored record, and go once the value is exact
-        assert intake.check_all(s, campaign, actor="t").changed == 0
+        assert intake_check.check_all(s, campaign, actor="t").changed == 0
         fixed = intake.submit_demand(s, campaign, {k: row[k] for k in ("需求编号", "企业名称", "需求名称")}
                                      | {"上年度销售收入(万元)": 8100}, actor="t")
         assert fixed.changed_fields == ["上年度销售收入(万元)", "原文"]

@@ -153,7 +153,8 @@ def test_item12_the_import_report_and_check_count_duplicates_alike(tmp_path: Pat
 
 
 def test_item12_an_import_job_knows_how_many_rows_it_goes_through(settings: Settings, tmp_path: Path) -> None:
-    from api.services.jobs import Jobs, import_work
+    from api.services.job_work import import_work
+    from api.services.jobs import Jobs
 
     engine, sessions = open_database(settings.db_url)
     with sessions() as s:

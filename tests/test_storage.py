@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
 from api.config import Settings
-from api.services import audit, intake
+from api.services import audit, intake, intake_check
 from api.services.campaign import load_campaign
 from api.store import tables as db
 from api.store.engine import migrate, open_database
@@ -71,7 +71,7 @@ def test_third_demand_of_an_enterprise_is_kept_and_flagged(database) -> None:
         assert [f.rule_id for f in results[2].findings] == ["max_demands_per_enterprise"]
         assert len({r.demand.enterprise_id for r in results}) == 1
         # re-checking the stored demands gives the same verdict (earlier demands count, later do not)
-        report = intake.check_all(s, campaign, actor="t")
+        report = intake_check.check_all(s, campaign, actor="t")
         assert report.by_status == {"ok": 2, "warning": 0, "error": 1}
         assert report.changed == 0
 

@@ -15,7 +15,7 @@ from api.io.report import write_report
 from api.services import demands as queries
 from api.services.audit import append_audit
 from api.services.imports import ImportReport, import_demands, import_people
-from api.services.intake import CheckReport, check_all
+from api.services.intake_check import CheckReport, check_all
 from corpora import SAMPLES_DIR
 
 DEMO_HOME = Path("var") / "demo"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -36,12 +36,13 @@ from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
 from api.services.duplicate_findings import (RULE_DISMISSED, RULE_DUPLICATE, RULE_RELATED, STRONG, candidate_brief,
                                              intake_findings, intake_findings_for, restated_finding)
-from api.services.intake import IntakeItem, check_status_of, finding_row
+from api.services.finding_rows import check_status_of, finding_row
+from api.services.intake import IntakeItem
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from api.store.locks import intake_lock
-from matching.duplicates import (MIN_COMPARE_CHARS, Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams,
-                                 evidence)
+from matching.duplicate_evidence import evidence
+from matching.duplicates import MIN_COMPARE_CHARS, Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams
 from nlp.embed import Embedder
 from nlp.shingles import content_chars
 from nlp.tokenize import Tokenizer
@@ -49,6 +50,7 @@ from nlp.tokenize import Tokenizer
 log = logging.getLogger(__name__)
 
 DECISIONS = ("confirm", "dismiss")
+Known = tuple[db.Demand, DemandView, np.ndarray]  # a demand this process has normalised and encoded already
 RULE_TOO_SHORT = "too_short_to_compare"
 
 
@@ -104,18 +106,26 @@ class DuplicateService:
             query = query.where(where)
         return list(session.scalars(query.order_by(db.Demand.id)))
 
-    def _add(self, demands: Sequence[db.Demand], views: Sequence[DemandView] | None = None) -> None:
+    def _add(self, demands: Sequence[db.Demand], views: Sequence[DemandView] | None = None,
+             known: Mapping[int, Known] | None = None) -> None:
+        """Index ``demands`` (those whose indexed version is older); ``known``: id → (row, view, vector) of a
+        demand this process holds already normalised and encoded (the one being taken in), not done again."""
+        known = known or {}
         for d in demands:
             self._row_versions[d.id] = d.row_version or 1
             self._max_id = max(self._max_id, d.id)
         fresh = [(i, d) for i, d in enumerate(demands) if self._versions.get(d.id) != d.content_hash]
         if not fresh:
             return
-        views = [views[i] if views is not None else view_of_demand(d) for i, d in fresh]
+        views = [views[i] if views is not None else known[d.id][1] if d.id in known else view_of_demand(d)
+                 for i, d in fresh]
         if self._detector is None:
             self._detector = self.fit_detector(views)
         else:
-            self._detector.add([v.id for v in views], [v.duplicate_text.text for v in views], self.encode(views),
+            todo = [v for v in views if v.id not in known]
+            encoded = dict(zip([v.id for v in todo], self.encode(todo)))
+            vectors = np.stack([known[v.id][2] if v.id in known else encoded[v.id] for v in views])
+            self._detector.add([v.id for v in views], [v.duplicate_text.text for v in views], vectors,
                                [v.signals for v in views])
         for _, d in fresh:
             self._versions[d.id] = d.content_hash
@@ -128,8 +138,9 @@ class DuplicateService:
             .where(db.Demand.campaign_id == self.campaign_id)).one()
         return int(count), int(versions), int(top)
 
-    def sync(self, session: Session) -> DuplicateDetector:
-        """Build the detector from storage on first use, then pick up what changed since (any worker)."""
+    def sync(self, session: Session, known: Mapping[int, Known] | None = None) -> DuplicateDetector:
+        """Build the detector from storage on first use, then pick up what changed since (any worker);
+        ``known``: see :meth:`_add`."""
         with self._lock:
             stamp = self.change_counter(session)
             if self._detector is None:
@@ -142,9 +153,9 @@ class DuplicateService:
                 return self._detector
             newer = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
                 db.Demand.campaign_id == self.campaign_id, db.Demand.id > self._max_id)).all()
-            known = {i: v for i, v in self._row_versions.items()}
-            known.update({i: v or 1 for i, _, v in newer})
-            if (len(known), sum(known.values()), max(known, default=0)) == stamp:
+            indexed = {i: v for i, v in self._row_versions.items()}
+            indexed.update({i: v or 1 for i, _, v in newer})
+            if (len(indexed), sum(indexed.values()), max(indexed, default=0)) == stamp:
                 fresh = [i for i, digest, _ in newer if self._versions.get(i) != digest]
             else:  # an update or delete elsewhere: compare every (id, hash, version)
                 stored = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
@@ -158,7 +169,11 @@ class DuplicateService:
                 fresh = [i for i, digest, version in stored
                          if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
             if fresh:
-                self._add(self.rows(session, db.Demand.id.in_(fresh)))
+                known = known or {}
+                held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
+                others = [i for i in fresh if i not in known]
+                rows = self.rows(session, db.Demand.id.in_(others)) if others else []
+                self._add(sorted(rows + held, key=lambda d: d.id), known=known)
             self._seen = stamp
             return self._detector
 
@@ -241,17 +256,21 @@ class DuplicateService:
 
     # ----- checks
     def candidates(self, session: Session, demand: db.Demand, *, min_verdict: str = "related", top: int = 10,
-                   view: DemandView | None = None) -> list[Candidate]:
-        """Stored demands that may duplicate ``demand``: dismissed pairs left out, confirmed ones always in."""
-        detector = self.sync(session)
+                   view: DemandView | None = None, vector: np.ndarray | None = None,
+                   scored: dict[Any, Any] | None = None) -> list[Candidate]:
+        """Stored demands that may duplicate ``demand``: dismissed pairs left out, confirmed ones always in
+        (``vector``: the view's, when already encoded; ``scored``: see :meth:`DuplicateDetector.check`)."""
         view = view or view_of_demand(demand)
+        detector = self.sync(session, known={demand.id: (demand, view, vector)} if vector is not None else None)
         text = view.duplicate_text.text
         decided = self.decisions(session, [demand.id])
         dismissed = {pair for pair, d in decided.items() if d == "dismiss"}
         confirmed = {a if b == demand.id else b for (a, b), d in decided.items() if d == "confirm"}
         with self._lock:
-            vector, signals = self.encode([view])[0], view.signals
-            found = detector.check(text, vector, signals, exclude=[demand.id], top=top * 2, min_verdict=min_verdict)
+            vector = self.encode([view])[0] if vector is None else vector
+            signals = view.signals
+            found = detector.check(text, vector, signals, exclude=[demand.id], top=top * 2, min_verdict=min_verdict,
+                                   scored=scored)
             missing = confirmed - {c.id for c in found}
             found = detector.score_ids(text, vector, signals, sorted(missing)) + found
         stored = set(session.scalars(select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
@@ -276,11 +295,29 @@ class DuplicateService:
         with self._lock:
             return detector.score_ids(view.duplicate_text.text, self.encode([view])[0], view.signals, [other_id])
 
+    def prepare_intake(self, session: Session, campaign: CampaignContext, items: Sequence[IntakeItem]) -> None:
+        """The intake check's work that needs no lock, done before intake takes it: pick up what other workers
+        stored (their texts encoded here, not while every other submission waits), encode the new demands
+        (one batch for a file) and score each against the stored ones; under the lock only what was stored
+        since — another worker's demands, the file's earlier rows — is left to score."""
+        detector = self.sync(session)
+        views = [item.view for item in items]
+        vectors = self.encode(views)
+        for item, view, vector in zip(items, views, vectors):
+            scored: dict[Any, Any] = {}
+            with self._lock:
+                detector.check(view.duplicate_text.text, vector, view.signals, top=10, scored=scored)
+            item.prepared.update(duplicate_vector=vector, duplicate_scored=scored)
+
     def intake_step(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
-        """Intake step: duplicate candidates of the new demand as findings; then index the demand."""
+        """Intake step: duplicate candidates of the new demand as findings; then index the demand. Under the
+        lock, the index is synced again (only rows committed since :meth:`prepare_intake` remain to add) and
+        searched: the findings are those of a check that held the lock throughout."""
         intake_lock(session, campaign.id)  # already held by intake and check_all (free then); never after writes
         with self._lock:
-            found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view)
+            found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view,
+                                    vector=item.prepared.get("duplicate_vector"),
+                                    scored=item.prepared.get("duplicate_scored"))
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)
         findings = intake_findings(found)
         self._flag_earlier(session, item.demand.id, found)

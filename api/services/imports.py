@@ -21,9 +21,10 @@ from api.io.bundles import read_any
 from api.services.audit import append_audit, redacted
 from api.services.campaign import CampaignContext
 from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, StaleVersion, content_hash,
-                                 intake_record)
+                                 intake_record, prepare_intakes)
 from api.services.progress import progress
 from api.store import tables as db
+from api.store.locks import intake_lock
 from api.store.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -89,22 +90,17 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     report = _start_report(result, source, forms.DemandRecord)
     if on_read is not None:  # a job's progress: how many rows intake will go through
         on_read(len(result.accepted))
+    rows = _admitted(report, result.accepted, region)
+    prepared = prepare_intakes(session, campaign, [record for _, record in rows], steps=steps, replace=replace,
+                               context=context)  # the whole file at once, before the lock: one encoding batch
     with unit_of_work(session):
-        first_row: dict[str, int] = {}
-        for row_no, record in progress(result.accepted, show_progress, "导入需求 importing demands"):
-            if record.external_id and first_row.setdefault(record.external_id, row_no) != row_no:
-                first = first_row[record.external_id]
-                _reject(report, row_no, "需求编号", f"需求编号 {record.external_id} 与本文件第 {first} 行重复",
-                        f"需求编号 {record.external_id} repeats row {first} of this file", record)
-                continue
-            if region is not None and record.region != region:
-                _reject(report, row_no, "注册地区", f"初审单位只能导入本地区（{region}）的需求",
-                        f"a bureau imports demands of its own region ({region}) only", record)
-                continue
+        intake_lock(session, campaign.id)
+        session.expire_all()  # what prepare read is read again under the lock
+        for (row_no, record), ahead in progress(list(zip(rows, prepared)), show_progress, "导入需求 importing demands"):
             try:
                 outcome = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
                                         allow_enterprise_change=allow_enterprise_change, replace=replace,
-                                        context=context)
+                                        context=context, prepared=ahead)
             except EnterpriseChange as exc:
                 _reject(report, row_no, "企业名称", exc.message_zh, exc.message_en, record)
                 continue
@@ -118,6 +114,7 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                                    "check_status": outcome.demand.check_status,
                                    "findings": [f.rule_id for f in outcome.findings],
                                    "changed_fields": outcome.changed_fields})
+        report.rejected.sort(key=lambda r: r["row_number"])
         _final_findings(session, report)
         append_audit(session, actor, "import", "file", None, None,
                      {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
@@ -125,6 +122,25 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     log.info("import %s: %d new, %d updated, %d unchanged, %d rows rejected", source, report.new,
              report.updated, report.unchanged, report.rejected_rows)
     return report
+
+
+def _admitted(report: ImportReport, accepted: Sequence[tuple[int, Any]],
+              region: str | None) -> list[tuple[int, forms.DemandRecord]]:
+    """The rows intake takes: a 需求编号 repeated within the file, or (a bureau's import) another region's
+    row, is a rejected row."""
+    first_row: dict[str, int] = {}
+    out = []
+    for row_no, record in accepted:
+        if record.external_id and first_row.setdefault(record.external_id, row_no) != row_no:
+            first = first_row[record.external_id]
+            _reject(report, row_no, "需求编号", f"需求编号 {record.external_id} 与本文件第 {first} 行重复",
+                    f"需求编号 {record.external_id} repeats row {first} of this file", record)
+        elif region is not None and record.region != region:
+            _reject(report, row_no, "注册地区", f"初审单位只能导入本地区（{region}）的需求",
+                    f"a bureau imports demands of its own region ({region}) only", record)
+        else:
+            out.append((row_no, record))
+    return out
 
 
 def _final_findings(session: Session, report: ImportReport) -> None:

@@ -2,16 +2,23 @@
 
 Intake runs a list of steps per demand (:data:`DEFAULT_INTAKE_STEPS`: the campaign rules); the
 composition root appends the others (the duplicate check), each with the :data:`IntakeStep`
-signature. :func:`check_all` re-runs the same steps over every stored demand.
+signature. :func:`api.services.intake_check.check_all` re-runs the same steps over every stored demand.
+
+Two phases, so that concurrent submissions wait for each other only as long as they must: what needs
+no lock (validation, merging with the stored demand, normalising, the steps' ``prepare``: encoding the
+text, syncing the duplicate index with other workers' rows) runs first, without the campaign lock
+(:func:`prepare_intake`); then, under the lock, :func:`intake_record` re-reads what could have changed
+meanwhile (the stored demand and its version, the content hash) and stores the demand and the findings.
+When the stored demand moved in between, the prepared work is dropped and done again under the lock,
+so findings are those of an intake that held the lock throughout.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace as replace_fields
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -28,20 +35,15 @@ from api.services import intake_notices
 from api.services.updates import StaleVersion, apply_update, check_version, record_data  # noqa: F401 - StaleVersion re-exported
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
-from api.services.demands import all_demands
-from api.services.progress import progress
+from api.services.finding_rows import check_status_of, finding_row
 from api.services.views import DemandView, view_of
 from api.store import tables as db
 from api.store.locks import intake_lock
 from api.store.uow import unit_of_work
-from matching.identifiers import credit_code_valid, email_valid, mobile_valid, phone_valid
 from matching.rules import check_demand, route
 from nlp.names import enterprise_key, org_key
 
 log = logging.getLogger(__name__)
-
-SEVERITY_ORDER = {"ok": 0, "info": 1, "warning": 2, "error": 3}
-CHECK_STATUSES = ("ok", "warning", "error")
 
 
 @dataclass
@@ -50,19 +52,39 @@ class IntakeItem:
 
     record: Any
     data: dict[str, Any]
-    demand: db.Demand
-    existing_demand_count: int
+    demand: db.Demand | None  # None while intake is prepared (before the lock), then the flushed row
+    existing_demand_count: int = 0
     submitted_at: datetime | None = None
     findings: list[Any] = field(default_factory=list)
+    prepared: dict[str, Any] = field(default_factory=dict)  # what steps computed before the lock, by key
 
     @cached_property
     def view(self) -> DemandView:
         """The typed view of this demand (normalised once, shared by every step)."""
-        return view_of(self.record, demand_id=self.demand.id)
+        return view_of(self.record, demand_id=self.demand.id if self.demand is not None else None)
+
+    def stored_as(self, demand: db.Demand) -> None:
+        """The demand row is flushed: a view normalised before it had an id takes its id."""
+        self.demand = demand
+        if "view" in self.__dict__ and self.view.id != demand.id:
+            self.__dict__["view"] = replace_fields(self.view, id=demand.id)
 
 
 #: An intake step looks at one item (its demand row is flushed: it has an id) and returns findings.
 IntakeStep = Callable[[Session, CampaignContext, IntakeItem], list[Any]]
+
+
+@dataclass(frozen=True)
+class PreparedStep:
+    """An intake step whose costly part needs no lock: ``prepare`` runs before the campaign lock is taken,
+    over every item of a submission or a file at once (``item.demand`` is None then), and leaves what it
+    computed in ``item.prepared`` for ``run``."""
+
+    run: IntakeStep
+    prepare: Callable[[Session, CampaignContext, Sequence[IntakeItem]], None]
+
+    def __call__(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
+        return self.run(session, campaign, item)
 
 
 def rules_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
@@ -71,31 +93,9 @@ def rules_step(session: Session, campaign: CampaignContext, item: IntakeItem) ->
                              submitted_at=item.submitted_at))
 
 
-#: Identifiers checked at intake: (rule id, form fields, check, what a valid value looks like zh / en).
-IDENTIFIER_CHECKS: tuple[tuple[str, tuple[str, ...], Callable[[str], bool], str, str], ...] = (
-    ("credit_code_invalid", ("credit_code",), credit_code_valid,
-     "18位统一社会信用代码，末位校验码正确（GB 32100）", "an 18-character unified social credit code with its check character (GB 32100)"),
-    ("phone_invalid", ("contact_mobile", "legal_rep_mobile"), mobile_valid,
-     "11位手机号码", "an 11-digit mobile number"),
-    ("phone_invalid", ("contact_phone", "legal_rep_phone", "contact_fax"), phone_valid,
-     "电话号码，如 024-12345678", "a phone number, e.g. 024-12345678"),
-    ("email_invalid", ("contact_email",), email_valid, "电子邮箱，如 name@example.com", "an e-mail address, e.g. name@example.com"),
-)
-
-
 def identifiers_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
-    """Warn about a credit code, phone or e-mail that cannot be right (values are not repeated in the finding)."""
-    fields = DemandRecord.model_fields
-    out = []
-    for rule_id, names, valid, shape_zh, shape_en in IDENTIFIER_CHECKS:
-        for name in names:
-            value = getattr(item.record, name)
-            if value and not valid(str(value)):
-                header = fields[name].alias or name
-                out.append({"rule_id": rule_id, "severity": "warning", "fields": [header], "values": {},
-                            "message_zh": f"{header}格式不正确，应为{shape_zh}。",
-                            "message_en": f"{header} does not look right: expected {shape_en}."})
-    return out
+    """A credit code, phone or e-mail that cannot be right (:mod:`api.services.intake_notices`)."""
+    return intake_notices.identifier_findings(item.record)
 
 
 def as_written_step(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
@@ -172,43 +172,16 @@ def _fill_demand(demand: db.Demand, campaign: CampaignContext, record: DemandRec
     demand.record = data
 
 
-def _earlier_demands_of(session: Session, demand: db.Demand) -> int:
+def earlier_demands_of(session: Session, demand: db.Demand) -> int:
     """How many demands of the same enterprise and campaign were stored before this one."""
     return session.scalar(select(func.count()).select_from(db.Demand).where(
         db.Demand.campaign_id == demand.campaign_id, db.Demand.enterprise_id == demand.enterprise_id,
         db.Demand.id < demand.id)) or 0
 
 
-def finding_to_dict(finding: Any) -> dict[str, Any]:
-    """A rule finding (pydantic model, dataclass or dict) as a plain dict."""
-    if hasattr(finding, "model_dump"):
-        return finding.model_dump(mode="json")
-    if hasattr(finding, "__dataclass_fields__"):
-        return json.loads(json.dumps(asdict(finding), ensure_ascii=False, default=str))
-    return dict(finding)
-
-
-def finding_row(finding: Any) -> db.FindingRow:
-    """A finding (model, dataclass or dict) as a storage row."""
-    d = finding_to_dict(finding)
-    rule_id = d.get("rule_id") or d.get("rule") or d.get("id") or "unknown"
-    values = d.get("values") or {}
-    if not isinstance(values, dict):
-        values = {"values": values}
-    fields = d.get("fields") or ([d["field"]] if d.get("field") else [])
-    return db.FindingRow(rule_id=str(rule_id), severity=str(d.get("severity", "warning")),
-                         message_zh=str(d.get("message_zh", "")), message_en=str(d.get("message_en", "")),
-                         fields=list(fields), values=values)
-
-
-def check_status_of(rows: Iterable[db.FindingRow]) -> str:
-    """ok / warning / error: the worst severity among a demand's findings."""
-    worst = max((SEVERITY_ORDER.get(r.severity, 2) for r in rows), default=0)
-    return {0: "ok", 1: "ok", 2: "warning"}.get(worst, "error")
-
-
-def _run_steps(session: Session, campaign: CampaignContext, item: IntakeItem,
-               steps: Sequence[IntakeStep]) -> list[db.FindingRow]:
+def run_steps(session: Session, campaign: CampaignContext, item: IntakeItem,
+              steps: Sequence[IntakeStep]) -> list[db.FindingRow]:
+    """Run ``steps`` on a stored item; its findings become the demand's finding rows and check status."""
     for step in steps:
         item.findings.extend(step(session, campaign, item))
     rows = [finding_row(f) for f in item.findings]
@@ -230,17 +203,79 @@ class EnterpriseChange(Conflict):
     code = "enterprise_change"
 
 
+@dataclass
+class PreparedIntake:
+    """What :func:`prepare_intake` computed for one record without the lock, and the stored demand (same
+    需求编号: ``(id, row_version)``, or None) it was merged with — valid while that demand has not moved."""
+
+    record: DemandRecord
+    changed: list[str]
+    item: IntakeItem
+    based_on: tuple[int, int] | None
+
+
+def _by_external_id(session: Session, campaign: CampaignContext, external_id: str | None) -> db.Demand | None:
+    """The stored demand of ``external_id`` as committed now (not a copy the session read earlier)."""
+    if not external_id:
+        return None
+    return session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
+                                                  db.Demand.external_id == external_id)
+                          .execution_options(populate_existing=True))
+
+
+def _stamp(demand: db.Demand | None) -> tuple[int, int] | None:
+    return (demand.id, demand.row_version or 1) if demand is not None else None
+
+
+def _merged(existing: db.Demand | None, record: DemandRecord, replace: bool,
+            context: dict[str, Any] | None) -> tuple[DemandRecord, list[str]]:
+    if existing is None:
+        return record, []
+    return apply_update(dict(existing.record or {}), record, replace=replace, context=context)
+
+
+def prepare_intakes(session: Session, campaign: CampaignContext, records: Sequence[DemandRecord], *,
+                    steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, replace: bool = False,
+                    context: dict[str, Any] | None = None) -> list[PreparedIntake]:
+    """The part of intake that needs no lock (reads committed data only, writes nothing), for a submission
+    or a whole file at once: each record merged with its stored demand and normalised, then every
+    :class:`PreparedStep`'s ``prepare`` over all of them (one encoding batch, one index sync)."""
+    stored: dict[str, db.Demand] = {}
+    wanted = sorted({r.external_id for r in records if r.external_id})
+    for start in range(0, len(wanted), 500):
+        stored.update((d.external_id, d) for d in session.scalars(select(db.Demand).where(
+            db.Demand.campaign_id == campaign.id, db.Demand.external_id.in_(wanted[start:start + 500]))))
+    out = []
+    for record in records:
+        existing = stored.get(record.external_id) if record.external_id else None
+        merged, changed = _merged(existing, record, replace, context)
+        item = IntakeItem(record=merged, data=record_data(merged), demand=None)
+        out.append(PreparedIntake(merged, changed, item, _stamp(existing)))
+    for step in steps:
+        if isinstance(step, PreparedStep):
+            step.prepare(session, campaign, [p.item for p in out])
+    return out
+
+
+def prepare_intake(session: Session, campaign: CampaignContext, record: DemandRecord, *,
+                   steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, replace: bool = False,
+                   context: dict[str, Any] | None = None) -> PreparedIntake:
+    """:func:`prepare_intakes` of one record."""
+    return prepare_intakes(session, campaign, [record], steps=steps, replace=replace, context=context)[0]
+
+
 def intake_record(session: Session, campaign: CampaignContext, record: DemandRecord, *, actor: str,
                   source: str | None = None, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   submitted_at: datetime | None = None, allow_enterprise_change: bool = False,
                   replace: bool = False, context: dict[str, Any] | None = None,
-                  expected_version: int | None = None) -> IntakeResult:
+                  expected_version: int | None = None, prepared: PreparedIntake | None = None) -> IntakeResult:
     """Store one validated record (idempotent) and run the intake steps; does NOT commit.
 
     Intake of the campaign is serialised first (:func:`api.store.locks.intake_lock`), so what this reads
     (the stored demand, the duplicate index) includes every intake committed before, and the audit's
     before-image is the row this update replaces. ``expected_version`` (or the record's ``row_version``):
-    see :func:`check_version`.
+    see :func:`check_version`. ``prepared`` (:func:`prepare_intake` of the same record, before the lock) is
+    used when the stored demand it was merged with is still the one stored; otherwise it is done again here.
 
     Same 需求编号 as a stored demand → the fields the record carries replace the stored ones
     (:func:`apply_update`; all of them with ``replace``): ``unchanged`` when nothing differs, else
@@ -253,19 +288,18 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
     if expected_version is None:
         expected_version = getattr(record, "row_version", None)
     external_id = record.external_id
-    existing = None
-    if external_id:
-        existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
-                                                          db.Demand.external_id == external_id))
-    changed: list[str] = []
-    if existing is not None:
-        record, changed = apply_update(dict(existing.record or {}), record, replace=replace, context=context)
-    data = record_data(record)
+    existing = _by_external_id(session, campaign, external_id)
+    if prepared is None or prepared.based_on != _stamp(existing):  # the stored demand moved: prepare anew
+        record, changed = _merged(existing, record, replace, context)
+        item = IntakeItem(record=record, data=record_data(record), demand=None)
+    else:
+        record, changed, item = prepared.record, prepared.changed, prepared.item
+    data = item.data
     digest = content_hash(data)
     if existing is None:
         existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
                                                           db.Demand.content_hash == digest)
-                                  .order_by(db.Demand.id).limit(1))
+                                  .order_by(db.Demand.id).limit(1).execution_options(populate_existing=True))
     check_version(existing, expected_version)
     if existing is not None and (existing.content_hash == digest or (external_id and not changed)):
         return IntakeResult(existing, "unchanged", list(existing.findings))
@@ -287,9 +321,9 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
         _fill_demand(demand, campaign, record, data, digest, enterprise, source)
         demand.row_version = (existing.row_version or 1) + 1
     session.flush()
-    item = IntakeItem(record=record, data=data, demand=demand,
-                      existing_demand_count=_earlier_demands_of(session, demand), submitted_at=submitted_at)
-    rows = _run_steps(session, campaign, item, steps)
+    item.stored_as(demand)
+    item.submitted_at, item.existing_demand_count = submitted_at, earlier_demands_of(session, demand)
+    rows = run_steps(session, campaign, item, steps)
     session.flush()
     after = _audit_view(demand)
     if changed:
@@ -307,15 +341,20 @@ def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str
                   before_commit: Callable[[Session, IntakeResult], None] | None = None) -> IntakeResult:
     """Validate one flat record (Chinese or English keys), store it, run the rules, commit.
 
+    The lock-free work is done first (:func:`prepare_intake`), then the campaign lock is taken and
+    everything the session read before is read again (``expire_all``), so nothing stale is written.
     ``context``: form validation context (``Settings.validation_context``: the hard cap on a text).
     ``replace``: the record replaces a stored one (same 需求编号) whole, not only the fields it carries.
     ``before_commit``: more writes that belong to the same transaction (the audit of who read the answer's
     personal fields), so an answer that says "nothing was saved" is never given after a commit."""
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
+        prepared = prepare_intake(session, campaign, record, steps=steps, replace=replace, context=context)
+        intake_lock(session, campaign.id)
+        session.expire_all()
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
                                allow_enterprise_change=allow_enterprise_change, replace=replace, context=context,
-                               expected_version=expected_version)
+                               expected_version=expected_version, prepared=prepared)
         if before_commit is not None:
             before_commit(session, result)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
@@ -354,41 +393,3 @@ _ZH_TYPES = {
 
 def _zh_validation(kind: str) -> str:
     return _ZH_TYPES.get(kind, "取值不正确")
-
-
-@dataclass
-class CheckReport:
-    """Result of re-running the rules over stored demands."""
-
-    demands: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    findings_by_rule: dict[str, int] = field(default_factory=dict)
-    changed: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def check_all(session: Session, campaign: CampaignContext, *, actor: str,
-              steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS, show_progress: bool = False) -> CheckReport:
-    """Re-run the intake steps on every stored demand (the rules may have changed); one transaction."""
-    report = CheckReport()
-    statuses: Counter[str] = Counter()
-    rules: Counter[str] = Counter()
-    with unit_of_work(session):
-        intake_lock(session, campaign.id)  # the same lock order as intake (rows it rewrites are also intake's)
-        for demand in progress(all_demands(session, campaign), show_progress, "检查规则 checking rules"):
-            before = sorted((f.rule_id, f.severity) for f in demand.findings)
-            item = IntakeItem(record=DemandRecord.model_validate(demand.record), data=demand.record,
-                              demand=demand, existing_demand_count=_earlier_demands_of(session, demand))
-            rows = _run_steps(session, campaign, item, steps)
-            if sorted((f.rule_id, f.severity) for f in rows) != before:
-                report.changed += 1
-                append_audit(session, actor, "check", "demand", demand.id, {"findings": [b[0] for b in before]},
-                             {"findings": [f.rule_id for f in rows]})
-            statuses[demand.check_status] += 1
-            rules.update(f.rule_id for f in rows)
-            report.demands += 1
-    report.by_status = {s: statuses.get(s, 0) for s in CHECK_STATUSES}
-    report.findings_by_rule = dict(sorted(rules.items()))
-    return report

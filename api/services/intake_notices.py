@@ -3,6 +3,7 @@
 human, so nothing is altered or merged silently (#23)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from api.forms.models import FIELD_BY_HEADER, DemandRecord
 from api.forms.parsers import approximation, month_only
 from api.store import tables as db
+from matching.identifiers import credit_code_valid, email_valid, mobile_valid, phone_valid
 from nlp.names import same_name_prefixes
 
 #: Amounts that cannot be negative (the net profit can).
@@ -69,3 +71,30 @@ def same_name_findings(session: Session, campaign_id: int, enterprise: db.Enterp
              "message_zh": f"与已登记的企业名称相近：{names}。未合并为同一企业；如是同一企业，请补充统一社会信用代码或人工核对。",
              "message_en": f"the name matches {len(others)} enterprise(s) of another region or a group; they were "
                            "not merged. Add the unified social credit code or have someone check."}]
+
+
+#: Identifiers checked at intake: (rule id, form fields, check, what a valid value looks like zh / en).
+IDENTIFIER_CHECKS: tuple[tuple[str, tuple[str, ...], Callable[[str], bool], str, str], ...] = (
+    ("credit_code_invalid", ("credit_code",), credit_code_valid,
+     "18位统一社会信用代码，末位校验码正确（GB 32100）", "an 18-character unified social credit code with its check character (GB 32100)"),
+    ("phone_invalid", ("contact_mobile", "legal_rep_mobile"), mobile_valid,
+     "11位手机号码", "an 11-digit mobile number"),
+    ("phone_invalid", ("contact_phone", "legal_rep_phone", "contact_fax"), phone_valid,
+     "电话号码，如 024-12345678", "a phone number, e.g. 024-12345678"),
+    ("email_invalid", ("contact_email",), email_valid, "电子邮箱，如 name@example.com", "an e-mail address, e.g. name@example.com"),
+)
+
+
+def identifier_findings(record: DemandRecord) -> list[dict[str, Any]]:
+    """Warn about a credit code, phone or e-mail that cannot be right (values are not repeated in the finding)."""
+    fields = DemandRecord.model_fields
+    out = []
+    for rule_id, names, valid, shape_zh, shape_en in IDENTIFIER_CHECKS:
+        for name in names:
+            value = getattr(record, name)
+            if value and not valid(str(value)):
+                header = fields[name].alias or name
+                out.append({"rule_id": rule_id, "severity": "warning", "fields": [header], "values": {},
+                            "message_zh": f"{header}格式不正确，应为{shape_zh}。",
+                            "message_en": f"{header} does not look right: expected {shape_en}."})
+    return out

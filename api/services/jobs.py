@@ -14,8 +14,7 @@ A watchdog thread per process beats its running jobs' ``heartbeat_at`` (PostgreS
 processes that are gone (this host: by pid; another: heartbeat older than :data:`HEARTBEAT_STALE`); a state
 change that cannot be written is retried with exponential backoff (:data:`WRITE_BACKOFF_S`).
 
-Job kinds (:data:`KINDS`): ``import`` (an uploaded file, :func:`import_work`), ``dedup`` (:func:`dedup_work`),
-``condense`` (:func:`condense_work`), ``panels`` (:func:`panels_work`), ``domains`` (:func:`domains_work`).
+Job kinds (:data:`KINDS`); the work of each kind is built by :mod:`api.services.job_work`.
 """
 from __future__ import annotations
 
@@ -26,7 +25,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,9 +39,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.errors import JiebangError, NotFound
 from api.io.uploads import process_alive
 from api.services.access import Principal
-from api.services.campaign import CampaignContext
-from api.services.imports import import_demands, import_people
-from api.services.intake import IntakeItem, IntakeStep
 from api.store import tables as db
 from api.store.faults import classify
 
@@ -75,6 +71,7 @@ STAGE_ZH = {"queued": "排队中", "start": "开始", "read": "读取文件", "i
             "solve": "求解分配", "label": "标注领域", "done": "完成"}
 STATUS_ZH = {"queued": "排队中", "running": "运行中", "done": "已完成", "failed": "失败"}
 WRITE_EVERY_SECONDS = 3.0
+RUN_KEY = "_run"  # in a claimable job's params: what rebuilds its work (never shown)
 HEARTBEAT_EVERY_S = 10.0  # the watchdog's beat: heartbeats written, dead processes' jobs failed
 HEARTBEAT_STALE = timedelta(minutes=2)  # a job of another host whose heartbeat is older is taken as lost
 STALE_AFTER = timedelta(hours=24)  # … or, without any heartbeat (SQLite never beats), once this old
@@ -85,11 +82,19 @@ class Jobs:
     """The process's job runner: a pool of ``workers`` threads over the database of ``sessions``
     (default: one on SQLite, whose single write lock a second long job would only wait for; two otherwise)."""
 
-    def __init__(self, sessions: sessionmaker[Session], workers: int | None = None):
+    def __init__(self, sessions: sessionmaker[Session], workers: int | None = None, progress_dir: Path | None = None,
+                 builders: Mapping[str, Callable[[dict[str, Any]], Work]] | None = None):
         self.sessions = sessions
+        with sessions() as session:
+            sqlite = session.get_bind().dialect.name == "sqlite"
         if workers is None:
-            with sessions() as session:
-                workers = 1 if session.get_bind().dialect.name == "sqlite" else 2
+            workers = 1 if sqlite else 2
+        # SQLite: the work's own transaction may hold the only write lock for minutes, so its progress is also
+        # kept in a small file per job there, which recover() reads for a job whose process is gone.
+        self.progress_dir = progress_dir if sqlite else None
+        # PostgreSQL: a job whose work can be rebuilt from what is stored (``builders``: kind → spec → work) is
+        # queued for any worker to claim (SELECT … FOR UPDATE SKIP LOCKED); SQLite keeps the in-process pool.
+        self.builders = {} if sqlite else dict(builders or {})
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="jiebang-job")
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self._live: dict[int, tuple[str, int, int]] = {}
@@ -99,12 +104,21 @@ class Jobs:
         self._watchdog.start()
 
     def submit(self, session: Session, kind: str, params: dict[str, Any], actor: str, work: Work,
-               *, cleanup: Sequence[Path] = ()) -> int:
+               *, cleanup: Sequence[Path] = (), spec: dict[str, Any] | None = None) -> int:
         """Store a ``queued`` job and start ``work`` in the pool; returns the job id at once.
 
-        ``cleanup``: files or folders the job owns (an uploaded file), removed when it ends."""
+        ``cleanup``: files or folders the job owns (an uploaded file), removed when it ends. ``spec``: what
+        rebuilds ``work`` in any worker (JSON; see ``builders``): the job is then claimed from the database."""
         if kind not in KINDS:
             raise NotFound(f"未知的任务类型：{kind}", f"unknown job kind: {kind}", {"kinds": list(KINDS)})
+        if spec is not None and kind in self.builders:
+            run = {"spec": spec, "cleanup": [str(p) for p in cleanup]}
+            row = db.Job(kind=kind, status="queued", stage="queued", params={**params, RUN_KEY: run}, actor=actor)
+            session.add(row)
+            session.commit()
+            self._pool.submit(self.claim)
+            log.info("job %d (%s) queued by %s for any worker", row.id, kind, actor)
+            return row.id
         row = db.Job(kind=kind, status="queued", stage="queued", params=params, actor=actor, owner=self.owner)
         session.add(row)
         session.commit()
@@ -129,8 +143,10 @@ class Jobs:
         A job of another live worker process on this host is left alone (several uvicorn workers share the
         database); one owned by another host is failed only once it is older than ``STALE_AFTER``."""
         rows = [row for row in session.scalars(select(db.Job).where(db.Job.status.in_(("queued", "running"))))
-                if row.id not in self._live and not self._owner_alive(row)]
+                if row.id not in self._live and not self._owner_alive(row)
+                and not (row.status == "queued" and row.owner is None)]  # waiting to be claimed by any worker
         for row in rows:
+            row.stage, row.done, row.total = self._kept_progress(row)
             row.status, row.finished_at = "failed", db.utcnow()
             row.error = {"code": "job_interrupted",
                          "message_zh": "服务在任务完成前重启或停止，任务未完成；请重新提交。",
@@ -140,6 +156,35 @@ class Jobs:
         if rows:
             log.warning("%d job(s) left unfinished by a previous process marked failed", len(rows))
         return len(rows)
+
+    def _keep_progress(self, job_id: int, stage: str | None, done: int = 0, total: int = 0) -> None:
+        """Write (``stage`` None: remove) the progress file of a job (SQLite only, see ``progress_dir``)."""
+        if self.progress_dir is None:
+            return
+        path = self.progress_dir / f"job-{job_id}.json"
+        try:
+            if stage is None:
+                path.unlink(missing_ok=True)
+                return
+            self.progress_dir.mkdir(parents=True, exist_ok=True)
+            path.with_suffix(".tmp").write_text(json.dumps([stage, done, total]), encoding="utf-8")
+            path.with_suffix(".tmp").replace(path)  # atomic: a kill -9 leaves the old file or the new one
+        except OSError:
+            log.debug("progress file of job %d not written", job_id, exc_info=True)
+
+    def _kept_progress(self, row: db.Job) -> tuple[str | None, int, int]:
+        """How far a job got: its row, or its progress file when that is further (and then the file goes)."""
+        stage, done, total = None, 0, 0
+        if self.progress_dir is not None:
+            path = self.progress_dir / f"job-{row.id}.json"
+            try:
+                stage, done, total = json.loads(path.read_text(encoding="utf-8"))
+                path.unlink(missing_ok=True)
+            except (OSError, ValueError):
+                stage = None
+        if stage is None or (row.done or 0) > done:
+            return row.stage, row.done, row.total
+        return stage, int(done), int(total)
 
     def _owner_alive(self, row: db.Job) -> bool:
         host, _, pid = (row.owner or "").rpartition(":")
@@ -170,6 +215,38 @@ class Jobs:
                         row.heartbeat_at = db.utcnow()
                     session.commit()
             self.recover(session)
+            waiting = session.scalar(select(db.Job.id).where(db.Job.status == "queued", db.Job.owner.is_(None),
+                                                             db.Job.kind.in_(list(self.builders))).limit(1))
+        if waiting is not None and not self._stopping.is_set():
+            self._pool.submit(self.claim)  # queued by a worker that could not run it (busy, stopped, gone)
+
+    def claim(self) -> int | None:
+        """Take the oldest queued job any worker stored and run it here; returns its id (None: nothing to do).
+        ``FOR UPDATE SKIP LOCKED``: two workers claiming at once never take the same job, nor wait for each other."""
+        if not self.builders or self._stopping.is_set():
+            return None
+        with self.sessions() as session:
+            row = session.scalars(select(db.Job).where(db.Job.status == "queued", db.Job.owner.is_(None),
+                                                       db.Job.kind.in_(list(self.builders)))
+                                  .order_by(db.Job.id).limit(1).with_for_update(skip_locked=True)).first()
+            if row is None:
+                return None
+            run = dict((row.params or {}).get(RUN_KEY) or {})
+            row.status, row.owner, row.heartbeat_at = "running", self.owner, db.utcnow()
+            session.commit()
+            job_id, kind = row.id, row.kind
+        with self._lock:
+            self._live[job_id] = ("start", 0, 0)
+        cleanup = tuple(Path(p) for p in run.get("cleanup", []))
+        try:
+            work = self.builders[kind](dict(run.get("spec") or {}))
+        except Exception as exc:
+            with self._lock:
+                self._live.pop(job_id, None)
+            self._write(job_id, status="failed", error=error_body(exc), finished_at=db.utcnow())
+            return job_id
+        self._run(job_id, work, cleanup)
+        return job_id
 
     def wait(self, job_id: int, timeout: float = 60.0) -> None:
         """Block until the job is no longer queued or running here (tests, the CLI)."""
@@ -203,6 +280,7 @@ class Jobs:
             if stage != last["stage"] or now - last["at"] >= WRITE_EVERY_SECONDS:
                 last["stage"], last["at"] = stage, now
                 self._write(job_id, stage=stage, done=int(done), total=int(total), wait=False)
+                self._keep_progress(job_id, stage, int(done), int(total))
 
         try:
             self._write(job_id, status="running", stage="start", started_at=db.utcnow(), heartbeat_at=db.utcnow(),
@@ -225,6 +303,7 @@ class Jobs:
         finally:
             with self._lock:
                 self._live.pop(job_id, None)
+            self._keep_progress(job_id, None)
             for path in cleanup:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
@@ -294,7 +373,7 @@ def job_out(row: db.Job, live: tuple[str, int, int] | None = None) -> dict[str, 
     return {"id": row.id, "kind": row.kind, "kind_zh": KINDS.get(row.kind, JobKind(row.kind, "")).label_zh,
             "status": row.status, "status_zh": STATUS_ZH.get(row.status, row.status), "stage": stage,
             "stage_zh": STAGE_ZH.get(stage, stage), "done": done, "total": total,
-            "params": dict(row.params or {}), "result": row.result, "error": row.error, "actor": row.actor,
+            "params": {k: v for k, v in (row.params or {}).items() if k != RUN_KEY}, "result": row.result, "error": row.error, "actor": row.actor,
             "created_at": stamp(row.created_at), "started_at": stamp(row.started_at),
             "finished_at": stamp(row.finished_at)}
 
@@ -310,91 +389,3 @@ def may_read(job: dict[str, Any], who: Principal) -> bool:
         return True
     kind = KINDS.get(job.get("kind", ""))
     return who.role not in (None, "bureau") and kind is not None and who.may(kind.action)
-
-
-# ---------------------------------------------------------------------- work of each kind
-def import_work(path: Path, kind: str, campaign: CampaignContext, *, actor: str, source: str,
-                steps: Sequence[IntakeStep], context: dict[str, Any], region: str | None = None,
-                allow_enterprise_change: bool = False) -> Work:
-    """Import an uploaded file (``kind``: demands | experts | expert_reviews | solvers) as one transaction.
-
-    Progress counts the demands as intake stores them (the number of rows is known once it is read)."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        progress("read", 0, 0)
-        if kind != "demands":
-            return import_people(session, path, kind, actor=actor, source=source, context=context).to_dict()
-        counted, total = [0], [0]
-
-        def count(session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
-            counted[0] += 1
-            progress("import", counted[0], total[0])
-            return []
-
-        def read(rows: int) -> None:
-            total[0] = rows
-            progress("import", 0, rows)
-
-        return import_demands(session, campaign, path, actor=actor, steps=(*steps, count), context=context,
-                              source=source, region=region, on_read=read,
-                              allow_enterprise_change=allow_enterprise_change).to_dict()
-
-    return work
-
-
-def dedup_work(dedup_runs: Any, *, batch: str | None, min_verdict: str, actor: str) -> Work:
-    """A batch de-duplication run (:meth:`api.services.dedup_runs.DedupRuns.run`), stored as the latest run."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        progress("dedup", 0, 1)
-        out = dedup_runs.run(session, batch=batch, min_verdict=min_verdict, actor=actor)
-        progress("dedup", 1, 1)
-        return {"batch": out["batch"], "min_verdict": out["min_verdict"], "demands": out["demands"],
-                "run_at": out["run_at"], "groups": len(out["groups"])}
-
-    return work
-
-
-def condense_work(condensation: Any, *, actor: str, **params: Any) -> Work:
-    """A condensation run (:meth:`api.services.condense.Condensation.run`) with its stages as progress."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        return condensation.run(session, actor=actor, progress=progress, **params)
-
-    return work
-
-
-def panels_work(panels: Any, campaign: CampaignContext, *, actor: str, **params: Any) -> Work:
-    """A panel assignment run (:meth:`api.services.panels.PanelAssignment.assign`); an infeasible round
-    fails the job with the constraints that cannot be met in its error details."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        progress("solve", 0, 1)
-        out = panels.assign(session, campaign, actor=actor, **params)
-        progress("solve", 1, 1)
-        return out
-
-    return work
-
-
-def domains_work(domains: Any, *, actor: str, batch: str | None, limit: int = 3, threshold: float | None = None,
-                 level: int | None = None) -> Work:
-    """Labelling a batch (:meth:`api.services.domains.DomainLabels.suggest_round`): the classifier is fitted
-    on the round and its confirmed labels, the office model's filed-area weight is refitted from the confirmed
-    offices, every demand gets its suggestion; the result counts them per office and says how many need a
-    human (suggestions are shown, never written onto demands)."""
-
-    def work(session: Session, progress: Progress) -> dict[str, Any]:
-        progress("fit", 0, 1)
-        domains.model(session)
-        office = domains.refit_office(session)
-        progress("suggest", 0, 1)
-        rows = domains.suggest_round(session, batch=batch, limit=limit, threshold=threshold, level=level)
-        progress("suggest", 1, 1)
-        offices: dict[str, int] = {}
-        for r in rows:
-            offices[r["routing"]["office"]] = offices.get(r["routing"]["office"], 0) + 1
-        return {"batch": batch, "demands": len(rows), "needs_human": sum(r["routing"]["needs_human"] for r in rows),
-                "decided": sum(r["decision"] is not None for r in rows), "by_office": offices, "office_model": office}
-
-    return work

@@ -35,12 +35,21 @@ MIGRATION_LOCK_KEY = 0x4A42_0021  # pg_advisory_lock(bigint) held while migratio
 def intake_lock(session: Session, campaign_id: int) -> None:
     """Serialise intake (and re-checks) of ``campaign_id`` until this transaction ends; call it before
     the transaction reads or writes anything else. Taking it again in the same transaction is free."""
+    transaction = session.get_transaction()
+    held = session.info.get("intake_locks")
+    if transaction is not None and held is not None and held[0] is transaction and campaign_id in held[1]:
+        return  # held by this transaction already: no second round trip
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:cls, :key)"), {"cls": INTAKE_LOCK_CLASS,
                                                                            "key": int(campaign_id)})
     elif dialect == "sqlite":
         session.execute(text("UPDATE campaigns SET code = code WHERE id = :id"), {"id": int(campaign_id)})
+    transaction = session.get_transaction()
+    if held is None or held[0] is not transaction:
+        held = (transaction, set())
+        session.info["intake_locks"] = held
+    held[1].add(campaign_id)
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from api.services import demands as queries
 from api.services.access import Principal
 from api.services.audit import append_audit, redacted
 from api.services.campaign import CampaignContext
-from api.services.intake import check_all
+from api.services.intake_check import check_all
 from api.services.intake import submit_demand as submit
 from api.store import tables as db
 from matching.rules import QuotaStatus

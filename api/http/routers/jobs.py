@@ -23,7 +23,7 @@ from api.http.routers.domains import SuggestIn
 from api.http.routers.duplicates import DedupRunIn
 from api.http.routers.experts import AssignIn
 from api.http.routers.imports import accepted_upload, save_upload
-from api.services import jobs as work
+from api.services import job_work, jobs as work
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
 from matching.assign import PanelRules
@@ -44,20 +44,20 @@ def start_import(services: Services, session: Session, campaign: CampaignContext
     name, suffix = accepted_upload(who, file, kind)
     folder = services.upload_folder()
     path = save_upload(file, folder / f"upload{suffix}")
-    job = work.import_work(path, kind, campaign, actor=who.actor, source=name, steps=services.intake_steps,
-                           context=services.settings.validation_context,
-                           region=who.region if who.role == "bureau" else None,
-                           allow_enterprise_change=who.may("change_enterprise"))
-    return services.jobs.submit(session, "import", {"file": name, "kind": kind}, who.actor, job, cleanup=[folder])
+    spec = {"path": str(path), "kind": kind, "actor": who.actor, "source": name,
+            "region": who.region if who.role == "bureau" else None,
+            "allow_enterprise_change": who.may("change_enterprise")}
+    return services.jobs.submit(session, "import", {"file": name, "kind": kind}, who.actor,
+                                job_work.import_from_spec(services, spec), cleanup=[folder], spec=spec)
 
 
 def start_dedup(services: Services, session: Session, who: Principal, body: DedupRunIn) -> int:
-    job = work.dedup_work(services.dedup_runs, batch=body.batch, min_verdict=body.min_verdict, actor=who.actor)
+    job = job_work.dedup_work(services.dedup_runs, batch=body.batch, min_verdict=body.min_verdict, actor=who.actor)
     return services.jobs.submit(session, "dedup", body.model_dump(), who.actor, job)
 
 
 def start_condense(services: Services, session: Session, who: Principal, body: CondenseIn) -> int:
-    job = work.condense_work(services.condensation, actor=who.actor, batches=body.batches, n_groups=body.groups,
+    job = job_work.condense_work(services.condensation, actor=who.actor, batches=body.batches, n_groups=body.groups,
                              min_similarity=body.min_similarity, refit=body.refit, seed=body.seed)
     return services.jobs.submit(session, "condense", body.model_dump(), who.actor, job)
 
@@ -67,14 +67,14 @@ def start_panels(services: Services, session: Session, campaign: CampaignContext
     rules = PanelRules(panel_size=body.panel_size, max_load=body.max_load,
                        min_out_of_province_share=body.min_out_of_province_share,
                        category_mix=body.category_mix, pool_factor=body.pool_factor)
-    job = work.panels_work(services.panels, campaign, actor=who.actor, demand_ids=body.demand_ids, batch=body.batch,
+    job = job_work.panels_work(services.panels, campaign, actor=who.actor, demand_ids=body.demand_ids, batch=body.batch,
                            rules=rules, solver=body.solver, seed=body.seed, out_of_region=body.out_of_region,
                            clusters=body.clusters, **body.pairs())
     return services.jobs.submit(session, "panels", body.model_dump(mode="json"), who.actor, job)
 
 
 def start_domains(services: Services, session: Session, who: Principal, body: SuggestIn) -> int:
-    job = work.domains_work(services.domains, actor=who.actor, batch=body.batch, limit=body.limit,
+    job = job_work.domains_work(services.domains, actor=who.actor, batch=body.batch, limit=body.limit,
                             threshold=body.threshold, level=body.level)
     return services.jobs.submit(session, "domains", body.model_dump(), who.actor, job)
 

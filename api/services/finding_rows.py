@@ -1,0 +1,41 @@
+"""Findings as stored: a rule's finding (pydantic model, dataclass or dict) as a row, and a demand's check
+status (the worst severity among its findings)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from api.store import tables as db
+
+SEVERITY_ORDER = {"ok": 0, "info": 1, "warning": 2, "error": 3}
+CHECK_STATUSES = ("ok", "warning", "error")
+
+
+def finding_to_dict(finding: Any) -> dict[str, Any]:
+    """A rule finding (pydantic model, dataclass or dict) as a plain dict."""
+    if hasattr(finding, "model_dump"):
+        return finding.model_dump(mode="json")
+    if hasattr(finding, "__dataclass_fields__"):
+        return json.loads(json.dumps(asdict(finding), ensure_ascii=False, default=str))
+    return dict(finding)
+
+
+def finding_row(finding: Any) -> db.FindingRow:
+    """A finding (model, dataclass or dict) as a storage row."""
+    d = finding_to_dict(finding)
+    rule_id = d.get("rule_id") or d.get("rule") or d.get("id") or "unknown"
+    values = d.get("values") or {}
+    if not isinstance(values, dict):
+        values = {"values": values}
+    fields = d.get("fields") or ([d["field"]] if d.get("field") else [])
+    return db.FindingRow(rule_id=str(rule_id), severity=str(d.get("severity", "warning")),
+                         message_zh=str(d.get("message_zh", "")), message_en=str(d.get("message_en", "")),
+                         fields=list(fields), values=values)
+
+
+def check_status_of(rows: Iterable[db.FindingRow]) -> str:
+    """ok / warning / error: the worst severity among a demand's findings."""
+    worst = max((SEVERITY_ORDER.get(r.severity, 2) for r in rows), default=0)
+    return {0: "ok", 1: "ok", 2: "warning"}.get(worst, "error")

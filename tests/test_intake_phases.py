@@ -1,0 +1,120 @@
+"""Intake in two phases (#21): the costly work before the campaign lock, a re-check under it. What another
+writer committed between the two must be seen exactly as if the lock had been held throughout — on SQLite
+and on PostgreSQL (``JIEBANG_TEST_DATABASE_URL``), with the real services and duplicate check."""
+from __future__ import annotations
+
+from api.services.intake import intake_record, parse_record, prepare_intake, submit_demand
+from api.store.locks import intake_lock
+from api.store.uow import unit_of_work
+from tests.demand_rows import make_row
+from tests.stores import services  # noqa: F401 - each test on SQLite and PostgreSQL
+
+TEXT = "面向海上风电主轴承的大型圆锥滚子轴承精密磨削与在线检测关键技术研究，解决滚道波纹度超差问题。"
+
+
+def _finish(services, session, row: dict, prepared):
+    """The second phase as :func:`submit_demand` runs it: lock, forget what was read, store, commit."""
+    with unit_of_work(session):
+        intake_lock(session, services.campaign.id)
+        session.expire_all()
+        return intake_record(session, services.campaign, parse_record(row), actor="t", steps=services.intake_steps,
+                             prepared=prepared)
+
+
+def _rules(result) -> dict[str, list]:
+    return {f.rule_id: [c["id"] for c in (f.values or {}).get("candidates", [])] for f in result.findings}
+
+
+def test_a_copy_stored_between_prepare_and_lock_is_found_on_both_sides(services) -> None:
+    """A prepares (its search sees nothing), B — the same text, another enterprise — is stored, then A
+    finishes: A is flagged as B's duplicate and B as A's, as when A waited for the lock from the start."""
+    first = make_row(1, 需求编号="A-1", 需求描述=TEXT)
+    copy = make_row(2, 需求编号="B-1", 需求描述=TEXT)
+    with services.session() as s:
+        prepared = prepare_intake(s, services.campaign, parse_record(first), steps=services.intake_steps)
+        assert prepared.item.prepared["duplicate_vector"] is not None
+        with services.session() as other:
+            b = submit_demand(other, services.campaign, copy, actor="t", steps=services.intake_steps)
+        assert "duplicate" not in _rules(b)
+        a = _finish(services, s, first, prepared)
+    assert a.outcome == "new" and _rules(a)["duplicate"] == [b.demand.id]
+    with services.session() as s:
+        again = submit_demand(s, services.campaign, copy, actor="t", steps=services.intake_steps)
+    assert again.outcome == "unchanged" and _rules(again)["duplicate"] == [a.demand.id]
+
+
+def test_an_update_prepared_on_a_version_that_moved_is_merged_again_under_the_lock(services) -> None:
+    """The merge with the stored demand is done before the lock; when another update lands in between, the
+    prepared merge is dropped: the other update's field is kept, and the audit names the row replaced."""
+    with services.session() as s:
+        stored = submit_demand(s, services.campaign, make_row(3, 需求编号="U-1"), actor="t",
+                               steps=services.intake_steps).demand
+    mine = {"需求编号": "U-1", "企业名称": make_row(3)["企业名称"], "注册地区": make_row(3)["注册地区"],
+            "统一社会信用代码": make_row(3)["统一社会信用代码"], "需求名称": "改后的需求名称"}
+    with services.session() as s:
+        prepared = prepare_intake(s, services.campaign, parse_record(mine), steps=services.intake_steps)
+        with services.session() as other:
+            submit_demand(other, services.campaign, {**mine, "需求名称": make_row(3)["需求名称"], "需求描述": TEXT},
+                          actor="other", steps=services.intake_steps)
+        result = _finish(services, s, mine, prepared)
+    assert result.outcome == "updated" and result.demand.id == stored.id
+    assert result.demand.record["需求描述"] == TEXT and result.demand.record["需求名称"] == "改后的需求名称"
+    assert result.demand.row_version == 3
+
+
+def _sample_rows(n: int) -> list[dict]:
+    """``n`` rows with copies inside the sample (the text of an earlier row under another enterprise) and
+    rewordings, so duplicate and related pairs within the file exist."""
+    rows = []
+    for i in range(n):
+        text = f"第{i}号课题：面向{['风电', '光伏', '储能'][i % 3]}装备的第{i}类关键部件精密加工与在线检测技术研究。"
+        if i % 5 == 4:
+            text = rows[i - 3]["需求描述"]  # a copy of an earlier row
+        elif i % 7 == 6:
+            text = rows[i - 2]["需求描述"].replace("研究", "攻关，并开展示范应用")  # a rewording
+        rows.append(make_row(400 + i, 需求编号=f"S-{i}", 需求描述=text, 需求名称=f"第{i}号需求"))
+    return rows
+
+
+def _findings_by_external_id(services) -> dict[str, list]:
+    from api.store import tables as db
+
+    with services.session() as s:
+        demands = list(s.query(db.Demand))
+        external = {d.id: d.external_id for d in demands}
+        return {d.external_id: sorted((f.rule_id, f.severity, tuple(sorted(external[c["id"]] for c in
+                                       (f.values or {}).get("candidates", [])))) for f in d.findings)
+                for d in demands}
+
+
+def test_a_file_import_finds_what_one_by_one_intake_finds(services, tmp_path) -> None:
+    """The file is prepared as a whole (one encoding batch, each row searched against the stored demands
+    before the lock), then stored row by row under it: the findings of every demand — rules, duplicates
+    and related pairs inside the file and with what was stored before — equal those of one-by-one intake."""
+    from dataclasses import replace
+
+    from api.compose import build_services
+    from api.services.imports import import_demands
+    from tests.demand_rows import write_jsonl
+
+    rows = _sample_rows(40)
+    stored, incoming = rows[:8], rows[8:]
+    one_by_one = build_services(replace(services.settings, database_url=f"sqlite:///{tmp_path / 'one.db'}"))
+    one_by_one.__dict__["embedder"] = services.embedder
+    try:
+        for built in (services, one_by_one):
+            for row in stored:
+                with built.session() as s:
+                    submit_demand(s, built.campaign, row, actor="t", steps=built.intake_steps)
+        with services.session() as s:
+            report = import_demands(s, services.campaign, write_jsonl(tmp_path / "f.jsonl", incoming), actor="t",
+                                    steps=services.intake_steps)
+        assert report.new == len(incoming) and not report.rejected
+        for row in incoming:
+            with one_by_one.session() as s:
+                submit_demand(s, one_by_one.campaign, row, actor="t", steps=one_by_one.intake_steps)
+        batch, single = _findings_by_external_id(services), _findings_by_external_id(one_by_one)
+    finally:
+        one_by_one.close()
+    assert sum(1 for fs in single.values() for f in fs if f[0] == "duplicate") >= 8  # the sample has pairs
+    assert batch == single
