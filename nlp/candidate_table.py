@@ -76,7 +76,8 @@ class CandidateTable:
         at once)."""
         vocab = vocabulary if vocabulary is not None else Vocabulary()
         indptr, term = array("q", [0]), array("i")
-        tf, lead, first, left, right = array("d"), array("b"), array("d"), array("d"), array("d")
+        # counts are small whole numbers (exact in float32); positions keep float64
+        tf, lead, first, left, right = array("f"), array("b"), array("d"), array("f"), array("f")
         for cands in per_row:
             for t, c in cands.items():
                 term.append(vocab.add(t, c.parts))
@@ -87,8 +88,8 @@ class CandidateTable:
                 right.append(c.right)
             indptr.append(len(term))
         return cls(vocab, np.frombuffer(indptr, dtype=np.int64), np.frombuffer(term, dtype=np.int32).astype(np.int64),
-                   np.frombuffer(tf), np.frombuffer(lead, dtype=np.int8).astype(bool), np.frombuffer(first),
-                   np.frombuffer(left), np.frombuffer(right))
+                   np.frombuffer(tf, dtype=np.float32), np.frombuffer(lead, dtype=np.int8).astype(bool),
+                   np.frombuffer(first), np.frombuffer(left, dtype=np.float32), np.frombuffer(right, dtype=np.float32))
 
     @property
     def n_rows(self) -> int:
@@ -97,14 +98,6 @@ class CandidateTable:
     def row_of_entries(self, start: int, stop: int) -> np.ndarray:
         """The row of each entry of rows ``start:stop``."""
         return np.repeat(np.arange(start, stop), np.diff(self.indptr[start:stop + 1]))
-
-    def candidates(self, row: int) -> dict[str, Candidate]:
-        """Row ``row`` as the dict :meth:`nlp.phrases.PhraseRules.candidates` returned."""
-        v = self.vocabulary
-        return {v.terms[t]: Candidate(v.parts[t], float(self.tf[e]), bool(self.lead[e]), float(self.first[e]),
-                                      float(self.left[e]), float(self.right[e]))
-                for e, t in zip(range(self.indptr[row], self.indptr[row + 1]),
-                                self.term[self.indptr[row]:self.indptr[row + 1]].tolist())}
 
     def merge(self, groups: Sequence[Sequence[int]], shared: Callable[[np.ndarray, np.ndarray, int], np.ndarray]
               ) -> "CandidateTable":
@@ -122,8 +115,8 @@ class CandidateTable:
             _, first_at, inv = np.unique(sid[ids], return_index=True, return_inverse=True)
             k = len(first_at)
             tf = np.bincount(inv, minlength=k).astype(np.float64)
-            left = np.bincount(inv, weights=self.left[ents] / self.tf[ents], minlength=k)
-            right = np.bincount(inv, weights=self.right[ents] / self.tf[ents], minlength=k)
+            left = np.bincount(inv, weights=self.left[ents] / self.tf[ents].astype(np.float64), minlength=k)
+            right = np.bincount(inv, weights=self.right[ents] / self.tf[ents].astype(np.float64), minlength=k)
             lead = np.bincount(inv, weights=self.lead[ents], minlength=k) > 0
             first = np.full(k, np.inf)
             np.minimum.at(first, inv, self.first[ents])

@@ -71,7 +71,7 @@ def feature_matrix(table: CandidateTable, entries: np.ndarray, rows: np.ndarray,
                    cosine: np.ndarray) -> np.ndarray:
     """The :data:`FEATURES` rows of ``entries`` of ``table`` (grouped by row, ``rows`` their rows):
     ``term_x`` their :func:`term_features`, ``cosine`` their cosine to their text."""
-    tf = table.tf[entries]
+    tf = table.tf[entries].astype(np.float64)
     x = np.zeros((len(entries), len(FEATURES)))
     x[:, 0], x[:, 1] = np.log1p(tf), tf > 1
     x[:, 2:7] = term_x[:, 0:5]

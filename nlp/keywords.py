@@ -189,7 +189,7 @@ class KeywordExtractor:
         self.doc_frequencies_ = docs
         self.n_classes_ = table.n_rows
         self.generic_words_ = GenericWords(self.doc_freq, docs, table.n_rows)
-        self.avg_class_size_ = float(table.tf.sum()) / max(table.n_rows, 1)
+        self.avg_class_size_ = float(table.tf.sum(dtype=np.float64)) / max(table.n_rows, 1)
         bg = self.background_idf
         self.background_default_ = float(np.median(np.fromiter(bg.values(), float))) if bg else 0.0
         self.term_arrays_ = self._term_arrays(vocab, string_freq[sid])
@@ -239,7 +239,7 @@ class KeywordExtractor:
         ids = table.term[lo:hi]
         ok = np.flatnonzero(arrays.eligible[ids])
         rows = table.row_of_entries(start, stop)[ok]
-        tf = table.tf[lo:hi][ok]
+        tf = table.tf[lo:hi][ok].astype(np.float64)
         weight = ((1 + np.log(tf)) * np.log(1 + self.avg_class_size_ / np.maximum(arrays.corpus_freq[ids[ok]], 1))
                   * np.where(table.lead[lo:hi][ok], 2.0, 1.0))
         order = np.lexsort((arrays.alpha[ids[ok]], -weight, rows))

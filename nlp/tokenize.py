@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -59,7 +60,7 @@ class Tokenizer:
         keyphrase never spans two), and the tokens are those of :meth:`cut` (jieba never joins across a line)."""
         out: list[str] = []
         for line in (text if normalized else normalize(text)).split("\n"):
-            out.extend(self.cut(line, normalized=True))
+            out.extend(map(sys.intern, self.cut(line, normalized=True)))  # a round's tokens repeat: one copy each
             out.append("\n")
         return out[:-1]
 
