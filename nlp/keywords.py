@@ -218,7 +218,7 @@ class KeywordExtractor:
         def token_generic(p: str) -> bool:
             known = memo.get(p)
             if known is None:
-                known = memo[p] = words.token(p)
+                known = memo[p] = words.word(p)
             return known
         generic = np.fromiter((all(p in PHRASE_PARTS or token_generic(p) for p in parts) if len(parts) > 1
                                else token_generic(parts[0]) for parts in vocab.parts), dtype=bool, count=len(vocab))

@@ -36,6 +36,12 @@ _NO_START_TAGS = frozenset({"p", "c", "u", "uj", "ul", "ud", "uz", "q", "f", "r"
 # one-character suffixes jieba sometimes leaves on their own ("变压 器"): a term never starts with one
 _SUFFIX_CHARS = frozenset("器机性化率度法剂仪品型式物类件者量值")
 _SENTENCE_END = frozenset("。！？!?；;\n")
+# one-character words of time and place (加工叶轮 时 轮廓误差, 运行 中): a clause boundary, never inside a term;
+# nor one that jieba glued to the modal verb after it (过程 中易 产生: "中" + "易产生")
+_CLAUSE_WORDS = frozenset("时中后前内上下间里外")
+_MODAL_CHARS = frozenset("易可会能应需将均仍较常")
+# a phrase never ends on a two-character modifier of degree (车用氢燃料电池 低铂 | 膜电极): its head follows
+_DEGREE_PREFIXES = frozenset("低高超耐抗多无非")
 GENERIC_BACKGROUND_SHARE = 0.03  # in ≥ 3% of background documents: generic (研究, 分析, 技术, 设计)
 GENERIC_ROUND_SHARE = 0.10  # in ≥ 10% of the round's texts (rounds of ≥ GENERIC_ROUND_MIN): generic (智能, 工业)
 GENERIC_ROUND_MIN = 20
@@ -96,7 +102,8 @@ class PhraseRules:
         run_start = 0
         for k, tok in enumerate(tokens):
             low = tok.lower()
-            if not _CONTENT.search(tok) or _NUMBERISH.match(tok) or (low in blocked and low not in PHRASE_PARTS):
+            if (not _CONTENT.search(tok) or _NUMBERISH.match(tok) or _clause_word(tok)
+                    or (low in blocked and low not in PHRASE_PARTS)):
                 if run:
                     self._spans(run, run_start, n, lead, out)
                     run = []
@@ -143,7 +150,10 @@ class PhraseRules:
             return False
         if i == j:
             return True
-        return self.tags.get(run[j], "") not in _NO_END_TAGS and self.tags.get(run[i], "") not in _NO_START_TAGS
+        last = run[j]
+        if len(last) == 2 and last[0] in _DEGREE_PREFIXES:
+            return False
+        return self.tags.get(last, "") not in _NO_END_TAGS and self.tags.get(run[i], "") not in _NO_START_TAGS
 
     def allowed(self, term: str) -> bool:
         """A term of the right length, not blocked, not a quantity ("30kg"), and Chinese or ≥ 3 Latin
@@ -159,6 +169,10 @@ class PhraseRules:
         if quantity and quantity.group(1) in UNITS:
             return False
         return len(term) >= 3
+
+
+def _clause_word(token: str) -> bool:
+    return token in _CLAUSE_WORDS or (len(token) == 2 and token[0] in _CLAUSE_WORDS and token[1] in _MODAL_CHARS)
 
 
 @dataclass(frozen=True)
@@ -177,8 +191,14 @@ class GenericWords:
         非线性, 多功能 as keywords; document frequency decides.)"""
         lows = [p.lower() for p in (parts or (term,))]
         if len(lows) > 1:
-            return all(p in PHRASE_PARTS or self.token(p) for p in lows)
-        return self.token(lows[0])
+            return all(p in PHRASE_PARTS or self.word(p) for p in lows)
+        return self.word(lows[0])
+
+    def word(self, token: str) -> bool:
+        """One lower-cased token: common itself (:meth:`token`), or a dictionary word made only of generic
+        words ("控制技术" = 控制 + 技术, "检测方法")."""
+        return self.token(token) or any(all(p in PHRASE_PARTS or self.token(p) for p in (token[:k], token[k:]))
+                                        for k in range(2, len(token) - 1))
 
     def token(self, token: str) -> bool:
         """:meth:`__call__` for one lower-cased token."""
