@@ -11,15 +11,11 @@ Why this shape:
   for a round they are held as one sparse table (:mod:`nlp.candidate_table`), so each demand is
   tokenised and cut into candidates once, corpus frequencies are column sums, and a cluster's candidates
   are its members' rows merged.
-- *Ranking*: the ``pool`` best candidates by c-TF-IDF are scored by two gradient-boosted tree
-  ensembles of the same signals (:mod:`nlp.keyword_features`) — tf, c-TF-IDF, background IDF, first
-  sentence (the title), position, token and character length, nesting in longer candidates, cosine to
-  the text's embedding, run edges, and the part of speech of its tokens in jieba's dictionary — fitted
-  once on all of csl/dev (``python -m bench.condense_bench fit``). Settings were chosen by 2-fold
-  cross-validation (``python -m bench.condense_bench cv``): logistic models of the first signals held F1@5
-  0.60 partial / 0.24 exact on rows they never saw; the trees with the added signals hold 0.620 / 0.232
-  (jieba TF-IDF: 0.571 / 0.142). The trees ship as a model artifact (``models/keyword-ranker/ranker.json``,
-  :class:`~nlp.keyword_ranker.KeywordRanker`) and run as numpy steps over all candidates at once.
+- *Ranking*: the ``pool`` best candidates by c-TF-IDF are scored by two gradient-boosted tree ensembles
+  (:class:`~nlp.keyword_ranker.KeywordRanker`, ``models/keyword-ranker``) of the signals of
+  :mod:`nlp.keyword_features`, fitted on csl/dev (``python -m bench.condense_bench fit``); 2-fold
+  cross-validation (``… cv``) holds F1@5 0.620 partial / 0.232 exact on rows they never saw (jieba TF-IDF:
+  0.571 / 0.142; logistic models of the first signals: 0.60 / 0.24).
 - *MMR*: the ranking alone keeps near-duplicates ("基因", "基因表达", "表达"); maximal marginal
   relevance discounts a term by its character overlap with the ones already picked (and by
   ``nest_penalty`` when it nests in one; 1.0 measured best, so off by default). Weighting the
@@ -148,16 +144,8 @@ class KeywordExtractor:
         """Corpus frequencies of every candidate term over ``texts`` (e.g. the round); ``tokens``: the
         texts already cut with :meth:`tokens`. Their candidates are kept (``table_``) so that
         :meth:`class_keywords_of` on groups of them needs no jieba."""
-        texts = list(texts)
-        token_lists = tokens if tokens is not None else (self.tokens(t) for t in texts)
-        self._fit_table(self._table(token_lists))
-        self.fitted_texts_ = texts
-        return self
-
-    def fit_tokens(self, token_lists: Iterable[Sequence[str]]) -> "KeywordExtractor":
-        """:meth:`fit` on texts already tokenised with :meth:`tokens`."""
-        self._fit_table(self._table(token_lists))
-        self.fitted_texts_ = []
+        self.fitted_texts_ = list(texts)
+        self._fit_table(self._table(tokens if tokens is not None else map(self.tokens, self.fitted_texts_)))
         return self
 
     def _fit_table(self, table: CandidateTable) -> None:
