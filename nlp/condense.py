@@ -216,6 +216,8 @@ def summarize(texts: str | Sequence[str], key_terms: Sequence[str], max_chars: i
         return ""
     terms = [k for k in dict.fromkeys(k.strip() for k in key_terms) if k]
     weight = {k: 1.0 / (1 + r) for r, k in enumerate(terms)}
+    has = [[k for k in terms if k in sentence] for _, sentence in sentences]  # once per sentence, not per step
+    grams = [_bigrams(sentence) for _, sentence in sentences]
     covered: set[str] = set()
     chosen: list[int] = []
     used = 0
@@ -226,9 +228,9 @@ def summarize(texts: str | Sequence[str], key_terms: Sequence[str], max_chars: i
             if i in chosen or used + len(sentence) + (1 if chosen else 0) > max_chars:
                 continue
             if (per_text is not None and per[t] >= per_text) or any(
-                    near_duplicate(sentence, sentences[j][1]) for j in chosen):
+                    _near(grams[i], grams[j], sentence == sentences[j][1]) for j in chosen):
                 continue
-            gain = sum(weight[k] * (1.0 if k not in covered else REPEAT_GAIN) for k in terms if k in sentence)
+            gain = sum(weight[k] * (1.0 if k not in covered else REPEAT_GAIN) for k in has[i])
             gain /= np.sqrt(len(sentence))
             if gain > best_gain:
                 best, best_gain = i, gain
@@ -241,7 +243,7 @@ def summarize(texts: str | Sequence[str], key_terms: Sequence[str], max_chars: i
     if per_text is not None:  # a member none of whose sentences was picked still states its problem: its first one
         for i, ((t, _), sentence) in enumerate(sentences):
             if per[t] < per_text and used + len(sentence) + (1 if chosen else 0) <= max_chars and not any(
-                    near_duplicate(sentence, sentences[j][1]) for j in chosen):
+                    _near(grams[i], grams[j], sentence == sentences[j][1]) for j in chosen):
                 chosen.append(i)
                 per[t] += 1
                 used += len(sentence) + (1 if len(chosen) > 1 else 0)
@@ -254,9 +256,13 @@ def summarize(texts: str | Sequence[str], key_terms: Sequence[str], max_chars: i
 def near_duplicate(a: str, b: str, threshold: float = NEAR_DUPLICATE) -> bool:
     """Whether two sentences say one thing: the share of the shorter one's character bigrams found in the
     other is at least ``threshold`` ("…偏差超过15%" and "…偏差达15%以上")."""
-    x, y = _bigrams(a), _bigrams(b)
+    return _near(_bigrams(a), _bigrams(b), a == b, threshold)
+
+
+def _near(x: set[str], y: set[str], same: bool, threshold: float = NEAR_DUPLICATE) -> bool:
+    """:func:`near_duplicate` of two sentences' bigram sets (``same``: the sentences are equal)."""
     if not x or not y:
-        return a == b
+        return same
     return len(x & y) / min(len(x), len(y)) >= threshold
 
 

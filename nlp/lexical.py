@@ -48,12 +48,16 @@ class LexicalVectorizer:
     def _make(self, vocab_words: dict[str, int] | None = None, vocab_chars: dict[str, int] | None = None):
         if getattr(self, "tokenizer_", None) is None:
             self.tokenizer_ = self.tokenizer if self.tokenizer is not None else Tokenizer()
-        words = TfidfVectorizer(analyzer=self.tokenizer_.words, min_df=self.min_df, max_features=self.max_features,
+        words = TfidfVectorizer(analyzer=self._words, min_df=self.min_df, max_features=self.max_features,
                                 sublinear_tf=self.sublinear_tf, vocabulary=vocab_words, dtype=np.float32)
         chars = TfidfVectorizer(analyzer="char", ngram_range=self.char_ngram, preprocessor=content_chars,
                                 min_df=self.min_df, max_features=self.max_features,
                                 sublinear_tf=self.sublinear_tf, vocabulary=vocab_chars, dtype=np.float32)
         return words, chars
+
+    def _words(self, doc: str | list[str]) -> list[str]:
+        """Content words of a text, or the words themselves when the caller already cut them."""
+        return doc if isinstance(doc, list) else self.tokenizer_.words(doc)
 
     def fit(self, texts: Sequence[str], y: object = None) -> "LexicalVectorizer":
         """Learn both vocabularies and IDF weights from ``texts``."""
@@ -78,11 +82,14 @@ class LexicalVectorizer:
         x = l2_rows(x)
         return x.astype(np.float32).tocsr()
 
-    def fit_transform(self, texts: Sequence[str], y: object = None) -> sp.csr_matrix:
-        """:meth:`fit` then :meth:`transform` of the same texts, tokenising each text once (jieba is the cost)."""
+    def fit_transform(self, texts: Sequence[str], y: object = None, *, words: Sequence[list[str]] | None = None
+                      ) -> sp.csr_matrix:
+        """:meth:`fit` then :meth:`transform` of the same texts, tokenising each text once (jieba is the cost);
+        ``words``: each text's content words when the caller already cut them (:meth:`Tokenizer.content_words`)."""
         texts = list(texts)
         self.words_, self.chars_ = self._make()
-        return self._stack(self.words_.fit_transform(texts), self.chars_.fit_transform(texts))
+        word_docs = [list(w) for w in words] if words is not None else texts
+        return self._stack(self.words_.fit_transform(word_docs), self.chars_.fit_transform(texts))
 
     @property
     def n_features(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,10 +55,23 @@ class Tokenizer:
             text = normalize(text)
         return [t for t in self._jieba.lcut(text, HMM=True) if t.strip()]
 
+    def cut_lines(self, text: str, *, normalized: bool = False) -> list[str]:
+        """:meth:`cut` line by line, each line break kept as a ``"\n"`` token: a form's fields are lines (a
+        keyphrase never spans two), and the tokens are those of :meth:`cut` (jieba never joins across a line)."""
+        out: list[str] = []
+        for line in (text if normalized else normalize(text)).split("\n"):
+            out.extend(map(sys.intern, self.cut(line, normalized=True)))  # a round's tokens repeat: one copy each
+            out.append("\n")
+        return out[:-1]
+
     def words(self, text: str, *, normalized: bool = False) -> list[str]:
         """Content words: no stopwords, punctuation or bare numbers; lower-cased Latin."""
+        return self.content_words(self.cut(text, normalized=normalized))
+
+    def content_words(self, tokens: Iterable[str]) -> list[str]:
+        """:meth:`words` of tokens already cut (e.g. by :meth:`cut_lines`)."""
         out = []
-        for tok in self.cut(text, normalized=normalized):
+        for tok in tokens:
             tok = tok.lower()
             if tok in self.stopwords or not _CONTENT.search(tok) or _NUMBER.match(tok):
                 continue

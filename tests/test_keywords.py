@@ -200,3 +200,39 @@ def test_cluster_keywords_are_shared_by_two_members_when_members_share_terms(ext
     members = [texts[i] for i in rows]
     for w in extractor.class_keywords([members])[0]:
         assert sum(w.term in m for m in members) >= 2, w.term
+
+
+def test_the_sample_rounds_fragments_and_filler_are_never_keywords(extractor: KeywordExtractor, texts: list[str],
+                                                                   per_demand: list[list[Keyword]]) -> None:
+    # what staff read on the sample round (#18): a token jieba glued across a clause (过程 中易 产生), a phrase
+    # running through a time word (加工叶轮 时 轮廓误差), a phrase cut before its head (车用氢燃料电池低铂 | 膜电极)
+    # and a dictionary word made only of generic words (控制技术)
+    for source in ("过程中易产生", "加工叶轮时轮廓误差", "车用氢燃料电池低铂膜电极", "控制技术"):
+        assert any(source in t for t in texts), source
+    fragments = ("中易", "叶轮时", "时轮廓")
+
+    def fragment(term: str) -> bool:
+        return any(f in term for f in fragments) or (term.endswith("低铂") and term != "低铂")
+    for text in texts:
+        assert not [t for t in extractor.candidates(extractor.tokens(text)) if fragment(t)]
+    groups = [[t for t in texts if word in t.split("\n", 1)[0]] for word in ("高温合金", "膜电极", "数控", "刺参", "VOCs")]
+    words = [w.term for words in (*per_demand, *extractor.class_keywords(groups)) for w in words]
+    assert words and not [w for w in words if w == "控制技术" or fragment(w)]
+    assert extractor.generic("控制技术") and extractor.generic("检测方法") and not extractor.generic("膜电极耐久性")
+
+
+def test_cluster_keywords_of_the_sample_round_are_shared_by_two_members(extractor: KeywordExtractor,
+                                                                       texts: list[str]) -> None:
+    groups = [[t for t in texts if word in t.split("\n", 1)[0]] for word in ("高温合金", "膜电极", "数控", "刺参", "减速器")]
+    assert all(len(g) >= 2 for g in groups)
+    for members, words in zip(groups, extractor.class_keywords(groups)):
+        assert words
+        for w in words:
+            assert sum(w.term in m for m in members) >= 2, (w.term, members[0][:20])
+
+
+def test_keywords_of_fitted_texts_by_index_match_those_of_the_texts(extractor: KeywordExtractor,
+                                                                    texts: list[str]) -> None:
+    # the service's path: groups of the fitted round by index, candidates merged from the round's table
+    groups = [[i for i, t in enumerate(texts) if word in t.split("\n", 1)[0]] for word in ("膜电极", "VOCs", "刺参")]
+    assert extractor.class_keywords_of(groups) == extractor.class_keywords([[texts[i] for i in g] for g in groups])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +22,10 @@ def jieba_idf() -> dict[str, float]:
     """jieba's own IDF table (``jieba/analyse/idf.txt``, a package resource) as ``{word: idf}``: a
     general-language background for keyword weights, so a word common everywhere ranks low even in a
     small round."""
+    import jieba  # not jieba.analyse: importing it loads its own TF-IDF and TextRank tables (~70 MB)
+
     out: dict[str, float] = {}
-    for line in files("jieba.analyse").joinpath("idf.txt").read_text(encoding="utf-8").splitlines():
+    for line in Path(jieba.__file__).with_name("analyse").joinpath("idf.txt").read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) == 2:
             out[parts[0]] = float(parts[1])

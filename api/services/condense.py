@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.decomposition import PCA
+from sklearn.preprocessing import normalize as l2_rows
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -109,12 +110,13 @@ class Condensation(ClusterEditing):
         dim = self.embedder.dim
         return np.vstack([self._vectors[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
 
-    def features(self, items: Sequence[RoundItem], seed: int = 0) -> np.ndarray:
+    def features(self, items: Sequence[RoundItem], seed: int = 0, tokens: list[list[str]] | None = None) -> np.ndarray:
         """What the round is clustered on: dense vectors with the round's lexical TF-IDF (the form's
         wording makes every static embedding of a demand alike; word IDF separates the topics), reduced
-        to unit rows (:func:`~matching.clusters.cluster_features`)."""
+        to unit rows (:func:`~matching.clusters.cluster_features`); ``tokens``: the texts' cut_lines."""
         texts = [it.view.condense_text for it in items]
-        lexical = LexicalVectorizer(tokenizer=self.tokenizer).fit_transform(texts)
+        words = [self.tokenizer.content_words(t) for t in tokens] if tokens is not None else None
+        lexical = LexicalVectorizer(tokenizer=self.tokenizer).fit_transform(texts, words=words)
         return cluster_features(self.vectors(items), lexical, seed=seed)
 
     # ------------------------------------------------------------------ run
@@ -137,7 +139,8 @@ class Condensation(ClusterEditing):
             raise InvalidInput("至少需要 2 条需求才能凝练。", "condensation needs at least 2 demands.",
                                {"demands": len(items)})
         progress("embed", 0, len(items))
-        x = self.features(items, seed)
+        tokens = [self.tokenizer.cut_lines(it.view.condense_text, normalized=True) for it in items]
+        x = self.features(items, seed, tokens)
         progress("embed", len(items), len(items))
         prior, pinned, left_out = self._prior(session, {it.key for it in items})
         kept = [i for i, it in enumerate(items) if it.key not in left_out]  # staff put those in 未归类
@@ -153,7 +156,7 @@ class Condensation(ClusterEditing):
             labels[i], subs[i] = model.labels_[j], model.sub_labels_[j]
         self._store_members(session, items, labels, subs, model.clusters_, x)
         self._model = model
-        profiles = self._profile(session, items, x, progress)
+        profiles = self._profile(session, items, x, progress, tokens)
         floor, common_floor = round(model.coherence_floor_, 3), round(model.common_floor_, 3)
         coherence = {c.cluster_id: c.coherence for c in (*model.clusters_, *model.sub_clusters_)}
         for row in self._clusters(session, active_only=True):
@@ -228,7 +231,7 @@ class Condensation(ClusterEditing):
 
     # ------------------------------------------------------------------ profiles
     def _profile(self, session: Session, items: Sequence[RoundItem], x: np.ndarray,
-                 progress: Progress = _no_progress) -> list[db.Cluster]:
+                 progress: Progress = _no_progress, tokens: Sequence[list[str]] | None = None) -> list[db.Cluster]:
         """Keywords, titles, summaries, medoids and totals for every demand and cluster of the round."""
         index = {it.demand.id: i for i, it in enumerate(items)}
         every = list(session.scalars(select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id)))
@@ -240,7 +243,8 @@ class Condensation(ClusterEditing):
                                      background_idf=kw.background_idf, ranker=kw.ranker, tags=kw.tags,
                                      doc_freq=kw.doc_freq)
         progress("keywords", 0, len(items))
-        per_demand = extractor.fit_keywords(texts)
+        dense = self.vectors(items)
+        per_demand = extractor.fit_keywords(texts, tokens=tokens, vectors=dense)
         for it, words in zip(items, per_demand):
             m = members.get(it.demand.id)
             if m is not None:
@@ -255,7 +259,8 @@ class Condensation(ClusterEditing):
                     groups.setdefault(m.sub_key, []).append(index[demand_id])
         rows = {c.key: c for c in self._clusters(session)}
         keys = sorted(groups)
-        cluster_words = extractor.class_keywords([[texts[i] for i in groups[k]] for k in keys])
+        means = l2_rows(np.vstack([dense[groups[k]].mean(axis=0) for k in keys])) if keys else None
+        cluster_words = extractor.class_keywords_of([groups[k] for k in keys], vectors=means)
         for n, key in enumerate(keys):
             rows[key] = self._profile_one(session, rows.get(key), key, [items[i] for i in groups[key]],
                                           x[groups[key]], [w.term for w in cluster_words[n]], extractor.generic)
@@ -312,8 +317,8 @@ class Condensation(ClusterEditing):
             return (tag == "" or tag.startswith("n") or tag == "eng") and not common
         return specific
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        return self.embedder.encode(texts, kind="passage", show_progress=False)
+    def _encode(self, texts: list[str]) -> np.ndarray:  # keyword candidates, cut from normalised texts
+        return self.embedder.encode(texts, kind="passage", show_progress=False, normalized=True)
 
     # ------------------------------------------------------------------ reading
     def clusters(self, session: Session) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from api.io.charts import ChartMaker, MapPoint
 from api.io.writers import write_excel
 from api.services.campaign import CampaignContext
 from api.services.condense import UNCLUSTERED_ZH, Condensation, unclustered_by_office
-from api.store import tables as db
+from api.services.demands import all_demands
 
 CLUSTER_COLUMNS = ["类编号", "上级类", "类名", "建议发榜需求名称", "一致性", "关键词", "摘要", "需求数", "企业数",
                    "不同企业数", "企业", "地区", "需求类别", "批次", "计划总投入(万元)", "代表需求", "成员(系统编号)",
@@ -74,8 +74,9 @@ class RoundReport:
         office_of: dict[int, str] = {}
         subs: dict[str, set[str]] = {}
         points: list[MapPoint] = []
+        demands = {d.id: d for d in all_demands(session, cond.campaign)}  # one query, not one per member
         for m in cond._member_rows(session):
-            d = session.get(db.Demand, m.demand_id)
+            d = demands.get(m.demand_id)
             if d is None:
                 continue
             by_cluster.setdefault(m.cluster_key, []).append(d.id)
