@@ -7,7 +7,8 @@ import pytest
 
 from bench.cluster_bench import scores
 from matching.cluster_features import cluster_features
-from matching.clusters import COHERENCE_NOTE_ZH, PriorCluster, RoundClusterer
+from matching.clusters import PriorCluster, RoundClusterer
+from matching.coherence import COHERENCE_NOTE_ZH
 from nlp.embed import Embedder
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer

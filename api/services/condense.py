@@ -33,18 +33,19 @@ from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.cluster_edits import ClusterEditing
 from api.services.cluster_figures import RoundItem, cluster_stats, unclustered_by_office
+from api.services.cluster_signals import DemandSignals
 from api.services.demands import all_demands
 from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.cluster_features import cluster_features
-from matching.clusters import (COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH, UNCLUSTERED_LABEL, ClusterInfo, PriorCluster,
-                               RoundClusterer)
+from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer
+from matching.coherence import COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH
 from matching.common import CommonCandidate, rank_common
 from nlp.condense import cluster_title, medoid, propose_title, summarize, title_members_changed
 from nlp.embed import Embedder
 from nlp.keyword_ranker import KeywordRanker
 from nlp.keywords import DocumentFrequency, KeywordExtractor
-from nlp.lexical import LexicalVectorizer
+from matching.office_model import TextRouter
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -73,8 +74,10 @@ class KeywordSettings:
 class Condensation(ClusterEditing):
     """Condense a campaign's round: cluster, profile each cluster, keep staff edits (one per process)."""
 
-    def __init__(self, campaign: CampaignContext, embedder: Embedder, tokenizer: Tokenizer, keywords: KeywordSettings):
+    def __init__(self, campaign: CampaignContext, embedder: Embedder, tokenizer: Tokenizer, keywords: KeywordSettings,
+                 topics: TextRouter | None = None):
         self.campaign = campaign
+        self.signals = DemandSignals(tokenizer, topics, keywords.doc_freq)  # terms and 技术领域 per demand
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.keywords = keywords
@@ -111,11 +114,10 @@ class Condensation(ClusterEditing):
 
     def features(self, items: Sequence[RoundItem], seed: int = 0) -> np.ndarray:
         """What the round is clustered on: dense vectors with the round's lexical TF-IDF (the form's
-        wording makes every static embedding of a demand alike; word IDF separates the topics), reduced
-        to unit rows (:func:`~matching.clusters.cluster_features`)."""
-        texts = [it.view.condense_text for it in items]
-        lexical = LexicalVectorizer(tokenizer=self.tokenizer).fit_transform(texts)
-        return cluster_features(self.vectors(items), lexical, seed=seed)
+        wording makes every static embedding of a demand alike; word IDF separates the topics) and the
+        routing model's 技术领域 probabilities, reduced to unit rows (:func:`~matching.clusters.cluster_features`)."""
+        lexical, topics = self.signals.features(items)
+        return cluster_features(self.vectors(items), lexical, seed=seed, topics=topics)
 
     # ------------------------------------------------------------------ run
     def run(self, session: Session, *, batches: Sequence[str] | None = None, n_groups: int | None = None,
@@ -287,6 +289,7 @@ class Condensation(ClusterEditing):
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200, per_text=1)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
         row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)), "title_members": before,
+                     **self.signals.evidence(members),
                      **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor", "common_floor")}}
         return row
 
@@ -362,7 +365,8 @@ class Condensation(ClusterEditing):
         clusters = {c["key"]: c for c in self.clusters(session)}
         floors = [c["stats"]["common_floor"] for c in clusters.values() if c["stats"].get("common_floor") is not None]
         candidates = [CommonCandidate(k, int(c["stats"].get("distinct_enterprises", c["stats"].get("enterprises", 0))),
-                                      c["stats"].get("coherence"), float(c["stats"].get("investment") or 0.0))
+                                      c["stats"].get("coherence"), float(c["stats"].get("investment") or 0.0),
+                                      c["stats"].get("shared_support"), c["stats"].get("topic_agreement"))
                       for k, c in clusters.items()]
         out = []
         for n, key in enumerate(rank_common(candidates, max(floors, default=0.0), min_enterprises), start=1):
