@@ -284,7 +284,9 @@ class Condensation(ClusterEditing):
         before = list((row.stats or {}).get("title_members") or [])
         if not row.title or title_members_changed(before, ids):
             titles = [it.view.title or it.view.condense_text.split("\n", 1)[0] for it in members]
-            row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, self._specific(generic))) or ""
+            order = [int(j) for j in np.argsort(-(x @ x.sum(axis=0)), kind="stable")]  # most central first
+            row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, self._specific(generic),
+                                                                   order=order)) or ""
             before = ids
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200, per_text=1)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
