@@ -307,13 +307,13 @@ class Condensation(ClusterEditing):
 
     def _specific(self, generic: Callable[[str], bool] | None) -> Callable[[str], bool]:
         """What names something in a title: a noun (or a term the dictionary lacks, or a Latin term) that is
-        not common in the background corpus (铸件, 缺陷, VOCs; not 提升, 检测, 技术)."""
+        not common in the background corpus nor generic in the round (铸件, VOCs; not 提升, 技术, 智能)."""
         tags, df = self.keywords.tags, self.keywords.doc_freq
 
         def specific(word: str) -> bool:
             tag = tags.get(word, "") or tags.get(word.lower(), "")
-            common = (df.share(word) >= TITLE_COMMON_SHARE if df is not None
-                      else generic(word) if generic is not None else False)
+            common = ((df is not None and df.share(word) >= TITLE_COMMON_SHARE)  # 技术, 系统
+                      or (generic is not None and generic(word)))  # and what the round says everywhere (智能)
             return (tag == "" or tag.startswith("n") or tag == "eng") and not common
         return specific
 
