@@ -53,7 +53,7 @@ How a group is formed (what BERTopic users complain about, avoided on purpose):
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -126,14 +126,15 @@ class RoundClusterer:
     # ------------------------------------------------------------------ public
     def fit(self, X: np.ndarray | sp.spmatrix, keys: Sequence[str], prior: Sequence[PriorCluster] = (),
             pinned: Mapping[str, str] | None = None, mode: str = "update",
-            reserved_ids: Iterable[str] = ()) -> "RoundClusterer":
+            reserved_ids: Iterable[str] = (), terms: Sequence[Collection[str]] | None = None) -> "RoundClusterer":
         """Cluster the round ``X`` (one row per key in ``keys``, e.g. :func:`cluster_features`; sparse rows
         are reduced by :func:`unit_rows`).
 
         ``prior``: clusters of the previous run; ``pinned``: ``{key: cluster_id}`` staff moves and merges,
         always honoured (they win over a lock); ``mode``: ``"update"`` (a new batch) or ``"refit"``;
         ``reserved_ids``: ids used before (deleted or emptied clusters) that a new cluster must not reuse,
-        since the service keeps names per id."""
+        since the service keeps names per id; ``terms``: each row's specific terms (the evidence floor of
+        :func:`~matching.cluster_floors.enforce_floors`: a member naming nothing another member names leaves)."""
         self._check(X, keys, mode)
         keys = [str(k) for k in keys]
         x = self._dense(X)
@@ -174,7 +175,8 @@ class RoundClusterer:
         else:
             labels = self._refit(xs, labels, usable, prior_idx, fixed, locked_ids, fresh)
         enforce_floors(xs, labels, fixed, locked_ids, fresh, Floors(self.max_size_, self.min_similarity_,
-                                                                    self.join_similarity_, self.min_cluster_size))
+                                                                    self.join_similarity_, self.min_cluster_size),
+                       terms=[terms[i] for i in order] if terms is not None else None)
         self.keys_ = keys
         self.rows_, self.row_index_ = xs, pos  # the unit rows, sorted by key, for coherence_of
         self._finish(xs, skeys, labels, order, locked_ids, taken)

@@ -215,6 +215,20 @@ def test_a_round_without_tight_topics_is_cut_into_topics_of_about_five() -> None
     assert len(RoundClusterer(topic_size=None).fit(x, keys).clusters_) < len(sizes)
 
 
+def test_a_member_naming_nothing_the_others_name_leaves_its_cluster() -> None:
+    """Evidence floor: a demand as close as the rest (one broad field) that shares no specific term with
+    any other member goes to 未归类; a term in most of the round's demands is no evidence."""
+    x, keys, gold, _ = _planted(seed=1)
+    terms = [{"边坡", "雷达", "通用词"} if g == 0 else {f"t{g}", "通用词"} for g in gold]
+    terms[keys.index("g0-03")] = {"铸锭", "通用词"}  # same field by cosine, names nothing the others name
+    label = _label_of(RoundClusterer().fit(x, keys, terms=terms), keys)
+    assert label["g0-03"] is None
+    assert len({label[f"g0-{i:02d}"] for i in range(10) if i != 3}) == 1 and label["g0-00"] is not None
+    assert len({label[f"g1-{i:02d}"] for i in range(10)}) == 1 and label["g1-00"] is not None
+    only_generic = [{"通用词"} for _ in keys]
+    assert all(lab is None for lab in RoundClusterer().fit(x, keys, terms=only_generic).labels_)
+
+
 def test_the_topic_view_weighs_as_said() -> None:
     """cluster_features with topic probabilities: cosine = (1-t)·text cosine + t·overlap of the distributions."""
     rng = np.random.default_rng(0)

@@ -21,7 +21,8 @@ from nlp.keywords import DocumentFrequency
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 
-SHARED_TERM_SHARE = 0.003  # a term in fewer than 0.3% of the background documents names a specific thing
+TERM_SHARE = 0.01  # a word in ≥ 1% of the background documents names nothing (技术, 系统): no evidence
+SHARED_TERM_SHARE = 0.003  # 共性 evidence asks more: a term in fewer than 0.3% of them (VOCs, 膜电极)
 SHOWN_TERMS = 5
 Key = tuple[int, str]
 
@@ -36,8 +37,13 @@ class DemandSignals:
         self.doc_freq = doc_freq
         self._known: dict[Key, tuple[frozenset[str], int]] = {}
 
-    def specific(self, term: str) -> bool:
-        return len(term) >= 2 and (self.doc_freq is None or self.doc_freq.share(term) < SHARED_TERM_SHARE)
+    def specific(self, term: str, share: float = TERM_SHARE) -> bool:
+        """A term of two or more characters in fewer than ``share`` of the background documents."""
+        return len(term) >= 2 and (self.doc_freq is None or self.doc_freq.share(term) < share)
+
+    def terms(self, items: Sequence[RoundItem]) -> list[frozenset[str]]:
+        """Each item's specific terms (the clusterer's evidence floor)."""
+        return [s[0] for s in self.of(items)]
 
     def features(self, items: Sequence[RoundItem]) -> tuple[sp.csr_matrix, np.ndarray | None]:
         """The round's lexical TF-IDF and topic probabilities (None without a router); remembers each
@@ -74,7 +80,7 @@ class DemandSignals:
         the most shared term's count (``shared_support``) and the topic agreement (None without a router)."""
         signals = self.of(members)
         who = [it.demand.enterprise.group_name or it.demand.enterprise.name for it in members]
-        shared = shared_terms([s[0] for s in signals], who)
+        shared = shared_terms([s[0] for s in signals], who, lambda t: self.specific(t, SHARED_TERM_SHARE))
         topics = [s[1] for s in signals]
         return {"shared_terms": [[t, n] for t, n in shared[:SHOWN_TERMS]],
                 "shared_support": shared[0][1] if shared else (1 if members else 0),

@@ -113,9 +113,8 @@ class Condensation(ClusterEditing):
         return np.vstack([self._vectors[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
 
     def features(self, items: Sequence[RoundItem], seed: int = 0) -> np.ndarray:
-        """What the round is clustered on: dense vectors with the round's lexical TF-IDF (the form's
-        wording makes every static embedding of a demand alike; word IDF separates the topics) and the
-        routing model's 技术领域 probabilities, reduced to unit rows (:func:`~matching.clusters.cluster_features`)."""
+        """What the round is clustered on: dense vectors, the round's lexical TF-IDF and the routing model's
+        技术领域 probabilities, reduced to unit rows (:func:`~matching.cluster_features.cluster_features`)."""
         lexical, topics = self.signals.features(items)
         return cluster_features(self.vectors(items), lexical, seed=seed, topics=topics)
 
@@ -147,7 +146,8 @@ class Condensation(ClusterEditing):
         progress("cluster", 0, 1)
         model = RoundClusterer(n_groups=n_groups, min_similarity=min_similarity, seed=seed)
         model.fit(x[kept], [items[i].key for i in kept], prior=prior, pinned=pinned, mode=mode,
-                  reserved_ids=[c.key for c in self._clusters(session, top_only=True)])
+                  reserved_ids=[c.key for c in self._clusters(session, top_only=True)],
+                  terms=self.signals.terms([items[i] for i in kept]))
         progress("cluster", 1, 1)
         labels: list[str | None] = [None] * len(items)
         subs: list[str | None] = [None] * len(items)
