@@ -33,9 +33,10 @@ def test_common_needs_a_term_half_the_enterprises_share_and_one_topic() -> None:
     shared = CommonCandidate("C1", 4, 0.99, 100.0, shared_support=3, agreement=0.75)
     no_term = CommonCandidate("C2", 4, 0.99, 900.0, shared_support=1, agreement=1.0)
     one_pair = CommonCandidate("C3", 6, 0.99, 900.0, shared_support=2, agreement=1.0)  # 2 of 6 enterprises
-    mixed = CommonCandidate("C4", 5, 0.99, 900.0, shared_support=5, agreement=0.4)
+    mixed = CommonCandidate("C4", 5, 0.99, 900.0, shared_support=3, agreement=0.4)
     unknown = CommonCandidate("C5", 3, None, 10.0)  # edited by staff since the run: not held against it
-    assert rank_common([shared, no_term, one_pair, mixed, unknown], coherence_floor=0.8) == ["C1", "C5"]
+    vocs = CommonCandidate("C6", 3, 0.99, 10.0, shared_support=3, agreement=0.34)  # all name VOCs, 3 domains
+    assert rank_common([shared, no_term, one_pair, mixed, unknown, vocs], coherence_floor=0.8) == ["C1", "C6", "C5"]
 
 
 def test_shared_terms_count_enterprises_not_demands() -> None:
