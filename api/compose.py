@@ -43,6 +43,7 @@ from api.services.recommendations import Recommendations
 from api.services.scan_verification import ScanVerifier
 from api.services.solver_institutions import SolverInstitutions
 from api.store.engine import open_database
+from matching.office_model import TextRouter
 from nlp.embed import Embedder
 from nlp.tokenize import Tokenizer, read_wordlist
 
@@ -118,7 +119,7 @@ class Services:
         keywords = KeywordSettings(stopwords=self.keyword_stopwords, background_idf=jieba_idf(),
                                    ranker=keyword_ranker(), tags=word_tags(self.settings.userdict),
                                    doc_freq=doc_frequency())
-        return Condensation(self.campaign, self.embedder, self.tokenizer, keywords)
+        return Condensation(self.campaign, self.embedder, self.tokenizer, keywords, topics=self.router)
 
     @cached_property
     def keyword_stopwords(self) -> frozenset[str]:
@@ -126,12 +127,16 @@ class Services:
         return frozenset(read_wordlist(self.settings.keyword_stopwords))
 
     @cached_property
+    def router(self) -> TextRouter | None:
+        """The shipped routing model (office and 技术领域 from text): routing, and the topic view of condensation."""
+        return read_router(self.settings.router_model, self.tokenizer)
+
+    @cached_property
     def domains(self) -> DomainLabels:
         """Technology-domain suggestions and office routing, learning from staff decisions."""
         taxonomy = read_taxonomy(self.settings.taxonomy_dir / f"{self.settings.domain_taxonomy}.json")
         offices = read_offices(self.settings.taxonomy_dir / "offices.yaml", taxonomy)
-        router = read_router(self.settings.router_model, self.tokenizer)
-        return DomainLabels(self.campaign, taxonomy, offices, self.embedder, self.tokenizer, router=router,
+        return DomainLabels(self.campaign, taxonomy, offices, self.embedder, self.tokenizer, router=self.router,
                             office_threshold=self.settings.office_threshold)
 
     @cached_property

@@ -1,5 +1,6 @@
 """The rows a round of demands is clustered on (:class:`matching.clusters.RoundClusterer` works on unit
-rows): the shipped dense vectors with the round's lexical TF-IDF, reduced by a seeded truncated SVD."""
+rows): the shipped dense vectors with the round's lexical TF-IDF and, when the shell has them, each
+demand's topic distribution (the routing model's 技术领域 probabilities), reduced by a seeded truncated SVD."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,17 +11,33 @@ from sklearn.preprocessing import normalize as l2_rows
 from nlp.lexical import DENSE_WEIGHT, hybrid_features
 
 
+TOPIC_WEIGHT = 0.5  # topic view and text view weigh alike
+
+
 def cluster_features(dense: np.ndarray, lexical: sp.spmatrix | None = None, seed: int = 0,
-                     dense_weight: float = DENSE_WEIGHT) -> np.ndarray:
+                     dense_weight: float = DENSE_WEIGHT, topics: np.ndarray | None = None,
+                     topic_weight: float = TOPIC_WEIGHT) -> np.ndarray:
     """The rows a round is clustered on: the dense vectors with the lexical TF-IDF rows of the same texts
     (:func:`nlp.lexical.hybrid_features`, cosine = w·dense + (1-w)·lexical), reduced to 128 dense dims.
 
     Why hybrid: on demand texts, whose form boilerplate makes every static embedding alike, the IDF of the
     lexical half separates topics (sample round, 68 demands vs 技术领域: V-measure 0.527 vs 0.429 dense
-    alone, 未归类 15% vs 25%); on the CSL benchmark the two are even. Without ``lexical``: the dense rows."""
-    if lexical is None:
+    alone, 未归类 15% vs 25%); on the CSL benchmark the two are even. Without ``lexical``: the dense rows.
+
+    ``topics``: one probability row per text (e.g. the routing model's level-2 domains), stacked as √p
+    with ``topic_weight``, so that cosine = (1-t)·text cosine + t·Bhattacharyya overlap of the two
+    distributions. Why: a model trained on labelled public abstracts knows which words mark a field; the
+    round's own statistics do not (csl round, 723 demands, 46 disciplines, KMeans k=140: purity 0.580 vs
+    0.539 without; the router never saw a csl row)."""
+    if lexical is None and topics is None:
         return unit_rows(dense, seed)
-    return unit_rows(hybrid_features(dense, lexical, dense_weight), seed)
+    x = sp.csr_matrix(l2_rows(np.asarray(dense, dtype=np.float32))) if lexical is None else \
+        hybrid_features(dense, lexical, dense_weight)
+    if topics is not None:
+        root = l2_rows(np.sqrt(np.clip(np.asarray(topics, dtype=np.float32), 0.0, None)))
+        x = sp.hstack([x * np.float32(np.sqrt(1.0 - topic_weight)),
+                       sp.csr_matrix(root) * np.float32(np.sqrt(topic_weight))], format="csr")
+    return unit_rows(x, seed)
 
 
 def unit_rows(X: np.ndarray | sp.spmatrix, seed: int = 0, n_components: int = 128) -> np.ndarray:

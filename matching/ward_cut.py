@@ -66,12 +66,15 @@ def _connected(x: np.ndarray, graph: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: float = -1.0,
-                  max_size: int | None = None, n_neighbours: int = N_NEIGHBOURS) -> list[np.ndarray]:
+                  max_size: int | None = None, n_neighbours: int = N_NEIGHBOURS,
+                  min_groups: int = 1, tight: float = 1.0) -> list[np.ndarray]:
     """Leaves of the divisive cut of the (kNN-constrained) Ward tree of ``x``: a node is split while its mean
     pairwise cosine is below ``threshold``, its two halves' mean cosine to each other is below ``link`` (two
     tight but unrelated groups can average above the threshold together), or it has more than ``max_size``
-    members; with ``n_groups``, the latest merges are undone until there are that many nodes (and any
-    node over ``max_size`` is split further)."""
+    members, and then the latest merges are undone until there are at least ``min_groups`` nodes (a node
+    whose mean pairwise cosine reaches ``tight`` is one topic and stays whole); with
+    ``n_groups``, the latest merges are undone until there are that many nodes (and any node over
+    ``max_size`` is split further)."""
     n = len(x)
     if n == 1:
         return [np.arange(1)]
@@ -89,15 +92,7 @@ def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: f
     root = 2 * n - 2
     leaves = []
     if n_groups is not None:
-        heap = [-root]  # the latest merge (highest node id) is undone first
-        while heap and len(heap) + len(leaves) < n_groups:
-            node = -heapq.heappop(heap)
-            if node < n:
-                leaves.append(node)
-                continue
-            for c in children[node - n]:
-                heapq.heappush(heap, -int(c))
-        stack = [-h for h in heap]
+        stack = _undo_latest([root], children, n, n_groups)  # the latest merge (highest node id) first
         while stack:
             node = stack.pop()
             if node < n or sizes[node] <= max_size:
@@ -117,6 +112,8 @@ def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: f
                 leaves.append(node)
             else:
                 stack.extend(int(c) for c in children[node - n])
+        whole = {int(v) for v in range(n, 2 * n - 1) if cohesion(sums[v], sizes[v]) >= tight} if min_groups > 1 else set()
+        leaves = _undo_latest(leaves, children, n, min_groups, whole)
     out = []
     for leaf in sorted(leaves, key=lambda v: -v):
         found, stack = [], [leaf]
@@ -128,3 +125,21 @@ def cut_ward_tree(x: np.ndarray, threshold: float, n_groups: int | None, link: f
                 stack.extend(int(c) for c in children[node - n])
         out.append(np.sort(np.array(found, dtype=int)))
     return out
+
+
+def _undo_latest(leaves: list[int], children: np.ndarray, n: int, min_groups: int,
+                 whole: set[int] | frozenset[int] = frozenset()) -> list[int]:
+    """``leaves`` (tree nodes) with the latest merges among them undone until there are ``min_groups``
+    (a node of ``whole`` is never undone)."""
+    heap = [-v for v in leaves]
+    heapq.heapify(heap)
+    done: list[int] = []
+    while heap and len(heap) + len(done) < min_groups:
+        node = -heapq.heappop(heap)
+        if node < n or node in whole:
+            done.append(node)
+            continue
+        for c in children[node - n]:
+            heapq.heappush(heap, -int(c))
+    return done + [-h for h in heap]
+

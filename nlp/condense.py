@@ -143,7 +143,8 @@ def shorten_title(title: str, cut: Cut | None = None, max_chars: int = MAX_TITLE
 
 
 def cluster_title(titles: Sequence[str], representative: int, cut: Cut,
-                  specific: Callable[[str], bool] = lambda t: True, max_chars: int = MAX_TITLE_CHARS) -> str:
+                  specific: Callable[[str], bool] = lambda t: True, max_chars: int = MAX_TITLE_CHARS,
+                  order: Sequence[int] = ()) -> str:
     """The proposed title of a cluster from its members' own titles (``titles``; ``representative``: the
     index of its medoid).
 
@@ -153,8 +154,10 @@ def cluster_title(titles: Sequence[str], representative: int, cut: Cut,
     they make a title of two or more tokens and six or more characters that names something specific (a
     token of two or more characters that ``specific`` accepts: the service's test is "a noun, not generic")
     and has no visible defect (:mod:`nlp.title_quality`).
-    Otherwise the representative member's own title (shortened when longer than ``max_chars``)."""
-    own = shorten_title(normalize(titles[representative]), cut, max_chars) if titles else ""
+    Otherwise the representative member's own title (shortened when longer than ``max_chars``), or, when
+    that one has a visible defect (a paper-style "…的影响", a repeated run), the own title of the most
+    central member (``order``: member indices, most central first) that has none."""
+    own = _own_title(titles, [representative, *order], cut, max_chars) if titles else ""
     if len(titles) < 2:
         return own
     normalised = [normalize(title) for title in titles]
@@ -185,6 +188,16 @@ def cluster_title(titles: Sequence[str], representative: int, cut: Cut,
     if len(built) < 6 or not named or len(built) > max_chars or title_defects(built):
         return own
     return built
+
+
+def _own_title(titles: Sequence[str], candidates: Sequence[int], cut: Cut, max_chars: int) -> str:
+    """The first candidate member's own title (shortened) without a visible defect, else the first one's."""
+    first = shorten_title(normalize(titles[candidates[0]]), cut, max_chars)
+    for i in candidates:
+        title = first if i == candidates[0] else shorten_title(normalize(titles[i]), cut, max_chars)
+        if not title_defects(title):
+            return title
+    return first
 
 
 def title_members_changed(before: Sequence[object], after: Sequence[object], share: float = 1 / 3) -> bool:

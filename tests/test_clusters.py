@@ -7,7 +7,8 @@ import pytest
 
 from bench.cluster_bench import scores
 from matching.cluster_features import cluster_features
-from matching.clusters import COHERENCE_NOTE_ZH, PriorCluster, RoundClusterer
+from matching.clusters import PriorCluster, RoundClusterer
+from matching.coherence import COHERENCE_NOTE_ZH
 from nlp.embed import Embedder
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
@@ -193,6 +194,49 @@ def test_a_planted_catch_all_round_yields_no_catch_all() -> None:
                 for g in range(30))
     assert found >= 28
     assert 0.0 < model.coherence_floor_ < 1.0 and COHERENCE_NOTE_ZH.startswith("一致性")
+
+
+def test_a_round_without_tight_topics_is_cut_into_topics_of_about_five() -> None:
+    """Loose structure (every point a little closer to its own field than to others, nothing tight): the
+    threshold alone leaves big mixed groups; the topic-size rule cuts the round into at least n/5 groups,
+    while a tight planted topic of 12 stays whole."""
+    rng = np.random.default_rng(5)
+    dim = 48
+    centres = np.linalg.qr(rng.standard_normal((dim, 9)))[0].T
+    loose = np.vstack([_unit(centres[g] + 1.6 * rng.standard_normal((25, dim)) / np.sqrt(dim)) for g in range(8)])
+    tight = _unit(centres[8] + 0.2 * rng.standard_normal((12, dim)) / np.sqrt(dim))
+    x = np.vstack([loose, tight]).astype(np.float32)
+    keys = [f"l{i:03d}" for i in range(200)] + [f"t{i:02d}" for i in range(12)]
+    model = RoundClusterer().fit(x, keys)
+    sizes = [c.size for c in model.clusters_]
+    assert len(sizes) >= 0.8 * len(keys) / 5 and np.mean(sizes) <= 8
+    label = _label_of(model, keys)
+    assert len({label[f"t{i:02d}"] for i in range(12)}) == 1 and label["t00"] is not None
+    assert len(RoundClusterer(topic_size=None).fit(x, keys).clusters_) < len(sizes)
+
+
+def test_a_member_naming_nothing_the_others_name_leaves_its_cluster() -> None:
+    """Evidence floor: a demand as close as the rest (one broad field) that shares no specific term with
+    any other member goes to 未归类; a term in most of the round's demands is no evidence."""
+    x, keys, gold, _ = _planted(seed=1)
+    terms = [{"边坡", "雷达", "通用词"} if g == 0 else {f"t{g}", "通用词"} for g in gold]
+    terms[keys.index("g0-03")] = {"铸锭", "通用词"}  # same field by cosine, names nothing the others name
+    label = _label_of(RoundClusterer().fit(x, keys, terms=terms), keys)
+    assert label["g0-03"] is None
+    assert len({label[f"g0-{i:02d}"] for i in range(10) if i != 3}) == 1 and label["g0-00"] is not None
+    assert len({label[f"g1-{i:02d}"] for i in range(10)}) == 1 and label["g1-00"] is not None
+    only_generic = [{"通用词"} for _ in keys]
+    assert all(lab is None for lab in RoundClusterer().fit(x, keys, terms=only_generic).labels_)
+
+
+def test_the_topic_view_weighs_as_said() -> None:
+    """cluster_features with topic probabilities: cosine = (1-t)·text cosine + t·overlap of the distributions."""
+    rng = np.random.default_rng(0)
+    dense = _unit(np.hstack([rng.standard_normal((20, 3)), np.zeros((20, 5))])).astype(np.float32)  # rank 3
+    topics = rng.dirichlet(np.ones(4), size=20)  # with the dense rows, rank 7: the SVD keeps every direction
+    x = cluster_features(dense, topics=topics, topic_weight=0.3)
+    want = 0.7 * dense @ dense.T + 0.3 * np.sqrt(topics) @ np.sqrt(topics).T
+    assert np.allclose(x @ x.T, want / np.sqrt(np.outer(np.diag(want), np.diag(want))), atol=1e-4)
 
 
 def test_zero_rows_and_bad_input() -> None:

@@ -91,6 +91,17 @@ def test_cluster_title_falls_back_to_the_representative_and_never_uses_the_templ
             assert "共性" not in title and not title_defects(title), title
 
 
+def test_a_representative_title_with_a_defect_gives_way_to_a_central_member_title(tokenizer: Tokenizer) -> None:
+    """A paper-style member title ("…的影响") stays the demand's own name, but never a cluster's title when
+    another central member's title can be published as it is."""
+    titles = ["热处理对PET双收缩丝结构和性能的影响", "超细羊毛低损伤梳毛加工技术", "织物三维悬垂形态测试指标与三维重建"]
+    assert cluster_title(titles, 0, tokenizer.cut, order=[0, 2, 1]) == "织物三维悬垂形态测试指标与三维重建"[:30] \
+        or not title_defects(cluster_title(titles, 0, tokenizer.cut, order=[0, 2, 1]))
+    assert cluster_title(titles, 0, tokenizer.cut, order=[0, 1, 2]) == "超细羊毛低损伤梳毛加工技术"
+    only = ["不同多糖对冻藏过程中草鱼肌原纤维蛋白流变性的影响", "食盐浓度对竹笋腌制品质的影响"]
+    assert cluster_title(only, 0, tokenizer.cut, order=[0, 1]) == only[0]  # nothing better: its own title
+
+
 def test_a_title_changes_only_when_a_third_of_the_members_changed() -> None:
     assert not title_members_changed([1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6, 7])  # one demand joined
     assert title_members_changed([1, 2, 3], [1, 2, 3, 4, 5])

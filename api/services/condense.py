@@ -34,18 +34,19 @@ from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.cluster_edits import ClusterEditing
 from api.services.cluster_figures import RoundItem, cluster_stats, unclustered_by_office
+from api.services.cluster_signals import DemandSignals
 from api.services.demands import all_demands
 from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.cluster_features import cluster_features
-from matching.clusters import (COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH, UNCLUSTERED_LABEL, ClusterInfo, PriorCluster,
-                               RoundClusterer)
+from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer
+from matching.coherence import COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH
 from matching.common import CommonCandidate, rank_common
 from nlp.condense import cluster_title, medoid, propose_title, summarize, title_members_changed
 from nlp.embed import Embedder
 from nlp.keyword_ranker import KeywordRanker
 from nlp.keywords import DocumentFrequency, KeywordExtractor
-from nlp.lexical import LexicalVectorizer
+from matching.office_model import TextRouter
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,10 @@ class KeywordSettings:
 class Condensation(ClusterEditing):
     """Condense a campaign's round: cluster, profile each cluster, keep staff edits (one per process)."""
 
-    def __init__(self, campaign: CampaignContext, embedder: Embedder, tokenizer: Tokenizer, keywords: KeywordSettings):
+    def __init__(self, campaign: CampaignContext, embedder: Embedder, tokenizer: Tokenizer, keywords: KeywordSettings,
+                 topics: TextRouter | None = None):
         self.campaign = campaign
+        self.signals = DemandSignals(tokenizer, topics, keywords.doc_freq)  # terms and 技术领域 per demand
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.keywords = keywords
@@ -111,13 +114,12 @@ class Condensation(ClusterEditing):
         return np.vstack([self._vectors[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
 
     def features(self, items: Sequence[RoundItem], seed: int = 0, tokens: list[list[str]] | None = None) -> np.ndarray:
-        """What the round is clustered on: dense vectors with the round's lexical TF-IDF (the form's
-        wording makes every static embedding of a demand alike; word IDF separates the topics), reduced
-        to unit rows (:func:`~matching.clusters.cluster_features`); ``tokens``: the texts' cut_lines."""
-        texts = [it.view.condense_text for it in items]
+        """What the round is clustered on: dense vectors, the round's lexical TF-IDF and the routing model's
+        技术领域 probabilities, reduced to unit rows (:func:`~matching.cluster_features.cluster_features`);
+        ``tokens``: the texts' cut_lines (each demand is cut by jieba once per run)."""
         words = [self.tokenizer.content_words(t) for t in tokens] if tokens is not None else None
-        lexical = LexicalVectorizer(tokenizer=self.tokenizer).fit_transform(texts, words=words)
-        return cluster_features(self.vectors(items), lexical, seed=seed)
+        lexical, topics = self.signals.features(items, words=words)
+        return cluster_features(self.vectors(items), lexical, seed=seed, topics=topics)
 
     # ------------------------------------------------------------------ run
     def run(self, session: Session, *, batches: Sequence[str] | None = None, n_groups: int | None = None,
@@ -148,7 +150,8 @@ class Condensation(ClusterEditing):
         progress("cluster", 0, 1)
         model = RoundClusterer(n_groups=n_groups, min_similarity=min_similarity, seed=seed)
         model.fit(x[kept], [items[i].key for i in kept], prior=prior, pinned=pinned, mode=mode,
-                  reserved_ids=[c.key for c in self._clusters(session, top_only=True)])
+                  reserved_ids=[c.key for c in self._clusters(session, top_only=True)],
+                  terms=self.signals.terms([items[i] for i in kept]))
         progress("cluster", 1, 1)
         labels: list[str | None] = [None] * len(items)
         subs: list[str | None] = [None] * len(items)
@@ -287,11 +290,14 @@ class Condensation(ClusterEditing):
         before = list((row.stats or {}).get("title_members") or [])
         if not row.title or title_members_changed(before, ids):
             titles = [it.view.title or it.view.condense_text.split("\n", 1)[0] for it in members]
-            row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, self._specific(generic))) or ""
+            order = [int(j) for j in np.argsort(-(x @ x.sum(axis=0)), kind="stable")]  # most central first
+            row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, self._specific(generic),
+                                                                   order=order)) or ""
             before = ids
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200, per_text=1)
         row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
         row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)), "title_members": before,
+                     **self.signals.evidence(members),
                      **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor", "common_floor")}}
         return row
 
@@ -307,13 +313,13 @@ class Condensation(ClusterEditing):
 
     def _specific(self, generic: Callable[[str], bool] | None) -> Callable[[str], bool]:
         """What names something in a title: a noun (or a term the dictionary lacks, or a Latin term) that is
-        not common in the background corpus (铸件, 缺陷, VOCs; not 提升, 检测, 技术)."""
+        not common in the background corpus nor generic in the round (铸件, VOCs; not 提升, 技术, 智能)."""
         tags, df = self.keywords.tags, self.keywords.doc_freq
 
         def specific(word: str) -> bool:
             tag = tags.get(word, "") or tags.get(word.lower(), "")
-            common = (df.share(word) >= TITLE_COMMON_SHARE if df is not None
-                      else generic(word) if generic is not None else False)
+            common = ((df is not None and df.share(word) >= TITLE_COMMON_SHARE)  # 技术, 系统
+                      or (generic is not None and generic(word)))  # and what the round says everywhere (智能)
             return (tag == "" or tag.startswith("n") or tag == "eng") and not common
         return specific
 
@@ -367,7 +373,8 @@ class Condensation(ClusterEditing):
         clusters = {c["key"]: c for c in self.clusters(session)}
         floors = [c["stats"]["common_floor"] for c in clusters.values() if c["stats"].get("common_floor") is not None]
         candidates = [CommonCandidate(k, int(c["stats"].get("distinct_enterprises", c["stats"].get("enterprises", 0))),
-                                      c["stats"].get("coherence"), float(c["stats"].get("investment") or 0.0))
+                                      c["stats"].get("coherence"), float(c["stats"].get("investment") or 0.0),
+                                      c["stats"].get("shared_support"), c["stats"].get("topic_agreement"))
                       for k, c in clusters.items()]
         out = []
         for n, key in enumerate(rank_common(candidates, max(floors, default=0.0), min_enterprises), start=1):

@@ -1,0 +1,93 @@
+"""What condensation knows of each demand besides its vectors: the specific terms it uses and its most
+likely 技术领域 (the routing model's level-2 domain), kept per demand version like the vectors, and the
+共性 evidence they give a cluster (terms shared by distinct enterprises, topic agreement).
+
+Filled from the round's own lexical pass (:meth:`DemandSignals.features`, no second tokenisation); a
+demand a staff edit brings in that the last run did not see is read on demand."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import softmax
+
+from api.services.cluster_figures import RoundItem
+from matching.coherence import topic_agreement
+from matching.common import shared_terms
+from matching.office_model import TextRouter
+from nlp.keywords import DocumentFrequency
+from nlp.lexical import LexicalVectorizer
+from nlp.tokenize import Tokenizer
+
+TERM_SHARE = 0.01  # a word in ≥ 1% of the background documents names nothing (技术, 系统): no evidence
+SHARED_TERM_SHARE = 0.003  # 共性 evidence asks more: a term in fewer than 0.3% of them (VOCs, 膜电极)
+SHOWN_TERMS = 5
+Key = tuple[int, str]
+
+
+class DemandSignals:
+    """Per demand version: ``(specific terms, topic id or -1)``; ``router``: the shipped routing model (None:
+    no topic view); ``doc_freq``: background document frequencies (what is too common to be shared evidence)."""
+
+    def __init__(self, tokenizer: Tokenizer, router: TextRouter | None, doc_freq: DocumentFrequency | None):
+        self.tokenizer = tokenizer
+        self.router = router
+        self.doc_freq = doc_freq
+        self._known: dict[Key, tuple[frozenset[str], int]] = {}
+
+    def specific(self, term: str, share: float = TERM_SHARE) -> bool:
+        """A term of two or more characters in fewer than ``share`` of the background documents."""
+        return len(term) >= 2 and (self.doc_freq is None or self.doc_freq.share(term) < share)
+
+    def terms(self, items: Sequence[RoundItem]) -> list[frozenset[str]]:
+        """Each item's specific terms (the clusterer's evidence floor)."""
+        return [s[0] for s in self.of(items)]
+
+    def features(self, items: Sequence[RoundItem],
+                 words: list[list[str]] | None = None) -> tuple[sp.csr_matrix, np.ndarray | None]:
+        """The round's lexical TF-IDF and topic probabilities (None without a router); remembers each
+        demand's terms (the word block's columns) and topic. ``words``: each text's content words when
+        the caller has cut them already."""
+        texts = [it.view.condense_text for it in items]
+        vectorizer = LexicalVectorizer(tokenizer=self.tokenizer)
+        lexical = vectorizer.fit_transform(texts, words=words)
+        topics = softmax(self.router.domain_log_proba(texts), axis=1) if self.router is not None and texts else None
+        vocab = np.empty(len(vectorizer.words_.vocabulary_), dtype=object)
+        for word, col in vectorizer.words_.vocabulary_.items():
+            vocab[col] = word
+        words = lexical[:, :len(vocab)].tocsr()
+        if len(self._known) > 4 * max(len(items), 1000):  # a long-lived server: keep the last round only
+            self._known = {}
+        for i, it in enumerate(items):
+            cols = words.indices[words.indptr[i]:words.indptr[i + 1]]
+            terms = frozenset(w for w in vocab[cols] if self.specific(w))
+            self._known[_key(it)] = (terms, int(topics[i].argmax()) if topics is not None else -1)
+        return lexical, topics
+
+    def of(self, items: Sequence[RoundItem]) -> list[tuple[frozenset[str], int]]:
+        """Terms and topic of each item (read now for a demand the last run did not see)."""
+        missing = [it for it in items if _key(it) not in self._known]
+        if missing:
+            texts = [it.view.condense_text for it in missing]
+            topics = self.router.domain_log_proba(texts).argmax(axis=1) if self.router is not None else None
+            for n, it in enumerate(missing):
+                terms = frozenset(w for w in self.tokenizer.words(texts[n]) if self.specific(w))
+                self._known[_key(it)] = (terms, int(topics[n]) if topics is not None else -1)
+        return [self._known[_key(it)] for it in items]
+
+    def evidence(self, members: Sequence[RoundItem]) -> dict[str, Any]:
+        """A cluster's 共性 evidence: the terms most distinct enterprises use (``shared_terms``, with counts),
+        the most shared term's count (``shared_support``) and the topic agreement (None without a router)."""
+        signals = self.of(members)
+        who = [it.demand.enterprise.group_name or it.demand.enterprise.name for it in members]
+        shared = shared_terms([s[0] for s in signals], who, lambda t: self.specific(t, SHARED_TERM_SHARE))
+        topics = [s[1] for s in signals]
+        return {"shared_terms": [[t, n] for t, n in shared[:SHOWN_TERMS]],
+                "shared_support": shared[0][1] if shared else (1 if members else 0),
+                "topic_agreement": round(topic_agreement(topics), 3) if self.router is not None else None}
+
+
+def _key(it: RoundItem) -> Key:
+    return (it.demand.id, it.demand.content_hash)
