@@ -33,7 +33,8 @@ def without_shared_term(terms: Sequence[Collection[str]], idx: np.ndarray, gener
 
 
 def enforce_floors(xs: np.ndarray, labels: list[str | None], fixed: np.ndarray, locked_ids: set[str],
-                   fresh: IdMaker, floors: Floors, terms: Sequence[Collection[str]] | None = None) -> None:
+                   fresh: IdMaker, floors: Floors, terms: Sequence[Collection[str]] | None = None,
+                   kept: np.ndarray | None = None) -> None:
     """What every cluster shown as a topic must satisfy, whatever the run (an update can grow a prior
     cluster past it): at most ``max_size`` demands, else split along its own Ward tree (the biggest part
     keeps the id); no member less alike to the others than the join rule (it goes to 未归类); a cohesion
@@ -43,7 +44,12 @@ def enforce_floors(xs: np.ndarray, labels: list[str | None], fixed: np.ndarray, 
     With ``terms`` (each row's specific terms), a member that shares none with any other member is a stray
     too, leaving out the terms of more demands than a cluster may hold (``max_size``: more widespread than
     any one topic, 制造, 生产线): a cosine can be high between two demands of one broad field that name
-    nothing in common (a wafer hot plate and a superalloy ingot)."""
+    nothing in common (a wafer hot plate and a superalloy ingot).
+
+    ``kept``: rows an update keeps where the last run put them (a new batch never takes a demand out of
+    the cluster staff already read it in); they are never strays and keep their cluster from dissolving,
+    while the size cap still splits a cluster the batch grew past it."""
+    stay = fixed if kept is None else fixed | kept
     generic: set[str] = set()
     if terms is not None:
         df = Counter(t for row in terms for t in set(row))
@@ -75,11 +81,11 @@ def enforce_floors(xs: np.ndarray, labels: list[str | None], fixed: np.ndarray, 
             strays |= member_fit(xs[idx]) < floors.join_similarity
         if terms is not None and len(idx) >= 2:
             strays |= without_shared_term(terms, idx, generic)
-        strays &= ~fixed[idx]
+        strays &= ~stay[idx]
         for r in idx[strays]:
             labels[r] = None
         idx = idx[~strays]
-        pinned = bool(fixed[idx].any()) if len(idx) else False
+        pinned = bool(stay[idx].any()) if len(idx) else False
         if not pinned and (len(idx) < floors.min_cluster_size
                            or cohesion(xs[idx].sum(axis=0), len(idx)) < floors.join_similarity):
             for r in idx:

@@ -170,13 +170,16 @@ class RoundClusterer:
         fresh = IdMaker(taken)
 
         self.mode_ = mode if prior_idx else "refit"  # an update with no open prior cluster is a first run
+        kept = np.zeros(len(skeys), dtype=bool)  # an update keeps the prior members where they were
         if self.mode_ == "update":
+            for idx in prior_idx.values():
+                kept[idx] = True
             self._update(xs, labels, usable, prior_idx, fixed, locked_ids, fresh)
         else:
             labels = self._refit(xs, labels, usable, prior_idx, fixed, locked_ids, fresh)
         enforce_floors(xs, labels, fixed, locked_ids, fresh, Floors(self.max_size_, self.min_similarity_,
                                                                     self.join_similarity_, self.min_cluster_size),
-                       terms=[terms[i] for i in order] if terms is not None else None)
+                       terms=[terms[i] for i in order] if terms is not None else None, kept=kept)
         self.keys_ = keys
         self.rows_, self.row_index_ = xs, pos  # the unit rows, sorted by key, for coherence_of
         self._finish(xs, skeys, labels, order, locked_ids, taken)
