@@ -2,17 +2,18 @@
 metadata and numpy arrays, no pickle and no I/O here (``api.io.resources`` writes and reads the files)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from matching.taxonomy import Taxonomy
+from matching.text_views import Encoder
 from nlp.lexical import LexicalVectorizer
 
-if TYPE_CHECKING:
-    from matching.domains import DomainClassifier, Encoder, Prior
+#: the classifier (``matching.domains.DomainClassifier``; typed loosely here, it imports this module)
+Classifier = Any
 
 _SPARSE = ("label_lexical_", "label_words_", "train_words_", "train_chars_", "train_lexical_")
 _DENSE = ("label_dense_", "train_dense_")
@@ -29,7 +30,7 @@ def _csr_from(arrays: Mapping[str, np.ndarray], prefix: str) -> sp.csr_matrix:
                          shape=tuple(arrays[f"{prefix}_shape"]))
 
 
-def classifier_state(clf: "DomainClassifier") -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def classifier_state(clf: Classifier) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """``(meta, arrays)``: parameters, taxonomy, labels and confirmed texts; heads, label and example
     vectors (the lexical vectoriser is saved on its own)."""
     meta = {"params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in
@@ -50,9 +51,9 @@ def classifier_state(clf: "DomainClassifier") -> tuple[dict[str, Any], dict[str,
     return meta, arrays
 
 
-def classifier_from_state(cls: type["DomainClassifier"], meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray],
-                          vectorizer: LexicalVectorizer, encoder: "Encoder | None" = None, tokenizer: Any = None,
-                          prior: "Prior | None" = None) -> "DomainClassifier":
+def classifier_from_state(cls: type, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray],
+                          vectorizer: LexicalVectorizer, encoder: Encoder | None = None, tokenizer: Any = None,
+                          prior: Callable[[list[str]], np.ndarray] | None = None) -> Classifier:
     """The classifier :func:`classifier_state` described; ``encoder`` must be the one it was fitted with."""
     taxonomy = Taxonomy.from_records(meta["taxonomy"]["nodes"], name=meta["taxonomy"]["name"])
     clf = cls(taxonomy, encoder=encoder, tokenizer=tokenizer, prior=prior, **meta["params"])

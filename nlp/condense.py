@@ -191,13 +191,15 @@ def cluster_title(titles: Sequence[str], representative: int, cut: Cut,
 
 
 def _own_title(titles: Sequence[str], candidates: Sequence[int], cut: Cut, max_chars: int) -> str:
-    """The first candidate member's own title (shortened) without a visible defect, else the first one's."""
+    """The first candidate member's own title (shortened) without a visible defect, else the first one's
+    (a paper-style "…的影响" closed as titles close it: "…的影响研究")."""
     first = shorten_title(normalize(titles[candidates[0]]), cut, max_chars)
     for i in candidates:
         title = first if i == candidates[0] else shorten_title(normalize(titles[i]), cut, max_chars)
         if not title_defects(title):
             return title
-    return first
+    closed = first + DEFAULT_SUFFIX
+    return closed if first.endswith("影响") and len(closed) <= max_chars and not title_defects(closed) else first
 
 
 def title_members_changed(before: Sequence[object], after: Sequence[object], share: float = 1 / 3) -> bool:
