@@ -29,6 +29,7 @@ from api.store import tables as db
 #: The audit image's key that holds what an edit changed, as it was before (read back by :meth:`undo_last`).
 UNDO_KEY = "_undo"
 UNDOABLE = ("cluster.rename", "cluster.lock", "cluster.unlock", "cluster.move", "cluster.merge", "cluster.split")
+SHOWN = ("title", "keywords", "summary", "medoid_id", "office", "stats")  # restored as they were by an undo
 
 
 class ClusterEditing:
@@ -192,19 +193,26 @@ class ClusterEditing:
         append_audit(session, actor, "cluster.undo", "cluster", entries[0].entity_id, {"action": action},
                      {"undone": [e.id for e in entries], "clusters": sorted(k for k in keys if k)})
         self.refresh(session, list(keys))
+        for entry in entries:  # what staff read before the edit, exactly (the oldest image applied last)
+            rows = {c.key: c for c in self._clusters(session)}
+            for key, state in entry.before[UNDO_KEY]["clusters"].items():
+                if key in rows and all(f in state for f in SHOWN):
+                    for f in SHOWN:
+                        setattr(rows[key], f, state[f])
         session.commit()
         return {"undone": action, "entries": len(entries), "clusters": sorted(k for k in keys if k)}
 
     def _snapshot(self, session: Session, keys: Sequence[str | None], demand_ids: Sequence[int] = (),
                   members: bool = True) -> dict[str, Any]:
         """What an edit of clusters ``keys`` may change, as it is now: their name, active and locked flags,
-        and the placement of their members (``members``) and of ``demand_ids``."""
+        what staff read of them (``SHOWN``: title, keywords, summary, figures), and the placement of their members (``members``) and of ``demand_ids``."""
         wanted = {k for k in keys if k}
         ids = set(demand_ids)
         rows = [m for m in self._member_rows(session)
                 if m.demand_id in ids or (members and (m.cluster_key in wanted or m.sub_key in wanted))]
         return {"campaign_id": self.campaign.id,
-                "clusters": {c.key: {"name": c.name, "active": c.active, "locked": c.locked}
+                "clusters": {c.key: {"name": c.name, "active": c.active, "locked": c.locked,
+                                     **{f: getattr(c, f) for f in SHOWN}}
                              for c in self._clusters(session) if c.key in wanted},
                 "members": {str(m.demand_id): [m.cluster_key, m.sub_key, m.pinned, m.similarity] for m in rows}}
 

@@ -11,9 +11,11 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.decomposition import PCA
 
 from api.services.views import DemandView
 from api.store import tables as db
+from matching.coherence import COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH
 from matching.common import distinct_enterprises
 from nlp.shingles import shingles
 
@@ -74,3 +76,29 @@ def unclustered_by_office(offices: Sequence[str | None], labels: Sequence[str | 
         total[office or fallback] += 1
         left[office or fallback] += label is None
     return {o: {"demands": total[o], "unclustered": left[o], "share": round(left[o] / total[o], 3)} for o in sorted(total)}
+
+
+def cluster_out(row: db.Cluster, size: int) -> dict[str, Any]:
+    """A cluster as the API, the CLI and the report show it (``coherence``: see ``coherence_note``)."""
+    stats = dict(row.stats or {})
+    return {"key": row.key, "name": row.name or row.title, "staff_name": row.name, "title": row.title,
+            "keywords": list(row.keywords or []), "summary": row.summary, "medoid_id": row.medoid_id,
+            "office": row.office, "locked": row.locked, "size": size, "parent_key": row.parent_key,
+            "coherence": stats.get("coherence"), "coherence_note": COHERENCE_NOTE_ZH,
+            "coherence_note_en": COHERENCE_NOTE_EN, "stats": stats}
+
+
+def majority(values: Sequence[str | None], fallback: str) -> str:
+    """The most common value (a cluster's 归口处室 from its members'), ``fallback`` on a tie or none."""
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return fallback
+    top = counts.most_common()
+    return fallback if len(top) > 1 and top[0][1] == top[1][1] else top[0][0]
+
+
+def map_2d(x: np.ndarray) -> np.ndarray:
+    """A 2-D map of the round (PCA, seeded and deterministic), for the chart."""
+    if len(x) < 3:
+        return np.zeros((len(x), 2), dtype=np.float32)
+    return PCA(n_components=2, random_state=0).fit_transform(x).astype(np.float32)

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.decomposition import PCA
 from sklearn.preprocessing import normalize as l2_rows
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,14 +32,13 @@ from api.errors import InvalidInput, NotFound
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.cluster_edits import ClusterEditing
-from api.services.cluster_figures import RoundItem, cluster_stats, unclustered_by_office
+from api.services.cluster_figures import RoundItem, cluster_out, cluster_stats, majority, map_2d, unclustered_by_office
 from api.services.cluster_signals import DemandSignals
 from api.services.demands import all_demands
 from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.cluster_features import cluster_features
 from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer
-from matching.coherence import COHERENCE_NOTE_EN, COHERENCE_NOTE_ZH
 from matching.common import CommonCandidate, rank_common
 from nlp.condense import cluster_title, medoid, propose_title, summarize, title_members_changed
 from nlp.embed import Embedder
@@ -220,7 +218,7 @@ class Condensation(ClusterEditing):
         existing = {m.demand_id: m for m in session.scalars(
             select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id))}
         centroids = {c.cluster_id: np.asarray(c.centroid, dtype=np.float32) for c in clusters}
-        points = _map_2d(x)
+        points = map_2d(x)
         for i, (it, label) in enumerate(zip(items, labels)):
             m = existing.get(it.demand.id)
             if m is None:
@@ -295,7 +293,7 @@ class Condensation(ClusterEditing):
                                                                    order=order)) or ""
             before = ids
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200, per_text=1)
-        row.office = _majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
+        row.office = majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
         row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)), "title_members": before,
                      **self.signals.evidence(members),
                      **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor", "common_floor")}}
@@ -380,27 +378,3 @@ class Condensation(ClusterEditing):
         for n, key in enumerate(rank_common(candidates, max(floors, default=0.0), min_enterprises), start=1):
             out.append({**clusters[key], "rank": n})
         return out
-
-def cluster_out(row: db.Cluster, size: int) -> dict[str, Any]:
-    """A cluster as the API, the CLI and the report show it (``coherence``: see ``coherence_note``)."""
-    stats = dict(row.stats or {})
-    return {"key": row.key, "name": row.name or row.title, "staff_name": row.name, "title": row.title,
-            "keywords": list(row.keywords or []), "summary": row.summary, "medoid_id": row.medoid_id,
-            "office": row.office, "locked": row.locked, "size": size, "parent_key": row.parent_key,
-            "coherence": stats.get("coherence"), "coherence_note": COHERENCE_NOTE_ZH,
-            "coherence_note_en": COHERENCE_NOTE_EN, "stats": stats}
-
-
-def _majority(values: Sequence[str | None], fallback: str) -> str:
-    counts = Counter(v for v in values if v)
-    if not counts:
-        return fallback
-    top = counts.most_common()
-    return fallback if len(top) > 1 and top[0][1] == top[1][1] else top[0][0]
-
-
-def _map_2d(x: np.ndarray) -> np.ndarray:
-    """A 2-D map of the round (PCA, seeded and deterministic), for the chart."""
-    if len(x) < 3:
-        return np.zeros((len(x), 2), dtype=np.float32)
-    return PCA(n_components=2, random_state=0).fit_transform(x).astype(np.float32)

@@ -16,7 +16,7 @@ from api.errors import InvalidInput
 from api.http.deps import get_services, get_session
 from api.http.routers.clusters import XLSX, CondenseIn
 from api.http.routers.jobs import readable_job, start_condense
-from api.services.condense import cluster_out
+from api.services.cluster_figures import cluster_out
 from api.web.pages_admin import ACTION_ZH
 from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may

@@ -16,7 +16,7 @@ from api.compose import Services
 from api.http.auth import require
 from api.http.deps import get_services, get_session
 from api.services.access import Principal
-from api.services.condense import cluster_out
+from api.services.cluster_figures import cluster_out
 
 router = APIRouter(tags=["凝练 condensation"])
 
