@@ -4,6 +4,7 @@ domain, or straddles two offices. Offices and the domain codes they own are data
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -141,8 +142,18 @@ def route_office(proba: Sequence[float], names: Sequence[str], offices: Offices,
     clash_en = (f"; the filed area says {filed_office}, the text {text_office} ({text_conf:.2f})" if disagree else "")
     coord = offices.coordinator
     if p1 < threshold:
-        return Routing(coord, p1, True, f"归口置信度 {p1:.2f} 低于 {threshold:.2f}，交{coord}人工分办{clash}",
-                       f"office confidence {p1:.2f} below {threshold:.2f}{clash_en}", None, ranked, **extra)
+        shown, bar = below(p1, threshold)
+        return Routing(coord, p1, True, f"归口置信度 {shown} 低于 {bar}，交{coord}人工分办{clash}",
+                       f"office confidence {shown} below {bar}{clash_en}", None, ranked, **extra)
     return Routing(first, p1, False, f"归口{area.area if area else first}（{p1:.2f}）{clash}",
                    f"owned by {(area.area_en or area.area) if area else first} ({p1:.2f}){clash_en}",
                    area.area if area else None, ranked, **extra)
+
+
+def below(value: float, threshold: float) -> tuple[str, str]:
+    """``value`` and ``threshold`` as staff read them: the threshold as set (2 to 4 decimals), the value
+    cut (never rounded up) to as many decimals, so the one reads below the other (never "0.79 低于 0.79")."""
+    bar = f"{threshold:.4f}".rstrip("0")
+    digits = max(2, len(bar.split(".")[1]) if "." in bar else 0)
+    bar = f"{threshold:.{digits}f}"
+    return f"{math.floor(value * 10 ** digits) / 10 ** digits:.{digits}f}", bar

@@ -189,3 +189,16 @@ def test_the_service_routes_with_the_threshold_the_router_chose_unless_configure
     configured = build_services(load_settings({"JIEBANG_OFFICE_THRESHOLD": "0.9"}).with_home(tmp_path / "b"))
     assert configured.domains.office_threshold == 0.9
     configured.close()
+
+
+def test_a_confidence_just_under_the_threshold_reads_as_under_it(mapping_parts) -> None:
+    """The reason staff read never says "0.79 低于 0.79": as many decimals as show the gap."""
+    from matching.routing import route_office
+
+    _, offices = mapping_parts
+    names = list(OFFICES)
+    routing = route_office([0.7949, 0.05, 0.05, 0.05, 0.0551], names, offices, 0.795)
+    assert routing.needs_human
+    assert "0.794 低于 0.795" in routing.reason and "0.794 below 0.795" in routing.reason_en
+    plain = route_office([0.60, 0.10, 0.10, 0.10, 0.10], names, offices, 0.85)
+    assert "0.60 低于 0.85" in plain.reason
