@@ -11,9 +11,11 @@ import pytest
 
 from api.compose import load_settings
 from api.config import Settings
+from api.http.app import create_app
 from nlp.embed import Embedder
 from nlp.tokenize import Tokenizer
 from tests.stores import PG_ENV, fresh_postgres
+from tests.tokens import ADMIN_TOKEN
 
 
 @pytest.fixture
@@ -27,6 +29,21 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
         return
     with fresh_postgres() as url:
         yield replace(base, database_url=url)
+
+
+@pytest.fixture
+def app_settings(settings: Settings) -> Settings:
+    """``settings`` with the admin token ``tests.tokens.ADMIN_TOKEN`` (header ``tests.tokens.ADMIN``)."""
+    return replace(settings, admin_token=ADMIN_TOKEN)
+
+
+@pytest.fixture
+def client(app_settings: Settings):
+    """The real app through its HTTP client, no credentials by default (a module may override it)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(app_settings)) as c:
+        yield c
 
 
 @pytest.fixture(scope="session")

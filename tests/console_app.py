@@ -1,32 +1,14 @@
-"""The real app for the console tests of #20 (TestClient over a temporary SQLite home, an admin token of its own),
-and what those tests read of it: a page's visible text, a job once it ended, a demand posted."""
+"""The console tests of #20 (the app and its admin token come from tests/conftest.py: TestClient over a temporary
+SQLite home), and what those tests read of it: a page's visible text, a job once it ended, a demand posted."""
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
-import pytest
 from fastapi.testclient import TestClient
 
-from api.config import Settings
-from api.http.app import create_app
 from tests.demand_rows import make_row
 from tests.dup_texts import REWORDED_0, TEXTS
-from tests.tokens import bearer
-
-ADMIN_TOKEN = "trust-test-admin"
-ADMIN = bearer(ADMIN_TOKEN)
-
-
-@pytest.fixture
-def app_settings(settings: Settings) -> Settings:
-    return replace(settings, admin_token=ADMIN_TOKEN)
-
-
-@pytest.fixture
-def client(app_settings: Settings):
-    with TestClient(create_app(app_settings)) as c:
-        yield c
+from tests.tokens import ADMIN, ADMIN_TOKEN  # noqa: F401 (the console tests import them from here)
 
 
 def text_of(page: str) -> str:

@@ -13,21 +13,8 @@ from api.cli import main
 from api.config import Settings
 from api.http.app import create_app
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row, write_jsonl
-from tests.tokens import bearer, token_for
+from tests.tokens import ADMIN, bearer, token_for
 
-ADMIN_TOKEN = "auth-test-admin"
-ADMIN = bearer(ADMIN_TOKEN)
-
-
-@pytest.fixture
-def app_settings(settings: Settings) -> Settings:
-    return replace(settings, admin_token=ADMIN_TOKEN)
-
-
-@pytest.fixture
-def client(app_settings: Settings):
-    with TestClient(create_app(app_settings)) as c:
-        yield c
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -16,17 +15,10 @@ from PIL import Image
 from api.config import Settings
 from api.http.app import create_app
 from corpora import SAMPLES_DIR
-from tests.tokens import bearer, token_for
+from tests.tokens import ADMIN, bearer, token_for
 
-TOKEN = "condense-admin-token"
-ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 SAMPLE_ROWS = [json.loads(line) for line in (SAMPLES_DIR / "demands.jsonl").read_text(encoding="utf-8").splitlines()
                if line.strip()]
-
-
-@pytest.fixture
-def app_settings(settings: Settings) -> Settings:
-    return replace(settings, admin_token=TOKEN)
 
 
 @pytest.fixture

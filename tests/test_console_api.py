@@ -10,34 +10,19 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from fastapi.testclient import TestClient
 
 from api.compose import build_services
-from api.config import Settings
 from api.http.app import create_app
 from api.services.access import revoke_token
 from api.store import tables as db
 from corpora import SAMPLES_DIR
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row
-from tests.tokens import bearer, console, csrf_of, token_for
+from tests.tokens import ADMIN_TOKEN, bearer, console, csrf_of, token_for
 
-ADMIN_TOKEN = "console-test-admin"
-
-
-@pytest.fixture
-def app_settings(settings: Settings) -> Settings:
-    return replace(settings, admin_token=ADMIN_TOKEN)
-
-
-@pytest.fixture
-def client(app_settings: Settings):
-    with TestClient(create_app(app_settings)) as c:
-        yield c
 
 
 def _wait(client: TestClient, job_id: int, headers: dict[str, str], timeout: float = 60) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from tests.console_app import ADMIN, app_settings, client, sample_round, text_of  # noqa: F401 (fixtures)
+from tests.console_app import ADMIN, sample_round, text_of  # noqa: F401 (fixtures)
 from tests.tokens import console, csrf_of, token_for
 
 

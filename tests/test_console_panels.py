@@ -13,7 +13,7 @@ import pytest
 
 from tests.tokens import console, csrf_of, token_for
 
-from tests.console_app import ADMIN, app_settings, client, text_of, wait_job  # noqa: F401 (fixtures)
+from tests.console_app import ADMIN, text_of, wait_job
 
 
 SAMPLE_DEMANDS = ["LN2023-0003", "LN2023-0004", "LN2023-0005", "LN2023-0006", "LN2023-0008", "LN2023-0010"]

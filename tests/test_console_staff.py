@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from tests.demand_rows import make_row
 from tests.tokens import bearer, console, csrf_of, token_for
 
-from tests.console_app import ADMIN, ADMIN_TOKEN, app_settings, client, sample_round, wait_job  # noqa: F401 (fixtures)
+from tests.console_app import ADMIN, ADMIN_TOKEN, sample_round, wait_job  # noqa: F401 (fixtures)
 
 
 def test_demand_list_sorts_by_column_pages_by_size_and_searches_enterprise_number_or_name(client, app_settings) -> None:

@@ -17,7 +17,7 @@ from tests.demand_rows import make_row
 from tests.dup_texts import REWORDED_0, TEXTS
 from tests.tokens import bearer, console, csrf_of, token_for
 
-from tests.console_app import ADMIN, app_settings, client, post_demand, sample_round  # noqa: F401 (fixtures)
+from tests.console_app import ADMIN, post_demand, sample_round  # noqa: F401 (fixtures)
 
 #: What only Dalian's demand says: none of it may reach a Shenyang bureau.
 DALIAN_SECRETS = {"需求名称": "大连保密的风电轴承磨削需求", "企业名称": "大连保密重工股份有限公司",

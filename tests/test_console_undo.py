@@ -12,7 +12,7 @@ import re
 from fastapi.testclient import TestClient
 
 from corpora import SAMPLES_DIR
-from tests.console_app import ADMIN, app_settings, client, sample_round  # noqa: F401 (fixtures)
+from tests.console_app import ADMIN, sample_round  # noqa: F401 (fixtures)
 from tests.tokens import bearer, console, csrf_of, token_for
 
 FIRST_BATCH = [r for line in (SAMPLES_DIR / "demands.jsonl").read_text(encoding="utf-8").splitlines()

@@ -13,17 +13,10 @@ from fastapi.testclient import TestClient
 from api.config import Settings
 from api.http.app import create_app
 from corpora import SAMPLES_DIR
-from tests.tokens import bearer, token_for
+from tests.tokens import ADMIN, bearer, token_for
 from tests.demand_rows import credit_code, make_row
 from tests.dup_texts import OTHER_BEARING, REWORDED_0, TEXTS
 
-TOKEN = "dedup-admin-token"
-ADMIN = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-def app_settings(settings: Settings) -> Settings:
-    return replace(settings, admin_token=TOKEN)
 
 
 @pytest.fixture

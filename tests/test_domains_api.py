@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,19 +16,12 @@ from api.config import Settings
 from api.http.app import create_app
 from corpora import SAMPLES_DIR
 from tests.demand_rows import make_row
-from tests.tokens import bearer, token_for
+from tests.tokens import ADMIN, bearer, token_for
 
-TOKEN = "domains-admin-token"
-ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 SAMPLE = SAMPLES_DIR / "demands.jsonl"
 VOCS = ("精细化工多组分VOCs废气高效催化燃烧治理技术",
         "精细化工装置排放的VOCs废气成分复杂，含苯系物和含氯有机物，现有RTO装置运行能耗高，"
         "需开发抗氯抗硫中毒的低温催化燃烧催化剂，VOCs去除率≥99%，排放浓度≤20mg/m³，满足大气污染物排放标准。")
-
-
-@pytest.fixture
-def app_settings(settings: Settings) -> Settings:
-    return replace(settings, admin_token=TOKEN)
 
 
 @pytest.fixture

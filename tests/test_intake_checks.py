@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,12 +12,7 @@ from api.config import Settings
 from api.http.app import create_app
 from tests.demand_rows import make_row
 from tests.dup_texts import TEXTS
-from tests.tokens import bearer, token_for
-
-
-@pytest.fixture
-def app_settings(settings: Settings) -> Settings:
-    return replace(settings, admin_token="checks-admin")
+from tests.tokens import ADMIN, bearer, token_for
 
 
 @pytest.fixture
@@ -72,7 +66,7 @@ def test_csv_exports_are_safe_against_formula_injection(client, app_settings, tm
 
 
 def test_review_records_over_http_take_the_import_files_keys(client, app_settings) -> None:
-    admin = bearer("checks-admin")
+    admin = ADMIN
     expert_file = [{"专家编号": "E9", "姓名": "赵专家", "工作单位": "大连海洋大学", "研究领域": "海参 育苗"}]
     body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in expert_file).encode("utf-8")
     assert client.post("/imports?kind=experts", headers=admin, files={"file": ("e.jsonl", body)}).status_code == 200
@@ -166,7 +160,7 @@ def test_the_enterprise_form_imports_from_xlsx_docx_a_folder_and_a_zip(client, a
     assert "新增 1" in capsys.readouterr().out
     r = client.post("/imports", files={"file": ("企业B.docx", (folder / "企业B.docx").read_bytes())}).json()
     assert r["new"] == 1 and r["rejected"] == [], r
-    admin = bearer("checks-admin")
+    admin = ADMIN
     records = {d["external_id"]: d for d in client.get("/demands", headers=admin).json()["items"]}
     for n in (91, 92):
         sent, stored = _form_row(n), records[f"T-{n:03d}"]["record"]

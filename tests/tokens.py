@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 
 from api.config import Settings
 
+ADMIN_TOKEN = "test-admin"  # the app_settings fixture's admin token (tests/conftest.py)
+
 
 def token_for(settings: Settings, role: str, *, region: str | None = None, subject: str | None = None) -> str:
     """A real access token of ``role`` in the database of ``settings`` (made as `jiebang token create` does)."""
@@ -40,3 +42,6 @@ def console(app: TestClient, token: str) -> TestClient:
 def csrf_of(page: str) -> str:
     """The CSRF token a console page carries for its forms."""
     return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
