@@ -2,7 +2,8 @@
 identifiers, duplicates inside the file and against what is stored) into a fresh SQLite home.
 
 The rows are invented (:mod:`corpora.demand_rows`, texts drawn from phrase lists with a seed), one in twenty a
-copy of an earlier row's text under another enterprise and one in fifteen a rewording, so the duplicate
+copy of an earlier row's text under another enterprise and one in fifteen a rewording (the other rows
+have descriptions of their own), so the duplicate
 check has pairs to find. A *fresh process* builds the services and times :func:`api.services.imports.import_demands`
 (model loading excluded, ``load_seconds``); metrics ``seconds``, ``rows_per_s`` and ``peak_rss_mb`` (VmHWM).
 Then the first ``--sample`` rows (2,000) are imported as a file into one fresh home and submitted one by one
@@ -28,6 +29,8 @@ ROWS, SAMPLE = 50_000, 2_000
 _FIELDS = ("风电", "光伏", "储能", "氢能", "轨道交通", "海洋工程", "精细化工", "生物制药", "智能农机", "工业软件")
 _PARTS = ("主轴承", "齿轮箱", "控制芯片", "传感器", "密封件", "催化剂", "疫苗佐剂", "数控系统", "复合材料", "电解槽")
 _WORK = ("精密加工", "在线检测", "寿命评估", "国产化替代", "工艺优化", "可靠性设计", "智能运维", "绿色制造")
+_CHARS = ("工艺材料结构系统控制检测装置设备性能精度寿命可靠效率能耗安全智能数字模型算法数据平台集成制造加工焊接"
+          "涂层热处理装配测试验证标准规范产品部件模块芯片电路传感器件电池电机驱动通信网络软件界面优化分析评估监测诊断")
 _GOALS = ("解决进口依赖问题", "提高良品率至百分之九十九", "降低能耗三成", "满足极端工况要求", "形成自主知识产权")
 
 _CHILD = r"""
@@ -68,10 +71,10 @@ def demand_rows(n: int, seed: int = 0) -> list[dict]:
             text = rows[rng.randrange(i)]["需求描述"]
         elif i > 20 and i % 15 == 4:
             text = rows[rng.randrange(i)]["需求描述"].replace("研究", "攻关与示范应用")
-        else:
+        else:  # a topic from the lists, then a description of its own (so unplanted rows rarely pair)
             f, p, w, g = rng.choice(_FIELDS), rng.choice(_PARTS), rng.choice(_WORK), rng.choice(_GOALS)
-            text = (f"面向{f}装备的{p}{w}关键技术研究：针对第{i}号产线{p}的{w}瓶颈，开展{rng.choice(_WORK)}与"
-                    f"{rng.choice(_WORK)}联合攻关，{g}，指标{rng.randrange(10, 99)}项。")
+            own = "".join(rng.choice(_CHARS) for _ in range(rng.randrange(60, 160)))
+            text = f"面向{f}装备的{p}{w}关键技术研究：{own}。{g}。"
         rows.append(make_row(10_000 + i, 需求编号=f"IMP-{i:05d}", 需求描述=text, 需求名称=f"第{i}号{text[2:12]}需求"))
     return rows
 

@@ -307,6 +307,8 @@ class DuplicateService:
             scored: dict[Any, Any] = {}
             with self._lock:
                 detector.check(view.duplicate_text.text, vector, view.signals, top=10, scored=scored)
+            if len(items) > 1:  # a file: keep only pairs worth a look (the rest is scored again under the lock)
+                scored = {k: c for k, c in scored.items() if k == "index" or c.verdict != "none"}
             item.prepared.update(duplicate_vector=vector, duplicate_scored=scored)
 
     def intake_step(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[dict[str, Any]]:
