@@ -5,10 +5,12 @@
   generic heads (技术, 方法, 系统 …, :data:`PHRASE_PARTS`) may sit inside a phrase ("加工技术") but never
   stand alone.
 - *No fragments*: a phrase is a run of whole tokens that neither ends on a modifier (an adjective, a
-  distinguishing word, a preposition, a measure word: "露天矿高陡", "燃气管网泄漏智能") nor starts on a
-  function token or a left-over suffix (器, 性, 率); a model number or Latin/digit prefix ("3D", "T700",
-  "5G") stays attached to what follows it, and a span never starts right after one ("打印多孔钛合金"
-  without its "3D").
+  distinguishing word, a preposition, a measure word: "露天矿高陡", "燃气管网泄漏智能"; a two-character
+  degree modifier: "车用氢燃料电池低铂" before its 膜电极) nor starts on a function token or a left-over
+  suffix (器, 性, 率), and never runs through a word of time or place ("叶轮时轮廓误差") or a token jieba
+  glued across a clause ("过程中易产生" → 中易); a model number or Latin/digit prefix ("3D", "T700", "5G")
+  stays attached to what follows it, and a span never starts right after one ("打印多孔钛合金" without its
+  "3D").
 - *Generic* words (检测, 生产, 智能, 精度 …) are learned from document frequency — in a background corpus
   (:class:`DocumentFrequency`, ``models/doc-freq``) or across the round — and never stand alone as a
   keyword (nor does a phrase made only of them: "控制技术").
