@@ -13,46 +13,43 @@ from api.cli import main
 from api.cli.common import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from corpora import SAMPLES_DIR
 from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME, make_row, write_jsonl
+from tests.cli_runs import jiebang
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def _jiebang(home: Path, *args: str) -> int:
-    return main(["--home", str(home), "-q", *args])
 
 
 def test_import_export_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "home"
     rows = [make_row(i) for i in range(1, 5)] + [make_row(9, 需求名称="")]
     source = write_jsonl(tmp_path / "in.jsonl", rows)
-    assert _jiebang(home, "import", str(source)) == EXIT_PROBLEMS  # one row rejected
+    assert jiebang(home, "import", str(source)) == EXIT_PROBLEMS  # one row rejected
     out = capsys.readouterr().out
     assert "新增 4" in out and "第 5 行 [需求名称]" in out and "row 5 [需求名称]" in out
-    assert _jiebang(home, "import", str(source), "--json") == EXIT_PROBLEMS
+    assert jiebang(home, "import", str(source), "--json") == EXIT_PROBLEMS
     assert json.loads(capsys.readouterr().out)["unchanged"] == 4
 
     for fmt in ("xlsx", "csv", "jsonl"):
         target = tmp_path / f"out.{fmt}"
-        assert _jiebang(home, "export", str(target)) == EXIT_OK
+        assert jiebang(home, "export", str(target)) == EXIT_OK
         assert target.stat().st_size > 0
     exported = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
     assert len(exported.splitlines()) == 4 and CONTACT_NAME not in exported and "***" in exported
-    assert _jiebang(home, "export", str(tmp_path / "full.jsonl"), "--include-personal") == EXIT_OK
+    assert jiebang(home, "export", str(tmp_path / "full.jsonl"), "--include-personal") == EXIT_OK
     assert CONTACT_MOBILE in (tmp_path / "full.jsonl").read_text(encoding="utf-8")
     # an export re-imports as the same demands (the Excel file has Chinese headers)
-    assert _jiebang(tmp_path / "home2", "import", str(tmp_path / "out.xlsx")) == EXIT_OK
+    assert jiebang(tmp_path / "home2", "import", str(tmp_path / "out.xlsx")) == EXIT_OK
     capsys.readouterr()
 
-    assert _jiebang(home, "check") == EXIT_OK
+    assert jiebang(home, "check") == EXIT_OK
     assert "不符合要求 0" in capsys.readouterr().out
 
 
 def test_check_json_lists_rule_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "home"
     rows = [make_row(1, 提交时间="2023-04-02"), make_row(2)]
-    assert _jiebang(home, "import", str(write_jsonl(tmp_path / "a.jsonl", rows))) == EXIT_OK
+    assert jiebang(home, "import", str(write_jsonl(tmp_path / "a.jsonl", rows))) == EXIT_OK
     capsys.readouterr()
-    assert _jiebang(home, "check", "--json") == EXIT_PROBLEMS
+    assert jiebang(home, "check", "--json") == EXIT_PROBLEMS
     body = json.loads(capsys.readouterr().out)
     assert body["check"]["demands"] == 2 and body["check"]["by_status"]["error"] == 1
     assert body["check"]["findings_by_rule"].get("submission_deadline") == 1
@@ -60,11 +57,11 @@ def test_check_json_lists_rule_counts(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_clerk_errors_have_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _jiebang(tmp_path / "h", "import", str(tmp_path / "missing.xlsx")) == EXIT_INPUT
+    assert jiebang(tmp_path / "h", "import", str(tmp_path / "missing.xlsx")) == EXIT_INPUT
     err = capsys.readouterr().err
     assert "找不到文件" in err and "file not found" in err
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
-    assert _jiebang(tmp_path / "h", "import", str(tmp_path / "notes.txt")) == EXIT_INPUT
+    assert jiebang(tmp_path / "h", "import", str(tmp_path / "notes.txt")) == EXIT_INPUT
     with pytest.raises(SystemExit) as usage:
         main(["no-such-command"])
     assert usage.value.code == 2

@@ -11,21 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from api.cli import main
 from api.cli.common import EXIT_INPUT
 from api.errors import InvalidFile
 from api.io.csv_table import read_csv_table
 from api.io.readers import read_records
-
-
-def _jiebang(home: Path, *args: str) -> int:
-    return main(["--home", str(home), "-q", *args])
-
-
-def _csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode("utf-8")
+from tests.cli_runs import csv_bytes, jiebang
 
 
 # ----------------------------------------------------------------------------------------- item 1: CSV quotes
@@ -35,7 +25,7 @@ QUOTED = "研究\"双碳\"目标下的余热回收技术,实现热效率提升10
 
 def test_item1_a_quote_inside_a_quoted_cell_stays_in_its_cell() -> None:
     header = ["需求编号", "企业名称", "需求名称", "需求描述", "需求研发总投入(万元)", "对揭榜方要求"]
-    data = _csv([header, ["Q-1", "沈阳某热能有限公司", "余热回收", QUOTED, "1200", "高校或科研院所"]])
+    data = csv_bytes([header, ["Q-1", "沈阳某热能有限公司", "余热回收", QUOTED, "1200", "高校或科研院所"]])
     assert b'""' in data  # written the standard way: a quote inside a cell is doubled
     result = read_records(data, filename="quotes.csv")
     assert result.rejected == []
@@ -56,7 +46,7 @@ def test_item2_an_unclosed_quote_is_a_file_error_naming_its_line(tmp_path: Path)
     assert info.value.code == "csv_quote" and info.value.details["line"] == 2
     assert "第 2 行" in info.value.message_zh and "line 2" in info.value.message_en
     (tmp_path / "open.csv").write_text(text, encoding="utf-8")
-    assert _jiebang(tmp_path / "h", "import", str(tmp_path / "open.csv")) == EXIT_INPUT
+    assert jiebang(tmp_path / "h", "import", str(tmp_path / "open.csv")) == EXIT_INPUT
 
 
 def test_item2_a_row_with_more_or_fewer_fields_than_the_header_is_rejected_with_its_line() -> None:

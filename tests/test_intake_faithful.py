@@ -4,7 +4,6 @@ skipped files, formula cells, estimates and month-only dates, empty files, exit 
 Real SQLite, real readers, the real CLI; each test names the numbered item of #23 it covers."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -14,7 +13,6 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from api.cli import main
 from api.cli.common import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from api.config import Settings
 from api.forms.models import DemandRecord
@@ -24,6 +22,7 @@ from api.services.campaign import load_campaign
 from api.store import tables as db
 from api.store.engine import open_database
 from tests.demand_rows import make_row, write_jsonl
+from tests.cli_runs import csv_bytes, jiebang
 
 
 @pytest.fixture
@@ -33,16 +32,6 @@ def database(settings: Settings):
         campaign = load_campaign(session, settings.campaign_file)
     yield sessions, campaign
     engine.dispose()
-
-
-def _jiebang(home: Path, *args: str) -> int:
-    return main(["--home", str(home), "-q", *args])
-
-
-def _csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out).writerows(rows)
-    return out.getvalue().encode("utf-8")
 
 
 # -------------------------------------------------------------------------------- item 3: partial updates
@@ -70,14 +59,14 @@ def test_item3_an_update_changes_only_the_fields_it_carries(database) -> None:
 def test_item3_the_cli_report_lists_changed_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     full = make_row(2)
     home = tmp_path / "h"
-    assert _jiebang(home, "import", str(write_jsonl(tmp_path / "full.jsonl", [full]))) == EXIT_OK
+    assert jiebang(home, "import", str(write_jsonl(tmp_path / "full.jsonl", [full]))) == EXIT_OK
     few = {"需求编号": full["需求编号"], "企业名称": full["企业名称"], "需求名称": full["需求名称"], "需求描述": "新的描述。"}
-    (tmp_path / "few.csv").write_bytes(_csv([list(few), list(few.values())]))
+    (tmp_path / "few.csv").write_bytes(csv_bytes([list(few), list(few.values())]))
     capsys.readouterr()
-    assert _jiebang(home, "import", str(tmp_path / "few.csv")) == EXIT_OK
+    assert jiebang(home, "import", str(tmp_path / "few.csv")) == EXIT_OK
     out = capsys.readouterr().out
     assert "更新 1" in out and "更新：需求描述" in out
-    assert _jiebang(home, "export", str(tmp_path / "out.jsonl"), "--include-personal") == EXIT_OK
+    assert jiebang(home, "export", str(tmp_path / "out.jsonl"), "--include-personal") == EXIT_OK
     [stored] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert stored["需求描述"] == "新的描述。" and stored["注册地区"] == full["注册地区"]
     assert stored["联系人手机"] == full["联系人手机"] and stored["上年度销售收入(万元)"] == 8000
@@ -118,19 +107,19 @@ def test_item5_every_file_of_a_folder_or_zip_is_imported_or_listed_as_skipped(
     (folder / "b.xls").write_bytes(b"\xd0\xcf\x11\xe0old excel")
     (folder / "c.doc").write_bytes(b"\xd0\xcf\x11\xe0old word")
     capsys.readouterr()
-    assert _jiebang(tmp_path / "h", "import", str(folder)) == EXIT_PROBLEMS
+    assert jiebang(tmp_path / "h", "import", str(folder)) == EXIT_PROBLEMS
     out = capsys.readouterr().out
     assert "新增 1" in out and "b.xls" in out and "c.doc" in out and "请另存为 .xlsx/.docx" in out
     archive = tmp_path / "forms.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for p in folder.iterdir():
             z.write(p, p.name)
-    assert _jiebang(tmp_path / "h2", "import", str(archive), "--json") == EXIT_PROBLEMS
+    assert jiebang(tmp_path / "h2", "import", str(archive), "--json") == EXIT_PROBLEMS
     report = json.loads(capsys.readouterr().out)
     assert report["new"] == 1 and [f["file"] for f in report["skipped_files"]] == ["b.xls", "c.doc"]
     assert all("另存为" in f["reason_zh"] for f in report["skipped_files"])
     (tmp_path / "alone.doc").write_bytes(b"\xd0\xcf\x11\xe0")
-    assert _jiebang(tmp_path / "h3", "import", str(tmp_path / "alone.doc")) == EXIT_INPUT
+    assert jiebang(tmp_path / "h3", "import", str(tmp_path / "alone.doc")) == EXIT_INPUT
     assert "请另存为 .xlsx/.docx" in capsys.readouterr().err
 
 
@@ -189,7 +178,7 @@ def test_item9_every_kind_of_empty_file_gets_one_answer(tmp_path: Path, capsys: 
     (tmp_path / "header.csv").write_text("企业名称,需求名称\n", encoding="utf-8")
     for name in ("empty.csv", "empty.jsonl", "header.csv", "blank.xlsx"):
         capsys.readouterr()
-        assert _jiebang(tmp_path / "h", "import", str(tmp_path / name)) == EXIT_PROBLEMS, name
+        assert jiebang(tmp_path / "h", "import", str(tmp_path / name)) == EXIT_PROBLEMS, name
         out = capsys.readouterr().out
         assert "共 0 行" in out and "没有数据行" in out and "no data rows" in out, (name, out)
 
@@ -198,14 +187,14 @@ def test_item9_every_kind_of_empty_file_gets_one_answer(tmp_path: Path, capsys: 
 
 def test_item11_exit_code_3_is_for_files_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "h"
-    assert _jiebang(home, "import", str(write_jsonl(tmp_path / "d.jsonl", [make_row(1)]))) == EXIT_OK
-    assert _jiebang(home, "experts", "rank", "9999") == EXIT_USAGE  # no such demand
-    assert _jiebang(home, "dedup", "--dismiss", "1", "99999") == EXIT_USAGE
-    assert _jiebang(home, "export", str(tmp_path / "x.pdf")) == EXIT_USAGE
-    assert _jiebang(home, "token", "revoke", "nosuchprefix") == EXIT_USAGE
+    assert jiebang(home, "import", str(write_jsonl(tmp_path / "d.jsonl", [make_row(1)]))) == EXIT_OK
+    assert jiebang(home, "experts", "rank", "9999") == EXIT_USAGE  # no such demand
+    assert jiebang(home, "dedup", "--dismiss", "1", "99999") == EXIT_USAGE
+    assert jiebang(home, "export", str(tmp_path / "x.pdf")) == EXIT_USAGE
+    assert jiebang(home, "token", "revoke", "nosuchprefix") == EXIT_USAGE
     # a JSONL of the wrong kind is a file of the wrong kind, like a CSV without the form's columns
     experts = write_jsonl(tmp_path / "experts.jsonl", [{"专家编号": "E1", "姓名": "张三", "研究领域": "材料"}])
-    assert _jiebang(home, "import", str(experts)) == EXIT_INPUT
+    assert jiebang(home, "import", str(experts)) == EXIT_INPUT
     assert "企业名称" in capsys.readouterr().err
 
 def test_item4_stored_enterprises_are_rekeyed_by_name_and_region(tmp_path: Path) -> None:

@@ -17,10 +17,7 @@ from api.services.campaign import load_campaign
 from api.store import tables as db
 from api.store.engine import open_database
 from tests.demand_rows import make_row, write_jsonl
-
-
-def _jiebang(home: Path, *args: str) -> int:
-    return main(["--home", str(home), "-q", *args])
+from tests.cli_runs import jiebang
 
 
 # ------------------------------------------------------------------------------ item 7: demo and user data
@@ -40,7 +37,7 @@ def test_item7_demo_refuses_a_home_holding_what_it_did_not_write(tmp_path: Path,
     samples, home = _tiny_samples(tmp_path), tmp_path / "demo"
     assert _demo(home, samples) == EXIT_OK
     mine = write_jsonl(tmp_path / "mine.jsonl", [make_row(40, 需求名称="用户自己导入的需求")])
-    assert _jiebang(home, "import", str(mine)) == EXIT_OK
+    assert jiebang(home, "import", str(mine)) == EXIT_OK
     capsys.readouterr()
     assert _demo(home, samples) == EXIT_USAGE
     assert "--force" in capsys.readouterr().err
@@ -61,7 +58,7 @@ def test_item12_the_demo_token_stays_valid_when_the_demo_runs_again(tmp_path: Pa
     assert _demo(home, samples) == EXIT_OK
     token = capsys.readouterr().out.rsplit("：", 1)[-1].split()[0]
     assert token.startswith("jb_")
-    assert _jiebang(home, "token", "create", "--role", "staff", "--subject", "规划处") == EXIT_OK  # README's next step
+    assert jiebang(home, "token", "create", "--role", "staff", "--subject", "规划处") == EXIT_OK  # README's next step
     staff = capsys.readouterr().out.strip().splitlines()[-1]
     assert _demo(home, samples) == EXIT_OK  # a token is not data the demo refuses to rebuild over
     assert "仍然有效" in capsys.readouterr().out
@@ -81,7 +78,7 @@ def test_item12_a_short_admin_token_is_refused(tmp_path: Path, capsys: pytest.Ca
     assert info.value.code == "admin_token_too_short"
     assert load_settings({"JIEBANG_ADMIN_TOKEN": "k" * 32}).admin_token == "k" * 32
     monkeypatch.setenv("JIEBANG_ADMIN_TOKEN", "secret")
-    assert _jiebang(tmp_path / "h", "check") == 4
+    assert jiebang(tmp_path / "h", "check") == 4
     assert "JIEBANG_ADMIN_TOKEN" in capsys.readouterr().err
 
 
@@ -118,10 +115,10 @@ def test_item12_stopping_the_server_interrupts_a_running_job_and_says_so(setting
 
 def test_item12_audit_shows_what_changed_without_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "h"
-    assert _jiebang(home, "import", str(write_jsonl(tmp_path / "a.jsonl", [make_row(1)]))) == EXIT_OK
-    assert _jiebang(home, "import", str(write_jsonl(tmp_path / "b.jsonl", [make_row(1, 需求描述="改过的描述。")]))) == EXIT_OK
+    assert jiebang(home, "import", str(write_jsonl(tmp_path / "a.jsonl", [make_row(1)]))) == EXIT_OK
+    assert jiebang(home, "import", str(write_jsonl(tmp_path / "b.jsonl", [make_row(1, 需求描述="改过的描述。")]))) == EXIT_OK
     capsys.readouterr()
-    assert _jiebang(home, "audit", "--entity", "demand") == EXIT_OK
+    assert jiebang(home, "audit", "--entity", "demand") == EXIT_OK
     out = capsys.readouterr().out
     assert "需求描述：面向风电主轴的第1号大型轴承精密磨削工艺研究。 → 改过的描述。" in out
     assert "13912345678" not in out  # personal values stay masked
@@ -144,9 +141,9 @@ def test_item12_the_import_report_and_check_count_duplicates_alike(tmp_path: Pat
             make_row(3, 需求名称="水稻抗病育种", 需求描述="利用分子标记辅助选择培育抗稻瘟病的优质水稻新品种，建立示范基地。")]
     home = tmp_path / "h"
     capsys.readouterr()
-    _jiebang(home, "import", str(write_jsonl(tmp_path / "d.jsonl", rows)), "--json")
+    jiebang(home, "import", str(write_jsonl(tmp_path / "d.jsonl", rows)), "--json")
     imported = json.loads(capsys.readouterr().out)["findings_by_rule"]
-    _jiebang(home, "check", "--json")
+    jiebang(home, "check", "--json")
     checked = json.loads(capsys.readouterr().out)["check"]["findings_by_rule"]
     assert imported.get("duplicate") == checked.get("duplicate") == 2  # both sides of the pair, both times
     assert imported.get("duplicate_related") == checked.get("duplicate_related")
