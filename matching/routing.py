@@ -151,9 +151,11 @@ def route_office(proba: Sequence[float], names: Sequence[str], offices: Offices,
 
 
 def below(value: float, threshold: float) -> tuple[str, str]:
-    """``value`` and ``threshold`` as staff read them: the threshold as set (2 to 4 decimals), the value
-    cut (never rounded up) to as many decimals, so the one reads below the other (never "0.79 低于 0.79")."""
-    bar = f"{threshold:.4f}".rstrip("0")
-    digits = max(2, len(bar.split(".")[1]) if "." in bar else 0)
-    bar = f"{threshold:.{digits}f}"
-    return f"{math.floor(value * 10 ** digits) / 10 ** digits:.{digits}f}", bar
+    """``value`` (cut, never rounded up) and ``threshold`` with as few decimals (2 to 4) as show the one
+    below the other: "0.65 低于 0.79", and never "0.79 低于 0.79"."""
+    for digits in (2, 3, 4):
+        shown = f"{math.floor(value * 10 ** digits) / 10 ** digits:.{digits}f}"
+        bar = f"{threshold:.{digits}f}"
+        if float(shown) < float(bar):
+            return shown, bar
+    return f"{value:.6f}", f"{threshold:.6f}"

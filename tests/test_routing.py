@@ -197,8 +197,10 @@ def test_a_confidence_just_under_the_threshold_reads_as_under_it(mapping_parts) 
 
     _, offices = mapping_parts
     names = list(OFFICES)
-    routing = route_office([0.7949, 0.05, 0.05, 0.05, 0.0551], names, offices, 0.795)
+    routing = route_office([0.7941, 0.05, 0.05, 0.05, 0.0559], names, offices, 0.79449)
     assert routing.needs_human
-    assert "0.794 低于 0.795" in routing.reason and "0.794 below 0.795" in routing.reason_en
+    assert "0.7941 低于 0.7945" in routing.reason and "0.7941 below 0.7945" in routing.reason_en
+    usual = route_office([0.6508, 0.10, 0.10, 0.10, 0.0492], names, offices, 0.79449)
+    assert "0.65 低于 0.79" in usual.reason  # two decimals where they show the gap
     plain = route_office([0.60, 0.10, 0.10, 0.10, 0.10], names, offices, 0.85)
     assert "0.60 低于 0.85" in plain.reason
