@@ -104,7 +104,7 @@ class PhraseRules:
         run_start = 0
         for k, tok in enumerate(tokens):
             low = tok.lower()
-            if (not _CONTENT.search(tok) or _NUMBERISH.match(tok) or _clause_word(tok)
+            if (not _CONTENT.search(tok) or _NUMBERISH.match(tok) or clause_word(tok)
                     or (low in blocked and low not in PHRASE_PARTS)):
                 if run:
                     self._spans(run, run_start, n, lead, out)
@@ -173,7 +173,8 @@ class PhraseRules:
         return len(term) >= 3
 
 
-def _clause_word(token: str) -> bool:
+def clause_word(token: str) -> bool:
+    """A one-character word of time or place, or one glued to the modal verb after it (中易)."""
     return token in _CLAUSE_WORDS or (len(token) == 2 and token[0] in _CLAUSE_WORDS and token[1] in _MODAL_CHARS)
 
 

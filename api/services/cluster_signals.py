@@ -6,7 +6,7 @@ Filled from the round's own lexical pass (:meth:`DemandSignals.features`, no sec
 demand a staff edit brings in that the last run did not see is read on demand."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,12 +18,14 @@ from matching.coherence import topic_agreement
 from matching.common import shared_terms
 from matching.office_model import TextRouter
 from nlp.keywords import DocumentFrequency
+from nlp.phrases import GenericWords, clause_word
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 
 TERM_SHARE = 0.01  # a word in ≥ 1% of the background documents names nothing (技术, 系统): no evidence
 SHARED_TERM_SHARE = 0.003  # 共性 evidence asks more: a term in fewer than 0.3% of them (VOCs, 膜电极)
 SHOWN_TERMS = 5
+NOT_A_THING = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})  # place, person and organisation names
 Key = tuple[int, str]
 
 
@@ -31,15 +33,35 @@ class DemandSignals:
     """Per demand version: ``(specific terms, topic id or -1)``; ``router``: the shipped routing model (None:
     no topic view); ``doc_freq``: background document frequencies (what is too common to be shared evidence)."""
 
-    def __init__(self, tokenizer: Tokenizer, router: TextRouter | None, doc_freq: DocumentFrequency | None):
+    def __init__(self, tokenizer: Tokenizer, router: TextRouter | None, doc_freq: DocumentFrequency | None,
+                 tags: Mapping[str, str] | None = None):
         self.tokenizer = tokenizer
         self.router = router
         self.doc_freq = doc_freq
+        self.tags = tags or {}
+        self._generic = GenericWords(doc_freq)  # with the last round's document counts once one is read
         self._known: dict[Key, tuple[frozenset[str], int]] = {}
 
     def specific(self, term: str, share: float = TERM_SHARE) -> bool:
-        """A term of two or more characters in fewer than ``share`` of the background documents."""
-        return len(term) >= 2 and (self.doc_freq is None or self.doc_freq.share(term) < share)
+        """A term of two or more characters in fewer than ``share`` of the background documents, and not
+        generic by the keywords' own test (a word made of generic words, 控制技术; a clause word jieba glued
+        to the next, 中易): what the keywords would never show is no evidence either."""
+        return (len(term) >= 2 and (self.doc_freq is None or self.doc_freq.share(term) < share)
+                and not self._generic.word(term.lower()) and not clause_word(term))
+
+    def shared_evidence(self, term: str) -> bool:
+        """A term that can make demands of distinct enterprises 共性: :meth:`specific` at the stricter
+        :data:`SHARED_TERM_SHARE`, not generic across this round (寿命, 精度), and naming a thing."""
+        return self.specific(term, SHARED_TERM_SHARE) and self._names_a_thing(term)
+
+    def _names_a_thing(self, term: str) -> bool:
+        """A noun, a verbal noun or a term the dictionary lacks — not a verb, adjective, number, measure
+        word or place name (排放, 精密, 万吨, 阜新) — and a Latin term of three letters or more (VOCs, PLC;
+        not a unit, mm, m3)."""
+        if term.isascii():
+            return len(term) >= 3
+        tag = self.tags.get(term) or self.tags.get(term.lower()) or ""
+        return tag == "" or tag == "vn" or (tag.startswith("n") and tag not in NOT_A_THING)
 
     def terms(self, items: Sequence[RoundItem]) -> list[frozenset[str]]:
         """Each item's specific terms (the clusterer's evidence floor)."""
@@ -58,6 +80,8 @@ class DemandSignals:
         for word, col in vectorizer.words_.vocabulary_.items():
             vocab[col] = word
         words = lexical[:, :len(vocab)].tocsr()
+        counts = np.diff(words.tocsc().indptr)  # demands per word: what the whole round says (智能, 寿命)
+        self._generic = GenericWords(self.doc_freq, dict(zip(vocab.tolist(), counts.tolist())), len(items))
         if len(self._known) > 4 * max(len(items), 1000):  # a long-lived server: keep the last round only
             self._known = {}
         for i, it in enumerate(items):
@@ -82,7 +106,7 @@ class DemandSignals:
         the most shared term's count (``shared_support``) and the topic agreement (None without a router)."""
         signals = self.of(members)
         who = [it.demand.enterprise.group_name or it.demand.enterprise.name for it in members]
-        shared = shared_terms([s[0] for s in signals], who, lambda t: self.specific(t, SHARED_TERM_SHARE))
+        shared = shared_terms([s[0] for s in signals], who, self.shared_evidence)
         topics = [s[1] for s in signals]
         return {"shared_terms": [[t, n] for t, n in shared[:SHOWN_TERMS]],
                 "shared_support": shared[0][1] if shared else (1 if members else 0),

@@ -76,7 +76,7 @@ class Condensation(ClusterEditing):
     def __init__(self, campaign: CampaignContext, embedder: Embedder, tokenizer: Tokenizer, keywords: KeywordSettings,
                  topics: TextRouter | None = None):
         self.campaign = campaign
-        self.signals = DemandSignals(tokenizer, topics, keywords.doc_freq)  # terms and 技术领域 per demand
+        self.signals = DemandSignals(tokenizer, topics, keywords.doc_freq, keywords.tags)  # terms and 技术领域 per demand
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.keywords = keywords
