@@ -153,20 +153,23 @@ def fit_floor(model: ExpertAffinity, *, target_coverage: float = 0.92, n_folds: 
     return RelevanceFloor(calib.features, calib.mean, calib.scale, calib.coef, calib.intercept, floor, metrics)
 
 
-def short_panel_message(need: int, have: int, suitable: int | None = None, conflicted: int = 0) -> dict[str, str]:
+def short_panel_message(need: int, have: int, suitable: int | None = None, conflicted: int = 0,
+                        loaded: int | None = None) -> dict[str, str]:
     """The zh/en sentence (and its ``cause``) for a short panel: ``suitable`` experts cleared the relevance floor
-    (default ``have``), ``have`` were seated, ``conflicted`` relevant ones are excluded by conflict rules.
+    (default ``have``, at most ``need``), ``have`` were seated, ``conflicted`` relevant ones are excluded by
+    conflict rules, ``loaded`` suitable ones are at their max load on other panels (default ``suitable - have``).
     Causes: ``full_load`` (suitable experts left out because other panels took their whole max load),
     ``conflict`` (relevant experts excluded by conflict rules), ``no_suitable`` (too few clear the floor)."""
     suitable = have if suitable is None else suitable
     blocked_zh = f"；另有 {conflicted} 位相关专家因回避规则不能参加" if conflicted else ""
     blocked_en = f"; {conflicted} relevant experts are excluded by conflict rules" if conflicted else ""
     if have < suitable:
+        loaded = suitable - have if loaded is None else loaded
         return {"cause": "full_load",
-                "message_zh": f"{FULL_LOAD_ZH}：{suitable} 位专家达到相关度下限，其中 {suitable - have} 位已在其他专家组"
-                              f"达到单人评审上限，专家组缺 {need - have} 人（需要 {need} 人）{blocked_zh}",
-                "message_en": f"{FULL_LOAD_EN}: {suitable} reach the relevance floor, {suitable - have} of them are at "
-                              f"their max load on other panels; {need - have} short of {need}{blocked_en}"}
+                "message_zh": f"{FULL_LOAD_ZH}：{loaded} 位达到相关度下限的专家已在其他专家组达到单人评审上限，"
+                              f"专家组缺 {need - have} 人（需要 {need} 人）{blocked_zh}",
+                "message_en": f"{FULL_LOAD_EN}: {loaded} experts above the relevance floor are at their max load on "
+                              f"other panels; {need - have} short of {need}{blocked_en}"}
     cause = "conflict" if conflicted else "no_suitable"
     if have == 0:
         return {"cause": cause, "message_zh": f"{NO_SUITABLE_ZH}：没有可参加的专家达到相关度下限，未组专家组（需要 {need} 人）{blocked_zh}",
@@ -179,7 +182,8 @@ def short_panel_message(need: int, have: int, suitable: int | None = None, confl
 def describe_shortfall(x: dict) -> dict[str, str]:
     """:func:`short_panel_message` of one stored short-panel record (``need``, ``have``, optional ``suitable``
     and ``excluded_relevant``); records of runs stored before load-aware sizing have no ``suitable``."""
-    return short_panel_message(x["need"], x["have"], x.get("suitable"), len(x.get("excluded_relevant") or []))
+    return short_panel_message(x["need"], x["have"], x.get("suitable"), len(x.get("excluded_relevant") or []),
+                               len(x["fully_loaded"]) if x.get("fully_loaded") else None)
 
 
 def floor_sizes(relevance: np.ndarray, floor: float, blocked: np.ndarray, forced: np.ndarray, rules: PanelRules,

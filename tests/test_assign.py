@@ -227,31 +227,26 @@ def test_forbidden_pair_is_reported_with_its_own_conflict_rule():
     assert (x.expert_id, x.rule) == ("E2", "staff_forbid") and x.message_zh and x.message_en
 
 
-def test_load_aware_sizes_shrink_only_floor_shortened_panels() -> None:
-    """Panels the relevance floor shortened (soft) shrink to what their experts' load leaves; full-size panels
-    keep their size, and a round whose full-size panels cannot be seated is left for check_feasible."""
+def test_load_aware_sizes_shorten_floor_short_panels_but_keep_true_infeasibility() -> None:
+    """Panels the relevance floor shortened never make a round infeasible: every panel gets the seats the max
+    loads leave (scarce experts concentrated); a round whose full-size panels alone cannot be seated keeps its
+    sizes, so the solve still explains it."""
     from matching.panel_sizing import load_aware_sizes, round_sizes
 
-    # experts 0,1 suit demands A and B only (panel of 2 each, the floor's size); demand C (full size 3) may use 0..4
+    # experts 0,1 suit demands A and B only (floor's size 2 of 3 each); demand C (full size 3) may use all five
     aff = np.array([[0.9, 0.8, 0.0, 0.0, 0.0], [0.85, 0.8, 0.0, 0.0, 0.0], [0.5, 0.5, 0.6, 0.7, 0.4]])
     blocked = np.array([[0, 0, 1, 1, 1], [0, 0, 1, 1, 1], [0, 0, 0, 0, 0]], bool)
-    p = encode(["A", "B", "C"], [f"e{j}" for j in range(5)], aff, blocked, PanelRules(panel_size=3, max_load=1),
-               panel_size=[2, 2, 3])
+    ids = [f"e{j}" for j in range(5)]
+    p = encode(["A", "B", "C"], ids, aff, blocked, PanelRules(panel_size=3, max_load=1), panel_size=[2, 2, 3])
+    with pytest.raises(InfeasibleAssignment):  # as the floor sized it, the round asks 7 seats of 5 experts
+        check_feasible(p)
     sizes = load_aware_sizes(p, p.panel_size < 3)
-    assert sizes.tolist() == [2, 0, 3]  # C seated from 2..4, A takes both scarce experts, B is left short
+    assert sizes.tolist() == [2, 0, 3]  # A takes both scarce experts, B is left short, C is seated from e2..e4
     p.panel_size = sizes
     assert OptimalAssigner().solve(p).panels[1] == []
-    # C may take all five experts: it keeps its full panel and A, B are left short (their experts are full)
-    q = encode(["A", "B", "C"], [f"e{j}" for j in range(5)], aff, blocked, PanelRules(panel_size=5, max_load=1),
-               panel_size=[2, 2, 5])
-    assert load_aware_sizes(q, q.panel_size < 5).tolist() == [0, 0, 5]
-    # C needs 6 seats from five experts: true infeasibility is not hidden by shrinking A and B
-    q = encode(["A", "B", "C"], [f"e{j}" for j in range(5)], aff, blocked, PanelRules(panel_size=6, max_load=1),
-               panel_size=[2, 2, 6])
+    # C needs 6 seats from five experts: the full-size panel alone cannot be seated — true infeasibility
+    q = encode(["A", "B", "C"], ids, aff, blocked, PanelRules(panel_size=6, max_load=1), panel_size=[2, 2, 6])
     assert load_aware_sizes(q, q.panel_size < 6).tolist() == [2, 2, 6]
-    with pytest.raises(InfeasibleAssignment):
-        check_feasible(q)
     # A and B in one cluster share one panel, and so one size
-    assert round_sizes(encode(["A", "B", "C"], [f"e{j}" for j in range(5)], aff, blocked,
-                              PanelRules(panel_size=3, max_load=1), panel_size=[2, 2, 3]), 3,
-                       ["x", "x", "c"]).tolist() == [2, 2, 3]
+    q = encode(["A", "B", "C"], ids, aff, blocked, PanelRules(panel_size=3, max_load=1), panel_size=[2, 2, 3])
+    assert round_sizes(q, 3, ["x", "x", "c"]).tolist() == [2, 2, 3]

@@ -102,7 +102,7 @@ class PanelAssignment:
                           categories=[e.category for e in pool.experts], forced=forced[rows], panel_size=panel_size)
 
         kept = np.flatnonzero(sizes > 0)  # a demand nobody suitable can review gets no panel, only the reasons
-        if (sizes[kept] < rules.panel_size).any():  # floor-shortened panels shrink further to the load left
+        if len(kept):  # panels shrink to what their experts' loads leave (matching.panel_sizing says why)
             sizes[kept] = round_sizes(encoded(kept, sizes[kept]), rules.panel_size,
                                       [labels[i] for i in kept] if labels else None)
             kept = np.flatnonzero(sizes > 0)
