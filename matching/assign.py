@@ -277,7 +277,10 @@ class RandomDrawAssigner:
                 raise InfeasibleAssignment(
                     f"随机抽取时需求 {p.demand_ids[i]} 的可选专家已满负荷，请提高单人评审上限或改用最优分配",
                     f"random draw: qualified experts of demand {p.demand_ids[i]} are fully loaded; raise the max load or use the optimal solver",
-                    [{"demand_id": p.demand_ids[i], "constraint": "max_load", "need": size, "have": len(chosen)}])
+                    [{"demand_id": p.demand_ids[i], "constraint": "max_load", "need": size, "have": len(chosen),
+                      "message_zh": f"需求 {p.demand_ids[i]} 抽到 {len(chosen)} 人，需要 {size} 人：其余可选专家已被先抽的专家组用满单人评审上限",
+                      "message_en": f"demand {p.demand_ids[i]}: {len(chosen)} drawn of {size}; the other qualified "
+                                    "experts reached their max load on panels drawn before"}])
             loads[chosen[len(forced):]] += 1
             panels[i] = chosen
             subs[i] = [j for j in order if j not in chosen][: self.n_substitutes]

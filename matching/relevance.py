@@ -24,6 +24,9 @@ from matching.panel_problem import PanelRules
 #: What staff read when no expert in the pool clears the floor.
 NO_SUITABLE_ZH = "库中无合适专家"
 NO_SUITABLE_EN = "no suitable expert in the pool"
+#: What staff read when suitable experts exist but other panels took their whole max load.
+FULL_LOAD_ZH = "合适的专家已满负荷"
+FULL_LOAD_EN = "suitable experts fully loaded"
 #: Fewer experts than this and there is no "typical expert" to compare with: the floor does not apply.
 MIN_POOL = 10
 
@@ -150,13 +153,37 @@ def fit_floor(model: ExpertAffinity, *, target_coverage: float = 0.92, n_folds: 
     return RelevanceFloor(calib.features, calib.mean, calib.scale, calib.coef, calib.intercept, floor, metrics)
 
 
-def short_panel_message(need: int, have: int) -> dict[str, str]:
-    """The zh/en sentence for a panel the relevance floor left short."""
+def short_panel_message(need: int, have: int, suitable: int | None = None, conflicted: int = 0,
+                        loaded: int | None = None) -> dict[str, str]:
+    """The zh/en sentence (and its ``cause``) for a short panel: ``suitable`` experts cleared the relevance floor
+    (default ``have``, at most ``need``), ``have`` were seated, ``conflicted`` relevant ones are excluded by
+    conflict rules, ``loaded`` suitable ones are at their max load on other panels (default ``suitable - have``).
+    Causes: ``full_load`` (suitable experts left out because other panels took their whole max load),
+    ``conflict`` (relevant experts excluded by conflict rules), ``no_suitable`` (too few clear the floor)."""
+    suitable = have if suitable is None else suitable
+    blocked_zh = f"；另有 {conflicted} 位相关专家因回避规则不能参加" if conflicted else ""
+    blocked_en = f"; {conflicted} relevant experts are excluded by conflict rules" if conflicted else ""
+    if have < suitable:
+        loaded = suitable - have if loaded is None else loaded
+        return {"cause": "full_load",
+                "message_zh": f"{FULL_LOAD_ZH}：{loaded} 位达到相关度下限的专家已在其他专家组达到单人评审上限，"
+                              f"专家组缺 {need - have} 人（需要 {need} 人）{blocked_zh}",
+                "message_en": f"{FULL_LOAD_EN}: {loaded} experts above the relevance floor are at their max load on "
+                              f"other panels; {need - have} short of {need}{blocked_en}"}
+    cause = "conflict" if conflicted else "no_suitable"
     if have == 0:
-        return {"message_zh": f"{NO_SUITABLE_ZH}：没有专家的相关度达到下限，未组专家组（需要 {need} 人）",
-                "message_en": f"{NO_SUITABLE_EN}: no expert reaches the relevance floor; no panel (needed {need})"}
-    return {"message_zh": f"专家不足：仅 {have} 人达到相关度下限，专家组缺 {need - have} 人（需要 {need} 人）",
-            "message_en": f"too few suitable experts: {have} reach the relevance floor, {need - have} short of {need}"}
+        return {"cause": cause, "message_zh": f"{NO_SUITABLE_ZH}：没有可参加的专家达到相关度下限，未组专家组（需要 {need} 人）{blocked_zh}",
+                "message_en": f"{NO_SUITABLE_EN}: no eligible expert reaches the relevance floor; no panel "
+                              f"(needed {need}){blocked_en}"}
+    return {"cause": cause, "message_zh": f"专家不足：仅 {have} 人达到相关度下限，专家组缺 {need - have} 人（需要 {need} 人）{blocked_zh}",
+            "message_en": f"too few suitable experts: {have} reach the relevance floor, {need - have} short of {need}{blocked_en}"}
+
+
+def describe_shortfall(x: dict) -> dict[str, str]:
+    """:func:`short_panel_message` of one stored short-panel record (``need``, ``have``, optional ``suitable``
+    and ``excluded_relevant``); records of runs stored before load-aware sizing have no ``suitable``."""
+    return short_panel_message(x["need"], x["have"], x.get("suitable"), len(x.get("excluded_relevant") or []),
+                               len(x["fully_loaded"]) if x.get("fully_loaded") else None)
 
 
 def floor_sizes(relevance: np.ndarray, floor: float, blocked: np.ndarray, forced: np.ndarray, rules: PanelRules,
@@ -184,5 +211,6 @@ def floor_sizes(relevance: np.ndarray, floor: float, blocked: np.ndarray, forced
     return below, sizes
 
 
-__all__ = ["MIN_POOL", "NO_SUITABLE_EN", "NO_SUITABLE_ZH", "RelevanceFloor", "choose_floor", "fit_floor", "floor_sizes",
+__all__ = ["FULL_LOAD_EN", "FULL_LOAD_ZH", "MIN_POOL", "NO_SUITABLE_EN", "NO_SUITABLE_ZH", "RelevanceFloor", "choose_floor",
+           "describe_shortfall", "fit_floor", "floor_sizes",
            "held_out_features", "query_coverage", "short_panel_message"]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from matching.assign import (GreedyAssigner, InfeasibleAssignment, OptimalAssigner, PanelRules, RandomDrawAssigner,
-                             cluster_problem, encode, expand_clusters)
+                             check_feasible, cluster_problem, encode, expand_clusters)
 
 
 def _problem(n_d=30, n_e=60, seed=0, rules=PanelRules(panel_size=3, max_load=2), block_share=0.1, **kw):
@@ -225,3 +225,28 @@ def test_forbidden_pair_is_reported_with_its_own_conflict_rule():
     assert m.blocked.tolist() == [[False, True]]
     (x,) = m.exclusions()
     assert (x.expert_id, x.rule) == ("E2", "staff_forbid") and x.message_zh and x.message_en
+
+
+def test_load_aware_sizes_shorten_floor_short_panels_but_keep_true_infeasibility() -> None:
+    """Panels the relevance floor shortened never make a round infeasible: every panel gets the seats the max
+    loads leave (scarce experts concentrated); a round whose full-size panels alone cannot be seated keeps its
+    sizes, so the solve still explains it."""
+    from matching.panel_sizing import load_aware_sizes, round_sizes
+
+    # experts 0,1 suit demands A and B only (floor's size 2 of 3 each); demand C (full size 3) may use all five
+    aff = np.array([[0.9, 0.8, 0.0, 0.0, 0.0], [0.85, 0.8, 0.0, 0.0, 0.0], [0.5, 0.5, 0.6, 0.7, 0.4]])
+    blocked = np.array([[0, 0, 1, 1, 1], [0, 0, 1, 1, 1], [0, 0, 0, 0, 0]], bool)
+    ids = [f"e{j}" for j in range(5)]
+    p = encode(["A", "B", "C"], ids, aff, blocked, PanelRules(panel_size=3, max_load=1), panel_size=[2, 2, 3])
+    with pytest.raises(InfeasibleAssignment):  # as the floor sized it, the round asks 7 seats of 5 experts
+        check_feasible(p)
+    sizes = load_aware_sizes(p, p.panel_size < 3)
+    assert sizes.tolist() == [2, 0, 3]  # A takes both scarce experts, B is left short, C is seated from e2..e4
+    p.panel_size = sizes
+    assert OptimalAssigner().solve(p).panels[1] == []
+    # C needs 6 seats from five experts: the full-size panel alone cannot be seated — true infeasibility
+    q = encode(["A", "B", "C"], ids, aff, blocked, PanelRules(panel_size=6, max_load=1), panel_size=[2, 2, 6])
+    assert load_aware_sizes(q, q.panel_size < 6).tolist() == [2, 2, 6]
+    # A and B in one cluster share one panel, and so one size
+    q = encode(["A", "B", "C"], ids, aff, blocked, PanelRules(panel_size=3, max_load=1), panel_size=[2, 2, 3])
+    assert round_sizes(q, 3, ["x", "x", "c"]).tolist() == [2, 2, 3]

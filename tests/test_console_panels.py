@@ -112,9 +112,16 @@ def test_empty_bulk_actions_job_errors_and_refusals_read_as_plain_chinese(client
     assert refused.status_code == 403 and "read_round" not in text_of(refused.text)
     assert "初审单位" in refused.text and "无权查看全轮" in refused.text
     manager = console(client, token_for(app_settings, "expert_admin", subject="专家处"))
+    # A round that truly cannot be staffed: one expert forced onto two panels under a max load of 1. (Panels
+    # of 8 at max load 1 no longer fail: the floor leaves them short, and the load shortens them further.)
+    forced = [{"demand_id": with_experts[x], "expert_id": "EXP037"} for x in ("LN2023-0003", "LN2023-0010")]
+    base = client.post("/experts/assignments", headers=ADMIN, json={"solver": "optimal", "panel_size": 3,
+                                                                    "max_load": 8, "force": forced})
+    assert base.status_code == 200, base.text
     page = manager.get("/console/panels").text
-    r = manager.post("/console/panels/run", data={"solver": "optimal", "panel_size": 8, "max_load": 1,
-                                                  "csrf": csrf_of(page)}, follow_redirects=False)
+    r = manager.post("/console/panels/run", data={"solver": "optimal", "panel_size": 3, "max_load": 1,
+                                                  "from_run": base.json()["run_id"], "csrf": csrf_of(page)},
+                     follow_redirects=False)
     job = int(r.headers["location"].split("job=")[1])
     wait_job(client, job)
     shown = manager.get(f"/console/jobs/{job}").text

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.config import Settings
-from tests.tokens import bearer, token_for
+from tests.tokens import bearer, console, token_for
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpora" / "samples"
 TOKEN = "experts-admin-token"
@@ -332,3 +332,47 @@ def test_no_suitable_expert_when_the_only_relevant_one_is_excluded(client: TestC
     assert other in {p["demand_id"] for p in run["panels"]}
     reasons = next(x for x in run["shortfall"] if x["demand_id"] == did)
     assert reasons["excluded_relevant"][0]["expert_id"] == "EXP027" and reasons["best_below_floor"]
+
+
+def test_short_of_suitable_experts_at_max_load_gives_a_short_panel_not_an_infeasible_round(
+        client: TestClient) -> None:
+    """Two demands whose only suitable experts are the same two (EXP046, EXP049: 船舶机舱故障预测), max load 1:
+    asking both panels for both experts cannot be met, yet the round is not infeasible — one panel gets the two,
+    the other is left short with 合适的专家已满负荷 and the experts that are full (JSON, Excel, 专家组 page)."""
+    row = next(json.loads(line) for line in (SAMPLES / "demands.jsonl").read_text(encoding="utf-8").splitlines()
+               if line.strip() and json.loads(line)["需求编号"] == "LN2023-0057")
+    assert client.post("/demands", json=row, headers=ADMIN).status_code in (200, 201)
+    row.update({"需求编号": "LN2023-9057", "需求名称": row["需求名称"] + "（二期）"})
+    assert client.post("/demands", json=row, headers=ADMIN).status_code in (200, 201)
+    ids = [_demand_id(client, x) for x in ("LN2023-0057", "LN2023-9057")]
+    for did in ids:
+        ranked = client.get(f"/demands/{did}/experts?top=10", headers=ADMIN).json()
+        assert {e["expert_id"] for e in ranked["experts"]} == {"EXP046", "EXP049"}
+    r = client.post("/experts/assignments", headers=ADMIN,
+                    json={"demand_ids": ids, "solver": "optimal", "panel_size": 3, "max_load": 1})
+    assert r.status_code == 200, r.text  # before load-aware sizing: 422, both panels asked for both experts
+    short = {x["demand_id"]: x for x in r.json()["shortfall"]}
+    assert set(short) == set(ids) and all(x["need"] == 3 and x["suitable"] == 2 for x in short.values())
+    assert sorted(x["have"] for x in short.values()) == [0, 2]  # concentrated: one usable panel, not two of one
+    loaded = next(x for x in short.values() if x["have"] == 0)
+    assert loaded["cause"] == "full_load" and "合适的专家已满负荷" in loaded["message_zh"]
+    assert "fully loaded" in loaded["message_en"] and "单人评审上限" in loaded["message_zh"]
+    assert next(x for x in short.values() if x["have"] == 2)["cause"] == "no_suitable"  # short by the floor only
+    run = client.get(f"/experts/assignments/{r.json()['run_id']}", headers=ADMIN).json()
+    (panel,) = run["panels"]
+    assert {m["expert_id"] for m in panel["members"]} == {"EXP046", "EXP049"}
+    why = next(x for x in run["shortfall"] if x["demand_id"] == loaded["demand_id"])
+    assert {e["expert_id"] for e in why["fully_loaded"]} == {"EXP046", "EXP049"} and why["cause"] == "full_load"
+    staff = client.get(f"/experts/assignments/{r.json()['run_id']}").json()  # staff: pseudonyms only
+    assert "EXP" not in json.dumps(staff["shortfall"]) and staff["shortfall"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/experts/assignments/{r.json()['run_id']}/export.xlsx",
+                                                        headers=ADMIN).content))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("合适的专家已满负荷" in c for c in cells)
+    page = console(client, TOKEN).get(f"/console/panels?run={r.json()['run_id']}").text
+    assert "合适的专家已满负荷" in page and "EXP046" in page.split('id="shortfall"')[1]
+    for solver in ("greedy", "random_draw"):  # every assignment method gets the same load-aware sizes
+        r = client.post("/experts/assignments", headers=ADMIN,
+                        json={"demand_ids": ids, "solver": solver, "seed": 3, "panel_size": 3, "max_load": 1})
+        assert r.status_code == 200, r.text
+        assert sorted((x["have"], x["cause"]) for x in r.json()["shortfall"]) == [(0, "full_load"), (2, "no_suitable")]

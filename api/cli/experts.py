@@ -89,9 +89,10 @@ def cmd_experts(ctx: Context, args: argparse.Namespace) -> int:
                     f"run {out['run_id']} stored")
                 if out["shortfall"]:
                     empty = sum(1 for x in out["shortfall"] if x["have"] == 0)
-                    say(f"相关度下限：{len(out['shortfall'])} 个需求的专家组人数不足，其中 {empty} 个库中无合适专家、未组专家组"
+                    say(f"{len(out['shortfall'])} 个需求的专家组人数不足（合适专家不足、须回避或已满负荷），其中 {empty} 个未组专家组"
                         "（不以无关专家凑数；原因见 jiebang experts rank 需求编号）：",
-                        f"relevance floor: {len(out['shortfall'])} panels short, {empty} with no suitable expert:")
+                        f"{len(out['shortfall'])} panels short (too few suitable experts, conflicts or full loads), "
+                        f"{empty} without a panel:")
                 for x in out["shortfall"]:
                     say(f"  需求 {x['demand_id']}：{x['message_zh']}", x["message_en"])
                 for x in out["quota_shortfall"]:

@@ -153,10 +153,11 @@ class ExpertMatching:
                               "suggested nor seated"}
 
     def shortfall_reasons(self, pool: Pool, text: str, relevance: np.ndarray, conflicts: ConflictMatrix, row: int,
-                          k: int = 3) -> dict[str, list[dict[str, Any]]]:
+                          k: int = 3, full: np.ndarray | None = None) -> dict[str, list[dict[str, Any]]]:
         """Why a demand has too few suitable experts, by storage id (render with :meth:`render_reasons`): its
-        best ``k`` qualified candidates below the floor (affinity, relevance, shared terms) and the experts
-        above the floor that a conflict excluded (with the rules)."""
+        best ``k`` qualified candidates below the floor (affinity, relevance, shared terms), the experts
+        above the floor that a conflict excluded (with the rules), and ``full``: its suitable experts that
+        other panels took to their max load (合适的专家已满负荷)."""
         ids = pool.model.expert_ids_
         blocked = conflicts.blocked[row]
         below = ~blocked & (relevance < self.floor_value)
@@ -172,7 +173,10 @@ class ExpertMatching:
                             "rules": conflicts.rules_for(row, int(j))}
                            for j in np.flatnonzero(blocked & (relevance >= self.floor_value))),
                           key=lambda x: -x["relevance"])
-        return {"best_below_floor": candidates, "excluded_relevant": excluded}
+        loaded = sorted(({"sid": int(ids[j]), "relevance": round(float(relevance[j]), 4)}
+                         for j in np.flatnonzero(full if full is not None else np.zeros(len(ids), bool))),
+                        key=lambda x: -x["relevance"])
+        return {"best_below_floor": candidates, "excluded_relevant": excluded, "fully_loaded": loaded}
 
     def render_reasons(self, raw: dict[str, list[dict[str, Any]]], experts: dict[int, db.Expert | PoolExpert],
                        admin: bool) -> dict[str, list[dict[str, Any]]]:
@@ -185,7 +189,8 @@ class ExpertMatching:
                 "excluded_relevant": [{**who(x), "relevance": x["relevance"], "rules": x["rules"],
                                        "message_zh": "；".join(RULES_ZH[r] for r in x["rules"]),
                                        "message_en": "; ".join(RULES_EN[r] for r in x["rules"])}
-                                      for x in raw.get("excluded_relevant", [])]}
+                                      for x in raw.get("excluded_relevant", [])],
+                "fully_loaded": [{**who(x), "relevance": x["relevance"]} for x in raw.get("fully_loaded", [])]}
 
     # ---------------------------------------------------------------- ranking
     def rank_experts(self, session: Session, demand_id: int, *, top: int = 20, admin: bool = False,

@@ -12,7 +12,7 @@ from api.errors import InvalidInput, NotFound
 from api.io.writers import write_excel
 from api.services.campaign import CampaignContext
 from matching.assign import PanelRules
-from matching.relevance import short_panel_message
+from matching.relevance import describe_shortfall
 
 
 class PanelAssignment(Protocol):
@@ -95,5 +95,5 @@ def _preview_sheet(matcher: PanelAssignment, session: Session, campaign: Campaig
         d = by_id[x["demand_id"]]
         rows.append({"分配记录": "预览 preview", "归口处室": d.office, "系统编号": d.id, "需求编号": d.external_id,
                      "需求名称": d.title, "角色": SHORT_ROLE, "序号": x["need"] - x["have"],
-                     "专家": short_panel_message(x["need"], x["have"])["message_zh"]})
+                     "专家": describe_shortfall(x)["message_zh"]})
     return pd.DataFrame(rows, columns=columns)

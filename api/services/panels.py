@@ -29,7 +29,8 @@ from api.store import tables as db
 from matching.assign import (ASSIGNERS, Assignment, InfeasibleAssignment, PanelRules, cluster_problem, encode,
                              expand_clusters)
 from matching.conflicts import RULES, ConflictRules, build_conflicts
-from matching.relevance import floor_sizes, short_panel_message
+from matching.panel_sizing import round_sizes
+from matching.relevance import describe_shortfall, floor_sizes
 
 log = logging.getLogger(__name__)
 
@@ -88,20 +89,24 @@ class PanelAssignment:
             if d in in_round and e in e_index:
                 forced[d_index[d], e_index[e]] = True
         relevance = self.experts.relevance(pool, texts)
-        groups = None
-        if clusters:
-            labels = [clusters.get(d.id, f"_{d.id}") for d in demands]
-            groups = [[i for i, c in enumerate(labels) if c == k] for k in dict.fromkeys(labels)]
+        labels = [clusters.get(d.id, f"_{d.id}") for d in demands] if clusters else None
+        groups = [[i for i, c in enumerate(labels) if c == k] for k in dict.fromkeys(labels)] if labels else None
         below, sizes = floor_sizes(relevance, self.experts.floor_value, conflicts.blocked, forced, rules,
                                    [e.category for e in pool.experts], groups)
+        suitable = sizes.copy()
+        out_of_province = [not in_province(e.region) for e in pool.experts]
+
+        def encoded(rows: np.ndarray, panel_size: np.ndarray) -> Any:
+            return encode([str(demands[i].id) for i in rows], pool.model.expert_ids_, affinity[rows],
+                          (conflicts.blocked | below)[rows], rules, out_of_province=out_of_province,
+                          categories=[e.category for e in pool.experts], forced=forced[rows], panel_size=panel_size)
+
         kept = np.flatnonzero(sizes > 0)  # a demand nobody suitable can review gets no panel, only the reasons
-        shortfall = [{"demand_id": demands[i].id, "need": rules.panel_size, "have": int(sizes[i]),
-                      **self.experts.shortfall_reasons(pool, texts[i], relevance[i], conflicts, int(i))}
-                     for i in np.flatnonzero(sizes < rules.panel_size)]
-        problem = encode([str(demands[i].id) for i in kept], pool.model.expert_ids_, affinity[kept],
-                         (conflicts.blocked | below)[kept], rules,
-                         out_of_province=[not in_province(e.region) for e in pool.experts],
-                         categories=[e.category for e in pool.experts], forced=forced[kept], panel_size=sizes[kept])
+        if len(kept):  # panels shrink to what their experts' loads leave (matching.panel_sizing says why)
+            sizes[kept] = round_sizes(encoded(kept, sizes[kept]), rules.panel_size,
+                                      [labels[i] for i in kept] if labels else None)
+            kept = np.flatnonzero(sizes > 0)
+        problem = encoded(kept, sizes[kept])
         # The floor is hard; the out-of-province share then asks only for the suitable ones there are (reported).
         out_ok = (~(conflicts.blocked | below)[kept] & problem.out_of_province[None, :]).sum(axis=1)
         quota_short = [{"demand_id": demands[int(kept[i])].id, "constraint": "min_out_of_province",
@@ -111,16 +116,22 @@ class PanelAssignment:
         solver_obj = ASSIGNERS[solver](seed=seed) if solver == "random_draw" else ASSIGNERS[solver]()
         try:
             if not len(kept):
-                result = Assignment(solver, [], [], 0.0, 0.0, seed if solver == "random_draw" else None)
+                result = solved = Assignment(solver, [], [], 0.0, 0.0, seed if solver == "random_draw" else None)
             elif clusters:
-                labels = [clusters.get(demands[i].id, f"_{demands[i].id}") for i in kept]
-                cproblem, members = cluster_problem(problem, labels)
-                result = expand_clusters(solver_obj.solve(cproblem), members, len(kept), problem)
+                cproblem, members = cluster_problem(problem, [labels[i] for i in kept])
+                solved = solver_obj.solve(cproblem)
+                result = expand_clusters(solved, members, len(kept), problem)
             else:
-                result = solver_obj.solve(problem)
+                result = solved = solver_obj.solve(problem)
         except InfeasibleAssignment as exc:
             details = [_name_forced(x, refs, conflicts, problem, kept) for x in exc.details]
             raise AssignmentInfeasible(exc.message_zh, exc.message_en, details) from None
+        full = solved.loads(len(pool.experts)) >= problem.max_load  # experts the round took to their max load
+        shortfall = [{"demand_id": demands[i].id, "need": rules.panel_size, "have": int(sizes[i]),
+                      "suitable": int(suitable[i]), **self.experts.shortfall_reasons(
+                          pool, texts[i], relevance[i], conflicts, int(i),
+                          full=~(conflicts.blocked | below)[i] & full if sizes[i] < suitable[i] else None)}
+                     for i in np.flatnonzero(sizes < rules.panel_size)]
         result.info["shortfall"] = shortfall
         result.info["quota_shortfall"] = quota_short
         result.info["floor"] = round(self.experts.floor_value, 6)
@@ -196,7 +207,7 @@ class PanelAssignment:
                 "total_affinity": round(result.total_affinity, 4), "max_load": int(loads.max(initial=0)),
                 "seconds": round(result.seconds, 3), "forced": len(result.info["pairs"]["force"]),
                 "forbidden": len(result.info["pairs"]["forbid"]), "skipped_pairs": result.info["skipped_pairs"],
-                "shortfall": [{k: x[k] for k in ("demand_id", "need", "have")} | short_panel_message(x["need"], x["have"])
+                "shortfall": [{k: x[k] for k in ("demand_id", "need", "have", "suitable")} | describe_shortfall(x)
                               for x in result.info["shortfall"]],
                 "quota_shortfall": result.info["quota_shortfall"]}
 
@@ -278,7 +289,8 @@ class PanelAssignment:
             d = session.get(db.Demand, x["demand_id"])
             out.append({"demand_id": x["demand_id"], "external_id": d.external_id if d else None,
                         "title": d.title if d else "", "office": d.office if d else None,
-                        "need": x["need"], "have": x["have"], **short_panel_message(x["need"], x["have"]),
+                        "need": x["need"], "have": x["have"], "suitable": x.get("suitable", x["have"]),
+                        **describe_shortfall(x),
                         **self.experts.render_reasons(x, experts, admin)})
         return out
 
