@@ -65,6 +65,7 @@ class LexicalVectorizer:
         self.words_, self.chars_ = self._make()
         self.words_.fit(texts)
         self.chars_.fit(texts)
+        _drop_pruned(self.words_, self.chars_)
         return self
 
     def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None) -> sp.csr_matrix:
@@ -88,7 +89,9 @@ class LexicalVectorizer:
         ``words``: each text's content words when the caller already cut them (:meth:`Tokenizer.content_words`)."""
         texts = list(texts)
         self.words_, self.chars_ = self._make()
-        return self._stack(self.words_.fit_transform(_word_docs(texts, words)), self.chars_.fit_transform(texts))
+        x = self._stack(self.words_.fit_transform(_word_docs(texts, words)), self.chars_.fit_transform(texts))
+        _drop_pruned(self.words_, self.chars_)
+        return x
 
     @property
     def n_features(self) -> int:
@@ -120,6 +123,14 @@ class LexicalVectorizer:
         self.words_.idf_ = arrays["idf_words"]
         self.chars_.idf_ = arrays["idf_chars"]
         return self
+
+
+def _drop_pruned(*vectorizers: TfidfVectorizer) -> None:
+    """Forget the terms ``min_df``/``max_features`` pruned (``stop_words_``: every n-gram seen once, often more
+    than the vocabulary kept; scikit-learn documents it as safe to delete)."""
+    for v in vectorizers:
+        if hasattr(v, "stop_words_"):
+            del v.stop_words_
 
 
 def _word_docs(texts: list[str], words: Sequence[list[str]] | None) -> list[str] | list[list[str]]:
