@@ -7,7 +7,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize as l2_rows
 
-from nlp.lexical import DENSE_WEIGHT, hybrid_features
+from nlp.lexical import DENSE_WEIGHT
 
 
 TOPIC_WEIGHT = 0.5  # topic view and text view weigh alike
@@ -17,7 +17,7 @@ def cluster_features(dense: np.ndarray, lexical: sp.spmatrix | None = None, seed
                      dense_weight: float = DENSE_WEIGHT, topics: np.ndarray | None = None,
                      topic_weight: float = TOPIC_WEIGHT) -> np.ndarray:
     """The rows a round is clustered on: the dense vectors with the lexical TF-IDF rows of the same texts
-    (:func:`nlp.lexical.hybrid_features`, cosine = w·dense + (1-w)·lexical), reduced to 128 dense dims.
+    (as :func:`nlp.lexical.hybrid_features` stacks them, cosine = w·dense + (1-w)·lexical), reduced to 128 dense dims.
 
     Why hybrid: on demand texts, whose form boilerplate makes every static embedding alike, the IDF of the
     lexical half separates topics (sample round, 68 demands vs 技术领域: V-measure 0.527 vs 0.429 dense
@@ -30,13 +30,20 @@ def cluster_features(dense: np.ndarray, lexical: sp.spmatrix | None = None, seed
     0.539 without; the router never saw a csl row)."""
     if lexical is None and topics is None:
         return unit_rows(dense, seed)
-    x = sp.csr_matrix(l2_rows(np.asarray(dense, dtype=np.float32))) if lexical is None else \
-        hybrid_features(dense, lexical, dense_weight)
+    dense = np.asarray(dense, dtype=np.float32)
+    # The column parts of the stacked matrix (what nlp.lexical.hybrid_features and the topic block would
+    # stack), each weighted, handed to the SVD as they are: a stacked copy would hold the dense rows as
+    # sparse entries, several times over at 5,000 demands.
+    parts: list[tuple[np.ndarray | sp.spmatrix, float]] = [(l2_rows(dense), 1.0)] if lexical is None else \
+        [(dense, dense_weight), (lexical, 1.0 - dense_weight)]
     if topics is not None:
         root = l2_rows(np.sqrt(np.clip(np.asarray(topics, dtype=np.float32), 0.0, None)))
-        x = sp.hstack([x * np.float32(np.sqrt(1.0 - topic_weight)),
-                       sp.csr_matrix(root) * np.float32(np.sqrt(topic_weight))], format="csr")
-    return unit_rows(x, seed)
+        parts = [(m, w * (1.0 - topic_weight)) for m, w in parts] + [(root, topic_weight)]
+    n = len(dense)
+    k = min(128, sum(m.shape[1] for m, _ in parts) - 1, n - 1)
+    if k < 1:
+        return unit_rows(sp.hstack([sp.csr_matrix(m) * np.float32(np.sqrt(w)) for m, w in parts]), seed)
+    return _unit(leading_components(_column_blocks(parts), k, seed=seed))
 
 
 def unit_rows(X: np.ndarray | sp.spmatrix, seed: int = 0, n_components: int = 128) -> np.ndarray:
@@ -46,24 +53,42 @@ def unit_rows(X: np.ndarray | sp.spmatrix, seed: int = 0, n_components: int = 12
     if sp.issparse(X):
         n, d = X.shape
         k = min(n_components, d - 1, n - 1)
-        X = X.toarray() if k < 1 else leading_components(X, k, seed=seed)
+        X = X.toarray() if k < 1 else leading_components(_column_blocks([(X, 1.0)]), k, seed=seed)
+    return _unit(X)
+
+
+def _unit(X: np.ndarray) -> np.ndarray:
     X = np.asarray(X, dtype=np.float32)
     return l2_rows(X) if len(X) else X
 
 
-def leading_components(X: sp.spmatrix, k: int, *, n_iter: int = 2, oversample: int = 10, seed: int = 0,
-                       block: int = 16_384) -> np.ndarray:
-    """``U·Σ`` of the ``k`` leading singular triplets of a wide sparse ``X`` (what ``TruncatedSVD.fit_transform``
-    returns), by a seeded randomized range finder (Halko et al. 2011) that reads ``X`` in column blocks.
+def _column_blocks(parts: list[tuple[np.ndarray | sp.spmatrix, float]], block: int = 16_384
+                   ) -> list[np.ndarray | sp.csc_matrix]:
+    """``[√w·part, …]`` as column blocks: a dense part whole, a sparse one in CSC slices of ``block`` columns."""
+    out: list[np.ndarray | sp.csc_matrix] = []
+    for m, w in parts:
+        scale = np.float32(np.sqrt(w))
+        if sp.issparse(m):
+            csc = sp.csc_matrix(m, dtype=np.float32, copy=True)
+            csc.data *= scale
+            out.extend(csc[:, a:a + block] for a in range(0, csc.shape[1], block))
+        else:
+            out.append(np.asarray(m, dtype=np.float32) * scale)
+    return out
+
+
+def leading_components(blocks: list[np.ndarray | sp.csc_matrix], k: int, *, n_iter: int = 2, oversample: int = 10,
+                       seed: int = 0) -> np.ndarray:
+    """``U·Σ`` of the ``k`` leading singular triplets of a wide matrix ``X`` given as column ``blocks`` (dense
+    arrays or CSC slices; what ``TruncatedSVD.fit_transform`` returns), by a seeded randomized range finder
+    (Halko et al. 2011) that reads ``X`` one block at a time.
 
     Why not ``TruncatedSVD``: with fewer rows than columns it works on ``Xᵀ`` and holds several
     ``(columns × (k+10))`` arrays and their QR (≈ 400 MB and 10 s at 5,000 demands × 240k n-grams); here the
     largest array is ``rows × (k+10)`` plus one block, bases are orthonormalised through their small Gram
     matrix instead of a QR, and ``Σ`` and ``U`` come from the ``(k+10)²`` matrix ``Qᵀ·X·Xᵀ·Q``."""
-    X = sp.csc_matrix(X, dtype=np.float32)
-    n, d = X.shape
+    n, d = blocks[0].shape[0], sum(b.shape[1] for b in blocks)
     width = min(k + oversample, n, d)
-    blocks = [X[:, a:a + block] for a in range(0, d, block)]
     rng = np.random.default_rng(seed)
     y = np.zeros((n, width), dtype=np.float32)
     for xb in blocks:  # y = X·Ω, Ω drawn block by block
