@@ -43,7 +43,7 @@ def cluster_features(dense: np.ndarray, lexical: sp.spmatrix | None = None, seed
     k = min(128, sum(m.shape[1] for m, _ in parts) - 1, n - 1)
     if k < 1:
         return unit_rows(sp.hstack([sp.csr_matrix(m) * np.float32(np.sqrt(w)) for m, w in parts]), seed)
-    return _unit(leading_components(_column_blocks(parts), k, seed=seed))
+    return _unit(leading_components(column_blocks(parts), k, seed=seed))
 
 
 def unit_rows(X: np.ndarray | sp.spmatrix, seed: int = 0, n_components: int = 128) -> np.ndarray:
@@ -53,7 +53,7 @@ def unit_rows(X: np.ndarray | sp.spmatrix, seed: int = 0, n_components: int = 12
     if sp.issparse(X):
         n, d = X.shape
         k = min(n_components, d - 1, n - 1)
-        X = X.toarray() if k < 1 else leading_components(_column_blocks([(X, 1.0)]), k, seed=seed)
+        X = X.toarray() if k < 1 else leading_components(column_blocks([(X, 1.0)]), k, seed=seed)
     return _unit(X)
 
 
@@ -62,7 +62,7 @@ def _unit(X: np.ndarray) -> np.ndarray:
     return l2_rows(X) if len(X) else X
 
 
-def _column_blocks(parts: list[tuple[np.ndarray | sp.spmatrix, float]], block: int = 16_384
+def column_blocks(parts: list[tuple[np.ndarray | sp.spmatrix, float]], block: int = 16_384
                    ) -> list[np.ndarray | sp.csc_matrix]:
     """``[√w·part, …]`` as column blocks: a dense part whole, a sparse one in CSC slices of ``block`` columns."""
     out: list[np.ndarray | sp.csc_matrix] = []
