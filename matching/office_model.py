@@ -152,10 +152,11 @@ class TextRouter:
         if not hasattr(self, "office_coef_"):
             raise RuntimeError("归口模型尚未训练 / TextRouter is not fitted")
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """The lexical rows both heads read (tokenise once, then :meth:`office_proba_x` etc.)."""
+    def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None) -> sp.csr_matrix:
+        """The lexical rows both heads read (tokenise once, then :meth:`office_proba_x` etc.); ``words``: each
+        text's content words when the caller has cut them already with the same tokenizer."""
         self._check()
-        return self.vectorizer_.transform([str(t) for t in texts])
+        return self.vectorizer_.transform([str(t) for t in texts], words=words)
 
     def office_proba_x(self, x: sp.csr_matrix) -> np.ndarray:
         logits = np.asarray(x @ self.office_coef_.T) + self.office_intercept_
@@ -168,9 +169,9 @@ class TextRouter:
     def domain_log_proba_x(self, x: sp.csr_matrix) -> np.ndarray:
         return log_softmax(np.asarray(x @ self.domain_coef_.T) + self.domain_intercept_, axis=1)
 
-    def domain_log_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """``(n, len(codes))`` log-probabilities of the level-2 domains."""
-        return self.domain_log_proba_x(self.transform(texts))
+    def domain_log_proba(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None) -> np.ndarray:
+        """``(n, len(codes))`` log-probabilities of the level-2 domains (``words`` as in :meth:`transform`)."""
+        return self.domain_log_proba_x(self.transform(texts, words=words))
 
     def office_first_log_proba(self, texts: Sequence[str], code_office: Sequence[int]) -> np.ndarray:
         """Domains the office-first way: ``P(office of d) · P(d | its office)``, the office from the

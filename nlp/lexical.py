@@ -65,22 +65,23 @@ class LexicalVectorizer:
         self.words_, self.chars_ = self._make()
         self.words_.fit(texts)
         self.chars_.fit(texts)
+        _drop_pruned(self.words_, self.chars_)
         return self
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """``(n, n_features)`` float32 CSR, rows L2-normalised (empty rows stay zero)."""
+    def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None) -> sp.csr_matrix:
+        """``(n, n_features)`` float32 CSR, rows L2-normalised (empty rows stay zero); ``words`` as in
+        :meth:`fit_transform` (the caller's cut of the same texts: jieba runs once)."""
         if not hasattr(self, "words_"):
             raise RuntimeError("LexicalVectorizer is not fitted / 词法向量器尚未训练")
         texts = list(texts)
-        return self._stack(self.words_.transform(texts), self.chars_.transform(texts))
+        return self._stack(self.words_.transform(_word_docs(texts, words)), self.chars_.transform(texts))
 
     def _stack(self, words: sp.spmatrix, chars: sp.spmatrix) -> sp.csr_matrix:
-        ww = np.sqrt(self.word_weight)
-        wc = np.sqrt(1.0 - self.word_weight)
-        x = sp.hstack([words * ww, chars * wc], format="csr")
+        ww = np.float32(np.sqrt(self.word_weight))  # float32 scalars: a float64 one would copy the matrix up
+        wc = np.float32(np.sqrt(1.0 - self.word_weight))
+        x = sp.hstack([words * ww, chars * wc], format="csr", dtype=np.float32)
         x.eliminate_zeros()  # a block weighted 0 stores nothing
-        x = l2_rows(x)
-        return x.astype(np.float32).tocsr()
+        return l2_rows(x, copy=False)
 
     def fit_transform(self, texts: Sequence[str], y: object = None, *, words: Sequence[list[str]] | None = None
                       ) -> sp.csr_matrix:
@@ -88,8 +89,9 @@ class LexicalVectorizer:
         ``words``: each text's content words when the caller already cut them (:meth:`Tokenizer.content_words`)."""
         texts = list(texts)
         self.words_, self.chars_ = self._make()
-        word_docs = [list(w) for w in words] if words is not None else texts
-        return self._stack(self.words_.fit_transform(word_docs), self.chars_.fit_transform(texts))
+        x = self._stack(self.words_.fit_transform(_word_docs(texts, words)), self.chars_.fit_transform(texts))
+        _drop_pruned(self.words_, self.chars_)
+        return x
 
     @property
     def n_features(self) -> int:
@@ -121,6 +123,23 @@ class LexicalVectorizer:
         self.words_.idf_ = arrays["idf_words"]
         self.chars_.idf_ = arrays["idf_chars"]
         return self
+
+
+def _drop_pruned(*vectorizers: TfidfVectorizer) -> None:
+    """Forget the terms ``min_df``/``max_features`` pruned (``stop_words_``: every n-gram seen once, often more
+    than the vocabulary kept; scikit-learn documents it as safe to delete)."""
+    for v in vectorizers:
+        if hasattr(v, "stop_words_"):
+            del v.stop_words_
+
+
+def _word_docs(texts: list[str], words: Sequence[list[str]] | None) -> list[str] | list[list[str]]:
+    """What the word block reads: the caller's content words of each text when given (one per text), else the texts."""
+    if words is None:
+        return texts
+    if len(words) != len(texts):
+        raise ValueError(f"words for {len(words)} texts, {len(texts)} texts given")
+    return [list(w) for w in words]
 
 
 # How the service combines the two signals, per use (measured in bench/embedding_bench.py; see

@@ -291,3 +291,16 @@ def test_an_update_splits_a_grown_cluster_but_never_a_locked_one() -> None:
     assert sizes["C0002"] == 50  # locked: exempt from the cap
     assert all(size <= 20 for cid, size in sizes.items() if cid != "C0002")
     assert "C0001" in sizes and len(sizes) >= 4
+
+
+def test_blockwise_svd_finds_the_leading_singular_values() -> None:
+    """The clusterer's reduction (column blocks, no columns × k array) recovers the exact leading spectrum."""
+    import scipy.sparse as sp
+
+    from matching.cluster_features import column_blocks, leading_components
+    x = sp.random(200, 1500, density=0.03, random_state=1, format="csr", dtype=np.float32)
+    dense = np.random.default_rng(2).standard_normal((200, 20)).astype(np.float32)
+    blocks = column_blocks([(dense, 0.5), (x, 0.5)], block=400)
+    got = np.linalg.norm(leading_components(blocks, 4, n_iter=20), axis=0)
+    exact = np.linalg.svd(np.hstack([dense, x.toarray()]) * np.sqrt(0.5), compute_uv=False)[:4]
+    assert np.allclose(got, exact, rtol=1e-3)

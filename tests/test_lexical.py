@@ -38,3 +38,12 @@ def test_save_load_roundtrip(tmp_path) -> None:
 def test_transform_before_fit() -> None:
     with pytest.raises(RuntimeError):
         LexicalVectorizer().transform(DOCS)
+
+
+def test_words_cut_by_the_caller_give_the_same_rows() -> None:
+    """The round's one jieba pass feeds the lexical block and the router: the rows must not change."""
+    vec = LexicalVectorizer().fit(DOCS)
+    words = [vec.tokenizer_.words(d) for d in DOCS]
+    assert (vec.transform(DOCS, words=words) != vec.transform(DOCS)).nnz == 0
+    with pytest.raises(ValueError):
+        vec.transform(DOCS, words=words[:2])

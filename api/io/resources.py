@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ def jieba_idf() -> dict[str, float]:
     for line in Path(jieba.__file__).with_name("analyse").joinpath("idf.txt").read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) == 2:
-            out[parts[0]] = float(parts[1])
+            out[sys.intern(parts[0])] = float(parts[1])  # interned: word_tags holds the same words
     return out
 
 
@@ -77,7 +78,7 @@ def word_tags(userdict: Path | None = None) -> dict[str, str]:
             for line in handle:
                 parts = line.split()
                 if len(parts) >= 3:
-                    tags[parts[0].lower()] = parts[2]
+                    tags[sys.intern(parts[0].lower())] = sys.intern(parts[2])  # ~60 distinct tags, not 350k copies
                 elif parts:
                     tags.setdefault(parts[0].lower(), "n")
     return tags

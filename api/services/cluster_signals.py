@@ -26,6 +26,11 @@ TERM_SHARE = 0.01  # a word in ≥ 1% of the background documents names nothing 
 SHARED_TERM_SHARE = 0.003  # 共性 evidence asks more: a term in fewer than 0.3% of them (VOCs, 膜电极)
 SHOWN_TERMS = 5
 NOT_A_THING = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})  # place, person and organisation names
+# The round's lexical TF-IDF keeps words and character n-grams of ≥ 2 demands: a column in one demand gives no
+# similarity (nor shared evidence), and dropping them halves the matrix the clusterer's SVD reads. A round
+# smaller than MIN_DF_FROM keeps every column (two short texts may share none).
+ROUND_MIN_DF = 2
+MIN_DF_FROM = 20
 Key = tuple[int, str]
 
 
@@ -73,9 +78,10 @@ class DemandSignals:
         demand's terms (the word block's columns) and topic. ``words``: each text's content words when
         the caller has cut them already."""
         texts = [it.view.condense_text for it in items]
-        vectorizer = LexicalVectorizer(tokenizer=self.tokenizer)
+        vectorizer = LexicalVectorizer(tokenizer=self.tokenizer, min_df=ROUND_MIN_DF if len(texts) >= MIN_DF_FROM else 1)
         lexical = vectorizer.fit_transform(texts, words=words)
-        topics = softmax(self.router.domain_log_proba(texts), axis=1) if self.router is not None and texts else None
+        topics = softmax(self.router.domain_log_proba(texts, words=words), axis=1) \
+            if self.router is not None and texts else None
         vocab = np.empty(len(vectorizer.words_.vocabulary_), dtype=object)
         for word, col in vectorizer.words_.vocabulary_.items():
             vocab[col] = word
