@@ -67,24 +67,26 @@ def diagnose(projects: list[dict]) -> dict[str, float]:
     out["panel_spread_median"] = float(np.median(spreads)) if spreads else float("nan")
 
     # discipline groups: classifier accuracy, and the affinity with the true group (oracle)
-    labels = model.community_labels_
-    if model.community_model_ is None:
+    communities = model.communities_
+    if communities is None or communities.model_ is None:
         return out
+    labels = communities.labels_
+
     def group(rel: set[int]) -> int:
         g = [labels[j] for j in rel if labels[j] >= 0]
         return int(np.bincount(g).argmax()) if g else -1
 
     true = np.array([group(rel) for rel in relevant])
     known = true >= 0
-    clf = model.community_model_
-    pred = clf.classes_[clf.predict_proba(model._community_features(model.vectorizer_.transform(queries),
-                                                                   None)).argmax(axis=1)]
-    out["groups"] = model.n_communities_
+    clf = communities.model_
+    pred = clf.classes_[clf.predict_proba(communities._features(model.vectorizer_.transform(queries),
+                                                                None)).argmax(axis=1)]
+    out["groups"] = communities.n_communities_
     out["group_accuracy"] = float(np.mean(pred[known] == true[known]))
     out["recall_at_10_predicted_group"] = ranking_metrics(model._combine(parts), relevant)["recall_at_10"]
-    oracle = np.full((len(queries), model.n_communities_ + 1), 0.01, np.float32)
+    oracle = np.full((len(queries), communities.n_communities_ + 1), 0.01, np.float32)
     oracle[np.flatnonzero(known), true[known]] = 1.0
-    oracle[:, -1] = 1.0 / model.n_communities_
+    oracle[:, -1] = 1.0 / communities.n_communities_
     told = dict(parts, community=oracle[:, labels])
     out["recall_at_10_true_group"] = ranking_metrics(model._combine(told), relevant)["recall_at_10"]
     return out
