@@ -37,8 +37,8 @@ def measure(submissions: int, rows: int, database_url: str | None = None) -> dic
 
     data = demand_rows(submissions + rows, seed=1)
     with tempfile.TemporaryDirectory(prefix="jiebang-stmts-") as tmp:
-        overrides = {"database_url": database_url} if database_url else {}
-        services = build_services(load_settings(overrides).with_home(Path(tmp) / "home"))
+        env = {"JIEBANG_DATABASE_URL": database_url} if database_url else {}  # an empty database
+        services = build_services(load_settings(env).with_home(Path(tmp) / "home"))
         counts: Counter[str] = Counter()
         event.listen(services.engine, "before_cursor_execute",
                      lambda conn, cursor, statement, *a: counts.update([_kind(statement)]))
