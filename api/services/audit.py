@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from api.forms.models import DemandRecord
@@ -21,6 +21,27 @@ def append_audit(session: Session, actor: str, action: str, entity: str, entity_
     """
     session.add(db.AuditEntry(actor=actor, action=action, entity=entity, entity_id=entity_id,
                               before=before, after=after, note=note))
+
+
+class AuditBatch:
+    """Audit entries of one bulk write (a file import), inserted together by :meth:`store` — executemany
+    in chunks — instead of one ORM insert (and one ``RETURNING id``) per row at each flush."""
+
+    CHUNK = 1000
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def append(self, session: Session, actor: str, action: str, entity: str, entity_id: int | None,
+               before: dict[str, Any] | None, after: dict[str, Any] | None, note: str | None = None) -> None:
+        """:func:`append_audit`'s signature; the entry waits for :meth:`store`."""
+        self.rows.append(dict(at=db.utcnow(), actor=actor, action=action, entity=entity, entity_id=entity_id,
+                              before=before, after=after, note=note))
+
+    def store(self, session: Session) -> None:
+        for start in range(0, len(self.rows), self.CHUNK):
+            session.execute(insert(db.AuditEntry), self.rows[start:start + self.CHUNK])
+        self.rows.clear()
 
 
 def redacted(data: dict[str, Any] | None, model: type | None = None) -> dict[str, Any] | None:

@@ -36,7 +36,7 @@ from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
 from api.services.duplicate_findings import (RULE_DISMISSED, RULE_DUPLICATE, RULE_RELATED, STRONG, candidate_brief,
                                              intake_findings, intake_findings_for, restated_finding)
-from api.services.finding_rows import check_status_of, finding_row
+from api.services.finding_rows import restate_findings
 from api.services.intake import IntakeItem
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
@@ -244,9 +244,7 @@ class DuplicateService:
                 continue
             briefs = [c for f in rows for c in (f.values or {}).get("candidates", []) if isinstance(c, dict)]
             decided = self.decision_rows(session, [demand.id])
-            kept = [f for f in demand.findings if f.rule_id not in (RULE_DUPLICATE, RULE_DISMISSED)]
-            demand.findings = kept + [finding_row(restated_finding(briefs, demand.id, decided))]
-            demand.check_status = check_status_of(demand.findings)
+            restate_findings(demand, (RULE_DUPLICATE, RULE_DISMISSED), [restated_finding(briefs, demand.id, decided)])
 
     def decision_rows(self, session: Session, ids: Iterable[int]) -> dict[tuple[int, int], db.DuplicateDecision]:
         """The stored decision rows touching ``ids``, by pair (a < b)."""
@@ -349,9 +347,7 @@ class DuplicateService:
             listed = [x for f in rows for x in (f.values or {}).get("candidates", [])]
             if any(x.get("id") == new_id for x in listed):
                 continue
-            kept = [f for f in other.findings if f.rule_id not in rules]
-            other.findings = kept + [finding_row(f) for f in intake_findings_for(listed + [brief], strong=strong)]
-            other.check_status = check_status_of(other.findings)
+            restate_findings(other, rules, intake_findings_for(listed + [brief], strong=strong))
 
     def evidence_for(self, session: Session, demand: db.Demand, candidate: Candidate, *, admin: bool) -> dict[str, Any]:
         """Why ``candidate`` looks like ``demand``: shared sentences (field + offsets), terms, signals."""

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.forms import models as forms
 from api.forms.parsers import enum_text
 from api.io.bundles import read_any
-from api.services.audit import append_audit, redacted
+from api.services.audit import AuditBatch, append_audit, redacted
 from api.services.campaign import CampaignContext
 from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, StaleVersion, content_hash,
                                  intake_record, prepare_intakes)
@@ -93,6 +93,7 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     rows = _admitted(report, result.accepted, region)
     prepared = prepare_intakes(session, campaign, [record for _, record in rows], steps=steps, replace=replace,
                                context=context)  # the whole file at once, before the lock: one encoding batch
+    audits = AuditBatch()  # the rows' audit entries, inserted together before the file's own entry
     with unit_of_work(session):
         intake_lock(session, campaign.id)
         session.expire_all()  # what prepare read is read again under the lock
@@ -100,7 +101,7 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
             try:
                 outcome = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
                                         allow_enterprise_change=allow_enterprise_change, replace=replace,
-                                        context=context, prepared=ahead)
+                                        context=context, prepared=ahead, audit=audits.append)
             except EnterpriseChange as exc:
                 _reject(report, row_no, "企业名称", exc.message_zh, exc.message_en, record)
                 continue
@@ -116,6 +117,7 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                                    "changed_fields": outcome.changed_fields})
         report.rejected.sort(key=lambda r: r["row_number"])
         _final_findings(session, report)
+        audits.store(session)
         append_audit(session, actor, "import", "file", None, None,
                      {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
                       "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})

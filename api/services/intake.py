@@ -133,7 +133,9 @@ def identity_of(record: DemandRecord) -> str:
     return db.clip(db.Enterprise, "org_key", enterprise_key(record.name, record.credit_code, record.region)) or ""
 
 
-def _upsert_enterprise(session: Session, campaign: CampaignContext, record: DemandRecord) -> db.Enterprise:
+def _upsert_enterprise(session: Session, campaign: CampaignContext,
+                       record: DemandRecord) -> tuple[db.Enterprise, bool]:
+    """The enterprise row of ``record`` (inserted or updated) and whether it was inserted now."""
     key = identity_of(record)
     if not org_key(record.name, record.credit_code).removeprefix("name:"):
         raise InvalidInput("企业名称不能为空。", "The enterprise name (企业名称) is required.",
@@ -150,10 +152,10 @@ def _upsert_enterprise(session: Session, campaign: CampaignContext, record: Dema
         row = db.Enterprise(campaign_id=campaign.id, org_key=key, **columns)
         session.add(row)
         session.flush()
-    else:
-        for attr, value in columns.items():
-            setattr(row, attr, value)
-    return row
+        return row, True
+    for attr, value in columns.items():
+        setattr(row, attr, value)
+    return row, False
 
 
 def _fill_demand(demand: db.Demand, campaign: CampaignContext, record: DemandRecord, data: dict[str, Any],
@@ -268,7 +270,8 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
                   source: str | None = None, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   submitted_at: datetime | None = None, allow_enterprise_change: bool = False,
                   replace: bool = False, context: dict[str, Any] | None = None,
-                  expected_version: int | None = None, prepared: PreparedIntake | None = None) -> IntakeResult:
+                  expected_version: int | None = None, prepared: PreparedIntake | None = None,
+                  audit: Callable[..., None] = append_audit) -> IntakeResult:
     """Store one validated record (idempotent) and run the intake steps; does NOT commit.
 
     Intake of the campaign is serialised first (:func:`api.store.locks.intake_lock`), so what this reads
@@ -276,6 +279,7 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
     before-image is the row this update replaces. ``expected_version`` (or the record's ``row_version``):
     see :func:`check_version`. ``prepared`` (:func:`prepare_intake` of the same record, before the lock) is
     used when the stored demand it was merged with is still the one stored; otherwise it is done again here.
+    ``audit``: :func:`append_audit`, or a file's :meth:`api.services.audit.AuditBatch.append`.
 
     Same 需求编号 as a stored demand → the fields the record carries replace the stored ones
     (:func:`apply_update`; all of them with ``replace``): ``unchanged`` when nothing differs, else
@@ -311,9 +315,9 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
                 f"Demand {external_id} belongs to another enterprise (or one of another region); only an admin may "
                 "change the enterprise of a stored demand.", {"external_id": external_id, "field": "企业名称"})
 
-    enterprise = _upsert_enterprise(session, campaign, record)
-    if existing is None:
-        demand, outcome, before = db.Demand(), "new", None
+    enterprise, new_enterprise = _upsert_enterprise(session, campaign, record)
+    if existing is None:  # an empty findings list, so setting them after the flush loads nothing
+        demand, outcome, before = db.Demand(findings=[]), "new", None
         _fill_demand(demand, campaign, record, data, digest, enterprise, source)
         session.add(demand)
     else:
@@ -322,14 +326,14 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
         demand.row_version = (existing.row_version or 1) + 1
     session.flush()
     item.stored_as(demand)
-    item.submitted_at, item.existing_demand_count = submitted_at, earlier_demands_of(session, demand)
-    rows = run_steps(session, campaign, item, steps)
-    session.flush()
+    item.submitted_at = submitted_at  # an enterprise inserted just now has no earlier demand to count
+    item.existing_demand_count = 0 if new_enterprise else earlier_demands_of(session, demand)
+    rows = run_steps(session, campaign, item, steps)  # flushed by the next query or the commit
     after = _audit_view(demand)
     if changed:
         after["changed_fields"] = changed
-    append_audit(session, actor, "create" if outcome == "new" else "update", "demand", demand.id,
-                 before, after, note=source)
+    audit(session, actor, "create" if outcome == "new" else "update", "demand", demand.id, before, after,
+          note=source)
     return IntakeResult(demand, outcome, rows, changed)
 
 
