@@ -79,6 +79,29 @@ def test_one_panel_is_redrawn_and_the_others_kept(client, app_settings, with_exp
     assert "redraw_panel" in {e["action"] for e in audit}
 
 
+def test_a_redrawn_panel_says_how_short_it_is_now(client, app_settings, with_experts) -> None:
+    """Re-drawing one panel re-states that demand's shortfall (the others' stay): forbid every member of a panel
+    the floor left short, re-draw it, and the run says the new, smaller count, not the old one."""
+    first = client.post("/experts/assignments", json={"solver": "random_draw", "seed": 7, "panel_size": 5,
+                                                       "max_load": 8}, headers=ADMIN).json()["run_id"]
+    view = client.get(f"/experts/assignments/{first}", headers=ADMIN).json()
+    panels = {p["demand_id"]: p for p in view["panels"]}
+    short = {x["demand_id"]: x for x in view["shortfall"]}
+    did = next(d for d, x in short.items() if x["have"] > 0 and panels[d]["members"])
+    manager = console(client, token_for(app_settings, "expert_admin", subject="专家处"))
+    for member in panels[did]["members"]:
+        page = manager.get(f"/console/panels?run={first}&demand={did}").text
+        r = manager.post("/console/panels/pair", data={"run": first, "demand": did, "expert": member["expert_id"],
+                                                       "action": "forbid", "csrf": csrf_of(page)})
+        assert r.status_code == 200, r.text
+    again = client.post(f"/experts/assignments/{first}/panels/{did}/redraw", json={"seed": 3}, headers=ADMIN).json()
+    after = client.get(f"/experts/assignments/{again['run_id']}", headers=ADMIN).json()
+    members = next((p["members"] for p in after["panels"] if p["demand_id"] == did), [])  # none left: no panel
+    now = {x["demand_id"]: x for x in after["shortfall"]}
+    assert now[did]["have"] == len(members) < short[did]["have"]
+    assert {d: x["have"] for d, x in now.items() if d != did} == {d: x["have"] for d, x in short.items() if d != did}
+
+
 def test_expert_admin_imports_experts_and_review_records_in_the_console(client, app_settings) -> None:
     from corpora import SAMPLES_DIR
 

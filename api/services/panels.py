@@ -240,8 +240,9 @@ class PanelAssignment:
                                                  seed=seed, out_of_region=bool(params.get("out_of_region")),
                                                  force=force, forbid=forbid)
         panel_seeds = {**(params.get("panel_seeds") or {}), str(demand_id): result.seed}
+        shortfall = [x for x in params.get("shortfall") or [] if x.get("demand_id") != demand_id]
         new_params = {**params, "redrawn_from": base.id, "redrawn_demand": demand_id, "panel_seeds": panel_seeds,
-                      "actor": actor}
+                      "shortfall": shortfall + list(result.info.get("shortfall") or []), "actor": actor}
         run = db.AssignmentRun(params=new_params, seed=base.seed)
         session.add(run)
         session.flush()
