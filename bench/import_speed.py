@@ -86,16 +86,12 @@ def _child(script: str, *args: str) -> str:
 
 def _findings(home: Path) -> dict[str, list]:
     from api.compose import build_services, load_settings
-    from api.store import tables as db
+    from api.services.finding_rows import findings_by_external_id
 
     services = build_services(load_settings({}).with_home(home))
     try:
         with services.session() as s:
-            demands = list(s.query(db.Demand))
-            ext = {d.id: d.external_id for d in demands}
-            return {d.external_id: sorted((f.rule_id, f.severity, tuple(sorted(ext[c["id"]] for c in
-                                           (f.values or {}).get("candidates", [])))) for f in d.findings)
-                    for d in demands}
+            return findings_by_external_id(s)
     finally:
         services.close()
 

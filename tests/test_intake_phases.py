@@ -3,6 +3,7 @@ writer committed between the two must be seen exactly as if the lock had been he
 and on PostgreSQL (``JIEBANG_TEST_DATABASE_URL``), with the real services and duplicate check."""
 from __future__ import annotations
 
+from api.services.finding_rows import findings_by_external_id
 from api.services.intake import intake_record, parse_record, prepare_intake, submit_demand
 from api.store.locks import intake_lock
 from api.store.uow import unit_of_work
@@ -77,14 +78,8 @@ def _sample_rows(n: int) -> list[dict]:
 
 
 def _findings_by_external_id(services) -> dict[str, list]:
-    from api.store import tables as db
-
     with services.session() as s:
-        demands = list(s.query(db.Demand))
-        external = {d.id: d.external_id for d in demands}
-        return {d.external_id: sorted((f.rule_id, f.severity, tuple(sorted(external[c["id"]] for c in
-                                       (f.values or {}).get("candidates", [])))) for f in d.findings)
-                for d in demands}
+        return findings_by_external_id(s)
 
 
 def test_a_file_import_finds_what_one_by_one_intake_finds(services, tmp_path) -> None:

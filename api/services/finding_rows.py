@@ -59,3 +59,13 @@ def restate_findings(demand: db.Demand, rules: Iterable[str], findings: Iterable
     reused = {id(r) for r in old[:len(new)]}
     demand.findings = [f for f in demand.findings if f.rule_id not in rules or id(f) in reused] + new[len(old):]
     demand.check_status = check_status_of(demand.findings)
+
+
+def findings_by_external_id(session: Any) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+    """Every stored demand's findings as ``{需求编号: sorted (rule, severity, candidates' 需求编号)}``: what a
+    file import and one-by-one intake must agree on (the import benchmark and its test compare these)."""
+    demands = list(session.query(db.Demand))
+    external = {d.id: d.external_id for d in demands}
+    return {d.external_id: sorted((f.rule_id, f.severity, tuple(sorted(external[c["id"]] for c in
+                                   (f.values or {}).get("candidates", [])))) for f in d.findings)
+            for d in demands}
