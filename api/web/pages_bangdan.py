@@ -4,7 +4,6 @@ its history, withdraw, and the Word / Excel downloads. Reading needs ``read_roun
 ``run_round`` (the service versions and audits every change)."""
 from __future__ import annotations
 
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
@@ -16,6 +15,7 @@ from api.http.routers.bangdan import DOCX
 from api.http.routers.clusters import XLSX
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
+from api.http.downloads import attachment
 from nlp.bangdan import FIELDS, field_text
 
 router = APIRouter(route_class=ConsoleRoute)
@@ -39,18 +39,16 @@ def bangdan_page(request: Request, office: str = "", user: ConsoleUser = Depends
 def bangdan_docx(office: str = "", user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
                  services: Services = Depends(get_services)) -> Response:
     require_may(user, "read_round")
-    name = quote(f"榜单草稿-{office or '全部'}.docx")
-    return Response(services.bangdan.docx(session, office or None), media_type=DOCX,
-                    headers={"Content-Disposition": f"attachment; filename=\"bangdan.docx\"; filename*=UTF-8''{name}"})
+    return attachment(services.bangdan.docx(session, office or None), DOCX, f"榜单草稿-{office or '全部'}.docx",
+                      "bangdan.docx")
 
 
 @router.get("/bangdan/export.xlsx")
 def bangdan_xlsx(office: str = "", user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
                  services: Services = Depends(get_services)) -> Response:
     require_may(user, "read_round")
-    name = quote(f"榜单草稿-{office or '全部'}.xlsx")
-    return Response(services.bangdan.excel(session, office or None), media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=\"bangdan.xlsx\"; filename*=UTF-8''{name}"})
+    return attachment(services.bangdan.excel(session, office or None), XLSX, f"榜单草稿-{office or '全部'}.xlsx",
+                      "bangdan.xlsx")
 
 
 @router.get("/bangdan/{entry_id}")

@@ -20,6 +20,7 @@ from api.services.cluster_figures import cluster_out
 from api.web.pages_admin import ACTION_ZH
 from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
+from api.http.downloads import attachment
 
 router = APIRouter(route_class=ConsoleRoute)
 NAV = [NavItem(f"{PREFIX}/clusters", "凝练", "read_round")]
@@ -40,9 +41,7 @@ def clusters_page(request: Request, job: int | None = None, user: ConsoleUser = 
 def clusters_report(user: ConsoleUser = Depends(current_user), session: Session = Depends(get_session),
                     services: Services = Depends(get_services)) -> Response:
     require_may(user, "read_round")
-    return Response(services.round_report.excel_bytes(session), media_type=XLSX,
-                    headers={"Content-Disposition": "attachment; filename=\"condensation.xlsx\"; "
-                                                    "filename*=UTF-8''%E5%87%9D%E7%BB%83.xlsx"})
+    return attachment(services.round_report.excel_bytes(session), XLSX, "凝练.xlsx", "condensation.xlsx")
 
 
 @router.get("/clusters/{key}")

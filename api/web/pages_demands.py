@@ -33,6 +33,7 @@ from api.web.queries import (FACETS, FILTER_ZH, PAGE_SIZES, SORT_ZH, DemandFilte
                              cluster_names, demand_rows_for_export, facets, pending_ids)
 from api.web.render import PREFIX, ConsoleRoute, NavItem, render, url, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
+from api.http.downloads import attachment
 
 router = APIRouter(route_class=ConsoleRoute)
 IMPORT_ANY = tuple(dict.fromkeys(IMPORT_ACTION.values()))  # 导入 is there for whoever may import some kind
@@ -132,9 +133,7 @@ def _xlsx(session: Session, user: ConsoleUser, demands: list[db.Demand]) -> Resp
     buffer = io.BytesIO()
     write_excel({"需求 demands": rows}, buffer)
     audit_personal_read(session, user.principal, demands)
-    return Response(buffer.getvalue(), media_type=XLSX,
-                    headers={"Content-Disposition": "attachment; filename=\"demands.xlsx\"; "
-                                                    "filename*=UTF-8''%E9%9C%80%E6%B1%82.xlsx"})
+    return attachment(buffer.getvalue(), XLSX, "需求.xlsx", "demands.xlsx")
 
 
 @router.post("/demands/bulk")

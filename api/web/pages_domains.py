@@ -19,6 +19,7 @@ from api.io.taxonomy_files import taxonomy_title
 from api.store import tables as db
 from api.web.render import PREFIX, ConsoleRoute, NavItem, form_model, render, with_notice
 from api.web.session import ConsoleUser, check_csrf, current_user, require_may
+from api.http.downloads import attachment
 
 router = APIRouter(route_class=ConsoleRoute)
 NAV = [NavItem(f"{PREFIX}/domains", "领域", "read_round")]
@@ -75,6 +76,4 @@ def domains_decide(request: Request, demand_id: int, code: str = Form(""), other
 def domains_export(batch: str | None = None, user: ConsoleUser = Depends(current_user),
                    session: Session = Depends(get_session), services: Services = Depends(get_services)) -> Response:
     require_may(user, "read_round")
-    return Response(services.domains.export_excel(session, batch=batch or None), media_type=XLSX,
-                    headers={"Content-Disposition": "attachment; filename=\"domains.xlsx\"; "
-                                                    "filename*=UTF-8''%E9%A2%86%E5%9F%9F.xlsx"})
+    return attachment(services.domains.export_excel(session, batch=batch or None), XLSX, "领域.xlsx", "domains.xlsx")

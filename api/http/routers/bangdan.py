@@ -5,7 +5,6 @@ Excel. Marking and editing need ``run_round`` (staff, admin); reading needs ``re
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from fastapi.responses import Response
@@ -17,6 +16,7 @@ from api.http.auth import require
 from api.http.deps import get_services, get_session
 from api.http.routers.clusters import KEY, XLSX
 from api.services.access import Principal
+from api.http.downloads import attachment
 
 router = APIRouter(tags=["榜单 bangdan"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -53,17 +53,13 @@ def entries(office: str | None = OFFICE, session: Session = Depends(get_session)
 @router.get("/bangdan/export.docx", summary="榜单草稿（Word，每条一表）/ the 榜单 draft as Word", response_class=Response)
 def export_docx(office: str | None = OFFICE, session: Session = Depends(get_session),
                 who: Principal = Depends(require("read_round")), services: Services = Depends(get_services)) -> Response:
-    name = f"榜单草稿-{office or '全部'}.docx"
-    return Response(services.bangdan.docx(session, office), media_type=DOCX,
-                    headers={"Content-Disposition": f"attachment; filename=\"bangdan.docx\"; filename*=UTF-8''{quote(name)}"})
+    return attachment(services.bangdan.docx(session, office), DOCX, f"榜单草稿-{office or '全部'}.docx", "bangdan.docx")
 
 
 @router.get("/bangdan/export.xlsx", summary="榜单草稿（Excel）/ the 榜单 draft as Excel", response_class=Response)
 def export_xlsx(office: str | None = OFFICE, session: Session = Depends(get_session),
                 who: Principal = Depends(require("read_round")), services: Services = Depends(get_services)) -> Response:
-    name = f"榜单草稿-{office or '全部'}.xlsx"
-    return Response(services.bangdan.excel(session, office), media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=\"bangdan.xlsx\"; filename*=UTF-8''{quote(name)}"})
+    return attachment(services.bangdan.excel(session, office), XLSX, f"榜单草稿-{office or '全部'}.xlsx", "bangdan.xlsx")
 
 
 @router.get("/bangdan/{entry_id}", summary="一个榜单条目及其各版本 / one entry with its versions")

@@ -17,6 +17,7 @@ from api.http.auth import require
 from api.http.deps import get_services, get_session
 from api.services.access import Principal
 from api.services.cluster_figures import cluster_out
+from api.http.downloads import attachment
 
 router = APIRouter(tags=["凝练 condensation"])
 
@@ -143,9 +144,7 @@ def move(body: MoveIn, demand_id: int = PathParam(..., ge=1), session: Session =
 @router.get("/condense/report.xlsx", summary="凝练报告（Excel，含图表）/ the round report", response_class=Response)
 def report_xlsx(session: Session = Depends(get_session), who: Principal = Depends(require("read_round")),
                 services: Services = Depends(get_services)) -> Response:
-    return Response(services.round_report.excel_bytes(session), media_type=XLSX,
-                    headers={"Content-Disposition": "attachment; filename=\"condensation.xlsx\"; "
-                                                    "filename*=UTF-8''%E5%87%9D%E7%BB%83.xlsx"})
+    return attachment(services.round_report.excel_bytes(session), XLSX, "凝练.xlsx", "condensation.xlsx")
 
 
 @router.get("/condense/report.json", summary="凝练报告（JSON）/ the round report as JSON")

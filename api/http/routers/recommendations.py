@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Path as PathParam, UploadFile
 from fastapi.responses import Response
@@ -21,6 +20,7 @@ from api.http.deps import get_campaign, get_services, get_session
 from api.services import reviews
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
+from api.http.downloads import attachment
 
 router = APIRouter(tags=["推荐 recommendations"])
 PDF = "application/pdf"
@@ -117,8 +117,7 @@ def reorder(key: str, body: DemandIdsIn, session: Session = Depends(get_session)
 def pdf_response(pdf: bytes, region: str, batch: str, code: str) -> Response:
     """The exported list as a download named in Chinese (with an ASCII fallback)."""
     name = f"推荐清单-{region}-{batch}-{code}.pdf"
-    return Response(pdf, media_type=PDF, headers={
-        "Content-Disposition": f"attachment; filename=\"{code}.pdf\"; filename*=UTF-8''{quote(name)}"})
+    return attachment(pdf, PDF, name, f"{code}.pdf")
 
 
 @router.post("/recommendations/{key}/export.pdf", summary="导出推荐清单 PDF（带二维码签名）/ export the signed PDF",
