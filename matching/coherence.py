@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 #: what a cluster's coherence means, in one sentence staff read beside it
 COHERENCE_NOTE_ZH = ("一致性：本类中与其他成员最不相像的那条需求，与其他成员的平均相似度仍高于本轮随机两条需求相似度的"
@@ -28,6 +30,8 @@ COHERENCE_NOTE_EN = ("coherence: the share of random demand pairs of this round 
 #: what a cluster's topic agreement means
 AGREEMENT_NOTE_ZH = "领域一致度：按归口模型判断的技术领域，与本类最常见领域相同的成员所占比例。"
 AGREEMENT_NOTE_EN = "topic agreement: the share of members whose most likely technology domain is the cluster's most common one."
+#: two rows at least this alike are one demand stated twice (sample round: copies ≥ 0.97, the closest distinct pair 0.85)
+COPY_SIMILARITY = 0.9
 
 
 def member_fit(x: np.ndarray) -> np.ndarray:
@@ -49,6 +53,22 @@ def fitting(x: np.ndarray, floor: float) -> np.ndarray:
     if len(x) < 3:
         return np.ones(len(x), dtype=bool)
     return member_fit(x) >= floor
+
+
+def copies(x: np.ndarray, threshold: float = COPY_SIMILARITY) -> np.ndarray:
+    """A group id per unit row of one cluster: rows at least ``threshold`` alike (transitively) are one demand
+    stated twice (a resubmission, a group's copy), which must count once wherever members are counted (what
+    the members name, which member is central)."""
+    if len(x) < 2:
+        return np.zeros(len(x), dtype=int)
+    close = sp.csr_matrix(np.asarray(x, dtype=np.float32) @ np.asarray(x, dtype=np.float32).T >= threshold)
+    return connected_components(close, directed=False)[1]
+
+
+def copy_weights(x: np.ndarray, threshold: float = COPY_SIMILARITY) -> np.ndarray:
+    """Each row's weight when copies count once: 1 / the number of rows in its :func:`copies` group."""
+    group = copies(x, threshold)
+    return 1.0 / np.bincount(group)[group]
 
 
 def mean_norm(cohesion: float, size: int) -> float:

@@ -302,14 +302,16 @@ def _clip(sentence: str, max_chars: int) -> str:
     return head[:cut] if cut > 0 else head
 
 
-def medoid(vectors: np.ndarray) -> int:
+def medoid(vectors: np.ndarray, weights: np.ndarray | None = None) -> int:
     """Index of the member with the highest total cosine similarity to the others (rows are
     L2-normalised here): ``Σ_j x_i·x_j = x_i·Σ_j x_j``, so it costs one pass, not n². Ties → the
-    lowest index, so the choice does not depend on anything but the vectors."""
+    lowest index, so the choice does not depend on anything but the vectors. ``weights``: each member's
+    weight in the others' totals (e.g. copies of one demand counting once, so that a demand filed twice does
+    not make itself the centre)."""
     x = np.asarray(vectors, dtype=np.float64)
     if x.ndim != 2 or not len(x):
         raise ValueError("medoid needs a non-empty 2-D array / 需要非空的二维向量数组")
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     x = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
-    totals = x @ x.sum(axis=0)
+    totals = x @ (x if weights is None else x * np.asarray(weights, dtype=np.float64)[:, None]).sum(axis=0)
     return int(np.flatnonzero(totals >= totals.max() - 1e-9)[0])

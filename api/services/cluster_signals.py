@@ -26,6 +26,7 @@ TERM_SHARE = 0.01  # a word in ≥ 1% of the background documents names nothing 
 SHARED_TERM_SHARE = 0.003  # 共性 evidence asks more: a term in fewer than 0.3% of them (VOCs, 膜电极)
 SHOWN_TERMS = 5
 NOT_A_THING = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})  # place, person and organisation names
+NO_LINK_TAGS = NOT_A_THING | {"m", "mq", "q"}  # ... and numbers and measures: no evidence of a common problem
 # The round's lexical TF-IDF keeps words and character n-grams of ≥ 2 demands: a column in one demand gives no
 # similarity (nor shared evidence), and dropping them halves the matrix the clusterer's SVD reads. A round
 # smaller than MIN_DF_FROM keeps every column (two short texts may share none).
@@ -69,8 +70,18 @@ class DemandSignals:
         return tag == "" or tag == "vn" or (tag.startswith("n") and tag not in NOT_A_THING)
 
     def terms(self, items: Sequence[RoundItem]) -> list[frozenset[str]]:
-        """Each item's specific terms (the clusterer's evidence floor)."""
-        return [s[0] for s in self.of(items)]
+        """Each item's terms that can tie it to other demands (the clusterer's evidence floor): the
+        :meth:`specific` ones that are no number, measure, unit or name (:meth:`_may_link`)."""
+        return [frozenset(t for t in s[0] if self._may_link(t)) for s in self.of(items)]
+
+    def _may_link(self, term: str) -> bool:
+        """Whether two demands naming ``term`` may share a problem: not when it is a number or a measure
+        (万吨, 百分点, 万亩), a place, person or organisation name (阜新: two enterprises of one city) or a
+        unit (mm, m3) — sample round: a zinc residue and an iron tailing 'shared' 万吨 and 存量."""
+        if term.isascii():
+            return len(term) >= 3
+        tag = self.tags.get(term) or self.tags.get(term.lower()) or ""
+        return tag not in NO_LINK_TAGS
 
     def features(self, items: Sequence[RoundItem],
                  words: list[list[str]] | None = None) -> tuple[sp.csr_matrix, np.ndarray | None]:

@@ -39,6 +39,7 @@ from api.services.views import view_of_demand
 from api.store import tables as db
 from matching.cluster_features import cluster_features
 from matching.clusters import UNCLUSTERED_LABEL, ClusterInfo, PriorCluster, RoundClusterer
+from matching.coherence import copy_weights
 from matching.common import CommonCandidate, rank_common
 from nlp.condense import cluster_title, medoid, propose_title, summarize, title_members_changed
 from nlp.embed import Embedder
@@ -278,7 +279,8 @@ class Condensation(ClusterEditing):
             row = db.Cluster(campaign_id=self.campaign.id, key=key, parent_key=key.split(".")[0] if "." in key else None)
             session.add(row)
         row.active = True
-        centre = medoid(x)
+        weights = copy_weights(x)  # a demand filed twice is not its own centre
+        centre = medoid(x, weights)
         representative = members[centre]
         row.medoid_id = representative.demand.id
         row.keywords = keywords
@@ -288,7 +290,7 @@ class Condensation(ClusterEditing):
         before = list((row.stats or {}).get("title_members") or [])
         if not row.title or title_members_changed(before, ids):
             titles = [it.view.title or it.view.condense_text.split("\n", 1)[0] for it in members]
-            order = [int(j) for j in np.argsort(-(x @ x.sum(axis=0)), kind="stable")]  # most central first
+            order = [int(j) for j in np.argsort(-(x @ (x * weights[:, None]).sum(axis=0)), kind="stable")]  # most central first
             row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, self._specific(generic),
                                                                    order=order)) or ""
             before = ids
