@@ -42,26 +42,25 @@ def evidence_parts(terms: Sequence[Collection[str]], idx: np.ndarray, generic: C
     Two members with evidence that share a term are linked, and linked members make one part (a chain is
     one part), so a group of two unrelated pairs falls apart into the two pairs. ``voices``: a group id per
     member of ``idx`` (:func:`~matching.coherence.copies`): copies of one demand name a term once."""
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for n, r in enumerate(idx):
-        for t in set(terms[r]):
-            if t not in generic:
-                rows.append(n)
-                cols.append(vocab.setdefault(t, len(vocab)))
-    if not vocab:
-        return [np.array([n]) for n in range(len(idx))]
-    has = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(idx), len(vocab)))
     voices = np.arange(len(idx)) if voices is None else np.asarray(voices)
-    who = sp.csr_matrix((np.ones(len(idx), dtype=np.int32), (voices, np.arange(len(idx)))))
-    named_by = np.diff(sp.csc_matrix((who @ has) > 0).indptr)  # distinct voices per term
-    shared = np.asarray(has.sum(axis=0)).ravel() >= 2  # terms another member names too
-    evidence = ((np.asarray(has[:, shared].sum(axis=1)).ravel() >= min_shared)
-                | (np.asarray(has[:, named_by >= min_naming].sum(axis=1)).ravel() > 0))
-    held = sp.csr_matrix(has[:, shared].multiply(evidence.astype(np.int32)[:, None]))
-    _, part = connected_components(sp.csr_matrix((held @ held.T) > 0), directed=False)
-    groups = [np.flatnonzero(part == p) for p in np.unique(part)]
-    return sorted(groups, key=lambda g: (-len(g), int(g[0])))
+    own = [{t for t in terms[r] if t not in generic} for r in idx]
+    users: dict[str, list[int]] = {}
+    for n, words in enumerate(own):
+        for t in words:
+            users.setdefault(t, []).append(n)
+    named_by = {t: len({int(voices[n]) for n in who}) for t, who in users.items()}
+    evidence = [sum(len(users[t]) >= 2 for t in words) >= min_shared or any(named_by[t] >= min_naming for t in words)
+                for words in own]
+    first, other = [], []
+    for who in users.values():  # members with evidence that name one term are linked
+        held = [n for n in who if evidence[n]]
+        first.extend(held[:1] * (len(held) - 1))
+        other.extend(held[1:])
+    if not other:
+        return [np.array([n]) for n in range(len(idx))]
+    links = sp.csr_matrix((np.ones(len(other)), (first, other)), shape=(len(idx), len(idx)))
+    part = connected_components(links, directed=False)[1]
+    return sorted((np.flatnonzero(part == p) for p in np.unique(part)), key=lambda g: (-len(g), int(g[0])))
 
 
 def enforce_floors(xs: np.ndarray, labels: list[str | None], fixed: np.ndarray, locked_ids: set[str],

@@ -59,10 +59,11 @@ def copies(x: np.ndarray, threshold: float = COPY_SIMILARITY) -> np.ndarray:
     """A group id per unit row of one cluster: rows at least ``threshold`` alike (transitively) are one demand
     stated twice (a resubmission, a group's copy), which must count once wherever members are counted (what
     the members name, which member is central)."""
-    if len(x) < 2:
-        return np.zeros(len(x), dtype=int)
-    close = sp.csr_matrix(np.asarray(x, dtype=np.float32) @ np.asarray(x, dtype=np.float32).T >= threshold)
-    return connected_components(close, directed=False)[1]
+    x = np.asarray(x, dtype=np.float32)
+    close = np.triu(x @ x.T >= threshold, 1)
+    if not close.any():  # the usual case: no copies
+        return np.arange(len(x))
+    return connected_components(sp.csr_matrix(close), directed=False)[1]
 
 
 def copy_weights(x: np.ndarray, threshold: float = COPY_SIMILARITY) -> np.ndarray:
