@@ -290,7 +290,7 @@ class Condensation(ClusterEditing):
         before = list((row.stats or {}).get("title_members") or [])
         if not row.title or title_members_changed(before, ids):
             titles = [it.view.title or it.view.condense_text.split("\n", 1)[0] for it in members]
-            order = [int(j) for j in np.argsort(-(x @ (x * weights[:, None]).sum(axis=0)), kind="stable")]  # most central first
+            order = [int(j) for j in np.argsort(-(x @ (x * weights[:, None]).sum(axis=0)), kind="stable")]  # central first
             row.title = db.clip(db.Cluster, "title", cluster_title(titles, centre, self._cut, self._specific(generic),
                                                                    order=order)) or ""
             before = ids
