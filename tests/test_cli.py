@@ -85,6 +85,8 @@ def test_demo_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert book[book.sheetnames[0]].max_row == 9
     assert book["领域 domains"].max_row == 9  # every demand has a domain suggestion
     assert "梳理凝练" in out and "技术领域建议：8 条需求" in out
+    by_office = out.split("各处室未归类：", 1)[1].split("\n", 1)[0]  # the demo says where 未归类 falls (#18)
+    assert sum(int(part.split()[-1].split("/")[1]) for part in by_office.split("  ")[0].split("、")) == 8
 
 
 def test_console_entry_runs_in_a_subprocess(tmp_path: Path) -> None:

@@ -86,8 +86,7 @@ def cmd_condense(ctx: Context, args: argparse.Namespace) -> int:
         common = cond.common_problems(session)
         say(f"共性技术问题（≥3 家不同企业，一致性不低于 {result.get('common_floor', 0):.2f}）：{len(common)} 个。",
             f"Common problems (3+ distinct enterprises, coherence ≥ {result.get('common_floor', 0):.2f}): {len(common)}.")
-        by_office = "、".join(f"{o} {v['unclustered']}/{v['demands']}" for o, v in result.get("unclustered_by_office", {}).items())
-        say(f"各处室{UNCLUSTERED_ZH}：{by_office}", f"Unclustered per office: {by_office}")
+        print_unclustered_by_office(result)
         for c in common[:10]:
             _print_cluster(c)
         if args.export:
@@ -137,6 +136,12 @@ def _edit(ctx: Context, session: Any, args: argparse.Namespace) -> bool:
     else:
         return False
     return True
+
+
+def print_unclustered_by_office(result: dict[str, Any]) -> None:
+    """Each office's 未归类 demands out of its demands (no office's demands may vanish there unseen)."""
+    by_office = "、".join(f"{o} {v['unclustered']}/{v['demands']}" for o, v in result.get("unclustered_by_office", {}).items())
+    say(f"各处室{UNCLUSTERED_ZH}：{by_office}", f"Unclustered per office: {by_office}")
 
 
 def _print_cluster(c: dict[str, Any]) -> None:

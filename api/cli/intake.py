@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, fail, port, say
+from api.cli.condense import print_unclustered_by_office
 from api.cli.domains import print_summary as print_domain_summary
 from api.io.labels import rule_zh
 from api.io.report import write_report
@@ -181,6 +182,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
             f"{len(common)} 个：{'；'.join(c['name'] for c in common[:5])}",
             f"Condensation: {condensed['clusters']} clusters, {condensed['unclustered']} unclustered, "
             f"{len(common)} common problems.")
+        print_unclustered_by_office(condensed)
         print_domain_summary(ctx.services.domains.suggest_round(session))
         out = home / DEMO_REPORT
         sheets = write_report(out, session, campaign, ctx.services.report_sheets)
