@@ -5,10 +5,11 @@ One :class:`DuplicateService` per process, built by the composition root with th
 tokenizer it made, holds the :class:`matching.duplicates.DuplicateDetector` of the campaign: rebuilt
 from storage at start, synced with rows other workers committed before every check, and updated
 on insert. What "synced" costs: a change counter of the campaign's demands (their count, the sum of
-their ``row_version`` and the largest id — every insert, update or delete moves it) is read before each
-check; when it moved, the rows past the largest id indexed are fetched, and only when they do not
-account for the move (another worker's update, a delete, a rolled-back insert) are all (id, version)
-pairs compared. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
+their ``row_version`` and the largest id — every insert, update or delete moves it; an index-only scan) is
+read before each check; when it moved, the rows past the largest id indexed and those written since the
+newest ``updated_at`` seen (another worker's update) are fetched — (id, hash, version) only — and only
+when they do not account for the move (a delete, a write that committed out of order) are all (id,
+version) pairs compared. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
 
 Race-free intake: the check runs as an intake step AFTER the new demand is flushed (it has an
 id), inside the per-campaign intake lock that intake takes before anything else
@@ -83,6 +84,7 @@ class DuplicateService:
         self._versions: dict[int, str] = {}  # id -> content hash of the version indexed
         self._row_versions: dict[int, int] = {}  # id -> row_version seen
         self._max_id = 0
+        self._written: datetime | None = None  # the newest updated_at seen: rows written since are fetched
         self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
 
     # ----- corpus
@@ -144,30 +146,35 @@ class DuplicateService:
         with self._lock:
             stamp = self.change_counter(session)
             if self._detector is None:
-                self._add(self.rows(session))
+                rows = self.rows(session)
+                self._add(rows)
+                self._saw_writes([d.updated_at for d in rows])
                 if self._detector is None:  # empty campaign: an empty index of the right size
                     self._detector = self.fit_detector([])
                 self._seen = stamp
                 return self._detector
             if stamp == self._seen:
                 return self._detector
-            newer = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
-                db.Demand.campaign_id == self.campaign_id, db.Demand.id > self._max_id)).all()
-            indexed = {i: v for i, v in self._row_versions.items()}
-            indexed.update({i: v or 1 for i, _, v in newer})
-            if (len(indexed), sum(indexed.values()), max(indexed, default=0)) == stamp:
-                fresh = [i for i, digest, _ in newer if self._versions.get(i) != digest]
-            else:  # an update or delete elsewhere: compare every (id, hash, version)
-                stored = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
-                    db.Demand.campaign_id == self.campaign_id)).all()
-                gone = set(self._row_versions) - {i for i, _, _ in stored}
+            columns = (db.Demand.id, db.Demand.content_hash, db.Demand.row_version, db.Demand.updated_at)
+            since = db.Demand.id > self._max_id
+            if self._written is not None:
+                since = or_(since, db.Demand.updated_at >= self._written)
+            written = session.execute(select(*columns).where(db.Demand.campaign_id == self.campaign_id, since)).all()
+            have = self._row_versions
+            counted = (len(have) + sum(1 for i, *_ in written if i not in have),
+                       sum(have.values()) + sum((v or 1) - have.get(i, 0) for i, _, v, _ in written),
+                       max(max(have, default=0), max((i for i, *_ in written), default=0)))
+            if counted != stamp:  # a delete, or a write committed out of order: compare every (id, hash, version)
+                written = session.execute(select(*columns).where(db.Demand.campaign_id == self.campaign_id)).all()
+                gone = set(self._row_versions) - {i for i, *_ in written}
                 if gone:
                     self._detector.remove(sorted(gone))
                     for i in gone:
                         self._versions.pop(i, None)
                         self._row_versions.pop(i, None)
-                fresh = [i for i, digest, version in stored
-                         if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
+            self._saw_writes([at for *_, at in written])
+            fresh = [i for i, digest, version, _ in written
+                     if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
             if fresh:
                 known = known or {}
                 held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
@@ -177,10 +184,17 @@ class DuplicateService:
             self._seen = stamp
             return self._detector
 
+    def _saw_writes(self, times: Iterable[datetime | None]) -> None:
+        """Move the "written since" mark to the newest of ``times`` (intake writes commit in that order: under
+        the intake lock; a write that did not is caught by the change counter)."""
+        self._written = max([t for t in times if t is not None] + ([self._written] if self._written else []),
+                            default=None)
+
     def rebuild(self, session: Session) -> int:
         """Drop the in-memory detector and rebuild it from storage; returns its size."""
         with self._lock:
             self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, {}, 0, None
+            self._written = None
             return len(self.sync(session))
 
     # ----- decisions
