@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from api.compose import build_services
 from api.errors import JiebangError
@@ -228,6 +229,22 @@ def test_each_worker_duplicate_index_stays_fresh(services) -> None:
             stored = s.scalar(select(db.Demand).where(db.Demand.external_id == "T-022"))
             assert other.duplicates._versions[stored.id] == stored.content_hash
             assert len(detector) == 3
+        # updated again after the other worker indexed it: found among the rows written since the newest write the
+        # other worker saw (updated_at), without reading every (id, hash, version) of the campaign
+        assert _submit(services, make_row(22, 需求描述=changed + "并开展中试验证。", 需求名称="渗滤液膜处理技术")) == "updated"
+        statements: list[str] = []
+        listen = lambda conn, cursor, statement, *rest: statements.append(" ".join(statement.split()))  # noqa: E731
+        event.listen(other.engine, "before_cursor_execute", listen)
+        try:
+            with other.session() as s:
+                other.duplicates.sync(s)
+                stored = s.scalar(select(db.Demand).where(db.Demand.external_id == "T-022"))
+                assert other.duplicates._versions[stored.id] == stored.content_hash
+                assert other.duplicates._row_versions[stored.id] == stored.row_version == 3
+        finally:
+            event.remove(other.engine, "before_cursor_execute", listen)
+        whole = [q for q in statements if "content_hash" in q and re.search(r"WHERE demands.campaign_id = \S+$", q)]
+        assert not whole and any("updated_at >=" in q for q in statements)
     finally:
         other.close()
 
