@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import yaml
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from api.errors import ConfigError, InvalidInput, NotFound
 from api.services.audit import append_audit
@@ -102,7 +102,7 @@ class DuplicateService:
 
     def rows(self, session: Session, where: Any = None) -> list[db.Demand]:
         """Stored demands of the campaign (optionally filtered), by id."""
-        query = (select(db.Demand).options(selectinload(db.Demand.enterprise))
+        query = (select(db.Demand).options(joinedload(db.Demand.enterprise))
                  .where(db.Demand.campaign_id == self.campaign_id))
         if where is not None:
             query = query.where(where)
@@ -269,13 +269,16 @@ class DuplicateService:
     # ----- checks
     def candidates(self, session: Session, demand: db.Demand, *, min_verdict: str = "related", top: int = 10,
                    view: DemandView | None = None, vector: np.ndarray | None = None,
-                   scored: dict[Any, Any] | None = None) -> list[Candidate]:
+                   scored: dict[Any, Any] | None = None, new: bool = False,
+                   rows: dict[int, db.Demand] | None = None) -> list[Candidate]:
         """Stored demands that may duplicate ``demand``: dismissed pairs left out, confirmed ones always in
-        (``vector``: the view's, when already encoded; ``scored``: see :meth:`DuplicateDetector.check`)."""
+        (``vector``: the view's, when already encoded; ``scored``: see :meth:`DuplicateDetector.check`).
+        ``new``: inserted by this transaction, so no decision names it (not looked up). ``rows``: filled with
+        the candidates' stored rows and findings (one read that also tells which are still stored)."""
         view = view or view_of_demand(demand)
         detector = self.sync(session, known={demand.id: (demand, view, vector)} if vector is not None else None)
         text = view.duplicate_text.text
-        decided = self.decisions(session, [demand.id])
+        decided = {} if new else self.decisions(session, [demand.id])
         dismissed = {pair for pair, d in decided.items() if d == "dismiss"}
         confirmed = {a if b == demand.id else b for (a, b), d in decided.items() if d == "confirm"}
         with self._lock:
@@ -285,7 +288,12 @@ class DuplicateService:
                                    scored=scored)
             missing = confirmed - {c.id for c in found}
             found = detector.score_ids(text, vector, signals, sorted(missing)) + found
-        stored = set(session.scalars(select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
+        if rows is not None and found:
+            rows.update((d.id, d) for d in session.scalars(
+                select(db.Demand).options(joinedload(db.Demand.findings), defer(db.Demand.record))
+                .where(db.Demand.id.in_([c.id for c in found]))).unique())
+        stored = set(rows) if rows is not None else set(session.scalars(
+            select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
         out = []
         for c in found:
             if (min(c.id, demand.id), max(c.id, demand.id)) in dismissed:
@@ -328,13 +336,14 @@ class DuplicateService:
         lock, the index is synced again (only rows committed since :meth:`prepare_intake` remain to add) and
         searched: the findings are those of a check that held the lock throughout."""
         intake_lock(session, campaign.id)  # already held by intake and check_all (free then); never after writes
+        rows: dict[int, db.Demand] = {}
         with self._lock:
             found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view,
                                     vector=item.prepared.get("duplicate_vector"),
-                                    scored=item.prepared.get("duplicate_scored"))
+                                    scored=item.prepared.get("duplicate_scored"), new=item.new, rows=rows)
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)
         findings = intake_findings(found)
-        self._flag_earlier(session, item.demand.id, found)
+        self._flag_earlier(item.demand.id, found, rows)
         chars = len(content_chars(item.view.duplicate_text.text).replace("|", ""))
         if chars < MIN_COMPARE_CHARS:
             findings.append({"rule_id": RULE_TOO_SHORT, "severity": "info", "fields": [], "values": {"chars": chars},
@@ -344,12 +353,10 @@ class DuplicateService:
         return findings
 
     @staticmethod
-    def _flag_earlier(session: Session, new_id: int, found: Sequence[Candidate]) -> None:
+    def _flag_earlier(new_id: int, found: Sequence[Candidate], others: Mapping[int, db.Demand]) -> None:
         """Both sides of a pair are flagged: each stored demand the new one duplicates (or relates to) gets, or
         extends, its own ``duplicate`` (``duplicate_related``) finding naming the new demand — what re-running the
-        checks would give it, so an import's counts and ``check``'s agree."""
-        others = {d.id: d for d in session.scalars(select(db.Demand).options(selectinload(db.Demand.findings))
-                                                   .where(db.Demand.id.in_([c.id for c in found])))} if found else {}
+        checks would give it, so an import's counts and ``check``'s agree (``others``: their rows, findings loaded)."""
         for c in found:
             other = others.get(c.id)
             if other is None:
