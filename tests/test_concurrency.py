@@ -20,7 +20,8 @@ from api.errors import JiebangError
 from api.http.app import create_app
 from api.services.intake import StaleVersion, submit_demand
 from api.store import tables as db
-from api.store.locks import INTAKE_LOCK_CLASS
+from api.store.faults import StorageFault
+from api.store.locks import INTAKE_LOCK_CLASS, intake_lock
 from tests.demand_rows import make_row
 from tests.stores import STORES, services, store_url  # noqa: F401 - services: each test on SQLite and PostgreSQL
 from tests.tokens import bearer, token_for
@@ -163,6 +164,33 @@ def test_a_lock_wait_is_bounded_and_answers_503_with_retry_after(services) -> No
     finally:
         quick.close()
     assert _count(services) == 0  # nothing half-stored
+
+
+def test_sqlite_writers_of_one_process_queue_on_the_write_gate(settings, embedder) -> None:
+    """On SQLite the intake writers of one process wait on one gate, let in as the holder's transaction ends (not
+    left to SQLite's busy handler, which polls); the wait is bounded and answers lock_timeout (503)."""
+    gated = build_services(replace(settings, database_url="", lock_timeout_s=1.0))
+    gated.__dict__["embedder"] = embedder
+    first, second = gated.session(), gated.session()
+    try:
+        intake_lock(first, gated.campaign.id)
+        with pytest.raises(StorageFault) as refused:  # the gate's own bounded wait, before SQLite is asked
+            intake_lock(second, gated.campaign.id)
+        assert refused.value.code == "lock_timeout" and refused.value.retry_after
+        second.rollback()
+        entered = threading.Event()
+        waiter = threading.Thread(target=lambda: (intake_lock(second, gated.campaign.id), entered.set()))
+        waiter.start()
+        assert not entered.wait(0.2)  # still held by the first transaction
+        first.commit()
+        assert entered.wait(5)  # let in when it ended
+        waiter.join()
+        second.rollback()
+        assert _submit(gated, make_row(30)) == "new"  # a rollback let go too
+    finally:
+        first.close()
+        second.close()
+        gated.close()
 
 
 def _free_port() -> int:
