@@ -5,10 +5,14 @@ another enterprise). Then it verifies, through the API, that every acknowledged 
 once and that every planted duplicate was flagged, and prints a table (throughput, p50/p95/p99 per
 operation, statuses) — ``--json FILE`` writes it too. ``--import-rows N`` also uploads an N-row demand file
 as an import job when the load starts (:func:`bench.import_speed.demand_rows`) and reports how long the job
-ran, how far it got, and the submissions' latency while it ran (``submit_during_import``).
+ran, how far it got, and the submissions' latency while it ran (``submit_during_import``). The load generator
+shares the machine's cores with the server, so the report says what each side spent: ``--cpu-pid PID`` (the
+server's master process, the database's postmaster; repeatable) adds the CPU seconds of each process tree over
+the run and per acknowledged submission, beside the generator's own (``cpu``).
 
     jiebang --database-url postgresql+psycopg://… serve --workers 4 --port 8765 &
-    python -m bench.load --url http://127.0.0.1:8765 --token ADMIN_TOKEN --clients 16 --seconds 30
+    python -m bench.load --url http://127.0.0.1:8765 --token ADMIN_TOKEN --clients 16 --seconds 30 \
+        --cpu-pid SERVER_PID --cpu-pid POSTMASTER_PID
 
 Only 127.0.0.1 / localhost URLs are accepted.
 """
@@ -16,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import threading
 import time
 from collections import Counter, defaultdict
@@ -31,6 +37,33 @@ from bench.import_speed import demand_rows
 from corpora.demand_rows import make_row
 
 DOCUMENTED = {200, 409, 503}  # 409 stale version / conflict, 503 busy with Retry-After
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and every living descendant (with their reaped children), from /proc."""
+    children: dict[int, list[int]] = defaultdict(list)
+    ticks: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": state ppid ...
+        children[int(fields[1])].append(int(entry))
+        ticks[int(entry)] = sum(float(x) for x in fields[11:15])  # utime stime cutime cstime
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += ticks.get(p, 0.0)
+        todo.extend(children.get(p, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 class Load:
@@ -136,8 +169,9 @@ class Load:
                     return
                 time.sleep(1.0)
 
-    def run(self, import_rows: int = 0) -> dict[str, Any]:
+    def run(self, import_rows: int = 0, cpu_pids: tuple[int, ...] = ()) -> dict[str, Any]:
         deadline = time.monotonic() + self.seconds
+        cpu_before = [own_cpu_seconds()] + [tree_cpu_seconds(p) for p in cpu_pids]
         started = time.perf_counter()
         threads = [threading.Thread(target=self.client, args=(deadline,)) for _ in range(self.clients)]
         if import_rows:
@@ -147,7 +181,10 @@ class Load:
         for t in threads[:self.clients]:
             t.join()
         elapsed = time.perf_counter() - started
+        cpu = [after - before for after, before in zip([own_cpu_seconds()] + [tree_cpu_seconds(p) for p in cpu_pids],
+                                                        cpu_before)]
         report = {"elapsed_s": round(elapsed, 2), "clients": self.clients, "operations": self.table(elapsed),
+                  "cpu": self.cpu_figures(cpu, cpu_pids, elapsed),
                   "statuses": {f"{op} {code}": k for (op, code), k in sorted(self.status.items())},
                   "undocumented_statuses": sum(k for (_, code), k in self.status.items() if code not in DOCUMENTED)}
         if import_rows:
@@ -158,6 +195,15 @@ class Load:
             if "end" in self.job:
                 report["import_job"]["seconds"] = round(self.job["end"] - self.job["start"], 1)
         return {**report, **self.verify()}
+
+    def cpu_figures(self, cpu: list[float], pids: tuple[int, ...], elapsed: float) -> dict[str, Any]:
+        """CPU seconds over the run of the generator and of each watched process tree, in all and per acknowledged
+        submission (every operation's work counted: the per-submission figure is an upper bound), and the cores
+        they kept busy on average."""
+        ok = max(1, sum(k for (op, code), k in self.status.items() if op == "submit" and code == 200))
+        names = ["load_generator"] + [f"pid_{p}" for p in pids]
+        return {name: {"cpu_s": round(s, 2), "cores": round(s / elapsed, 2), "ms_per_submission": round(1000 * s / ok, 1)}
+                for name, s in zip(names, cpu)}
 
     def job_figures(self) -> dict[str, Any]:
         """The import job as the load ended, and the submissions' latency while it was running."""
@@ -213,12 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duplicate-share", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--import-rows", type=int, default=0, help="also run an import job of this many rows")
+    parser.add_argument("--cpu-pid", type=int, action="append", default=[],
+                        help="also report the CPU time of this process tree (server master, postmaster); repeatable")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if urlparse(args.url).hostname not in ("127.0.0.1", "localhost"):
         parser.error("load is sent to 127.0.0.1 / localhost only")
     report = Load(args.url, args.token, args.clients, min(args.seconds, 600), args.max_requests, args.seed,
-                  args.duplicate_share).run(min(args.import_rows, 50_000))
+                  args.duplicate_share).run(min(args.import_rows, 50_000), tuple(args.cpu_pid))
     print(f"{'operation':<10}{'count':>8}{'ok/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for row in report["operations"]:
         print(f"{row['operation']:<10}{row['count']:>8}{row['ok_per_s']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}"

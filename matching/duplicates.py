@@ -227,6 +227,7 @@ class DuplicateDetector:
         alive[list(self.pos_of_.values())] = True
         sets = [shingles(c, self.k, prepared=True) if ok else _EMPTY_SET for c, ok in zip(self.chars_, alive)]
         self.index_ = ShingleIndex(**dict(self.index_params or {})).fit(sets)
+        self._shingle_cache = {}  # stripped of the old common shingles
         self.index_.remove(np.flatnonzero(~alive))
         self.fitted_size_ = len(self)
 
@@ -316,7 +317,7 @@ class DuplicateDetector:
     def _score(self, hashes: np.ndarray, n_chars: int, vector: np.ndarray, signals: Mapping[str, str],
                cand: np.ndarray) -> list[Candidate]:
         q = self.index_.strip_common(hashes)
-        ov = [overlap(q, self.index_.strip_common(self._shingles_at(p))) for p in cand.tolist()]
+        ov = [overlap(q, self._shingles_at(p)) for p in cand.tolist()]
         cont = np.array([o.containment for o in ov])
         jac = np.array([o.jaccard for o in ov])
         dense = self.vectors_[cand] @ vector
@@ -330,11 +331,13 @@ class DuplicateDetector:
                 for p, pr, v, c, j, d, f in zip(cand.tolist(), prob, verd, cont, jac, dense, fired)]
 
     def _shingles_at(self, position: int) -> np.ndarray:
-        """The shingles of an indexed demand, computed once when it is first a candidate (kept: a demand is
-        compared again and again as demands arrive; only those ever compared are kept)."""
+        """The shingles of an indexed demand without the common ones, computed once when it is first a candidate
+        (kept until the common shingles are re-learned: a demand is compared again and again as demands arrive;
+        only those ever compared are kept)."""
         found = self._shingle_cache.get(position)
         if found is None:
-            found = self._shingle_cache[position] = shingles(self.chars_[position], self.k, prepared=True)
+            found = self._shingle_cache[position] = self.index_.strip_common(
+                shingles(self.chars_[position], self.k, prepared=True))
         return found
 
     def score_ids(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -12,14 +13,15 @@ from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from api.compose import build_services
 from api.errors import JiebangError
 from api.http.app import create_app
 from api.services.intake import StaleVersion, submit_demand
 from api.store import tables as db
-from api.store.locks import INTAKE_LOCK_CLASS
+from api.store.faults import StorageFault
+from api.store.locks import INTAKE_LOCK_CLASS, intake_lock
 from tests.demand_rows import make_row
 from tests.stores import STORES, services, store_url  # noqa: F401 - services: each test on SQLite and PostgreSQL
 from tests.tokens import bearer, token_for
@@ -164,6 +166,33 @@ def test_a_lock_wait_is_bounded_and_answers_503_with_retry_after(services) -> No
     assert _count(services) == 0  # nothing half-stored
 
 
+def test_sqlite_writers_of_one_process_queue_on_the_write_gate(settings, embedder) -> None:
+    """On SQLite the intake writers of one process wait on one gate, let in as the holder's transaction ends (not
+    left to SQLite's busy handler, which polls); the wait is bounded and answers lock_timeout (503)."""
+    gated = build_services(replace(settings, database_url="", lock_timeout_s=1.0))
+    gated.__dict__["embedder"] = embedder
+    first, second = gated.session(), gated.session()
+    try:
+        intake_lock(first, gated.campaign.id)
+        with pytest.raises(StorageFault) as refused:  # the gate's own bounded wait, before SQLite is asked
+            intake_lock(second, gated.campaign.id)
+        assert refused.value.code == "lock_timeout" and refused.value.retry_after
+        second.rollback()
+        entered = threading.Event()
+        waiter = threading.Thread(target=lambda: (intake_lock(second, gated.campaign.id), entered.set()))
+        waiter.start()
+        assert not entered.wait(0.2)  # still held by the first transaction
+        first.commit()
+        assert entered.wait(5)  # let in when it ended
+        waiter.join()
+        second.rollback()
+        assert _submit(gated, make_row(30)) == "new"  # a rollback let go too
+    finally:
+        first.close()
+        second.close()
+        gated.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -228,6 +257,22 @@ def test_each_worker_duplicate_index_stays_fresh(services) -> None:
             stored = s.scalar(select(db.Demand).where(db.Demand.external_id == "T-022"))
             assert other.duplicates._versions[stored.id] == stored.content_hash
             assert len(detector) == 3
+        # updated again after the other worker indexed it: found among the rows written since the newest write the
+        # other worker saw (updated_at), without reading every (id, hash, version) of the campaign
+        assert _submit(services, make_row(22, 需求描述=changed + "并开展中试验证。", 需求名称="渗滤液膜处理技术")) == "updated"
+        statements: list[str] = []
+        listen = lambda conn, cursor, statement, *rest: statements.append(" ".join(statement.split()))  # noqa: E731
+        event.listen(other.engine, "before_cursor_execute", listen)
+        try:
+            with other.session() as s:
+                other.duplicates.sync(s)
+                stored = s.scalar(select(db.Demand).where(db.Demand.external_id == "T-022"))
+                assert other.duplicates._versions[stored.id] == stored.content_hash
+                assert other.duplicates._row_versions[stored.id] == stored.row_version == 3
+        finally:
+            event.remove(other.engine, "before_cursor_execute", listen)
+        whole = [q for q in statements if "content_hash" in q and re.search(r"WHERE demands.campaign_id = \S+$", q)]
+        assert not whole and any("updated_at >=" in q for q in statements)
     finally:
         other.close()
 

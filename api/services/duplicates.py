@@ -5,10 +5,11 @@ One :class:`DuplicateService` per process, built by the composition root with th
 tokenizer it made, holds the :class:`matching.duplicates.DuplicateDetector` of the campaign: rebuilt
 from storage at start, synced with rows other workers committed before every check, and updated
 on insert. What "synced" costs: a change counter of the campaign's demands (their count, the sum of
-their ``row_version`` and the largest id — every insert, update or delete moves it) is read before each
-check; when it moved, the rows past the largest id indexed are fetched, and only when they do not
-account for the move (another worker's update, a delete, a rolled-back insert) are all (id, version)
-pairs compared. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
+their ``row_version`` and the largest id — every insert, update or delete moves it; an index-only scan) is
+read before each check; when it moved, the rows past the largest id indexed and those written since the
+newest ``updated_at`` seen (another worker's update) are fetched — (id, hash, version) only — and only
+when they do not account for the move (a delete, a write that committed out of order) are all (id,
+version) pairs compared. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
 
 Race-free intake: the check runs as an intake step AFTER the new demand is flushed (it has an
 id), inside the per-campaign intake lock that intake takes before anything else
@@ -27,8 +28,8 @@ from typing import Any
 
 import numpy as np
 import yaml
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, defer, joinedload
 
 from api.errors import ConfigError, InvalidInput, NotFound
 from api.services.audit import append_audit
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 DECISIONS = ("confirm", "dismiss")
 Known = tuple[db.Demand, DemandView, np.ndarray]  # a demand this process has normalised and encoded already
 RULE_TOO_SHORT = "too_short_to_compare"
+_WRITTEN = (db.Demand.id, db.Demand.content_hash, db.Demand.row_version, db.Demand.updated_at)  # what a sync compares
 
 
 def load_params(path: Path) -> DuplicateParams:
@@ -83,6 +85,7 @@ class DuplicateService:
         self._versions: dict[int, str] = {}  # id -> content hash of the version indexed
         self._row_versions: dict[int, int] = {}  # id -> row_version seen
         self._max_id = 0
+        self._written: datetime | None = None  # the newest updated_at seen: rows written since are fetched
         self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
 
     # ----- corpus
@@ -100,7 +103,7 @@ class DuplicateService:
 
     def rows(self, session: Session, where: Any = None) -> list[db.Demand]:
         """Stored demands of the campaign (optionally filtered), by id."""
-        query = (select(db.Demand).options(selectinload(db.Demand.enterprise))
+        query = (select(db.Demand).options(joinedload(db.Demand.enterprise))
                  .where(db.Demand.campaign_id == self.campaign_id))
         if where is not None:
             query = query.where(where)
@@ -131,43 +134,58 @@ class DuplicateService:
             self._versions[d.id] = d.content_hash
             self._max_id = max(self._max_id, d.id)
 
+    def _counter(self) -> Any:
+        return select(func.count().label("count"), func.coalesce(func.sum(db.Demand.row_version), 0).label("versions"),
+                      func.coalesce(func.max(db.Demand.id), 0).label("top")).where(db.Demand.campaign_id == self.campaign_id)
+
     def change_counter(self, session: Session) -> tuple[int, int, int]:
         """(count, sum of row_version, largest id) of the campaign's demands: moves with every write."""
-        count, versions, top = session.execute(
-            select(func.count(), func.coalesce(func.sum(db.Demand.row_version), 0), func.coalesce(func.max(db.Demand.id), 0))
-            .where(db.Demand.campaign_id == self.campaign_id)).one()
+        count, versions, top = session.execute(self._counter()).one()
         return int(count), int(versions), int(top)
+
+    def _written_since(self, session: Session) -> tuple[tuple[int, int, int], list[Any]]:
+        """The change counter, and (id, hash, version, updated_at) of the rows past the largest id indexed or
+        written since the newest write seen — one round trip (a LEFT JOIN of the counter's one row)."""
+        since = db.Demand.id > self._max_id
+        if self._written is not None:
+            since = or_(since, db.Demand.updated_at >= self._written)
+        counter = self._counter().subquery()
+        rows = session.execute(select(counter, *_WRITTEN).select_from(counter.outerjoin(
+            db.Demand, and_(db.Demand.campaign_id == self.campaign_id, since)))).all()
+        count, versions, top = rows[0][:3]
+        return (int(count), int(versions), int(top)), [r[3:] for r in rows if r[3] is not None]
 
     def sync(self, session: Session, known: Mapping[int, Known] | None = None) -> DuplicateDetector:
         """Build the detector from storage on first use, then pick up what changed since (any worker);
         ``known``: see :meth:`_add`."""
         with self._lock:
-            stamp = self.change_counter(session)
             if self._detector is None:
-                self._add(self.rows(session))
+                stamp = self.change_counter(session)
+                rows = self.rows(session)
+                self._add(rows)
+                self._saw_writes([d.updated_at for d in rows])
                 if self._detector is None:  # empty campaign: an empty index of the right size
                     self._detector = self.fit_detector([])
                 self._seen = stamp
                 return self._detector
+            stamp, written = self._written_since(session)
             if stamp == self._seen:
                 return self._detector
-            newer = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
-                db.Demand.campaign_id == self.campaign_id, db.Demand.id > self._max_id)).all()
-            indexed = {i: v for i, v in self._row_versions.items()}
-            indexed.update({i: v or 1 for i, _, v in newer})
-            if (len(indexed), sum(indexed.values()), max(indexed, default=0)) == stamp:
-                fresh = [i for i, digest, _ in newer if self._versions.get(i) != digest]
-            else:  # an update or delete elsewhere: compare every (id, hash, version)
-                stored = session.execute(select(db.Demand.id, db.Demand.content_hash, db.Demand.row_version).where(
-                    db.Demand.campaign_id == self.campaign_id)).all()
-                gone = set(self._row_versions) - {i for i, _, _ in stored}
+            have = self._row_versions
+            counted = (len(have) + sum(1 for i, *_ in written if i not in have),
+                       sum(have.values()) + sum((v or 1) - have.get(i, 0) for i, _, v, _ in written),
+                       max(max(have, default=0), max((i for i, *_ in written), default=0)))
+            if counted != stamp:  # a delete, or a write committed out of order: compare every (id, hash, version)
+                written = session.execute(select(*_WRITTEN).where(db.Demand.campaign_id == self.campaign_id)).all()
+                gone = set(self._row_versions) - {i for i, *_ in written}
                 if gone:
                     self._detector.remove(sorted(gone))
                     for i in gone:
                         self._versions.pop(i, None)
                         self._row_versions.pop(i, None)
-                fresh = [i for i, digest, version in stored
-                         if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
+            self._saw_writes([at for *_, at in written])
+            fresh = [i for i, digest, version, _ in written
+                     if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
             if fresh:
                 known = known or {}
                 held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
@@ -177,10 +195,17 @@ class DuplicateService:
             self._seen = stamp
             return self._detector
 
+    def _saw_writes(self, times: Iterable[datetime | None]) -> None:
+        """Move the "written since" mark to the newest of ``times`` (intake writes commit in that order: under
+        the intake lock; a write that did not is caught by the change counter)."""
+        self._written = max([t for t in times if t is not None] + ([self._written] if self._written else []),
+                            default=None)
+
     def rebuild(self, session: Session) -> int:
         """Drop the in-memory detector and rebuild it from storage; returns its size."""
         with self._lock:
             self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, {}, 0, None
+            self._written = None
             return len(self.sync(session))
 
     # ----- decisions
@@ -255,13 +280,16 @@ class DuplicateService:
     # ----- checks
     def candidates(self, session: Session, demand: db.Demand, *, min_verdict: str = "related", top: int = 10,
                    view: DemandView | None = None, vector: np.ndarray | None = None,
-                   scored: dict[Any, Any] | None = None) -> list[Candidate]:
+                   scored: dict[Any, Any] | None = None, new: bool = False,
+                   rows: dict[int, db.Demand] | None = None) -> list[Candidate]:
         """Stored demands that may duplicate ``demand``: dismissed pairs left out, confirmed ones always in
-        (``vector``: the view's, when already encoded; ``scored``: see :meth:`DuplicateDetector.check`)."""
+        (``vector``: the view's, when already encoded; ``scored``: see :meth:`DuplicateDetector.check`).
+        ``new``: inserted by this transaction, so no decision names it (not looked up). ``rows``: filled with
+        the candidates' stored rows and findings (one read that also tells which are still stored)."""
         view = view or view_of_demand(demand)
         detector = self.sync(session, known={demand.id: (demand, view, vector)} if vector is not None else None)
         text = view.duplicate_text.text
-        decided = self.decisions(session, [demand.id])
+        decided = {} if new else self.decisions(session, [demand.id])
         dismissed = {pair for pair, d in decided.items() if d == "dismiss"}
         confirmed = {a if b == demand.id else b for (a, b), d in decided.items() if d == "confirm"}
         with self._lock:
@@ -271,7 +299,12 @@ class DuplicateService:
                                    scored=scored)
             missing = confirmed - {c.id for c in found}
             found = detector.score_ids(text, vector, signals, sorted(missing)) + found
-        stored = set(session.scalars(select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
+        if rows is not None and found:
+            rows.update((d.id, d) for d in session.scalars(
+                select(db.Demand).options(joinedload(db.Demand.findings), defer(db.Demand.record))
+                .where(db.Demand.id.in_([c.id for c in found]))).unique())
+        stored = set(rows) if rows is not None else set(session.scalars(
+            select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
         out = []
         for c in found:
             if (min(c.id, demand.id), max(c.id, demand.id)) in dismissed:
@@ -314,13 +347,14 @@ class DuplicateService:
         lock, the index is synced again (only rows committed since :meth:`prepare_intake` remain to add) and
         searched: the findings are those of a check that held the lock throughout."""
         intake_lock(session, campaign.id)  # already held by intake and check_all (free then); never after writes
+        rows: dict[int, db.Demand] = {}
         with self._lock:
             found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view,
                                     vector=item.prepared.get("duplicate_vector"),
-                                    scored=item.prepared.get("duplicate_scored"))
+                                    scored=item.prepared.get("duplicate_scored"), new=item.new, rows=rows)
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)
         findings = intake_findings(found)
-        self._flag_earlier(session, item.demand.id, found)
+        self._flag_earlier(item.demand.id, found, rows)
         chars = len(content_chars(item.view.duplicate_text.text).replace("|", ""))
         if chars < MIN_COMPARE_CHARS:
             findings.append({"rule_id": RULE_TOO_SHORT, "severity": "info", "fields": [], "values": {"chars": chars},
@@ -330,12 +364,10 @@ class DuplicateService:
         return findings
 
     @staticmethod
-    def _flag_earlier(session: Session, new_id: int, found: Sequence[Candidate]) -> None:
+    def _flag_earlier(new_id: int, found: Sequence[Candidate], others: Mapping[int, db.Demand]) -> None:
         """Both sides of a pair are flagged: each stored demand the new one duplicates (or relates to) gets, or
         extends, its own ``duplicate`` (``duplicate_related``) finding naming the new demand — what re-running the
-        checks would give it, so an import's counts and ``check``'s agree."""
-        others = {d.id: d for d in session.scalars(select(db.Demand).options(selectinload(db.Demand.findings))
-                                                   .where(db.Demand.id.in_([c.id for c in found])))} if found else {}
+        checks would give it, so an import's counts and ``check``'s agree (``others``: their rows, findings loaded)."""
         for c in found:
             other = others.get(c.id)
             if other is None:

@@ -57,15 +57,16 @@ class IntakeItem:
     submitted_at: datetime | None = None
     findings: list[Any] = field(default_factory=list)
     prepared: dict[str, Any] = field(default_factory=dict)  # what steps computed before the lock, by key
+    new: bool = False  # inserted by this intake (not an update): no other row (a staff decision) names it yet
 
     @cached_property
     def view(self) -> DemandView:
         """The typed view of this demand (normalised once, shared by every step)."""
         return view_of(self.record, demand_id=self.demand.id if self.demand is not None else None)
 
-    def stored_as(self, demand: db.Demand) -> None:
+    def stored_as(self, demand: db.Demand, *, new: bool = False) -> None:
         """The demand row is flushed: a view normalised before it had an id takes its id."""
-        self.demand = demand
+        self.demand, self.new = demand, new
         if "view" in self.__dict__ and self.view.id != demand.id:
             self.__dict__["view"] = replace_fields(self.view, id=demand.id)
 
@@ -325,7 +326,7 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
         _fill_demand(demand, campaign, record, data, digest, enterprise, source)
         demand.row_version = (existing.row_version or 1) + 1
     session.flush()
-    item.stored_as(demand)
+    item.stored_as(demand, new=outcome == "new")
     item.submitted_at = submitted_at  # an enterprise inserted just now has no earlier demand to count
     item.existing_demand_count = 0 if new_enterprise else earlier_demands_of(session, demand)
     rows = run_steps(session, campaign, item, steps)  # flushed by the next query or the commit

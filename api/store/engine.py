@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.store.locks import migration_lock
+from api.store.locks import install_write_gate, migration_lock
 from api.store.migrations import upgrade_to_head
 
 #: How long a statement waits for another writer's lock before it gives up (503 lock_timeout, Retry-After).
@@ -46,9 +46,13 @@ def make_engine(url: str, *, echo: bool = False, lock_timeout_s: float = DEFAULT
     return engine
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory bound to ``engine`` (objects stay readable after commit)."""
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+def session_factory(engine: Engine, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S) -> sessionmaker[Session]:
+    """A session factory bound to ``engine`` (objects stay readable after commit); on SQLite its sessions
+    share one write gate (:class:`api.store.locks.WriteGate`)."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False, future=True)
+    if engine.dialect.name == "sqlite":
+        install_write_gate(factory, lock_timeout_s)
+    return factory
 
 
 def migrate(engine: Engine) -> None:
@@ -62,4 +66,4 @@ def open_database(url: str, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S) -
     """Engine + session factory for ``url``, with the schema upgraded to head."""
     engine = make_engine(url, lock_timeout_s=lock_timeout_s)
     migrate(engine)
-    return engine, session_factory(engine)
+    return engine, session_factory(engine, lock_timeout_s=lock_timeout_s)

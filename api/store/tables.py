@@ -64,7 +64,8 @@ class Demand(Base):
         # without a 需求编号 a demand is its content: identical content is stored once (the database enforces it)
         Index("uq_demand_campaign_content", "campaign_id", "content_hash", unique=True,
               sqlite_where=text("external_id IS NULL"), postgresql_where=text("external_id IS NULL")),
-    )
+        Index("ix_demands_campaign_version", "campaign_id", "id", "row_version"),  # duplicate index: change counter
+        Index("ix_demands_campaign_updated", "campaign_id", "updated_at"))  # and the rows written since its last sync
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
