@@ -152,11 +152,13 @@ class TextRouter:
         if not hasattr(self, "office_coef_"):
             raise RuntimeError("归口模型尚未训练 / TextRouter is not fitted")
 
-    def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None,
+                  normalized: bool = False) -> sp.csr_matrix:
         """The lexical rows both heads read (tokenise once, then :meth:`office_proba_x` etc.); ``words``: each
-        text's content words when the caller has cut them already with the same tokenizer."""
+        text's content words when the caller has cut them already with the same tokenizer; ``normalized``: the
+        texts went through :func:`nlp.text.normalize` already."""
         self._check()
-        return self.vectorizer_.transform([str(t) for t in texts], words=words)
+        return self.vectorizer_.transform([str(t) for t in texts], words=words, normalized=normalized)
 
     def office_proba_x(self, x: sp.csr_matrix) -> np.ndarray:
         logits = np.asarray(x @ self.office_coef_.T) + self.office_intercept_
@@ -173,11 +175,13 @@ class TextRouter:
         """``(n, len(codes))`` log-probabilities of the level-2 domains (``words`` as in :meth:`transform`)."""
         return self.domain_log_proba_x(self.transform(texts, words=words))
 
-    def office_first_log_proba(self, texts: Sequence[str], code_office: Sequence[int]) -> np.ndarray:
+    def office_first_log_proba(self, texts: Sequence[str], code_office: Sequence[int], *,
+                               words: Sequence[list[str]] | None = None, normalized: bool = False) -> np.ndarray:
         """Domains the office-first way: ``P(office of d) · P(d | its office)``, the office from the
         calibrated office head and the share within the office from the domain head (``code_office``: each
-        code's office column, -1 for a code no office owns). A domain's office decides its rank first."""
-        x = self.transform(texts)
+        code's office column, -1 for a code no office owns; ``words``/``normalized`` as in :meth:`transform`).
+        A domain's office decides its rank first."""
+        x = self.transform(texts, words=words, normalized=normalized)
         office = np.log(np.clip(self.office_proba_x(x), 1e-12, 1.0))
         domain = self.domain_log_proba_x(x)
         owner = np.asarray(code_office)

@@ -50,6 +50,7 @@ from matching.routing import Offices, Routing, route, route_office
 from matching.taxonomy import Taxonomy
 from matching.vocabulary import TechArea
 from nlp.embed import Embedder
+from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -102,14 +103,15 @@ class DomainLabels:
         self._prior = None
         if self.router is not None and list(self.router.codes) == level_codes:
             owner = [self._office_column([n.code for n in taxonomy.path(c)]) for c in level_codes]
-            self._prior = partial(self.router.office_first_log_proba, code_office=owner)
+            self._prior = partial(self.router.office_first_log_proba, code_office=owner, normalized=True)
         self._model: DomainClassifier | None = None
         self._key: tuple[int, int] | None = None
         self._round: tuple[tuple, list[dict[str, Any]]] | None = None  # the last round's suggestions
         self._lock = threading.Lock()
 
     def _encode(self, texts: list[str]) -> Any:
-        return self.embedder.encode(texts, kind="passage", show_progress=False)
+        """The classifier's encoder: its texts are normalised already (once, for every view)."""
+        return self.embedder.encode(texts, kind="passage", show_progress=False, normalized=True)
 
     def _state(self, session: Session) -> tuple[int, int]:
         demands = session.scalar(select(func.count(db.Demand.id)).where(db.Demand.campaign_id == self.campaign.id))
@@ -188,11 +190,12 @@ class DomainLabels:
             raise InvalidInput(f"层级应为 1–{self.level}。", f"level must be 1–{self.level}.", {"level": level})
         model = self.model(session)
         level = level if level is not None else self.level
-        texts = [view_of_demand(d).matching_text for d in demands]
+        texts = [normalize(view_of_demand(d).matching_text) for d in demands]
+        words = [self.tokenizer.words(t, normalized=True) for t in texts]  # jieba once per demand, for every model
         n_codes = len(model.codes_) if level == self.level else len(self.taxonomy.at_level(level))
         suggestions = model.suggest(texts, limit=max(limit, 3, n_codes if self.router else 0), threshold=threshold,
-                                    level=level)
-        offices = self._office_routes(texts, demands)
+                                    level=level, words=words, normalized=True)
+        offices = self._office_routes(texts, words, demands)
         decided = self.decisions(session)
         out = []
         for i, (d, s) in enumerate(zip(demands, suggestions)):
@@ -215,11 +218,12 @@ class DomainLabels:
                             "actor": decision.actor, "decided_at": db.as_utc(decision.decided_at).isoformat()}})
         return out
 
-    def _office_routes(self, texts: list[str], demands: Sequence[db.Demand]) -> Any:
-        """Office-first routing of each text (``i → Routing``), or ``None`` without a router."""
+    def _office_routes(self, texts: list[str], words: list[list[str]], demands: Sequence[db.Demand]) -> Any:
+        """Office-first routing of each normalised text cut into ``words`` (``i → Routing``), or ``None`` without
+        a router."""
         if self.router is None:
             return None
-        x = self.router.transform(texts)
+        x = self.router.transform(texts, words=words, normalized=True)
         text = self.router.office_proba_x(x)
         filed = [self._filed_index(d.area) for d in demands]
         combined = self.combiner.predict_proba(text, filed)
