@@ -1,11 +1,10 @@
 """Technology-domain suggestions (技术领域建议) over a taxonomy: the estimator that puts the parts together.
 
-Enterprises fill 技术领域 freely and often wrongly; staff need a ranked suggestion they can trust,
-its confidence, and corrections that change the next suggestion. :class:`DomainClassifier`
-(scikit-learn style: parameters in ``__init__``, learned state ``*_`` set in ``fit``) owns the
-vocabulary, the blend, the hierarchy and the evidence; each part it combines is a small estimator or
-module of its own (the texts' views: :mod:`matching.text_views`; its saved form:
-:mod:`matching.domain_state`, written by ``api.io.resources``):
+Enterprises fill 技术领域 freely and often wrongly; staff need a ranked suggestion they can trust, its confidence, and
+corrections that change the next suggestion. :class:`DomainClassifier` (scikit-learn style: parameters in
+``__init__``, learned state ``*_`` set in ``fit``) owns the vocabulary, the blend, the hierarchy and the evidence;
+each part it combines is a small estimator or module of its own (the texts' views: :mod:`matching.text_views`; its
+saved form: :mod:`matching.domain_state`, written by ``api.io.resources``):
 
 * **day-one prior** — the shipped router's domain head (``prior``, :mod:`matching.office_model`) where
   one was fitted for the taxonomy, else **zero-shot** cosines to the label texts
@@ -21,17 +20,16 @@ module of its own (the texts' views: :mod:`matching.text_views`; its saved form:
   text takes a confirmed example's label, so a staff correction (:meth:`learn`) changes the next
   suggestion at once; the heads are refitted cheaply too.
 
-Measured on CSLDCP dev (bench/classify_bench.py): the learned stack of the three lexical heads beats each single view,
-and adding the dense head does not help there — the shipped model was fine-tuned on the CSLDCP training abstracts, so
-its out-of-fold scores are memorised (1.00 on train vs 0.53 on dev) and stacking would trust it blindly (measured,
-#19: learned on csldcp/train the dense weight is 6.9 and dev accuracy falls from 0.577 to 0.467; a fixed weight of 0.3
-gives 0.574). Dense is therefore off the supervised heads by default and serves zero-shot and the memory, where it is
-not fitted to our labels. In a round the heads learn from staff-confirmed demands, which no encoder saw.
+Measured on CSLDCP dev (bench/classify_bench.py): the learned stack of the three lexical heads beats each single
+view; the dense head does not help there — the shipped model was fine-tuned on the CSLDCP training abstracts, so
+its out-of-fold scores are memorised (1.00 on train vs 0.53 on dev; learned on csldcp/train the dense weight is
+6.9 and dev accuracy falls from 0.577 to 0.467, #19). Dense is therefore off the supervised heads by default and
+serves zero-shot and the memory, which are not fitted to our labels. In a round the heads learn from
+staff-confirmed demands, which no encoder saw.
 
-Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its
-children's, so a parent is never below a child, and every label carries its path (a level-3 label
-implies its parents). The results are :class:`~matching.suggestion.Suggestion` values; routing to an
-office is :mod:`matching.routing`.
+Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its children's, so a
+parent is never below a child, and every label carries its path (a level-3 label implies its parents). The results
+are :class:`~matching.suggestion.Suggestion` values; routing to an office is :mod:`matching.routing`.
 """
 from __future__ import annotations
 
@@ -288,11 +286,11 @@ class DomainClassifier:
         the caller's cut of the texts (:meth:`~nlp.lexical.LexicalVectorizer.cut`), so jieba runs once."""
         return self._predict(list(texts), words, normalized)[0]
 
-    def _predict(self, texts: list[str], words: Sequence[list[str]] | None = None, normalized: bool = False
-                 ) -> tuple[np.ndarray, TextViews, np.ndarray, np.ndarray, np.ndarray]:
+    def _predict(self, texts: list[str], words: Sequence[list[str]] | None = None, normalized: bool = False,
+                 prior_scores: np.ndarray | None = None) -> tuple[np.ndarray, TextViews, np.ndarray, np.ndarray, np.ndarray]:
         self._check_fitted()
         blocks = self._blocks(texts, words, normalized)
-        zero_shot = self._prior_scores(blocks)
+        zero_shot = self._prior_scores(blocks) if prior_scores is None else np.asarray(prior_scores, dtype=np.float64)
         sup = self._supervised(blocks, self.heads_, self.weights_)
         logits = self._blend(sup, self.classes_, zero_shot) if self.heads_ else zero_shot
         p = TopCalibrator.from_params(self.platt_).predict_proba(logits)
@@ -322,12 +320,14 @@ class DomainClassifier:
         return codes, m
 
     def suggest(self, texts: Sequence[str], limit: int = 3, threshold: float | None = None,
-                level: int | None = None, *, words: Sequence[list[str]] | None = None,
-                normalized: bool = False) -> list[Suggestion]:
+                level: int | None = None, *, words: Sequence[list[str]] | None = None, normalized: bool = False,
+                prior_scores: np.ndarray | None = None) -> list[Suggestion]:
         """Top-``limit`` labels per text at ``level`` (default the predicted level; a higher level
-        sums its children), abstaining when the top probability is below ``threshold``."""
+        sums its children), abstaining when the top probability is below ``threshold``; ``prior_scores``: the
+        day-one scores of these texts when the caller has better ones than ``prior`` (the office decided with the
+        filed area, so the first domain belongs to the routed office)."""
         texts = list(texts)
-        p, blocks, sup, near, beta = self._predict(texts, words, normalized)
+        p, blocks, sup, near, beta = self._predict(texts, words, normalized, prior_scores)
         level = self.level_ if level is None else int(level)
         if not 1 <= level <= self.level_:
             raise ValueError(f"只能建议第 1–{self.level_} 层 / level must be within 1–{self.level_}")
