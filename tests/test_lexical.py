@@ -50,9 +50,11 @@ def test_words_cut_by_the_caller_give_the_same_rows() -> None:
         vec.transform(DOCS, words=words[:2])
 
 
-def test_vectorised_char_counts_equal_scikit_learns() -> None:
+@pytest.mark.parametrize("chunk", [1 << 20, 7])
+def test_vectorised_char_counts_equal_scikit_learns(chunk: int, monkeypatch) -> None:
     """The char block is counted in numpy (#19, label-5k): same n-grams (spaces, full-width and traditional
     forms, empty and one-character texts), same columns, same TF-IDF as scikit-learn's own transform."""
+    monkeypatch.setattr("nlp.char_ngrams.CHUNK_CHARS", chunk)  # one batch, or a few texts at a time
     vec = LexicalVectorizer(min_df=1).fit(DOCS + ["GPU 加速 a b", "臺灣積體電路"])
     texts = DOCS + ["", "！", "机", "ＧＰＵ  加速\n\na  b 數控機床", "x" * 5 + "数控" * 40]
     _, chars = vec.blocks(texts)
