@@ -76,6 +76,11 @@ def _flat_taxonomy(codes: Sequence[str]) -> Taxonomy:
     return Taxonomy.from_records([{"code": c, "name": c} for c in codes], name="csldcp")
 
 
+def _clean_encoder(emb) -> Callable[[list[str]], np.ndarray]:
+    """The encoder a :class:`DomainClassifier` calls: its texts are normalised already (once, for every view)."""
+    return lambda texts: emb.encode(texts, kind="passage", show_progress=False, normalized=True)
+
+
 def _logistic(features: Callable[[list[str], list[str]], object]) -> Scorer:
     """Logistic regression (C=10) on one representation, probabilities over ``codes``."""
     def score(fit: list[str], y: list[str], texts: list[str], codes: list[str]) -> np.ndarray:
@@ -96,7 +101,7 @@ def _systems(ctx: Context, tokenizer: Tokenizer) -> dict[str, Scorer]:
         return emb.encode(texts, kind="passage", show_progress=False)
 
     def jiebang(fit: list[str], y: list[str], texts: list[str], codes: list[str]) -> np.ndarray:
-        clf = DomainClassifier(_flat_taxonomy(codes), encoder=encode, tokenizer=tokenizer).fit(fit, y)
+        clf = DomainClassifier(_flat_taxonomy(codes), encoder=_clean_encoder(emb), tokenizer=tokenizer).fit(fit, y)
         return clf.predict_proba(texts)
 
     systems: dict[str, Scorer] = {
@@ -155,7 +160,7 @@ def _zero_shot(ctx: Context, tokenizer: Tokenizer, rows: list[Row]) -> None:
     def encode(t: list[str]) -> np.ndarray:
         return emb.encode(t, kind="passage", show_progress=False)
 
-    clf = DomainClassifier(taxonomy, encoder=encode, tokenizer=tokenizer).fit([], [])
+    clf = DomainClassifier(taxonomy, encoder=_clean_encoder(emb), tokenizer=tokenizer).fit([], [])
     scores = {"jiebang": clf.predict_proba(texts),
               "jiebang-dense": encode(texts) @ encode(label_texts).T}
     lex = LexicalVectorizer(tokenizer=tokenizer).fit(label_texts)
@@ -176,8 +181,7 @@ def _label_5k(ctx: Context, tokenizer: Tokenizer, rows: list[Row]) -> None:
     emb = _embedder()
     codes = sorted({r["label"] for r in train})
     started = time.perf_counter()
-    clf = DomainClassifier(_flat_taxonomy(codes), encoder=lambda t: emb.encode(t, kind="passage", show_progress=False),
-                           tokenizer=tokenizer).fit([r["content"] for r in train], [r["label"] for r in train])
+    clf = DomainClassifier(_flat_taxonomy(codes), encoder=_clean_encoder(emb), tokenizer=tokenizer).fit([r["content"] for r in train], [r["label"] for r in train])
     fitted = time.perf_counter()
     clf.suggest(texts, limit=3)
     done = time.perf_counter()

@@ -1,11 +1,10 @@
 """Technology-domain suggestions (技术领域建议) over a taxonomy: the estimator that puts the parts together.
 
-Enterprises fill 技术领域 freely and often wrongly; staff need a ranked suggestion they can trust,
-its confidence, and corrections that change the next suggestion. :class:`DomainClassifier`
-(scikit-learn style: parameters in ``__init__``, learned state ``*_`` set in ``fit``) owns the
-vocabulary, the blend, the hierarchy and the evidence; each part it combines is a small estimator or
-module of its own (the texts' views: :mod:`matching.text_views`; its saved form:
-:mod:`matching.domain_state`, written by ``api.io.resources``):
+Enterprises fill 技术领域 freely and often wrongly; staff need a ranked suggestion they can trust, its confidence, and
+corrections that change the next suggestion. :class:`DomainClassifier` (scikit-learn style: parameters in
+``__init__``, learned state ``*_`` set in ``fit``) owns the vocabulary, the blend, the hierarchy and the evidence;
+each part it combines is a small estimator or module of its own (the texts' views: :mod:`matching.text_views`; its
+saved form: :mod:`matching.domain_state`, written by ``api.io.resources``):
 
 * **day-one prior** — the shipped router's domain head (``prior``, :mod:`matching.office_model`) where
   one was fitted for the taxonomy, else **zero-shot** cosines to the label texts
@@ -21,18 +20,16 @@ module of its own (the texts' views: :mod:`matching.text_views`; its saved form:
   text takes a confirmed example's label, so a staff correction (:meth:`learn`) changes the next
   suggestion at once; the heads are refitted cheaply too.
 
-Measured on CSLDCP dev (bench/classify_bench.py): the learned stack of the three lexical heads
-beats each single view, and adding the dense head does not help there — the shipped model was
-fine-tuned on the CSLDCP training abstracts, so its out-of-fold scores are memorised (1.00 on
-train vs 0.53 on dev) and stacking would trust it blindly (measured, #19: learned on csldcp/train the
-dense weight is 6.9 and dev accuracy falls from 0.577 to 0.467; a fixed weight of 0.3 gives 0.574). Dense
-is therefore off the supervised heads by default and serves zero-shot and the memory, where it is not
-fitted to our labels. In a round the heads learn from staff-confirmed demands, which no encoder saw.
+Measured on CSLDCP dev (bench/classify_bench.py): the learned stack of the three lexical heads beats each single
+view; the dense head does not help there — the shipped model was fine-tuned on the CSLDCP training abstracts, so
+its out-of-fold scores are memorised (1.00 on train vs 0.53 on dev; learned on csldcp/train the dense weight is
+6.9 and dev accuracy falls from 0.577 to 0.467, #19). Dense is therefore off the supervised heads by default and
+serves zero-shot and the memory, which are not fitted to our labels. In a round the heads learn from
+staff-confirmed demands, which no encoder saw.
 
-Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its
-children's, so a parent is never below a child, and every label carries its path (a level-3 label
-implies its parents). The results are :class:`~matching.suggestion.Suggestion` values; routing to an
-office is :mod:`matching.routing`.
+Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its children's, so a
+parent is never below a child, and every label carries its path (a level-3 label implies its parents). The results
+are :class:`~matching.suggestion.Suggestion` values; routing to an office is :mod:`matching.routing`.
 """
 from __future__ import annotations
 
@@ -54,9 +51,9 @@ from nlp.lexical import LexicalVectorizer
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
-#: texts → ``(n, len(codes_))`` log-probabilities of the predicted level's labels, from a model fitted
-#: before the round (the shipped router's domain head): replaces zero-shot as the day-one prior
-Prior = Callable[[list[str]], np.ndarray]
+#: (normalised texts, words=their content words) → ``(n, len(codes_))`` log-probabilities of the predicted
+#: level's labels, from a model fitted before the round (the shipped router's domain head): replaces zero-shot
+Prior = Callable[..., np.ndarray]
 #: Out-of-fold stacking weights measured on CSLDCP train (5 folds), used until a fit learns its own.
 DEFAULT_VIEW_WEIGHTS = {"chars": 0.9, "words": 0.0, "words_nb": 0.4, "dense": 0.3}
 EVIDENCE_TERMS = 8
@@ -125,9 +122,12 @@ class DomainClassifier:
         label_texts = [self.taxonomy.label_text(c) for c in self.codes_]
         corpus = texts + label_texts
         min_df = self.min_df if len(corpus) >= 500 else 1  # small stores: every term counts
-        self.vectorizer_ = LexicalVectorizer(min_df=min_df, tokenizer=self.tokenizer).fit(corpus)
+        clean = [normalize(t) for t in corpus]  # normalised and cut once, for the vocabulary and every view
+        vectorizer = LexicalVectorizer(min_df=min_df, tokenizer=self.tokenizer)
+        cut = vectorizer.cut(clean, normalized=True)
+        self.vectorizer_ = vectorizer.fit(clean, words=cut)
         self._set_names()
-        labels_blocks = self._blocks(label_texts)
+        labels_blocks = self._blocks(clean[len(texts):], words=cut[len(texts):], normalized=True)
         self.label_lexical_ = labels_blocks.lexical
         self.label_words_ = labels_blocks.words
         self.label_dense_ = labels_blocks.dense
@@ -135,7 +135,8 @@ class DomainClassifier:
         keep = y >= 0
         self.train_texts_ = [t for t, k in zip(texts, keep) if k]
         self.train_y_ = y[keep]
-        blocks = self._blocks(self.train_texts_)
+        kept = np.nonzero(keep)[0]
+        blocks = self._blocks([clean[i] for i in kept], words=[cut[i] for i in kept], normalized=True)
         self.train_words_, self.train_chars_, self.train_lexical_ = blocks.words, blocks.chars, blocks.lexical
         self.train_dense_ = blocks.dense
         self.weights_ = {v: float((self.view_weights or DEFAULT_VIEW_WEIGHTS).get(v, 0.0)) for v in self.views}
@@ -158,8 +159,8 @@ class DomainClassifier:
         names = self.vectorizer_.words_.get_feature_names_out()
         self.word_names_ = np.asarray(names, dtype=object)
 
-    def _blocks(self, texts: list[str]) -> TextViews:
-        return text_views(self.vectorizer_, texts, self.encoder, self._encoder_width)
+    def _blocks(self, texts: list[str], words: Sequence[list[str]] | None = None, normalized: bool = False) -> TextViews:
+        return text_views(self.vectorizer_, texts, self.encoder, self._encoder_width, words=words, normalized=normalized)
 
     def _encoder_width(self) -> int:
         label_dense = getattr(self, "label_dense_", None)
@@ -194,7 +195,7 @@ class DomainClassifier:
         if self.view_weights is None:
             self.weights_ = stacking_weights(stacked, y, self.views)
         sup = stacked @ np.array([self.weights_[v] for v in self.views])
-        logits = self._blend(sup, classes, self._prior_scores(self.train_texts_, blocks))
+        logits = self._blend(sup, classes, self._prior_scores(blocks))
         p = softmax(logits, axis=1)
         self.platt_ = TopCalibrator().fit(p, p.argmax(axis=1) == classes[y]).params_
 
@@ -220,11 +221,12 @@ class DomainClassifier:
         return ZeroShotScorer(self.zero_shot_scale, self.zero_shot_dense).fit(
             self.label_lexical_, self.label_dense_).decision_function(blocks.lexical, blocks.dense)
 
-    def _prior_scores(self, texts: list[str], blocks: TextViews) -> np.ndarray:
-        """The day-one scores: the shipped prior's log-probabilities, else zero-shot label names."""
+    def _prior_scores(self, blocks: TextViews) -> np.ndarray:
+        """The day-one scores: the shipped prior's log-probabilities (of the texts as the views cut them),
+        else zero-shot label names."""
         if self.prior is None:
             return self._zero_shot(blocks)
-        return np.asarray(self.prior(list(texts)), dtype=np.float64)
+        return np.asarray(self.prior(list(blocks.texts), words=blocks.tokens), dtype=np.float64)
 
     def _blend(self, sup: np.ndarray, classes: np.ndarray, zero_shot: np.ndarray) -> np.ndarray:
         """``α·supervised + (1-α)·zero-shot`` over all labels (a label never confirmed gets the
@@ -278,14 +280,17 @@ class DomainClassifier:
         if not hasattr(self, "codes_"):
             raise RuntimeError("领域分类器尚未训练 / DomainClassifier is not fitted")
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """``(n, len(codes_))`` calibrated probabilities at ``level_`` (rows sum to 1)."""
-        return self._predict(list(texts))[0]
+    def predict_proba(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None,
+                      normalized: bool = False) -> np.ndarray:
+        """``(n, len(codes_))`` calibrated probabilities at ``level_`` (rows sum to 1); ``words``/``normalized``:
+        the caller's cut of the texts (:meth:`~nlp.lexical.LexicalVectorizer.cut`), so jieba runs once."""
+        return self._predict(list(texts), words, normalized)[0]
 
-    def _predict(self, texts: list[str]) -> tuple[np.ndarray, TextViews, np.ndarray, np.ndarray, np.ndarray]:
+    def _predict(self, texts: list[str], words: Sequence[list[str]] | None = None, normalized: bool = False,
+                 prior_scores: np.ndarray | None = None) -> tuple[np.ndarray, TextViews, np.ndarray, np.ndarray, np.ndarray]:
         self._check_fitted()
-        blocks = self._blocks(texts)
-        zero_shot = self._prior_scores(texts, blocks)
+        blocks = self._blocks(texts, words, normalized)
+        zero_shot = self._prior_scores(blocks) if prior_scores is None else np.asarray(prior_scores, dtype=np.float64)
         sup = self._supervised(blocks, self.heads_, self.weights_)
         logits = self._blend(sup, self.classes_, zero_shot) if self.heads_ else zero_shot
         p = TopCalibrator.from_params(self.platt_).predict_proba(logits)
@@ -315,11 +320,14 @@ class DomainClassifier:
         return codes, m
 
     def suggest(self, texts: Sequence[str], limit: int = 3, threshold: float | None = None,
-                level: int | None = None) -> list[Suggestion]:
+                level: int | None = None, *, words: Sequence[list[str]] | None = None, normalized: bool = False,
+                prior_scores: np.ndarray | None = None) -> list[Suggestion]:
         """Top-``limit`` labels per text at ``level`` (default the predicted level; a higher level
-        sums its children), abstaining when the top probability is below ``threshold``."""
+        sums its children), abstaining when the top probability is below ``threshold``; ``prior_scores``: the
+        day-one scores of these texts when the caller has better ones than ``prior`` (the office decided with the
+        filed area, so the first domain belongs to the routed office)."""
         texts = list(texts)
-        p, blocks, sup, near, beta = self._predict(texts)
+        p, blocks, sup, near, beta = self._predict(texts, words, normalized, prior_scores)
         level = self.level_ if level is None else int(level)
         if not 1 <= level <= self.level_:
             raise ValueError(f"只能建议第 1–{self.level_} 层 / level must be within 1–{self.level_}")

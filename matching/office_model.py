@@ -13,8 +13,9 @@ office with many disciplines does not become the default), calibrated by one tem
 out-of-fold predictions; and logistic regression to the taxonomy's level-2 domains.
 
 :class:`FiledAreaCombiner` adds the enterprise's filed 技术领域 as a feature (a conditional logit over
-the offices: ``a · log p_text(office) + b · [filed area routes to office]``); its two weights start from
-an assumed reliability of the filed area and are refitted on the round's confirmed offices.
+the offices: ``a · log p_text(office) + b · [filed area routes to office]``); its weights are learned from
+the round: on day one from the filed areas' reliability estimated on the unlabelled round (EM), then from
+the round's confirmed offices.
 """
 from __future__ import annotations
 
@@ -152,11 +153,13 @@ class TextRouter:
         if not hasattr(self, "office_coef_"):
             raise RuntimeError("归口模型尚未训练 / TextRouter is not fitted")
 
-    def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None,
+                  normalized: bool = False) -> sp.csr_matrix:
         """The lexical rows both heads read (tokenise once, then :meth:`office_proba_x` etc.); ``words``: each
-        text's content words when the caller has cut them already with the same tokenizer."""
+        text's content words when the caller has cut them already with the same tokenizer; ``normalized``: the
+        texts went through :func:`nlp.text.normalize` already."""
         self._check()
-        return self.vectorizer_.transform([str(t) for t in texts], words=words)
+        return self.vectorizer_.transform([str(t) for t in texts], words=words, normalized=normalized)
 
     def office_proba_x(self, x: sp.csr_matrix) -> np.ndarray:
         logits = np.asarray(x @ self.office_coef_.T) + self.office_intercept_
@@ -173,12 +176,17 @@ class TextRouter:
         """``(n, len(codes))`` log-probabilities of the level-2 domains (``words`` as in :meth:`transform`)."""
         return self.domain_log_proba_x(self.transform(texts, words=words))
 
-    def office_first_log_proba(self, texts: Sequence[str], code_office: Sequence[int]) -> np.ndarray:
+    def office_first_log_proba(self, texts: Sequence[str], code_office: Sequence[int], *,
+                               words: Sequence[list[str]] | None = None, normalized: bool = False,
+                               office_proba: np.ndarray | None = None) -> np.ndarray:
         """Domains the office-first way: ``P(office of d) · P(d | its office)``, the office from the
         calibrated office head and the share within the office from the domain head (``code_office``: each
-        code's office column, -1 for a code no office owns). A domain's office decides its rank first."""
-        x = self.transform(texts)
-        office = np.log(np.clip(self.office_proba_x(x), 1e-12, 1.0))
+        code's office column, -1 for a code no office owns; ``words``/``normalized`` as in :meth:`transform`;
+        ``office_proba``: the office decision to rank by when the caller made it with more than the text — the
+        filed area, :class:`FiledAreaCombiner` — so the first domain is one the routed office owns).
+        A domain's office decides its rank first."""
+        x = self.transform(texts, words=words, normalized=normalized)
+        office = np.log(np.clip(self.office_proba_x(x) if office_proba is None else office_proba, 1e-12, 1.0))
         domain = self.domain_log_proba_x(x)
         owner = np.asarray(code_office)
         out = np.full_like(domain, -30.0)
@@ -261,22 +269,34 @@ def auto_threshold(proba: np.ndarray, y: Sequence[int], target: float, reliabili
 class FiledAreaCombiner:
     """Office probabilities from the text's and the filed area's say (conditional logit, two weights).
 
-    ``reliability``: assumed share of filed areas that name the right office (before any confirmation);
-    ``prior_strength``: how many confirmed demands the assumed weights count as (a MAP fit shrinks toward
-    them); ``min_examples``: fewer confirmations than this keep the assumed weights.
+    ``reliability``: assumed share of filed areas that name the right office (before any evidence);
+    ``prior_strength``: how many demands the assumption counts as (both fits shrink toward it);
+    ``min_examples``: fewer confirmations than this and the weights come from the round itself (below).
+
+    How far to trust the filed 技术领域 is a property of the round (how carefully this year's enterprises
+    filed), so it is learned from the round: with enough confirmed offices, the two weights are fitted on
+    them; before that (day one), the filed area's reliability ``reliability_`` is estimated from the whole
+    unlabelled round by EM — each demand's office is latent, the text's probabilities its prior, the filed
+    area a witness right with probability ``r`` and otherwise naming another office at random; a confirmed
+    office is known — and the weights are ``(1, log(r (K-1) / (1-r)))``.
     """
 
     def __init__(self, n_offices: int = 5, reliability: float = 0.8, prior_strength: float = 50.0,
-                 min_examples: int = 20):
+                 min_examples: int = 20, max_iter: int = 100):
         self.n_offices = n_offices
         self.reliability = reliability
         self.prior_strength = prior_strength
         self.min_examples = min_examples
+        self.max_iter = max_iter
+
+    def _weights_for(self, reliability: float) -> tuple[float, float]:
+        r = float(np.clip(reliability, 1e-3, 1 - 1e-3))
+        return 1.0, float(np.log(r * (self.n_offices - 1) / (1 - r)))
 
     @property
     def default_weights(self) -> tuple[float, float]:
-        r = float(np.clip(self.reliability, 1e-3, 1 - 1e-3))
-        return 1.0, float(np.log(r * (self.n_offices - 1) / (1 - r)))
+        """The weights the assumed ``reliability`` gives (what both fits shrink toward)."""
+        return self._weights_for(self.reliability)
 
     def _logits(self, text_proba: np.ndarray, filed: np.ndarray, w: Sequence[float]) -> np.ndarray:
         logp = np.log(np.clip(text_proba, 1e-9, 1.0))
@@ -285,22 +305,45 @@ class FiledAreaCombiner:
         onehot[np.nonzero(has)[0], filed[has]] = 1.0
         return w[0] * logp + w[1] * onehot
 
-    def fit(self, text_proba: np.ndarray, filed: Sequence[int], y: Sequence[int]) -> "FiledAreaCombiner":
-        """Learn the two weights from confirmed offices ``y`` (indices), the text's probabilities and the
-        filed area's office index (``-1``: blank or unknown)."""
-        text_proba, filed, y = np.asarray(text_proba, float), np.asarray(filed, int), np.asarray(y, int)
-        prior = np.array(self.default_weights)
-        self.n_examples_ = int(len(y))
-        if len(y) < self.min_examples:
-            self.weights_ = tuple(prior)
+    def fit(self, text_proba: np.ndarray, filed: Sequence[int], y: Sequence[int] | None = None) -> "FiledAreaCombiner":
+        """Learn the weights from the round: ``text_proba`` (the text's office probabilities), ``filed`` (the
+        filed area's office index, ``-1``: blank or unknown) and ``y`` (the confirmed office index, ``-1`` where
+        nobody confirmed yet; ``None``: no confirmation at all). See the class docstring."""
+        text_proba, filed = np.asarray(text_proba, float), np.asarray(filed, int)
+        y = np.full(len(filed), -1) if y is None else np.asarray(y, int)
+        known = y >= 0
+        self.n_examples_ = int(known.sum())
+        if self.n_examples_ < self.min_examples:
+            self.reliability_ = self._round_reliability(text_proba, filed, y)
+            self.weights_ = self._weights_for(self.reliability_)
             return self
+        prior = np.array(self.default_weights)
+        tp, fd, yk = text_proba[known], filed[known], y[known]
 
         def loss(w: np.ndarray) -> float:
-            lp = log_softmax(self._logits(text_proba, filed, w), axis=1)
-            return float(-lp[np.arange(len(y)), y].sum() + self.prior_strength * 0.5 * np.sum((w - prior) ** 2))
+            lp = log_softmax(self._logits(tp, fd, w), axis=1)
+            return float(-lp[np.arange(len(yk)), yk].sum() + self.prior_strength * 0.5 * np.sum((w - prior) ** 2))
         self.weights_ = tuple(float(v) for v in minimize(loss, prior, method="L-BFGS-B",
                                                          bounds=[(0.05, 5.0), (-2.0, 10.0)]).x)
+        self.reliability_ = None  # fitted on confirmations: two free weights, not one reliability
         return self
+
+    def _round_reliability(self, text_proba: np.ndarray, filed: np.ndarray, y: np.ndarray) -> float:
+        """EM estimate (MAP toward ``reliability`` with ``prior_strength`` pseudo-demands) of how often the
+        round's filed areas name the right office (class docstring); the assumption when nothing is filed."""
+        rows = np.nonzero(filed >= 0)[0]
+        if not len(rows):
+            return float(self.reliability)
+        fd, known = filed[rows], y[rows] >= 0
+        r = float(self.reliability)
+        for _ in range(self.max_iter):
+            post = softmax(self._logits(text_proba[rows], fd, self._weights_for(r)), axis=1)[np.arange(len(rows)), fd]
+            post = np.where(known, (y[rows] == fd).astype(float), post)  # a confirmed office is no guess
+            new = float((post.sum() + self.prior_strength * self.reliability) / (len(rows) + self.prior_strength))
+            if abs(new - r) < 1e-6:
+                return new
+            r = new
+        return r
 
     def predict_proba(self, text_proba: np.ndarray, filed: Sequence[int]) -> np.ndarray:
         w = getattr(self, "weights_", None) or self.default_weights

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize as l2_rows
 
 from nlp.lexical import LexicalVectorizer
+from nlp.text import normalize
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -22,6 +22,8 @@ class TextViews:
     chars: sp.csr_matrix
     lexical: sp.csr_matrix
     dense: np.ndarray | None
+    texts: list[str] | None = None  # the normalised texts the views were made of
+    tokens: list[list[str]] | None = None  # their content words (jieba), for a model that reads the same cut
 
     def view(self, name: str):
         return {"chars": self.chars, "words": self.words, "words_nb": self.words, "dense": self.dense}[name]
@@ -31,22 +33,22 @@ class TextViews:
 
 
 def text_views(vec: LexicalVectorizer, texts: list[str], encoder: Encoder | None = None,
-               encoder_width: Callable[[], int] | None = None) -> TextViews:
-    """The views of ``texts`` under a fitted vectoriser (``encoder``: texts → dense rows, or ``None``;
-    ``encoder_width``: its width, asked only for an empty batch)."""
+               encoder_width: Callable[[], int] | None = None, *, words: Sequence[list[str]] | None = None,
+               normalized: bool = False) -> TextViews:
+    """The views of ``texts`` under a fitted vectoriser (``encoder``: normalised texts → dense rows, or
+    ``None``; ``encoder_width``: its width, asked only for an empty batch). Each text is normalised once and
+    cut by jieba once (``words``: the caller's cut; ``normalized``: the texts are normalised already), and
+    that one copy feeds the word, character and dense views."""
     if not texts:  # sklearn refuses to transform nothing
         width = (len(vec.words_.vocabulary_), len(vec.chars_.vocabulary_))
         words, chars = (sp.csr_matrix((0, w), dtype=np.float32) for w in width)
         dense = None if encoder is None else np.zeros((0, encoder_width() if encoder_width else 0), np.float32)
-        return TextViews(words, chars, sp.hstack([words, chars], format="csr"), dense)
-    words = vec.words_.transform(texts).astype(np.float32).tocsr()
-    chars = vec.chars_.transform(texts).astype(np.float32).tocsr()
-    # the same hybrid as LexicalVectorizer.transform, from blocks already computed (jieba runs once)
-    lexical = sp.hstack([words * np.float32(np.sqrt(vec.word_weight)),
-                         chars * np.float32(np.sqrt(1 - vec.word_weight))], format="csr")
-    lexical = l2_rows(lexical).astype(np.float32).tocsr()
-    dense = None if encoder is None else np.asarray(encoder(list(texts)), dtype=np.float32)
-    return TextViews(words, chars, lexical, dense)
+        return TextViews(words, chars, sp.hstack([words, chars], format="csr"), dense, [], [])
+    clean = list(texts) if normalized else [normalize(t) for t in texts]
+    tokens = vec.cut(clean, normalized=True) if words is None else [list(w) for w in words]
+    word_block, chars = vec.blocks(clean, words=tokens, normalized=True)
+    dense = None if encoder is None else np.asarray(encoder(clean), dtype=np.float32)
+    return TextViews(word_block, chars, vec.stack(word_block, chars), dense, clean, tokens)
 
 
 __all__ = ["TextViews", "text_views", "Encoder"]

@@ -17,15 +17,17 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_rows
 
+from nlp.char_ngrams import CharNgramCounter
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
 _NOT_CONTENT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 
 
-def content_chars(text: str) -> str:
-    """Normalised, lower-cased text with punctuation and spaces folded to one space."""
-    return _NOT_CONTENT.sub(" ", normalize(text).lower())
+def content_chars(text: str, *, normalized: bool = False) -> str:
+    """Normalised, lower-cased text with punctuation and spaces folded to one space (``normalized``: the
+    text went through :func:`nlp.text.normalize` already)."""
+    return _NOT_CONTENT.sub(" ", (text if normalized else normalize(text)).lower())
 
 
 class LexicalVectorizer:
@@ -46,8 +48,8 @@ class LexicalVectorizer:
         self.sublinear_tf = sublinear_tf
 
     def _make(self, vocab_words: dict[str, int] | None = None, vocab_chars: dict[str, int] | None = None):
-        if getattr(self, "tokenizer_", None) is None:
-            self.tokenizer_ = self.tokenizer if self.tokenizer is not None else Tokenizer()
+        self._own_tokenizer()
+        self.char_counter_: CharNgramCounter | None = None  # the vocabulary changes: built again when needed
         words = TfidfVectorizer(analyzer=self._words, min_df=self.min_df, max_features=self.max_features,
                                 sublinear_tf=self.sublinear_tf, vocabulary=vocab_words, dtype=np.float32)
         chars = TfidfVectorizer(analyzer="char", ngram_range=self.char_ngram, preprocessor=content_chars,
@@ -55,28 +57,58 @@ class LexicalVectorizer:
                                 sublinear_tf=self.sublinear_tf, vocabulary=vocab_chars, dtype=np.float32)
         return words, chars
 
+    def _own_tokenizer(self) -> Tokenizer:
+        if getattr(self, "tokenizer_", None) is None:
+            self.tokenizer_ = self.tokenizer if self.tokenizer is not None else Tokenizer()
+        return self.tokenizer_
+
+    def cut(self, texts: Sequence[str], *, normalized: bool = False) -> list[list[str]]:
+        """Each text's content words as the word block reads them (this vectoriser's tokenizer): cut once,
+        pass them as ``words`` to :meth:`fit`, :meth:`transform` or :meth:`blocks`."""
+        tokenizer = self._own_tokenizer()
+        return [tokenizer.words(t, normalized=normalized) for t in texts]
+
     def _words(self, doc: str | list[str]) -> list[str]:
         """Content words of a text, or the words themselves when the caller already cut them."""
         return doc if isinstance(doc, list) else self.tokenizer_.words(doc)
 
-    def fit(self, texts: Sequence[str], y: object = None) -> "LexicalVectorizer":
-        """Learn both vocabularies and IDF weights from ``texts``."""
+    def fit(self, texts: Sequence[str], y: object = None, *, words: Sequence[list[str]] | None = None
+            ) -> "LexicalVectorizer":
+        """Learn both vocabularies and IDF weights from ``texts`` (``words`` as in :meth:`fit_transform`)."""
         texts = list(texts)
         self.words_, self.chars_ = self._make()
-        self.words_.fit(texts)
+        self.words_.fit(_word_docs(texts, words))
         self.chars_.fit(texts)
         _drop_pruned(self.words_, self.chars_)
         return self
 
-    def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None,
+                  normalized: bool = False) -> sp.csr_matrix:
         """``(n, n_features)`` float32 CSR, rows L2-normalised (empty rows stay zero); ``words`` as in
-        :meth:`fit_transform` (the caller's cut of the same texts: jieba runs once)."""
+        :meth:`fit_transform` (the caller's cut of the same texts: jieba runs once); ``normalized``: the texts
+        went through :func:`nlp.text.normalize` already (it runs once per text, not once per block)."""
+        return self.stack(*self.blocks(texts, words=words, normalized=normalized))
+
+    def blocks(self, texts: Sequence[str], *, words: Sequence[list[str]] | None = None,
+               normalized: bool = False) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The two TF-IDF blocks of ``texts`` apart (jieba words, char n-grams), each row L2-normalised; the
+        texts are normalised and cut once (``words``/``normalized`` as in :meth:`transform`), and the char
+        block is counted by :class:`~nlp.char_ngrams.CharNgramCounter` (numpy, same counts as scikit-learn)."""
         if not hasattr(self, "words_"):
             raise RuntimeError("LexicalVectorizer is not fitted / 词法向量器尚未训练")
         texts = list(texts)
-        return self._stack(self.words_.transform(_word_docs(texts, words)), self.chars_.transform(texts))
+        if not normalized:
+            texts = [normalize(t) for t in texts]
+        if words is None:
+            words = self.cut(texts, normalized=True)
+        word_block = self.words_.transform(_word_docs(texts, words)).astype(np.float32).tocsr()
+        if getattr(self, "char_counter_", None) is None:  # built from the fitted vocabulary, once
+            self.char_counter_ = CharNgramCounter(self.chars_.vocabulary_, self.char_ngram)
+        counts = self.char_counter_.transform([content_chars(t, normalized=True) for t in texts])
+        return word_block, _tfidf(counts, self.chars_.idf_, self.sublinear_tf)
 
-    def _stack(self, words: sp.spmatrix, chars: sp.spmatrix) -> sp.csr_matrix:
+    def stack(self, words: sp.spmatrix, chars: sp.spmatrix) -> sp.csr_matrix:
+        """The hybrid rows of the two blocks: weighted, stacked, L2-normalised (a dot product is a cosine)."""
         ww = np.float32(np.sqrt(self.word_weight))  # float32 scalars: a float64 one would copy the matrix up
         wc = np.float32(np.sqrt(1.0 - self.word_weight))
         x = sp.hstack([words * ww, chars * wc], format="csr", dtype=np.float32)
@@ -89,7 +121,7 @@ class LexicalVectorizer:
         ``words``: each text's content words when the caller already cut them (:meth:`Tokenizer.content_words`)."""
         texts = list(texts)
         self.words_, self.chars_ = self._make()
-        x = self._stack(self.words_.fit_transform(_word_docs(texts, words)), self.chars_.fit_transform(texts))
+        x = self.stack(self.words_.fit_transform(_word_docs(texts, words)), self.chars_.fit_transform(texts))
         _drop_pruned(self.words_, self.chars_)
         return x
 
@@ -123,6 +155,16 @@ class LexicalVectorizer:
         self.words_.idf_ = arrays["idf_words"]
         self.chars_.idf_ = arrays["idf_chars"]
         return self
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> sp.csr_matrix:
+    """What ``TfidfTransformer.transform`` makes of counts: ``1 + log tf`` (sublinear), × IDF, rows L2-normalised."""
+    x = counts.astype(np.float32)
+    if sublinear_tf:
+        np.log(x.data, x.data)
+        x.data += 1.0
+    x.data *= idf.astype(np.float32)[x.indices]
+    return l2_rows(x, copy=False)
 
 
 def _drop_pruned(*vectorizers: TfidfVectorizer) -> None:

@@ -95,10 +95,21 @@ def test_sample_rounds_obvious_cases_route_right_on_day_one(sample_round) -> Non
         for routing in _routed(sample_round, fragment):
             assert routing["office"] == office and not routing["needs_human"], (fragment, routing)
             assert routing["domain"] is None or routing["domain"]["office"] == office
-    # the photon-counting CT: its text reads as detectors and algorithms; with its filed area (生物医药) the
-    # first office is 医药处, never a confident wrong office
+    # the photon-counting CT: its text reads as detectors and algorithms (text alone 信息处), but its filed area
+    # (生物医药) is trusted as far as the round's filed areas prove reliable: 医药处, without a human, and its
+    # domain is one 医药处 owns (医疗仪器、设备与医学专用软件), not 新型电子元器件
     ct = _routed(sample_round, "光子计数CT")[0]
-    assert ct["candidates"][0]["office"] == "医药处" and ct["office"] in ("医药处", "规划处")
+    assert ct["office"] == "医药处" and not ct["needs_human"], ct
+    assert ct["text_office"] != "医药处" and ct["domain"]["code"].startswith("205")
+
+
+def test_a_routed_demands_first_domain_belongs_to_its_office(sample_round) -> None:
+    """Domain and office agree (#19): the domain ranking is read under the office decision (text and filed
+    area), so staff never see a demand routed to one office with another office's domain first."""
+    routed = [r for r in sample_round.values() if not r["routing"]["needs_human"]]
+    assert len(routed) >= 60
+    for r in routed:
+        assert r["suggestion"]["labels"][0]["office"] == r["routing"]["office"], r["routing"]
 
 
 def test_filed_area_that_disagrees_with_a_confident_text_shows_both(sample_round) -> None:
@@ -117,8 +128,28 @@ def test_the_filed_areas_weight_is_refitted_from_confirmed_offices() -> None:
     honest = FiledAreaCombiner().fit(text, truth, truth)
     assumed = FiledAreaCombiner().default_weights[1]
     assert liar.weights_[1] < assumed < honest.weights_[1]
-    few = FiledAreaCombiner().fit(text[:5], truth[:5], truth[:5])  # too few confirmations: the assumption holds
-    assert few.weights_ == few.default_weights
+    few = FiledAreaCombiner().fit(text[:5], truth[:5], truth[:5])  # too few to fit two weights: one reliability,
+    assert few.reliability_ == pytest.approx((5 + 50 * 0.8) / (5 + 50))  # the five count against 50 assumed
+
+
+def test_on_day_one_the_filed_areas_reliability_is_learned_from_the_unlabelled_round() -> None:
+    """No confirmation yet: EM over the round's latent offices says how often its filed areas are right — a
+    round filed carefully earns the filed area more weight than one filed carelessly (#19)."""
+    rng = np.random.default_rng(0)
+    n, k = 600, 5
+    text = rng.dirichlet(np.full(k, 0.4), size=n)
+    truth = np.array([rng.choice(k, p=p) for p in text])  # the text's probabilities are calibrated
+
+    def filed_at(reliability: float) -> np.ndarray:
+        wrong = (truth + rng.integers(1, k, n)) % k
+        return np.where(rng.random(n) < reliability, truth, wrong)
+
+    careful = FiledAreaCombiner().fit(text, filed_at(0.95))
+    careless = FiledAreaCombiner().fit(text, filed_at(0.5))
+    assert careless.reliability_ < 0.6 and 0.9 < careful.reliability_ < 0.95  # truth 0.5 and 0.95, shrunk toward 0.8
+    assert careless.weights_[1] < FiledAreaCombiner().default_weights[1] < careful.weights_[1]
+    blank = FiledAreaCombiner().fit(text, np.full(n, -1))  # nothing filed: the assumption stands
+    assert blank.reliability_ == 0.8 and blank.weights_ == blank.default_weights
 
 
 def test_console_queue_shows_offices_searches_by_name_and_preselects_nothing_below_the_threshold(settings) -> None:

@@ -15,10 +15,12 @@ domain → area mapping from ``offices.yaml`` beside the taxonomy, so there is o
 Office first (with the shipped routing model, ``models/router``): the office is decided before the
 domain, by :class:`~matching.office_model.TextRouter` (text → offices, pre-trained on public labelled
 text) and :class:`~matching.office_model.FiledAreaCombiner` (the filed 技术领域 as a feature, its weight
-refitted from the round's confirmed offices whenever the classifier refits — the background labelling
-job does that); below ``office_threshold`` the demand goes to the coordinating office for a human. The
-router's domain head is the classifier's day-one prior; without a router (another taxonomy) zero-shot
-label names and the old domain → office routing remain.
+learned from the whole round whenever the classifier refits — the background labelling job does that —:
+from the filed areas' reliability estimated without labels on day one, from the confirmed offices once
+there are enough); below ``office_threshold`` the demand goes to the coordinating office for a human. The
+router's domain head, read under that office decision, is the classifier's day-one prior (a routed
+demand's first domain is its office's); without a router (another taxonomy) zero-shot label names and the
+old domain → office routing remain. Each demand text is normalised and cut by jieba once for all of it.
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ from matching.routing import Offices, Routing, route, route_office
 from matching.taxonomy import Taxonomy
 from matching.vocabulary import TechArea
 from nlp.embed import Embedder
+from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -102,14 +105,15 @@ class DomainLabels:
         self._prior = None
         if self.router is not None and list(self.router.codes) == level_codes:
             owner = [self._office_column([n.code for n in taxonomy.path(c)]) for c in level_codes]
-            self._prior = partial(self.router.office_first_log_proba, code_office=owner)
+            self._prior = partial(self.router.office_first_log_proba, code_office=owner, normalized=True)
         self._model: DomainClassifier | None = None
         self._key: tuple[int, int] | None = None
         self._round: tuple[tuple, list[dict[str, Any]]] | None = None  # the last round's suggestions
         self._lock = threading.Lock()
 
     def _encode(self, texts: list[str]) -> Any:
-        return self.embedder.encode(texts, kind="passage", show_progress=False)
+        """The classifier's encoder: its texts are normalised already (once, for every view)."""
+        return self.embedder.encode(texts, kind="passage", show_progress=False, normalized=True)
 
     def _state(self, session: Session) -> tuple[int, int]:
         demands = session.scalar(select(func.count(db.Demand.id)).where(db.Demand.campaign_id == self.campaign.id))
@@ -157,25 +161,30 @@ class DomainLabels:
         return next((i for i, a in enumerate(self.offices.areas) if area and a.area == area), -1)
 
     def refit_office(self, session: Session) -> dict[str, Any]:
-        """Refit the office model's filed-area weight from every confirmed office of the round now (the
-        background labelling job calls this); says how many confirmations it saw and the two weights."""
+        """Refit the office model's filed-area weight from the round and its confirmed offices now (the
+        background labelling job calls this); says how many confirmations it saw, the two weights and the
+        filed areas' estimated reliability (``None`` once fitted on confirmations)."""
         with self._lock:
             self._fit_combiner(all_demands(session, self.campaign), self.decisions(session))
             self._round = None  # the cached queue was routed with the old weights
             weights = getattr(self.combiner, "weights_", self.combiner.default_weights)
+            reliability = getattr(self.combiner, "reliability_", None)
             return {"confirmed": int(getattr(self.combiner, "n_examples_", 0)),
-                    "text_weight": round(weights[0], 3), "filed_area_weight": round(weights[1], 3)}
+                    "text_weight": round(weights[0], 3), "filed_area_weight": round(weights[1], 3),
+                    "filed_area_reliability": None if reliability is None else round(reliability, 3)}
 
     def _fit_combiner(self, demands: Sequence[db.Demand], decided: dict[int, db.DomainLabel]) -> None:
-        """Refit the filed area's weight from the confirmed offices (the office each decision routed to)."""
+        """Learn the filed area's weight from the round: every demand's text and filed area, and the confirmed
+        offices (the office each decision routed to); with few confirmations the filed areas' reliability is
+        estimated from the unlabelled round (:class:`~matching.office_model.FiledAreaCombiner`)."""
         if self.router is None:
             return
-        rows = [(d, self.office_names.index(decided[d.id].office)) for d in demands
-                if d.id in decided and decided[d.id].office in self.office_names]
         combiner = FiledAreaCombiner(n_offices=len(self.office_names))
-        if rows:
-            text = self.router.office_proba([view_of_demand(d).matching_text for d, _ in rows])
-            combiner.fit(text, [self._filed_index(d.area) for d, _ in rows], [y for _, y in rows])
+        if demands:
+            index = {o: i for i, o in enumerate(self.office_names)}
+            y = [index.get(decided[d.id].office, -1) if d.id in decided else -1 for d in demands]
+            text = self.router.office_proba([view_of_demand(d).matching_text for d in demands])
+            combiner.fit(text, [self._filed_index(d.area) for d in demands], y)
         self.combiner = combiner
 
     # ------------------------------------------------------------------ suggestions
@@ -188,11 +197,12 @@ class DomainLabels:
             raise InvalidInput(f"层级应为 1–{self.level}。", f"level must be 1–{self.level}.", {"level": level})
         model = self.model(session)
         level = level if level is not None else self.level
-        texts = [view_of_demand(d).matching_text for d in demands]
+        texts = [normalize(view_of_demand(d).matching_text) for d in demands]
+        words = [self.tokenizer.words(t, normalized=True) for t in texts]  # jieba once per demand, for every model
         n_codes = len(model.codes_) if level == self.level else len(self.taxonomy.at_level(level))
+        offices, prior = self._office_routes(texts, words, demands)
         suggestions = model.suggest(texts, limit=max(limit, 3, n_codes if self.router else 0), threshold=threshold,
-                                    level=level)
-        offices = self._office_routes(texts, demands)
+                                    level=level, words=words, normalized=True, prior_scores=prior)
         decided = self.decisions(session)
         out = []
         for i, (d, s) in enumerate(zip(demands, suggestions)):
@@ -215,21 +225,23 @@ class DomainLabels:
                             "actor": decision.actor, "decided_at": db.as_utc(decision.decided_at).isoformat()}})
         return out
 
-    def _office_routes(self, texts: list[str], demands: Sequence[db.Demand]) -> Any:
-        """Office-first routing of each text (``i → Routing``), or ``None`` without a router."""
+    def _office_routes(self, texts: list[str], words: list[list[str]], demands: Sequence[db.Demand]) -> tuple[Any, Any]:
+        """Office-first routing of each normalised text cut into ``words`` (``i → Routing``) and the domains'
+        day-one scores under that office decision (text and filed area), or ``(None, None)`` without a router."""
         if self.router is None:
-            return None
-        x = self.router.transform(texts)
+            return None, None
+        x = self.router.transform(texts, words=words, normalized=True)
         text = self.router.office_proba_x(x)
         filed = [self._filed_index(d.area) for d in demands]
         combined = self.combiner.predict_proba(text, filed)
+        prior = None if self._prior is None else self._prior(texts, words=words, office_proba=combined)
 
         def one(i: int) -> Routing:
             top = int(np.argmax(text[i]))
             return route_office(combined[i], self.office_names, self.offices, self.office_threshold,
                                 text_proba=text[i], filed_office=self.office_names[filed[i]] if filed[i] >= 0 else None,
                                 evidence=self.router.evidence_x(x, i, top))
-        return one
+        return one, prior
 
     def _name(self, code: str) -> str:
         return self.taxonomy[code].name if code in self.taxonomy else code
