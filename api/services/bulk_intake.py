@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,7 @@ from api.services import intake_notices
 from api.services.audit import AuditBatch
 from api.services.campaign import CampaignContext
 from api.services.duplicate_file import TEMP_BASE, FileCheck
-from api.services.duplicate_findings import flag_pair, intake_findings, too_short_finding
+from api.services.duplicate_findings import flag_pairs, intake_findings, too_short_finding
 from api.services.finding_rows import check_status_of, finding_row
 from api.services.intake import (IntakeItem, IntakeStep, PreparedStep, _audit_view, _fill_demand, as_written_step,
                                  content_hash, identifiers_step, identity_of, record_data, rules_step, same_name_step)
@@ -50,6 +50,7 @@ class PureStep:
 
 
 PURE_STEPS = (rules_step, identifiers_step, as_written_step)
+MARGIN = 10_000  # ids left free for what other writers store while a file is checked (gaps are harmless)
 
 
 @dataclass
@@ -94,7 +95,13 @@ class BulkFile:
                  check: FileCheck | None, stored_firms: list[tuple[int, str, str, str | None]]):
         self.campaign, self.rows, self.firms, self.steps, self.check = campaign, rows, firms, steps, check
         self.stored_firms = stored_firms  # (id, org_key, name, region) of the campaign's firms when planned
-        self.demands: list[db.Demand] = []
+        self.demands: list[db.Demand] = []  # the rows' demands as they will be stored (not in the session)
+        self.audits: list[dict[str, Any]] = []  # each demand's audit entry: what its own intake found
+        self.ids: list[int] = []
+        self.firm_ids: dict[int, int] = {}
+        self.position: dict[int, int] = {}
+        self.same: list[list[dict[str, Any]]] = []
+        self.found: list[list[Any]] = []
 
     # ----- before the lock
     def run_steps(self, session: Session, rows: Sequence[Row]) -> None:
@@ -131,51 +138,88 @@ class BulkFile:
             out.append(intake_notices.same_name_notice([(ref, *shown[ref]) for _, ref in others]))
         return out
 
+    # ----- ids and findings (before the lock; again under it for what moved)
+    def plan_ids(self, session: Session, margin: int = MARGIN) -> None:
+        """Ids for the file's demands and new enterprises, ``margin`` past the largest taken now: the ids other
+        writers take while the file is checked stay below them (:meth:`commit` claims them, or plans again)."""
+        new = [f for f in self.firms.values() if not f.stored]
+        self.firm_ids = dict(zip([f.ref for f in new], _planned(session, "enterprises", len(new), margin)))
+        self.ids = _planned(session, "demands", len(self.rows), margin)
+        self.position = {demand_id: i for i, demand_id in enumerate(self.ids)}
+
+    def real(self, ref: int) -> int:
+        """A file row's planned id (stored ids are themselves)."""
+        return self.ids[ref - TEMP_BASE] if ref >= TEMP_BASE else ref
+
+    def render(self, source: str | None, rows: set[int] | None = None) -> None:
+        """Each row's demand with its findings as one-by-one intake leaves them: its own (the steps', at its turn:
+        what its audit entry records), then the pairs later rows of the file found with it."""
+        if rows is None:
+            self.same = self.same_names()
+        self.found = [self.check.candidates(i, self.real) if self.check else [] for i in range(len(self.rows))]
+        incoming: dict[int, list[tuple[int, Any]]] = {}
+        for i, found in enumerate(self.found):
+            for c in found:
+                if c.id in self.position:
+                    incoming.setdefault(self.position[c.id], []).append((i, c))
+        for k in sorted(range(len(self.rows)) if rows is None else rows):
+            row = self.rows[k]
+            demand = self.demands[k] if rows is not None else db.Demand(findings=[])
+            _fill_demand(demand, self.campaign, row.item.record, row.item.data, row.digest,
+                         _Ref(self.firm_ids.get(row.firm.ref, row.firm.ref)), source)
+            demand.id, demand.row_version = self.ids[k], 1
+            demand.findings = [finding_row(f) for f in self._own(k)]
+            demand.check_status = check_status_of(demand.findings)
+            if rows is None:
+                self.demands.append(demand)
+                self.audits.append(_audit_view(demand))
+            else:
+                self.audits[k] = _audit_view(demand)
+            flag_pairs(demand, [(self.ids[i], c) for i, c in incoming.get(k, [])])
+
+    def _own(self, k: int) -> list[Any]:
+        """Row ``k``'s findings from its own intake steps, in step order."""
+        out: list[Any] = []
+        for step, got in zip(self.steps, self.rows[k].found):
+            if got is not None:
+                out += got
+            elif step is same_name_step:
+                out += [_firm_ids(f, self.firm_ids) for f in self.same[k]]
+            else:
+                out += intake_findings(self.found[k]) + too_short_finding(self.rows[k].item.view.duplicate_text.text)
+        return out
+
     # ----- under the lock
     def commit(self, session: Session, *, actor: str, source: str | None, audit: AuditBatch) -> bool:
         """Fold in what was stored meanwhile, then insert the file (not committed). False when another writer
         stored one of the file's demands or enterprises meanwhile: the caller takes the file row by row."""
         if not self._still_new(session):
             return False
-        if self.check is not None:
-            self.check.catch_up(session)
-        self._recount(session)
-        firm_ids = dict(zip([f.ref for f in self.firms.values() if not f.stored],
-                            _reserve(session, "enterprises", sum(not f.stored for f in self.firms.values()))))
-        demand_ids = _reserve(session, "demands", len(self.rows))
-
-        def real(ref: int) -> int:
-            return demand_ids[ref - TEMP_BASE] if ref >= TEMP_BASE else ref
-
-        def real_firm(ref: int) -> int:
-            return firm_ids.get(ref, ref)
-
-        same = self.same_names()
-        position = {demand_id: i for i, demand_id in enumerate(demand_ids)}
-        stored_flagged = self._stored_to_flag(session, real, position)
-        for i, row in enumerate(self.rows):
-            demand = db.Demand(findings=[])
-            _fill_demand(demand, self.campaign, row.item.record, row.item.data, row.digest,
-                         _Ref(real_firm(row.firm.ref)), source)
-            demand.id, demand.row_version = demand_ids[i], 1
-            found = self.check.candidates(i, real) if self.check is not None else []
-            findings: list[Any] = []
-            for step, got in zip(self.steps, row.found):
-                if got is not None:
-                    findings += got
-                elif step is same_name_step:
-                    findings += [_firm_ids(f, real_firm) for f in same[i]]
-                else:
-                    findings += intake_findings(found) + too_short_finding(row.item.view.duplicate_text.text)
-            demand.findings = [finding_row(f) for f in findings]
-            demand.check_status = check_status_of(demand.findings)
+        before = [[c.id for c in found] for found in self.found]
+        again = self.check.catch_up(session) if self.check is not None else set()
+        again |= self._recount(session)
+        if not (_claim(session, "enterprises", list(self.firm_ids.values()))
+                and _claim(session, "demands", self.ids)):
+            self.plan_ids(session, 0)
+            _claim(session, "enterprises", list(self.firm_ids.values()))
+            _claim(session, "demands", self.ids)
+            again = set(range(len(self.rows)))
+        if again:  # the rows whose findings moved, and the file rows they pair (or paired) with
+            self.found = [self.check.candidates(i, self.real) if self.check else [] for i in range(len(self.rows))]
+            pairs = {self.position[c] for i in again for c in before[i] + [c.id for c in self.found[i]]
+                     if c in self.position}
+            self.render(source, again | pairs)
+        stored = self._stored_to_flag(session)
+        pairs: dict[int, list[tuple[int, Any]]] = {}
+        for i, found in enumerate(self.found):
             for c in found:
-                other = self.demands[position[c.id]] if c.id in position else stored_flagged.get(c.id)
-                if other is not None:
-                    flag_pair(other, demand.id, c)
-            audit.append(session, actor, "create", "demand", demand.id, None, _audit_view(demand), note=source)
-            self.demands.append(demand)
-        self._insert(session, firm_ids, real_firm)
+                if c.id in stored:
+                    pairs.setdefault(c.id, []).append((self.ids[i], c))
+        for demand_id, new in pairs.items():
+            flag_pairs(stored[demand_id], new)
+        for demand, after in zip(self.demands, self.audits):
+            audit.append(session, actor, "create", "demand", demand.id, None, after, note=source)
+        self._insert(session)
         return True
 
     def _still_new(self, session: Session) -> bool:
@@ -191,15 +235,19 @@ class BulkFile:
                                           (db.Enterprise, db.Enterprise.org_key, new_keys))
             for part in _chunks(values))
 
-    def _recount(self, session: Session) -> None:
-        """Stored firms that got more demands meanwhile: their rows' rules run again with the new count; firms
-        registered meanwhile: the same-name notices are looked up again."""
+    def _recount(self, session: Session) -> set[int]:
+        """Rows to look at again: those of stored firms that got more demands meanwhile (their rules run again with
+        the new count) and, when firms were registered meanwhile, those whose same-name notice changes."""
         moved = self._count_stored(session)
-        if moved:
-            self.run_steps(session, [r for r in self.rows if r.firm.ref in moved])
+        rows = {k for k, r in enumerate(self.rows) if r.firm.ref in moved}
+        if rows:
+            self.run_steps(session, [self.rows[k] for k in sorted(rows)])
         top = max((ref for ref, *_ in self.stored_firms), default=0)
         if session.scalar(select(func.max(db.Enterprise.id)).where(db.Enterprise.campaign_id == self.campaign.id)) != (top or None):
             self.stored_firms = _stored_firms(session, self.campaign.id)
+            same, self.same = self.same, self.same_names()
+            rows |= {k for k, (a, b) in enumerate(zip(same, self.same)) if a != b}
+        return rows
 
     def _count_stored(self, session: Session) -> set[int]:
         """Each stored firm's demands now; returns the firms whose count moved."""
@@ -213,36 +261,35 @@ class BulkFile:
             f.demands = counts[f.ref]
         return moved
 
-    def _stored_to_flag(self, session: Session, real: Callable[[int], int],
-                        file_ids: dict[int, int]) -> dict[int, db.Demand]:
+    def _stored_to_flag(self, session: Session) -> dict[int, db.Demand]:
         """The stored demands some row pairs with (their findings are extended), read under the lock."""
-        ids = sorted({c.id for i in range(len(self.rows)) for c in (self.check.candidates(i, real) if self.check else [])
-                      if c.id not in file_ids})
+        ids = sorted({c.id for found in self.found for c in found if c.id not in self.position})
         return {d.id: d for part in _chunks(ids) for d in session.scalars(
             select(db.Demand).options(selectinload(db.Demand.findings)).where(db.Demand.id.in_(part)))}
 
-    def _insert(self, session: Session, firm_ids: dict[int, int], real_firm: Callable[[int], int]) -> None:
+    def _insert(self, session: Session) -> None:
         """The file's new enterprises, demands and findings in bulk; stored enterprises take the file's values."""
         now = db.utcnow()
-        new = [dict(id=firm_ids[f.ref], campaign_id=self.campaign.id, org_key=f.key, created_at=now, updated_at=now,
+        new = [dict(id=self.firm_ids[f.ref], campaign_id=self.campaign.id, org_key=f.key, created_at=now, updated_at=now,
                     **f.columns) for f in self.firms.values() if not f.stored]
         for part in _chunks(new, 1000):
-            session.execute(insert(db.Enterprise), list(part))
+            session.connection().execute(insert(db.Enterprise.__table__), list(part))
         stored = {f.ref: f for f in self.firms.values() if f.stored}
         for part in _chunks(sorted(stored)):
             for firm in session.scalars(select(db.Enterprise).where(db.Enterprise.id.in_(part))):
                 for attr, value in stored[firm.id].columns.items():
                     setattr(firm, attr, value)
         columns = [c.key for c in db.Demand.__table__.columns if c.key not in ("created_at", "updated_at")]
-        rows = [{**{c: getattr(d, c) for c in columns}, "row_version": 1, "created_at": now, "updated_at": now}
-                for d in self.demands]
-        for part in _chunks(rows, 1000):
-            session.execute(insert(db.Demand), list(part))
-        found = [dict(demand_id=d.id, rule_id=f.rule_id, severity=f.severity, message_zh=f.message_zh,
-                      message_en=f.message_en, fields=f.fields, values=f.values, created_at=now)
-                 for d in self.demands for f in d.findings]
+        rows = [{**{c: vars(d).get(c) for c in columns}, "created_at": now, "updated_at": now} for d in self.demands]
+        for part in _chunks(rows, 1000):  # vars(): the values as set (no attribute machinery per column and row)
+            session.connection().execute(insert(db.Demand.__table__), list(part))
+        found = [{**{c: vars(f).get(c) for c in _FINDING_COLUMNS}, "demand_id": d.id, "created_at": now}
+                 for d in self.demands for f in vars(d)["findings"]]
         for part in _chunks(found, 1000):
-            session.execute(insert(db.FindingRow), list(part))
+            session.connection().execute(insert(db.FindingRow.__table__), list(part))
+
+
+_FINDING_COLUMNS = ("rule_id", "severity", "message_zh", "message_en", "fields", "values")
 
 
 @dataclass(frozen=True)
@@ -250,21 +297,37 @@ class _Ref:
     id: int
 
 
-def _firm_ids(finding: dict[str, Any], real_firm: Callable[[int], int]) -> dict[str, Any]:
+def _firm_ids(finding: dict[str, Any], firm_ids: dict[int, int]) -> dict[str, Any]:
     values = finding.get("values") or {}
-    return {**finding, "values": {**values, "enterprises": [real_firm(i) for i in values.get("enterprises", [])]}}
+    return {**finding, "values": {**values, "enterprises": [firm_ids.get(i, i) for i in values.get("enterprises", [])]}}
 
 
-def _reserve(session: Session, table: str, n: int) -> list[int]:
-    """``n`` new ids of ``table``, ascending, that no other writer will take (PostgreSQL: from its sequence;
-    SQLite: past the largest, as the campaign lock holds the database's one write lock)."""
-    if n <= 0:
-        return []
+def _taken(session: Session, table: str) -> int:
+    """The largest id of ``table`` stored or handed out (PostgreSQL: its sequence's too)."""
+    top = session.scalar(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0  # noqa: S608 - a table name of ours
     if session.get_bind().dialect.name == "postgresql":
         sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
-        return sorted(session.scalars(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": sequence, "n": n}))
-    top = session.scalar(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0  # noqa: S608 - a table name of ours
-    return list(range(top + 1, top + 1 + n))
+        top = max(top, session.scalar(text(f"SELECT last_value FROM {sequence}")) or 0)
+    return int(top)
+
+
+def _planned(session: Session, table: str, n: int, margin: int) -> list[int]:
+    start = _taken(session, table) + margin + 1
+    return list(range(start, start + n))
+
+
+def _claim(session: Session, table: str, ids: Sequence[int]) -> bool:
+    """Under the campaign lock (every writer of demands and enterprises holds it): take the planned ``ids`` if no
+    id at or past the first was taken meanwhile; PostgreSQL's sequence moves past them, so nothing takes them
+    later."""
+    if not ids:
+        return True
+    if _taken(session, table) >= ids[0]:
+        return False
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
+        session.execute(text("SELECT setval(:s, :v)"), {"s": sequence, "v": int(ids[-1])})
+    return True
 
 
 def _stored_firms(session: Session, campaign_id: int) -> list[tuple[int, str, str, str | None]]:
@@ -274,7 +337,7 @@ def _stored_firms(session: Session, campaign_id: int) -> list[tuple[int, str, st
 
 
 def plan_file(session: Session, campaign: CampaignContext, records: Sequence[DemandRecord],
-              steps: Sequence[IntakeStep]) -> BulkFile | None:
+              steps: Sequence[IntakeStep], source: str | None = None) -> BulkFile | None:
     """Everything intake checks, for a file of new demands, before the lock (reads only); None when the file
     is not all new demands or a step has no batch form."""
     if any(not (s in PURE_STEPS or s is same_name_step or isinstance(s, PureStep)
@@ -308,4 +371,6 @@ def plan_file(session: Session, campaign: CampaignContext, records: Sequence[Dem
     batch = next((s.batch for s in steps if isinstance(s, PreparedStep)), None)
     if batch is not None:
         plan.check = batch(session, campaign, [item.view for item in items])
+    plan.plan_ids(session)
+    plan.render(source)
     return plan

@@ -47,26 +47,29 @@ class FileCheck:
         self.checker = checker
         self.found: list[list[Candidate]] = checker.run(top=KEEP, min_verdict="related")  # no lock needed
 
-    def catch_up(self, session: Session) -> int:
+    def catch_up(self, session: Session) -> set[int]:
         """Under the intake lock: fold in the demands other writers stored or changed since the check (and drop
-        the removed ones); returns how many there were."""
+        the removed ones); returns the rows whose candidates changed."""
         stored = dict(session.execute(select(db.Demand.id, db.Demand.row_version).where(
             db.Demand.campaign_id == self.service.campaign_id)).all())
         moved = sorted(i for i, v in stored.items() if self.seen.get(i) != (v or 1))
         stale = set(moved) | (set(self.seen) - set(stored))
         if not stale:
-            return 0
+            return set()
+        touched = {i for i, row in enumerate(self.found) if any(c.id in stale for c in row)}
         self.found = [[c for c in row if c.id not in stale] for row in self.found]
         rows = [d for start in range(0, len(moved), 500)
                 for d in self.service.rows(session, db.Demand.id.in_(moved[start:start + 500]))]
         views = [view_of_demand(d) for d in rows]
         for demand, view, vector in zip(rows, views, self.service.encode(views)):
             for c in self.checker.against_batch(view.duplicate_text.text, vector, view.signals, top=KEEP):
+                touched.add(c.id - TEMP_BASE)
                 row = self.found[c.id - TEMP_BASE]
                 row.append(replace(c, id=demand.id))  # scores are symmetric: the row's score against the demand
                 row.sort(key=by_score)
                 del row[KEEP:]
-        return len(stale)
+        self.seen = {i: v or 1 for i, v in stored.items()}
+        return touched
 
     def candidates(self, i: int, real_id: Any) -> list[Candidate]:
         """Row ``i``'s candidates as intake stores them (the best 5), with the file rows' stored ids."""

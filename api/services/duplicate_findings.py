@@ -61,13 +61,22 @@ def flag_pair(other: db.Demand, new_id: int, candidate: Candidate) -> None:
     """Both sides of a pair are flagged: a demand stored before (``other``) that the new one (``new_id``)
     duplicates or relates to gets, or extends, its own ``duplicate`` (``duplicate_related``) finding naming the
     new demand — what re-running the checks would give it, so an import's counts and ``check``'s agree."""
-    strong = candidate.verdict in STRONG
-    brief = {**candidate_brief(candidate), "id": new_id}
-    rules = (RULE_DUPLICATE, RULE_DISMISSED) if strong else (RULE_RELATED,)
-    listed = [x for f in other.findings if f.rule_id in rules for x in (f.values or {}).get("candidates", [])]
-    if any(x.get("id") == new_id for x in listed):
-        return
-    restate_findings(other, rules, intake_findings_for(listed + [brief], strong=strong))
+    flag_pairs(other, [(new_id, candidate)])
+
+
+def flag_pairs(other: db.Demand, pairs: Sequence[tuple[int, Candidate]]) -> None:
+    """:func:`flag_pair` of several new demands in order, the finding of each kind rewritten once (what the
+    pairs one after another leave: the candidates listed before, then each new one not yet listed)."""
+    for strong, rules in ((True, (RULE_DUPLICATE, RULE_DISMISSED)), (False, (RULE_RELATED,))):
+        listed = [x for f in other.findings if f.rule_id in rules for x in (f.values or {}).get("candidates", [])]
+        known = {x.get("id") for x in listed}
+        added = []
+        for new_id, c in pairs:
+            if (c.verdict in STRONG) == strong and new_id not in known:
+                known.add(new_id)
+                added.append({**candidate_brief(c), "id": new_id})
+        if added:
+            restate_findings(other, rules, intake_findings_for(listed + added, strong=strong))
 
 
 def restated_finding(briefs: Sequence[dict[str, Any]], demand_id: int,

@@ -6,6 +6,7 @@ listed with row number, field and reason (zh + en).
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -132,13 +133,14 @@ def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tu
     """A file of new demands: every check over the whole file before the lock, then one short locked step that
     stores it all (:mod:`api.services.bulk_intake`); False when the file must go row by row (updates, content
     stored already, or what another writer stored meanwhile clashes with it)."""
-    plan = plan_file(session, campaign, [record for _, record in rows], steps) if rows else None
+    plan = plan_file(session, campaign, [record for _, record in rows], steps, source) if rows else None
     session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     if plan is None:
         return False
     audits = AuditBatch()
     with unit_of_work(session):
         intake_lock(session, campaign.id)
+        locked = time.perf_counter()
         session.expire_all()
         if not plan.commit(session, actor=actor, source=source, audit=audits):
             return False
@@ -154,9 +156,11 @@ def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tu
         report.rejected.sort(key=lambda r: r["row_number"])
         audits.store(session)
         _file_audit(session, actor, source, report)
+    held = time.perf_counter() - locked
     if plan.check is not None:
         plan.check.index(plan.demands)  # this process's duplicate index, with the vectors computed for the check
-    log.info("import %s: %d new (as a whole), %d rows rejected", source, report.new, report.rejected_rows)
+    log.info("import %s: %d new as a whole (campaign lock held %.2f s), %d rows rejected", source, report.new, held,
+             report.rejected_rows)
     return True
 
 
