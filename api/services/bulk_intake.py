@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from api.forms.models import DemandRecord, Enterprise
 from api.forms.personal import headers
@@ -189,26 +189,32 @@ class BulkFile:
                 out += intake_findings(self.found[k]) + too_short_finding(self.rows[k].item.view.duplicate_text.text)
         return out
 
+    def refresh(self, session: Session, source: str | None, again: set[int] | None = None) -> None:
+        """Fold in what other writers stored since the file was checked (reads only): duplicate pairs with their
+        demands, their firms' counts and names; the rows whose findings move are written out again. Called once
+        before the lock (most of what came meanwhile) and once under it (what came since)."""
+        before = [[c.id for c in found] for found in self.found]
+        again = set(again or ())
+        again |= self.check.catch_up(session) if self.check is not None else set()
+        again |= self._recount(session)
+        if again:  # the rows whose findings moved, and the file rows they pair (or paired) with
+            self.found = [self.check.candidates(i, self.real) if self.check else [] for i in range(len(self.rows))]
+            pairs = {self.position[c] for i in again for c in before[i] + [c.id for c in self.found[i]]
+                     if c in self.position}
+            self.render(source, again | pairs)
+
     # ----- under the lock
     def commit(self, session: Session, *, actor: str, source: str | None, audit: AuditBatch) -> bool:
         """Fold in what was stored meanwhile, then insert the file (not committed). False when another writer
         stored one of the file's demands or enterprises meanwhile: the caller takes the file row by row."""
         if not self._still_new(session):
             return False
-        before = [[c.id for c in found] for found in self.found]
-        again = self.check.catch_up(session) if self.check is not None else set()
-        again |= self._recount(session)
-        if not (_claim(session, "enterprises", list(self.firm_ids.values()))
-                and _claim(session, "demands", self.ids)):
+        claimed = _claim(session, "enterprises", list(self.firm_ids.values())) and _claim(session, "demands", self.ids)
+        if not claimed:
             self.plan_ids(session, 0)
             _claim(session, "enterprises", list(self.firm_ids.values()))
             _claim(session, "demands", self.ids)
-            again = set(range(len(self.rows)))
-        if again:  # the rows whose findings moved, and the file rows they pair (or paired) with
-            self.found = [self.check.candidates(i, self.real) if self.check else [] for i in range(len(self.rows))]
-            pairs = {self.position[c] for i in again for c in before[i] + [c.id for c in self.found[i]]
-                     if c in self.position}
-            self.render(source, again | pairs)
+        self.refresh(session, source, set() if claimed else set(range(len(self.rows))))
         stored = self._stored_to_flag(session)
         pairs: dict[int, list[tuple[int, Any]]] = {}
         for i, found in enumerate(self.found):
@@ -264,8 +270,9 @@ class BulkFile:
     def _stored_to_flag(self, session: Session) -> dict[int, db.Demand]:
         """The stored demands some row pairs with (their findings are extended), read under the lock."""
         ids = sorted({c.id for found in self.found for c in found if c.id not in self.position})
-        return {d.id: d for part in _chunks(ids) for d in session.scalars(
-            select(db.Demand).options(selectinload(db.Demand.findings)).where(db.Demand.id.in_(part)))}
+        return {d.id: d for part in _chunks(ids) for d in session.scalars(  # not their records: only findings change
+            select(db.Demand).options(load_only(db.Demand.id, db.Demand.check_status), selectinload(db.Demand.findings))
+            .where(db.Demand.id.in_(part)))}
 
     def _insert(self, session: Session) -> None:
         """The file's new enterprises, demands and findings in bulk; stored enterprises take the file's values."""
@@ -366,11 +373,11 @@ def plan_file(session: Session, campaign: CampaignContext, records: Sequence[Dem
     plan = BulkFile(campaign, rows, firms, steps, None, stored_firms)
     if not plan._still_new(session):
         return None
-    plan._count_stored(session)
-    plan.run_steps(session, rows)
     batch = next((s.batch for s in steps if isinstance(s, PreparedStep)), None)
     if batch is not None:
         plan.check = batch(session, campaign, [item.view for item in items])
+    plan._count_stored(session)
+    plan.run_steps(session, rows)  # after the duplicate check: a job's progress counts to the end of the checks
     plan.plan_ids(session)
     plan.render(source)
     return plan

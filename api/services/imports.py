@@ -134,6 +134,8 @@ def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tu
     stores it all (:mod:`api.services.bulk_intake`); False when the file must go row by row (updates, content
     stored already, or what another writer stored meanwhile clashes with it)."""
     plan = plan_file(session, campaign, [record for _, record in rows], steps, source) if rows else None
+    if plan is not None:
+        plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
     session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     if plan is None:
         return False
