@@ -114,3 +114,33 @@ def test_a_submission_while_a_file_is_checked_does_not_wait_and_pairs_with_the_f
     assert done["id"] < ids["F-4"]  # stored first: the file is committed after it
     pairs = {k: {c for rule, _, cs in fs if rule == "duplicate" for c in cs} for k, fs in found.items()}
     assert "S-900" in pairs["F-4"] and "F-4" in pairs["S-900"]
+
+
+def test_ids_taken_meanwhile_are_planned_again_under_the_lock(services) -> None:
+    """More submissions than the margin while a file is checked: its planned ids are taken, so they are planned
+    again under the lock and every finding is written out again with them (no id clash, pairs still named)."""
+    from api.forms.models import DemandRecord
+    from api.services.audit import AuditBatch
+    from api.services.bulk_intake import plan_file
+    from api.store.locks import intake_lock
+    from api.store.uow import unit_of_work
+
+    rows = [make_row(700 + i, 需求编号=f"G-{i}", 需求描述=TEXT if i in (1, 3) else f"第{i}号：储能电池第{i}类研究。")
+            for i in range(4)]
+    with services.session() as s:
+        plan = plan_file(s, services.campaign, [DemandRecord.model_validate(r) for r in rows], services.intake_steps)
+        plan.plan_ids(s, 0)  # no margin: the next submission takes the first planned id
+        plan.render("t.jsonl")
+        s.commit()
+    with services.session() as other:
+        taken = submit_demand(other, services.campaign, make_row(950, 需求编号="S-950"), actor="t",
+                              steps=services.intake_steps).demand.id
+    assert taken == plan.ids[0]
+    with services.session() as s, unit_of_work(s):
+        intake_lock(s, services.campaign.id)
+        assert plan.commit(s, actor="t", source="t.jsonl", audit=AuditBatch())
+    assert plan.ids[0] > taken
+    with services.session() as s:
+        pairs = {k: {c for rule, _, cs in fs if rule == "duplicate" for c in cs}
+                 for k, fs in findings_by_external_id(s).items()}
+    assert "G-1" in pairs["G-3"] and "G-3" in pairs["G-1"] and len(pairs) == 5

@@ -19,10 +19,10 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from api.forms.models import DemandRecord, Enterprise
@@ -30,6 +30,7 @@ from api.forms.personal import headers
 from api.services import intake_notices
 from api.services.audit import AuditBatch
 from api.services.campaign import CampaignContext
+from api.services.bulk_ids import claim, move_ids, planned, taken
 from api.services.duplicate_file import TEMP_BASE, FileCheck
 from api.services.duplicate_findings import flag_pairs, intake_findings, too_short_finding
 from api.services.finding_rows import check_status_of, finding_row
@@ -50,7 +51,7 @@ class PureStep:
 
 
 PURE_STEPS = (rules_step, identifiers_step, as_written_step)
-MARGIN = 10_000  # ids left free for what other writers store while a file is checked (gaps are harmless)
+MARGIN = 100_000  # planned ids start this far past the stored ones (moved down to follow them under the lock)
 
 
 @dataclass
@@ -143,9 +144,28 @@ class BulkFile:
         """Ids for the file's demands and new enterprises, ``margin`` past the largest taken now: the ids other
         writers take while the file is checked stay below them (:meth:`commit` claims them, or plans again)."""
         new = [f for f in self.firms.values() if not f.stored]
-        self.firm_ids = dict(zip([f.ref for f in new], _planned(session, "enterprises", len(new), margin)))
-        self.ids = _planned(session, "demands", len(self.rows), margin)
+        self.firm_ids = dict(zip([f.ref for f in new], planned(session, "enterprises", len(new), margin)))
+        self.ids = planned(session, "demands", len(self.rows), margin)
         self.position = {demand_id: i for i, demand_id in enumerate(self.ids)}
+
+    def _move_down(self, start: int, firm_start: int) -> None:
+        """The planned ids (all past every stored id, so never mistaken for one) become ``start``.. and
+        ``firm_start``..: the findings naming file rows or new firms are written with the final ids."""
+        shift = (self.ids[0] - start) if self.ids else 0
+        firm_shift = (min(self.firm_ids.values()) - firm_start) if self.firm_ids else 0
+        if shift <= 0 and firm_shift <= 0:
+            return
+        first, firm_first = self.ids[0] if self.ids else 0, min(self.firm_ids.values(), default=0)
+        self.ids = [i - shift for i in self.ids]
+        self.position = {demand_id: i for i, demand_id in enumerate(self.ids)}
+        self.firm_ids = {ref: i - firm_shift for ref, i in self.firm_ids.items()}
+        self.found = [[replace(c, id=c.id - shift) if c.id >= first else c for c in found] for found in self.found]
+        for demand in self.demands:
+            demand.id -= shift
+            if firm_first and demand.enterprise_id >= firm_first:
+                demand.enterprise_id -= firm_shift
+            for f in demand.findings:
+                move_ids(f, first, shift, firm_first, firm_shift)
 
     def real(self, ref: int) -> int:
         """A file row's planned id (stored ids are themselves)."""
@@ -155,7 +175,7 @@ class BulkFile:
         """Each row's demand with its findings as one-by-one intake leaves them: its own (the steps', at its turn:
         what its audit entry records), then the pairs later rows of the file found with it."""
         if rows is None:
-            self.same = self.same_names()
+            self.same, self.demands, self.audits = self.same_names(), [], []
         self.found = [self.check.candidates(i, self.real) if self.check else [] for i in range(len(self.rows))]
         incoming: dict[int, list[tuple[int, Any]]] = {}
         for i, found in enumerate(self.found):
@@ -209,12 +229,15 @@ class BulkFile:
         stored one of the file's demands or enterprises meanwhile: the caller takes the file row by row."""
         if not self._still_new(session):
             return False
-        claimed = _claim(session, "enterprises", list(self.firm_ids.values())) and _claim(session, "demands", self.ids)
-        if not claimed:
+        free = all(taken(session, t) < min(ids, default=1 << 62)
+                   for t, ids in (("enterprises", self.firm_ids.values()), ("demands", self.ids)))
+        if free:  # the planned ids are past everything stored: move them down to follow it
+            self._move_down(taken(session, "demands") + 1, taken(session, "enterprises") + 1)
+        else:  # (rare) ids taken past the margin meanwhile: planned again, everything written out again
             self.plan_ids(session, 0)
-            _claim(session, "enterprises", list(self.firm_ids.values()))
-            _claim(session, "demands", self.ids)
-        self.refresh(session, source, set() if claimed else set(range(len(self.rows))))
+        claim(session, "enterprises", list(self.firm_ids.values()))
+        claim(session, "demands", self.ids)
+        self.refresh(session, source, set() if free else set(range(len(self.rows))))
         stored = self._stored_to_flag(session)
         pairs: dict[int, list[tuple[int, Any]]] = {}
         for i, found in enumerate(self.found):
@@ -307,34 +330,6 @@ class _Ref:
 def _firm_ids(finding: dict[str, Any], firm_ids: dict[int, int]) -> dict[str, Any]:
     values = finding.get("values") or {}
     return {**finding, "values": {**values, "enterprises": [firm_ids.get(i, i) for i in values.get("enterprises", [])]}}
-
-
-def _taken(session: Session, table: str) -> int:
-    """The largest id of ``table`` stored or handed out (PostgreSQL: its sequence's too)."""
-    top = session.scalar(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0  # noqa: S608 - a table name of ours
-    if session.get_bind().dialect.name == "postgresql":
-        sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
-        top = max(top, session.scalar(text(f"SELECT last_value FROM {sequence}")) or 0)
-    return int(top)
-
-
-def _planned(session: Session, table: str, n: int, margin: int) -> list[int]:
-    start = _taken(session, table) + margin + 1
-    return list(range(start, start + n))
-
-
-def _claim(session: Session, table: str, ids: Sequence[int]) -> bool:
-    """Under the campaign lock (every writer of demands and enterprises holds it): take the planned ``ids`` if no
-    id at or past the first was taken meanwhile; PostgreSQL's sequence moves past them, so nothing takes them
-    later."""
-    if not ids:
-        return True
-    if _taken(session, table) >= ids[0]:
-        return False
-    if session.get_bind().dialect.name == "postgresql":
-        sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
-        session.execute(text("SELECT setval(:s, :v)"), {"s": sequence, "v": int(ids[-1])})
-    return True
 
 
 def _stored_firms(session: Session, campaign_id: int) -> list[tuple[int, str, str, str | None]]:
