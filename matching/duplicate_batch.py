@@ -79,7 +79,7 @@ class InOrderCheck:
 
     def run(self, *, top: int = 10, min_verdict: str = "related") -> list[list[Candidate]]:
         """Each row's candidates (stored ids, or the ids of earlier batch rows), as :meth:`DuplicateDetector.check`
-        would have returned them with the rows before it stored."""
+        returns them to intake: the rows before it and itself indexed, itself left out."""
         sim, out = self.sim, []
         for i, (text, vector, sig, dense_ids) in enumerate(zip(self.texts, self.vectors, self.signals,
                                                              self.neighbours)):

@@ -8,11 +8,11 @@ before it), same-name firms are looked up in memory, and the duplicate check run
 file found together) — so row *i* gets what one-by-one intake would give it.
 
 Under the lock (:meth:`BulkFile.commit`): what other writers stored meanwhile is folded in (duplicate pairs
-with their demands, the enterprise counts), ids are reserved, the findings are written out (a later row that
-pairs with an earlier one, or with a stored demand, flags that one too), and demands, findings and audit
-entries are inserted in bulk; the commit is the caller's. A file that is not all new demands (updates of
-stored ones, content stored already, a step without a batch form) returns None: the caller takes it in row by
-row under the lock, as before.
+with their demands, the enterprise counts; once before the lock, once under it), the planned ids follow what is
+stored (:mod:`.bulk_ids`), the stored demands the file pairs with are flagged too, and demands, findings and
+audit entries — written out before the lock — are inserted in bulk; the commit is the caller's. A file that is
+not all new demands (updates of stored ones, content stored already, a step without a batch form) returns None:
+the caller takes it in row by row under the lock, as before.
 """
 from __future__ import annotations
 
