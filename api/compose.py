@@ -30,6 +30,7 @@ from api.services.condense_report import CLUSTERS_SHEET, RoundReport
 from api.services.dedup_runs import DedupRuns
 from api.services.domains import SHEET_NAME as DOMAINS_SHEET
 from api.services.domains import DomainLabels
+from api.services.duplicate_file import FileCheck
 from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep, PreparedStep
@@ -179,13 +180,16 @@ class Services:
     @property
     def intake_steps(self) -> tuple[IntakeStep, ...]:
         """What runs on every demand at intake and on ``check``: the campaign rules, then the duplicate check."""
-        return (*DEFAULT_INTAKE_STEPS, PreparedStep(self._duplicate_step, self._duplicate_prepare))
+        return (*DEFAULT_INTAKE_STEPS, PreparedStep(self._duplicate_step, self._duplicate_prepare, self._duplicate_file))
 
     def _duplicate_step(self, session: Session, campaign: CampaignContext, item: Any) -> list[Any]:
         return self.duplicates.intake_step(session, campaign, item)
 
     def _duplicate_prepare(self, session: Session, campaign: CampaignContext, items: Any) -> None:
         self.duplicates.prepare_intake(session, campaign, items)
+
+    def _duplicate_file(self, session: Session, campaign: CampaignContext, views: Any) -> FileCheck:
+        return FileCheck(self.duplicates, session, views)
 
     @property
     def report_sheets(self) -> tuple[SheetBuilder, ...]:

@@ -20,122 +20,18 @@ gives the overlapping sentences (offsets in both texts), shared key terms and th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
+from matching.duplicate_model import (FEATURES, MIN_COMPARE_CHARS, SHORT_CHARS, SIGNAL_KINDS, VERDICTS,  # noqa: F401
+                                      DuplicateModelError, DuplicateParams, fired_signals, pair_features,
+                                      probability, signal_offset, verdicts)
 from matching.shingle_index import ShingleIndex
 from nlp.shingles import DEFAULT_K, content_chars, overlap, shingles
 
-VERDICTS = ("duplicate", "near_duplicate", "related", "none")
-SIGNAL_KINDS = ("org", "group", "phone", "email")
-FEATURES = ("containment", "jaccard", "dense", "dense_short", "containment_short", "short")
 _EMPTY_SET = np.zeros(0, dtype=np.uint64)
-SHORT_CHARS = 40.0  # texts around this many characters or fewer count as "short" (questions, titles)
-MIN_COMPARE_CHARS = 12  # fewer content characters than this: too short to call a rewording a duplicate
-
-
-class DuplicateModelError(ValueError):
-    """The duplicate model parameters are malformed (e.g. a hand-edited config file)."""
-
-
-@dataclass(frozen=True)
-class DuplicateParams:
-    """Calibrated scoring model and verdict thresholds (stored in ``corpora/duplicates.yaml``).
-
-    ``coef``/``intercept``: logistic weights over :data:`FEATURES`. A pair is ``near_duplicate``
-    when its probability reaches ``near_duplicate``, ``duplicate`` when it also shares at least
-    ``duplicate_containment`` of its shingles, ``related`` from ``related``. ``signal_logit``:
-    prior log-odds per enterprise signal; the largest one that fired is added.
-    """
-
-    coef: tuple[float, ...] = (6.0, 4.0, 9.0, 0.0, 0.0, 0.0)
-    intercept: float = -10.0
-    near_duplicate: float = 0.5
-    related: float = 0.2
-    duplicate_containment: float = 0.8
-    signal_logit: Mapping[str, float] = field(default_factory=lambda: {
-        "org": 1.0, "group": 0.5, "phone": 0.75, "email": 0.75})
-    metrics: Mapping[str, Any] = field(default_factory=dict)  # what calibration measured
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "DuplicateParams":
-        """Read parameters from a plain mapping (a YAML file)."""
-        try:
-            coef = tuple(float(data["coef"][name]) for name in FEATURES)
-            th = data["thresholds"]
-            return cls(coef=coef, intercept=float(data["intercept"]),
-                       near_duplicate=float(th["near_duplicate"]), related=float(th["related"]),
-                       duplicate_containment=float(th["duplicate_containment"]),
-                       signal_logit={str(k): float(v) for k, v in data.get("signal_logit", {}).items()}
-                       or cls().signal_logit,
-                       metrics=dict(data.get("metrics", {})))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DuplicateModelError(f"bad duplicate model parameters: {exc!r}") from exc
-
-    def to_dict(self) -> dict[str, Any]:
-        """The YAML-ready mapping :meth:`from_dict` reads."""
-        return {"coef": {n: round(float(c), 6) for n, c in zip(FEATURES, self.coef)},
-                "intercept": round(float(self.intercept), 6),
-                "thresholds": {"near_duplicate": round(self.near_duplicate, 6), "related": round(self.related, 6),
-                               "duplicate_containment": round(self.duplicate_containment, 6)},
-                "signal_logit": dict(self.signal_logit),
-                "metrics": dict(self.metrics)}
-
-
-def pair_features(containment: np.ndarray, jaccard: np.ndarray, dense: np.ndarray,
-                  min_chars: np.ndarray) -> np.ndarray:
-    """Feature rows (:data:`FEATURES`) for pairs; ``min_chars`` is the shorter text's length."""
-    containment, jaccard, dense = (np.asarray(x, dtype=np.float64) for x in (containment, jaccard, dense))
-    short = np.exp(-np.asarray(min_chars, dtype=np.float64) / SHORT_CHARS)
-    return np.column_stack([containment, jaccard, dense, dense * short, containment * short, short])
-
-
-def probability(features: np.ndarray, params: DuplicateParams, signal_logit: np.ndarray | None = None) -> np.ndarray:
-    """Calibrated probability that each pair is a duplicate (logistic model + signal prior)."""
-    z = features @ np.asarray(params.coef) + params.intercept
-    if signal_logit is not None:
-        z = z + signal_logit
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
-
-
-def verdicts(prob: np.ndarray, containment: np.ndarray, params: DuplicateParams,
-             evidence: np.ndarray | None = None, short: np.ndarray | None = None) -> list[str]:
-    """Verdict per pair from its probability and shingle containment.
-
-    No verdict without evidence: a pair whose probability reaches ``near_duplicate`` stays ``related``
-    unless ``evidence`` (a shared non-boilerplate phrase or an enterprise signal), and a pair with a text
-    ``short`` of :data:`MIN_COMPARE_CHARS` is a duplicate only when it is (nearly) the same text.
-    """
-    n = len(np.asarray(prob))
-    evidence = np.ones(n, dtype=bool) if evidence is None else np.asarray(evidence, dtype=bool)
-    short = np.zeros(n, dtype=bool) if short is None else np.asarray(short, dtype=bool)
-    out = []
-    for p, c, e, sh in zip(np.asarray(prob).tolist(), np.asarray(containment).tolist(), evidence.tolist(),
-                           short.tolist()):
-        same_text = c >= params.duplicate_containment
-        if p >= params.near_duplicate and e and (same_text or not sh):
-            out.append("duplicate" if same_text else "near_duplicate")
-        elif p >= params.near_duplicate:
-            out.append("related")
-        elif p >= params.related:
-            out.append("related")
-        else:
-            out.append("none")
-    return out
-
-
-def fired_signals(a: Mapping[str, str | None] | None, b: Mapping[str, str | None] | None) -> list[str]:
-    """Enterprise signal kinds whose (non-empty) values are equal in ``a`` and ``b``."""
-    if not a or not b:
-        return []
-    return [k for k in SIGNAL_KINDS if a.get(k) and a.get(k) == b.get(k)]
-
-
-def signal_offset(fired: Iterable[str], params: DuplicateParams) -> float:
-    """Prior log-odds for the signals that fired: the strongest one (0 when none fired)."""
-    return max((params.signal_logit.get(k, 0.0) for k in fired), default=0.0)
 
 
 @dataclass(frozen=True)
@@ -207,14 +103,23 @@ class DuplicateDetector:
         return self
 
     def add(self, ids: Sequence[int], texts: Sequence[str], vectors: np.ndarray,
-            signals: Sequence[Mapping[str, str | None] | None] | None = None) -> None:
-        """Index more stored demands (an id already present is replaced)."""
+            signals: Sequence[Mapping[str, str | None] | None] | None = None, *, dense: bool = True,
+            prepared: Sequence[tuple[str, np.ndarray]] | None = None) -> None:
+        """Index more stored demands (an id already present is replaced). ``dense=False``: not into the vector
+        index (a batch checked in order searches its own vectors); ``prepared``: each text's content characters
+        and shingles, already computed."""
         known = [i for i in ids if int(i) in self.pos_of_]
         if known:
             self.remove(known)
-        chars = [content_chars(t) for t in texts]
-        positions = self.index_.add([shingles(c, self.k, prepared=True) for c in chars])
-        self._append(ids, chars, np.asarray(vectors, dtype=np.float32), signals, positions)
+        if prepared is None:
+            chars = [content_chars(t) for t in texts]
+            sets = [shingles(c, self.k, prepared=True) for c in chars]
+        else:
+            chars, sets = [c for c, _ in prepared], [h for _, h in prepared]
+        positions = self.index_.add(sets)
+        self._append(ids, chars, np.asarray(vectors, dtype=np.float32), signals, positions, dense=dense)
+        if prepared is not None:
+            self._shingle_cache.update(zip(positions.tolist(), sets))
         if len(self) >= max(self.relearn_min, 2 * self.fitted_size_):
             self.relearn()
 
@@ -227,12 +132,12 @@ class DuplicateDetector:
         alive[list(self.pos_of_.values())] = True
         sets = [shingles(c, self.k, prepared=True) if ok else _EMPTY_SET for c, ok in zip(self.chars_, alive)]
         self.index_ = ShingleIndex(**dict(self.index_params or {})).fit(sets)
-        self._shingle_cache = {}  # stripped of the old common shingles
         self.index_.remove(np.flatnonzero(~alive))
         self.fitted_size_ = len(self)
 
     def _append(self, ids: Sequence[int], chars: list[str], vectors: np.ndarray,
-                signals: Sequence[Mapping[str, str | None] | None] | None, positions: np.ndarray) -> None:
+                signals: Sequence[Mapping[str, str | None] | None] | None, positions: np.ndarray,
+                dense: bool = True) -> None:
         ids_arr = np.asarray(list(ids), dtype=np.int64)
         self.chars_.extend(chars)
         self.ids_ = np.concatenate([self.ids_, ids_arr])
@@ -249,7 +154,7 @@ class DuplicateDetector:
             self.signals_.append(clean)
             for kv in clean.items():
                 self.by_signal_.setdefault(kv, []).append(pos)
-        if len(ids_arr):
+        if len(ids_arr) and dense:
             self.dense_.add(ids_arr, vectors.reshape(len(ids_arr), self.dim_))
 
     def remove(self, ids: Iterable[int]) -> None:
@@ -276,7 +181,7 @@ class DuplicateDetector:
     # --- queries ------------------------------------------------------------------------------
     def check(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None = None, *,
               exclude: Iterable[int] = (), top: int = 10, min_verdict: str = "related",
-              scored: dict[Any, Any] | None = None) -> list[Candidate]:
+              scored: dict[Any, Any] | None = None, keep: Any = None) -> list[Candidate]:
         """Stored demands that may duplicate ``text``, best first, down to ``min_verdict``.
 
         ``scored``: the caller's memo for checking the SAME query again after more demands were added
@@ -284,12 +189,24 @@ class DuplicateDetector:
         two demands and the common shingles, so positions scored before are reused while the common
         shingles have not been re-learned; only the demands added since are scored anew."""
         chars = content_chars(text)
-        hashes = shingles(chars, self.k, prepared=True)
         vector = np.asarray(vector, dtype=np.float32).reshape(1, -1)
-        positions: set[int] = set()
+        dense_ids = None
         if len(self.dense_):
-            _, dense_ids = self.dense_.search(vector, min(self.n_dense, len(self.dense_)))
-            positions.update(self.pos_of_[i] for i in dense_ids[0].tolist() if i in self.pos_of_)
+            _, found = self.dense_.search(vector, min(self.n_dense, len(self.dense_)))
+            dense_ids = found[0]
+        return self.check_prepared(chars, shingles(chars, self.k, prepared=True), vector[0], signals, dense_ids,
+                                   exclude=exclude, top=top, min_verdict=min_verdict, scored=scored, keep=keep)
+
+    def check_prepared(self, chars: str, hashes: np.ndarray, vector: np.ndarray,
+                       signals: Mapping[str, str | None] | None, dense_ids: np.ndarray | None, *,
+                       exclude: Iterable[int] = (), top: int = 10, min_verdict: str = "related",
+                       scored: dict[Any, Any] | None = None, keep: Any = None) -> list[Candidate]:
+        """:meth:`check` of a text already reduced to content characters and shingles, with its dense
+        neighbours' ids already searched (``dense_ids``; :mod:`matching.duplicate_batch` searches a whole
+        batch at once); ``keep``: a predicate on candidate ids (None: all)."""
+        positions: set[int] = set()
+        if dense_ids is not None:
+            positions.update(self.pos_of_[i] for i in dense_ids.tolist() if i in self.pos_of_)
         lex, _ = self.index_.query(hashes, self.n_lexical)
         positions.update(lex.tolist())
         clean = {k: str(v) for k, v in (signals or {}).items() if k in SIGNAL_KINDS and v}
@@ -297,47 +214,74 @@ class DuplicateDetector:
             positions.update(self.by_signal_.get(kv, [])[-self.max_signal_candidates:])
         excluded = {int(i) for i in exclude}
         cand = [p for p in sorted(positions) if int(self.ids_[p]) not in excluded
-                and self.pos_of_.get(int(self.ids_[p])) == p]
+                and self.pos_of_.get(int(self.ids_[p])) == p and (keep is None or keep(int(self.ids_[p])))]
         if not cand:
             return []
+        floor = VERDICTS.index(min_verdict)
         if scored is None:
-            out = self._score(hashes, len(chars), vector[0], clean, np.asarray(cand))
+            out = self._score(hashes, len(chars), vector, clean, np.asarray(cand), floor=floor)
         else:
             if scored.get("index") is not self.index_:  # common shingles re-learned: every score may move
                 scored.clear()
                 scored["index"] = self.index_
             todo = [p for p in cand if p not in scored]
             if todo:
-                scored.update(zip(todo, self._score(hashes, len(chars), vector[0], clean, np.asarray(todo))))
+                scored.update(zip(todo, self._score(hashes, len(chars), vector, clean, np.asarray(todo))))
             out = [scored[p] for p in cand]
-        floor = VERDICTS.index(min_verdict)
         out = [c for c in out if VERDICTS.index(c.verdict) <= floor]
         return sorted(out, key=lambda c: (-c.score, c.id))[:top]
 
     def _score(self, hashes: np.ndarray, n_chars: int, vector: np.ndarray, signals: Mapping[str, str],
-               cand: np.ndarray) -> list[Candidate]:
-        q = self.index_.strip_common(hashes)
-        ov = [overlap(q, self._shingles_at(p)) for p in cand.tolist()]
-        cont = np.array([o.containment for o in ov])
-        jac = np.array([o.jaccard for o in ov])
+               cand: np.ndarray, floor: int | None = None) -> list[Candidate]:
+        """Score the candidates at positions ``cand``: all of them, in order (or, with ``floor``, only those whose
+        verdict reaches ``VERDICTS[floor]``)."""
+        cont, jac = self._overlaps(self.index_.strip_common(hashes), cand)
         dense = self.vectors_[cand] @ vector
         lengths = np.minimum(n_chars, [len(self.chars_[p]) for p in cand.tolist()])
-        fired = [tuple(fired_signals(signals, self.signals_[p])) for p in cand.tolist()]
-        offsets = np.array([signal_offset(f, self.params_) for f in fired])
-        prob = probability(pair_features(cont, jac, dense, lengths), self.params_, offsets)
+        query = [(k, signals[k]) for k in SIGNAL_KINDS if signals and signals.get(k)]
+        fired = [tuple(k for k, v in query if self.signals_[p].get(k) == v) for p in cand.tolist()] if query else \
+            [()] * len(cand)
+        offsets = {f: signal_offset(f, self.params_) for f in set(fired)}
+        prob = probability(pair_features(cont, jac, dense, lengths), self.params_, np.array([offsets[f] for f in fired]))
         evidence = (cont > 0) | np.array([bool(f) for f in fired], dtype=bool)
         verd = verdicts(prob, cont, self.params_, evidence=evidence, short=np.asarray(lengths) < MIN_COMPARE_CHARS)
         return [Candidate(int(self.ids_[p]), float(pr), v, float(c), float(j), float(d), f)
-                for p, pr, v, c, j, d, f in zip(cand.tolist(), prob, verd, cont, jac, dense, fired)]
+                for p, pr, v, c, j, d, f in zip(cand.tolist(), prob.tolist(), verd, cont.tolist(), jac.tolist(),
+                                                dense.tolist(), fired) if floor is None or VERDICTS.index(v) <= floor]
+
+    def _overlaps(self, q: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Containment and Jaccard of the query's shingles ``q`` with each candidate's (common ones stripped):
+        :func:`nlp.shingles.overlap`'s figures, counted for all candidates in one ``isin``."""
+        others = [self._stripped_at(p) for p in cand.tolist()]
+        sizes = np.array([o.size for o in others], dtype=np.int64)
+        ends = np.cumsum(sizes)
+        if q.size and ends[-1]:
+            flat = np.concatenate(others)  # q is sorted and unique: a hit is where searchsorted lands on it
+            hits = np.concatenate([[0], np.cumsum(q[np.minimum(np.searchsorted(q, flat), q.size - 1)] == flat)])
+            shared = hits[ends] - hits[ends - sizes]
+        else:
+            shared = np.zeros(len(others), dtype=np.int64)
+        smaller, union = np.minimum(sizes, q.size), sizes + q.size - shared
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.where(smaller > 0, shared / np.maximum(smaller, 1), 0.0),
+                    np.where(union > 0, shared / np.maximum(union, 1), 0.0))
+
+    def _stripped_at(self, position: int) -> np.ndarray:
+        """The shingles of an indexed demand without the common ones, kept until the common shingles are
+        re-learned (a demand is compared again and again as demands arrive)."""
+        if getattr(self, "_stripped_for", None) is not self.index_:
+            self._stripped, self._stripped_for = {}, self.index_
+        found = self._stripped.get(position)
+        if found is None:
+            found = self._stripped[position] = self.index_.strip_common(self._shingles_at(position))
+        return found
 
     def _shingles_at(self, position: int) -> np.ndarray:
-        """The shingles of an indexed demand without the common ones, computed once when it is first a candidate
-        (kept until the common shingles are re-learned: a demand is compared again and again as demands arrive;
-        only those ever compared are kept)."""
+        """The shingles of an indexed demand, computed once when it is first a candidate (kept: a demand is
+        compared again and again as demands arrive; only those ever compared are kept)."""
         found = self._shingle_cache.get(position)
         if found is None:
-            found = self._shingle_cache[position] = self.index_.strip_common(
-                shingles(self.chars_[position], self.k, prepared=True))
+            found = self._shingle_cache[position] = shingles(self.chars_[position], self.k, prepared=True)
         return found
 
     def score_ids(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None,

@@ -56,8 +56,8 @@ class ShingleIndex:
         else:
             self.common_ = _EMPTY_U64
         self.n_docs_ = 0
-        self.alive_ = np.zeros(0, dtype=bool)
-        self.sizes_ = np.zeros(0, dtype=np.int32)
+        self._alive = np.zeros(0, dtype=bool)  # grown by doubling: one document at a time must not copy them all
+        self._sizes = np.zeros(0, dtype=np.int32)
         self.keys_ = _EMPTY_U64
         self.pos_ = _EMPTY_I64
         self._delta: dict[int, list[int]] = {}
@@ -89,13 +89,27 @@ class ShingleIndex:
             sizes[i] = sk.size
             for h in sk.tolist():
                 self._delta.setdefault(h, []).append(start + i)
-        self.n_docs_ = start + len(shingle_sets)
-        self.alive_ = np.concatenate([self.alive_, np.ones(len(shingle_sets), dtype=bool)])
-        self.sizes_ = np.concatenate([self.sizes_, sizes])
+        end = start + len(shingle_sets)
+        if end > len(self._alive):
+            grown = max(end, 2 * len(self._alive), 16)
+            self._alive = np.concatenate([self._alive[:start], np.zeros(grown - start, dtype=bool)])
+            self._sizes = np.concatenate([self._sizes[:start], np.zeros(grown - start, dtype=np.int32)])
+        self._alive[start:end], self._sizes[start:end] = True, sizes
+        self.n_docs_ = end
         self._buffered += len(shingle_sets)
         if self._buffered >= self.merge_every:
             self._merge()
         return np.arange(start, self.n_docs_, dtype=np.int64)
+
+    @property
+    def alive_(self) -> np.ndarray:
+        """Whether each document position is still indexed."""
+        return self._alive[: self.n_docs_]
+
+    @property
+    def sizes_(self) -> np.ndarray:
+        """How many sampled shingles each document position has."""
+        return self._sizes[: self.n_docs_]
 
     def remove(self, positions: np.ndarray | list[int]) -> None:
         """Forget documents (their postings are dropped at the next merge)."""

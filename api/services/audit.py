@@ -40,7 +40,7 @@ class AuditBatch:
 
     def store(self, session: Session) -> None:
         for start in range(0, len(self.rows), self.CHUNK):
-            session.execute(insert(db.AuditEntry), self.rows[start:start + self.CHUNK])
+            session.connection().execute(insert(db.AuditEntry.__table__), self.rows[start:start + self.CHUNK])
         self.rows.clear()
 
 

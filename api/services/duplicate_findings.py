@@ -8,11 +8,14 @@ from typing import Any
 
 from api.io.labels import actor_zh
 from api.store import tables as db
-from matching.duplicates import Candidate
+from api.services.finding_rows import restate_findings
+from matching.duplicates import MIN_COMPARE_CHARS, Candidate
+from nlp.shingles import content_chars
 
 RULE_DUPLICATE = "duplicate"
 RULE_DISMISSED = "duplicate_dismissed"  # every candidate of the duplicate finding was checked and dismissed
 RULE_RELATED = "duplicate_related"
+RULE_TOO_SHORT = "too_short_to_compare"
 STRONG = ("duplicate", "near_duplicate")
 
 
@@ -41,6 +44,39 @@ def intake_findings_for(briefs: Sequence[dict[str, Any]], *, strong: bool) -> li
              "message_zh": f"与需求 {ids} 内容相关（非重复），供参考。",
              "message_en": f"Related to demand(s) {ids.replace('、', ', ')} (not duplicates).",
              "fields": [], "values": {"candidates": list(briefs)}}]
+
+
+def too_short_finding(text: str) -> list[dict[str, Any]]:
+    """An ``info`` note when the compared text (title and description) is too short to check reliably."""
+    chars = len(content_chars(text).replace("|", ""))
+    if chars >= MIN_COMPARE_CHARS:
+        return []
+    return [{"rule_id": RULE_TOO_SHORT, "severity": "info", "fields": [], "values": {"chars": chars},
+             "message_zh": f"需求名称和描述共{chars}字，过短，无法可靠查重；请补充需求描述后再核对。",
+             "message_en": f"Only {chars} characters of title and description: too short to check for "
+                           "duplicates reliably; add a description."}]
+
+
+def flag_pair(other: db.Demand, new_id: int, candidate: Candidate) -> None:
+    """Both sides of a pair are flagged: a demand stored before (``other``) that the new one (``new_id``)
+    duplicates or relates to gets, or extends, its own ``duplicate`` (``duplicate_related``) finding naming the
+    new demand — what re-running the checks would give it, so an import's counts and ``check``'s agree."""
+    flag_pairs(other, [(new_id, candidate)])
+
+
+def flag_pairs(other: db.Demand, pairs: Sequence[tuple[int, Candidate]]) -> None:
+    """:func:`flag_pair` of several new demands in order, the finding of each kind rewritten once (what the
+    pairs one after another leave: the candidates listed before, then each new one not yet listed)."""
+    for strong, rules in ((True, (RULE_DUPLICATE, RULE_DISMISSED)), (False, (RULE_RELATED,))):
+        listed = [x for f in other.findings if f.rule_id in rules for x in (f.values or {}).get("candidates", [])]
+        known = {x.get("id") for x in listed}
+        added = []
+        for new_id, c in pairs:
+            if (c.verdict in STRONG) == strong and new_id not in known:
+                known.add(new_id)
+                added.append({**candidate_brief(c), "id": new_id})
+        if added:
+            restate_findings(other, rules, intake_findings_for(listed + added, strong=strong))
 
 
 def restated_finding(briefs: Sequence[dict[str, Any]], demand_id: int,

@@ -35,24 +35,22 @@ from api.errors import ConfigError, InvalidInput, NotFound
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
-from api.services.duplicate_findings import (RULE_DISMISSED, RULE_DUPLICATE, RULE_RELATED, STRONG, candidate_brief,
-                                             intake_findings, intake_findings_for, restated_finding)
+from api.services.duplicate_findings import (RULE_DISMISSED, RULE_DUPLICATE, flag_pair, intake_findings,
+                                             restated_finding, too_short_finding)
 from api.services.finding_rows import restate_findings
 from api.services.intake import IntakeItem
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from api.store.locks import intake_lock
 from matching.duplicate_evidence import evidence
-from matching.duplicates import MIN_COMPARE_CHARS, Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams
+from matching.duplicates import Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams
 from nlp.embed import Embedder
-from nlp.shingles import content_chars
 from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
 DECISIONS = ("confirm", "dismiss")
 Known = tuple[db.Demand, DemandView, np.ndarray]  # a demand this process has normalised and encoded already
-RULE_TOO_SHORT = "too_short_to_compare"
 _WRITTEN = (db.Demand.id, db.Demand.content_hash, db.Demand.row_version, db.Demand.updated_at)  # what a sync compares
 
 
@@ -353,33 +351,17 @@ class DuplicateService:
                                     vector=item.prepared.get("duplicate_vector"),
                                     scored=item.prepared.get("duplicate_scored"), new=item.new, rows=rows)
             self._add([item.demand], [item.view])  # visible to the next check at once (this process)
-        findings = intake_findings(found)
+        findings = intake_findings(found) + too_short_finding(item.view.duplicate_text.text)
         self._flag_earlier(item.demand.id, found, rows)
-        chars = len(content_chars(item.view.duplicate_text.text).replace("|", ""))
-        if chars < MIN_COMPARE_CHARS:
-            findings.append({"rule_id": RULE_TOO_SHORT, "severity": "info", "fields": [], "values": {"chars": chars},
-                             "message_zh": f"需求名称和描述共{chars}字，过短，无法可靠查重；请补充需求描述后再核对。",
-                             "message_en": f"Only {chars} characters of title and description: too short to check for "
-                                           "duplicates reliably; add a description."})
         return findings
 
     @staticmethod
     def _flag_earlier(new_id: int, found: Sequence[Candidate], others: Mapping[int, db.Demand]) -> None:
-        """Both sides of a pair are flagged: each stored demand the new one duplicates (or relates to) gets, or
-        extends, its own ``duplicate`` (``duplicate_related``) finding naming the new demand — what re-running the
-        checks would give it, so an import's counts and ``check``'s agree (``others``: their rows, findings loaded)."""
+        """Both sides of a pair are flagged (:func:`flag_pair`) on the stored demands the new one pairs with
+        (``others``: their rows, findings loaded)."""
         for c in found:
-            other = others.get(c.id)
-            if other is None:
-                continue
-            strong = c.verdict in STRONG
-            brief = {**candidate_brief(c), "id": new_id}
-            rules = (RULE_DUPLICATE, RULE_DISMISSED) if strong else (RULE_RELATED,)
-            rows = [f for f in other.findings if f.rule_id in rules]
-            listed = [x for f in rows for x in (f.values or {}).get("candidates", [])]
-            if any(x.get("id") == new_id for x in listed):
-                continue
-            restate_findings(other, rules, intake_findings_for(listed + [brief], strong=strong))
+            if c.id in others:
+                flag_pair(others[c.id], new_id, c)
 
     def evidence_for(self, session: Session, demand: db.Demand, candidate: Candidate, *, admin: bool) -> dict[str, Any]:
         """Why ``candidate`` looks like ``demand``: shared sentences (field + offsets), terms, signals."""

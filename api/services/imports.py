@@ -6,6 +6,7 @@ listed with row number, field and reason (zh + en).
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,6 +20,7 @@ from api.forms import models as forms
 from api.forms.parsers import enum_text
 from api.io.bundles import read_any
 from api.services.audit import AuditBatch, append_audit, redacted
+from api.services.bulk_intake import plan_file
 from api.services.campaign import CampaignContext
 from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, StaleVersion, content_hash,
                                  intake_record, prepare_intakes)
@@ -91,6 +93,8 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
     if on_read is not None:  # a job's progress: how many rows intake will go through
         on_read(len(result.accepted))
     rows = _admitted(report, result.accepted, region)
+    if _import_whole(session, campaign, rows, report, actor=actor, steps=steps, source=source):
+        return report
     prepared = prepare_intakes(session, campaign, [record for _, record in rows], steps=steps, replace=replace,
                                context=context)  # the whole file at once, before the lock: one encoding batch
     audits = AuditBatch()  # the rows' audit entries, inserted together before the file's own entry
@@ -118,12 +122,54 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
         report.rejected.sort(key=lambda r: r["row_number"])
         _final_findings(session, report)
         audits.store(session)
-        append_audit(session, actor, "import", "file", None, None,
-                     {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
-                      "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
+        _file_audit(session, actor, source, report)
     log.info("import %s: %d new, %d updated, %d unchanged, %d rows rejected", source, report.new,
              report.updated, report.unchanged, report.rejected_rows)
     return report
+
+
+def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tuple[int, forms.DemandRecord]],
+                  report: ImportReport, *, actor: str, steps: Sequence[IntakeStep], source: str) -> bool:
+    """A file of new demands: every check over the whole file before the lock, then one short locked step that
+    stores it all (:mod:`api.services.bulk_intake`); False when the file must go row by row (updates, content
+    stored already, or what another writer stored meanwhile clashes with it)."""
+    plan = plan_file(session, campaign, [record for _, record in rows], steps, source) if rows else None
+    if plan is not None:
+        plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
+    session.commit()  # nothing written: ends the reads' transaction before the lock is taken
+    if plan is None:
+        return False
+    audits = AuditBatch()
+    with unit_of_work(session):
+        intake_lock(session, campaign.id)
+        locked = time.perf_counter()
+        session.expire_all()
+        if not plan.commit(session, actor=actor, source=source, audit=audits):
+            return False
+        rules: Counter[str] = Counter()
+        for (row_no, record), demand in zip(rows, plan.demands):
+            found = [f.rule_id for f in demand.findings]
+            rules.update(found)
+            report.results.append({"row_number": row_no, "demand_id": demand.id, "external_id": demand.external_id,
+                                   "outcome": "new", "enterprise": db.clip(db.Enterprise, "name", record.name or ""),
+                                   "title": demand.title,
+                                   "check_status": demand.check_status, "findings": found, "changed_fields": []})
+        report.new, report.findings_by_rule = len(plan.demands), dict(sorted(rules.items()))
+        report.rejected.sort(key=lambda r: r["row_number"])
+        audits.store(session)
+        _file_audit(session, actor, source, report)
+    held = time.perf_counter() - locked
+    if plan.check is not None:
+        plan.check.index(plan.demands)  # this process's duplicate index, with the vectors computed for the check
+    log.info("import %s: %d new as a whole (campaign lock held %.2f s), %d rows rejected", source, report.new, held,
+             report.rejected_rows)
+    return True
+
+
+def _file_audit(session: Session, actor: str, source: str, report: ImportReport) -> None:
+    append_audit(session, actor, "import", "file", None, None,
+                 {"file": source, "rows": report.rows, "new": report.new, "updated": report.updated,
+                  "unchanged": report.unchanged, "rejected_rows": report.rejected_rows})
 
 
 def _admitted(report: ImportReport, accepted: Sequence[tuple[int, Any]],

@@ -79,10 +79,11 @@ IntakeStep = Callable[[Session, CampaignContext, IntakeItem], list[Any]]
 class PreparedStep:
     """An intake step whose costly part needs no lock: ``prepare`` runs before the campaign lock is taken,
     over every item of a submission or a file at once (``item.demand`` is None then), and leaves what it
-    computed in ``item.prepared`` for ``run``."""
+    computed in ``item.prepared`` for ``run``. ``batch``: its form for a whole file (:mod:`.bulk_intake`)."""
 
     run: IntakeStep
     prepare: Callable[[Session, CampaignContext, Sequence[IntakeItem]], None]
+    batch: Callable[[Session, CampaignContext, Sequence[Any]], Any] | None = None
 
     def __call__(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
         return self.run(session, campaign, item)

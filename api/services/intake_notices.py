@@ -3,7 +3,7 @@
 human, so nothing is altered or merged silently (#23)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -63,11 +63,16 @@ def same_name_findings(session: Session, campaign_id: int, enterprise: db.Enterp
         db.Enterprise.campaign_id == campaign_id, db.Enterprise.id != enterprise.id,
         or_(db.Enterprise.org_key.startswith(at, autoescape=True),
             db.Enterprise.org_key.startswith(group, autoescape=True))).order_by(db.Enterprise.id).limit(5)))
+    return same_name_notice([(o.id, o.name, o.region) for o in others])
+
+
+def same_name_notice(others: Sequence[tuple[Any, str, str | None]]) -> list[dict[str, Any]]:
+    """The ``possible_same_enterprise`` warning naming ``others`` (id, name, region), or nothing when none."""
     if not others:
         return []
-    names = "；".join(f"{o.name}（{o.region or '地区未填'}）" for o in others)
+    names = "；".join(f"{name}（{region or '地区未填'}）" for _, name, region in others)
     return [{"rule_id": "possible_same_enterprise", "severity": "warning", "fields": ["企业名称", "注册地区"],
-             "values": {"enterprises": [o.id for o in others]},
+             "values": {"enterprises": [i for i, _, _ in others]},
              "message_zh": f"与已登记的企业名称相近：{names}。未合并为同一企业；如是同一企业，请补充统一社会信用代码或人工核对。",
              "message_en": f"the name matches {len(others)} enterprise(s) of another region or a group; they were "
                            "not merged. Add the unified social credit code or have someone check."}]

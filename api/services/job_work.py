@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.services.campaign import CampaignContext
+from api.services.bulk_intake import PureStep
 from api.services.imports import import_demands, import_people
 from api.services.intake import IntakeItem, IntakeStep
 from api.services.jobs import Progress, Work
@@ -36,7 +37,7 @@ def import_work(path: Path, kind: str, campaign: CampaignContext, *, actor: str,
             total[0] = rows
             progress("import", 0, rows)
 
-        return import_demands(session, campaign, path, actor=actor, steps=(*steps, count), context=context,
+        return import_demands(session, campaign, path, actor=actor, steps=(*steps, PureStep(count)), context=context,
                               source=source, region=region, on_read=read,
                               allow_enterprise_change=allow_enterprise_change).to_dict()
 

@@ -1,0 +1,54 @@
+"""Ids of a file taken in as a whole (:mod:`api.services.bulk_intake`): planned before the lock far past every
+stored id (so a planned id is never mistaken for one stored meanwhile), then, under the lock, moved down to follow
+what is stored then — the file's demands are numbered on from the others' — and claimed (PostgreSQL: its
+sequence moves past them)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from api.services.duplicate_findings import RULE_DUPLICATE, RULE_RELATED, intake_findings_for
+from api.store import tables as db
+
+
+def move_ids(f: db.FindingRow, first: int, shift: int, firm_first: int, firm_shift: int) -> None:
+    """A finding naming planned ids (≥ ``first``, ≥ ``firm_first``) rewritten with the final ones."""
+    values = f.values or {}
+    if f.rule_id in (RULE_DUPLICATE, RULE_RELATED) and shift > 0:
+        briefs = [{**c, "id": c["id"] - shift if c["id"] >= first else c["id"]} for c in values.get("candidates", [])]
+        fresh = intake_findings_for(briefs, strong=f.rule_id == RULE_DUPLICATE)[0]
+        f.message_zh, f.message_en, f.values = fresh["message_zh"], fresh["message_en"], fresh["values"]
+    elif values.get("enterprises") and firm_shift > 0:
+        f.values = {**values, "enterprises": [i - firm_shift if firm_first and i >= firm_first else i
+                                              for i in values["enterprises"]]}
+
+
+def taken(session: Session, table: str) -> int:
+    """The largest id of ``table`` stored or handed out (PostgreSQL: its sequence's too)."""
+    top = session.scalar(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0  # noqa: S608 - a table name of ours
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
+        top = max(top, session.scalar(text(  # a fresh sequence (not called yet) hands out last_value next
+            f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}")) or 0)
+    return int(top)
+
+
+def planned(session: Session, table: str, n: int, margin: int) -> list[int]:
+    start = taken(session, table) + margin + 1
+    return list(range(start, start + n))
+
+
+def claim(session: Session, table: str, ids: Sequence[int]) -> bool:
+    """Under the campaign lock (every writer of demands and enterprises holds it): take the planned ``ids`` if no
+    id at or past the first was taken meanwhile; PostgreSQL's sequence moves past them, so nothing takes them
+    later."""
+    if not ids:
+        return True
+    if taken(session, table) >= ids[0]:
+        return False
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = session.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
+        session.execute(text("SELECT setval(:s, :v)"), {"s": sequence, "v": int(ids[-1])})
+    return True
