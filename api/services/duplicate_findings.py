@@ -17,6 +17,7 @@ RULE_DISMISSED = "duplicate_dismissed"  # every candidate of the duplicate findi
 RULE_RELATED = "duplicate_related"
 RULE_TOO_SHORT = "too_short_to_compare"
 STRONG = ("duplicate", "near_duplicate")
+RELATED_SHOWN = 5  # a related note names the five closest and counts the rest (all are in its values)
 
 
 def intake_findings(found: Sequence[Candidate]) -> list[dict[str, Any]]:
@@ -40,9 +41,13 @@ def intake_findings_for(briefs: Sequence[dict[str, Any]], *, strong: bool) -> li
                  "message_zh": f"疑似重复申报：与需求 {ids} 内容重复或高度相似，请核实。",
                  "message_en": f"Possible duplicate of demand(s) {ids.replace('、', ', ')}; please review.",
                  "fields": [], "values": {"candidates": list(briefs)}}]
+    shown = sorted(briefs, key=lambda b: -float(b.get("score") or 0))[:RELATED_SHOWN]  # the closest, then a count
+    ids = "、".join(f"#{b['id']}" for b in shown)
+    more_zh = f" 等 {len(briefs)} 条需求" if len(briefs) > len(shown) else " "
+    more_en = f" and {len(briefs) - len(shown)} more" if len(briefs) > len(shown) else ""
     return [{"rule_id": RULE_RELATED, "severity": "info",
-             "message_zh": f"与需求 {ids} 内容相关（非重复），供参考。",
-             "message_en": f"Related to demand(s) {ids.replace('、', ', ')} (not duplicates).",
+             "message_zh": f"与需求 {ids}{more_zh}内容相关（非重复），供参考。",
+             "message_en": f"Related to demand(s) {ids.replace('、', ', ')}{more_en} (not duplicates).",
              "fields": [], "values": {"candidates": list(briefs)}}]
 
 
