@@ -1,4 +1,5 @@
-"""Lexical (sparse) text representation: TF-IDF over jieba content words + character n-grams.
+"""Lexical (sparse) text representation: TF-IDF over jieba content words + character n-grams (the n-grams
+counted with numpy: :class:`~nlp.char_ngrams.CharTfidfVectorizer`, scikit-learn's output at a third of the time).
 
 The two TF-IDF blocks are L2-normalised, weighted and stacked, and every row is L2-normalised
 again, so ``A @ B.T`` is a cosine in [0, 1]. It complements the dense embedding: exact technical
@@ -17,6 +18,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_rows
 
+from nlp.char_ngrams import CharTfidfVectorizer
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
@@ -50,7 +52,7 @@ class LexicalVectorizer:
             self.tokenizer_ = self.tokenizer if self.tokenizer is not None else Tokenizer()
         words = TfidfVectorizer(analyzer=self._words, min_df=self.min_df, max_features=self.max_features,
                                 sublinear_tf=self.sublinear_tf, vocabulary=vocab_words, dtype=np.float32)
-        chars = TfidfVectorizer(analyzer="char", ngram_range=self.char_ngram, preprocessor=content_chars,
+        chars = CharTfidfVectorizer(analyzer="char", ngram_range=self.char_ngram, preprocessor=content_chars,
                                 min_df=self.min_df, max_features=self.max_features,
                                 sublinear_tf=self.sublinear_tf, vocabulary=vocab_chars, dtype=np.float32)
         return words, chars

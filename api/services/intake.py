@@ -133,8 +133,8 @@ def identity_of(record: DemandRecord) -> str:
     return db.clip(db.Enterprise, "org_key", enterprise_key(record.name, record.credit_code, record.region)) or ""
 
 
-def _upsert_enterprise(session: Session, campaign: CampaignContext,
-                       record: DemandRecord) -> tuple[db.Enterprise, bool]:
+def upsert_enterprise(session: Session, campaign: CampaignContext,
+                      record: DemandRecord) -> tuple[db.Enterprise, bool]:
     """The enterprise row of ``record`` (inserted or updated) and whether it was inserted now."""
     key = identity_of(record)
     if not org_key(record.name, record.credit_code).removeprefix("name:"):
@@ -158,8 +158,9 @@ def _upsert_enterprise(session: Session, campaign: CampaignContext,
     return row, False
 
 
-def _fill_demand(demand: db.Demand, campaign: CampaignContext, record: DemandRecord, data: dict[str, Any],
-                 digest: str, enterprise: db.Enterprise, source: str | None) -> None:
+def fill_demand(demand: db.Demand, campaign: CampaignContext, record: DemandRecord, data: dict[str, Any],
+                digest: str, enterprise: db.Enterprise, source: str | None) -> None:
+    """The stored columns of a demand from its validated record (also the benchmarks' bulk seeding)."""
     area = enum_text(record.tech_area)
     columns = dict(external_id=record.external_id, batch=enum_text(record.batch), region=record.region,
                    park=record.park, recommending_unit=record.review_unit, status=record.status,
@@ -315,14 +316,14 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
                 f"Demand {external_id} belongs to another enterprise (or one of another region); only an admin may "
                 "change the enterprise of a stored demand.", {"external_id": external_id, "field": "企业名称"})
 
-    enterprise, new_enterprise = _upsert_enterprise(session, campaign, record)
+    enterprise, new_enterprise = upsert_enterprise(session, campaign, record)
     if existing is None:  # an empty findings list, so setting them after the flush loads nothing
         demand, outcome, before = db.Demand(findings=[]), "new", None
-        _fill_demand(demand, campaign, record, data, digest, enterprise, source)
+        fill_demand(demand, campaign, record, data, digest, enterprise, source)
         session.add(demand)
     else:
         demand, outcome, before = existing, "updated", _audit_view(existing)
-        _fill_demand(demand, campaign, record, data, digest, enterprise, source)
+        fill_demand(demand, campaign, record, data, digest, enterprise, source)
         demand.row_version = (existing.row_version or 1) + 1
     session.flush()
     item.stored_as(demand)
