@@ -11,7 +11,7 @@ intake's per-row rules, audit entries and findings (the import has its own bench
 at 50,000 rows it would take most of an hour). Seeding is not timed. Then a *fresh process* builds the services and times what staff wait for:
 ``Condensation.run`` (embedding, clustering, keywords, titles, summaries, cluster profiles) plus the
 round report (Excel with its charts). Metrics: ``seconds`` (run + report, model loading excluded and
-reported as ``load_seconds``) and ``peak_rss_mb`` (VmHWM of that process).
+reported as ``load_seconds``: the embedder, jieba, the routing model and the keyword resources) and ``peak_rss_mb`` (VmHWM of that process).
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ from api.compose import build_services, load_settings
 from bench.common import peak_rss_mb as peak_mb
 
 services = build_services(load_settings(home=Path(sys.argv[1])))
-services.embedder, services.tokenizer.cut("预热")
+services.embedder, services.tokenizer.cut("预热"), services.condensation, services.round_report  # the models
 t1 = time.perf_counter()
 with services.session() as session:
     result = services.condensation.run(session, actor="bench")
