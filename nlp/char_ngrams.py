@@ -135,18 +135,20 @@ class CharTfidfVectorizer(TfidfVectorizer):
         """Counts of the n-grams ``keys`` (sorted) in the texts: each key's entries are ordered in a row by its
         ``slot``, and ``column[slot]`` is its column."""
         width = max(len(slot), 1)
-        rows, slots, counts, n_doc = [], [], [], 0
+        indptr, slots, counts, n_doc = [np.zeros(1, np.int64)], [], [], 0
         for texts in chunks:
             row, key, _ = self._occurrences(texts)
             at = np.searchsorted(keys, key)
             hit = (at < len(keys)) & (keys[np.minimum(at, len(keys) - 1)] == key) if len(keys) else key < 0
-            pair, count = np.unique(row[hit] * width + slot[at[hit]], return_counts=True)
-            rows.append((pair // width + n_doc).astype(np.int32))
-            slots.append((pair % width).astype(np.int32))
-            counts.append(count.astype(self.dtype))
+            m = _row_counts(row[hit], slot[at[hit]], len(texts), width)
+            indptr.append(m.indptr[1:].astype(np.int64) + indptr[-1][-1])
+            slots.append(m.indices)
+            counts.append(m.data)
             n_doc += len(texts)
-        row, at, count = (np.concatenate(a) if a else np.zeros(0, np.int32) for a in (rows, slots, counts))
-        return _csr(row, column[at], count, n_doc, len(self.vocabulary_), self.dtype)
+        at, count = (np.concatenate(a) if a else np.zeros(0, np.int32) for a in (slots, counts))
+        index = np.int32 if len(at) <= np.iinfo(np.int32).max else np.int64
+        return sp.csr_array((count.astype(self.dtype), column[at].astype(index), np.concatenate(indptr).astype(index)),
+                            shape=(n_doc, len(self.vocabulary_)))
 
     def _kept(self, dfs: np.ndarray, tfs: np.ndarray, n_doc: int) -> np.ndarray:
         """The columns ``CountVectorizer._limit_features`` keeps (``tfs``: column totals, as float32 as its sum)."""
@@ -199,8 +201,7 @@ class _NgramStats:
         uniq, inv = np.unique(key, return_inverse=True)
         first = np.full(len(uniq), np.iinfo(np.int64).max)
         np.minimum.at(first, inv, order)
-        pairs = np.unique(row * len(uniq) + inv)
-        df = np.bincount(pairs % max(len(uniq), 1), minlength=len(uniq))
+        df = np.bincount(_row_counts(row, inv, int(row.max(initial=-1)) + 1, len(uniq)).indices, minlength=len(uniq))
         self.parts.append((uniq, df.astype(np.int32), np.bincount(inv, minlength=len(uniq)).astype(np.int32), first))
         self.pending += len(uniq)
         if self.pending >= self.MERGE_AT:
@@ -220,9 +221,8 @@ class _NgramStats:
                 np.bincount(inv, weights=tf, minlength=len(uniq)).astype(np.int32), low)
 
 
-def _csr(row: np.ndarray, col: np.ndarray, count: np.ndarray, n_rows: int, n_cols: int, dtype: type) -> sp.csr_array:
-    """A CSR count matrix from entries sorted by row, int32 indices as scikit-learn builds it."""
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=n_rows))])
-    index = np.int32 if len(col) <= np.iinfo(np.int32).max else np.int64
-    return sp.csr_array((count.astype(dtype, copy=False), col.astype(index, copy=False), indptr.astype(index)),
-                        shape=(n_rows, n_cols))
+def _row_counts(row: np.ndarray, col: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_array:
+    """How often each (row, column) pair occurs, as a canonical CSR (a row's columns sorted, each once)."""
+    m = sp.coo_array((np.ones(len(row), dtype=np.int32), (row, col)), shape=(n_rows, n_cols)).tocsr()
+    m.sum_duplicates()
+    return m
