@@ -56,7 +56,9 @@ class _StaticBackend:
         self.dim = int(self.weights.shape[1])
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        # the ids without offsets when this tokenizers has it (0.21+): the same ids at about half the time
+        batch = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
+        encodings = batch(texts, add_special_tokens=False)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         nonempty = np.flatnonzero(lengths)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-TREE_BLOCK = 4096  # feature rows per tree-ensemble step: ~3 MB of node indices
+TREE_BLOCK = 4096  # feature rows per tree-ensemble step: ~3 MB of node indices (~3 MB of split outcomes)
+LUT_SPLITS = 8  # trees with at most this many splits are read from a table of their outcomes (one byte)
 
 FEATURES: tuple[str, ...] = (
     "log_tf", "repeated", "bg_idf_mean", "bg_idf_min", "bg_idf_max", "ctfidf_idf", "log_corpus_freq",
@@ -40,8 +41,10 @@ def pack_trees(nodes: Sequence[np.ndarray]) -> str:
 
 
 class TreeEnsemble:
-    """Additive log-odds of binary trees (``x[feature] <= threshold`` goes left), evaluated for all
-    rows and trees at once, one level per step."""
+    """Additive log-odds of binary trees (``x[feature] <= threshold`` goes left), evaluated for all rows and
+    trees at once: every split of every tree compared in one step, and each tree's leaf read from a table
+    indexed by its splits' outcomes (trees of at most :data:`LUT_SPLITS` splits, as shipped: 8 leaves), else
+    one tree level per step. Both give the same leaves, summed in the same order."""
 
     def __init__(self, baseline: float, packed: str):
         import base64
@@ -64,6 +67,30 @@ class TreeEnsemble:
         self.feature = np.where(leaf, 0, self.feature)
         self.depth = int(sizes.max())  # a bound; the loop stops once every row sits in a leaf
         self.leaf = leaf
+        self._tables(offsets, sizes)
+
+    def _tables(self, roots: np.ndarray, sizes: np.ndarray) -> None:
+        """Per tree: its splits (feature, threshold; padded with ones always true) and the leaf value each
+        combination of their outcomes reaches (bit k set: split k went left)."""
+        splits = [np.flatnonzero(~self.leaf[a:a + s]) + a for a, s in zip(roots.tolist(), sizes.tolist())]
+        width = max((len(n) for n in splits), default=0)
+        self.split_width = width if width <= LUT_SPLITS else 0
+        if not self.split_width:
+            return
+        feature = np.zeros((len(splits), width), dtype=np.int64)
+        threshold = np.full((len(splits), width), np.inf)
+        table = np.zeros((len(splits), 1 << width))
+        for t, nodes in enumerate(splits):
+            slot = {int(n): k for k, n in enumerate(nodes)}
+            feature[t, :len(nodes)], threshold[t, :len(nodes)] = self.feature[nodes], self.threshold[nodes]
+            for bits in range(1 << width):
+                n = int(roots[t])
+                while not self.leaf[n]:
+                    n = int(self.left[n] if bits >> slot[n] & 1 else self.right[n])
+                table[t, bits] = self.value[n]
+        self.split_feature, self.split_threshold = feature.ravel(), threshold.ravel()
+        self.leaf_table = table.ravel()
+        self.table_base = (np.arange(len(splits)) << width)[None, :]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """P(positive) of each row of ``x``."""
@@ -71,6 +98,11 @@ class TreeEnsemble:
             return np.concatenate([self.predict(x[i:i + TREE_BLOCK]) for i in range(0, len(x), TREE_BLOCK)])
         if not len(x):
             return np.zeros(0)
+        if self.split_width:
+            went_left = x[:, self.split_feature] <= self.split_threshold
+            bits = np.packbits(went_left.reshape(len(x), len(self.roots), self.split_width), axis=-1,
+                               bitorder="little")[..., 0]
+            return 1.0 / (1.0 + np.exp(-(self.baseline + self.leaf_table[self.table_base + bits].sum(axis=1))))
         node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
         rows = np.arange(len(x))[:, None]
         for _ in range(self.depth):

@@ -44,7 +44,7 @@ Encode = Callable[[list[str]], np.ndarray]
 
 MODIFIER_MIN, MODIFIER_END_SHARE = 3, 0.1  # a token seen ≥ 3 times ending a run ≤ 10% of them is a modifier
 SHARED_TERMS_MIN = 3  # a cluster "has shared terms" when this many specific terms are in ≥ 2 members
-RANK_BLOCK = 2048  # texts ranked per step: a few MB of features and vectors
+RANK_BLOCK = 1024  # texts ranked per step: ~10 MB of features (float64) and term vectors at a time
 ENCODE_BLOCK = 8192  # terms per encoder call
 
 

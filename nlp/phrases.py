@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -122,7 +123,7 @@ class PhraseRules:
     def _spans(self, run: list[str], start: int, n: int, lead: bool, out: dict[str, Candidate]) -> None:
         """Add the spans of one run of content tokens (starting at token ``start`` of ``n``) to ``out``. Inside
         a run every blocked token is a :data:`PHRASE_PARTS` word: a span only needs one token not blocked."""
-        lows = [p.lower() for p in run]
+        lows = [sys.intern(p.lower()) for p in run]  # one copy per distinct word in the round's candidate parts
         free = [p not in self.blocked for p in lows]
         prefix = [bool(ALNUM_PREFIX.match(p)) for p in run]
         last = len(run) - 1

@@ -72,7 +72,7 @@ class Tokenizer:
         """:meth:`words` of tokens already cut (e.g. by :meth:`cut_lines`)."""
         out = []
         for tok in tokens:
-            tok = tok.lower()
+            tok = sys.intern(tok.lower())  # a round's words repeat: one copy each
             if tok in self.stopwords or not _CONTENT.search(tok) or _NUMBER.match(tok):
                 continue
             out.append(tok)

@@ -4,7 +4,8 @@ and on PostgreSQL (``JIEBANG_TEST_DATABASE_URL``), with the real services and du
 from __future__ import annotations
 
 from api.services.finding_rows import findings_by_external_id
-from api.services.intake import intake_record, parse_record, prepare_intake, submit_demand
+from api.forms.validation import parse_record
+from api.services.intake import intake_record, prepare_intake, submit_demand
 from api.store.locks import intake_lock
 from api.store.uow import unit_of_work
 from tests.demand_rows import make_row

@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nlp.lexical import LexicalVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from nlp.lexical import LexicalVectorizer, content_chars
 from nlp.text import normalize
 
 DOCS = ["数控机床主轴热变形补偿技术研究", "高精度数控机床的热误差补偿方法",
@@ -50,15 +52,19 @@ def test_words_cut_by_the_caller_give_the_same_rows() -> None:
         vec.transform(DOCS, words=words[:2])
 
 
-@pytest.mark.parametrize("chunk", [1 << 20, 7])
-def test_vectorised_char_counts_equal_scikit_learns(chunk: int, monkeypatch) -> None:
-    """The char block is counted in numpy (#19, label-5k): same n-grams (spaces, full-width and traditional
-    forms, empty and one-character texts), same columns, same TF-IDF as scikit-learn's own transform."""
-    monkeypatch.setattr("nlp.char_ngrams.CHUNK_CHARS", chunk)  # one batch, or a few texts at a time
-    vec = LexicalVectorizer(min_df=1).fit(DOCS + ["GPU 加速 a b", "臺灣積體電路"])
+@pytest.mark.parametrize("chunk", [1024, 2])
+def test_vectorised_char_block_equals_scikit_learns(chunk: int, monkeypatch) -> None:
+    """The char block is counted in numpy (#18/#19): same n-grams (spaces, full-width and traditional forms,
+    empty and one-character texts), same columns, same TF-IDF as scikit-learn's own vectoriser fitted alike."""
+    monkeypatch.setattr("nlp.char_ngrams.CHUNK", chunk)  # one batch, or a few texts at a time
+    fit_docs = DOCS + ["GPU 加速 a b", "臺灣積體電路"]
+    vec = LexicalVectorizer(min_df=1).fit(fit_docs)
+    ref = TfidfVectorizer(analyzer="char", ngram_range=vec.char_ngram, preprocessor=content_chars, min_df=1, max_features=vec.max_features,
+                          sublinear_tf=vec.sublinear_tf, dtype=np.float32).fit(fit_docs)
     texts = DOCS + ["", "！", "机", "ＧＰＵ  加速\n\na  b 數控機床", "x" * 5 + "数控" * 40]
     _, chars = vec.blocks(texts)
-    expected = vec.chars_.transform(texts)  # scikit-learn: every n-gram a Python string
+    expected = ref.transform(texts)  # scikit-learn: every n-gram a Python string
+    assert vec.chars_.vocabulary_ == ref.vocabulary_
     assert chars.shape == expected.shape and expected.nnz > 0
     assert abs(chars - expected).max() < 1e-6 and (chars != 0).sum() == (expected != 0).sum()
     clean = [normalize(t) for t in texts]  # normalised once by the caller: the same rows

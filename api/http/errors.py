@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import JiebangError
-from api.services.intake import validation_details
+from api.forms.validation import validation_details
 from api.store.faults import StorageFault, bad_value, classify
 
 log = logging.getLogger(__name__)

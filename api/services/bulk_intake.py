@@ -34,7 +34,7 @@ from api.services.bulk_ids import claim, move_ids, planned, taken
 from api.services.duplicate_file import TEMP_BASE, FileCheck
 from api.services.duplicate_findings import flag_pairs, intake_findings, too_short_finding
 from api.services.finding_rows import check_status_of, finding_row
-from api.services.intake import (IntakeItem, IntakeStep, PreparedStep, _audit_view, _fill_demand, as_written_step,
+from api.services.intake import (IntakeItem, IntakeStep, PreparedStep, _audit_view, fill_demand, as_written_step,
                                  content_hash, identifiers_step, identity_of, record_data, rules_step, same_name_step)
 from api.store import tables as db
 from nlp.names import org_key, same_name_prefixes
@@ -77,7 +77,7 @@ class Row:
 
 
 def _firm_columns(record: DemandRecord, data: dict[str, Any]) -> dict[str, Any]:
-    """What :func:`api.services.intake._upsert_enterprise` writes to an enterprise row."""
+    """What :func:`api.services.intake.upsert_enterprise` writes to an enterprise row."""
     columns = {c: db.clip(db.Enterprise, c, v) for c, v in dict(
         name=record.name or "", credit_code=record.credit_code, group_name=record.group_name,
         region=record.region, park=record.park).items()}
@@ -185,7 +185,7 @@ class BulkFile:
         for k in sorted(range(len(self.rows)) if rows is None else rows):
             row = self.rows[k]
             demand = self.demands[k] if rows is not None else db.Demand(findings=[])
-            _fill_demand(demand, self.campaign, row.item.record, row.item.data, row.digest,
+            fill_demand(demand, self.campaign, row.item.record, row.item.data, row.digest,
                          _Ref(self.firm_ids.get(row.firm.ref, row.firm.ref)), source)
             demand.id, demand.row_version = self.ids[k], 1
             demand.findings = [finding_row(f) for f in self._own(k)]

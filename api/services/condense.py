@@ -95,7 +95,10 @@ class Condensation(ClusterEditing):
                 raise InvalidInput(f"没有这些批次的需求：{'、'.join(sorted(unknown))}",
                                    f"no demands in batch(es): {', '.join(sorted(unknown))}", {"batch": sorted(unknown)})
             rows = [d for d in rows if d.batch in wanted]
-        return [RoundItem(d, view_of_demand(d)) for d in sorted(rows, key=lambda d: d.id)]
+        items = [RoundItem(d, view_of_demand(d)) for d in sorted(rows, key=lambda d: d.id)]
+        for d in rows:  # the views hold what condensation reads: the raw records (~40 MB a 5,000 round) can go
+            session.expire(d, ["record"])
+        return items
 
     def vectors(self, items: Sequence[RoundItem]) -> np.ndarray:
         """Dense rows of the items' condensation texts (embedded once per demand version)."""

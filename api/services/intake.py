@@ -17,13 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace as replace_fields
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +30,7 @@ from api.errors import Conflict, InvalidInput
 from api.forms.models import DemandRecord, Enterprise
 from api.forms.parsers import enum_text
 from api.forms.personal import headers
+from api.forms.validation import parse_record
 from api.services import intake_notices
 from api.services.updates import StaleVersion, apply_update, check_version, record_data  # noqa: F401 - StaleVersion re-exported
 from api.services.audit import append_audit
@@ -135,8 +135,8 @@ def identity_of(record: DemandRecord) -> str:
     return db.clip(db.Enterprise, "org_key", enterprise_key(record.name, record.credit_code, record.region)) or ""
 
 
-def _upsert_enterprise(session: Session, campaign: CampaignContext,
-                       record: DemandRecord) -> tuple[db.Enterprise, bool]:
+def upsert_enterprise(session: Session, campaign: CampaignContext,
+                      record: DemandRecord) -> tuple[db.Enterprise, bool]:
     """The enterprise row of ``record`` (inserted or updated) and whether it was inserted now."""
     key = identity_of(record)
     if not org_key(record.name, record.credit_code).removeprefix("name:"):
@@ -160,8 +160,9 @@ def _upsert_enterprise(session: Session, campaign: CampaignContext,
     return row, False
 
 
-def _fill_demand(demand: db.Demand, campaign: CampaignContext, record: DemandRecord, data: dict[str, Any],
-                 digest: str, enterprise: db.Enterprise, source: str | None) -> None:
+def fill_demand(demand: db.Demand, campaign: CampaignContext, record: DemandRecord, data: dict[str, Any],
+                digest: str, enterprise: db.Enterprise, source: str | None) -> None:
+    """The stored columns of a demand from its validated record (also the benchmarks' bulk seeding)."""
     area = enum_text(record.tech_area)
     columns = dict(external_id=record.external_id, batch=enum_text(record.batch), region=record.region,
                    park=record.park, recommending_unit=record.review_unit, status=record.status,
@@ -317,14 +318,14 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
                 f"Demand {external_id} belongs to another enterprise (or one of another region); only an admin may "
                 "change the enterprise of a stored demand.", {"external_id": external_id, "field": "企业名称"})
 
-    enterprise, new_enterprise = _upsert_enterprise(session, campaign, record)
+    enterprise, new_enterprise = upsert_enterprise(session, campaign, record)
     if existing is None:  # an empty findings list, so setting them after the flush loads nothing
         demand, outcome, before = db.Demand(findings=[]), "new", None
-        _fill_demand(demand, campaign, record, data, digest, enterprise, source)
+        fill_demand(demand, campaign, record, data, digest, enterprise, source)
         session.add(demand)
     else:
         demand, outcome, before = existing, "updated", _audit_view(existing)
-        _fill_demand(demand, campaign, record, data, digest, enterprise, source)
+        fill_demand(demand, campaign, record, data, digest, enterprise, source)
         demand.row_version = (existing.row_version or 1) + 1
     session.flush()
     item.stored_as(demand, new=outcome == "new")
@@ -365,37 +366,3 @@ def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str
             before_commit(session, result)
     log.info("demand %s %s (%d findings)", result.demand.id, result.outcome, len(result.findings))
     return result
-
-
-def parse_record(payload: dict[str, Any], context: dict[str, Any] | None = None) -> DemandRecord:
-    """Validate a dict into a ``DemandRecord``; errors become :class:`InvalidInput` with field reasons."""
-    try:
-        return DemandRecord.model_validate(payload, context=context)
-    except ValidationError as exc:
-        raise InvalidInput("需求记录校验未通过，请按提示修改后重新提交。",
-                           "The demand record is invalid; fix the listed fields and resubmit.",
-                           validation_details(exc.errors())) from None
-
-
-def validation_details(errors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """pydantic/FastAPI validation errors as ``{field, message_en, type}`` without the input values."""
-    out = []
-    for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
-        ctx = err.get("ctx") or {}
-        out.append({"field": ".".join(loc), "type": err.get("type"),
-                    "message_zh": str(ctx.get("zh") or _zh_validation(err.get("type", ""))),
-                    "message_en": str(ctx.get("en") or err.get("msg"))})
-    return out
-
-
-_ZH_TYPES = {
-    "missing": "缺少必填项", "string_type": "应为文本", "int_parsing": "应为整数", "float_parsing": "应为数字",
-    "enum": "取值不在允许范围内", "literal_error": "取值不在允许范围内", "string_too_long": "文字超出长度限制",
-    "date_parsing": "日期格式不正确", "datetime_parsing": "时间格式不正确", "json_invalid": "JSON 格式不正确",
-    "model_attributes_type": "应为对象（键值对）", "dict_type": "应为对象（键值对）",
-}
-
-
-def _zh_validation(kind: str) -> str:
-    return _ZH_TYPES.get(kind, "取值不正确")
