@@ -23,13 +23,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm import Session
 
 from api.forms.models import DemandRecord, Enterprise
 from api.forms.personal import headers
 from api.services import intake_notices
 from api.services.audit import AuditBatch
 from api.services.campaign import CampaignContext
+from api.services.bulk_flags import StoredFlags
 from api.services.bulk_ids import claim, move_ids, planned, taken
 from api.services.duplicate_file import TEMP_BASE, FileCheck
 from api.services.duplicate_findings import flag_pairs, intake_findings, too_short_finding
@@ -103,6 +104,7 @@ class BulkFile:
         self.position: dict[int, int] = {}
         self.same: list[list[dict[str, Any]]] = []
         self.found: list[list[Any]] = []
+        self.flags: StoredFlags | None = None  # the stored demands' flags, prepared before the lock
 
     # ----- before the lock
     def run_steps(self, session: Session, rows: Sequence[Row]) -> None:
@@ -238,14 +240,8 @@ class BulkFile:
         claim(session, "enterprises", list(self.firm_ids.values()))
         claim(session, "demands", self.ids)
         self.refresh(session, source, set() if free else set(range(len(self.rows))))
-        stored = self._stored_to_flag(session)
-        pairs: dict[int, list[tuple[int, Any]]] = {}
-        for i, found in enumerate(self.found):
-            for c in found:
-                if c.id in stored:
-                    pairs.setdefault(c.id, []).append((self.ids[i], c))
-        for demand_id, new in pairs.items():
-            flag_pairs(stored[demand_id], new)
+        self.flags = self.flags or StoredFlags(self._stored_pairs(), self.ids[0] if self.ids else 0, {}, {})
+        self.flags.write(session, self._stored_pairs(), self.ids[0] if self.ids else 0)
         for demand, after in zip(self.demands, self.audits):
             audit.append(session, actor, "create", "demand", demand.id, None, after, note=source)
         self._insert(session)
@@ -290,12 +286,18 @@ class BulkFile:
             f.demands = counts[f.ref]
         return moved
 
-    def _stored_to_flag(self, session: Session) -> dict[int, db.Demand]:
-        """The stored demands some row pairs with (their findings are extended), read under the lock."""
-        ids = sorted({c.id for found in self.found for c in found if c.id not in self.position})
-        return {d.id: d for part in _chunks(ids) for d in session.scalars(  # not their records: only findings change
-            select(db.Demand).options(load_only(db.Demand.id, db.Demand.check_status), selectinload(db.Demand.findings))
-            .where(db.Demand.id.in_(part)))}
+    def prepare_flags(self, session: Session) -> None:
+        """Before the lock: the stored demands the rows pair with, flagged as they stand (:mod:`.bulk_flags`)."""
+        self.flags = StoredFlags.prepare(session, self._stored_pairs(), self.ids[0] if self.ids else 0)
+
+    def _stored_pairs(self) -> dict[int, list[tuple[int, Any]]]:
+        """Each stored demand some row pairs with: the rows' (planned) ids and candidates, in file order."""
+        pairs: dict[int, list[tuple[int, Any]]] = {}
+        for i, found in enumerate(self.found):
+            for c in found:
+                if c.id not in self.position:
+                    pairs.setdefault(c.id, []).append((self.ids[i], c))
+        return pairs
 
     def _insert(self, session: Session) -> None:
         """The file's new enterprises, demands and findings in bulk; stored enterprises take the file's values."""

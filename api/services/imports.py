@@ -136,6 +136,7 @@ def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tu
     plan = plan_file(session, campaign, [record for _, record in rows], steps, source) if rows else None
     if plan is not None:
         plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
+        plan.prepare_flags(session)  # the stored demands it pairs with, flagged before the lock too
     session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     if plan is None:
         return False

@@ -1,0 +1,113 @@
+"""The stored demands a file's rows pair with (#21): their duplicate findings extended as one-by-one intake
+extends them, worked out BEFORE the campaign lock and only checked and written under it.
+
+Before the lock (:meth:`StoredFlags.prepare`): the findings of those demands are read with plain statements
+(a snapshot) and :func:`api.services.duplicate_findings.flag_pairs` runs on detached copies. Under the lock
+(:meth:`StoredFlags.write`): the same findings are read again; a demand whose findings and pairs are as they
+were takes the prepared result (its file ids moved down as the file's ids were, :func:`api.services.bulk_ids.move_ids`),
+one that moved meanwhile (another writer flagged or restated it, or the file's pairs with it changed) is worked out
+again from what is read now — and every change goes out as bulk UPDATE / INSERT / DELETE statements (executemany)
+instead of the ORM's load, compare and flush of thousands of demands while every other writer waits.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from api.services.bulk_ids import move_ids
+from api.services.duplicate_findings import flag_pairs
+from api.store import tables as db
+
+COLUMNS = ("rule_id", "severity", "message_zh", "message_en", "fields", "values")
+Snapshot = tuple[str | None, list[tuple[Any, ...]]]  # a demand's check status, its findings (id, *COLUMNS) by id
+Pairs = Mapping[int, Sequence[tuple[int, Any]]]  # stored demand id -> (file row's id, candidate), in file order
+_FT = db.FindingRow.__table__
+_DT = db.Demand.__table__
+
+
+def read(session: Session, ids: Sequence[int]) -> dict[int, Snapshot]:
+    """Each demand's check status and findings, read with two plain SELECTs per 500 ids (no ORM objects)."""
+    out: dict[int, Snapshot] = {}
+    for start in range(0, len(ids), 500):
+        part = list(ids[start:start + 500])
+        for demand_id, status in session.execute(select(_DT.c.id, _DT.c.check_status).where(_DT.c.id.in_(part))):
+            out[demand_id] = (status, [])
+        for row in session.execute(select(_FT.c.demand_id, _FT.c.id, *(_FT.c[c] for c in COLUMNS))
+                                   .where(_FT.c.demand_id.in_(part)).order_by(_FT.c.demand_id, _FT.c.id)):
+            out[row[0]][1].append(tuple(row[1:]))
+    return out
+
+
+def flagged(demand_id: int, snap: Snapshot, pairs: Sequence[tuple[int, Any]]) -> db.Demand:
+    """A detached copy of the demand with ``pairs`` flagged on it (its findings keep their stored ids)."""
+    demand = db.Demand(id=demand_id, check_status=snap[0])
+    demand.findings = [db.FindingRow(id=f[0], demand_id=demand_id, **dict(zip(COLUMNS, f[1:]))) for f in snap[1]]
+    flag_pairs(demand, pairs)
+    return demand
+
+
+class StoredFlags:
+    """The prepared flags of the stored demands a file pairs with (see the module docstring)."""
+
+    def __init__(self, pairs: Pairs, first: int, snaps: dict[int, Snapshot], done: dict[int, db.Demand]):
+        self.pairs, self.first, self.snaps, self.done = pairs, first, snaps, done
+
+    @classmethod
+    def prepare(cls, session: Session, pairs: Pairs, first: int) -> StoredFlags:
+        """Before the lock: read the demands of ``pairs`` and flag them (``first``: the file's first planned id)."""
+        snaps = read(session, sorted(pairs))
+        return cls(pairs, first, snaps, {i: flagged(i, snaps[i], p) for i, p in pairs.items() if i in snaps})
+
+    def write(self, session: Session, pairs: Pairs, first: int) -> int:
+        """Under the lock: flag the demands of ``pairs`` (the file's ids now start at ``first``) and write the
+        changes in bulk; returns how many demands were worked out again."""
+        shift = self.first - first
+        now = read(session, sorted(pairs))
+        results, again = [], 0
+        for demand_id, new in pairs.items():
+            if demand_id not in now:
+                continue  # removed meanwhile: nothing to flag
+            old = [(i + shift, c) for i, c in new]
+            if (shift >= 0 and demand_id in self.done and self.snaps[demand_id] == now[demand_id]
+                    and list(self.pairs.get(demand_id, ())) == old):
+                demand = self.done[demand_id]
+                for f in demand.findings:  # only those naming the file's rows (stored wording stays as it is)
+                    if shift and any(c.get("id", 0) >= self.first for c in (f.values or {}).get("candidates", [])):
+                        move_ids(f, self.first, shift, 0, 0)
+            else:
+                demand, again = flagged(demand_id, now[demand_id], new), again + 1
+            results.append((demand, now[demand_id]))
+        _apply(session, results)
+        return again
+
+
+def _apply(session: Session, results: Sequence[tuple[db.Demand, Snapshot]]) -> None:
+    """The flagged demands' changes against what was read: rows rewritten, added and dropped; statuses."""
+    updates, inserts, drops, statuses = [], [], [], []
+    stamp = db.utcnow()
+    for demand, (status, rows) in results:
+        before = {f[0]: f[1:] for f in rows}
+        kept = set()
+        for f in demand.findings:
+            values = tuple(getattr(f, c) for c in COLUMNS)
+            if f.id is None:
+                inserts.append({"demand_id": demand.id, "created_at": stamp, **dict(zip(COLUMNS, values))})
+            else:
+                kept.add(f.id)
+                if before.get(f.id) != values:
+                    updates.append({"b_id": f.id, **dict(zip(COLUMNS, values))})
+        drops += [i for i in before if i not in kept]
+        if demand.check_status != status:
+            statuses.append({"b_id": demand.id, "check_status": demand.check_status, "updated_at": stamp})
+    connection = session.connection()
+    if updates:
+        connection.execute(update(_FT).where(_FT.c.id == bindparam("b_id")), updates)
+    if drops:
+        connection.execute(delete(_FT).where(_FT.c.id.in_(drops)))
+    if inserts:
+        connection.execute(insert(_FT), inserts)
+    if statuses:
+        connection.execute(update(_DT).where(_DT.c.id == bindparam("b_id")), statuses)
