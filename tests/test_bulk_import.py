@@ -144,3 +144,36 @@ def test_ids_taken_meanwhile_are_planned_again_under_the_lock(services) -> None:
         pairs = {k: {c for rule, _, cs in fs if rule == "duplicate" for c in cs}
                  for k, fs in findings_by_external_id(s).items()}
     assert "G-1" in pairs["G-3"] and "G-3" in pairs["G-1"] and len(pairs) == 5
+
+
+def test_a_stored_demand_flagged_again_between_prepare_and_lock_keeps_both_pairs(services) -> None:
+    """The stored demand a file pairs with is flagged before the lock (#21); when a clerk's copy flags it again
+    before the lock is taken, the prepared flags are stale: it is worked out again under the lock and lists both
+    the clerk's copy and the file's row (a stale write would drop the clerk's pair)."""
+    from api.forms.models import DemandRecord
+    from api.services.audit import AuditBatch
+    from api.services.bulk_intake import plan_file
+    from api.store.locks import intake_lock
+    from api.store.uow import unit_of_work
+
+    with services.session() as s:
+        submit_demand(s, services.campaign, make_row(600, 需求编号="S-600", 需求描述=TEXT), actor="t",
+                      steps=services.intake_steps)
+    rows = [make_row(610 + i, 需求编号=f"H-{i}", 需求描述=TEXT if i == 1 else f"第{i}号：储能电池第{i}类研究。")
+            for i in range(3)]
+    with services.session() as s:
+        plan = plan_file(s, services.campaign, [DemandRecord.model_validate(r) for r in rows], services.intake_steps)
+        plan.refresh(s, "h.jsonl")
+        plan.prepare_flags(s)
+        s.commit()
+    with services.session() as other:
+        submit_demand(other, services.campaign, make_row(620, 需求编号="S-620", 需求描述=TEXT), actor="t",
+                      steps=services.intake_steps)
+    with services.session() as s, unit_of_work(s):
+        intake_lock(s, services.campaign.id)
+        assert plan.commit(s, actor="t", source="h.jsonl", audit=AuditBatch())
+    assert plan.reflagged == 2  # S-600 moved and S-620 is new to the file: both worked out under the lock
+    with services.session() as s:
+        pairs = {k: {c for rule, _, cs in fs if rule == "duplicate" for c in cs}
+                 for k, fs in findings_by_external_id(s).items()}
+    assert {"S-620", "H-1"} <= pairs["S-600"] and {"S-600", "S-620"} <= pairs["H-1"]

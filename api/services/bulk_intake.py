@@ -105,6 +105,7 @@ class BulkFile:
         self.same: list[list[dict[str, Any]]] = []
         self.found: list[list[Any]] = []
         self.flags: StoredFlags | None = None  # the stored demands' flags, prepared before the lock
+        self.reflagged = 0  # of those, how many had moved and were worked out again under the lock
 
     # ----- before the lock
     def run_steps(self, session: Session, rows: Sequence[Row]) -> None:
@@ -241,7 +242,7 @@ class BulkFile:
         claim(session, "demands", self.ids)
         self.refresh(session, source, set() if free else set(range(len(self.rows))))
         self.flags = self.flags or StoredFlags(self._stored_pairs(), self.ids[0] if self.ids else 0, {}, {})
-        self.flags.write(session, self._stored_pairs(), self.ids[0] if self.ids else 0)
+        self.reflagged = self.flags.write(session, self._stored_pairs(), self.ids[0] if self.ids else 0)
         for demand, after in zip(self.demands, self.audits):
             audit.append(session, actor, "create", "demand", demand.id, None, after, note=source)
         self._insert(session)

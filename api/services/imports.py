@@ -162,8 +162,9 @@ def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tu
     held = time.perf_counter() - locked
     if plan.check is not None:
         plan.check.index(plan.demands)  # this process's duplicate index, with the vectors computed for the check
-    log.info("import %s: %d new as a whole (campaign lock held %.2f s), %d rows rejected", source, report.new, held,
-             report.rejected_rows)
+    log.info("import %s: %d new as a whole (campaign lock held %.2f s; %d stored demands flagged, %d of them again "
+             "under the lock), %d rows rejected", source, report.new, held, len(plan.flags.pairs) if plan.flags else 0,
+             plan.reflagged, report.rejected_rows)
     return True
 
 
