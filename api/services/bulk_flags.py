@@ -37,7 +37,8 @@ def read(session: Session, ids: Sequence[int]) -> dict[int, Snapshot]:
             out[demand_id] = (status, [])
         for row in session.execute(select(_FT.c.demand_id, _FT.c.id, *(_FT.c[c] for c in COLUMNS))
                                    .where(_FT.c.demand_id.in_(part)).order_by(_FT.c.demand_id, _FT.c.id)):
-            out[row[0]][1].append(tuple(row[1:]))
+            if row[0] in out:  # (a demand removed between the two reads, before the lock, is left out)
+                out[row[0]][1].append(tuple(row[1:]))
     return out
 
 
