@@ -18,11 +18,10 @@ Why this shape:
   0.571 / 0.142; logistic models of the first signals: 0.60 / 0.24).
 - *MMR*: the ranking alone keeps near-duplicates ("基因", "基因表达", "表达"); maximal marginal
   relevance discounts a term by its character overlap with the ones already picked (and by
-  ``nest_penalty`` when it nests in one; 1.0 measured best, so off by default). Weighting the
-  "overlaps an author keyword" ranker 5:1 over the "is one" ranker (``partial_share``) covers more
-  distinct author keywords per five slots; a learned second stage that scored a term given the ones
-  already picked did no better than this MMR in cross-validation.
-- *Shared*: a cluster's keywords are terms shared by at least two members when it has any.
+  ``nest_penalty`` when it nests in one; 1.0 measured best, so off by default). Weighting the "overlaps an
+  author keyword" ranker 5:1 over the "is one" ranker (``partial_share``) covers more distinct author keywords
+  per five slots; a learned second stage scoring a term given those picked did no better in cross-validation.
+- *Shared*: a cluster's keywords are terms shared by at least two members when it has any, none nested in another.
 """
 from __future__ import annotations
 
@@ -277,8 +276,8 @@ class KeywordExtractor:
         partial = ranker.partial.predict(x)
         return (exact + self.partial_share * partial) / (1.0 + self.partial_share)
 
-    def _rank(self, table: CandidateTable, texts: Sequence[str] | None = None, vectors: np.ndarray | None = None
-              ) -> list[list[Keyword]]:
+    def _rank(self, table: CandidateTable, texts: Sequence[str] | None = None, vectors: np.ndarray | None = None,
+              *, nested: bool = True) -> list[list[Keyword]]:
         out: list[list[Keyword]] = []
         terms = table.vocabulary.terms
         for start, stop, entries, rows, x in self._blocks(table, texts, vectors):
@@ -287,12 +286,12 @@ class KeywordExtractor:
             bounds = np.searchsorted(rows, np.arange(start, stop + 1))
             for r in range(stop - start):
                 lo, hi = bounds[r], bounds[r + 1]
-                out.append(self._mmr([terms[t] for t in table.term[entries[lo:hi]].tolist()], rel[lo:hi])
-                           if hi > lo else [])
+                out.append(self._mmr([terms[t] for t in table.term[entries[lo:hi]].tolist()], rel[lo:hi],
+                                     nested=nested) if hi > lo else [])
         return out
 
-    def _mmr(self, terms: list[str], rel: np.ndarray) -> list[Keyword]:
-        """Greedy maximal marginal relevance: relevance × (1 − diversity × overlap), nested terms × nest_penalty."""
+    def _mmr(self, terms: list[str], rel: np.ndarray, *, nested: bool = True) -> list[Keyword]:
+        """Greedy MMR: relevance × (1 − diversity × overlap), nested terms × nest_penalty (never, ``nested=False``)."""
         chars = [set(t) for t in terms]
         chosen: list[int] = []
         left = sorted(range(len(terms)), key=lambda i: (-rel[i], terms[i]))
@@ -306,10 +305,14 @@ class KeywordExtractor:
                     overlap = max(len(chars[i] & chars[j]) / max(min(len(chars[i]), len(chars[j])), 1)
                                   for j in chosen)
                     val *= 1.0 - self.diversity * overlap
-                    if any(terms[i] in terms[j] or terms[j] in terms[i] for j in chosen):
-                        val *= self.nest_penalty
+                    inside = any(terms[i] in terms[j] or terms[j] in terms[i] for j in chosen)
+                    if inside and not nested:
+                        continue
+                    val *= self.nest_penalty if inside else 1.0
                 if val > best_val:
                     best, best_val = i, val
+            if best_val == -np.inf:
+                break  # only terms nested in picked ones are left
             chosen.append(best)
             left.remove(best)
         return [Keyword(terms[i], round(float(rel[i]), 6)) for i in chosen]
@@ -394,4 +397,4 @@ class KeywordExtractor:
             if members > 1 and int((~generic[ids[two]]).sum()) >= SHARED_TERMS_MIN:
                 return two  # what the members share, when they share any
             return np.ones(len(ids), dtype=bool)
-        return self._rank(table.merge(groups, shared), texts, vectors)
+        return self._rank(table.merge(groups, shared), texts, vectors, nested=False)  # a label lists no part twice

@@ -177,3 +177,22 @@ def test_a_merge_shows_the_right_figures_at_once_in_the_page_and_the_report(clie
     assert row["建议发榜需求名称"] == merged["title"] and row["摘要"] == merged["summary"]
     js = client.get("/condense/report.json").json()
     assert next(c for c in js["clusters"] if c["key"] == into["key"])["stats"]["enterprises"] == len(enterprises)
+
+
+def test_a_confirmed_duplicate_pair_counts_its_enterprises_once(client: TestClient) -> None:
+    """Staff confirming two members of a cluster as duplicates lowers its distinct-enterprise count on the
+    next run (the confirmed pairs of every cluster are read at once)."""
+    _import(client, SAMPLE_ROWS)
+    _run(client)
+    members = client.get("/condense/report.json").json()["members"]
+    clusters = [c for c in client.get("/clusters").json()["clusters"]
+                if c["stats"].get("distinct_enterprises") == c["stats"]["enterprises"] >= 2]
+    assert clusters, "the sample round has a cluster of several distinct enterprises"
+    key = clusters[0]["key"]
+    first, second = [m for m in members if m["类编号"] == key][:2]
+    assert first["企业名称"] != second["企业名称"]
+    pair = {"demand_a": first["系统编号"], "demand_b": second["系统编号"], "decision": "confirm"}
+    assert client.post("/dedup/decisions", json=pair, headers=ADMIN).status_code == 200
+    _run(client)
+    after = {c["key"]: c for c in client.get("/clusters").json()["clusters"]}[key]["stats"]
+    assert after["distinct_enterprises"] == clusters[0]["stats"]["enterprises"] - 1

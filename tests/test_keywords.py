@@ -119,6 +119,16 @@ def test_class_keywords_favour_what_members_share(extractor: KeywordExtractor) -
     assert not any("膜电极" in w.term for w in words[1])
 
 
+def test_a_clusters_keywords_never_list_a_term_inside_another(extractor: KeywordExtractor) -> None:
+    """The sample round's fuel-cell cluster read "氢燃料电池低铂膜电极、车用、膜电极、车用氢燃料电池、低铂膜电极"."""
+    group = ["车用氢燃料电池低铂膜电极关键技术。低铂膜电极铂载量高，车用氢燃料电池成本高。",
+             "车用氢燃料电池低铂膜电极关键技术。膜电极耐久性不足，车用氢燃料电池寿命短。"]
+    [words] = extractor.class_keywords([group])
+    terms = [w.term for w in words]
+    assert terms and any("膜电极" in t for t in terms)
+    assert not any(a != b and a in b for a in terms for b in terms), terms
+
+
 def test_unfitted_extractor_says_so(tokenizer: Tokenizer) -> None:
     with pytest.raises(RuntimeError, match="fit"):
         KeywordExtractor(tokenizer).keywords("高温合金单晶叶片铸件缺陷检测")

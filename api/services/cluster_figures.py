@@ -51,6 +51,12 @@ def cluster_stats(members: Sequence[RoundItem], duplicates: Sequence[tuple[int, 
             "investment": round(investment, 2)}
 
 
+def confirmed_pairs(members: Sequence[RoundItem], confirmed: dict[int, list[int]]) -> list[tuple[int, int]]:
+    """Member index pairs staff confirmed as duplicates (``confirmed``: demand_a id → demand_b ids)."""
+    index = {it.demand.id: i for i, it in enumerate(members)}
+    return [(index[a], index[b]) for a in index for b in confirmed.get(a, ()) if b in index]
+
+
 def likely_duplicates(texts: Sequence[str], containment: float = 0.6) -> list[tuple[int, int]]:
     """Index pairs of texts most of whose character shingles the other contains (a demand filed twice, a
     group copy under a sister company's name). Within one cluster: shared shingles of all pairs at once

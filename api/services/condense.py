@@ -32,7 +32,8 @@ from api.errors import InvalidInput, NotFound
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.cluster_edits import ClusterEditing
-from api.services.cluster_figures import RoundItem, cluster_out, cluster_stats, majority, map_2d, unclustered_by_office
+from api.services.cluster_figures import (RoundItem, cluster_out, cluster_stats, confirmed_pairs, majority, map_2d,
+                                         unclustered_by_office)
 from api.services.cluster_signals import DemandSignals
 from api.services.demands import all_demands
 from api.services.views import view_of_demand
@@ -266,9 +267,11 @@ class Condensation(ClusterEditing):
         keys = sorted(groups)
         means = l2_rows(np.vstack([dense[groups[k]].mean(axis=0) for k in keys])) if keys else None
         cluster_words = extractor.class_keywords_of([groups[k] for k in keys], vectors=means)
+        confirmed = self._confirmed_duplicates(session, list(index))  # one query for every cluster
         for n, key in enumerate(keys):
             rows[key] = self._profile_one(session, rows.get(key), key, [items[i] for i in groups[key]],
-                                          x[groups[key]], [w.term for w in cluster_words[n]], extractor.generic)
+                                          x[groups[key]], [w.term for w in cluster_words[n]], extractor.generic,
+                                          confirmed)
             progress("clusters", n + 1, len(keys))
         for key, row in rows.items():  # emptied clusters (all members moved or merged away)
             if key not in occupied and row.active and not row.locked:
@@ -277,7 +280,8 @@ class Condensation(ClusterEditing):
         return [rows[k] for k in keys if "." not in k]
 
     def _profile_one(self, session: Session, row: db.Cluster | None, key: str, members: Sequence[RoundItem],
-                     x: np.ndarray, keywords: list[str], generic: Callable[[str], bool] | None = None) -> db.Cluster:
+                     x: np.ndarray, keywords: list[str], generic: Callable[[str], bool] | None = None,
+                     confirmed: dict[int, list[int]] | None = None) -> db.Cluster:
         if row is None:
             row = db.Cluster(campaign_id=self.campaign.id, key=key, parent_key=key.split(".")[0] if "." in key else None)
             session.add(row)
@@ -299,17 +303,22 @@ class Condensation(ClusterEditing):
             before = ids
         row.summary = summarize([it.view.condense_text for it in members], keywords, max_chars=200, per_text=1)
         row.office = majority([it.demand.office for it in members], self.campaign.rules.coordinator_office)
-        row.stats = {**cluster_stats(members, self._confirmed_duplicates(session, members)), "title_members": before,
+        if confirmed is None:  # one cluster after an edit: its own confirmed pairs
+            confirmed = self._confirmed_duplicates(session, [it.demand.id for it in members])
+        row.stats = {**cluster_stats(members, confirmed_pairs(members, confirmed)), "title_members": before,
                      **self.signals.evidence(members),
                      **{k: v for k, v in (row.stats or {}).items() if k in ("coherence", "coherence_floor", "common_floor")}}
         return row
 
-    def _confirmed_duplicates(self, session: Session, members: Sequence[RoundItem]) -> list[tuple[int, int]]:
-        """Member index pairs staff confirmed as duplicates."""
-        index = {it.demand.id: i for i, it in enumerate(members)}
-        rows = session.scalars(select(db.DuplicateDecision).where(db.DuplicateDecision.decision == "confirm",
-                                                                 db.DuplicateDecision.demand_a.in_(list(index))))
-        return [(index[r.demand_a], index[r.demand_b]) for r in rows if r.demand_b in index]
+    def _confirmed_duplicates(self, session: Session, ids: Sequence[int]) -> dict[int, list[int]]:
+        """demand_a → [demand_b, …] of the pairs staff confirmed as duplicates among ``ids`` (decision id order)."""
+        wanted = set(ids)
+        out: dict[int, list[int]] = {}
+        for r in session.scalars(select(db.DuplicateDecision).where(db.DuplicateDecision.decision == "confirm")
+                                 .order_by(db.DuplicateDecision.id)):
+            if r.demand_a in wanted and r.demand_b in wanted:
+                out.setdefault(r.demand_a, []).append(r.demand_b)
+        return out
 
     def _cut(self, text: str) -> list[str]:
         return self.tokenizer.cut(text)
@@ -330,17 +339,17 @@ class Condensation(ClusterEditing):
         return self.embedder.encode(texts, kind="passage", show_progress=False, normalized=True)
 
     # ------------------------------------------------------------------ reading
-    def clusters(self, session: Session) -> list[dict[str, Any]]:
-        """Active top-level clusters, biggest first, then the 未归类 bucket's size under key ``None``."""
-        members = self._member_rows(session)
+    def clusters(self, session: Session, members: Sequence[db.ClusterMember] | None = None) -> list[dict[str, Any]]:
+        """Active top-level clusters, biggest first (``members``: the member rows when already read)."""
+        members = self._member_rows(session) if members is None else members
         sizes = Counter(m.cluster_key for m in members)
         out = [cluster_out(c, sizes.get(c.key, 0)) for c in self._clusters(session, active_only=True, top_only=True)]
         out.sort(key=lambda c: (-c["size"], c["key"]))
         return out
 
-    def sub_clusters(self, session: Session) -> list[dict[str, Any]]:
+    def sub_clusters(self, session: Session, members: Sequence[db.ClusterMember] | None = None) -> list[dict[str, Any]]:
         """Active sub-clusters (``C0007.1``…), by parent then size: first-class rows of the office sheets."""
-        sizes = Counter(m.sub_key for m in self._member_rows(session) if m.sub_key)
+        sizes = Counter(m.sub_key for m in (self._member_rows(session) if members is None else members) if m.sub_key)
         out = [cluster_out(c, sizes.get(c.key, 0)) for c in self._clusters(session, active_only=True)
                if c.parent_key and sizes.get(c.key)]
         out.sort(key=lambda c: (c["parent_key"], -c["size"], c["key"]))
@@ -367,13 +376,14 @@ class Condensation(ClusterEditing):
         return list(session.scalars(select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id)
                                     .order_by(db.ClusterMember.demand_id)))
 
-    def common_problems(self, session: Session, min_enterprises: int = 3) -> list[dict[str, Any]]:
+    def common_problems(self, session: Session, min_enterprises: int = 3,
+                        clusters: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
         """共性技术问题 (:func:`matching.common.rank_common`): clusters raised by ``min_enterprises`` or more
         distinct enterprises (an enterprise group, the same credit code and likely duplicates count once)
         with a coherence at least the round's common floor (every member fits the others as a group of the
         round must); most distinct enterprises first, then coherence, then planned investment. ``rank`` is
         the position (1 = most common)."""
-        clusters = {c["key"]: c for c in self.clusters(session)}
+        clusters = {c["key"]: c for c in (self.clusters(session) if clusters is None else clusters)}  # as read
         floors = [c["stats"]["common_floor"] for c in clusters.values() if c["stats"].get("common_floor") is not None]
         candidates = [CommonCandidate(k, int(c["stats"].get("distinct_enterprises", c["stats"].get("enterprises", 0))),
                                       c["stats"].get("coherence"), float(c["stats"].get("investment") or 0.0),

@@ -67,7 +67,8 @@ class RoundReport:
     def content(self, session: Session) -> dict[str, Any]:
         """Everything the report shows, as plain data (the JSON form of the report)."""
         cond = self.condensation
-        clusters = cond.clusters(session)
+        rows_of_members = cond._member_rows(session)  # read once: clusters, sub-clusters, common and members
+        clusters = cond.clusters(session, rows_of_members)
         names = {c["key"]: c["name"] for c in clusters}
         members: list[dict[str, Any]] = []
         by_cluster: dict[str | None, list[int]] = {}
@@ -75,7 +76,7 @@ class RoundReport:
         subs: dict[str, set[str]] = {}
         points: list[MapPoint] = []
         demands = {d.id: d for d in all_demands(session, cond.campaign)}  # one query, not one per member
-        for m in cond._member_rows(session):
+        for m in rows_of_members:
             d = demands.get(m.demand_id)
             if d is None:
                 continue
@@ -94,8 +95,8 @@ class RoundReport:
                             "建议发榜需求名称": m.title, "关键词": "、".join(m.keywords or []),
                             "人工调整": "是" if m.pinned else "否"})
         rows = [cluster_row(c, by_cluster.get(c["key"], []), sorted(subs.get(c["key"], ()))) for c in clusters]
-        sub_rows = [(c, cluster_row(c, by_cluster.get(c["key"], []), [])) for c in cond.sub_clusters(session)]
-        common = cond.common_problems(session)
+        sub_rows = [(c, cluster_row(c, by_cluster.get(c["key"], []), [])) for c in cond.sub_clusters(session, rows_of_members)]
+        common = cond.common_problems(session, clusters=clusters)
         ids = [m["系统编号"] for m in members]
         left = set(by_cluster.get(None, []))
         by_office = unclustered_by_office([office_of[i] for i in ids], [None if i in left else "x" for i in ids],
