@@ -4,7 +4,6 @@ checked, and what it stores meanwhile still pairs with the file's rows (SQLite a
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import numpy as np
 
@@ -15,6 +14,7 @@ from api.services.intake import submit_demand
 from matching.duplicate_batch import InOrderCheck
 from matching.duplicates import DuplicateDetector
 from tests.demand_rows import make_row, write_jsonl
+from tests.file_vs_one_by_one import file_and_one_by_one
 from tests.stores import services  # noqa: F401 - each test on SQLite and PostgreSQL
 
 TEXT = "面向海上风电主轴承的大型圆锥滚子轴承精密磨削与在线检测关键技术研究，解决滚道波纹度超差问题。"
@@ -52,8 +52,6 @@ def test_a_batch_checked_in_order_gets_what_checking_one_at_a_time_gets() -> Non
 def test_a_file_import_finds_what_one_by_one_intake_finds_for_firms_and_counts(services, tmp_path) -> None:
     """Firms without a credit code (a same-name firm of another region is reported), an enterprise's third
     demand (the 2-per-enterprise rule), a firm already stored: the whole-file import equals one-by-one intake."""
-    from api.compose import build_services
-
     def row(n: int, **kw) -> dict:
         return make_row(n, **{"需求编号": f"B-{n}", "需求描述": f"第{n}号：{TEXT[:20 + n % 7]}关键部件第{n}项研究。", **kw})
 
@@ -63,23 +61,7 @@ def test_a_file_import_finds_what_one_by_one_intake_finds_for_firms_and_counts(s
                 row(5, 企业名称="辽宁测试2号装备制造有限公司", 统一社会信用代码=make_row(2)["统一社会信用代码"]),
                 row(6, 企业名称="辽宁测试2号装备制造有限公司", 统一社会信用代码=make_row(2)["统一社会信用代码"]),
                 row(7, 需求描述=TEXT), row(8, 需求描述=TEXT)]
-    single = build_services(replace(services.settings, database_url=f"sqlite:///{tmp_path / 'one.db'}"))
-    single.__dict__["embedder"] = services.embedder
-    try:
-        for built in (services, single):
-            for r in stored:
-                with built.session() as s:
-                    submit_demand(s, built.campaign, r, actor="t", steps=built.intake_steps)
-        with services.session() as s:
-            report = import_demands(s, services.campaign, write_jsonl(tmp_path / "f.jsonl", incoming), actor="t",
-                                    steps=services.intake_steps)
-        for r in incoming:
-            with single.session() as s:
-                submit_demand(s, single.campaign, r, actor="t", steps=single.intake_steps)
-        with services.session() as s, single.session() as t:
-            whole, one_by_one = findings_by_external_id(s), findings_by_external_id(t)
-    finally:
-        single.close()
+    report, whole, one_by_one = file_and_one_by_one(services, tmp_path, stored, incoming)
     assert report.new == len(incoming) and "campaign lock" not in str(report.to_dict())
     rules = {rule for fs in one_by_one.values() for rule, _, _ in fs}
     assert {"possible_same_enterprise", "duplicate"} <= rules and len(rules) >= 3

@@ -9,6 +9,7 @@ from api.services.intake import intake_record, prepare_intake, submit_demand
 from api.store.locks import intake_lock
 from api.store.uow import unit_of_work
 from tests.demand_rows import make_row
+from tests.file_vs_one_by_one import file_and_one_by_one
 from tests.stores import services  # noqa: F401 - each test on SQLite and PostgreSQL
 
 TEXT = "面向海上风电主轴承的大型圆锥滚子轴承精密磨削与在线检测关键技术研究，解决滚道波纹度超差问题。"
@@ -78,39 +79,12 @@ def _sample_rows(n: int) -> list[dict]:
     return rows
 
 
-def _findings_by_external_id(services) -> dict[str, list]:
-    with services.session() as s:
-        return findings_by_external_id(s)
-
-
 def test_a_file_import_finds_what_one_by_one_intake_finds(services, tmp_path) -> None:
     """The file is prepared as a whole (one encoding batch, each row searched against the stored demands
     before the lock), then stored row by row under it: the findings of every demand — rules, duplicates
     and related pairs inside the file and with what was stored before — equal those of one-by-one intake."""
-    from dataclasses import replace
-
-    from api.compose import build_services
-    from api.services.imports import import_demands
-    from tests.demand_rows import write_jsonl
-
     rows = _sample_rows(40)
-    stored, incoming = rows[:8], rows[8:]
-    one_by_one = build_services(replace(services.settings, database_url=f"sqlite:///{tmp_path / 'one.db'}"))
-    one_by_one.__dict__["embedder"] = services.embedder
-    try:
-        for built in (services, one_by_one):
-            for row in stored:
-                with built.session() as s:
-                    submit_demand(s, built.campaign, row, actor="t", steps=built.intake_steps)
-        with services.session() as s:
-            report = import_demands(s, services.campaign, write_jsonl(tmp_path / "f.jsonl", incoming), actor="t",
-                                    steps=services.intake_steps)
-        assert report.new == len(incoming) and not report.rejected
-        for row in incoming:
-            with one_by_one.session() as s:
-                submit_demand(s, one_by_one.campaign, row, actor="t", steps=one_by_one.intake_steps)
-        batch, single = _findings_by_external_id(services), _findings_by_external_id(one_by_one)
-    finally:
-        one_by_one.close()
+    report, batch, single = file_and_one_by_one(services, tmp_path, rows[:8], rows[8:])
+    assert report.new == 32 and not report.rejected
     assert sum(1 for fs in single.values() for f in fs if f[0] == "duplicate") >= 8  # the sample has pairs
     assert batch == single
