@@ -46,6 +46,8 @@ from api.services.solver_institutions import SolverInstitutions
 from api.store.engine import open_database
 from matching.office_model import TextRouter
 from nlp.embed import Embedder
+from nlp.evidence_words import ContentWords
+from nlp.phrases import GenericWords, PhraseRules
 from nlp.tokenize import Tokenizer, read_wordlist
 
 log = logging.getLogger(__name__)
@@ -137,8 +139,10 @@ class Services:
         """Technology-domain suggestions and office routing, learning from staff decisions."""
         taxonomy = read_taxonomy(self.settings.taxonomy_dir / f"{self.settings.domain_taxonomy}.json")
         offices = read_offices(self.settings.taxonomy_dir / "offices.yaml", taxonomy)
+        content = ContentWords(PhraseRules(self.tokenizer.stopwords | self.keyword_stopwords),
+                               GenericWords(doc_frequency()))  # evidence shown to staff: content words only
         return DomainLabels(self.campaign, taxonomy, offices, self.embedder, self.tokenizer, router=self.router,
-                            office_threshold=self.settings.office_threshold)
+                            office_threshold=self.settings.office_threshold, content_words=content)
 
     @cached_property
     def bangdan(self) -> Bangdan:

@@ -197,12 +197,16 @@ class TextRouter:
                 out[:, cols] = office[:, [k]] + within
         return out
 
-    def evidence_x(self, x: sp.csr_matrix, i: int, column: int, head: str = "office") -> tuple[str, ...]:
+    def evidence_x(self, x: sp.csr_matrix, i: int, column: int, head: str = "office",
+                   allowed: np.ndarray | None = None) -> tuple[str, ...]:
         """The words of row ``i`` that pull it toward ``column`` (an office or a domain) rather than the
-        others: TF-IDF × (that column's weight − the mean weight)."""
+        others: TF-IDF × (that column's weight − the mean weight); ``allowed``: a boolean per word column,
+        the words that may be shown (content words, :class:`nlp.evidence_words.ContentWords`; default all)."""
         coef = self.office_coef_ if head == "office" else self.domain_coef_
         row = x[i]
         keep = row.indices < self.n_words_
+        if allowed is not None:
+            keep[keep] = np.asarray(allowed, bool)[row.indices[keep]]
         idx, val = row.indices[keep], row.data[keep]
         if not len(idx):
             return ()

@@ -120,6 +120,18 @@ def test_filed_area_that_disagrees_with_a_confident_text_shows_both(sample_round
         assert r["filed_office"] in r["reason"] and r["text_office"] in r["reason"] and r["evidence"]
 
 
+FORM_WORDS = ("知识产权", "规范", "方向", "技术", "需求", "问题", "研发", "企业", "项目", "实现", "系统", "设备", "团队")
+
+
+def test_evidence_shown_for_a_route_is_content_words_not_form_boilerplate(sample_round) -> None:
+    """Evidence staff read (the route's words and the label's) never lists the form's boilerplate that every
+    demand contains (知识产权 of 产权归属, 方向 of 人才需求, 规范 …), yet most demands still show some."""
+    shown = [(x["routing"].get("evidence") or []) + x["suggestion"]["evidence"] for x in sample_round.values()]
+    assert not {w for words in shown for w in words} & set(FORM_WORDS)
+    assert sum(len(x["routing"].get("evidence") or []) >= 3 for x in sample_round.values()) >= 60
+    assert {"有限元", "隐式"} <= set(_routed(sample_round, "有限元CAE求解器")[0]["evidence"])
+
+
 def test_the_filed_areas_weight_is_refitted_from_confirmed_offices() -> None:
     rng = np.random.default_rng(0)
     text = rng.dirichlet(np.ones(5), size=200)

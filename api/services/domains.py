@@ -52,6 +52,7 @@ from matching.routing import Offices, Routing, route, route_office
 from matching.taxonomy import Taxonomy
 from matching.vocabulary import TechArea
 from nlp.embed import Embedder
+from nlp.evidence_words import ContentWords
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
@@ -86,7 +87,7 @@ class DomainLabels:
 
     def __init__(self, campaign: CampaignContext, taxonomy: Taxonomy, offices: Offices, embedder: Embedder,
                  tokenizer: Tokenizer, threshold: float = 0.5, router: TextRouter | None = None,
-                 office_threshold: float | None = None):
+                 office_threshold: float | None = None, content_words: ContentWords | None = None):
         self.campaign = campaign
         self.taxonomy = taxonomy
         self.offices = campaign_offices(offices, campaign)
@@ -101,6 +102,12 @@ class DomainLabels:
         self.router = router if router is not None and list(router.offices) == [a.office for a in offices.areas] else None
         self.office_names = [a.office for a in self.offices.areas]  # the campaign's names, router column order
         self.combiner = FiledAreaCombiner(n_offices=len(self.office_names))
+        # evidence shown to staff: content words only (None: every word); the round's document frequencies
+        # join the test at each fit (_fit_combiner), the router's columns get a mask of the words allowed
+        self.content_words = content_words
+        self._content = content_words
+        self._evidence_mask = None if content_words is None or self.router is None else \
+            content_words.mask(self.router.word_names_[:self.router.n_words_])
         level_codes = [n.code for n in taxonomy.at_level(self.level)]
         self._prior = None
         if self.router is not None and list(self.router.codes) == level_codes:
@@ -183,9 +190,21 @@ class DomainLabels:
         if demands:
             index = {o: i for i, o in enumerate(self.office_names)}
             y = [index.get(decided[d.id].office, -1) if d.id in decided else -1 for d in demands]
-            text = self.router.office_proba([view_of_demand(d).matching_text for d in demands])
-            combiner.fit(text, [self._filed_index(d.area) for d in demands], y)
+            x = self.router.transform([view_of_demand(d).matching_text for d in demands])
+            combiner.fit(self.router.office_proba_x(x), [self._filed_index(d.area) for d in demands], y)
+            self._round_words(x)
         self.combiner = combiner
+
+    def _round_words(self, x: Any) -> None:
+        """The evidence test with the round's document frequencies (``x``: the router's rows of every demand)."""
+        if self.content_words is None:
+            return
+        n_words = self.router.n_words_
+        docs = np.bincount(x[:, :n_words].tocsr().indices, minlength=n_words)
+        seen = np.nonzero(docs)[0]
+        self._content = self.content_words.for_round(
+            {str(self.router.word_names_[j]): int(docs[j]) for j in seen}, x.shape[0])
+        self._evidence_mask = self._content.mask(self.router.word_names_[:n_words])
 
     # ------------------------------------------------------------------ suggestions
     def suggest(self, session: Session, demands: Sequence[db.Demand], *, limit: int = 3,
@@ -210,6 +229,8 @@ class DomainLabels:
             if s.source == "memory":  # a confirmed example answers: its office, as staff decided
                 routing = replace(routing, source="memory")
             body = s.to_dict()
+            if self._content is not None:
+                body["evidence"] = list(self._content.keep(body["evidence"]))
             for label in body["labels"]:
                 owner = self.offices.area_for(label["path"])
                 label["office"] = owner.office if owner is not None else None
@@ -240,7 +261,7 @@ class DomainLabels:
             top = int(np.argmax(text[i]))
             return route_office(combined[i], self.office_names, self.offices, self.office_threshold,
                                 text_proba=text[i], filed_office=self.office_names[filed[i]] if filed[i] >= 0 else None,
-                                evidence=self.router.evidence_x(x, i, top))
+                                evidence=self.router.evidence_x(x, i, top, allowed=self._evidence_mask))
         return one, prior
 
     def _name(self, code: str) -> str:
