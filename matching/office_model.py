@@ -30,7 +30,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 from threadpoolctl import threadpool_limits
 
-from matching.round_neighbours import RoundNeighbours
 from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 
@@ -72,15 +71,12 @@ class TextRouter:
     (columns of :meth:`domain_log_proba`); ``tokenizer``: the service's jieba tokenizer; ``C``: inverse
     regularisation of both heads; ``max_features``: per lexical block; ``cv``: folds for the temperature
     and the human threshold; ``target_auto_accuracy``: the accuracy demands routed without a human must
-    reach on those folds (:func:`auto_threshold` sets ``office_threshold_`` from it); ``round_neighbours``:
-    fit :class:`~matching.round_neighbours.RoundNeighbours` (``neighbours_``: the round's nearest demands
-    firm up the office) on the same folds, and choose the threshold on its smoothed probabilities.
+    reach on those folds (:func:`auto_threshold` sets ``office_threshold_`` from it).
     """
 
     def __init__(self, offices: Sequence[str], codes: Sequence[str], tokenizer: Tokenizer | None = None,
                  C_office: float = 10.0, C_domain: float = 10.0, max_features: int = 30_000, min_df: int = 2,
-                 balance: bool = True, cv: int = 5, random_state: int = 0, target_auto_accuracy: float = 0.95,
-                 round_neighbours: bool = True):
+                 balance: bool = True, cv: int = 5, random_state: int = 0, target_auto_accuracy: float = 0.95):
         self.offices = tuple(offices)
         self.codes = tuple(codes)
         self.tokenizer = tokenizer
@@ -92,7 +88,6 @@ class TextRouter:
         self.cv = cv
         self.random_state = random_state
         self.target_auto_accuracy = target_auto_accuracy
-        self.round_neighbours = round_neighbours
 
     def fit(self, texts: Sequence[str], office_targets: np.ndarray, domain_targets: np.ndarray | None = None,
             sample_weight: np.ndarray | None = None, groups: Sequence[int] | None = None,
@@ -116,16 +111,11 @@ class TextRouter:
         like = np.ones(len(texts), bool) if demand_like is None else np.asarray(demand_like, bool)
         self.temperature_ = self._temperature(x[has_office], office_targets[has_office], weight[has_office],
                                               groups[has_office], like[has_office])
-        self.office_threshold_ = self.neighbours_ = None
+        self.office_threshold_ = None
         if getattr(self, "oof_logits_", None) is not None and like[has_office].any():
             proba = softmax(self.oof_logits_[like[has_office]] / self.temperature_, axis=1)
             y = office_targets[has_office][like[has_office]].argmax(axis=1)
             self.oof_demand_accuracy_ = float(np.mean(proba.argmax(axis=1) == y))
-            if self.round_neighbours:
-                xl = x[np.nonzero(has_office)[0][like[has_office]]]
-                self.neighbours_ = RoundNeighbours(random_state=self.random_state).fit(xl, proba, y)
-                proba = self.neighbours_.within_parts(xl, proba)
-                self.oof_round_accuracy_ = float(np.mean(proba.argmax(axis=1) == y))
             self.office_threshold_ = auto_threshold(proba, y, self.target_auto_accuracy, seed=self.random_state)
         self.office_coef_, self.office_intercept_ = _fit_head(x[has_office], office_targets[has_office],
                                                               weight[has_office], self.C_office, self.balance)
@@ -179,15 +169,6 @@ class TextRouter:
         """``(n, len(offices))`` calibrated probabilities from the text alone."""
         return self.office_proba_x(self.transform(texts))
 
-    def round_office_proba(self, proba: np.ndarray, x: sp.csr_matrix, proba_round: np.ndarray,
-                           x_round: sp.csr_matrix, self_index: Sequence[int] | None = None) -> np.ndarray:
-        """The office probabilities ``proba`` of the rows ``x`` firmed up by their nearest demands of the round
-        (``proba_round``, ``x_round``; ``self_index``: each row's own place in the round, -1: not in it), see
-        :mod:`matching.round_neighbours`; unchanged for a router fitted without them."""
-        if self.neighbours_ is None:
-            return np.asarray(proba, float)
-        return self.neighbours_.transform(proba, x, proba_round, x_round, self_index)
-
     def domain_log_proba_x(self, x: sp.csr_matrix) -> np.ndarray:
         return log_softmax(np.asarray(x @ self.domain_coef_.T) + self.domain_intercept_, axis=1)
 
@@ -239,11 +220,9 @@ class TextRouter:
         self._check()
         meta = {"offices": list(self.offices), "codes": list(self.codes), "temperature": self.temperature_,
                 "office_threshold": self.office_threshold_,
-                "round_neighbours": None if self.neighbours_ is None else self.neighbours_.to_state(),
                 "params": {"C_office": self.C_office, "C_domain": self.C_domain, "max_features": self.max_features,
                            "min_df": self.min_df, "balance": self.balance, "cv": self.cv,
-                           "random_state": self.random_state, "target_auto_accuracy": self.target_auto_accuracy,
-                           "round_neighbours": self.round_neighbours}}
+                           "random_state": self.random_state, "target_auto_accuracy": self.target_auto_accuracy}}
         arrays = {"office_coef": self.office_coef_.astype(np.float32), "office_intercept": self.office_intercept_,
                   "domain_coef": self.domain_coef_.astype(np.float16), "domain_intercept": self.domain_intercept_}
         return meta, arrays
@@ -258,8 +237,6 @@ class TextRouter:
         self.temperature_ = float(meta["temperature"])
         threshold = meta.get("office_threshold")
         self.office_threshold_ = None if threshold is None else float(threshold)
-        state = meta.get("round_neighbours")  # a router fitted before the round's neighbours carries none
-        self.neighbours_ = None if not state else RoundNeighbours.from_state(state)
         self.office_coef_ = np.asarray(arrays["office_coef"], np.float32)
         self.office_intercept_ = np.asarray(arrays["office_intercept"], np.float32)
         self.domain_coef_ = np.asarray(arrays["domain_coef"], np.float32)

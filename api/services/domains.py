@@ -14,8 +14,7 @@ domain → area mapping from ``offices.yaml`` beside the taxonomy, so there is o
 
 Office first (with the shipped routing model, ``models/router``): the office is decided before the
 domain, by :class:`~matching.office_model.TextRouter` (text → offices, pre-trained on public labelled
-text; each demand's text probabilities firmed up by its nearest demands of the same round,
-:mod:`matching.round_neighbours`) and :class:`~matching.office_model.FiledAreaCombiner` (the filed 技术领域 as a feature, its weight
+text) and :class:`~matching.office_model.FiledAreaCombiner` (the filed 技术领域 as a feature, its weight
 learned from the whole round whenever the classifier refits — the background labelling job does that —:
 from the filed areas' reliability estimated without labels on day one, from the confirmed offices once
 there are enough); below ``office_threshold`` the demand goes to the coordinating office for a human. The
@@ -117,7 +116,6 @@ class DomainLabels:
         self._model: DomainClassifier | None = None
         self._key: tuple[int, int] | None = None
         self._round: tuple[tuple, list[dict[str, Any]]] | None = None  # the last round's suggestions
-        self._round_rows: tuple[dict[int, int], Any, np.ndarray] | None = None  # the round's ids, router rows, text
         self._lock = threading.Lock()
 
     def _encode(self, texts: list[str]) -> Any:
@@ -193,10 +191,7 @@ class DomainLabels:
             index = {o: i for i, o in enumerate(self.office_names)}
             y = [index.get(decided[d.id].office, -1) if d.id in decided else -1 for d in demands]
             x = self.router.transform([view_of_demand(d).matching_text for d in demands])
-            text = self.router.office_proba_x(x)
-            self._round_rows = ({d.id: i for i, d in enumerate(demands)}, x, text)
-            text = self.router.round_office_proba(text, x, text, x, self_index=np.arange(len(demands)))
-            combiner.fit(text, [self._filed_index(d.area) for d in demands], y)
+            combiner.fit(self.router.office_proba_x(x), [self._filed_index(d.area) for d in demands], y)
             self._round_words(x)
         self.combiner = combiner
 
@@ -259,12 +254,7 @@ class DomainLabels:
         x = self.router.transform(texts, words=words, normalized=True)
         text = self.router.office_proba_x(x)
         filed = [self._filed_index(d.area) for d in demands]
-        with_round = text
-        if self._round_rows is not None:  # the round's nearest demands firm up the office (transductive)
-            place, x_round, text_round = self._round_rows
-            with_round = self.router.round_office_proba(text, x, text_round, x_round,
-                                                        self_index=[place.get(d.id, -1) for d in demands])
-        combined = self.combiner.predict_proba(with_round, filed)
+        combined = self.combiner.predict_proba(text, filed)
         prior = None if self._prior is None else self._prior(texts, words=words, office_proba=combined)
 
         def one(i: int) -> Routing:
