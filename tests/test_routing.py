@@ -132,6 +132,16 @@ def test_evidence_shown_for_a_route_is_content_words_not_form_boilerplate(sample
     assert {"有限元", "隐式"} <= set(_routed(sample_round, "有限元CAE求解器")[0]["evidence"])
 
 
+def test_level_two_domains_follow_the_taxonomy_within_the_right_office(sample_round) -> None:
+    """The level-2 descriptions name what their level-3 nodes hold and the words demands use (VOCs, 变压器,
+    配方颗粒, 高盐废水): VOCs treatment is 大气污染控制, a transformer's monitoring 电力系统与设备, not 水污染 or
+    金属材料 (the domain head learns within a discipline mainly from these descriptions)."""
+    for fragment, code in (("VOCs废气高效催化燃烧", "702"), ("沸石转轮", "702"), ("油浸式变压器", "806"),
+                           ("中药配方颗粒", "202"), ("高盐废水", "701")):
+        routing = _routed(sample_round, fragment)[0]
+        assert routing["domain"]["code"] == code, (fragment, routing["domain"])
+
+
 def test_the_filed_areas_weight_is_refitted_from_confirmed_offices() -> None:
     rng = np.random.default_rng(0)
     text = rng.dirichlet(np.ones(5), size=200)
