@@ -34,7 +34,6 @@ from nlp.lexical import LexicalVectorizer
 from nlp.tokenize import Tokenizer
 
 EVIDENCE_TERMS = 6
-AUTO_DRAWS = 100  # simulated filed-area draws the human threshold's rule pools (auto_threshold)
 
 
 def _expand(x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
@@ -249,28 +248,22 @@ class TextRouter:
 
 
 def auto_threshold(proba: np.ndarray, y: Sequence[int], target: float, reliability: float = 0.8,
-                   blank: float = 0.10, seed: int = 0, floor: float = 0.5, draws: int = AUTO_DRAWS) -> float:
+                   blank: float = 0.10, seed: int = 0, floor: float = 0.5) -> float:
     """The lowest office threshold at which the demands routed without a human are right at least ``target``
     of the time, measured on held-out predictions ``proba`` (text alone, out-of-fold) of texts whose office
     is ``y``, each given a simulated filed area as :class:`FiledAreaCombiner` assumes it: blank for ``blank``
-    of them, otherwise right with probability ``reliability`` and another office else (seeded). The filed
-    areas are drawn ``draws`` times and the rule reads all draws pooled: the *expected* accuracy above a
-    threshold, not one draw's (one draw moved the threshold between 0.66 and 0.82 on the router's folds).
-    A rule on the training folds, so no benchmark split chooses it; never below ``floor``."""
+    of them, otherwise right with probability ``reliability`` and another office else (seeded). A rule on
+    the training folds, so no benchmark split chooses it; never below ``floor``."""
     proba, y = np.asarray(proba, float), np.asarray(y, int)
     n, k = proba.shape
     rng = np.random.default_rng(seed)
-    confs, rights = [], []
-    for _ in range(max(1, draws)):
-        fate = rng.random(n)
-        wrong = (y + rng.integers(1, k, n)) % k
-        filed = np.where(fate < blank, -1, np.where(fate < blank + (1 - blank) * reliability, y, wrong))
-        combined = FiledAreaCombiner(k, reliability).predict_proba(proba, filed)
-        confs.append(combined.max(axis=1))
-        rights.append(combined.argmax(axis=1) == y)
-    conf, right = np.concatenate(confs), np.concatenate(rights)
+    fate = rng.random(n)
+    wrong = (y + rng.integers(1, k, n)) % k
+    filed = np.where(fate < blank, -1, np.where(fate < blank + (1 - blank) * reliability, y, wrong))
+    combined = FiledAreaCombiner(k, reliability).predict_proba(proba, filed)
+    conf, right = combined.max(axis=1), combined.argmax(axis=1) == y
     order = np.argsort(-conf, kind="stable")
-    running = np.cumsum(right[order]) / np.arange(1, len(conf) + 1)
+    running = np.cumsum(right[order]) / np.arange(1, n + 1)
     ok = np.nonzero(running >= target)[0]
     if not len(ok):
         return 1.0
