@@ -11,6 +11,7 @@ shared with the keywords.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -45,4 +46,14 @@ class ContentWords:
         return np.fromiter((self(str(w)) for w in vocabulary), dtype=bool, count=len(vocabulary))
 
 
-__all__ = ["ContentWords"]
+def as_written(words: Iterable[str], text: str) -> tuple[str, ...]:
+    """``words`` (lower-cased tokens: "vocs", "cae") spelled as ``text`` writes them ("VOCs", "CAE"), for staff
+    to read; a word the text does not contain stays as it is."""
+    out = []
+    for w in words:
+        found = re.search(re.escape(w), text, flags=re.IGNORECASE) if re.search(r"[a-z]", w) else None
+        out.append(found.group(0) if found else w)
+    return tuple(out)
+
+
+__all__ = ["ContentWords", "as_written"]

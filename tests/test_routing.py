@@ -130,6 +130,9 @@ def test_evidence_shown_for_a_route_is_content_words_not_form_boilerplate(sample
     assert not {w for words in shown for w in words} & set(FORM_WORDS)
     assert sum(len(x["routing"].get("evidence") or []) >= 3 for x in sample_round.values()) >= 60
     assert {"有限元", "隐式"} <= set(_routed(sample_round, "有限元CAE求解器")[0]["evidence"])
+    # Latin terms as the demand writes them, not the tokenizer's lower case
+    assert "VOCs" in _routed(sample_round, "沸石转轮")[0]["evidence"]
+    assert "CAE" in sample_round[next(t for t in sample_round if "有限元CAE" in t)]["suggestion"]["evidence"]
 
 
 def test_level_two_domains_follow_the_taxonomy_within_the_right_office(sample_round) -> None:

@@ -52,7 +52,7 @@ from matching.routing import Offices, Routing, route, route_office
 from matching.taxonomy import Taxonomy
 from matching.vocabulary import TechArea
 from nlp.embed import Embedder
-from nlp.evidence_words import ContentWords
+from nlp.evidence_words import ContentWords, as_written
 from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
@@ -229,8 +229,8 @@ class DomainLabels:
             if s.source == "memory":  # a confirmed example answers: its office, as staff decided
                 routing = replace(routing, source="memory")
             body = s.to_dict()
-            if self._content is not None:
-                body["evidence"] = list(self._content.keep(body["evidence"]))
+            evidence = self._content.keep(body["evidence"]) if self._content is not None else body["evidence"]
+            body["evidence"] = list(as_written(evidence, texts[i]))
             for label in body["labels"]:
                 owner = self.offices.area_for(label["path"])
                 label["office"] = owner.office if owner is not None else None
@@ -239,6 +239,8 @@ class DomainLabels:
             decision = decided.get(d.id)
             route_body = routing.to_dict()
             route_body["domain"] = within  # the best domain the routed office owns (None: sent to a human)
+            if route_body.get("evidence"):
+                route_body["evidence"] = list(as_written(route_body["evidence"], texts[i]))
             out.append({"demand_id": d.id, "filed_area": d.area, "office": d.office, "suggestion": body,
                         "routing": route_body,
                         "decision": None if decision is None else {
