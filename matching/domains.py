@@ -10,22 +10,20 @@ saved form: :mod:`matching.domain_state`, written by ``api.io.resources``):
   one was fitted for the taxonomy, else **zero-shot** cosines to the label texts
   (:class:`~matching.zero_shot.ZeroShotScorer`);
 * **supervised heads**, one per view, stacked with one learned weight per view on out-of-fold scores
-  (:class:`~matching.view_heads.ViewHeads`);
+  (:class:`~matching.view_heads.ViewHeads`); a text labelled only above the predicted level trains the labels
+  under it, pseudo-labelled by a first head (:mod:`matching.coarse_labels`, weight ``coarse_weight``);
 * the two blended by how much labelled data there is: ``α = m / (m + prior_strength)`` with ``m``
   the confirmed examples per label (a label nobody confirmed yet keeps its prior score);
 * **calibration** — the top-1 confidence is mapped by a logistic (Platt) fit on the blended
   out-of-fold predictions, applied as a per-text temperature so the ranking never changes
   (:class:`~matching.top_calibration.TopCalibrator`);
-* a **memory** of confirmed examples (:class:`~matching.example_memory.ExampleMemory`): a near-identical
-  text takes a confirmed example's label, so a staff correction (:meth:`learn`) changes the next
-  suggestion at once; the heads are refitted cheaply too.
+* a **memory** of confirmed examples (:class:`~matching.example_memory.ExampleMemory`): a near-identical text takes
+  a confirmed example's label, so a correction (:meth:`learn`) changes the next suggestion at once (heads refitted).
 
-Measured on CSLDCP dev (bench/classify_bench.py): the learned stack of the three lexical heads beats each single
-view; the dense head does not help there — the shipped model was fine-tuned on the CSLDCP training abstracts, so
-its out-of-fold scores are memorised (1.00 on train vs 0.53 on dev; learned on csldcp/train the dense weight is
-6.9 and dev accuracy falls from 0.577 to 0.467, #19). Dense is therefore off the supervised heads by default and
-serves zero-shot and the memory, which are not fitted to our labels. In a round the heads learn from
-staff-confirmed demands, which no encoder saw.
+Measured on CSLDCP (bench/classify_bench.py): the stack of the three lexical heads beats each single view; the
+dense head is off by default — the shipped encoder was fine-tuned on the CSLDCP training abstracts, so its
+out-of-fold scores are memorised (learned on csldcp/train its weight is 6.9 and dev accuracy falls from 0.577 to
+0.467, #19); it serves zero-shot and the memory, which are not fitted to our labels.
 
 Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its children's, so a
 parent is never below a child, and every label carries its path (a level-3 label implies its parents). The results
@@ -39,13 +37,14 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import softmax
 
+from matching.coarse_labels import ancestor_matrix, coarse_targets
 from matching.domain_state import classifier_from_state, classifier_state
 from matching.example_memory import ExampleMemory
 from matching.suggestion import Label, Suggestion
 from matching.taxonomy import Taxonomy
 from matching.text_views import Encoder, TextViews, text_views
 from matching.top_calibration import TopCalibrator
-from matching.view_heads import VIEWS, ViewHeads, stacking_weights
+from matching.view_heads import VIEWS, Coarse, ViewHeads, stacking_weights
 from matching.zero_shot import ZeroShotScorer
 from nlp.lexical import LexicalVectorizer
 from nlp.text import normalize
@@ -76,7 +75,7 @@ class DomainClassifier:
                  C: float = 1.0, nb_alpha: float = 0.3, cv: int = 5, prior_strength: float = 2.0,
                  zero_shot_scale: float = 20.0, zero_shot_dense: float = 0.5, memory_low: float = 0.85,
                  memory_high: float = 0.95, memory_dense: float = 0.5, min_df: int = 2, random_state: int = 0,
-                 prior: Prior | None = None):
+                 prior: Prior | None = None, coarse_weight: float = 0.3):
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.prior = prior
@@ -96,16 +95,17 @@ class DomainClassifier:
         self.memory_dense = memory_dense
         self.min_df = min_df
         self.random_state = random_state
+        self.coarse_weight = coarse_weight
 
     _PARAMS = ("level", "threshold", "views", "view_weights", "C", "nb_alpha", "cv", "prior_strength",
                "zero_shot_scale", "zero_shot_dense", "memory_low", "memory_high", "memory_dense", "min_df",
-               "random_state")
+               "random_state", "coarse_weight")
 
     # ------------------------------------------------------------------ fitting
     def fit(self, texts: Sequence[str], labels: Sequence[str | None] | None = None) -> "DomainClassifier":
         """Learn from ``texts`` with their confirmed ``labels`` (taxonomy codes at the predicted level
         or below it, mapped up to it; ``None`` for a text nobody labelled yet — it still informs the
-        vocabulary; a code above the predicted level cannot train it and is left out).
+        vocabulary; a code above the predicted level trains the labels under it, see ``coarse_weight``).
         No labels at all gives a zero-shot classifier."""
         bad = [v for v in self.views if v not in VIEWS]
         if bad or ("dense" in self.views and self.encoder is None):
@@ -139,6 +139,9 @@ class DomainClassifier:
         blocks = self._blocks([clean[i] for i in kept], words=[cut[i] for i in kept], normalized=True)
         self.train_words_, self.train_chars_, self.train_lexical_ = blocks.words, blocks.chars, blocks.lexical
         self.train_dense_ = blocks.dense
+        rows, self.coarse_allowed_ = coarse_targets(self.taxonomy, self.codes_, self.level_, labels)
+        coarse = self._blocks([clean[i] for i in rows], words=[cut[i] for i in rows], normalized=True)
+        self.coarse_words_, self.coarse_chars_, self.coarse_dense_ = coarse.words, coarse.chars, coarse.dense
         self.weights_ = {v: float((self.view_weights or DEFAULT_VIEW_WEIGHTS).get(v, 0.0)) for v in self.views}
         self.platt_: tuple[float, float] | None = None
         self._learn_stack(blocks)
@@ -172,7 +175,15 @@ class DomainClassifier:
         return np.unique(self.train_y_)
 
     def _view_heads(self) -> ViewHeads:
-        return ViewHeads(self.views, C=self.C, nb_alpha=self.nb_alpha, cv=self.cv, random_state=self.random_state)
+        return ViewHeads(self.views, C=self.C, nb_alpha=self.nb_alpha, cv=self.cv, random_state=self.random_state,
+                         coarse_weight=self.coarse_weight)
+
+    def _coarse(self, classes: np.ndarray) -> Coarse | None:
+        """The texts labelled only above ``level_``, as :class:`ViewHeads` reads them (``None``: none)."""
+        if not len(self.coarse_allowed_):
+            return None
+        views = TextViews(self.coarse_words_, self.coarse_chars_, None, self.coarse_dense_)  # type: ignore[arg-type]
+        return views.views(self.views), self.coarse_allowed_[:, classes]
 
     def _supervised(self, blocks: TextViews, heads: Mapping[str, tuple[np.ndarray, np.ndarray]],
                     weights: Mapping[str, float]) -> np.ndarray:
@@ -189,7 +200,7 @@ class DomainClassifier:
         if len(classes) < 2:
             return
         y = np.searchsorted(classes, self.train_y_)
-        stacked = self._view_heads().out_of_fold(blocks.views(self.views), y)
+        stacked = self._view_heads().out_of_fold(blocks.views(self.views), y, self._coarse(classes))
         if stacked is None:
             return
         if self.view_weights is None:
@@ -207,7 +218,7 @@ class DomainClassifier:
             return
         y = np.searchsorted(classes, self.train_y_)
         blocks = TextViews(self.train_words_, self.train_chars_, self.train_lexical_, self.train_dense_)
-        self.heads_ = self._view_heads().fit(blocks.views(self.views), y).heads_
+        self.heads_ = self._view_heads().fit(blocks.views(self.views), y, self._coarse(classes)).heads_
 
     @property
     def alpha_(self) -> float:
@@ -308,17 +319,6 @@ class DomainClassifier:
         memory.fit(self.train_lexical_, self.train_y_, self.train_dense_)
         return memory.nearest(blocks.lexical, blocks.dense)
 
-    def _ancestor_matrix(self, level: int) -> tuple[list[str], sp.csr_matrix]:
-        """Codes at ``level`` and the 0/1 matrix summing ``level_`` probabilities into them."""
-        codes = [n.code for n in self.taxonomy.at_level(level)]
-        index = {c: i for i, c in enumerate(codes)}
-        rows = []
-        for c in self.codes_:
-            node = self.taxonomy.ancestor_at(c, level)
-            rows.append(index[node.code if node is not None and node.level == level else c])
-        m = sp.csr_matrix((np.ones(len(rows)), (np.arange(len(rows)), rows)), shape=(len(self.codes_), len(codes)))
-        return codes, m
-
     def suggest(self, texts: Sequence[str], limit: int = 3, threshold: float | None = None,
                 level: int | None = None, *, words: Sequence[list[str]] | None = None, normalized: bool = False,
                 prior_scores: np.ndarray | None = None) -> list[Suggestion]:
@@ -334,7 +334,7 @@ class DomainClassifier:
         threshold = self.threshold if threshold is None else float(threshold)
         by_level = {}
         for lv in range(1, self.level_ + 1):
-            codes, agg = self._ancestor_matrix(lv)
+            codes, agg = ancestor_matrix(self.taxonomy, self.codes_, lv)
             by_level[lv] = (codes, np.asarray(p @ agg.toarray()) if lv < self.level_ else p)
         codes, probs = by_level[level]
         scale = {v: float(self.heads_[v][0].std()) + 1e-9 for v in ("words", "words_nb") if v in self.heads_}
