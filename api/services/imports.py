@@ -148,6 +148,7 @@ def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, ro
                  report: ImportReport, *, actor: str, source: str) -> bool:
     """:func:`_import_whole` once the file is checked: what came meanwhile folded in, then the locked step."""
     plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
+    plan.settle_ids(session)  # the ids follow what is stored now, so under the lock they usually stand
     plan.prepare_flags(session)  # the stored demands it pairs with, flagged before the lock too
     session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     audits = AuditBatch()
