@@ -193,7 +193,8 @@ class Services:
         self.duplicates.prepare_intake(session, campaign, items)
 
     def _duplicate_file(self, session: Session, campaign: CampaignContext, views: Any) -> FileCheck:
-        return FileCheck(self.duplicates, session, views)
+        rows = self.settings.check_process_rows
+        return FileCheck(self.duplicates, session, views, process_rows=rows if rows > 0 else None)
 
     @property
     def report_sheets(self) -> tuple[SheetBuilder, ...]:

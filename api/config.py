@@ -78,6 +78,7 @@ class Settings:
     signing_key: Path | None = None  # the department's Ed25519 key for 推荐清单 QR codes (None: <home>/keys/…)
     lock_timeout_s: float = 10.0  # longest wait for another writer's lock before a 503 with Retry-After
     min_free_mb: float = 500.0  # /health says "degraded" (disk_state low) below this much free space in home
+    check_process_rows: int = 500  # a file of this many new demands or more is checked in a child process (0: never)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -104,6 +105,7 @@ class Settings:
             signing_key=_path(env, "JIEBANG_SIGNING_KEY", Path()) if env.get("JIEBANG_SIGNING_KEY") else None,
             lock_timeout_s=float(env.get("JIEBANG_LOCK_TIMEOUT_S") or 10.0),
             min_free_mb=float(env.get("JIEBANG_MIN_FREE_MB") or 500.0),
+            check_process_rows=int(env.get("JIEBANG_CHECK_PROCESS_ROWS") or 500),
             extra={k: v for k, v in env.items() if k.startswith("JIEBANG_")},
         )
 

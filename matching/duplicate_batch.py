@@ -92,6 +92,14 @@ class InOrderCheck:
         sim.dense_.add(self.ids, self.vectors)
         return out
 
+    def __getstate__(self) -> dict:
+        """Pickled (to be checked in another process) without the stored vector index its detector copy shares with
+        the live detector: the batch's neighbours in it are searched already, and :meth:`run` gives the copy the
+        batch's own."""
+        sim = copy.copy(self.sim)
+        sim.dense_ = None
+        return {**self.__dict__, "sim": sim}
+
     def against_batch(self, text: str, vector: np.ndarray, signals: Mapping[str, str | None] | None, *,
                       top: int = 10, min_verdict: str = "related") -> list[Candidate]:
         """The batch rows that ``text`` (a demand stored while the batch was checked) may duplicate; after

@@ -3,7 +3,8 @@ extends them, worked out BEFORE the campaign lock and only checked and written u
 
 Before the lock (:meth:`StoredFlags.prepare`): the findings of those demands are read with plain statements
 (a snapshot) and :func:`api.services.duplicate_findings.flag_pairs` runs on detached copies. Under the lock
-(:meth:`StoredFlags.write`): the same findings are read again; a demand whose findings and pairs are as they
+(:meth:`StoredFlags.write`): the same findings are read again, their JSON as the database's text (compared with the
+text read before the lock, not decoded: decoding thousands of findings was most of the read); a demand whose findings and pairs are as they
 were takes the prepared result (its file ids moved down as the file's ids were, :func:`api.services.bulk_ids.move_ids`),
 one that moved meanwhile (another writer flagged or restated it, or the file's pairs with it changed) is worked out
 again from what is read now — and every change goes out as bulk UPDATE / INSERT / DELETE statements (executemany)
@@ -11,10 +12,11 @@ instead of the ORM's load, compare and flush of thousands of demands while every
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from api.services.bulk_ids import move_ids
@@ -28,18 +30,29 @@ _FT = db.FindingRow.__table__
 _DT = db.Demand.__table__
 
 
+_JSON = ("fields", "values")
+
+
 def read(session: Session, ids: Sequence[int]) -> dict[int, Snapshot]:
-    """Each demand's check status and findings, read with two plain SELECTs per 500 ids (no ORM objects)."""
+    """Each demand's check status and findings, read with two plain SELECTs per 500 ids (no ORM objects); the JSON
+    columns as the database's text (:func:`decoded` gives the values)."""
     out: dict[int, Snapshot] = {}
     for start in range(0, len(ids), 500):
         part = list(ids[start:start + 500])
         for demand_id, status in session.execute(select(_DT.c.id, _DT.c.check_status).where(_DT.c.id.in_(part))):
             out[demand_id] = (status, [])
-        for row in session.execute(select(_FT.c.demand_id, _FT.c.id, *(_FT.c[c] for c in COLUMNS))
+        for row in session.execute(select(_FT.c.demand_id, _FT.c.id,
+                                          *(cast(_FT.c[c], Text) if c in _JSON else _FT.c[c] for c in COLUMNS))
                                    .where(_FT.c.demand_id.in_(part)).order_by(_FT.c.demand_id, _FT.c.id)):
             if row[0] in out:  # (a demand removed between the two reads, before the lock, is left out)
                 out[row[0]][1].append(tuple(row[1:]))
     return out
+
+
+def decoded(snap: Snapshot) -> Snapshot:
+    """A snapshot read by :func:`read` with its JSON decoded (as the ORM reads it)."""
+    cut = 1 + COLUMNS.index(_JSON[0])
+    return snap[0], [(*f[:cut], *(None if v is None else json.loads(v) for v in f[cut:])) for f in snap[1]]
 
 
 def flagged(demand_id: int, snap: Snapshot, pairs: Sequence[tuple[int, Any]]) -> db.Demand:
@@ -53,20 +66,23 @@ def flagged(demand_id: int, snap: Snapshot, pairs: Sequence[tuple[int, Any]]) ->
 class StoredFlags:
     """The prepared flags of the stored demands a file pairs with (see the module docstring)."""
 
-    def __init__(self, pairs: Pairs, first: int, snaps: dict[int, Snapshot], done: dict[int, db.Demand]):
-        self.pairs, self.first, self.snaps, self.done = pairs, first, snaps, done
+    def __init__(self, pairs: Pairs, first: int, snaps: dict[int, Snapshot], done: dict[int, db.Demand],
+                 texts: dict[int, Snapshot] | None = None):
+        self.pairs, self.first, self.snaps, self.done, self.texts = pairs, first, snaps, done, texts or {}
 
     @classmethod
     def prepare(cls, session: Session, pairs: Pairs, first: int) -> StoredFlags:
         """Before the lock: read the demands of ``pairs`` and flag them (``first``: the file's first planned id)."""
-        snaps = read(session, sorted(pairs))
-        return cls(pairs, first, snaps, {i: flagged(i, snaps[i], p) for i, p in pairs.items() if i in snaps})
+        texts = read(session, sorted(pairs))
+        snaps = {i: decoded(snap) for i, snap in texts.items()}
+        return cls(pairs, first, snaps, {i: flagged(i, snaps[i], p) for i, p in pairs.items() if i in snaps}, texts)
 
     def write(self, session: Session, pairs: Pairs, first: int) -> int:
         """Under the lock: flag the demands of ``pairs`` (the file's ids now start at ``first``) and write the
         changes in bulk; returns how many demands were worked out again."""
         shift = self.first - first
-        now = read(session, sorted(pairs))
+        texts = read(session, sorted(pairs))
+        now = {i: self.snaps[i] if self.texts.get(i) == snap else decoded(snap) for i, snap in texts.items()}
         results, again = [], 0
         for demand_id, new in pairs.items():
             if demand_id not in now:

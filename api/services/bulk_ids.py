@@ -1,10 +1,11 @@
 """Ids of a file taken in as a whole (:mod:`api.services.bulk_intake`): planned before the lock far past every
-stored id (so a planned id is never mistaken for one stored meanwhile), then, under the lock, moved down to follow
-what is stored then — the file's demands are numbered on from the others' — and claimed (PostgreSQL: its
-sequence moves past them)."""
+stored id (so a planned id is never mistaken for one stored meanwhile), moved down just before the lock to follow
+what is stored then with :data:`SLACK` ids left free (the file's demands are numbered on from the others', after a
+gap of at most that many), so that under the lock they stand unless more were stored meanwhile (then they are moved
+to follow them) — and claimed (PostgreSQL: its sequence moves past them)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -13,14 +14,23 @@ from api.services.duplicate_findings import RULE_DUPLICATE, RULE_RELATED, intake
 from api.store import tables as db
 
 
+SLACK = 500  # ids left free by BulkFile.settle_ids, for the demands others store until the file's lock is taken
+
+
+def stands(top: int, ids: Iterable[int]) -> bool:
+    """Under the lock: planned ``ids`` follow ``top`` (the largest taken) closely enough to be kept as they are."""
+    first = min(ids, default=None)
+    return first is None or top < first <= top + 1 + SLACK
+
+
 def move_ids(f: db.FindingRow, first: int, shift: int, firm_first: int, firm_shift: int) -> None:
     """A finding naming planned ids (≥ ``first``, ≥ ``firm_first``) rewritten with the final ones."""
     values = f.values or {}
-    if f.rule_id in (RULE_DUPLICATE, RULE_RELATED) and shift > 0:
+    if f.rule_id in (RULE_DUPLICATE, RULE_RELATED) and shift:
         briefs = [{**c, "id": c["id"] - shift if c["id"] >= first else c["id"]} for c in values.get("candidates", [])]
         fresh = intake_findings_for(briefs, strong=f.rule_id == RULE_DUPLICATE)[0]
         f.message_zh, f.message_en, f.values = fresh["message_zh"], fresh["message_en"], fresh["values"]
-    elif values.get("enterprises") and firm_shift > 0:
+    elif values.get("enterprises") and firm_shift:
         f.values = {**values, "enterprises": [i - firm_shift if firm_first and i >= firm_first else i
                                               for i in values["enterprises"]]}
 

@@ -9,6 +9,7 @@ would), and candidates that changed or went are dropped — so a short final ste
 """
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -17,6 +18,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.services.check_process import MIN_ROWS, CheckProcess
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from matching.duplicate_batch import InOrderCheck
@@ -32,20 +34,36 @@ def by_score(c: Candidate) -> tuple[float, int]:
 
 
 class FileCheck:
-    """Candidates of each row of a file (see the module docstring); ids ≥ :data:`TEMP_BASE` are file rows."""
+    """Candidates of each row of a file (see the module docstring); ids ≥ :data:`TEMP_BASE` are file rows.
 
-    def __init__(self, service: Any, session: Session, views: Sequence[DemandView]):
+    A file of ``process_rows`` rows or more is checked in a child process (:mod:`api.services.check_process`: the
+    row-by-row scoring would otherwise hold this process's interpreter lock for seconds while requests wait); None:
+    always here. :meth:`close` ends the child once the file is stored or given up."""
+
+    def __init__(self, service: Any, session: Session, views: Sequence[DemandView], *,
+                 process_rows: int | None = MIN_ROWS):
         self.service = service
         self.views = list(views)
         self.temp_ids = [TEMP_BASE + i for i in range(len(self.views))]
         self.vectors = service.encode(self.views)
-        with service._lock:  # what the copy is taken from must not move while it is taken
+        separate = process_rows is not None and len(self.views) >= process_rows
+        with service._lock:  # what the copy is taken from must not move while it is taken (or pickled)
             detector = service.sync(session)
             self.seen: dict[int, int] = dict(service._row_versions)  # stored demands as checked: id -> version
             checker = InOrderCheck(detector, self.temp_ids, [v.duplicate_text.text for v in self.views],
                                    self.vectors, [v.signals for v in self.views])
-        self.checker = checker
-        self.found: list[list[Candidate]] = checker.run(top=KEEP, min_verdict="related")  # no lock needed
+            shipped = pickle.dumps(checker, protocol=pickle.HIGHEST_PROTOCOL) if separate else None
+        self.checker: InOrderCheck | CheckProcess = checker if shipped is None else CheckProcess(shipped)
+        try:
+            self.found: list[list[Candidate]] = self.checker.run(top=KEEP, min_verdict="related")  # no lock needed
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """End the child process checking the file, if any (a file kept in memory needs none afterwards)."""
+        if isinstance(self.checker, CheckProcess):
+            self.checker.close()
 
     def catch_up(self, session: Session) -> set[int]:
         """Under the intake lock: fold in the demands other writers stored or changed since the check (and drop

@@ -20,7 +20,7 @@ from api.forms import models as forms
 from api.forms.parsers import enum_text
 from api.io.bundles import read_any
 from api.services.audit import AuditBatch, append_audit, redacted
-from api.services.bulk_intake import plan_file
+from api.services.bulk_intake import BulkFile, plan_file
 from api.services.campaign import CampaignContext
 from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, StaleVersion, content_hash,
                                  intake_record, prepare_intakes)
@@ -134,12 +134,23 @@ def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tu
     stores it all (:mod:`api.services.bulk_intake`); False when the file must go row by row (updates, content
     stored already, or what another writer stored meanwhile clashes with it)."""
     plan = plan_file(session, campaign, [record for _, record in rows], steps, source) if rows else None
-    if plan is not None:
-        plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
-        plan.prepare_flags(session)  # the stored demands it pairs with, flagged before the lock too
-    session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     if plan is None:
+        session.commit()  # nothing written: ends the reads' transaction
         return False
+    try:
+        return _store_whole(session, campaign, plan, rows, report, actor=actor, source=source)
+    finally:
+        if plan.check is not None:
+            plan.check.close()  # the child process that checked a large file, if any
+
+
+def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, rows: Sequence[tuple[int, forms.DemandRecord]],
+                 report: ImportReport, *, actor: str, source: str) -> bool:
+    """:func:`_import_whole` once the file is checked: what came meanwhile folded in, then the locked step."""
+    plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
+    plan.settle_ids(session)  # the ids follow what is stored now, so under the lock they usually stand
+    plan.prepare_flags(session)  # the stored demands it pairs with, flagged before the lock too
+    session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     audits = AuditBatch()
     with unit_of_work(session):
         intake_lock(session, campaign.id)
