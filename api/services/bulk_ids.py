@@ -14,7 +14,9 @@ from api.services.duplicate_findings import RULE_DUPLICATE, RULE_RELATED, intake
 from api.store import tables as db
 
 
-SLACK = 500  # ids left free by BulkFile.settle_ids, for the demands others store until the file's lock is taken
+# ids left free by BulkFile.settle_ids for the demands others store until the file's lock is taken: demand
+# numbers may skip at most this many after a whole-file import (as a database sequence may); a few seconds' worth
+SLACK = 64
 
 
 def stands(top: int, ids: Iterable[int]) -> bool:
