@@ -283,11 +283,11 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
         f"Serving the console and the API with {args.workers} worker process(es); press Ctrl+C to stop.")
     log_config = uvicorn_log_config(settings.log_level)
     if args.workers == 1:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=log_config)
+        uvicorn.run(create_app(settings, served=True), host=args.host, port=args.port, log_config=log_config)
         return EXIT_OK
     # each worker process builds its app from the environment, as the composition root reads it
     hand_to_workers(settings)
-    uvicorn.run("api.http.app:create_app", factory=True, workers=args.workers, host=args.host, port=args.port,
+    uvicorn.run("api.http.app:served_app", factory=True, workers=args.workers, host=args.host, port=args.port,
                 log_config=log_config)
     return EXIT_OK
 
