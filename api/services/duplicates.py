@@ -69,8 +69,10 @@ def load_params(path: Path) -> DuplicateParams:
 class DuplicateService:
     """Per-process duplicate detector of one campaign, kept in step with storage."""
 
-    def __init__(self, params: DuplicateParams, campaign_id: int, embedder: Embedder, tokenizer: Tokenizer):
+    def __init__(self, params: DuplicateParams, campaign_id: int, embedder: Embedder, tokenizer: Tokenizer,
+                 faiss_threads: int | None = None):
         self.params = params
+        self.faiss_threads = faiss_threads  # in every thread that searches (request threads too), not only at start
         self.campaign_id = campaign_id
         self.embedder = embedder
         self.tokenizer = tokenizer
@@ -96,7 +98,7 @@ class DuplicateService:
 
     def fit_detector(self, views: Sequence[DemandView]) -> DuplicateDetector:
         """A fresh detector over ``views`` (a whole round, for batch runs)."""
-        return DuplicateDetector(self.params).fit([v.id for v in views], [v.duplicate_text.text for v in views],
+        return DuplicateDetector(self.params, threads=self.faiss_threads).fit([v.id for v in views], [v.duplicate_text.text for v in views],
                                                   self.encode(views), [v.signals for v in views])
 
     def rows(self, session: Session, where: Any = None) -> list[db.Demand]:
