@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, InvalidInput
@@ -222,13 +222,20 @@ class PreparedIntake:
 def _stored_match(session: Session, campaign: CampaignContext, external_id: str | None,
                   digest: str | None) -> db.Demand | None:
     """As committed now (not a copy the session read earlier), in one query: the stored demand of
-    ``external_id``, else the first stored demand whose content hash is ``digest`` (either may be None)."""
-    matches = ([db.Demand.external_id == external_id] if external_id else []) + (
-        [db.Demand.content_hash == digest] if digest else [])
-    if not matches:
+    ``external_id``, else the first stored demand whose content hash is ``digest`` (either may be None).
+    The two lookups are index searches joined by UNION ALL (an OR of them made SQLite read the campaign)."""
+    arms = []
+    if external_id:
+        arms.append(select(db.Demand.id).where(db.Demand.campaign_id == campaign.id,
+                                               db.Demand.external_id == external_id))
+    if digest:
+        first = (select(db.Demand.id).where(db.Demand.campaign_id == campaign.id, db.Demand.content_hash == digest)
+                 .order_by(db.Demand.id).limit(1).subquery())
+        arms.append(select(first.c.id))
+    if not arms:
         return None
-    order = [case((db.Demand.external_id == external_id, 0), else_=1)] if external_id and digest else []
-    return session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id, or_(*matches))
+    order = [case((db.Demand.external_id == external_id, 0), else_=1)] if external_id else []
+    return session.scalar(select(db.Demand).where(db.Demand.id.in_(arms[0] if len(arms) == 1 else union_all(*arms)))
                           .order_by(*order, db.Demand.id).limit(1).execution_options(populate_existing=True))
 
 
