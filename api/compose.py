@@ -59,7 +59,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
 
 
 def _set_faiss_threads(threads: int) -> None:
-    """faiss's OpenMP thread count is process-wide: set it once, at start, never per query."""
+    """faiss's OpenMP thread count of the main thread (the CLI's work). libgomp keeps it per thread, so the
+    duplicate index also sets it in each thread that searches (``DuplicateService(faiss_threads=…)``)."""
     import faiss
 
     faiss.omp_set_num_threads(max(1, int(threads)))
@@ -97,7 +98,7 @@ class Services:
     def duplicates(self) -> DuplicateService:
         """The campaign's duplicate detector, kept in step with storage."""
         return DuplicateService(load_params(self.settings.duplicates_file), self.campaign.id,
-                                self.embedder, self.tokenizer)
+                                self.embedder, self.tokenizer, faiss_threads=self.settings.faiss_threads)
 
     @cached_property
     def dedup_runs(self) -> DedupRuns:

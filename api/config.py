@@ -70,7 +70,7 @@ class Settings:
     router_model: Path = ROUTER  # the pre-trained office/domain routing model (a directory without one: zero-shot)
     office_threshold: float | None = None  # route without a human from this combined office probability
     # (None: the threshold the routing model chose on its training folds, see models/router/README.md)
-    faiss_threads: int = 1  # set once at start; one query is faster single-threaded on a busy machine
+    faiss_threads: int = 1  # per searching thread; one query is faster single-threaded on a busy machine
     max_body_bytes: int = 2 * 1024 * 1024  # a JSON request (one demand is a few KB)
     max_upload_bytes: int = 50 * 1024 * 1024  # an uploaded file (a round of 5,000 demands is ~10 MB of xlsx)
     max_text_chars: int = 20_000  # any one text value; the form's own limits (1,000 / 500 字) are rule findings

@@ -88,7 +88,7 @@ class InOrderCheck:
             sim.add([int(self.ids[i])], [text], vector.reshape(1, -1), [sig], dense=False, prepared=[(chars, hashes)])
             out.append(sim.check_prepared(chars, hashes, vector, sig, dense_ids, exclude=[int(self.ids[i])], top=top,
                                           min_verdict=min_verdict))
-        sim.dense_ = VectorIndex(self.vectors.shape[1])  # the batch's own vectors, for :meth:`against_batch`
+        sim.dense_ = VectorIndex(self.vectors.shape[1], threads=sim.threads)  # the batch's own vectors, for :meth:`against_batch`
         sim.dense_.add(self.ids, self.vectors)
         return out
 

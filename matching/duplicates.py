@@ -64,7 +64,7 @@ class DuplicateDetector:
 
     def __init__(self, params: DuplicateParams | None = None, k: int = DEFAULT_K, n_dense: int = 20,
                  n_lexical: int = 20, max_signal_candidates: int = 50, index_params: Mapping[str, Any] | None = None,
-                 relearn_min: int = 50):
+                 relearn_min: int = 50, threads: int | None = None):
         self.params = params
         self.k = k
         self.n_dense = n_dense
@@ -72,6 +72,7 @@ class DuplicateDetector:
         self.max_signal_candidates = max_signal_candidates
         self.index_params = index_params
         self.relearn_min = relearn_min
+        self.threads = threads  # faiss's threads for the dense index's calls (:class:`matching.index.VectorIndex`)
 
     @property
     def params_(self) -> DuplicateParams:
@@ -91,7 +92,7 @@ class DuplicateDetector:
         sets = [shingles(c, self.k, prepared=True) for c in chars]
         self.index_ = ShingleIndex(**dict(self.index_params or {})).fit(sets)
         self.fitted_size_ = len(ids)
-        self.dense_ = VectorIndex(self.dim_)
+        self.dense_ = VectorIndex(self.dim_, threads=self.threads)
         self.chars_: list[str] = []
         self._shingle_cache: dict[int, np.ndarray] = {}
         self.ids_ = np.zeros(0, dtype=np.int64)

@@ -88,3 +88,33 @@ def test_a_file_import_finds_what_one_by_one_intake_finds(services, tmp_path) ->
     assert report.new == 32 and not report.rejected
     assert sum(1 for fs in single.values() for f in fs if f[0] == "duplicate") >= 8  # the sample has pairs
     assert batch == single
+
+
+def test_a_sync_beside_an_uncommitted_intake_reads_only_what_was_written(services) -> None:
+    """Intake indexes its demand before it commits. A sync in another session meanwhile (the next submission's
+    lock-free phase) must not take that for a delete and read every row of the campaign — it did, under load,
+    for half of a worker's CPU (#21) — nor lose the demand: it is still indexed when its intake commits, and a
+    rolled-back intake's demand leaves the index."""
+    from sqlalchemy import event
+
+    campaign, dup = services.campaign, services.duplicates
+    with services.session() as s:
+        for i in range(3):
+            submit_demand(s, campaign, make_row(600 + i, 需求编号=f"P-{i}"), actor="t", steps=services.intake_steps)
+    statements: list[str] = []
+    event.listen(services.engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+    with services.session() as b:
+        size = len(dup.sync(b))
+        for keep in (True, False):
+            with services.session() as a:
+                record = parse_record(make_row(610 + keep, 需求编号=f"P-new-{keep}", 需求描述=TEXT))
+                prepared = prepare_intake(a, campaign, record, steps=services.intake_steps)
+                intake_lock(a, campaign.id)
+                a.expire_all()
+                intake_record(a, campaign, record, actor="t", steps=services.intake_steps, prepared=prepared)
+                statements.clear()
+                assert len(dup.sync(b)) == size + 1  # indexed already, and kept
+                assert len(statements) == 1  # the change counter and the rows written since: nothing more
+                a.commit() if keep else a.rollback()
+            size += keep
+            assert len(dup.sync(b)) == size

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from api.errors import ConfigError, InvalidInput, NotFound
@@ -39,6 +39,7 @@ from api.services.duplicate_findings import (RULE_DISMISSED, RULE_DUPLICATE, fla
                                              restated_finding, too_short_finding)
 from api.services.finding_rows import restate_findings
 from api.services.intake import IntakeItem
+from api.services.pending_index import PendingWrites, expected_counter
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from api.store.locks import intake_lock
@@ -69,8 +70,10 @@ def load_params(path: Path) -> DuplicateParams:
 class DuplicateService:
     """Per-process duplicate detector of one campaign, kept in step with storage."""
 
-    def __init__(self, params: DuplicateParams, campaign_id: int, embedder: Embedder, tokenizer: Tokenizer):
+    def __init__(self, params: DuplicateParams, campaign_id: int, embedder: Embedder, tokenizer: Tokenizer,
+                 faiss_threads: int | None = None):
         self.params = params
+        self.faiss_threads = faiss_threads  # in every thread that searches (request threads too), not only at start
         self.campaign_id = campaign_id
         self.embedder = embedder
         self.tokenizer = tokenizer
@@ -85,6 +88,7 @@ class DuplicateService:
         self._max_id = 0
         self._written: datetime | None = None  # the newest updated_at seen: rows written since are fetched
         self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
+        self._pending = PendingWrites()  # indexed by a transaction of this process that has not ended yet
 
     # ----- corpus
     def encode(self, views: Sequence[DemandView]) -> np.ndarray:
@@ -96,7 +100,7 @@ class DuplicateService:
 
     def fit_detector(self, views: Sequence[DemandView]) -> DuplicateDetector:
         """A fresh detector over ``views`` (a whole round, for batch runs)."""
-        return DuplicateDetector(self.params).fit([v.id for v in views], [v.duplicate_text.text for v in views],
+        return DuplicateDetector(self.params, threads=self.faiss_threads).fit([v.id for v in views], [v.duplicate_text.text for v in views],
                                                   self.encode(views), [v.signals for v in views])
 
     def rows(self, session: Session, where: Any = None) -> list[db.Demand]:
@@ -169,13 +173,11 @@ class DuplicateService:
             stamp, written = self._written_since(session)
             if stamp == self._seen:
                 return self._detector
-            have = self._row_versions
-            counted = (len(have) + sum(1 for i, *_ in written if i not in have),
-                       sum(have.values()) + sum((v or 1) - have.get(i, 0) for i, _, v, _ in written),
-                       max(max(have, default=0), max((i for i, *_ in written), default=0)))
-            if counted != stamp:  # a delete, or a write committed out of order: compare every (id, hash, version)
+            if stamp not in (expected_counter(self._row_versions, written),  # nor with another intake uncommitted
+                             expected_counter(self._pending.as_committed(self._row_versions), written)):
+                # a delete, or a write committed out of order: compare every (id, hash, version)
                 written = session.execute(select(*_WRITTEN).where(db.Demand.campaign_id == self.campaign_id)).all()
-                gone = set(self._row_versions) - {i for i, *_ in written}
+                gone = set(self._row_versions) - {i for i, *_ in written} - set(self._pending.held)
                 if gone:
                     self._detector.remove(sorted(gone))
                     for i in gone:
@@ -350,10 +352,30 @@ class DuplicateService:
             found = self.candidates(session, item.demand, min_verdict="related", top=5, view=item.view,
                                     vector=item.prepared.get("duplicate_vector"),
                                     scored=item.prepared.get("duplicate_scored"), new=item.new, rows=rows)
-            self._add([item.demand], [item.view])  # visible to the next check at once (this process)
+            self._index_uncommitted(session, item.demand, item.view, new=item.new)
         findings = intake_findings(found) + too_short_finding(item.view.duplicate_text.text)
         self._flag_earlier(item.demand.id, found, rows)
         return findings
+
+    def _index_uncommitted(self, session: Session, demand: db.Demand, view: DemandView, *, new: bool) -> None:
+        """Index a demand this transaction wrote (``new``: inserted), visible to the next check in this process at
+        once; held (:class:`api.services.pending_index.PendingWrites`) until the session commits or rolls back."""
+        self._pending.hold(session, demand.id, None if new else (demand.row_version or 1) - 1)
+        self._add([demand], [view])
+        if not session.info.get("duplicates_pending"):
+            session.info["duplicates_pending"] = True
+            event.listen(session, "after_commit", lambda s: self._settle(s, committed=True))
+            event.listen(session, "after_rollback", lambda s: self._settle(s, committed=False))
+
+    def _settle(self, session: Session, *, committed: bool) -> None:
+        """The transaction ended: what it indexed is stored (commit), or taken out to be read again (rollback)."""
+        with self._lock:
+            gone = self._pending.settle(session)
+            if gone and not committed and self._detector is not None:
+                self._detector.remove(gone)
+                for i in gone:
+                    self._versions.pop(i, None)
+                    self._row_versions.pop(i, None)
 
     @staticmethod
     def _flag_earlier(new_id: int, found: Sequence[Candidate], others: Mapping[int, db.Demand]) -> None:

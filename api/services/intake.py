@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, InvalidInput
@@ -219,13 +219,24 @@ class PreparedIntake:
     based_on: tuple[int, int] | None
 
 
-def _by_external_id(session: Session, campaign: CampaignContext, external_id: str | None) -> db.Demand | None:
-    """The stored demand of ``external_id`` as committed now (not a copy the session read earlier)."""
-    if not external_id:
+def _stored_match(session: Session, campaign: CampaignContext, external_id: str | None,
+                  digest: str | None) -> db.Demand | None:
+    """As committed now (not a copy the session read earlier), in one query: the stored demand of
+    ``external_id``, else the first stored demand whose content hash is ``digest`` (either may be None).
+    The two lookups are index searches joined by UNION ALL (an OR of them made SQLite read the campaign)."""
+    arms = []
+    if external_id:
+        arms.append(select(db.Demand.id).where(db.Demand.campaign_id == campaign.id,
+                                               db.Demand.external_id == external_id))
+    if digest:
+        first = (select(db.Demand.id).where(db.Demand.campaign_id == campaign.id, db.Demand.content_hash == digest)
+                 .order_by(db.Demand.id).limit(1).subquery())
+        arms.append(select(first.c.id))
+    if not arms:
         return None
-    return session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
-                                                  db.Demand.external_id == external_id)
-                          .execution_options(populate_existing=True))
+    order = [case((db.Demand.external_id == external_id, 0), else_=1)] if external_id else []
+    return session.scalar(select(db.Demand).where(db.Demand.id.in_(arms[0] if len(arms) == 1 else union_all(*arms)))
+                          .order_by(*order, db.Demand.id).limit(1).execution_options(populate_existing=True))
 
 
 def _stamp(demand: db.Demand | None) -> tuple[int, int] | None:
@@ -295,18 +306,18 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
     if expected_version is None:
         expected_version = getattr(record, "row_version", None)
     external_id = record.external_id
-    existing = _by_external_id(session, campaign, external_id)
-    if prepared is None or prepared.based_on != _stamp(existing):  # the stored demand moved: prepare anew
-        record, changed = _merged(existing, record, replace, context)
+    digest = content_hash(prepared.item.data) if prepared is not None else None
+    existing = _stored_match(session, campaign, external_id, digest)  # by 需求编号, else by the prepared content
+    same_id = existing if existing is not None and external_id and existing.external_id == external_id else None
+    if prepared is None or prepared.based_on != _stamp(same_id):  # the stored demand moved: prepare anew
+        record, changed = _merged(same_id, record, replace, context)
         item = IntakeItem(record=record, data=record_data(record), demand=None)
+        prepared_digest, digest = digest, content_hash(item.data)
+        if same_id is None and digest != prepared_digest:  # another content: look it up again
+            existing = _stored_match(session, campaign, None, digest)
     else:
         record, changed, item = prepared.record, prepared.changed, prepared.item
     data = item.data
-    digest = content_hash(data)
-    if existing is None:
-        existing = session.scalar(select(db.Demand).where(db.Demand.campaign_id == campaign.id,
-                                                          db.Demand.content_hash == digest)
-                                  .order_by(db.Demand.id).limit(1).execution_options(populate_existing=True))
     check_version(existing, expected_version)
     if existing is not None and (existing.content_hash == digest or (external_id and not changed)):
         return IntakeResult(existing, "unchanged", list(existing.findings))

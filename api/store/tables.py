@@ -1,8 +1,7 @@
 """Relational storage (SQLAlchemy 2 ORM): the tables.
 
-SQLite file by default, PostgreSQL by URL (see :mod:`api.store.engine`). Types stay portable:
-``JSON`` for documents, no dialect-only tricks. The schema itself is created by Alembic
-(:func:`api.store.engine.migrate`), never by ``create_all``, so a deployed database follows the revisions.
+SQLite by default, PostgreSQL by URL (:mod:`api.store.engine`); portable types (``JSON`` for documents). The schema
+is made by Alembic (:func:`api.store.engine.migrate`), never ``create_all``, so a database follows the revisions.
 
 Identity choices (documented in README):
 - an *enterprise* is unique per campaign by ``org_key`` (统一社会信用代码 when present, else the
@@ -64,6 +63,7 @@ class Demand(Base):
         # without a 需求编号 a demand is its content: identical content is stored once (the database enforces it)
         Index("uq_demand_campaign_content", "campaign_id", "content_hash", unique=True,
               sqlite_where=text("external_id IS NULL"), postgresql_where=text("external_id IS NULL")),
+        Index("ix_demands_campaign_content", "campaign_id", "content_hash"),  # intake's lookup by content (0011)
         Index("ix_demands_campaign_version", "campaign_id", "id", "row_version"),  # duplicate index: change counter
         Index("ix_demands_campaign_updated", "campaign_id", "updated_at"))  # and the rows written since its last sync
 
@@ -71,7 +71,7 @@ class Demand(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(100))
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
     batch: Mapped[str | None] = mapped_column(String(32), index=True)
     region: Mapped[str | None] = mapped_column(String(64), index=True)
     park: Mapped[str | None] = mapped_column(String(200))
