@@ -1,8 +1,8 @@
 """Ids of a file taken in as a whole (:mod:`api.services.bulk_intake`): planned before the lock far past every
 stored id (so a planned id is never mistaken for one stored meanwhile), moved down just before the lock to follow
-what is stored then with :data:`SLACK` ids left free (the file's demands are numbered on from the others', after a
-gap of at most that many), so that under the lock they stand unless more were stored meanwhile (then they are moved
-to follow them) — and claimed (PostgreSQL: its sequence moves past them)."""
+what is stored then (the file's demands are numbered on from the others', with no gap), so that under the lock
+they stand unless something was stored meanwhile (then they are moved to follow it) — and claimed (PostgreSQL:
+its sequence moves past them)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -14,15 +14,10 @@ from api.services.duplicate_findings import RULE_DUPLICATE, RULE_RELATED, intake
 from api.store import tables as db
 
 
-# ids left free by BulkFile.settle_ids for the demands others store until the file's lock is taken: demand
-# numbers may skip at most this many after a whole-file import (as a database sequence may); a few seconds' worth
-SLACK = 64
-
-
 def stands(top: int, ids: Iterable[int]) -> bool:
-    """Under the lock: planned ``ids`` follow ``top`` (the largest taken) closely enough to be kept as they are."""
+    """Under the lock: planned ``ids`` follow ``top`` (the largest taken) directly, so they are kept as they are."""
     first = min(ids, default=None)
-    return first is None or top < first <= top + 1 + SLACK
+    return first is None or first == top + 1
 
 
 def move_ids(f: db.FindingRow, first: int, shift: int, firm_first: int, firm_shift: int) -> None:

@@ -31,7 +31,7 @@ from api.services import intake_notices
 from api.services.audit import AuditBatch
 from api.services.campaign import CampaignContext
 from api.services.bulk_flags import StoredFlags
-from api.services.bulk_ids import SLACK, claim, move_ids, planned, stands, taken
+from api.services.bulk_ids import claim, move_ids, planned, stands, taken
 from api.services.duplicate_file import TEMP_BASE, FileCheck
 from api.services.duplicate_findings import flag_pairs, intake_findings, too_short_finding
 from api.services.finding_rows import check_status_of, finding_row
@@ -153,10 +153,10 @@ class BulkFile:
         self.position = {demand_id: i for i, demand_id in enumerate(self.ids)}
 
     def settle_ids(self, session: Session) -> None:
-        """Just before the lock: the ids moved down to follow what is stored now, :data:`.bulk_ids.SLACK` ids left
-        free for what others store until the lock is taken — so under it they usually stand (moving them rewrites
-        every finding naming a file row: ~0.4 s of a 3,000-row file's locked step, every other writer waiting)."""
-        self._move(taken(session, "demands") + 1 + SLACK, taken(session, "enterprises") + 1 + SLACK)
+        """Just before the lock: the ids moved down to follow what is stored now, so under it they stand unless
+        others stored something in between (moving them rewrites every finding naming a file row: ~0.4 s of a
+        3,000-row file's locked step, every other writer waiting)."""
+        self._move(taken(session, "demands") + 1, taken(session, "enterprises") + 1)
         self.settled = True
 
     def _move(self, start: int, firm_start: int) -> None:
