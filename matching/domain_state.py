@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from matching.parent_view import ParentView
 from matching.taxonomy import Taxonomy
 from matching.text_views import Encoder
 from nlp.lexical import LexicalVectorizer
@@ -44,8 +43,6 @@ def classifier_state(clf: Classifier) -> tuple[dict[str, Any], dict[str, np.ndar
             "encoder_dim": None if clf.label_dense_ is None else int(clf.label_dense_.shape[1])}
     arrays: dict[str, np.ndarray] = {"train_y": clf.train_y_, "classes": clf.classes_,
                                      "coarse_allowed": clf.coarse_allowed_}
-    if clf.parent_view_ is not None:
-        arrays.update(clf.parent_view_.to_arrays())
     for view, (coef, intercept) in clf.heads_.items():
         arrays[f"head_{view}_coef"], arrays[f"head_{view}_intercept"] = coef, intercept
     for name in _SPARSE:
@@ -75,7 +72,6 @@ def classifier_from_state(cls: type, meta: Mapping[str, Any], arrays: Mapping[st
     clf.train_y_ = np.asarray(arrays["train_y"]).astype(np.int64)
     clf.classes_ = np.asarray(arrays["classes"]).astype(np.int64)
     clf.heads_ = {v: (arrays[f"head_{v}_coef"], arrays[f"head_{v}_intercept"]) for v in meta["heads"]}
-    clf.parent_view_ = ParentView.from_arrays(arrays)  # none in a state saved before it (#19)
     clf.coarse_allowed_ = np.asarray(arrays.get("coarse_allowed", np.zeros((0, len(clf.codes_)))), dtype=bool)
     for name in _SPARSE:  # a state saved before coarse labels (#19) has no coarse rows
         key = name.rstrip("_")

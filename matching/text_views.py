@@ -31,12 +31,6 @@ class TextViews:
     def views(self, names: Sequence[str]) -> dict[str, object]:
         return {v: self.view(v) for v in names}
 
-    def vstack(self, other: "TextViews") -> "TextViews":
-        """These texts' views with ``other``'s below (dense rows only where both have them)."""
-        dense = None if self.dense is None or other.dense is None else np.vstack([self.dense, other.dense])
-        return TextViews(*(sp.vstack([a, b], format="csr") for a, b in
-                           ((self.words, other.words), (self.chars, other.chars), (self.lexical, other.lexical))), dense)
-
 
 def text_views(vec: LexicalVectorizer, texts: list[str], encoder: Encoder | None = None,
                encoder_width: Callable[[], int] | None = None, *, words: Sequence[list[str]] | None = None,

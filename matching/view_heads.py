@@ -2,20 +2,13 @@
 
 :class:`ViewHeads` (scikit-learn style) fits one linear head per view of the same texts — a linear SVM on
 character n-gram TF-IDF (``"chars"``), a linear SVM and a complement naive Bayes on jieba-word TF-IDF
-(``"words"``, ``"words_nb"``), logistic regression on dense rows (``"dense"``) and on the parent labels'
-log-probabilities (``"parents"``, :mod:`matching.parent_view`) — and scores a text as the
+(``"words"``, ``"words_nb"``), logistic regression on dense rows (``"dense"``) — and scores a text as the
 weighted sum of each head's per-text standardised scores. :meth:`ViewHeads.out_of_fold` gives the
 held-out scores the weights (a conditional logit: one weight per view, so it cannot overfit many
 classes × views) and any later calibration are learned from. Texts labelled only with a parent label (``coarse``:
 their rows and the classes each may be) join every head with weight ``coarse_weight``, each as the class the
 first view's head, fitted on the fully labelled texts, scores highest among those allowed
-(:mod:`matching.coarse_labels`); in :meth:`ViewHeads.out_of_fold` that head is the fold's own. A view the
-coarse texts have no rows of (``"parents"``, made of their labels) learns from the fully labelled texts alone.
-
-Measured on CSLDCP (bench/classify_bench.py): the stack of the three lexical heads beats each single view; the
-dense head is off by default — the shipped encoder was fine-tuned on the CSLDCP training abstracts, so its
-out-of-fold scores are memorised (learned on csldcp/train its weight is 6.9 and dev accuracy falls from 0.577 to
-0.467, #19); it serves zero-shot and the memory, which are not fitted to our labels.
+(:mod:`matching.coarse_labels`); in :meth:`ViewHeads.out_of_fold` that head is the fold's own.
 """
 from __future__ import annotations
 
@@ -32,9 +25,8 @@ from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
 from matching.coarse_labels import pseudo_labels
-from matching.parent_view import MAP_C, PARENTS
 
-VIEWS = ("chars", "words", "words_nb", "dense")  # a caller's choice; ``"parents"`` comes with parent-labelled texts
+VIEWS = ("chars", "words", "words_nb", "dense")
 Head = tuple[np.ndarray, np.ndarray]  # (coef (K, F), intercept (K,))
 #: texts labelled only with a parent: (view name → their rows, (n, K) bool mask of the classes each may be)
 Coarse = tuple[Mapping[str, object], np.ndarray]
@@ -63,9 +55,9 @@ class ViewHeads:
         if view == "words_nb":
             nb = ComplementNB(alpha=self.nb_alpha).fit(x, y, sample_weight=weight)
             return nb.feature_log_prob_.astype(np.float32), np.zeros(n_classes, np.float32)
-        if view in ("dense", PARENTS):
+        if view == "dense":
             from sklearn.linear_model import LogisticRegression
-            model = LogisticRegression(C=MAP_C if view == PARENTS else 10.0, max_iter=2000).fit(x, y, sample_weight=weight)
+            model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y, sample_weight=weight)
         else:
             model = LinearSVC(C=self.C).fit(x, y, sample_weight=weight)
         coef, intercept = model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
@@ -73,34 +65,29 @@ class ViewHeads:
             coef, intercept = np.vstack([-coef / 2, coef / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
         return coef, intercept
 
-    def _fit_all(self, xs: Mapping[str, object], y: np.ndarray, k: int, coarse: Coarse | None) -> dict[str, Head]:
-        """Every view's head on ``xs``/``y``; a view ``coarse`` has rows for also learns from the coarse texts, each
-        as the class the first view's head scores highest among those allowed, with weight ``coarse_weight``."""
+    def _with_coarse(self, xs: Mapping[str, object], y: np.ndarray, k: int, coarse: Coarse | None
+                     ) -> tuple[Mapping[str, object], np.ndarray, np.ndarray | None]:
+        """``xs``/``y`` with the coarse texts appended under their pseudo-labels, and the sample weights."""
         if coarse is None or self.coarse_weight <= 0 or not len(coarse[1]):
-            return {v: self._fit_one(v, xs[v], y, k) for v in self.views}
+            return xs, y, None
         rows, allowed = coarse
         first = self.views[0]
-        head = self._fit_one(first, xs[first], y, k)
-        label = pseudo_labels(np.asarray(rows[first] @ head[0].T + head[1]), allowed)
+        coef, intercept = self._fit_one(first, xs[first], y, k)
+        label = pseudo_labels(np.asarray(rows[first] @ coef.T + intercept), allowed)
         keep = np.flatnonzero(label >= 0)
-        both_y = np.concatenate([y, label[keep]])
+        stacked = {v: (sp.vstack([xs[v], rows[v][keep]], format="csr") if sp.issparse(xs[v])
+                       else np.vstack([xs[v], rows[v][keep]])) for v in self.views}
         weight = np.concatenate([np.ones(len(y)), np.full(len(keep), float(self.coarse_weight))])
-        heads = {}
-        for v in self.views:
-            if v not in rows:  # a view of the coarse texts' own labels (``"parents"``): fitted on the rest alone
-                heads[v] = self._fit_one(v, xs[v], y, k)
-                continue
-            both = (sp.vstack([xs[v], rows[v][keep]], format="csr") if sp.issparse(xs[v])
-                    else np.vstack([xs[v], rows[v][keep]]))
-            heads[v] = self._fit_one(v, both, both_y, k, weight)
-        return heads
+        return stacked, np.concatenate([y, label[keep]]), weight
 
     def fit(self, xs: Mapping[str, object], y: np.ndarray, coarse: Coarse | None = None) -> "ViewHeads":
         """``xs``: the view name → rows of the same texts; ``y``: class indices 0…K-1 (K ≥ 2); ``coarse``: texts
         labelled only with a parent (see module docstring)."""
         y = np.asarray(y)
+        k = int(y.max()) + 1
         with threadpool_limits(1):
-            self.heads_: dict[str, Head] = self._fit_all(xs, y, int(y.max()) + 1, coarse)
+            xs, y, weight = self._with_coarse(xs, y, k, coarse)
+            self.heads_: dict[str, Head] = {v: self._fit_one(v, xs[v], y, k, weight) for v in self.views}
         return self
 
     def decision_function(self, xs: Mapping[str, object], weights: Mapping[str, float]) -> np.ndarray:
@@ -130,9 +117,9 @@ class ViewHeads:
                     continue
                 local = np.searchsorted(present, y[train])
                 fold = None if coarse is None else (coarse[0], coarse[1][:, present])
-                heads = self._fit_all({v: xs[v][train] for v in self.views}, local, len(present), fold)
+                part, part_y, weight = self._with_coarse({v: xs[v][train] for v in self.views}, local, len(present), fold)
                 for j, v in enumerate(self.views):
-                    coef, intercept = heads[v]
+                    coef, intercept = self._fit_one(v, part[v], part_y, len(present), weight)
                     s = np.asarray(xs[v][test] @ coef.T + intercept, np.float64)
                     full = np.repeat(s.min(axis=1, keepdims=True), k, axis=1)
                     full[:, present] = s
