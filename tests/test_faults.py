@@ -22,7 +22,7 @@ from api.services.jobs import Jobs
 from api.store import tables as db
 from tests.demand_rows import make_row, write_jsonl
 from tests.stores import services  # noqa: F401 - the fixture: each test on SQLite and PostgreSQL
-from tests.tokens import bearer
+from tests.tokens import ADMIN_TOKEN, bearer
 
 LEAKS = ("SELECT", "INSERT", "UPDATE", "Traceback", "psycopg", "sqlite3", "[SQL", "parameters")
 ERROR_KEYS = {"code", "message_zh", "message_en", "details"}
@@ -156,6 +156,24 @@ def test_ids_out_of_range_are_404_or_422(services, demand_id: int) -> None:
             r = client.get(path)
             assert r.status_code in (404, 422), (path, r.status_code, r.text)
             _clean(r)
+
+
+def test_what_schemathesis_found_answers_422_or_405_never_500(client) -> None:
+    """Schemathesis (--checks all, seed 20261206): a seed past 2³² reached scikit-learn (500), a control character
+    in the 榜单 export's office reached the file writers (500), and a 405 lost its Allow header (RFC 9110)."""
+    for path, body in (("/condense/run", {"seed": 7395179624}), ("/condense/run", {"seed": 7395179624.0}),
+                       ("/jobs/condense", {"seed": False}), ("/experts/assignments", {"seed": 2**32})):
+        r = client.post(path, json=body, headers=bearer(ADMIN_TOKEN))
+        assert r.status_code == 422 and r.json()["code"] == "invalid_input", (path, body, r.text)
+        assert "seed" in r.text
+        _clean(r)
+    for fmt in ("docx", "xlsx"):
+        r = client.get(f"/bangdan/export.{fmt}", params={"office": "r\x01\U000fbb2a"}, headers=bearer(ADMIN_TOKEN))
+        assert r.status_code == 422, r.text
+        _clean(r)
+    r = client.request("TRACE", "/audit", headers=bearer(ADMIN_TOKEN))
+    assert r.status_code == 405 and r.headers["Allow"] == "GET", r.headers
+    _clean(r)
 
 
 def test_control_characters_are_refused_per_row_with_a_reason(services, tmp_path) -> None:

@@ -6,13 +6,19 @@ there are no module globals, so two apps with different settings live side by si
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Request
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.config import Settings
 from api.services.campaign import CampaignContext
+
+# a random seed as a request gives it: a whole number the random generators take (numpy and scikit-learn: < 2³²);
+# strict, so true/false or 7e9 is refused with the field named instead of becoming 1 or failing inside a job
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1, strict=True)]
 
 
 def get_services(request: Request) -> Services:

@@ -131,4 +131,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "请求的地址不存在。", 405: "该地址不支持此请求方法。"}.get(exc.status_code, "请求未能处理。")
-        return error_response(exc.status_code, f"http_{exc.status_code}", zh, str(exc.detail))
+        response = error_response(exc.status_code, f"http_{exc.status_code}", zh, str(exc.detail))
+        response.headers.update(exc.headers or {})  # a 405 names the methods it allows (Allow, RFC 9110)
+        return response

@@ -21,7 +21,7 @@ from api.http.downloads import attachment
 router = APIRouter(tags=["榜单 bangdan"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ENTRY = PathParam(..., ge=1, description="榜单条目编号")
-OFFICE = Query(None, description="归口处室（如 高新处）；不填为全部")
+OFFICE = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$", description="归口处室（如 高新处）；不填为全部")
 
 
 class EditIn(BaseModel):

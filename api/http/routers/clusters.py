@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import require
-from api.http.deps import get_services, get_session
+from api.http.deps import Seed, get_services, get_session
 from api.services.access import Principal
 from api.services.cluster_figures import cluster_out
 from api.http.downloads import attachment
@@ -32,7 +32,7 @@ class CondenseIn(BaseModel):
     groups: int | None = Field(None, ge=1, le=2000, description="大约分成 N 类")
     min_similarity: float | None = Field(None, gt=0.0, lt=1.0, description="同类需求的最低相似度")
     refit: bool = Field(False, description="重新聚类（仍保留人工调整与锁定）；默认增量：新需求并入已有类")
-    seed: int = Field(0, ge=0, description="随机种子")
+    seed: Seed = Field(0, description="随机种子（0 至 2³²−1 的整数）")
 
 
 class RenameIn(BaseModel):

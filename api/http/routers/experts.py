@@ -18,7 +18,7 @@ from api.compose import Services
 from api.forms.models import Day, FormModel, Text, TextList
 from api.forms.parsers import parse_text
 from api.http.auth import principal, require
-from api.http.deps import get_campaign, get_services, get_session
+from api.http.deps import Seed, get_campaign, get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 from api.services.audit import append_audit
@@ -42,7 +42,7 @@ class AssignIn(BaseModel):
     batch: str | None = Field(None, description="只分配某一批次")
     solver: Literal["optimal", "greedy", "random_draw"] = Field(
         "optimal", description="optimal（总匹配度最优）/ greedy（贪心基线）/ random_draw（在合格候选池中随机抽取）")
-    seed: int | None = Field(None, description="随机抽取的种子（不填则自动生成并记录）")
+    seed: Seed | None = Field(None, description="随机抽取的种子（0 至 2³²−1 的整数；不填则自动生成并记录）")
     panel_size: int = Field(5, ge=1, le=50, description="每个专家组人数")
     max_load: int = Field(8, ge=1, le=1000, description="每位专家最多参加的专家组数")
     min_out_of_province_share: float = Field(0.0, ge=0, le=1, description="省外专家最低占比")
@@ -117,7 +117,7 @@ def panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_se
 class RedrawIn(BaseModel):
     """重抽一个专家组 / re-draw one panel."""
 
-    seed: int | None = Field(None, description="随机种子（空：新抽一个并记录）")
+    seed: Seed | None = Field(None, description="随机种子（0 至 2³²−1 的整数；空：新抽一个并记录）")
 
 
 @router.post("/experts/assignments/{run_id}/panels/{demand_id}/redraw",
