@@ -16,6 +16,10 @@ from api.compose import Services
 from api.config import Settings
 from api.services.campaign import CampaignContext
 
+# the largest row id a request may name (PostgreSQL's integer): a larger one is refused by validation, with the
+# limit in the API's schema, not found out by the database
+MAX_ID = 2**31 - 1
+
 # a random seed as a request gives it: a whole number the random generators take (numpy and scikit-learn: < 2³²);
 # strict, so true/false or 7e9 is refused with the field named instead of becoming 1 or failing inside a job
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1, strict=True)]

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import require
-from api.http.deps import get_services, get_session
+from api.http.deps import MAX_ID, get_services, get_session
 from api.http.routers.clusters import KEY, XLSX
 from api.services.access import Principal
 from api.http.downloads import attachment
 
 router = APIRouter(tags=["榜单 bangdan"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ENTRY = PathParam(..., ge=1, description="榜单条目编号")
+ENTRY = PathParam(..., ge=1, le=MAX_ID, description="榜单条目编号")
 OFFICE = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$", description="归口处室（如 高新处）；不填为全部")
 
 
@@ -39,7 +39,7 @@ def mark_cluster(key: str = KEY, session: Session = Depends(get_session), who: P
 
 
 @router.post("/demands/{demand_id}/bangdan", summary="单条需求拟发榜 / mark one demand for the 榜单")
-def mark_demand(demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def mark_demand(demand_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
                 who: Principal = Depends(require("run_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
     return services.bangdan.mark_demand(session, demand_id, who.actor)
 

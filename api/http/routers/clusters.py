@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import require
-from api.http.deps import Seed, get_services, get_session
+from api.http.deps import MAX_ID, Seed, get_services, get_session
 from api.services.access import Principal
 from api.services.cluster_figures import cluster_out
 from api.http.downloads import attachment
@@ -135,7 +135,7 @@ def undo(session: Session = Depends(get_session), who: Principal = Depends(requi
 
 
 @router.post("/demands/{demand_id}/cluster", summary="把需求移入某类 / move a demand to a cluster")
-def move(body: MoveIn, demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def move(body: MoveIn, demand_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
          who: Principal = Depends(require("run_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
     m = services.condensation.move(session, demand_id, body.cluster, who.actor)
     return {"demand_id": demand_id, "cluster": m.cluster_key, "pinned": m.pinned}

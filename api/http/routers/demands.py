@@ -17,7 +17,7 @@ from api.compose import Services
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.forms.models import DemandRecord, unknown_keys
 from api.http.auth import principal, require
-from api.http.deps import get_campaign, get_services, get_session
+from api.http.deps import MAX_ID, get_campaign, get_services, get_session
 from api.services import demands as queries
 from api.services.access import Principal
 from api.services.audit import append_audit, redacted
@@ -236,7 +236,7 @@ def list_demands(batch: str | None = Query(None, description="批次，如 第�
 
 
 @router.get("/demands/{demand_id}", response_model=DemandOut, summary="一条需求 / one demand")
-def get_demand(response: Response, demand_id: int = PathParam(..., description="需求的系统内编号"),
+def get_demand(response: Response, demand_id: int = PathParam(..., ge=1, le=MAX_ID, description="需求的系统内编号"),
                session: Session = Depends(get_session), who: Principal = Depends(principal)) -> DemandOut:
     """按系统内编号取一条需求（ETag 为其版本号）。Get one demand by its storage id (ETag: its version)."""
     demand = visible_demand(session, demand_id, who)
@@ -248,7 +248,7 @@ def get_demand(response: Response, demand_id: int = PathParam(..., description="
 
 @router.get("/demands/{demand_id}/findings", response_model=list[FindingOut],
             summary="规则检查结果 / rule findings of a demand")
-def demand_findings(demand_id: int = PathParam(..., description="需求的系统内编号"),
+def demand_findings(demand_id: int = PathParam(..., ge=1, le=MAX_ID, description="需求的系统内编号"),
                     session: Session = Depends(get_session), who: Principal = Depends(principal)) -> list[FindingOut]:
     """一条需求的规则检查结果（规则编号、严重程度、中英文说明、触发取值）。Rule findings of one demand."""
     return [finding_out(f) for f in visible_demand(session, demand_id, who).findings]
@@ -288,7 +288,7 @@ class StatusIn(BaseModel):
 
 
 @router.post("/demands/{demand_id}/status", summary="退回、撤回或恢复一条需求（记入操作日志）/ return, withdraw or restore")
-def demand_status(body: StatusIn, demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def demand_status(body: StatusIn, demand_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
                   who: Principal = Depends(require("submit"))) -> dict[str, Any]:
     demand = visible_demand(session, demand_id, who)
     if (body.action == "return" or (body.action == "restore" and demand.status == "已退回")) and not who.may("run_round"):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import principal, require
-from api.http.deps import get_services, get_session
+from api.http.deps import MAX_ID, get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 
@@ -40,7 +40,7 @@ class DecisionIn(BaseModel):
 
 
 @router.get("/demands/{demand_id}/domains", summary="某需求的技术领域建议 / domain suggestions for a demand")
-def demand_domains(demand_id: int = PathParam(..., ge=1), limit: int = Query(3, ge=1, le=20),
+def demand_domains(demand_id: int = PathParam(..., ge=1, le=MAX_ID), limit: int = Query(3, ge=1, le=20),
                    threshold: float | None = Query(None, ge=0.0, le=1.0), level: int | None = Query(None, ge=1, le=6),
                    session: Session = Depends(get_session), who: Principal = Depends(principal),
                    services: Services = Depends(get_services)) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def suggest(body: SuggestIn | None = None, session: Session = Depends(get_sessio
 
 
 @router.post("/demands/{demand_id}/domain", summary="确认或更正技术领域（并按领域归口）/ confirm or correct")
-def decide(body: DecisionIn, demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def decide(body: DecisionIn, demand_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
            who: Principal = Depends(require("run_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
     return services.domains.decide(session, demand_id, body.code.strip(), who.actor, note=body.note)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import principal, require
-from api.http.deps import get_services, get_session
+from api.http.deps import MAX_ID, get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 from api.services.demands import get_demand
@@ -79,7 +79,7 @@ class DecisionOut(BaseModel):
 
 @router.get("/demands/{demand_id}/duplicates", response_model=CandidatesOut,
             summary="某需求的疑似重复及证据 / duplicate candidates of a demand, with evidence")
-def demand_duplicates(demand_id: int = PathParam(..., ge=1),
+def demand_duplicates(demand_id: int = PathParam(..., ge=1, le=MAX_ID),
                       min_verdict: Literal["duplicate", "near_duplicate", "related"] = Query("related"),
                       top: int = Query(10, ge=1, le=50),
                       session: Session = Depends(get_session), who: Principal = Depends(principal),

@@ -18,7 +18,7 @@ from api.compose import Services
 from api.forms.models import Day, FormModel, Text, TextList
 from api.forms.parsers import parse_text
 from api.http.auth import principal, require
-from api.http.deps import Seed, get_campaign, get_services, get_session
+from api.http.deps import MAX_ID, Seed, get_campaign, get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 from api.services.audit import append_audit
@@ -75,7 +75,7 @@ class ReviewIn(FormModel):
 
 
 @router.get("/demands/{demand_id}/experts", summary="为需求推荐专家（含依据与回避）/ rank experts for a demand")
-def rank_experts(demand_id: int = PathParam(..., ge=1), top: int = Query(20, ge=1, le=500),
+def rank_experts(demand_id: int = PathParam(..., ge=1, le=MAX_ID), top: int = Query(20, ge=1, le=500),
                  out_of_region: bool = Query(False, description="要求区域外专家"),
                  session: Session = Depends(get_session), who: Principal = Depends(principal),
                  services: Services = Depends(get_services)) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def rank_experts(demand_id: int = PathParam(..., ge=1), top: int = Query(20, ge=
 
 
 @router.get("/demands/{demand_id}/solvers", summary="为需求推荐揭榜方（含依据）/ rank solver institutions")
-def rank_solvers(demand_id: int = PathParam(..., ge=1), top: int = Query(10, ge=1, le=200),
+def rank_solvers(demand_id: int = PathParam(..., ge=1, le=MAX_ID), top: int = Query(10, ge=1, le=200),
                  session: Session = Depends(get_session), who: Principal = Depends(principal),
                  services: Services = Depends(get_services)) -> dict[str, Any]:
     visible_demand(session, demand_id, who)
@@ -107,7 +107,7 @@ def assign(body: AssignIn, session: Session = Depends(get_session), campaign: Ca
 
 
 @router.get("/experts/assignments/{run_id}", summary="查看分配结果 / panels of a run")
-def panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def panels(run_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
            who: Principal = Depends(require("read_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
     out = services.panels.run_panels(session, run_id, admin=who.may("see_expert_identities"))
     _audit_identities(session, who, "read_panels", "assignment_run", run_id)
@@ -122,7 +122,7 @@ class RedrawIn(BaseModel):
 
 @router.post("/experts/assignments/{run_id}/panels/{demand_id}/redraw",
              summary="只重抽一个需求的专家组，其余不变（专家管理）/ re-draw one panel, keep the others (expert_admin)")
-def redraw_panel(body: RedrawIn | None = None, run_id: int = PathParam(..., ge=1), demand_id: int = PathParam(..., ge=1),
+def redraw_panel(body: RedrawIn | None = None, run_id: int = PathParam(..., ge=1, le=MAX_ID), demand_id: int = PathParam(..., ge=1, le=MAX_ID),
                  session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
                  who: Principal = Depends(require("manage_experts")),
                  services: Services = Depends(get_services)) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def redraw_panel(body: RedrawIn | None = None, run_id: int = PathParam(..., ge=1
 
 @router.get("/experts/assignments/{run_id}/export.xlsx", response_class=Response,
             summary="导出专家组（每个处室一个工作表，专家管理）/ export panels (expert_admin)")
-def export_panels(run_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def export_panels(run_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
                   who: Principal = Depends(require("see_expert_identities")),
                   services: Services = Depends(get_services)) -> Response:
     content = services.panels.export_excel(session, run_id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from api.compose import Services
 from api.errors import NotFound
 from api.http.auth import principal, require
-from api.http.deps import get_campaign, get_services, get_session
+from api.http.deps import MAX_ID, get_campaign, get_services, get_session
 from api.http.routers.clusters import CondenseIn
 from api.http.routers.domains import SuggestIn
 from api.http.routers.duplicates import DedupRunIn
@@ -127,7 +127,7 @@ def job_domains(body: SuggestIn | None = None, session: Session = Depends(get_se
 
 
 @router.get("/jobs/{job_id}", summary="任务进度与结果 / a job's progress and result")
-def get_job(job_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def get_job(job_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
             services: Services = Depends(get_services), who: Principal = Depends(principal)) -> dict[str, Any]:
     """状态 status（queued 排队 / running 运行中 / done 完成 / failed 失败）、阶段 stage、进度 done/total、
     结果 result 或错误 error（{code, message_zh, message_en, details}）。"""

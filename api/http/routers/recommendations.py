@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import principal, require
-from api.http.deps import get_campaign, get_services, get_session
+from api.http.deps import MAX_ID, get_campaign, get_services, get_session
 from api.services import reviews
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
@@ -66,7 +66,7 @@ def review_queue(batch: str | None = None, region: str | None = None, session: S
 
 
 @router.post("/demands/{demand_id}/review", summary="作出初审结论 / record a first-review decision")
-def review(body: ReviewIn, demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def review(body: ReviewIn, demand_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
            who: Principal = Depends(require("review")),
            campaign: CampaignContext = Depends(get_campaign)) -> dict[str, Any]:
     row = reviews.decide(session, campaign, who, demand_id, body.decision, body.reason)
@@ -75,7 +75,7 @@ def review(body: ReviewIn, demand_id: int = PathParam(..., ge=1), session: Sessi
 
 
 @router.get("/demands/{demand_id}/reviews", summary="某需求的初审记录与重新提交的改动 / a demand's decisions and diffs")
-def review_history(demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def review_history(demand_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
                    who: Principal = Depends(principal)) -> dict[str, Any]:
     return reviews.history(session, who, demand_id)
 
@@ -148,7 +148,7 @@ def jsonable(value: Any) -> Any:
 
 
 @router.get("/demands/{demand_id}/recommendation", summary="某需求的推荐状态 / a demand's recommendation status")
-def demand_recommendation(demand_id: int = PathParam(..., ge=1), session: Session = Depends(get_session),
+def demand_recommendation(demand_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
                           who: Principal = Depends(principal), services: Services = Depends(get_services),
                           campaign: CampaignContext = Depends(get_campaign)) -> dict[str, Any]:
     shown = reviews.history(session, who, demand_id)
