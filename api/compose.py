@@ -185,7 +185,8 @@ class Services:
     @property
     def intake_steps(self) -> tuple[IntakeStep, ...]:
         """What runs on every demand at intake and on ``check``: the campaign rules, then the duplicate check."""
-        return (*DEFAULT_INTAKE_STEPS, PreparedStep(self._duplicate_step, self._duplicate_prepare, self._duplicate_file))
+        return (*DEFAULT_INTAKE_STEPS, PreparedStep(self._duplicate_step, self._duplicate_prepare, self._duplicate_file,
+                                                  self.duplicates.behind))
 
     def _duplicate_step(self, session: Session, campaign: CampaignContext, item: Any) -> list[Any]:
         return self.duplicates.intake_step(session, campaign, item)

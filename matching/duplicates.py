@@ -112,17 +112,20 @@ class DuplicateDetector:
         known = [i for i in ids if int(i) in self.pos_of_]
         if known:
             self.remove(known)
-        if prepared is None:
-            chars = [content_chars(t) for t in texts]
-            sets = [shingles(c, self.k, prepared=True) for c in chars]
-        else:
-            chars, sets = [c for c, _ in prepared], [h for _, h in prepared]
+        prepared = self.prepare(texts) if prepared is None else prepared
+        chars, sets = [c for c, _ in prepared], [h for _, h in prepared]
         positions = self.index_.add(sets)
         self._append(ids, chars, np.asarray(vectors, dtype=np.float32), signals, positions, dense=dense)
         if prepared is not None:
             self._shingle_cache.update(zip(positions.tolist(), sets))
         if len(self) >= max(self.relearn_min, 2 * self.fitted_size_):
             self.relearn()
+
+    def prepare(self, texts: Sequence[str]) -> list[tuple[str, np.ndarray]]:
+        """Each text's content characters and shingles, as :meth:`add` takes them (``prepared``): pure, so a
+        caller can work them out without holding what guards the detector."""
+        chars = [content_chars(t) for t in texts]
+        return [(c, shingles(c, self.k, prepared=True)) for c in chars]
 
     def relearn(self) -> None:
         """Re-learn the common shingles (boilerplate) from the demands indexed now, and re-index them.

@@ -96,5 +96,6 @@ class FileCheck:
     def index(self, demands: Sequence[db.Demand]) -> None:
         """Once the file is committed: its demands into this process's detector with the vectors computed here."""
         known = {d.id: (d, v, vec) for d, v, vec in zip(demands, self.views, np.asarray(self.vectors))}
-        with self.service._lock:
-            self.service._add(list(demands), [replace(v, id=d.id) for d, v in zip(demands, self.views)], known=known)
+        with self.service._lock:  # a large file: worked out and added without holding every check (:mod:`.index_lock`)
+            self.service._absorb([d.id for d in demands], lambda: list(demands),
+                                 [replace(v, id=d.id) for d, v in zip(demands, self.views)], known=known)

@@ -20,9 +20,8 @@ it from storage and finds it.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +30,12 @@ import yaml
 from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
-from api.errors import ConfigError, InvalidInput, NotFound
-from api.services.audit import append_audit
+from api.errors import ConfigError
 from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
-from api.services.duplicate_findings import (RULE_DISMISSED, RULE_DUPLICATE, flag_pair, intake_findings,
-                                             restated_finding, too_short_finding)
-from api.services.finding_rows import restate_findings
+from api.services.duplicate_decisions import PairDecisions
+from api.services.duplicate_findings import flag_pair, intake_findings, too_short_finding
+from api.services.index_lock import BACKLOG, CHUNK, IndexLock
 from api.services.intake import IntakeItem
 from api.services.pending_index import PendingWrites, expected_counter
 from api.services.views import DemandView, view_of_demand
@@ -50,7 +48,6 @@ from nlp.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
-DECISIONS = ("confirm", "dismiss")
 Known = tuple[db.Demand, DemandView, np.ndarray]  # a demand this process has normalised and encoded already
 _WRITTEN = (db.Demand.id, db.Demand.content_hash, db.Demand.row_version, db.Demand.updated_at)  # what a sync compares
 
@@ -67,7 +64,7 @@ def load_params(path: Path) -> DuplicateParams:
                            {"file": str(path)}, code="duplicate_model_invalid") from exc
 
 
-class DuplicateService:
+class DuplicateService(PairDecisions):
     """Per-process duplicate detector of one campaign, kept in step with storage."""
 
     def __init__(self, params: DuplicateParams, campaign_id: int, embedder: Embedder, tokenizer: Tokenizer,
@@ -81,7 +78,7 @@ class DuplicateService:
         if calibrated and calibrated != embedder.model_id:
             log.warning("duplicate thresholds were calibrated with %s, the embedder is %s: re-run "
                         "`python -m bench.dup_bench calibrate`", calibrated, embedder.model_id)
-        self._lock = threading.RLock()
+        self._lock = IndexLock()  # a large batch is worked out with it let go (:mod:`.index_lock`)
         self._detector: DuplicateDetector | None = None
         self._versions: dict[int, str] = {}  # id -> content hash of the version indexed
         self._row_versions: dict[int, int] = {}  # id -> row_version seen
@@ -115,26 +112,69 @@ class DuplicateService:
              known: Mapping[int, Known] | None = None) -> None:
         """Index ``demands`` (those whose indexed version is older); ``known``: id → (row, view, vector) of a
         demand this process holds already normalised and encoded (the one being taken in), not done again."""
+        self._put(demands, self._work_out(demands, views, known))
+
+    def _work_out(self, demands: Sequence[db.Demand], views: Sequence[DemandView] | None = None,
+                  known: Mapping[int, Known] | None = None) -> tuple[list[db.Demand], list[DemandView], np.ndarray, Any]:
+        """What indexing ``demands`` needs and no lock does: the views, vectors and shingles of those not indexed
+        in their version — (demands, views, vectors, shingles)."""
         known = known or {}
+        fresh = [(i, d) for i, d in enumerate(demands) if self._versions.get(d.id) != d.content_hash]
+        views = [views[i] if views is not None else known[d.id][1] if d.id in known else view_of_demand(d)
+                 for i, d in fresh]
+        todo = [v for v in views if v.id not in known]
+        encoded = dict(zip([v.id for v in todo], self.encode(todo)))
+        vectors = (np.stack([known[v.id][2] if v.id in known else encoded[v.id] for v in views]) if views
+                   else np.zeros((0, self.embedder.dim), np.float32))
+        prepared = (self._detector.prepare([v.duplicate_text.text for v in views]) if self._detector is not None
+                    else None)
+        return [d for _, d in fresh], views, vectors, prepared  # (the first build shingles them as it fits)
+
+    def _put(self, demands: Sequence[db.Demand], work: tuple[list[db.Demand], list[DemandView], np.ndarray, Any],
+             between: Callable[[], None] | None = None) -> None:
+        """Add what :meth:`_work_out` gave to the index (under the lock), :data:`CHUNK` demands at a time with
+        ``between`` called between two chunks."""
         for d in demands:
             self._row_versions[d.id] = d.row_version or 1
             self._max_id = max(self._max_id, d.id)
-        fresh = [(i, d) for i, d in enumerate(demands) if self._versions.get(d.id) != d.content_hash]
-        if not fresh:
+        fresh, views, vectors, prepared = work
+        first = bool(fresh) and self._detector is None
+        if first:
+            self._detector = DuplicateDetector(self.params, threads=self.faiss_threads).fit(
+                [v.id for v in views], [v.duplicate_text.text for v in views], vectors, [v.signals for v in views])
+        for start in range(0, len(fresh), CHUNK):
+            if start and between is not None:
+                between()
+            part = slice(start, start + CHUNK)
+            if not first:
+                self._detector.add([v.id for v in views[part]], [v.duplicate_text.text for v in views[part]],
+                                   vectors[part], [v.signals for v in views[part]], prepared=prepared[part])
+            for d in fresh[part]:
+                self._versions[d.id] = d.content_hash
+                self._max_id = max(self._max_id, d.id)
+
+    def _absorb(self, ids: Sequence[int], load: Callable[[], Sequence[db.Demand]],
+                views: Sequence[DemandView] | None = None, known: Mapping[int, Known] | None = None) -> None:
+        """Index the demands ``load`` reads (``ids``, or as ``known``/``views`` give them): when they are
+        :data:`.index_lock.BACKLOG` or more and this thread holds the lock once, worked out with it let go and
+        added in chunks (:mod:`.index_lock`); otherwise here, under the lock. The caller holds the lock."""
+        self._lock.wait_idle()  # another thread's batch first (it may be these very demands: not worked out twice)
+        if len(ids) < BACKLOG or not self._lock.held_once():
+            self._add(load(), views, known)
             return
-        views = [views[i] if views is not None else known[d.id][1] if d.id in known else view_of_demand(d)
-                 for i, d in fresh]
+        with self._lock.working(ids):
+            with self._lock.let_go():
+                demands = load()
+                work = self._work_out(demands, views, known)
+            self._put(demands, work, between=self._lock.pause)
+
+    def behind(self, session: Session, campaign: CampaignContext | None = None) -> bool:
+        """Whether :data:`.index_lock.BACKLOG` demands or more were stored past the largest id indexed (a file
+        another worker committed): one index probe, asked under the campaign lock before intake writes."""
         if self._detector is None:
-            self._detector = self.fit_detector(views)
-        else:
-            todo = [v for v in views if v.id not in known]
-            encoded = dict(zip([v.id for v in todo], self.encode(todo)))
-            vectors = np.stack([known[v.id][2] if v.id in known else encoded[v.id] for v in views])
-            self._detector.add([v.id for v in views], [v.duplicate_text.text for v in views], vectors,
-                               [v.signals for v in views])
-        for _, d in fresh:
-            self._versions[d.id] = d.content_hash
-            self._max_id = max(self._max_id, d.id)
+            return False
+        top = session.scalar(select(func.max(db.Demand.id)).where(db.Demand.campaign_id == self.campaign_id))
+        return (top or 0) - self._max_id >= BACKLOG
 
     def _counter(self) -> Any:
         return select(func.count().label("count"), func.coalesce(func.sum(db.Demand.row_version), 0).label("versions"),
@@ -159,7 +199,7 @@ class DuplicateService:
 
     def sync(self, session: Session, known: Mapping[int, Known] | None = None) -> DuplicateDetector:
         """Build the detector from storage on first use, then pick up what changed since (any worker);
-        ``known``: see :meth:`_add`."""
+        ``known``: see :meth:`_add`. While another thread adds a large batch (:mod:`.index_lock`), wait for it."""
         with self._lock:
             if self._detector is None:
                 stamp = self.change_counter(session)
@@ -170,6 +210,7 @@ class DuplicateService:
                     self._detector = self.fit_detector([])
                 self._seen = stamp
                 return self._detector
+            self._lock.wait_idle()
             stamp, written = self._written_since(session)
             if stamp == self._seen:
                 return self._detector
@@ -183,15 +224,19 @@ class DuplicateService:
                     for i in gone:
                         self._versions.pop(i, None)
                         self._row_versions.pop(i, None)
-            self._saw_writes([at for *_, at in written])
             fresh = [i for i, digest, version, _ in written
                      if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
             if fresh:
                 known = known or {}
                 held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
                 others = [i for i in fresh if i not in known]
-                rows = self.rows(session, db.Demand.id.in_(others)) if others else []
-                self._add(sorted(rows + held, key=lambda d: d.id), known=known)
+
+                def load() -> list[db.Demand]:
+                    rows = [d for at in range(0, len(others), 1000)
+                            for d in self.rows(session, db.Demand.id.in_(others[at:at + 1000]))]
+                    return sorted(rows + held, key=lambda d: d.id)
+                self._absorb(fresh, load, known=known)
+            self._saw_writes([at for *_, at in written])
             self._seen = stamp
             return self._detector
 
@@ -204,78 +249,10 @@ class DuplicateService:
     def rebuild(self, session: Session) -> int:
         """Drop the in-memory detector and rebuild it from storage; returns its size."""
         with self._lock:
+            self._lock.wait_idle()
             self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, {}, 0, None
             self._written = None
             return len(self.sync(session))
-
-    # ----- decisions
-    def decisions(self, session: Session, ids: Iterable[int] | None = None) -> dict[tuple[int, int], str]:
-        """Stored staff decisions ``{(a, b): confirm|dismiss}`` (a < b), optionally touching ``ids``."""
-        query = select(db.DuplicateDecision)
-        if ids is not None:
-            ids = list(ids)
-            query = query.where(or_(db.DuplicateDecision.demand_a.in_(ids), db.DuplicateDecision.demand_b.in_(ids)))
-        return {(r.demand_a, r.demand_b): r.decision for r in session.scalars(query)}
-
-    def decide(self, session: Session, a: int, b: int, decision: str, *, note: str | None = None,
-               actor: str = "api") -> db.DuplicateDecision:
-        """Record (or change) a decision on a pair and commit; a dismissed pair is never proposed again."""
-        if decision not in DECISIONS:
-            raise InvalidInput("决定只能是 confirm（确认重复）或 dismiss（不是重复）。",
-                               "decision must be 'confirm' or 'dismiss'.", {"decision": decision})
-        if a == b:
-            raise InvalidInput("不能对同一条需求作出查重决定。", "A pair needs two different demands.", {"a": a})
-        a, b = min(a, b), max(a, b)
-        for i in (a, b):
-            get_demand(session, i)
-        row = session.scalar(select(db.DuplicateDecision).where(db.DuplicateDecision.demand_a == a,
-                                                                db.DuplicateDecision.demand_b == b))
-        before = {"decision": row.decision} if row else None
-        if row is None:
-            row = db.DuplicateDecision(demand_a=a, demand_b=b, decision=decision, note=note, actor=actor)
-            session.add(row)
-        else:
-            row.decision, row.note, row.actor = decision, note, actor
-            row.decided_at = datetime.now(timezone.utc)
-        session.flush()
-        append_audit(session, actor, "decide", "duplicate_pair", row.id, before,
-                     {"demand_a": a, "demand_b": b, "decision": decision, "note": note})
-        self._restate_findings(session, (a, b))
-        session.commit()
-        return row
-
-    def reopen(self, session: Session, a: int, b: int, *, actor: str = "api") -> None:
-        """Take back the decision on a pair (audited with the decision it removes): it is pending again."""
-        a, b = min(a, b), max(a, b)
-        row = session.scalar(select(db.DuplicateDecision).where(db.DuplicateDecision.demand_a == a,
-                                                                db.DuplicateDecision.demand_b == b))
-        if row is None:
-            raise NotFound(f"需求 #{a} 与 #{b} 还没有查重决定。", f"No decision on demands #{a} and #{b}.",
-                           {"demand_a": a, "demand_b": b})
-        append_audit(session, actor, "reopen", "duplicate_pair", row.id,
-                     {"decision": row.decision, "note": row.note, "actor": row.actor}, {"demand_a": a, "demand_b": b})
-        session.delete(row)
-        session.flush()
-        self._restate_findings(session, (a, b))
-        session.commit()
-
-    def _restate_findings(self, session: Session, ids: Iterable[int]) -> None:
-        """Re-word the ``duplicate`` findings of ``ids`` after a decision, so the rule finding and the pair
-        agree: undecided candidates still ask for a check, confirmed and dismissed ones say so (who, when);
-        a finding whose every candidate was dismissed becomes a ``duplicate_dismissed`` note."""
-        for demand in (session.get(db.Demand, i) for i in ids):
-            rows = [f for f in demand.findings if f.rule_id in (RULE_DUPLICATE, RULE_DISMISSED)] if demand else []
-            if not rows:
-                continue
-            briefs = [c for f in rows for c in (f.values or {}).get("candidates", []) if isinstance(c, dict)]
-            decided = self.decision_rows(session, [demand.id])
-            restate_findings(demand, (RULE_DUPLICATE, RULE_DISMISSED), [restated_finding(briefs, demand.id, decided)])
-
-    def decision_rows(self, session: Session, ids: Iterable[int]) -> dict[tuple[int, int], db.DuplicateDecision]:
-        """The stored decision rows touching ``ids``, by pair (a < b)."""
-        ids = list(ids)
-        return {(r.demand_a, r.demand_b): r for r in session.scalars(select(db.DuplicateDecision).where(
-            or_(db.DuplicateDecision.demand_a.in_(ids), db.DuplicateDecision.demand_b.in_(ids))))}
 
     # ----- checks
     def candidates(self, session: Session, demand: db.Demand, *, min_verdict: str = "related", top: int = 10,
@@ -330,7 +307,8 @@ class DuplicateService:
         """The intake check's work that needs no lock, done before intake takes it: pick up what other workers
         stored (their texts encoded here, not while every other submission waits), encode the new demands
         (one batch for a file) and score each against the stored ones; under the lock only what was stored
-        since — another worker's demands, the file's earlier rows — is left to score."""
+        since — another worker's demands, the file's earlier rows — is left to score. (A large batch another thread
+        is adding is waited for here, not under the campaign lock, where every worker would wait too.)"""
         detector = self.sync(session)
         views = [item.view for item in items]
         vectors = self.encode(views)

@@ -23,7 +23,7 @@ from api.services.audit import AuditBatch, append_audit, redacted
 from api.services.bulk_intake import BulkFile, plan_file
 from api.services.campaign import CampaignContext
 from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, StaleVersion, content_hash,
-                                 intake_record, prepare_intakes)
+                                 intake_record, prepare_intakes, take_intake_lock)
 from api.services.progress import progress
 from api.store import tables as db
 from api.store.locks import intake_lock
@@ -99,7 +99,7 @@ def import_demands(session: Session, campaign: CampaignContext, path: Path, *, a
                                context=context)  # the whole file at once, before the lock: one encoding batch
     audits = AuditBatch()  # the rows' audit entries, inserted together before the file's own entry
     with unit_of_work(session):
-        intake_lock(session, campaign.id)
+        take_intake_lock(session, campaign, steps, [p.item for p in prepared])  # not while the index catches up
         session.expire_all()  # what prepare read is read again under the lock
         for (row_no, record), ahead in progress(list(zip(rows, prepared)), show_progress, "导入需求 importing demands"):
             try:

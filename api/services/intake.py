@@ -79,11 +79,14 @@ IntakeStep = Callable[[Session, CampaignContext, IntakeItem], list[Any]]
 class PreparedStep:
     """An intake step whose costly part needs no lock: ``prepare`` runs before the campaign lock is taken,
     over every item of a submission or a file at once (``item.demand`` is None then), and leaves what it
-    computed in ``item.prepared`` for ``run``. ``batch``: its form for a whole file (:mod:`.bulk_intake`)."""
+    computed in ``item.prepared`` for ``run``. ``batch``: its form for a whole file (:mod:`.bulk_intake`).
+    ``behind``: asked under the lock, before anything is written: True when ``run`` would first have a long
+    catch-up to do (see :func:`take_intake_lock`)."""
 
     run: IntakeStep
     prepare: Callable[[Session, CampaignContext, Sequence[IntakeItem]], None]
     batch: Callable[[Session, CampaignContext, Sequence[Any]], Any] | None = None
+    behind: Callable[[Session, CampaignContext], bool] | None = None
 
     def __call__(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
         return self.run(session, campaign, item)
@@ -280,6 +283,23 @@ def prepare_intake(session: Session, campaign: CampaignContext, record: DemandRe
     return prepare_intakes(session, campaign, [record], steps=steps, replace=replace, context=context)[0]
 
 
+def take_intake_lock(session: Session, campaign: CampaignContext, steps: Sequence[IntakeStep],
+                     items: Sequence[IntakeItem], tries: int = 3) -> None:
+    """The campaign lock, for a transaction that has written nothing yet. When a step is far behind what is stored
+    (a file of 3,000 demands another worker just committed: its duplicate index must first encode them, seconds
+    every worker would wait through), the lock is let go (the read-only transaction ends), the step's ``prepare``
+    runs again — catching up without the lock — and the lock is taken again (at most ``tries`` times)."""
+    late = [s for s in steps if isinstance(s, PreparedStep) and s.behind is not None]
+    for attempt in range(tries):
+        intake_lock(session, campaign.id)
+        behind = [s for s in late if s.behind(session, campaign)]
+        if not behind or attempt == tries - 1:
+            return
+        session.rollback()
+        for step in behind:
+            step.prepare(session, campaign, items)
+
+
 def intake_record(session: Session, campaign: CampaignContext, record: DemandRecord, *, actor: str,
                   source: str | None = None, steps: Sequence[IntakeStep] = DEFAULT_INTAKE_STEPS,
                   submitted_at: datetime | None = None, allow_enterprise_change: bool = False,
@@ -368,7 +388,7 @@ def submit_demand(session: Session, campaign: CampaignContext, payload: dict[str
     record = payload if isinstance(payload, DemandRecord) else parse_record(payload, context)
     with unit_of_work(session):
         prepared = prepare_intake(session, campaign, record, steps=steps, replace=replace, context=context)
-        intake_lock(session, campaign.id)
+        take_intake_lock(session, campaign, steps, [prepared.item])
         session.expire_all()
         result = intake_record(session, campaign, record, actor=actor, source=source, steps=steps,
                                allow_enterprise_change=allow_enterprise_change, replace=replace, context=context,
