@@ -152,7 +152,7 @@ def test_postgres_states_are_classified() -> None:
 def test_ids_out_of_range_are_404_or_422(services, demand_id: int) -> None:
     with _client(services) as client:
         for path in (f"/demands/{demand_id}", f"/demands/{demand_id}/findings", f"/jobs/{demand_id}",
-                     f"/demands/{demand_id}/duplicates"):
+                     f"/demands/{demand_id}/duplicates", f"/demands?offset={demand_id}", f"/audit?offset={demand_id}"):
             r = client.get(path)
             assert r.status_code in (404, 422), (path, r.status_code, r.text)
             _clean(r)
@@ -174,6 +174,39 @@ def test_what_schemathesis_found_answers_422_or_405_never_500(client) -> None:
     r = client.request("TRACE", "/audit", headers=bearer(ADMIN_TOKEN))
     assert r.status_code == 405 and r.headers["Allow"] == "GET", r.headers
     _clean(r)
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("OPTIONS", "/bangdan/1", "DELETE, GET, PATCH"),  # three routes at one address; Starlette named the first only
+    ("OPTIONS", "/clusters/merge", "POST"),  # not /clusters/{key}'s GET: the fixed path is the address
+    ("OPTIONS", "/recommendations", "GET, POST"),
+    ("GET", "/jobs/condense", "POST"),  # was 422 from /jobs/{job_id} reading "condense" as an id
+    ("PATCH", "/bangdan/export.docx", "GET"),
+])
+def test_a_405_names_every_method_of_its_address(client, method: str, path: str, allow: str) -> None:
+    """Schemathesis (ST204/ST205): an undeclared method answers 405 with exactly the address's methods."""
+    r = client.request(method, path, headers=bearer(ADMIN_TOKEN))
+    assert r.status_code == 405 and r.headers["Allow"] == allow, (r.status_code, r.headers, r.text)
+    assert r.json()["code"] == "http_405"
+    assert client.get("/jobs/1", headers=bearer(ADMIN_TOKEN)).status_code == 404  # an id still reaches its route
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/condense/run", {"refit": 0}, "refit"),  # was read as false
+    ("/domains/suggest", {"threshold": False}, "threshold"),  # was read as 0.0
+    ("/domains/suggest", {"threshold": "0.5"}, "threshold"),
+    ("/dedup/reopen", {"demand_a": -3360071476685776298635828630913024, "demand_b": 1}, "demand_a"),  # was a DB error
+    ("/experts/assignments", {"clusters": {"x": "A"}}, "clusters"),
+    ("/experts/assignments", {"demand_ids": [0]}, "demand_ids"),
+])
+def test_a_body_of_the_wrong_type_is_refused_with_its_field(client, path: str, body: dict, field: str) -> None:
+    """Schemathesis (ST201, ST202): request bodies are read as their schema says — no true for 1, no "0.5" for a
+    number, ids within 1…2³¹−1 — while a whole number written 1173.0 is the integer JSON Schema says it is."""
+    r = client.post(path, json=body, headers=bearer(ADMIN_TOKEN))
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input", (path, body, r.text)
+    assert field in r.text
+    r = client.post("/condense/run", json={"seed": 1173.0, "refit": False}, headers=bearer(ADMIN_TOKEN))
+    assert r.status_code == 422 and "seed" not in r.text and "至少需要 2 条需求" in r.text, r.text  # the body was read
 
 
 def test_control_characters_are_refused_per_row_with_a_reason(services, tmp_path) -> None:

@@ -6,10 +6,10 @@ there are no module globals, so two apps with different settings live side by si
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Request
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
 
 from api.compose import Services
@@ -23,6 +23,33 @@ MAX_ID = 2**31 - 1
 # a random seed as a request gives it: a whole number the random generators take (numpy and scikit-learn: < 2³²);
 # strict, so true/false or 7e9 is refused with the field named instead of becoming 1 or failing inside a job
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1, strict=True)]
+
+# a row id a request body names (a demand's 系统编号): 1 … MAX_ID, stated in the schema like the paths' ids
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _whole_numbers(value: Any) -> Any:
+    """``value`` with every whole float (3.0) as the int it is, in lists and objects too; true/false untouched."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    return value
+
+
+class RequestBody(BaseModel):
+    """A JSON request body read as its OpenAPI schema says, strictly: true is not 1, 0 is not false, "0.5" is not a
+    number — a value of the wrong type is refused with its field named, not turned into something the caller did not
+    write. One allowance, JSON Schema's own: a whole number written 3.0 is the integer 3."""
+
+    model_config = ConfigDict(strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _whole(cls, data: Any) -> Any:
+        return _whole_numbers(data)
 
 
 def get_services(request: Request) -> Services:

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import JiebangError
@@ -129,8 +130,26 @@ def install_error_handlers(app: FastAPI) -> None:
                               "The request is invalid; fix the listed fields.", validation_details(errors))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "请求的地址不存在。", 405: "该地址不支持此请求方法。"}.get(exc.status_code, "请求未能处理。")
         response = error_response(exc.status_code, f"http_{exc.status_code}", zh, str(exc.detail))
-        response.headers.update(exc.headers or {})  # a 405 names the methods it allows (Allow, RFC 9110)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # a 405 names the methods the address allows (Allow, RFC 9110)
+            response.headers["Allow"] = allowed_methods(request.app, request.scope) or response.headers.get("Allow", "")
         return response
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> str:
+    """The methods this address answers, for a 405's Allow: each method is tried against the app's routes as the
+    router would (Starlette names only the first route whose path matched, but GET /bangdan/1 and DELETE /bangdan/1
+    are two routes). An address that is itself a documented path (/clusters/merge, beside /clusters/{key}) is that
+    path, as OpenAPI reads paths: only its own methods are named."""
+    answered = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        probe = {**scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in app.router.routes):
+            answered.add(method)
+    documented = app.openapi()["paths"].get(scope["path"])
+    if documented is not None:
+        answered &= {method.upper() for method in documented}
+    return ", ".join(sorted(answered))

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.http.auth import require
-from api.http.deps import get_session
+from api.http.deps import MAX_ID, get_session
 from api.services.access import Principal
 from api.services.audit import list_audit
 
@@ -33,7 +33,7 @@ class AuditOut(BaseModel):
 @router.get("/audit", response_model=list[AuditOut], summary="审计日志（管理员）/ audit log (admin)")
 def audit(entity: str | None = Query(None, description="对象类型：demand / expert / solver / file / campaign / api_token"),
           entity_id: int | None = Query(None, description="对象编号"),
-          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+          limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_ID),
           session: Session = Depends(get_session), who: Principal = Depends(require("read_audit"))) -> list[AuditOut]:
     """变更记录（追加写入，含可恢复的修改前内容），最新的在前。Append-only change log with recoverable
     before-images, newest first."""

@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import require
-from api.http.deps import MAX_ID, get_services, get_session
+from api.http.deps import MAX_ID, RequestBody, get_services, get_session
 from api.http.routers.clusters import KEY, XLSX
 from api.services.access import Principal
 from api.http.downloads import attachment
@@ -24,7 +24,7 @@ ENTRY = PathParam(..., ge=1, le=MAX_ID, description="榜单条目编号")
 OFFICE = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$", description="归口处室（如 高新处）；不填为全部")
 
 
-class EditIn(BaseModel):
+class EditIn(RequestBody):
     """要修改的字段（只写要改的）/ the fields to change."""
 
     changes: dict[str, Any] = Field(..., description="字段 → 新值：name, units, content, indicators, requirements, "
@@ -62,19 +62,19 @@ def export_xlsx(office: str | None = OFFICE, session: Session = Depends(get_sess
     return attachment(services.bangdan.excel(session, office), XLSX, f"榜单草稿-{office or '全部'}.xlsx", "bangdan.xlsx")
 
 
-@router.get("/bangdan/{entry_id}", summary="一个榜单条目及其各版本 / one entry with its versions")
+@router.get("/bangdan/{entry_id:int}", summary="一个榜单条目及其各版本 / one entry with its versions")
 def entry(entry_id: int = ENTRY, session: Session = Depends(get_session), who: Principal = Depends(require("read_round")),
           services: Services = Depends(get_services)) -> dict[str, Any]:
     return services.bangdan.entry(session, entry_id)
 
 
-@router.patch("/bangdan/{entry_id}", summary="修改榜单条目（记录版本）/ edit an entry (versioned)")
+@router.patch("/bangdan/{entry_id:int}", summary="修改榜单条目（记录版本）/ edit an entry (versioned)")
 def edit(body: EditIn, entry_id: int = ENTRY, session: Session = Depends(get_session),
          who: Principal = Depends(require("run_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
     return services.bangdan.edit(session, entry_id, body.changes, who.actor, expected_version=body.version)
 
 
-@router.delete("/bangdan/{entry_id}", summary="撤回拟发榜（保留历史）/ withdraw an entry")
+@router.delete("/bangdan/{entry_id:int}", summary="撤回拟发榜（保留历史）/ withdraw an entry")
 def withdraw(entry_id: int = ENTRY, session: Session = Depends(get_session), who: Principal = Depends(require("run_round")),
              services: Services = Depends(get_services)) -> dict[str, Any]:
     return services.bangdan.withdraw(session, entry_id, who.actor)

@@ -9,12 +9,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path as PathParam
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import require
-from api.http.deps import MAX_ID, Seed, get_services, get_session
+from api.http.deps import MAX_ID, RequestBody, RowId, Seed, get_services, get_session
 from api.services.access import Principal
 from api.services.cluster_figures import cluster_out
 from api.http.downloads import attachment
@@ -25,7 +25,7 @@ KEY = PathParam(..., pattern=r"^C\d{4,}(\.\d+)?$", description="类编号，如 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class CondenseIn(BaseModel):
+class CondenseIn(RequestBody):
     """凝练参数 / condensation parameters (give groups or min_similarity, or neither for automatic)."""
 
     batches: list[str] | None = Field(None, description="只凝练这些批次（默认整轮）")
@@ -35,25 +35,25 @@ class CondenseIn(BaseModel):
     seed: Seed = Field(0, description="随机种子（0 至 2³²−1 的整数）")
 
 
-class RenameIn(BaseModel):
+class RenameIn(RequestBody):
     name: str | None = Field(None, max_length=100, description="类名；留空则恢复为系统建议的名称")
 
 
-class LockIn(BaseModel):
+class LockIn(RequestBody):
     locked: bool = Field(True, description="true 锁定成员 / false 解锁")
 
 
-class MoveIn(BaseModel):
+class MoveIn(RequestBody):
     cluster: str | None = Field(None, pattern=r"^C\d{4,}$", description="目标类编号；null 表示移入未归类")
 
 
-class MergeIn(BaseModel):
+class MergeIn(RequestBody):
     keys: list[str] = Field(..., min_length=1, description="并入 into 的类编号")
     into: str = Field(..., pattern=r"^C\d{4,}$", description="保留的类编号")
 
 
-class SplitIn(BaseModel):
-    demand_ids: list[int] = Field(..., min_length=1, description="拆出到新类的需求系统编号")
+class SplitIn(RequestBody):
+    demand_ids: list[RowId] = Field(..., min_length=1, description="拆出到新类的需求系统编号")
     name: str | None = Field(None, max_length=100, description="新类的名称（可选）")
 
 

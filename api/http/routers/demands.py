@@ -17,7 +17,7 @@ from api.compose import Services
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.forms.models import DemandRecord, unknown_keys
 from api.http.auth import principal, require
-from api.http.deps import MAX_ID, get_campaign, get_services, get_session
+from api.http.deps import MAX_ID, RequestBody, get_campaign, get_services, get_session
 from api.services import demands as queries
 from api.services.access import Principal
 from api.services.audit import append_audit, redacted
@@ -217,7 +217,7 @@ def list_demands(batch: str | None = Query(None, description="批次，如 第�
                      None, description="规则检查结论：ok / warning / error"),
                  office: str | None = Query(None, description="归口处室，如 高新处"),
                  limit: int = Query(50, ge=1, le=500, description="每页条数（1–500）"),
-                 offset: int = Query(0, ge=0, description="起始位置"),
+                 offset: int = Query(0, ge=0, le=MAX_ID, description="起始位置"),
                  session: Session = Depends(get_session), campaign: CampaignContext = Depends(get_campaign),
                  who: Principal = Depends(principal)) -> DemandPage:
     """按批次、地区、状态等筛选需求，分页返回（初审单位只看到本地区）。Filter and page through demands."""
@@ -279,7 +279,7 @@ def run_checks(session: Session = Depends(get_session), campaign: CampaignContex
     return CheckOut(**check_all(session, campaign, actor=who.actor, steps=services.intake_steps).to_dict())
 
 
-class StatusIn(BaseModel):
+class StatusIn(RequestBody):
     """退回、撤回或恢复 / return, withdraw or restore a demand."""
 
     action: Literal["return", "withdraw", "restore"] = Field(

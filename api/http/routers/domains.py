@@ -9,12 +9,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import principal, require
-from api.http.deps import MAX_ID, get_services, get_session
+from api.http.deps import MAX_ID, RequestBody, RowId, get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 
@@ -22,17 +22,17 @@ router = APIRouter(tags=["领域 domains"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SuggestIn(BaseModel):
+class SuggestIn(RequestBody):
     """批量建议 / suggestions for several demands (ids) or a batch (批次), or the whole round."""
 
-    demand_ids: list[int] | None = Field(None, description="需求系统编号（默认整轮）")
+    demand_ids: list[RowId] | None = Field(None, description="需求系统编号（默认整轮）")
     batch: str | None = Field(None, description="只看某一批次")
     limit: int = Field(3, ge=1, le=20, description="每条需求建议几个领域")
     threshold: float | None = Field(None, ge=0.0, le=1.0, description="低于此概率不作判断（交人工）")
     level: int | None = Field(None, ge=1, le=6, description="分类层级（默认 2）")
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(RequestBody):
     """确认或更正领域 / confirm or correct a demand's domain."""
 
     code: str = Field(..., min_length=1, max_length=32, description="分类代码（如 5010）")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import principal, require
-from api.http.deps import MAX_ID, get_services, get_session
+from api.http.deps import MAX_ID, RequestBody, RowId, get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 from api.services.demands import get_demand
@@ -52,7 +52,7 @@ class CandidatesOut(BaseModel):
     candidates: list[DuplicateCandidateOut]
 
 
-class DedupRunIn(BaseModel):
+class DedupRunIn(RequestBody):
     """批量查重参数 / batch de-dup parameters."""
 
     batch: str | None = Field(None, description="只查某一批次（默认全部）")
@@ -60,18 +60,18 @@ class DedupRunIn(BaseModel):
         "near_duplicate", description="成组的最低结论")
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(RequestBody):
     """人工决定 / a staff decision on a pair."""
 
-    demand_a: int
-    demand_b: int
+    demand_a: RowId
+    demand_b: RowId
     decision: Literal["confirm", "dismiss"] = Field(..., description="confirm（确认重复）/ dismiss（不是重复）")
     note: str | None = Field(None, description="备注")
 
 
 class DecisionOut(BaseModel):
-    demand_a: int
-    demand_b: int
+    demand_a: RowId
+    demand_b: RowId
     decision: str
     note: str | None
     decided_at: Any
@@ -123,11 +123,11 @@ def dedup_decide(body: DecisionIn, session: Session = Depends(get_session), who:
                        decided_at=row.decided_at)
 
 
-class PairIn(BaseModel):
+class PairIn(RequestBody):
     """一对需求 / a pair of demands."""
 
-    demand_a: int
-    demand_b: int
+    demand_a: RowId
+    demand_b: RowId
 
 
 @router.post("/dedup/reopen", summary="撤销对一对需求的查重决定（重新待确认，业务处室）/ reopen a decided pair (staff)")

@@ -11,14 +11,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from fastapi.responses import Response
-from pydantic import AliasChoices, BaseModel, BeforeValidator, Field
+from pydantic import AliasChoices, BeforeValidator, Field, Strict
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.forms.models import Day, FormModel, Text, TextList
 from api.forms.parsers import parse_text
 from api.http.auth import principal, require
-from api.http.deps import MAX_ID, Seed, get_campaign, get_services, get_session
+from api.http.deps import MAX_ID, RequestBody, RowId, Seed, get_campaign, get_services, get_session
 from api.http.routers.demands import visible_demand
 from api.services.access import Principal
 from api.services.audit import append_audit
@@ -28,17 +28,21 @@ from matching.assign import PanelRules
 router = APIRouter(tags=["专家与揭榜方 experts & solvers"])
 
 
-class PairIn(BaseModel):
+class PairIn(RequestBody):
     """一对需求与专家 / a (demand, expert) pair staff force or forbid."""
 
-    demand_id: int = Field(..., ge=1, description="需求系统编号")
+    demand_id: RowId = Field(..., description="需求系统编号")
     expert_id: str = Field(..., min_length=1, max_length=64, description="专家编号（如 EXP001）或化名（专家-…）")
 
 
-class AssignIn(BaseModel):
+# a demand's 系统编号 as a key of a JSON object: written as text ("17"), so read as a number from it
+DemandKey = Annotated[int, Strict(False), Field(ge=1, le=MAX_ID)]
+
+
+class AssignIn(RequestBody):
     """一轮专家组分配的参数 / parameters of a panel assignment round."""
 
-    demand_ids: list[int] | None = Field(None, description="参与分配的需求（默认本活动全部）")
+    demand_ids: list[RowId] | None = Field(None, description="参与分配的需求（默认本活动全部）")
     batch: str | None = Field(None, description="只分配某一批次")
     solver: Literal["optimal", "greedy", "random_draw"] = Field(
         "optimal", description="optimal（总匹配度最优）/ greedy（贪心基线）/ random_draw（在合格候选池中随机抽取）")
@@ -49,7 +53,8 @@ class AssignIn(BaseModel):
     category_mix: dict[str, int] = Field(default_factory=dict, description="各类专家最少人数，如 {\"财务\": 1}")
     pool_factor: float = Field(3.0, ge=1, le=20, description="随机抽取候选池 = 该倍数 × 专家组人数")
     out_of_region: bool = Field(False, description="要求专家与企业不在同一地区")
-    clusters: dict[int, str] | None = Field(None, description="相近需求共用专家组：{需求系统编号: 组名}")
+    clusters: dict[DemandKey, str] | None = Field(None, description="相近需求共用专家组：{需求系统编号: 组名}",
+                                                  json_schema_extra={"propertyNames": {"pattern": "^[1-9][0-9]*$"}})
     force: list[PairIn] = Field(default_factory=list, max_length=1000,
                                 description="指定专家：这些专家必须进入对应需求的专家组（仍受单人上限与组规模约束）")
     forbid: list[PairIn] = Field(default_factory=list, max_length=1000,
@@ -114,7 +119,7 @@ def panels(run_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Dep
     return out
 
 
-class RedrawIn(BaseModel):
+class RedrawIn(RequestBody):
     """重抽一个专家组 / re-draw one panel."""
 
     seed: Seed | None = Field(None, description="随机种子（0 至 2³²−1 的整数；空：新抽一个并记录）")

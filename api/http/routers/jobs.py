@@ -126,7 +126,7 @@ def job_domains(body: SuggestIn | None = None, session: Session = Depends(get_se
     return JobStarted(job_id=start_domains(services, session, who, body or SuggestIn()), kind="domains")
 
 
-@router.get("/jobs/{job_id}", summary="任务进度与结果 / a job's progress and result")
+@router.get("/jobs/{job_id:int}", summary="任务进度与结果 / a job's progress and result")
 def get_job(job_id: int = PathParam(..., ge=1, le=MAX_ID), session: Session = Depends(get_session),
             services: Services = Depends(get_services), who: Principal = Depends(principal)) -> dict[str, Any]:
     """状态 status（queued 排队 / running 运行中 / done 完成 / failed 失败）、阶段 stage、进度 done/total、

@@ -11,12 +11,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, File, Path as PathParam, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import principal, require
-from api.http.deps import MAX_ID, get_campaign, get_services, get_session
+from api.http.deps import MAX_ID, RequestBody, RowId, get_campaign, get_services, get_session
 from api.services import reviews
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
@@ -26,7 +26,7 @@ router = APIRouter(tags=["推荐 recommendations"])
 PDF = "application/pdf"
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(RequestBody):
     """初审结论 / a first-review decision."""
 
     decision: Literal["初审通过", "退回修改", "不予推荐", "pass", "return", "reject"] = Field(
@@ -34,18 +34,18 @@ class ReviewIn(BaseModel):
     reason: str | None = Field(None, max_length=2000, description="理由（退回修改、不予推荐时必填）")
 
 
-class ComposeIn(BaseModel):
+class ComposeIn(RequestBody):
     """编制推荐清单 / put demands on a bureau's list for a batch."""
 
     batch: str = Field(..., description="批次（第一批 / 第二批 / 第三批）")
     region: str | None = Field(None, description="推荐地区（初审单位令牌默认本地区；管理员须填写）")
-    demand_ids: list[int] | None = Field(None, description="需求系统编号（默认：本地区全部尚未列入清单的初审通过需求）")
+    demand_ids: list[RowId] | None = Field(None, description="需求系统编号（默认：本地区全部尚未列入清单的初审通过需求）")
 
 
-class DemandIdsIn(BaseModel):
+class DemandIdsIn(RequestBody):
     """需求系统编号 / demand ids (to remove, or the new order)."""
 
-    demand_ids: list[int] = Field(..., description="需求系统编号")
+    demand_ids: list[RowId] = Field(..., description="需求系统编号")
 
 
 def _review_row(item: dict[str, Any], status: dict[int, str]) -> dict[str, Any]:
