@@ -45,6 +45,7 @@ from api.services.scan_verification import ScanVerifier
 from api.services.solver_institutions import SolverInstitutions
 from api.store.engine import open_database
 from matching.office_model import TextRouter
+from matching.vocabulary import Region
 from nlp.embed import Embedder
 from nlp.evidence_words import ContentWords
 from nlp.phrases import GenericWords, PhraseRules
@@ -127,8 +128,11 @@ class Services:
 
     @cached_property
     def keyword_stopwords(self) -> frozenset[str]:
-        """Form boilerplate that is never a keyword (``corpora/keyword_stopwords.txt``)."""
-        return frozenset(read_wordlist(self.settings.keyword_stopwords))
+        """Form boilerplate that is never a keyword (``corpora/keyword_stopwords.txt``), and the province's region
+        names with and without 市 (阜新, 大连市): where a demand comes from, not what it is about (a cluster's
+        keywords read "收获、阜新" on the sample round)."""
+        places = {name for region in Region for name in (region.value, region.value.removesuffix("市"))}
+        return frozenset(read_wordlist(self.settings.keyword_stopwords)) | {"辽宁", "辽宁省"} | places
 
     @cached_property
     def router(self) -> TextRouter | None:

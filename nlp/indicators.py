@@ -22,7 +22,7 @@ PATTERN = re.compile(rf"(?:{_COMPARATOR}{{1,2}}\s*{_NUMBER}\s*{_UNIT}?{_AFTER}?)
 _SUBJECT = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,12})[:：]?\s*$")
 # measure words that, alone after a comparator, make a count rather than a quantity (≥3家, ≥2个)
 _COUNT_ONLY = re.compile(r"^(?:家|个|项|次|名|人|篇|件|套|台|种|类)")
-_CHINESE_UNITS = ("株/亩", "小时", "万元", "元", "年", "个月", "月", "天", "日", "秒", "分钟", "吨", "千克", "公斤", "米",
+CHINESE_UNITS = ("株/亩", "小时", "万元", "元", "年", "个月", "月", "天", "日", "秒", "分钟", "吨", "千克", "公斤", "米",
                   "千米", "公里", "毫米", "厘米", "亩", "台", "套", "件", "家", "个", "项", "次", "类", "种", "倍", "级", "层",
                   "万吨", "万株", "株", "头", "只", "粒", "瓦", "度", "伏", "安", "帕", "兆帕")
 
@@ -49,7 +49,7 @@ def _trim_unit(match: str) -> str:
     for suffix in ("以上", "以下", "以内"):
         if tail.endswith(suffix):
             return _trim_unit(match[: -len(suffix)]) + suffix if len(tail) > len(suffix) else match
-    known = next((u for u in sorted(_CHINESE_UNITS, key=len, reverse=True) if tail.startswith(u)), None)
+    known = next((u for u in sorted(CHINESE_UNITS, key=len, reverse=True) if tail.startswith(u)), None)
     if known is None:
         return match[: len(match) - len(tail)]
     return match[: len(match) - len(tail) + len(known)]

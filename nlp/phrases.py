@@ -6,7 +6,7 @@
   stand alone.
 - *No fragments*: a phrase is a run of whole tokens that neither ends on a modifier (an adjective, a
   distinguishing word, a preposition, a measure word: "露天矿高陡", "燃气管网泄漏智能"; a two-character
-  degree modifier: "车用氢燃料电池低铂" before its 膜电极) nor starts on a function token or a left-over
+  degree modifier: "车用氢燃料电池低铂" before its 膜电极; a one-character verb: "膜电极成本占") nor starts on a function token or a left-over
   suffix (器, 性, 率), and never runs through a word of time or place ("叶轮时轮廓误差") or a token jieba
   glued across a clause ("过程中易产生" → 中易); a model number or Latin/digit prefix ("3D", "T700", "5G")
   stays attached to what follows it, and a span never starts right after one ("打印多孔钛合金" without its
@@ -24,10 +24,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from nlp.indicators import CHINESE_UNITS
+
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NUMBERISH = re.compile(r"^[0-9.%％+\-×xX~～/]+$")
 _QUANTITY = re.compile(r"^[0-9.]*([a-zμ°℃%]+)[0-9]?$")  # 667m2, 30kg, cm2, 1arcmin: quantities, not topics
+# a Chinese quantity: a magnitude (十 百 千 万 亿 兆, after a numeral or not) and measure words only — 万亩, 千吨级,
+# 百万吨, 万千瓦 say how much, not what ("阜新 万亩" was a cluster keyword); 千斤顶, 万向节, 百叶 are not quantities
+_CJK_QUANTITY = re.compile("^[〇零一二三四五六七八九两几数多余半]*[十百千万亿兆]+[〇零一二三四五六七八九十百千万亿兆]*(?:{})*$".format(
+    "|".join(sorted({u for unit in CHINESE_UNITS for u in unit.split("/")}, key=len, reverse=True))))
 UNITS: frozenset[str] = frozenset("""
 m cm mm um μm nm km m2 m3 cm2 cm3 mm2 g kg mg μg ug t l ml μl ul mol mmol pa kpa mpa gpa w kw mw gw kwh v kv mv
 a ma ka hz khz mhz ghz db dbm rpm r min s ms μs ns h d arcmin arcsec ppm ppb k ℃ °c wt vol
@@ -167,7 +173,7 @@ class PhraseRules:
         if low in self.blocked:
             return False
         if _CJK.search(term):
-            return True  # a quantity has no Chinese character
+            return not _CJK_QUANTITY.match(term)  # a Latin quantity has no Chinese character
         quantity = _QUANTITY.match(low)
         if quantity and quantity.group(1) in UNITS:
             return False

@@ -14,6 +14,7 @@ from nlp.embed import Embedder
 from api.io.resources import doc_frequency, keyword_ranker, word_tags
 from nlp.keyword_ranker import FEATURES, KeywordRanker, TreeEnsemble, pack_trees
 from nlp.keywords import PHRASE_PARTS, Keyword, KeywordExtractor
+from nlp.phrases import PhraseRules
 from nlp.tokenize import Tokenizer, read_wordlist
 
 FIELDS = ("需求名称", "需求描述", "发榜内容描述")
@@ -243,6 +244,27 @@ def test_the_sample_rounds_fragments_and_filler_are_never_keywords(extractor: Ke
     words = [w.term for words in (*per_demand, *extractor.class_keywords(groups)) for w in words]
     assert words and not [w for w in words if w == "控制技术" or fragment(w)]
     assert extractor.generic("控制技术") and extractor.generic("检测方法") and not extractor.generic("膜电极耐久性")
+
+
+def test_a_quantity_is_never_a_keyword_but_a_tool_named_by_one_is(boilerplate: frozenset[str]) -> None:
+    """万亩, 千吨级 (阜新 + 万亩 was a cluster's keyword, #19 staff read) say how much, not what; 千斤顶 and 万向节
+    are things. Words of change and use (缩短, 涉及) are boilerplate from corpora/keyword_stopwords.txt."""
+    rules = PhraseRules(boilerplate)
+    assert not [w for w in ("万亩", "千吨级", "百万吨", "万千瓦", "亿元", "数百", "缩短", "涉及", "下降") if rules.allowed(w)]
+    assert all(rules.allowed(w) for w in ("千斤顶", "万向节", "百叶窗", "二次电池", "多级泵", "半导体", "三维"))
+
+
+def test_a_place_is_never_a_keyword(texts: list[str], tmp_path) -> None:
+    """The composition root blocks the province's region names too: "阜新" (of 阜新地区丘陵山区) was a cluster
+    keyword of the sample round's harvesters."""
+    from api.compose import build_services
+
+    services = build_services(load_settings({}).with_home(tmp_path / "home"))
+    try:
+        blocked = services.keyword_stopwords
+    finally:
+        services.close()
+    assert {"阜新", "阜新市", "大连", "沈阳市", "辽宁"} <= blocked and any("阜新" in t for t in texts)
 
 
 def test_cluster_keywords_of_the_sample_round_are_shared_by_two_members(extractor: KeywordExtractor,

@@ -135,6 +135,14 @@ def test_evidence_shown_for_a_route_is_content_words_not_form_boilerplate(sample
     assert "CAE" in sample_round[next(t for t in sample_round if "有限元CAE" in t)]["suggestion"]["evidence"]
 
 
+def test_evidence_says_what_a_demand_is_about_not_how_much_or_what_for(sample_round) -> None:
+    """Read as staff (#19): 25 of 68 evidence lists showed a word of degree, change or use (缩短, 下降, 最小, 涉及,
+    使用, 规模) or a quantity (万亩 of "种植面积 10 万亩", 百分点); the sample round's demands hold them all."""
+    shown = {w for x in sample_round.values() for w in (x["routing"].get("evidence") or []) + x["suggestion"]["evidence"]}
+    assert not shown & {"缩短", "下降", "最小", "涉及", "使用", "规模", "万亩", "百分点", "千吨级", "适合", "增大"}, shown
+    assert {"花生", "籽粒", "谷子"} <= shown  # the harvesters' own words stay
+
+
 def test_level_two_domains_follow_the_taxonomy_within_the_right_office(sample_round) -> None:
     """The level-2 descriptions name what their level-3 nodes hold and the words demands use (VOCs, 变压器,
     配方颗粒, 高盐废水): VOCs treatment is 大气污染控制, a transformer's monitoring 电力系统与设备, not 水污染 or
