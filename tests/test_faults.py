@@ -182,6 +182,7 @@ def test_what_schemathesis_found_answers_422_or_405_never_500(client) -> None:
     ("OPTIONS", "/recommendations", "GET, POST"),
     ("GET", "/jobs/condense", "POST"),  # was 422 from /jobs/{job_id} reading "condense" as an id
     ("PATCH", "/bangdan/export.docx", "GET"),
+    ("GET", "/clusters/merge", "POST"),  # was 422 from /clusters/{key} refusing "merge" as a key
 ])
 def test_a_405_names_every_method_of_its_address(client, method: str, path: str, allow: str) -> None:
     """Schemathesis (ST204/ST205): an undeclared method answers 405 with exactly the address's methods."""
@@ -198,6 +199,7 @@ def test_a_405_names_every_method_of_its_address(client, method: str, path: str,
     ("/dedup/reopen", {"demand_a": -3360071476685776298635828630913024, "demand_b": 1}, "demand_a"),  # was a DB error
     ("/experts/assignments", {"clusters": {"x": "A"}}, "clusters"),
     ("/experts/assignments", {"demand_ids": [0]}, "demand_ids"),
+    ("/demands", {"企业名称": "", "需求名称": "轴承", "需求描述": "寿命"}, "必填，不能为空"),  # was "应为文本"
 ])
 def test_a_body_of_the_wrong_type_is_refused_with_its_field(client, path: str, body: dict, field: str) -> None:
     """Schemathesis (ST201, ST202): request bodies are read as their schema says — no true for 1, no "0.5" for a

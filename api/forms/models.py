@@ -20,13 +20,16 @@ from pydantic_core import PydanticCustomError
 from api.forms.parsers import (
     parse_area, parse_basis, parse_batch, parse_category, parse_expert_category,
     parse_nature, parse_solver_type, parse_tech_types, parse_bool, parse_count, parse_credit_code, parse_date,
-    parse_datetime, parse_list, parse_number, parse_region, parse_text, approximation, month_only)
+    parse_datetime, parse_list, parse_number, parse_region, parse_required_text, parse_text, approximation,
+    month_only)
 from matching.vocabulary import (REGION_VALUES, Batch, DemandCategory, EconomicNature, ExpertCategory, SolverType,
                                  TechArea, TechBasis, TechEnterpriseType)
 from nlp.names import org_key
 
 # Annotated field types: one parser per kind of column.
 Text = Annotated[str | None, BeforeValidator(parse_text)]
+# a field the form requires: at least one character in the schema, blank refused as blank
+RequiredText = Annotated[str, Field(min_length=1), BeforeValidator(parse_required_text)]
 Money = Annotated[float | None, BeforeValidator(parse_number)]
 Count = Annotated[int | None, BeforeValidator(parse_count)]
 YesNo = Annotated[bool | None, BeforeValidator(parse_bool)]
@@ -160,7 +163,7 @@ class PlatformInfo(FormModel):
 class Enterprise(FormModel):
     """一、企业情况: the enterprise behind a demand."""
 
-    name: Annotated[str, BeforeValidator(parse_text)] = Field(
+    name: RequiredText = Field(
         ..., alias="企业名称", description="企业名称（必填）")
     credit_code: Annotated[str | None, BeforeValidator(parse_credit_code)] = _f(
         "统一社会信用代码", "统一社会信用代码（18位；有则作为企业身份）")
@@ -223,7 +226,7 @@ class Demand(FormModel):
 
     category: Annotated[DemandCategory | None, BeforeValidator(parse_category)] = _f(
         "需求类别", "需求类别：重大需求（企业投入≥1000万元）/重点需求（400–1000万元）")
-    title: Annotated[str, BeforeValidator(parse_text)] = Field(..., alias="需求名称", description="需求名称（必填）")
+    title: RequiredText = Field(..., alias="需求名称", description="需求名称（必填）")
     publish_title: Text = _f("发榜需求名称", "发榜需求名称（凝练后对外发布的名称）")
     tech_area: Annotated[TechArea | None, BeforeValidator(parse_area)] = _f(
         "技术领域", "技术领域：高新技术/新一代信息技术/生物医药/农业/社会发展（决定归口处室）")
@@ -300,7 +303,7 @@ def _parse_available(value: Any) -> bool:
 class Expert(FormModel):
     """专家库中的一位专家. Identity and contacts are personal data (admin only)."""
 
-    expert_id: Annotated[str, BeforeValidator(parse_text)] = Field(..., alias="专家编号", description="专家编号（必填）")
+    expert_id: RequiredText = Field(..., alias="专家编号", description="专家编号（必填）")
     name: Text = _f("姓名", "专家姓名（个人信息，仅管理员可见）", personal=True)
     organization: Text = _f("工作单位", "工作单位（用于回避同单位）")
     title: Text = _f("职称", "职称")
@@ -325,8 +328,8 @@ class Expert(FormModel):
 class ExpertReview(FormModel):
     """评审记录: one past review by an expert (evidence of expertise)."""
 
-    expert_id: Annotated[str, BeforeValidator(parse_text)] = Field(..., alias="专家编号", description="专家编号（必填）")
-    project_title: Annotated[str, BeforeValidator(parse_text)] = Field(
+    expert_id: RequiredText = Field(..., alias="专家编号", description="专家编号（必填）")
+    project_title: RequiredText = Field(
         ..., alias="项目名称", description="评审过的项目名称（必填）")
     project_abstract: Text = _f("项目摘要", "项目摘要")
     keywords: TextList = _f("关键词", "关键词（用“、”分隔）", default_factory=list)
@@ -336,8 +339,8 @@ class ExpertReview(FormModel):
 class Solver(FormModel):
     """揭榜方: a university, institute or enterprise that may solve demands."""
 
-    solver_id: Annotated[str, BeforeValidator(parse_text)] = Field(..., alias="单位编号", description="单位编号（必填）")
-    name: Annotated[str, BeforeValidator(parse_text)] = Field(..., alias="单位名称", description="单位名称（必填）")
+    solver_id: RequiredText = Field(..., alias="单位编号", description="单位编号（必填）")
+    name: RequiredText = Field(..., alias="单位名称", description="单位名称（必填）")
     kind: Annotated[SolverType | None, BeforeValidator(parse_solver_type)] = _f(
         "单位类型", "单位类型：高校/科研院所/企业")
     location: Place = _f("所在地区", "所在地区")

@@ -58,6 +58,14 @@ def parse_text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
+def parse_required_text(value: Any) -> str:
+    """:func:`parse_text` of a field the form requires: blank is refused as blank, not as "not text"."""
+    text = parse_text(value)
+    if text is None:
+        raise _invalid(value, "必填，不能为空", "required; must not be blank")
+    return text
+
+
 #: Words that make a number an estimate or a bound (约500, 500左右, 1000万元以上): read as the number, and
 #: reported (:func:`approximation`), never dropped silently.
 _APPROX_HEAD = re.compile(r"^(大约|约|近)")

@@ -124,19 +124,33 @@ def install_error_handlers(app: FastAPI) -> None:
         return response_for(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if undeclared(request):  # GET /clusters/merge reached /clusters/{key}: the address has no GET at all
+            return http_response(request, StarletteHTTPException(405))
         errors: Iterable[dict[str, Any]] = exc.errors()
         return error_response(422, "invalid_input", "请求内容未通过校验，请按提示修改。",
                               "The request is invalid; fix the listed fields.", validation_details(errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        zh = {404: "请求的地址不存在。", 405: "该地址不支持此请求方法。"}.get(exc.status_code, "请求未能处理。")
-        response = error_response(exc.status_code, f"http_{exc.status_code}", zh, str(exc.detail))
-        response.headers.update(exc.headers or {})
-        if exc.status_code == 405:  # a 405 names the methods the address allows (Allow, RFC 9110)
-            response.headers["Allow"] = allowed_methods(request.app, request.scope) or response.headers.get("Allow", "")
-        return response
+        return http_response(request, exc)
+
+
+def http_response(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """A 404, 405 … in the error body; a 405 names the methods the address allows (Allow, RFC 9110)."""
+    zh = {404: "请求的地址不存在。", 405: "该地址不支持此请求方法。"}.get(exc.status_code, "请求未能处理。")
+    response = error_response(exc.status_code, f"http_{exc.status_code}", zh, str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = allowed_methods(request.app, request.scope) or response.headers.get("Allow", "")
+    return response
+
+
+def undeclared(request: Request) -> bool:
+    """Whether the address is itself a documented path that does not have this method (a templated route took
+    it instead: GET /clusters/merge as /clusters/{key})."""
+    documented = request.app.openapi()["paths"].get(request.scope["path"])
+    return documented is not None and request.method.lower() not in documented
 
 
 def allowed_methods(app: FastAPI, scope: Scope) -> str:
@@ -149,7 +163,7 @@ def allowed_methods(app: FastAPI, scope: Scope) -> str:
         probe = {**scope, "method": method}
         if any(route.matches(probe)[0] is Match.FULL for route in app.router.routes):
             answered.add(method)
-    documented = app.openapi()["paths"].get(scope["path"])
+    documented = app.openapi()["paths"].get(scope["path"])  # FastAPI builds the schema once and keeps it
     if documented is not None:
         answered &= {method.upper() for method in documented}
     return ", ".join(sorted(answered))

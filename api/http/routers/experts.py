@@ -11,12 +11,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from fastapi.responses import Response
-from pydantic import AliasChoices, BeforeValidator, Field, Strict
+from pydantic import AliasChoices, Field, Strict
 from sqlalchemy.orm import Session
 
 from api.compose import Services
-from api.forms.models import Day, FormModel, Text, TextList
-from api.forms.parsers import parse_text
+from api.forms.models import Day, FormModel, RequiredText, Text, TextList
 from api.http.auth import principal, require
 from api.http.deps import MAX_ID, RequestBody, RowId, Seed, get_campaign, get_services, get_session
 from api.http.routers.demands import visible_demand
@@ -69,7 +68,7 @@ class ReviewIn(FormModel):
     """一条评审记录 / one review record: the review-record file's Chinese headers (项目名称、项目摘要、关键词、评审时间),
     read by the same parsers as an import (关键词 joined by 、，;; dates checked); English keys work too."""
 
-    project_title: Annotated[str, BeforeValidator(parse_text)] = Field(
+    project_title: RequiredText = Field(
         ..., min_length=1, validation_alias=AliasChoices("项目名称", "project_title", "title"), description="项目名称（必填）")
     project_abstract: Text = Field(None, validation_alias=AliasChoices("项目摘要", "project_abstract", "abstract"),
                                    description="项目摘要")
