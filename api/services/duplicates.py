@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import and_, bindparam, event, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from api.errors import ConfigError
@@ -86,6 +86,7 @@ class DuplicateService(PairDecisions):
         self._written: datetime | None = None  # the newest updated_at seen: rows written since are fetched
         self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
         self._pending = PendingWrites()  # indexed by a transaction of this process that has not ended yet
+        self._statements: dict[bool, Any] = {}  # :meth:`_since_statement`
 
     # ----- corpus
     def encode(self, views: Sequence[DemandView]) -> np.ndarray:
@@ -188,14 +189,25 @@ class DuplicateService(PairDecisions):
     def _written_since(self, session: Session) -> tuple[tuple[int, int, int], list[Any]]:
         """The change counter, and (id, hash, version, updated_at) of the rows past the largest id indexed or
         written since the newest write seen — one round trip (a LEFT JOIN of the counter's one row)."""
-        since = db.Demand.id > self._max_id
+        params: dict[str, Any] = {"max_id": self._max_id}
         if self._written is not None:
-            since = or_(since, db.Demand.updated_at >= self._written)
-        counter = self._counter().subquery()
-        rows = session.execute(select(counter, *_WRITTEN).select_from(counter.outerjoin(
-            db.Demand, and_(db.Demand.campaign_id == self.campaign_id, since)))).all()
+            params["written"] = self._written
+        rows = session.execute(self._since_statement("written" in params), params).all()
         count, versions, top = rows[0][:3]
         return (int(count), int(versions), int(top)), [r[3:] for r in rows if r[3] is not None]
+
+    def _since_statement(self, with_written: bool) -> Any:
+        """:meth:`_written_since`'s statement, built once per form (bound: the largest id, the newest write): run
+        twice per submission, building and keying it anew each time cost more CPU than the query (#21)."""
+        statement = self._statements.get(with_written)
+        if statement is None:
+            since = db.Demand.id > bindparam("max_id")
+            if with_written:
+                since = or_(since, db.Demand.updated_at >= bindparam("written"))
+            counter = self._counter().subquery()
+            statement = self._statements[with_written] = select(counter, *_WRITTEN).select_from(counter.outerjoin(
+                db.Demand, and_(db.Demand.campaign_id == self.campaign_id, since)))
+        return statement
 
     def sync(self, session: Session, known: Mapping[int, Known] | None = None) -> DuplicateDetector:
         """Build the detector from storage on first use, then pick up what changed since (any worker);
