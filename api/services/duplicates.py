@@ -37,7 +37,7 @@ from api.services.duplicate_decisions import PairDecisions
 from api.services.duplicate_findings import flag_pair, intake_findings, too_short_finding
 from api.services.index_lock import BACKLOG, CHUNK, IndexLock
 from api.services.intake import IntakeItem
-from api.services.pending_index import PendingWrites, expected_counter
+from api.services.pending_index import PendingWrites, Versions, expected_counter
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from api.store.locks import intake_lock
@@ -81,7 +81,7 @@ class DuplicateService(PairDecisions):
         self._lock = IndexLock()  # a large batch is worked out with it let go (:mod:`.index_lock`)
         self._detector: DuplicateDetector | None = None
         self._versions: dict[int, str] = {}  # id -> content hash of the version indexed
-        self._row_versions: dict[int, int] = {}  # id -> row_version seen
+        self._row_versions = Versions()  # id -> row_version seen
         self._max_id = 0
         self._written: datetime | None = None  # the newest updated_at seen: rows written since are fetched
         self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
@@ -226,8 +226,8 @@ class DuplicateService(PairDecisions):
             stamp, written = self._written_since(session)
             if stamp == self._seen:
                 return self._detector
-            if stamp not in (expected_counter(self._row_versions, written),  # nor with another intake uncommitted
-                             expected_counter(self._pending.as_committed(self._row_versions), written)):
+            if (stamp != expected_counter(self._row_versions, written)  # nor with another intake uncommitted
+                    and stamp != expected_counter(self._pending.as_committed(self._row_versions), written)):
                 # a delete, or a write committed out of order: compare every (id, hash, version)
                 written = session.execute(select(*_WRITTEN).where(db.Demand.campaign_id == self.campaign_id)).all()
                 gone = set(self._row_versions) - {i for i, *_ in written} - set(self._pending.held)
@@ -262,7 +262,7 @@ class DuplicateService(PairDecisions):
         """Drop the in-memory detector and rebuild it from storage; returns its size."""
         with self._lock:
             self._lock.wait_idle()
-            self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, {}, 0, None
+            self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, Versions(), 0, None
             self._written = None
             return len(self.sync(session))
 
