@@ -37,7 +37,6 @@ from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep, PreparedStep
 from api.io.uploads import remove_orphan_uploads, upload_folder
 from api.services.job_work import import_from_spec
 from api.services.jobs import Jobs
-from api.services.lock_queue import LockQueue
 from api.services.list_signing import ListSigner
 from api.services.panel_sheets import PANELS_SHEET_NAME
 from api.services.panels import PanelAssignment
@@ -187,12 +186,7 @@ class Services:
     def intake_steps(self) -> tuple[IntakeStep, ...]:
         """What runs on every demand at intake and on ``check``: the campaign rules, then the duplicate check."""
         return (*DEFAULT_INTAKE_STEPS, PreparedStep(self._duplicate_step, self._duplicate_prepare, self._duplicate_file,
-                                                  self.duplicates.behind, self.lock_queue.enter))
-
-    @cached_property
-    def lock_queue(self) -> LockQueue:
-        """This process's queue before the campaign lock, where the duplicate index catches up (PostgreSQL)."""
-        return LockQueue(self.duplicates.sync, self.settings.lock_timeout_s)
+                                                  self.duplicates.behind))
 
     def _duplicate_step(self, session: Session, campaign: CampaignContext, item: Any) -> list[Any]:
         return self.duplicates.intake_step(session, campaign, item)

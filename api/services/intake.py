@@ -77,16 +77,16 @@ IntakeStep = Callable[[Session, CampaignContext, IntakeItem], list[Any]]
 
 @dataclass(frozen=True)
 class PreparedStep:
-    """An intake step whose costly part needs no lock: ``prepare`` runs before the campaign lock, over every item of a
-    submission or a file at once (``item.demand`` is None then), leaving what it computed in ``item.prepared`` for
-    ``run``. ``batch``: its form for a whole file (:mod:`.bulk_intake`). ``behind``: asked under the lock before anything
-    is written: True when ``run`` would first have a long catch-up (:func:`take_intake_lock`). ``queue``: :mod:`.lock_queue`."""
+    """An intake step whose costly part needs no lock: ``prepare`` runs before the campaign lock is taken,
+    over every item of a submission or a file at once (``item.demand`` is None then), and leaves what it
+    computed in ``item.prepared`` for ``run``. ``batch``: its form for a whole file (:mod:`.bulk_intake`).
+    ``behind``: asked under the lock, before anything is written: True when ``run`` would first have a long
+    catch-up to do (see :func:`take_intake_lock`)."""
 
     run: IntakeStep
     prepare: Callable[[Session, CampaignContext, Sequence[IntakeItem]], None]
     batch: Callable[[Session, CampaignContext, Sequence[Any]], Any] | None = None
     behind: Callable[[Session, CampaignContext], bool] | None = None
-    queue: Callable[[Session, CampaignContext], None] | None = None
 
     def __call__(self, session: Session, campaign: CampaignContext, item: IntakeItem) -> list[Any]:
         return self.run(session, campaign, item)
@@ -118,7 +118,8 @@ DEFAULT_INTAKE_STEPS: tuple[IntakeStep, ...] = (rules_step, identifiers_step, as
 
 @dataclass
 class IntakeResult:
-    """What happened to one submitted record: ``new``, ``unchanged`` or ``updated`` (naming the changed headers)."""
+    """What happened to one submitted record: ``new``, ``unchanged`` or ``updated`` (with the headers
+    whose values changed)."""
 
     demand: db.Demand
     outcome: str
@@ -289,9 +290,7 @@ def take_intake_lock(session: Session, campaign: CampaignContext, steps: Sequenc
     every worker would wait through), the lock is let go (the read-only transaction ends), the step's ``prepare``
     runs again — catching up without the lock — and the lock is taken again (at most ``tries`` times)."""
     late = [s for s in steps if isinstance(s, PreparedStep) and s.behind is not None]
-    for attempt in range(tries):  # the process's queue first (:mod:`.lock_queue`): the index catches up there
-        for queue in [s.queue for s in steps if isinstance(s, PreparedStep) and s.queue is not None]:
-            queue(session, campaign)
+    for attempt in range(tries):
         intake_lock(session, campaign.id)
         behind = [s for s in late if s.behind(session, campaign)]
         if not behind or attempt == tries - 1:
