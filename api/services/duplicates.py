@@ -197,8 +197,8 @@ class DuplicateService(PairDecisions):
         return (int(count), int(versions), int(top)), [r[3:] for r in rows if r[3] is not None]
 
     def _since_statement(self, with_written: bool) -> Any:
-        """:meth:`_written_since`'s statement, built once per form (bound: the largest id, the newest write): run
-        twice per submission, building and keying it anew each time cost more CPU than the query (#21)."""
+        """:meth:`_written_since`'s statement, built once per form (bound: the largest id, the newest write): it runs
+        at least twice per submission, and building it and its cache key anew each time was CPU for nothing (#21)."""
         statement = self._statements.get(with_written)
         if statement is None:
             since = db.Demand.id > bindparam("max_id")
