@@ -128,6 +128,34 @@ def test_import_chinese_header_excel_and_list_filters(client: TestClient) -> Non
     assert quota["沈阳市"]["count"] == by_region["total"] and quota["沈阳市"]["minimum"] == 200
 
 
+def test_a_page_of_demands_reads_its_enterprises_and_findings_with_the_page(client: TestClient) -> None:
+    """Each listed demand shows its enterprise and findings, read with the page: as many statements for a page of 8
+    as for a page of 2 (one statement per demand each made a page of 20 cost 40 round trips under load, #21)."""
+    from sqlalchemy import event
+
+    rows = [make_row(i, **({"需求类别": "重点需求", "需求研发总投入(万元)": 1500} if i % 2 else {})) for i in range(40, 48)]
+    assert [client.post("/demands", json=r, headers=ADMIN).status_code for r in rows] == [200] * 8
+    statements: list[str] = []
+    engine = client.app.state.services.engine
+    listen = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    counts = {}
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        for limit in (2, 8):
+            statements.clear()
+            page = client.get("/demands", params={"limit": limit}, headers=ADMIN).json()["items"]
+            counts[limit] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert counts[2] == counts[8] and len(page) == 8
+    names = {r["需求编号"]: r["企业名称"] for r in rows}
+    assert all(d["enterprise"] == names[d["external_id"]] for d in page)
+    for d in page:
+        assert [f["rule_id"] for f in d["findings"]] == [f["rule_id"] for f in client.get(
+            f"/demands/{d['id']}/findings").json()]
+    assert any(d["findings"] for d in page)
+
+
 def test_openapi_has_chinese_descriptions(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/demands", "/imports", "/demands/{demand_id}/findings", "/quota", "/health"} <= set(spec["paths"])

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import and_, bindparam, event, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from api.errors import ConfigError
@@ -37,7 +37,7 @@ from api.services.duplicate_decisions import PairDecisions
 from api.services.duplicate_findings import flag_pair, intake_findings, too_short_finding
 from api.services.index_lock import BACKLOG, CHUNK, IndexLock
 from api.services.intake import IntakeItem
-from api.services.pending_index import PendingWrites, expected_counter
+from api.services.pending_index import PendingWrites, Versions, expected_counter
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from api.store.locks import intake_lock
@@ -81,11 +81,12 @@ class DuplicateService(PairDecisions):
         self._lock = IndexLock()  # a large batch is worked out with it let go (:mod:`.index_lock`)
         self._detector: DuplicateDetector | None = None
         self._versions: dict[int, str] = {}  # id -> content hash of the version indexed
-        self._row_versions: dict[int, int] = {}  # id -> row_version seen
+        self._row_versions = Versions()  # id -> row_version seen
         self._max_id = 0
         self._written: datetime | None = None  # the newest updated_at seen: rows written since are fetched
         self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
         self._pending = PendingWrites()  # indexed by a transaction of this process that has not ended yet
+        self._statements: dict[bool, Any] = {}  # :meth:`_since_statement`
 
     # ----- corpus
     def encode(self, views: Sequence[DemandView]) -> np.ndarray:
@@ -188,14 +189,25 @@ class DuplicateService(PairDecisions):
     def _written_since(self, session: Session) -> tuple[tuple[int, int, int], list[Any]]:
         """The change counter, and (id, hash, version, updated_at) of the rows past the largest id indexed or
         written since the newest write seen — one round trip (a LEFT JOIN of the counter's one row)."""
-        since = db.Demand.id > self._max_id
+        params: dict[str, Any] = {"max_id": self._max_id}
         if self._written is not None:
-            since = or_(since, db.Demand.updated_at >= self._written)
-        counter = self._counter().subquery()
-        rows = session.execute(select(counter, *_WRITTEN).select_from(counter.outerjoin(
-            db.Demand, and_(db.Demand.campaign_id == self.campaign_id, since)))).all()
+            params["written"] = self._written
+        rows = session.execute(self._since_statement("written" in params), params).all()
         count, versions, top = rows[0][:3]
         return (int(count), int(versions), int(top)), [r[3:] for r in rows if r[3] is not None]
+
+    def _since_statement(self, with_written: bool) -> Any:
+        """:meth:`_written_since`'s statement, built once per form (bound: the largest id, the newest write): it runs
+        at least twice per submission, and building it and its cache key anew each time was CPU for nothing (#21)."""
+        statement = self._statements.get(with_written)
+        if statement is None:
+            since = db.Demand.id > bindparam("max_id")
+            if with_written:
+                since = or_(since, db.Demand.updated_at >= bindparam("written"))
+            counter = self._counter().subquery()
+            statement = self._statements[with_written] = select(counter, *_WRITTEN).select_from(counter.outerjoin(
+                db.Demand, and_(db.Demand.campaign_id == self.campaign_id, since)))
+        return statement
 
     def sync(self, session: Session, known: Mapping[int, Known] | None = None) -> DuplicateDetector:
         """Build the detector from storage on first use, then pick up what changed since (any worker);
@@ -214,8 +226,8 @@ class DuplicateService(PairDecisions):
             stamp, written = self._written_since(session)
             if stamp == self._seen:
                 return self._detector
-            if stamp not in (expected_counter(self._row_versions, written),  # nor with another intake uncommitted
-                             expected_counter(self._pending.as_committed(self._row_versions), written)):
+            if (stamp != expected_counter(self._row_versions, written)  # nor with another intake uncommitted
+                    and stamp != expected_counter(self._pending.as_committed(self._row_versions), written)):
                 # a delete, or a write committed out of order: compare every (id, hash, version)
                 written = session.execute(select(*_WRITTEN).where(db.Demand.campaign_id == self.campaign_id)).all()
                 gone = set(self._row_versions) - {i for i, *_ in written} - set(self._pending.held)
@@ -250,7 +262,7 @@ class DuplicateService(PairDecisions):
         """Drop the in-memory detector and rebuild it from storage; returns its size."""
         with self._lock:
             self._lock.wait_idle()
-            self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, {}, 0, None
+            self._detector, self._versions, self._row_versions, self._max_id, self._seen = None, {}, Versions(), 0, None
             self._written = None
             return len(self.sync(session))
 

@@ -16,12 +16,42 @@ from typing import Any
 Counter = tuple[int, int, int]  # (count, sum of row_version, largest id) of a campaign's demands
 
 
+class Versions(dict):
+    """id → row_version of the demands an index holds, with their sum and the largest id kept as it changes: a sync
+    compares them with storage's counter two or three times per submission, and summing 10,000 versions each time
+    was ~2.5% of a loaded server's CPU (#21). Changed only by item assignment and ``pop``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total, self._top = 0, 0  # _top: None when the largest id was popped (found again when asked)
+
+    def __setitem__(self, key: int, value: int) -> None:
+        self.total += value - super().get(key, 0)
+        super().__setitem__(key, value)
+        if self._top is not None:
+            self._top = max(self._top, key)
+
+    def pop(self, key: int, *default: Any) -> Any:
+        if key in self:
+            self.total -= super().__getitem__(key)
+            if key == self._top:
+                self._top = None
+        return super().pop(key, *default)
+
+    @property
+    def top(self) -> int:
+        if self._top is None:
+            self._top = max(self, default=0)
+        return self._top
+
+
 def expected_counter(have: Mapping[int, int], written: Sequence[Sequence[Any]]) -> Counter:
     """The change counter storage should show: the versions indexed (``have``: id → row_version) updated by
     the rows ``written`` since — (id, hash, version, updated_at) each."""
+    total, top = (have.total, have.top) if isinstance(have, Versions) else (sum(have.values()), max(have, default=0))
     return (len(have) + sum(1 for i, *_ in written if i not in have),
-            sum(have.values()) + sum((v or 1) - have.get(i, 0) for i, _, v, _ in written),
-            max(max(have, default=0), max((i for i, *_ in written), default=0)))
+            total + sum((v or 1) - have.get(i, 0) for i, _, v, _ in written),
+            max(top, max((i for i, *_ in written), default=0)))
 
 
 class PendingWrites:
