@@ -38,7 +38,7 @@ def classifier_state(clf: Classifier) -> tuple[dict[str, Any], dict[str, np.ndar
                        ((k, getattr(clf, k)) for k in clf._PARAMS)},
             "taxonomy": {"name": clf.taxonomy.name, "nodes": clf.taxonomy.to_records()},
             "level": clf.level_, "codes": clf.codes_, "weights": clf.weights_,
-            "platt": list(clf.platt_) if clf.platt_ is not None else None,
+            "platt": list(clf.platt_) if clf.platt_ is not None else None, "bias": [float(b) for b in clf.bias_],
             "heads": list(clf.heads_), "train_texts": clf.train_texts_,
             "encoder_dim": None if clf.label_dense_ is None else int(clf.label_dense_.shape[1])}
     arrays: dict[str, np.ndarray] = {"train_y": clf.train_y_, "classes": clf.classes_,
@@ -68,6 +68,7 @@ def classifier_from_state(cls: type, meta: Mapping[str, Any], arrays: Mapping[st
     clf._index = {c: i for i, c in enumerate(clf.codes_)}
     clf.weights_ = {k: float(v) for k, v in meta["weights"].items()}
     clf.platt_ = tuple(meta["platt"]) if meta["platt"] is not None else None
+    clf.bias_ = np.asarray(meta.get("bias") or np.zeros(len(clf.codes_)), dtype=np.float64)  # none before #19's offsets
     clf.train_texts_ = list(meta["train_texts"])
     clf.train_y_ = np.asarray(arrays["train_y"]).astype(np.int64)
     clf.classes_ = np.asarray(arrays["classes"]).astype(np.int64)

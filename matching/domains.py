@@ -14,6 +14,9 @@ saved form: :mod:`matching.domain_state`, written by ``api.io.resources``):
   under it, pseudo-labelled by a first head (:mod:`matching.coarse_labels`, weight ``coarse_weight``);
 * the two blended by how much labelled data there is: ``α = m / (m + prior_strength)`` with ``m``
   the confirmed examples per label (a label nobody confirmed yet keeps its prior score);
+* **per-label offsets** of the blended scores, learned on the same out-of-fold predictions
+  (:class:`~matching.class_bias.ClassBias`, ``bias_strength``; ``None``: none): a label the heads favour beyond what the
+  held-out labels say is pulled back;
 * **calibration** — the top-1 confidence is mapped by a logistic (Platt) fit on the blended
   out-of-fold predictions, applied as a per-text temperature so the ranking never changes
   (:class:`~matching.top_calibration.TopCalibrator`);
@@ -37,7 +40,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import softmax
 
+from matching.class_bias import ClassBias
 from matching.coarse_labels import ancestor_matrix, coarse_targets
+from matching.domain_evidence import evidence_terms, word_scales
 from matching.domain_state import classifier_from_state, classifier_state
 from matching.example_memory import ExampleMemory
 from matching.suggestion import Label, Suggestion
@@ -55,7 +60,6 @@ from nlp.tokenize import Tokenizer
 Prior = Callable[..., np.ndarray]
 #: Out-of-fold stacking weights measured on CSLDCP train (5 folds), used until a fit learns its own.
 DEFAULT_VIEW_WEIGHTS = {"chars": 0.9, "words": 0.0, "words_nb": 0.4, "dense": 0.3}
-EVIDENCE_TERMS = 8
 
 
 # ----------------------------------------------------------------------------- classifier
@@ -75,7 +79,7 @@ class DomainClassifier:
                  C: float = 1.0, nb_alpha: float = 0.3, cv: int = 5, prior_strength: float = 2.0,
                  zero_shot_scale: float = 20.0, zero_shot_dense: float = 0.5, memory_low: float = 0.85,
                  memory_high: float = 0.95, memory_dense: float = 0.5, min_df: int = 2, random_state: int = 0,
-                 prior: Prior | None = None, coarse_weight: float = 0.3):
+                 prior: Prior | None = None, coarse_weight: float = 0.3, bias_strength: float | None = 2.0):
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.prior = prior
@@ -96,10 +100,11 @@ class DomainClassifier:
         self.min_df = min_df
         self.random_state = random_state
         self.coarse_weight = coarse_weight
+        self.bias_strength = bias_strength
 
     _PARAMS = ("level", "threshold", "views", "view_weights", "C", "nb_alpha", "cv", "prior_strength",
                "zero_shot_scale", "zero_shot_dense", "memory_low", "memory_high", "memory_dense", "min_df",
-               "random_state", "coarse_weight")
+               "random_state", "coarse_weight", "bias_strength")
 
     # ------------------------------------------------------------------ fitting
     def fit(self, texts: Sequence[str], labels: Sequence[str | None] | None = None) -> "DomainClassifier":
@@ -144,6 +149,7 @@ class DomainClassifier:
         self.coarse_words_, self.coarse_chars_, self.coarse_dense_ = coarse.words, coarse.chars, coarse.dense
         self.weights_ = {v: float((self.view_weights or DEFAULT_VIEW_WEIGHTS).get(v, 0.0)) for v in self.views}
         self.platt_: tuple[float, float] | None = None
+        self.bias_ = np.zeros(len(self.codes_))
         self._learn_stack(blocks)
         self._fit_heads()
         return self
@@ -207,7 +213,9 @@ class DomainClassifier:
             self.weights_ = stacking_weights(stacked, y, self.views)
         sup = stacked @ np.array([self.weights_[v] for v in self.views])
         logits = self._blend(sup, classes, self._prior_scores(blocks))
-        p = softmax(logits, axis=1)
+        if self.bias_strength is not None:
+            self.bias_ = ClassBias(self.bias_strength).fit(logits, classes[y]).bias_
+        p = softmax(logits + self.bias_, axis=1)
         self.platt_ = TopCalibrator().fit(p, p.argmax(axis=1) == classes[y]).params_
 
     def _fit_heads(self) -> None:
@@ -303,7 +311,7 @@ class DomainClassifier:
         blocks = self._blocks(texts, words, normalized)
         zero_shot = self._prior_scores(blocks) if prior_scores is None else np.asarray(prior_scores, dtype=np.float64)
         sup = self._supervised(blocks, self.heads_, self.weights_)
-        logits = self._blend(sup, self.classes_, zero_shot) if self.heads_ else zero_shot
+        logits = self._blend(sup, self.classes_, zero_shot) + self.bias_ if self.heads_ else zero_shot
         p = TopCalibrator.from_params(self.platt_).predict_proba(logits)
         near, beta = self._memory(blocks)
         hit = beta > 0
@@ -337,7 +345,7 @@ class DomainClassifier:
             codes, agg = ancestor_matrix(self.taxonomy, self.codes_, lv)
             by_level[lv] = (codes, np.asarray(p @ agg.toarray()) if lv < self.level_ else p)
         codes, probs = by_level[level]
-        scale = {v: float(self.heads_[v][0].std()) + 1e-9 for v in ("words", "words_nb") if v in self.heads_}
+        scale = word_scales(self)
         out = []
         for i in range(len(texts)):
             order = np.argsort(-probs[i], kind="stable")[:max(1, limit)]
@@ -351,7 +359,7 @@ class DomainClassifier:
             out.append(Suggestion(labels=labels, parents=tuple(parents), abstain=bool(top.probability < threshold),
                                   confidence=top.probability, threshold=threshold,
                                   calibrated=self.platt_ is not None or source == "memory",
-                                  evidence=self._evidence(blocks, i, int(np.argmax(p[i])), near[i], beta[i], scale),
+                                  evidence=evidence_terms(self, blocks, i, int(np.argmax(p[i])), near[i], beta[i], scale),
                                   source=source))
         return out
 
@@ -359,29 +367,6 @@ class DomainClassifier:
         node = self.taxonomy[code]
         return Label(node.code, node.name, node.level, float(probability),
                      tuple(n.code for n in self.taxonomy.path(code)))
-
-    def _evidence(self, blocks: TextViews, i: int, top: int, near: int, beta: float,
-                  scale: Mapping[str, float]) -> tuple[str, ...]:
-        """The words of text ``i`` that pushed label ``top`` up: TF-IDF × the word heads' weight for
-        it (supervised), its overlap with the label's text (zero-shot), or with the remembered example."""
-        row = blocks.words[i]
-        if row.nnz == 0:
-            return ()
-        x = row.data
-        if beta >= 0.5:
-            weight = self.train_words_[near].toarray().ravel()[row.indices]
-        else:
-            weight = (1 - self.alpha_) * self.label_words_[top].toarray().ravel()[row.indices]
-            cls = np.searchsorted(self.classes_, top) if self.heads_ else -1
-            if self.heads_ and cls < len(self.classes_) and self.classes_[cls] == top:
-                for view, sd in scale.items():  # a word's pull toward this label rather than the others
-                    if self.weights_.get(view, 0.0) > 0:
-                        coef = self.heads_[view][0]
-                        centred = coef[cls, row.indices] - coef[:, row.indices].mean(axis=0)
-                        weight = weight + self.alpha_ * self.weights_[view] * centred / sd
-        score = x * weight
-        order = np.argsort(-score, kind="stable")[:EVIDENCE_TERMS]
-        return tuple(str(self.word_names_[row.indices[j]]) for j in order if score[j] > 0)
 
     # ------------------------------------------------------------------ state (files: api.io.resources)
     def to_state(self) -> tuple[dict, dict[str, np.ndarray]]:
