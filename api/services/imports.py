@@ -152,6 +152,7 @@ def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, ro
     plan.prepare_flags(session)  # the stored demands it pairs with, flagged before the lock too
     session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     audits = AuditBatch()
+    plan.stage(audits, actor=actor, source=source)  # its rows made ready to insert, before the lock too
     with unit_of_work(session):
         intake_lock(session, campaign.id)
         locked = time.perf_counter()
