@@ -154,6 +154,9 @@ def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, ro
     audits = AuditBatch()
     plan.stage(audits, actor=actor, source=source)  # its rows made ready to insert, before the lock too
     with unit_of_work(session):
+        if plan.staged.load(session):  # PostgreSQL: sent to temporary tables before the lock (they lock nothing)
+            plan.settle_ids(session)  # what others stored while they were sent: followed before the lock, not under it
+            plan.prepare_flags(session)
         intake_lock(session, campaign.id)
         locked = time.perf_counter()
         session.expire_all()
