@@ -20,6 +20,7 @@ from tests.demand_rows import make_row, write_jsonl
 from tests.stores import services  # noqa: F401 - each test on SQLite and PostgreSQL
 
 TEXT = "面向海上风电主轴承的大型圆锥滚子轴承精密磨削与在线检测关键技术研究，解决滚道波纹度超差问题。"
+CLERK = {"联系人姓名": "赵晓峰", "联系人手机": "13700001111", "联系人电子邮箱": "zxf@example.cn"}
 OTHER = ["储能电池管理系统热失控预警", "城市污水处理厂智能曝气控制", "玉米秸秆生物质燃料成型设备", "医用高分子导管挤出成型"]
 ROWS = [make_row(800 + i, 需求编号=f"F-{i}", 企业名称=f"第{i % 2}号新材料有限公司", 统一社会信用代码=None,
                  需求名称="大型轴承精密磨削" if i in (1, 3) else OTHER[i], 需求描述=TEXT if i in (1, 3) else f"{OTHER[i]}技术研究。")
@@ -58,7 +59,7 @@ def test_staged_rows_store_what_was_planned_when_ids_moved_before_the_lock(servi
     with services.session() as s, unit_of_work(s):
         plan.staged.load(s)  # (PostgreSQL: into temporary tables; SQLite: nothing)
         clerk = _submit(services, 2, 需求名称="茶叶采摘机器人视觉识别", 需求描述="名优茶叶嫩芽识别与柔性采摘末端执行器研究。",
-                        联系人姓名="赵晓峰", 联系人手机="13700001111", 联系人电子邮箱="zxf@example.cn")
+                        **CLERK)
         # (it takes the first settled id while the file waits for the lock, and pairs with none of its rows)
         intake_lock(s, services.campaign.id)
         assert plan.commit(s, actor="t", source="st.jsonl", audit=audits)
@@ -106,3 +107,37 @@ def test_a_locked_step_that_fails_stores_nothing_of_the_file_and_the_file_goes_i
         report = import_demands(s, services.campaign, write_jsonl(tmp_path / "st.jsonl", ROWS), actor="t",
                                 steps=services.intake_steps)
     assert report.new == 4 and _stored(services)[0] == before[0] + 4 and _stored(services)[2] == 4
+
+
+def test_ids_reserved_before_the_lock_stand_and_nothing_is_redone_under_it(services) -> None:
+    """PostgreSQL: the file's ids are claimed in a short locked transaction before its rows are sent; a clerk's
+    demand stored before the file's lock is numbered after them, and under the lock nothing moves: no flag worked
+    out again, no row sent again. (SQLite has no sequence to claim: its ids are settled, as the tests above show.)"""
+    if services.engine.dialect.name != "postgresql":
+        pytest.skip("ids are reserved on PostgreSQL only")
+    from api.services.bulk_ids import reserve
+
+    stored = _submit(services, 1, 需求描述=TEXT)
+    with services.session() as s:
+        plan = plan_file(s, services.campaign, [DemandRecord.model_validate(r) for r in ROWS], services.intake_steps)
+        plan.refresh(s, "st.jsonl")
+        reserve(s, plan)
+        plan.prepare_flags(s)
+        s.commit()
+    reserved = list(plan.ids)
+    audits = AuditBatch()
+    plan.stage(audits, actor="t", source="st.jsonl")
+    with services.session() as s, unit_of_work(s):
+        plan.staged.load(s)
+        clerk = _submit(services, 2, 需求名称="茶叶采摘机器人视觉识别", 需求描述="名优茶叶嫩芽识别与柔性采摘末端执行器研究。",
+                        **CLERK)
+        intake_lock(s, services.campaign.id)
+        assert plan.commit(s, actor="t", source="st.jsonl", audit=audits)
+        audits.store(s)
+    assert reserved == list(range(stored + 1, stored + 5)) and plan.ids == reserved and clerk == reserved[-1] + 1
+    new_to_file = {i for i in plan._stored_pairs() if i not in plan.flags.done}  # (the clerk's, if it pairs)
+    assert stored in plan.flags.done and plan.reflagged == len(new_to_file) <= 1  # the prepared flags stood
+    with services.session() as s:
+        pairs = {k: {c for rule, _, cs in fs if rule == "duplicate" for c in cs}
+                 for k, fs in findings_by_external_id(s).items()}
+    assert pairs["S-1"] >= {"F-1", "F-3"} and pairs["F-3"] >= {"F-1", "S-1"}

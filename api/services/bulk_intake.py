@@ -109,6 +109,7 @@ class BulkFile:
         self.flags: StoredFlags | None = None  # the stored demands' flags, prepared before the lock
         self.reflagged = 0  # of those, how many had moved and were worked out again under the lock
         self.settled = False  # ids moved to follow the stored ones (settle_ids), no refresh since
+        self.reserved = False  # PostgreSQL: ids claimed before the lock (:func:`.bulk_ids.reserve`); they stand
         self.staged: Staged | None = None  # the rows to insert, made ready before the lock (:meth:`stage`)
 
     # ----- before the lock
@@ -248,15 +249,7 @@ class BulkFile:
         stored one of the file's demands or enterprises meanwhile: the caller takes the file row by row."""
         if not self._still_new(session):
             return False
-        tops = {t: taken(session, t) for t in ("demands", "enterprises")}
-        free = self.settled or all(tops[t] < min(ids, default=1 << 62)
-                                   for t, ids in (("enterprises", self.firm_ids.values()), ("demands", self.ids)))
-        if free and not (stands(tops["demands"], self.ids) and stands(tops["enterprises"], self.firm_ids.values())):
-            self._move(tops["demands"] + 1, tops["enterprises"] + 1)  # settled: only the file's ids are past the first
-        elif not free:  # (rare) ids taken past the margin meanwhile: planned again, everything written out again
-            self.plan_ids(session, 0)
-        claim(session, "enterprises", list(self.firm_ids.values()))
-        claim(session, "demands", self.ids)
+        free = self.reserved or self._follow(session)  # (reserved ids stand)
         self.refresh(session, source, set() if free else set(range(len(self.rows))))
         self.flags = self.flags or StoredFlags(self._stored_pairs(), self.ids[0] if self.ids else 0, {}, {})
         self.reflagged = self.flags.write(session, self._stored_pairs(), self.ids[0] if self.ids else 0)
@@ -266,9 +259,21 @@ class BulkFile:
         self.staged.write(session, self, audit)
         return True
 
+    def _follow(self, session: Session) -> bool:
+        """Under the lock: the ids follow what is stored now, and are claimed; False when they were planned again."""
+        tops = {t: taken(session, t) for t in ("demands", "enterprises")}
+        free = self.settled or all(tops[t] < min(ids, default=1 << 62)
+                                   for t, ids in (("enterprises", self.firm_ids.values()), ("demands", self.ids)))
+        if free and not (stands(tops["demands"], self.ids) and stands(tops["enterprises"], self.firm_ids.values())):
+            self._move(tops["demands"] + 1, tops["enterprises"] + 1)  # settled: only the file's ids are past the first
+        elif not free:  # (rare) ids taken past the margin meanwhile: planned again, everything written out again
+            self.plan_ids(session, 0)
+        claim(session, "enterprises", list(self.firm_ids.values()))
+        claim(session, "demands", self.ids)
+        return free
+
     def _update_stored_firms(self, session: Session) -> None:
-        """Stored enterprises take the file's values: those whose values differ, in one bulk UPDATE (what the ORM
-        would write, without loading them)."""
+        """Stored enterprises take the file's values: those that differ, one bulk UPDATE (no ORM load)."""
         stored = {f.ref: f for f in self.firms.values() if f.stored}
         if not stored:
             return
