@@ -155,7 +155,8 @@ def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, ro
     audits = AuditBatch()
     plan.stage(audits, actor=actor, source=source)  # its rows made ready to insert, before the lock too
     with unit_of_work(session):
-        plan.staged.load(session)  # PostgreSQL: sent to temporary tables before the lock (they lock nothing)
+        if plan.staged.load(session):  # PostgreSQL: sent to temporary tables before the lock (they lock nothing)
+            plan.refresh(session, source)  # and what was stored while they were sent, folded in before the lock too
         intake_lock(session, campaign.id)
         locked = time.perf_counter()
         session.expire_all()
