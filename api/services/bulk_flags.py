@@ -8,7 +8,9 @@ text read before the lock, not decoded: decoding thousands of findings was most 
 were takes the prepared result (its file ids moved down as the file's ids were, :func:`api.services.bulk_ids.move_ids`),
 one that moved meanwhile (another writer flagged or restated it, or the file's pairs with it changed) is worked out
 again from what is read now — and every change goes out as bulk UPDATE / INSERT / DELETE statements (executemany)
-instead of the ORM's load, compare and flush of thousands of demands while every other writer waits.
+instead of the ORM's load, compare and flush of thousands of demands while every other writer waits. Each prepared
+demand's writes are worked out before the lock too (:func:`changes`, JSON as text), so one that stands is only
+written under it.
 """
 from __future__ import annotations
 
@@ -120,16 +122,16 @@ def changes(demand: db.Demand, snap: Snapshot) -> Change:
         own = vars(f)  # the values as set (no attribute machinery per column)
         values = tuple(own.get(c) for c in COLUMNS)
         if own.get("id") is None:
-            inserts.append(_UPDATES.ready({"demand_id": demand.id, **dict(zip(COLUMNS, values))}))
+            inserts.append(_FINDING_ROWS.ready({"demand_id": demand.id, **dict(zip(COLUMNS, values))}))
         else:
             kept.add(own["id"])
             if before.get(own["id"]) != values:
-                updates.append(_UPDATES.ready({"id": own["id"], **dict(zip(COLUMNS, values))}))
+                updates.append(_FINDING_ROWS.ready({"id": own["id"], **dict(zip(COLUMNS, values))}))
     statuses = [{"id": demand.id, "check_status": demand.check_status}] if demand.check_status != status else []
     return updates, inserts, [i for i in before if i not in kept], statuses
 
 
-_UPDATES = BulkRows(_FT)  # (its ``ready`` only: the JSON columns of a finding row as text)
+_FINDING_ROWS = BulkRows(_FT)  # (its ``ready`` only: a finding row with its JSON columns as text)
 
 
 class Changes:
