@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from api.forms.models import DemandRecord
+from api.services import duplicates as duplicates_module
 from api.services.audit import AuditBatch
 from api.services.bulk_intake import plan_file
 from api.services.finding_rows import findings_by_external_id
@@ -109,10 +110,13 @@ def test_a_locked_step_that_fails_stores_nothing_of_the_file_and_the_file_goes_i
     assert report.new == 4 and _stored(services)[0] == before[0] + 4 and _stored(services)[2] == 4
 
 
-def test_ids_reserved_before_the_lock_stand_and_nothing_is_redone_under_it(services) -> None:
+def test_ids_reserved_before_the_lock_stand_and_nothing_is_redone_under_it(services, monkeypatch) -> None:
     """PostgreSQL: the file's ids are claimed in a short locked transaction before its rows are sent; a clerk's
     demand stored before the file's lock is numbered after them, and under the lock nothing moves: no flag worked
-    out again, no row sent again. (SQLite has no sequence to claim: its ids are settled, as the tests above show.)"""
+    out again, no row sent again. An index that holds the clerk's demand but not the file's rows (numbered below it)
+    is behind, so a submission lets the campaign lock go while it catches up (not found behind by the largest id, a
+    worker encoded a whole file with every other writer waiting: 503s). (SQLite has no sequence to claim: its ids
+    are settled, as the tests above show.)"""
     if services.engine.dialect.name != "postgresql":
         pytest.skip("ids are reserved on PostgreSQL only")
     from api.services.bulk_ids import reserve
@@ -135,6 +139,9 @@ def test_ids_reserved_before_the_lock_stand_and_nothing_is_redone_under_it(servi
         assert plan.commit(s, actor="t", source="st.jsonl", audit=audits)
         audits.store(s)
     assert reserved == list(range(stored + 1, stored + 5)) and plan.ids == reserved and clerk == reserved[-1] + 1
+    monkeypatch.setattr(duplicates_module, "BACKLOG", len(ROWS))
+    with services.session() as s:
+        assert services.duplicates.behind(s)  # this index holds the clerk's demand, not the file's rows
     new_to_file = {i for i in plan._stored_pairs() if i not in plan.flags.done}  # (the clerk's, if it pairs)
     assert stored in plan.flags.done and plan.reflagged == len(new_to_file) <= 1  # the prepared flags stood
     with services.session() as s:
