@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.forms.models import DemandRecord
 from api.forms.personal import redact
 from api.store import tables as db
+from api.store.bulk import BulkRows
 
 SYSTEM_ACTOR = "system"
 
@@ -25,23 +26,28 @@ def append_audit(session: Session, actor: str, action: str, entity: str, entity_
 
 class AuditBatch:
     """Audit entries of one bulk write (a file import), inserted together by :meth:`store` — executemany
-    in chunks — instead of one ORM insert (and one ``RETURNING id``) per row at each flush."""
-
-    CHUNK = 1000
+    in chunks, their images turned to JSON text as they are appended (:class:`api.store.bulk.BulkRows`: a file
+    appends them before the campaign lock) — instead of one ORM insert (and one ``RETURNING id``) per row."""
 
     def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
+        self.rows = BulkRows(db.AuditEntry.__table__)
 
-    def append(self, session: Session, actor: str, action: str, entity: str, entity_id: int | None,
+    def append(self, session: Session | None, actor: str, action: str, entity: str, entity_id: int | None,
                before: dict[str, Any] | None, after: dict[str, Any] | None, note: str | None = None) -> None:
-        """:func:`append_audit`'s signature; the entry waits for :meth:`store`."""
-        self.rows.append(dict(at=db.utcnow(), actor=actor, action=action, entity=entity, entity_id=entity_id,
-                              before=before, after=after, note=note))
+        """:func:`append_audit`'s signature; the entry waits for :meth:`store` (its time is set then)."""
+        self.take([self.entry(actor, action, entity, entity_id, before, after, note)])
+
+    def entry(self, actor: str, action: str, entity: str, entity_id: int | None, before: dict[str, Any] | None,
+              after: dict[str, Any] | None, note: str | None = None) -> dict[str, Any]:
+        """An entry made ready (its images as JSON text) but not appended yet (:meth:`take` appends it)."""
+        return self.rows.ready(dict(actor=actor, action=action, entity=entity, entity_id=entity_id,
+                                    before=before, after=after, note=note))
+
+    def take(self, entries: list[dict[str, Any]]) -> None:
+        self.rows.rows += entries
 
     def store(self, session: Session) -> None:
-        for start in range(0, len(self.rows), self.CHUNK):
-            session.connection().execute(insert(db.AuditEntry.__table__), self.rows[start:start + self.CHUNK])
-        self.rows.clear()
+        self.rows.write(session.connection(), at=db.utcnow())
 
 
 def redacted(data: dict[str, Any] | None, model: type | None = None) -> dict[str, Any] | None:

@@ -8,7 +8,9 @@ text read before the lock, not decoded: decoding thousands of findings was most 
 were takes the prepared result (its file ids moved down as the file's ids were, :func:`api.services.bulk_ids.move_ids`),
 one that moved meanwhile (another writer flagged or restated it, or the file's pairs with it changed) is worked out
 again from what is read now — and every change goes out as bulk UPDATE / INSERT / DELETE statements (executemany)
-instead of the ORM's load, compare and flush of thousands of demands while every other writer waits.
+instead of the ORM's load, compare and flush of thousands of demands while every other writer waits. Each prepared
+demand's writes are worked out before the lock too (:func:`changes`, JSON as text), so one that stands is only
+written under it.
 """
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, insert, select, update
+from sqlalchemy import Text, cast, delete, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from api.services.bulk_ids import move_ids
 from api.services.duplicate_findings import flag_pairs
 from api.store import tables as db
+from api.store.bulk import BulkRows
 
 COLUMNS = ("rule_id", "severity", "message_zh", "message_en", "fields", "values")
 Snapshot = tuple[str | None, list[tuple[Any, ...]]]  # a demand's check status, its findings (id, *COLUMNS) by id
@@ -69,6 +73,7 @@ class StoredFlags:
     def __init__(self, pairs: Pairs, first: int, snaps: dict[int, Snapshot], done: dict[int, db.Demand],
                  texts: dict[int, Snapshot] | None = None):
         self.pairs, self.first, self.snaps, self.done, self.texts = pairs, first, snaps, done, texts or {}
+        self.ready = {i: changes(demand, snaps[i]) for i, demand in done.items()}  # its writes, as they stand now
 
     @classmethod
     def prepare(cls, session: Session, pairs: Pairs, first: int) -> StoredFlags:
@@ -83,48 +88,69 @@ class StoredFlags:
         shift = self.first - first
         texts = read(session, sorted(pairs))
         now = {i: self.snaps[i] if self.texts.get(i) == snap else decoded(snap) for i, snap in texts.items()}
-        results, again = [], 0
+        writes, again = Changes(), 0
         for demand_id, new in pairs.items():
             if demand_id not in now:
                 continue  # removed meanwhile: nothing to flag
             old = [(i + shift, c) for i, c in new]
             if (shift >= 0 and demand_id in self.done and self.snaps[demand_id] == now[demand_id]
                     and list(self.pairs.get(demand_id, ())) == old):
+                if not shift:  # as prepared: its writes are ready
+                    writes.take(self.ready[demand_id])
+                    continue
                 demand = self.done[demand_id]
                 for f in demand.findings:  # only those naming the file's rows (stored wording stays as it is)
-                    if shift and any(c.get("id", 0) >= self.first for c in (f.values or {}).get("candidates", [])):
+                    if any(c.get("id", 0) >= self.first for c in (f.values or {}).get("candidates", [])):
                         move_ids(f, self.first, shift, 0, 0)
             else:
                 demand, again = flagged(demand_id, now[demand_id], new), again + 1
-            results.append((demand, now[demand_id]))
-        _apply(session, results)
+            writes.take(changes(demand, now[demand_id]))
+        writes.write(session.connection(), db.utcnow())
         return again
 
 
-def _apply(session: Session, results: Sequence[tuple[db.Demand, Snapshot]]) -> None:
-    """The flagged demands' changes against what was read: rows rewritten, added and dropped; statuses."""
-    updates, inserts, drops, statuses = [], [], [], []
-    stamp = db.utcnow()
-    for demand, (status, rows) in results:
-        before = {f[0]: f[1:] for f in rows}
-        kept = set()
-        for f in demand.findings:
-            values = tuple(getattr(f, c) for c in COLUMNS)
-            if f.id is None:
-                inserts.append({"demand_id": demand.id, "created_at": stamp, **dict(zip(COLUMNS, values))})
-            else:
-                kept.add(f.id)
-                if before.get(f.id) != values:
-                    updates.append({"b_id": f.id, **dict(zip(COLUMNS, values))})
-        drops += [i for i in before if i not in kept]
-        if demand.check_status != status:
-            statuses.append({"b_id": demand.id, "check_status": demand.check_status, "updated_at": stamp})
-    connection = session.connection()
-    if updates:
-        connection.execute(update(_FT).where(_FT.c.id == bindparam("b_id")), updates)
-    if drops:
-        connection.execute(delete(_FT).where(_FT.c.id.in_(drops)))
-    if inserts:
-        connection.execute(insert(_FT), inserts)
-    if statuses:
-        connection.execute(update(_DT).where(_DT.c.id == bindparam("b_id")), statuses)
+Change = tuple[list[dict[str, Any]], list[dict[str, Any]], list[int], list[dict[str, Any]]]
+
+
+def changes(demand: db.Demand, snap: Snapshot) -> Change:
+    """A flagged demand's writes against what was read: finding rows rewritten, added and dropped, its status
+    (rows made ready for :class:`api.store.bulk.BulkRows`: JSON as text)."""
+    status, rows = snap
+    before = {f[0]: f[1:] for f in rows}
+    updates, inserts, kept = [], [], set()
+    for f in demand.findings:
+        own = vars(f)  # the values as set (no attribute machinery per column)
+        values = tuple(own.get(c) for c in COLUMNS)
+        if own.get("id") is None:
+            inserts.append(_FINDING_ROWS.ready({"demand_id": demand.id, **dict(zip(COLUMNS, values))}))
+        else:
+            kept.add(own["id"])
+            if before.get(own["id"]) != values:
+                updates.append(_FINDING_ROWS.ready({"id": own["id"], **dict(zip(COLUMNS, values))}))
+    statuses = [{"id": demand.id, "check_status": demand.check_status}] if demand.check_status != status else []
+    return updates, inserts, [i for i in before if i not in kept], statuses
+
+
+_FINDING_ROWS = BulkRows(_FT)  # (its ``ready`` only: a finding row with its JSON columns as text)
+
+
+class Changes:
+    """The writes of every flagged demand, in bulk: UPDATE / INSERT / DELETE statements (executemany)."""
+
+    def __init__(self) -> None:
+        self.updates, self.inserts = BulkRows(_FT, key="id"), BulkRows(_FT)
+        self.statuses, self.drops = BulkRows(_DT, key="id"), []
+
+    def take(self, change: Change) -> None:
+        updates, inserts, drops, statuses = change
+        self.updates.rows += updates
+        self.inserts.rows += inserts
+        self.drops += drops
+        self.statuses.rows += statuses
+
+    def write(self, connection: Connection, stamp: Any) -> None:
+        self.updates.write(connection)
+        for start in range(0, len(self.drops), 500):
+            connection.execute(delete(_FT).where(_FT.c.id.in_(self.drops[start:start + 500])))
+        self.inserts.write(connection, created_at=stamp)
+        self.statuses.write(connection, updated_at=stamp)

@@ -6,12 +6,14 @@ its sequence moves past them)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.services.duplicate_findings import RULE_DUPLICATE, RULE_RELATED, intake_findings_for
 from api.store import tables as db
+from api.store.locks import intake_lock
 
 
 def stands(top: int, ids: Iterable[int]) -> bool:
@@ -40,6 +42,25 @@ def taken(session: Session, table: str) -> int:
         top = max(top, session.scalar(text(  # a fresh sequence (not called yet) hands out last_value next
             f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}")) or 0)
     return int(top)
+
+
+def reserve(session: Session, plan: Any) -> None:
+    """PostgreSQL: ``plan``'s ids settled and claimed (the sequences moved past them) in a short transaction of their
+    own under the campaign lock, so they are final — what others store meanwhile is numbered after them and nothing
+    worked out before the lock (findings naming file rows, flags, rows sent ahead) is redone under it. (Under 16
+    clients something was always stored between settling the ids and the lock; moving them rewrote every finding
+    and flag naming a file row there.) A file that is not stored leaves its ids unused, as a rolled-back insert
+    leaves a gap in a sequence. SQLite (one writer at a time, no sequence): settled only."""
+    if session.get_bind().dialect.name != "postgresql":
+        plan.settle_ids(session)
+        return
+    session.commit()  # (reads only so far)
+    with session.begin():
+        intake_lock(session, plan.campaign.id)
+        plan.settle_ids(session)
+        claim(session, "enterprises", list(plan.firm_ids.values()))
+        claim(session, "demands", plan.ids)
+    plan.reserved = True
 
 
 def planned(session: Session, table: str, n: int, margin: int) -> list[int]:

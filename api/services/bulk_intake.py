@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.forms.models import DemandRecord, Enterprise
@@ -32,12 +32,14 @@ from api.services.audit import AuditBatch
 from api.services.campaign import CampaignContext
 from api.services.bulk_flags import StoredFlags
 from api.services.bulk_ids import claim, move_ids, planned, stands, taken
+from api.services.bulk_staged import Staged
 from api.services.duplicate_file import TEMP_BASE, FileCheck
 from api.services.duplicate_findings import flag_pairs, intake_findings, too_short_finding
 from api.services.finding_rows import check_status_of, finding_row
 from api.services.intake import (IntakeItem, IntakeStep, PreparedStep, _audit_view, fill_demand, as_written_step,
                                  content_hash, identifiers_step, identity_of, record_data, rules_step, same_name_step)
 from api.store import tables as db
+from api.store.bulk import BulkRows
 from nlp.names import org_key, same_name_prefixes
 
 
@@ -107,6 +109,8 @@ class BulkFile:
         self.flags: StoredFlags | None = None  # the stored demands' flags, prepared before the lock
         self.reflagged = 0  # of those, how many had moved and were worked out again under the lock
         self.settled = False  # ids moved to follow the stored ones (settle_ids), no refresh since
+        self.reserved = False  # PostgreSQL: ids claimed before the lock (:func:`.bulk_ids.reserve`); they stand
+        self.staged: Staged | None = None  # the rows to insert, made ready before the lock (:meth:`stage`)
 
     # ----- before the lock
     def run_steps(self, session: Session, rows: Sequence[Row]) -> None:
@@ -177,6 +181,8 @@ class BulkFile:
                 demand.enterprise_id -= firm_shift
             for f in demand.findings:
                 move_ids(f, first, shift, firm_first, firm_shift)
+        if self.staged is not None:
+            self.staged.move(self)
 
     def real(self, ref: int) -> int:
         """A file row's planned id (stored ids are themselves)."""
@@ -207,6 +213,8 @@ class BulkFile:
             else:
                 self.audits[k] = _audit_view(demand)
             flag_pairs(demand, [(self.ids[i], c) for i, c in incoming.get(k, [])])
+        if self.staged is not None:  # rows written out again under the lock: their rows made ready again
+            self.staged.restage(self, range(len(self.rows)) if rows is None else rows)
 
     def _own(self, k: int) -> list[Any]:
         """Row ``k``'s findings from its own intake steps, in step order."""
@@ -241,6 +249,18 @@ class BulkFile:
         stored one of the file's demands or enterprises meanwhile: the caller takes the file row by row."""
         if not self._still_new(session):
             return False
+        free = self.reserved or self._follow(session)  # (reserved ids stand)
+        self.refresh(session, source, set() if free else set(range(len(self.rows))))
+        self.flags = self.flags or StoredFlags(self._stored_pairs(), self.ids[0] if self.ids else 0, {}, {})
+        self.reflagged = self.flags.write(session, self._stored_pairs(), self.ids[0] if self.ids else 0)
+        if self.staged is None:
+            self.stage(audit, actor=actor, source=source)
+        self._update_stored_firms(session)
+        self.staged.write(session, self, audit)
+        return True
+
+    def _follow(self, session: Session) -> bool:
+        """Under the lock: the ids follow what is stored now, and are claimed; False when they were planned again."""
         tops = {t: taken(session, t) for t in ("demands", "enterprises")}
         free = self.settled or all(tops[t] < min(ids, default=1 << 62)
                                    for t, ids in (("enterprises", self.firm_ids.values()), ("demands", self.ids)))
@@ -250,13 +270,26 @@ class BulkFile:
             self.plan_ids(session, 0)
         claim(session, "enterprises", list(self.firm_ids.values()))
         claim(session, "demands", self.ids)
-        self.refresh(session, source, set() if free else set(range(len(self.rows))))
-        self.flags = self.flags or StoredFlags(self._stored_pairs(), self.ids[0] if self.ids else 0, {}, {})
-        self.reflagged = self.flags.write(session, self._stored_pairs(), self.ids[0] if self.ids else 0)
-        for demand, after in zip(self.demands, self.audits):
-            audit.append(session, actor, "create", "demand", demand.id, None, after, note=source)
-        self._insert(session)
-        return True
+        return free
+
+    def _update_stored_firms(self, session: Session) -> None:
+        """Stored enterprises take the file's values: those that differ, one bulk UPDATE (no ORM load)."""
+        stored = {f.ref: f for f in self.firms.values() if f.stored}
+        if not stored:
+            return
+        table, names = db.Enterprise.__table__, list(next(iter(stored.values())).columns)
+        changed = BulkRows(table, key="id")
+        for part in _chunks(sorted(stored)):
+            for row in session.execute(select(table.c.id, *(table.c[c] for c in names)).where(table.c.id.in_(part))):
+                want = stored[row[0]].columns
+                if any(have != want[c] for have, c in zip(row[1:], names)):
+                    changed.add({"id": row[0], **want})
+        changed.write(session.connection(), updated_at=db.utcnow())
+
+    def stage(self, audit: AuditBatch, *, actor: str, source: str | None) -> None:
+        """Before the lock: the file's rows, findings and audit entries made ready to insert (:class:`Staged`)."""
+        self.staged = Staged(audit, actor, source)
+        self.staged.restage(self, range(len(self.rows)))
 
     def _still_new(self, session: Session) -> bool:
         """No demand with one of the file's 需求编号 or contents, and none of its new enterprises, was stored since."""
@@ -309,30 +342,6 @@ class BulkFile:
                 if c.id not in self.position:
                     pairs.setdefault(c.id, []).append((self.ids[i], c))
         return pairs
-
-    def _insert(self, session: Session) -> None:
-        """The file's new enterprises, demands and findings in bulk; stored enterprises take the file's values."""
-        now = db.utcnow()
-        new = [dict(id=self.firm_ids[f.ref], campaign_id=self.campaign.id, org_key=f.key, created_at=now, updated_at=now,
-                    **f.columns) for f in self.firms.values() if not f.stored]
-        for part in _chunks(new, 1000):
-            session.connection().execute(insert(db.Enterprise.__table__), list(part))
-        stored = {f.ref: f for f in self.firms.values() if f.stored}
-        for part in _chunks(sorted(stored)):
-            for firm in session.scalars(select(db.Enterprise).where(db.Enterprise.id.in_(part))):
-                for attr, value in stored[firm.id].columns.items():
-                    setattr(firm, attr, value)
-        columns = [c.key for c in db.Demand.__table__.columns if c.key not in ("created_at", "updated_at")]
-        rows = [{**{c: vars(d).get(c) for c in columns}, "created_at": now, "updated_at": now} for d in self.demands]
-        for part in _chunks(rows, 1000):  # vars(): the values as set (no attribute machinery per column and row)
-            session.connection().execute(insert(db.Demand.__table__), list(part))
-        found = [{**{c: vars(f).get(c) for c in _FINDING_COLUMNS}, "demand_id": d.id, "created_at": now}
-                 for d in self.demands for f in vars(d)["findings"]]
-        for part in _chunks(found, 1000):
-            session.connection().execute(insert(db.FindingRow.__table__), list(part))
-
-
-_FINDING_COLUMNS = ("rule_id", "severity", "message_zh", "message_en", "fields", "values")
 
 
 @dataclass(frozen=True)

@@ -170,12 +170,14 @@ class DuplicateService(PairDecisions):
             self._put(demands, work, between=self._lock.pause)
 
     def behind(self, session: Session, campaign: CampaignContext | None = None) -> bool:
-        """Whether :data:`.index_lock.BACKLOG` demands or more were stored past the largest id indexed (a file
-        another worker committed): one index probe, asked under the campaign lock before intake writes."""
+        """Whether :data:`.index_lock.BACKLOG` demands or more are stored that the index does not hold (a file
+        another worker committed): one count on an index, asked under the campaign lock before intake writes. (A
+        count, not the largest id: a file's ids are claimed before its lock on PostgreSQL, so what others stored
+        meanwhile, indexed already, is numbered after it — :func:`api.services.bulk_ids.reserve`.)"""
         if self._detector is None:
             return False
-        top = session.scalar(select(func.max(db.Demand.id)).where(db.Demand.campaign_id == self.campaign_id))
-        return (top or 0) - self._max_id >= BACKLOG
+        stored = session.scalar(select(func.count()).where(db.Demand.campaign_id == self.campaign_id))
+        return (stored or 0) - len(self._row_versions) >= BACKLOG
 
     def _counter(self) -> Any:
         return select(func.count().label("count"), func.coalesce(func.sum(db.Demand.row_version), 0).label("versions"),

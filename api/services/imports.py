@@ -20,6 +20,7 @@ from api.forms import models as forms
 from api.forms.parsers import enum_text
 from api.io.bundles import read_any
 from api.services.audit import AuditBatch, append_audit, redacted
+from api.services.bulk_ids import reserve
 from api.services.bulk_intake import BulkFile, plan_file
 from api.services.campaign import CampaignContext
 from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeStep, StaleVersion, content_hash,
@@ -148,11 +149,14 @@ def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, ro
                  report: ImportReport, *, actor: str, source: str) -> bool:
     """:func:`_import_whole` once the file is checked: what came meanwhile folded in, then the locked step."""
     plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
-    plan.settle_ids(session)  # the ids follow what is stored now, so under the lock they usually stand
+    reserve(session, plan)  # the ids follow what is stored now (PostgreSQL: claimed, so under the lock they stand)
     plan.prepare_flags(session)  # the stored demands it pairs with, flagged before the lock too
     session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     audits = AuditBatch()
+    plan.stage(audits, actor=actor, source=source)  # its rows made ready to insert, before the lock too
     with unit_of_work(session):
+        if plan.staged.load(session):  # PostgreSQL: sent to temporary tables before the lock (they lock nothing)
+            plan.refresh(session, source)  # and what was stored while they were sent, folded in before the lock too
         intake_lock(session, campaign.id)
         locked = time.perf_counter()
         session.expire_all()
