@@ -207,6 +207,9 @@ def test_a_body_of_the_wrong_type_is_refused_with_its_field(client, path: str, b
     r = client.post(path, json=body, headers=bearer(ADMIN_TOKEN))
     assert r.status_code == 422 and r.json()["code"] == "invalid_input", (path, body, r.text)
     assert field in r.text
+    deep = '{"batches": ' + "[" * 950 + "]" * 950 + "}"  # parses as JSON; reading it must not overflow the stack
+    r = client.post("/condense/run", content=deep, headers={**bearer(ADMIN_TOKEN), "Content-Type": "application/json"})
+    assert r.status_code == 422 and "batches" in r.text, r.text[:300]
     r = client.post("/condense/run", json={"seed": 1173.0, "refit": False}, headers=bearer(ADMIN_TOKEN))
     assert r.status_code == 422 and "seed" not in r.text and "至少需要 2 条需求" in r.text, r.text  # the body was read
 

@@ -28,14 +28,16 @@ Seed = Annotated[int, Field(ge=0, le=2**32 - 1, strict=True)]
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def _whole_numbers(value: Any) -> Any:
-    """``value`` with every whole float (3.0) as the int it is, in lists and objects too; true/false untouched."""
+def _whole_numbers(value: Any, depth: int = 4) -> Any:
+    """``value`` with every whole float (3.0) as the int it is, in lists and objects too, ``depth`` levels down (no
+    body nests deeper; what lies deeper is refused by its schema anyway — and a 1,000-deep array is not a stack
+    overflow); true/false untouched."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, list):
-        return [_whole_numbers(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _whole_numbers(v) for k, v in value.items()}
+    if depth and isinstance(value, list):
+        return [_whole_numbers(v, depth - 1) for v in value]
+    if depth and isinstance(value, dict):
+        return {k: _whole_numbers(v, depth - 1) for k, v in value.items()}
     return value
 
 
