@@ -19,3 +19,11 @@ def test_versions_keep_the_counter_that_a_plain_mapping_gives() -> None:
         written = [(rng.randrange(1, 80), "h", rng.choice([None, 1, 2, 3]), None) for _ in range(rng.randrange(3))]
         assert expected_counter(kept, written) == expected_counter(plain, written)
         assert (kept.total, kept.top) == (sum(plain.values()), max(plain, default=0))
+
+
+def test_del_and_update_keep_the_counter_too() -> None:
+    kept = Versions()
+    kept.update({3: 2, 9: 1})
+    kept.update([(4, 5)], **{})
+    del kept[9]
+    assert (kept.total, kept.top, dict(kept)) == (7, 4, {3: 2, 4: 5})

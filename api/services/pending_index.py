@@ -19,7 +19,7 @@ Counter = tuple[int, int, int]  # (count, sum of row_version, largest id) of a c
 class Versions(dict):
     """id → row_version of the demands an index holds, with their sum and the largest id kept as it changes: a sync
     compares them with storage's counter two or three times per submission, and summing 10,000 versions each time
-    was ~2.5% of a loaded server's CPU (#21). Changed only by item assignment and ``pop``."""
+    was ~2.5% of a loaded server's CPU (#21). Assignment, ``del``, ``pop`` and ``update`` keep them."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -30,6 +30,13 @@ class Versions(dict):
         super().__setitem__(key, value)
         if self._top is not None:
             self._top = max(self._top, key)
+
+    def __delitem__(self, key: int) -> None:
+        self.pop(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # dict.update would bypass __setitem__
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
 
     def pop(self, key: int, *default: Any) -> Any:
         if key in self:

@@ -5,7 +5,7 @@ document (records, audit images, findings) into text as the statement ran, and b
 :class:`BulkRows` takes each row when it is added — before the lock — with its JSON documents already text
 (``json.dumps``, as SQLAlchemy's JSON type writes them), so under the lock only the statement runs; its JSON
 parameters are bound as text (PostgreSQL: cast to the column's type). The timestamps are set when the rows
-are written (:meth:`BulkRows.insert`'s ``stamp``), so they tell when the file was stored.
+are written (:meth:`BulkRows.write`'s ``stamp``), so they tell when the file was stored.
 """
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ class BulkRows:
         for row in rows:
             self.add(row)
 
-    def _statement(self, connection: Connection, stamp: dict[str, Any]) -> Any:
+    def _statement(self, connection: Connection) -> Any:
         first = self.rows[0]
         texts = [c for c in self.json if self.PREFIX + c in first]
         pg = connection.dialect.name == "postgresql"
@@ -71,7 +71,7 @@ class BulkRows:
                     row["b_" + self.key] = row.pop(self.key)
         for row in self.rows:
             row.update(stamp)
-        statement = self._statement(connection, stamp)
+        statement = self._statement(connection)
         for start in range(0, len(self.rows), CHUNK):
             connection.execute(statement, self.rows[start:start + CHUNK])
         self.rows = []
