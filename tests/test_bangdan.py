@@ -93,9 +93,10 @@ def test_bangdan_marked_edited_versioned_and_exported(client: TestClient, settin
     assert r.status_code == 200, r.text
     assert r.json()["version"] == 2 and r.json()["content"]["name"] == "人工修改的发榜名称"
     stale = client.patch(f"/bangdan/{first['id']}", json={"changes": {"deadline": "2027-01-01"}, "version": 1})
-    assert stale.status_code == 422 and stale.json()["code"] == "bangdan_version_conflict"
+    assert stale.status_code == 409 and stale.json()["code"] == "bangdan_version_conflict"
+    assert "未保存" in stale.json()["message_zh"]
     bad = client.patch(f"/bangdan/{first['id']}", json={"changes": {"demand_ids": [1]}})
-    assert bad.status_code == 422
+    assert bad.status_code == 422 and "demand_ids" in bad.text  # a field that cannot be edited is named
     history = client.get(f"/bangdan/{first['id']}").json()["versions"]
     assert [(v["version"], v["changed"]) for v in history] == [(1, ["created"]), (2, ["name"])]
     assert all(v["actor"] and v["at"] for v in history)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -16,7 +17,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, text
 
 from api.compose import build_services
+from api.errors import InvalidInput
 from api.http.app import create_app
+from api.http.routers.demands import version_from
 from api.io.uploads import remove_orphan_uploads, upload_folder
 from api.services.jobs import Jobs
 from api.store import tables as db
@@ -174,6 +177,31 @@ def test_what_schemathesis_found_answers_422_or_405_never_500(client) -> None:
     r = client.request("TRACE", "/audit", headers=bearer(ADMIN_TOKEN))
     assert r.status_code == 405 and r.headers["Allow"] == "GET", r.headers
     _clean(r)
+
+
+def test_what_the_service_requires_the_schema_says(client) -> None:
+    """Schemathesis (ST202, a schema-valid request refused): a rule the service checks is in the OpenAPI schema too —
+    a return or refusal needs a non-blank reason, If-Match holds a version number, and a 榜单 edit names only the
+    fields that can be edited."""
+    spec = client.get("/openapi.json").json()
+    demand_id = client.post("/demands", json=make_row(1), headers=bearer(ADMIN_TOKEN)).json()["demand"]["id"]
+    for path, key, value, reason in (("/demands/{demand_id}/status", "action", "return", "note"),
+                                     ("/demands/{demand_id}/review", "decision", "reject", "reason")):
+        refused = client.post(path.format(demand_id=demand_id), json={key: value, reason: " "}, headers=bearer(ADMIN_TOKEN))
+        assert refused.status_code == 422 and "理由" in refused.json()["message_zh"], refused.text
+        ref = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+        assert value in schema["if"]["properties"][key]["enum"] and reason in schema["then"]["required"]
+        assert re.search(schema["then"]["properties"][reason]["pattern"], " ") is None
+    header = next(p for p in spec["paths"]["/demands"]["post"]["parameters"] if p["name"] == "if-match")
+    for value in ('"3"', 'W/"3"', "3", " * ", "abc", "", '"1234567890"', "3.0", 'W/"x"'):
+        try:
+            version_from(value)
+            accepted = True
+        except InvalidInput:
+            accepted = False
+        assert (re.search(header["schema"]["pattern"], value) is not None) == accepted, value
+    assert spec["components"]["schemas"]["EntryChanges"]["additionalProperties"] is False
 
 
 @pytest.mark.parametrize(("method", "path", "allow"), [

@@ -38,6 +38,7 @@ _ZH_TYPES = {
     "enum": "取值不在允许范围内", "literal_error": "取值不在允许范围内", "string_too_long": "文字超出长度限制",
     "date_parsing": "日期格式不正确", "datetime_parsing": "时间格式不正确", "json_invalid": "JSON 格式不正确",
     "model_attributes_type": "应为对象（键值对）", "dict_type": "应为对象（键值对）",
+    "extra_forbidden": "不能填写或修改这一项",
 }
 
 

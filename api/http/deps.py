@@ -28,6 +28,14 @@ Seed = Annotated[int, Field(ge=0, le=2**32 - 1, strict=True)]
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+def reason_required_when(field: str, values: tuple[str, ...], reason: str) -> dict[str, Any]:
+    """JSON Schema (``if``/``then``) saying what the service checks: ``reason`` must hold a non-blank character when
+    ``field`` is one of ``values`` (a return or a refusal needs its reason) — documented, so a client, or a generator
+    reading the schema, knows it before the 422."""
+    return {"if": {"properties": {field: {"enum": list(values)}}, "required": [field]},
+            "then": {"properties": {reason: {"type": "string", "pattern": r"\S"}}, "required": [reason]}}
+
+
 def _whole_numbers(value: Any, depth: int = 4) -> Any:
     """``value`` with every whole float (3.0) as the int it is, in lists and objects too, ``depth`` levels down (no
     body nests deeper; what lies deeper is refused by its schema anyway — and a 1,000-deep array is not a stack

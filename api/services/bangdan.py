@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.errors import InvalidInput, NotFound
+from api.errors import Conflict, InvalidInput, NotFound
 from api.forms.models import DemandRecord
 from api.io.bangdan_docx import bangdan_docx
 from api.io.writers import write_excel
@@ -44,6 +44,12 @@ def member_of(demand: db.Demand) -> BangdanMember:
                          investment=float(investment) if investment not in (None, "") else None,
                          deadline=text("task_deadline"))
 
+
+class StaleEntry(Conflict):
+    """An edit named a version of the entry that is no longer the stored one (someone else edited it): 409, as a
+    stale demand update is."""
+
+    code = "bangdan_version_conflict"
 
 class Bangdan:
     """Mark, edit, withdraw and export the 榜单 draft entries of one campaign."""
@@ -106,8 +112,9 @@ class Bangdan:
             raise InvalidInput(f"不能修改这些字段：{'、'.join(unknown)}", f"fields that cannot be edited: {', '.join(unknown)}",
                                {"fields": unknown})
         if expected_version is not None and expected_version != entry.version:
-            raise InvalidInput("该条目已被他人修改，请刷新后再改。", "the entry changed since you opened it: reload it.",
-                               {"version": entry.version, "expected": expected_version}, code="bangdan_version_conflict")
+            raise StaleEntry("该条目已被他人修改，本次未保存；请刷新后再改。",
+                             "The entry changed since you opened it; nothing was saved — reload it and edit again.",
+                             {"version": entry.version, "expected": expected_version})
         content = dict(entry.content or {})
         cleaned = {f: _clean(f, v) for f, v in changes.items()}
         changed = [f for f, v in cleaned.items() if content.get(f) != v]

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from fastapi.responses import Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
@@ -24,11 +24,24 @@ ENTRY = PathParam(..., ge=1, le=MAX_ID, description="榜单条目编号")
 OFFICE = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$", description="归口处室（如 高新处）；不填为全部")
 
 
+class EntryChanges(RequestBody):
+    """字段 → 新值（只写要改的；其他字段不能修改）/ field → new value, only the fields to change."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    name: str | None = Field(None, description="发榜需求名称")
+    units: str | list[str] | None = Field(None, description="需求单位（以“、”分隔，或列表）")
+    content: str | None = Field(None, description="发榜内容")
+    indicators: str | list[dict[str, Any]] | None = Field(None, description="技术指标（以“；”分隔，或列表）")
+    requirements: str | None = Field(None, description="对揭榜方要求")
+    deliverables: str | None = Field(None, description="交付要件")
+    investment: float | str | dict[str, Any] | None = Field(None, description="投入资金（万元）")
+    deadline: str | None = Field(None, description="完成时限")
+
+
 class EditIn(RequestBody):
     """要修改的字段（只写要改的）/ the fields to change."""
 
-    changes: dict[str, Any] = Field(..., description="字段 → 新值：name, units, content, indicators, requirements, "
-                                                     "deliverables, investment, deadline")
+    changes: EntryChanges
     version: int | None = Field(None, ge=1, description="编辑时看到的版本号；期间他人已修改则拒绝")
 
 
@@ -71,7 +84,7 @@ def entry(entry_id: int = ENTRY, session: Session = Depends(get_session), who: P
 @router.patch("/bangdan/{entry_id:int}", summary="修改榜单条目（记录版本）/ edit an entry (versioned)")
 def edit(body: EditIn, entry_id: int = ENTRY, session: Session = Depends(get_session),
          who: Principal = Depends(require("run_round")), services: Services = Depends(get_services)) -> dict[str, Any]:
-    return services.bangdan.edit(session, entry_id, body.changes, who.actor, expected_version=body.version)
+    return services.bangdan.edit(session, entry_id, body.changes.model_dump(exclude_unset=True), who.actor, expected_version=body.version)
 
 
 @router.delete("/bangdan/{entry_id:int}", summary="撤回拟发榜（保留历史）/ withdraw an entry")

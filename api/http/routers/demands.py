@@ -10,14 +10,14 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path as PathParam, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.forms.models import DemandRecord, unknown_keys
 from api.http.auth import principal, require
-from api.http.deps import MAX_ID, RequestBody, get_campaign, get_services, get_session
+from api.http.deps import MAX_ID, RequestBody, get_campaign, get_services, get_session, reason_required_when
 from api.services import demands as queries
 from api.services.access import Principal
 from api.services.audit import append_audit, redacted
@@ -163,6 +163,10 @@ def etag(demand: db.Demand) -> str:
     return f'"{demand.row_version or 1}"'
 
 
+#: What ``If-Match`` may hold, as OpenAPI documents it (:func:`version_from` checks it, naming the header).
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"?[0-9]{1,9}"?)\s*$'
+
+
 def version_from(if_match: str | None) -> int | None:
     """The version an ``If-Match`` header names (``"3"``, ``W/"3"`` or ``3``); None without the header."""
     if if_match is None or if_match.strip() == "*":
@@ -183,7 +187,8 @@ CONFLICT_DOC = {409: {"description": "冲突：版本已过期（stale_version�
 @router.post("/demands", response_model=SubmitOut, status_code=200, summary="提交一条需求 / submit one demand",
              responses=CONFLICT_DOC)
 def submit_demand(record: DemandRecord, response: Response, payload: Any = Depends(json_body),
-                  if_match: str | None = Header(None, description="修改时所依据的版本（ETag / row_version）；已被他人修改则 409"),
+                  if_match: str | None = Header(None, description="修改时所依据的版本（ETag / row_version）；已被他人修改则 409",
+                                                json_schema_extra={"pattern": IF_MATCH_PATTERN}),
                   session: Session = Depends(get_session),
                   campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services),
                   who: Principal = Depends(require("submit")), mode: UpdateMode = Query(
@@ -282,6 +287,7 @@ def run_checks(session: Session = Depends(get_session), campaign: CampaignContex
 class StatusIn(RequestBody):
     """退回、撤回或恢复 / return, withdraw or restore a demand."""
 
+    model_config = ConfigDict(json_schema_extra=reason_required_when("action", ("return", "withdraw"), "note"))
     action: Literal["return", "withdraw", "restore"] = Field(
         ..., description="return（退回，业务处室）/ withdraw（撤回，初审单位或业务处室）/ restore（恢复退回或撤回前的状态）")
     note: str | None = Field(None, description="理由（退回、撤回必填）")

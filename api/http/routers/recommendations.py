@@ -11,12 +11,13 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, File, Path as PathParam, UploadFile
 from fastapi.responses import Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from api.compose import Services
 from api.http.auth import principal, require
-from api.http.deps import MAX_ID, RequestBody, RowId, get_campaign, get_services, get_session
+from api.http.deps import (MAX_ID, RequestBody, RowId, get_campaign, get_services, get_session,
+                           reason_required_when)
 from api.services import reviews
 from api.services.access import Principal
 from api.services.campaign import CampaignContext
@@ -29,6 +30,8 @@ PDF = "application/pdf"
 class ReviewIn(RequestBody):
     """初审结论 / a first-review decision."""
 
+    model_config = ConfigDict(json_schema_extra=reason_required_when(
+        "decision", ("退回修改", "不予推荐", "return", "reject"), "reason"))
     decision: Literal["初审通过", "退回修改", "不予推荐", "pass", "return", "reject"] = Field(
         ..., description="初审通过 / 退回修改 / 不予推荐（或 pass / return / reject）")
     reason: str | None = Field(None, max_length=2000, description="理由（退回修改、不予推荐时必填）")
