@@ -137,7 +137,7 @@ class Services:
     @cached_property
     def router(self) -> TextRouter | None:
         """The shipped routing model (office and 技术领域 from text): routing, and the topic view of condensation."""
-        return read_router(self.settings.router_model, self.tokenizer, self.settings.router_encoder)
+        return read_router(self.settings.router_model, self.tokenizer)
 
     @cached_property
     def domains(self) -> DomainLabels:

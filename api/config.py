@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpora import CAMPAIGNS_DIR, DUPLICATES, KEYWORD_STOPWORDS, STOPWORDS, TAXONOMY_DIR, USERDICT
-from models import DEFAULT_EMBED_MODEL, ROUTER, ROUTER_ENCODER
+from models import DEFAULT_EMBED_MODEL, ROUTER
 
 DEFAULT_CAMPAIGN = CAMPAIGNS_DIR / "liaoning-2023.yaml"
 DEFAULT_DUPLICATES = DUPLICATES
@@ -68,7 +68,6 @@ class Settings:
     taxonomy_dir: Path = TAXONOMY_DIR  # technology-domain taxonomies and the office mapping
     domain_taxonomy: str = "high_tech_domains_2016"  # which taxonomy labels demands (a file stem in taxonomy_dir)
     router_model: Path = ROUTER  # the pre-trained office/domain routing model (a directory without one: zero-shot)
-    router_encoder: Path = ROUTER_ENCODER  # its dense view's encoder (read only when the router was fitted with one)
     office_threshold: float | None = None  # route without a human from this combined office probability
     # (None: the threshold the routing model chose on its training folds, see models/router/README.md)
     faiss_threads: int = 1  # per searching thread; one query is faster single-threaded on a busy machine
@@ -97,7 +96,6 @@ class Settings:
             taxonomy_dir=_path(env, "JIEBANG_TAXONOMY_DIR", TAXONOMY_DIR),
             domain_taxonomy=env.get("JIEBANG_DOMAIN_TAXONOMY") or "high_tech_domains_2016",
             router_model=_path(env, "JIEBANG_ROUTER_MODEL", ROUTER),
-            router_encoder=_path(env, "JIEBANG_ROUTER_ENCODER", ROUTER_ENCODER),
             office_threshold=float(env["JIEBANG_OFFICE_THRESHOLD"]) if env.get("JIEBANG_OFFICE_THRESHOLD") else None,
             faiss_threads=int(env.get("JIEBANG_FAISS_THREADS", "1") or 1),
             max_body_bytes=_megabytes(env, "JIEBANG_MAX_BODY_MB", 2),

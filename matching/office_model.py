@@ -30,9 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 from threadpoolctl import threadpool_limits
 
-from matching.text_views import Encoder
 from nlp.lexical import LexicalVectorizer
-from nlp.text import normalize
 from nlp.tokenize import Tokenizer
 
 EVIDENCE_TERMS = 6
@@ -73,20 +71,15 @@ class TextRouter:
     (columns of :meth:`domain_log_proba`); ``tokenizer``: the service's jieba tokenizer; ``C``: inverse
     regularisation of both heads; ``max_features``: per lexical block; ``cv``: folds for the temperature
     and the human threshold; ``target_auto_accuracy``: the accuracy demands routed without a human must
-    reach on those folds (:func:`auto_threshold` sets ``office_threshold_`` from it); ``encoder``: a dense view
-    for the office head (``None``: lexical only) — an encoder that never saw the training texts' labels; its
-    head's logits are added with one weight fitted with the temperature on the same out-of-fold predictions,
-    stored as one linear model over the lexical columns followed by the dense ones (:meth:`transform`).
+    reach on those folds (:func:`auto_threshold` sets ``office_threshold_`` from it).
     """
 
     def __init__(self, offices: Sequence[str], codes: Sequence[str], tokenizer: Tokenizer | None = None,
                  C_office: float = 10.0, C_domain: float = 10.0, max_features: int = 30_000, min_df: int = 2,
-                 balance: bool = True, cv: int = 5, random_state: int = 0, target_auto_accuracy: float = 0.95,
-                 encoder: Encoder | None = None):
+                 balance: bool = True, cv: int = 5, random_state: int = 0, target_auto_accuracy: float = 0.95):
         self.offices = tuple(offices)
         self.codes = tuple(codes)
         self.tokenizer = tokenizer
-        self.encoder = encoder
         self.C_office = C_office
         self.C_domain = C_domain
         self.max_features = max_features
@@ -113,14 +106,11 @@ class TextRouter:
         x = self.vectorizer_.fit_transform(texts)
         self.n_words_ = len(self.vectorizer_.words_.vocabulary_)
         self.word_names_ = np.asarray(self.vectorizer_.words_.get_feature_names_out(), dtype=object)
-        dense = None if self.encoder is None else np.asarray(self.encoder([normalize(t) for t in texts]), np.float64)
-        self.dense_dim_ = 0 if dense is None else dense.shape[1]
         has_office = office_targets.sum(axis=1) > 0
         groups = np.arange(len(texts)) if groups is None else np.asarray(groups)
         like = np.ones(len(texts), bool) if demand_like is None else np.asarray(demand_like, bool)
-        self.temperature_, self.dense_weight_ = self._temperature(
-            x[has_office], office_targets[has_office], weight[has_office], groups[has_office], like[has_office],
-            None if dense is None else dense[has_office])
+        self.temperature_ = self._temperature(x[has_office], office_targets[has_office], weight[has_office],
+                                              groups[has_office], like[has_office])
         self.office_threshold_ = None
         if getattr(self, "oof_logits_", None) is not None and like[has_office].any():
             proba = softmax(self.oof_logits_[like[has_office]] / self.temperature_, axis=1)
@@ -136,43 +126,27 @@ class TextRouter:
         else:
             self.domain_coef_ = np.zeros((len(self.codes), x.shape[1]), np.float32)
             self.domain_intercept_ = np.zeros(len(self.codes), np.float32)
-        if dense is not None:  # one linear model over [lexical | dense]; the domain head reads the lexical part
-            coef, intercept = _fit_head(dense[has_office], office_targets[has_office], weight[has_office],
-                                        self.C_office, self.balance)
-            self.office_coef_ = np.hstack([self.office_coef_, self.dense_weight_ * coef]).astype(np.float32)
-            self.office_intercept_ = (self.office_intercept_ + self.dense_weight_ * intercept).astype(np.float32)
-            self.domain_coef_ = np.hstack([self.domain_coef_, np.zeros((len(self.codes), self.dense_dim_), np.float32)])
         return self
 
     def _temperature(self, x: sp.csr_matrix, targets: np.ndarray, weight: np.ndarray, groups: np.ndarray,
-                     like: np.ndarray, dense: np.ndarray | None = None) -> tuple[float, float]:
-        """One temperature for the office logits (and the dense head's weight, ``dense`` given), fitted on
-        out-of-fold predictions (soft cross-entropy) of the ``like`` rows: the texts shaped like a demand, the
-        ones whose confidence routes them. ``oof_logits_``: the lexical + weighted dense logits."""
+                     like: np.ndarray) -> float:
+        """One temperature for the office logits, fitted on out-of-fold predictions (soft cross-entropy) of
+        the ``like`` rows: the texts shaped like a demand, the ones whose confidence routes them."""
         self.oof_logits_ = None
         if self.cv < 2 or len(targets) < 5 * self.cv:
-            return 1.0, 0.0
+            return 1.0
         y = targets.argmax(axis=1)
         folds = StratifiedGroupKFold(self.cv, shuffle=True, random_state=self.random_state)
-        logits, dense_logits = np.zeros_like(targets), np.zeros_like(targets)
+        logits = np.zeros_like(targets)
         for train, test in folds.split(np.zeros(len(y)), y, groups):
             coef, intercept = _fit_head(x[train], targets[train], weight[train], self.C_office, self.balance)
             logits[test] = np.asarray(x[test] @ coef.T) + intercept
-            if dense is not None:
-                coef, intercept = _fit_head(dense[train], targets[train], weight[train], self.C_office, self.balance)
-                dense_logits[test] = dense[test] @ coef.T + intercept
+        self.oof_accuracy_ = float(np.mean(logits.argmax(axis=1) == y))
+        self.oof_logits_ = logits
 
-        def loss(w: np.ndarray) -> float:  # w = (1 / temperature, dense weight / temperature)
-            z = w[0] * logits[like] + w[1] * dense_logits[like]
-            return float(-(targets[like] * log_softmax(z, axis=1)).sum(axis=1).mean())
-        if dense is None:
-            inverse, share = 1.0 / minimize_scalar(lambda t: loss(np.array([1.0 / t, 0.0])), bounds=(0.05, 20.0),
-                                                   method="bounded").x, 0.0
-        else:
-            inverse, share = minimize(loss, np.array([1.0, 0.0]), method="L-BFGS-B", bounds=[(0.05, 20.0), (0.0, 20.0)]).x
-        self.oof_logits_ = logits + (share / inverse) * dense_logits
-        self.oof_accuracy_ = float(np.mean(self.oof_logits_.argmax(axis=1) == y))
-        return float(1.0 / inverse), float(share / inverse)
+        def loss(t: float) -> float:
+            return float(-(targets[like] * log_softmax(logits[like] / t, axis=1)).sum(axis=1).mean())
+        return float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x)
 
     # ------------------------------------------------------------------ predicting
     def _check(self) -> None:
@@ -185,12 +159,7 @@ class TextRouter:
         text's content words when the caller has cut them already with the same tokenizer; ``normalized``: the
         texts went through :func:`nlp.text.normalize` already."""
         self._check()
-        texts = [str(t) for t in texts]
-        x = self.vectorizer_.transform(texts, words=words, normalized=normalized)
-        if not self.dense_dim_:
-            return x
-        dense = self.encoder(texts if normalized else [normalize(t) for t in texts])
-        return sp.hstack([x, sp.csr_matrix(np.asarray(dense, np.float32))], format="csr")
+        return self.vectorizer_.transform([str(t) for t in texts], words=words, normalized=normalized)
 
     def office_proba_x(self, x: sp.csr_matrix) -> np.ndarray:
         logits = np.asarray(x @ self.office_coef_.T) + self.office_intercept_
@@ -250,8 +219,7 @@ class TextRouter:
         """``(meta, arrays)``: JSON-able parameters and numpy arrays (the vectoriser is saved on its own)."""
         self._check()
         meta = {"offices": list(self.offices), "codes": list(self.codes), "temperature": self.temperature_,
-                "office_threshold": self.office_threshold_, "dense_dim": self.dense_dim_,
-                "dense_weight": self.dense_weight_,
+                "office_threshold": self.office_threshold_,
                 "params": {"C_office": self.C_office, "C_domain": self.C_domain, "max_features": self.max_features,
                            "min_df": self.min_df, "balance": self.balance, "cv": self.cv,
                            "random_state": self.random_state, "target_auto_accuracy": self.target_auto_accuracy}}
@@ -261,13 +229,8 @@ class TextRouter:
 
     @classmethod
     def from_state(cls, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray],
-                   vectorizer: LexicalVectorizer, tokenizer: Tokenizer | None = None,
-                   encoder: Encoder | None = None) -> "TextRouter":
-        """``encoder``: the dense view the router was fitted with (``meta["dense_dim"]`` > 0), else ignored."""
-        self = cls(meta["offices"], meta["codes"], tokenizer=tokenizer, encoder=encoder, **meta["params"])
-        self.dense_dim_, self.dense_weight_ = int(meta.get("dense_dim", 0)), float(meta.get("dense_weight", 0.0))
-        if self.dense_dim_ and encoder is None:
-            raise ValueError("归口模型需要其稠密编码器 / the router needs the dense encoder it was fitted with")
+                   vectorizer: LexicalVectorizer, tokenizer: Tokenizer | None = None) -> "TextRouter":
+        self = cls(meta["offices"], meta["codes"], tokenizer=tokenizer, **meta["params"])
         self.vectorizer_ = vectorizer
         self.n_words_ = len(vectorizer.words_.vocabulary_)
         self.word_names_ = np.asarray(vectorizer.words_.get_feature_names_out(), dtype=object)
@@ -278,7 +241,7 @@ class TextRouter:
         self.office_intercept_ = np.asarray(arrays["office_intercept"], np.float32)
         self.domain_coef_ = np.asarray(arrays["domain_coef"], np.float32)
         self.domain_intercept_ = np.asarray(arrays["domain_intercept"], np.float32)
-        width = vectorizer.n_features + self.dense_dim_
+        width = vectorizer.n_features
         if self.office_coef_.shape != (len(self.offices), width) or self.domain_coef_.shape != (len(self.codes), width):
             raise ValueError("归口模型与词表不符 / the router's weights do not fit its vocabulary")
         return self

@@ -13,5 +13,3 @@ KEYWORD_RANKER = MODELS_DIR / "keyword-ranker" / "ranker.json"
 DOC_FREQ = MODELS_DIR / "doc-freq" / "doc_freq.tsv"
 EXPERT_FLOOR = MODELS_DIR / "expert-floor" / "floor.json"
 ROUTER = MODELS_DIR / "router"  # the pre-trained office / domain routing model (see its README)
-# a static encoder that never saw a csldcp or csl_categories label: the router's dense view (see its README)
-ROUTER_ENCODER = MODELS_DIR / "jiebang-static-zh-clean"

@@ -13,11 +13,9 @@ Training rows (train splits only; no dev or test row):
   file), so a short text is read for its words, not its length. With 农学/医学 alone every short text meant
   医药处 or 农村处; with all four the out-of-fold share sent to a human at 0.95 automatic accuracy fell from
   0.278 to 0.244 (weights 0 / 0.2; see the card).
-Features are the router's own TF-IDF (words + characters) and, with ``--dense-model``, the vectors of a static
-encoder that never saw a csldcp or csl_categories label (``models/jiebang-static-zh-clean``), never the shipped
-encoder's: that one was fine-tuned with discipline and category heads on csldcp/train and csl_categories/train,
-so a model stacked on its vectors over the same texts learns to trust a view that memorised them (out of fold
-its dense head alone is "right" for 0.87 of the abstracts, against 0.69 for the label-free encoder's).
+Features are the router's own TF-IDF (words + characters), not the static encoder's vectors: the encoder
+was fine-tuned on csldcp/train and csl_categories/train, so a model stacked on its vectors over the same
+texts would learn to trust a view that memorised them.
 """
 from __future__ import annotations
 
@@ -25,7 +23,6 @@ import argparse
 import json
 import time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +34,6 @@ from matching.office_model import TextRouter
 from matching.routing import Offices
 from matching.taxonomy import Taxonomy
 from models import ROUTER
-from nlp.embed import Embedder
 from nlp.tokenize import Tokenizer
 
 CATEGORY_WEIGHT = 0.2  # a csl_categories title (农学/医学 one office, 工学/理学 a mix) counts this much
@@ -119,8 +115,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--category-weight", type=float, default=CATEGORY_WEIGHT)
     parser.add_argument("--lead-weight", type=float, default=LEAD_WEIGHT)
     parser.add_argument("--target-auto-accuracy", type=float, default=TARGET_AUTO_ACCURACY)
-    parser.add_argument("--dense-model", type=Path, default=None,
-                        help="a static encoder that never saw the training labels: the office head's dense view")
     args = parser.parse_args(argv)
     from api.io.resources import write_router
 
@@ -130,12 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     data = training_set(args.data, mapping, taxonomy, offices, args.taxonomy_weight, args.category_weight,
                         args.lead_weight)
     started = time.perf_counter()
-    embedder = None if args.dense_model is None else Embedder(args.dense_model)
     router = TextRouter(mapping.offices, [n.code for n in taxonomy.at_level(LEVEL)], tokenizer=Tokenizer(),
                         C_office=args.C, C_domain=args.C, max_features=args.max_features,
-                        target_auto_accuracy=args.target_auto_accuracy,
-                        encoder=None if embedder is None else partial(embedder.encode, kind="passage",
-                                                                      show_progress=False, normalized=True))
+                        target_auto_accuracy=args.target_auto_accuracy)
     router.fit(data.texts, data.offices, data.domains, data.weight, data.group,
                demand_like=[s == "csldcp/train" for s in data.source])
     seconds = time.perf_counter() - started
@@ -148,14 +139,12 @@ def main(argv: list[str] | None = None) -> int:
                                                             f"--taxonomy-weight {args.taxonomy_weight} "
                                                             f"--category-weight {args.category_weight} "
                                                             f"--lead-weight {args.lead_weight} "
-                                                            f"--target-auto-accuracy {args.target_auto_accuracy}"
-                                                            + (f" --dense-model {args.dense_model}" if embedder else ""),
+                                                            f"--target-auto-accuracy {args.target_auto_accuracy}",
                                                  "mapping": "corpora/taxonomy/disciplines.yaml",
-                                                 "taxonomy": taxonomy.name},
-                                    "dense_model_id": None if embedder is None else embedder.model_id})
+                                                 "taxonomy": taxonomy.name}})
     size = sum(p.stat().st_size for p in args.out.iterdir()) / 1e6
     print(f"rows {counts}; fit {seconds:.0f}s; out-of-fold office accuracy {router.oof_accuracy_:.3f}; "
-          f"temperature {router.temperature_:.2f}; dense weight {router.dense_weight_:.3f}; human threshold {router.office_threshold_:.3f} "
+          f"temperature {router.temperature_:.2f}; human threshold {router.office_threshold_:.3f} "
           f"(auto accuracy ≥ {router.target_auto_accuracy} out of fold); {size:.1f} MB in {args.out}")
     return 0
 

@@ -268,36 +268,3 @@ def test_a_confidence_just_under_the_threshold_reads_as_under_it(mapping_parts) 
     assert "0.65 低于 0.79" in usual.reason  # two decimals where they show the gap
     plain = route_office([0.60, 0.10, 0.10, 0.10, 0.10], names, offices, 0.85)
     assert "0.60 低于 0.85" in plain.reason
-
-
-def test_a_router_with_a_dense_view_reads_it_only_from_the_encoder_it_was_fitted_with(tokenizer, tmp_path: Path) -> None:
-    """The office head's dense view (an encoder that never saw the training labels, #19) is one linear model over
-    [lexical | dense]: saved and read back it gives the same probabilities; read without its encoder, or with
-    another one, it refuses rather than routing on the wrong vectors."""
-    from functools import partial
-
-    from api.io.resources import write_router
-    from matching.office_model import TextRouter
-    from models import DEFAULT_EMBED_MODEL, ROUTER_ENCODER
-    from nlp.embed import Embedder
-
-    topics = {0: ["数控机床", "减速器", "合金材料"], 1: ["芯片设计", "软件平台", "工业互联网"],
-              2: ["疫苗研制", "医疗器械", "中药饮片"], 3: ["收获机", "水稻育种", "畜禽养殖"],
-              4: ["污水处理", "废气治理", "固废利用"]}
-    texts, offices = [], []
-    for k, words in topics.items():
-        for i in range(8):
-            texts.append(f"{words[i % 3]}关键技术研究与{words[(i + 1) % 3]}应用示范{i}")
-            offices.append(k)
-    targets = np.eye(5)[offices]
-    embedder = Embedder(ROUTER_ENCODER)
-    encoder = partial(embedder.encode, kind="passage", show_progress=False, normalized=True)
-    router = TextRouter(OFFICES, ["101"], tokenizer=tokenizer, min_df=1, encoder=encoder).fit(texts, targets)
-    assert router.dense_dim_ == embedder.dim and router.office_coef_.shape[1] == router.vectorizer_.n_features + embedder.dim
-    write_router(router, tmp_path / "router", {"dense_model_id": embedder.model_id})
-    back = read_router(tmp_path / "router", tokenizer, ROUTER_ENCODER)
-    probe = ["玉米收获机改进", "城市污水深度处理"]
-    assert np.allclose(back.office_proba(probe), router.office_proba(probe), atol=1e-5)
-    assert [OFFICES[j] for j in back.office_proba(probe).argmax(axis=1)] == ["农村处", "社发处"]
-    with pytest.raises(ValueError, match="encoder"):
-        read_router(tmp_path / "router", tokenizer, DEFAULT_EMBED_MODEL)

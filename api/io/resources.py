@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ from corpora import ORG_ALIASES
 from matching.domains import DomainClassifier, Encoder, Prior
 from matching.office_model import TextRouter
 from matching.relevance import RelevanceFloor
-from models import DOC_FREQ, EXPERT_FLOOR, KEYWORD_RANKER, ROUTER, ROUTER_ENCODER
+from models import DOC_FREQ, EXPERT_FLOOR, KEYWORD_RANKER, ROUTER
 from nlp.keyword_ranker import KeywordRanker
 from nlp.keywords import DocumentFrequency
 from nlp.lexical import LexicalVectorizer
@@ -85,29 +84,17 @@ def word_tags(userdict: Path | None = None) -> dict[str, str]:
     return tags
 
 
-def read_router(path: Path = ROUTER, tokenizer: Tokenizer | None = None,
-                encoder_dir: Path = ROUTER_ENCODER) -> TextRouter | None:
+def read_router(path: Path = ROUTER, tokenizer: Tokenizer | None = None) -> TextRouter | None:
     """The shipped routing model (``models/router``: ``router.json``, ``router.npz``, ``lexical.*``, see
-    its card), or ``None`` when the directory holds none (routing then falls back to zero-shot). A router
-    fitted with a dense view reads it from the static encoder in ``encoder_dir``, which must be the very
-    model it was fitted with (``dense_model_id`` in ``router.json``)."""
+    its card), or ``None`` when the directory holds none (routing then falls back to zero-shot)."""
     path = Path(path)
     if not (path / "router.json").exists():
         return None
     meta = json.loads((path / "router.json").read_text(encoding="utf-8"))
     with np.load(path / "router.npz", allow_pickle=False) as arrays:
         state = {k: arrays[k] for k in arrays.files}
-    encoder = None
-    if meta.get("dense_dim"):
-        from nlp.embed import Embedder
-
-        embedder = Embedder(encoder_dir)
-        if embedder.model_id != meta.get("dense_model_id"):
-            raise ValueError(f"归口模型的稠密编码器不符 / the router's dense encoder is {meta.get('dense_model_id')}, "
-                             f"not {embedder.model_id}")
-        encoder = partial(embedder.encode, kind="passage", show_progress=False, normalized=True)
     return TextRouter.from_state(meta, state, LexicalVectorizer.load(path / "lexical", tokenizer=tokenizer),
-                                 tokenizer=tokenizer, encoder=encoder)
+                                 tokenizer=tokenizer)
 
 
 def write_router(router: TextRouter, path: Path = ROUTER, extra: dict | None = None) -> None:
