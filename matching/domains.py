@@ -26,7 +26,8 @@ saved form: :mod:`matching.domain_state`, written by ``api.io.resources``):
 Measured on CSLDCP (bench/classify_bench.py): the stack of the three lexical heads beats each single view; the
 dense head is off by default — the shipped encoder was fine-tuned on the CSLDCP training abstracts, so its
 out-of-fold scores are memorised (learned on csldcp/train its weight is 6.9 and dev accuracy falls from 0.577 to
-0.467, #19); it serves zero-shot and the memory, which are not fitted to our labels.
+0.467, #19); it serves zero-shot and the memory, which are not fitted to our labels. A second encoder that never saw
+a label (stacked out of fold: better on csldcp/train folds, worse on dev, 0.602 vs 0.6085) was not kept (README).
 
 Hierarchy: the classifier predicts one ``level``; a higher level's probability is the sum of its children's, so a
 parent is never below a child, and every label carries its path (a level-3 label implies its parents). The results

@@ -15,7 +15,9 @@ Pipeline (each stage caches its arrays under ``--work``, default ``var/embed-tra
    ``a / (a + p(token))`` (folded into the row, since StaticEmbedding averages rows).
 4. **tune** (optional, ``--epochs > 0``): contrastive fine-tuning of the rows with
    sentence-transformers (MultipleNegativesRankingLoss on positive paraphrase pairs and
-   title↔abstract pairs, CoSENT on STS-B train), with L2 pull toward the distilled rows.
+   title↔abstract pairs, CoSENT on STS-B train), with L2 pull toward the distilled rows, and
+   cosine-softmax label heads on csl_categories titles (``--w-label``) and csldcp abstracts
+   (``--w-field``); a head of weight 0 is not built, its labels never read.
 
 Only train splits are read; dev splits are never used for training.
 """
@@ -207,10 +209,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.epochs > 0:
         from models.tune_embedder import tune  # heavy (torch), only for this stage
 
-        weights = tune(tokenizer, weights, train_texts(args.data), args, labelled_texts(args.data),
+        weights = tune(tokenizer, weights, train_texts(args.data), args, _label_heads(args),
                        teacher=_tokenlearn_teacher(args))
     _save(args, argv, tokenizer, weights, started)
     return 0
+
+
+def _label_heads(args: argparse.Namespace) -> dict[str, tuple[list[str], list[str]]]:
+    """The labelled texts of the heads with a positive weight: ``--w-label 0 --w-field 0`` trains a model that
+    never reads a csl_categories or csldcp label (#19 encoder hygiene: a classifier fitted on those texts may then
+    stack its vectors)."""
+    used = _used_heads(args)
+    return {name: rows for name, rows in labelled_texts(args.data).items() if name in used}
+
+
+def _used_heads(args: argparse.Namespace) -> list[str]:
+    """The label heads a fine-tuning run trains (none without fine-tuning)."""
+    weight = {"csl_categories": args.w_label, "csldcp": args.w_field}
+    return [name for name, w in weight.items() if w > 0 and getattr(args, "epochs", 0) > 0]
 
 
 def _tokenlearn_teacher(args: argparse.Namespace) -> tuple[list[str], np.ndarray] | None:
@@ -237,7 +253,7 @@ def _continue(args: argparse.Namespace, argv: list[str] | None, started: float) 
     tokenizer = Tokenizer.from_file(str(args.init_from / "tokenizer.json"))
     weights = load_file(str(args.init_from / "model.safetensors"))["embedding.weight"]
     print(f"init from {args.init_from}: {weights.shape}", flush=True)
-    weights = tune(tokenizer, weights, train_texts(args.data), args, labelled_texts(args.data),
+    weights = tune(tokenizer, weights, train_texts(args.data), args, _label_heads(args),
                    teacher=_tokenlearn_teacher(args))
     _save(args, argv, tokenizer, weights, started)
     return 0
@@ -252,7 +268,9 @@ def _save(args: argparse.Namespace, argv: list[str] | None, tokenizer, weights: 
     if kept_card is not None:  # the model card is written by hand; keep it
         card.write_text(kept_card, encoding="utf-8")
     log = {"command": "python -m models.train_embedder " + " ".join(sys.argv[1:] if argv is None else argv),
-           "seconds": round(time.time() - started), "vocab_size": int(weights.shape[0]), "dim": int(weights.shape[1]),
+           "seconds": round(time.time() - started),
+           "label_heads": _used_heads(args),
+           "vocab_size": int(weights.shape[0]), "dim": int(weights.shape[1]),
            "params": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
                       if k not in ("data", "out", "work", "tokenlearn_cache")}}
     (args.out / "training_log.json").write_text(json.dumps(log, ensure_ascii=False, indent=1), encoding="utf-8")
