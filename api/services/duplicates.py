@@ -40,7 +40,7 @@ from api.services.intake import IntakeItem
 from api.services.pending_index import PendingWrites, Versions, expected_counter
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
-from api.store.locks import intake_lock
+from api.store.locks import holds_intake_lock, intake_lock
 from matching.duplicate_evidence import evidence
 from matching.duplicates import Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams
 from nlp.embed import Embedder
@@ -49,6 +49,7 @@ from nlp.tokenize import Tokenizer
 log = logging.getLogger(__name__)
 
 Known = tuple[db.Demand, DemandView, np.ndarray]  # a demand this process has normalised and encoded already
+_SYNCED = "duplicates_synced"  # session.info: the transaction that synced the index under the intake lock
 _WRITTEN = (db.Demand.id, db.Demand.content_hash, db.Demand.row_version, db.Demand.updated_at)  # what a sync compares
 
 
@@ -171,13 +172,30 @@ class DuplicateService(PairDecisions):
 
     def behind(self, session: Session, campaign: CampaignContext | None = None) -> bool:
         """Whether :data:`.index_lock.BACKLOG` demands or more are stored that the index does not hold (a file
-        another worker committed): one count on an index, asked under the campaign lock before intake writes. (A
-        count, not the largest id: a file's ids are claimed before its lock on PostgreSQL, so what others stored
-        meanwhile, indexed already, is numbered after it — :func:`api.services.bulk_ids.reserve`.)"""
+        another worker committed), asked under the campaign lock before intake writes. (A count, not the largest
+        id: a file's ids are claimed before its lock on PostgreSQL, so what others stored meanwhile, indexed already,
+        is numbered after it — :func:`api.services.bulk_ids.reserve`.) When it is not, the index is synced here
+        and then, for the rest of the transaction, :meth:`sync` reads nothing (see :meth:`_synced_under_lock`): the
+        count is the change counter's, so the check under the lock costs one statement, not two (#21)."""
         if self._detector is None:
             return False
-        stored = session.scalar(select(func.count()).where(db.Demand.campaign_id == self.campaign_id))
-        return (stored or 0) - len(self._row_versions) >= BACKLOG
+        with self._lock:
+            stamp, written = self._written_since(session)
+            if stamp[0] - len(self._row_versions) >= BACKLOG:
+                return True
+            self._lock.wait_idle()  # (a batch of this process's is BACKLOG or more: found behind above)
+            self._catch_up(session, stamp, written)
+            if holds_intake_lock(session, self.campaign_id):
+                session.info[_SYNCED] = session.get_transaction()
+            return False
+
+    def _synced_under_lock(self, session: Session) -> bool:
+        """The index was synced in this transaction under the campaign's intake lock (:meth:`behind`): intake of the
+        campaign is serialised, so what was stored since is this transaction's own demands, each indexed by its
+        intake step (:meth:`_index_uncommitted`) — nothing to read."""
+        transaction = session.info.get(_SYNCED)
+        return (transaction is not None and transaction is session.get_transaction()
+                and holds_intake_lock(session, self.campaign_id))
 
     def _counter(self) -> Any:
         return select(func.count().label("count"), func.coalesce(func.sum(db.Demand.row_version), 0).label("versions"),
@@ -224,35 +242,46 @@ class DuplicateService(PairDecisions):
                     self._detector = self.fit_detector([])
                 self._seen = stamp
                 return self._detector
-            self._lock.wait_idle()
-            stamp, written = self._written_since(session)
-            if stamp == self._seen:
+            if self._synced_under_lock(session):  # only this transaction's own demands to add (``known``)
+                mine = sorted(i for i, (d, _, _) in (known or {}).items()
+                              if self._versions.get(i) != d.content_hash or self._row_versions.get(i) != (d.row_version or 1))
+                if mine:
+                    self._absorb(mine, lambda: [known[i][0] for i in mine], known=known)
                 return self._detector
-            if (stamp != expected_counter(self._row_versions, written)  # nor with another intake uncommitted
-                    and stamp != expected_counter(self._pending.as_committed(self._row_versions), written)):
-                # a delete, or a write committed out of order: compare every (id, hash, version)
-                written = session.execute(select(*_WRITTEN).where(db.Demand.campaign_id == self.campaign_id)).all()
-                gone = set(self._row_versions) - {i for i, *_ in written} - set(self._pending.held)
-                if gone:
-                    self._detector.remove(sorted(gone))
-                    for i in gone:
-                        self._versions.pop(i, None)
-                        self._row_versions.pop(i, None)
-            fresh = [i for i, digest, version, _ in written
-                     if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
-            if fresh:
-                known = known or {}
-                held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
-                others = [i for i in fresh if i not in known]
-
-                def load() -> list[db.Demand]:
-                    rows = [d for at in range(0, len(others), 1000)
-                            for d in self.rows(session, db.Demand.id.in_(others[at:at + 1000]))]
-                    return sorted(rows + held, key=lambda d: d.id)
-                self._absorb(fresh, load, known=known)
-            self._saw_writes([at for *_, at in written])
-            self._seen = stamp
+            self._lock.wait_idle()
+            self._catch_up(session, *self._written_since(session), known=known)
             return self._detector
+
+    def _catch_up(self, session: Session, stamp: tuple[int, int, int], written: list[Any],
+                  known: Mapping[int, Known] | None = None) -> None:
+        """Index what changed since the last sync, given the change counter and the rows written since
+        (:meth:`_written_since`); the caller holds the lock."""
+        if stamp == self._seen:
+            return
+        if (stamp != expected_counter(self._row_versions, written)  # nor with another intake uncommitted
+                and stamp != expected_counter(self._pending.as_committed(self._row_versions), written)):
+            # a delete, or a write committed out of order: compare every (id, hash, version)
+            written = session.execute(select(*_WRITTEN).where(db.Demand.campaign_id == self.campaign_id)).all()
+            gone = set(self._row_versions) - {i for i, *_ in written} - set(self._pending.held)
+            if gone:
+                self._detector.remove(sorted(gone))
+                for i in gone:
+                    self._versions.pop(i, None)
+                    self._row_versions.pop(i, None)
+        fresh = [i for i, digest, version, _ in written
+                 if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
+        if fresh:
+            known = known or {}
+            held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
+            others = [i for i in fresh if i not in known]
+
+            def load() -> list[db.Demand]:
+                rows = [d for at in range(0, len(others), 1000)
+                        for d in self.rows(session, db.Demand.id.in_(others[at:at + 1000]))]
+                return sorted(rows + held, key=lambda d: d.id)
+            self._absorb(fresh, load, known=known)
+        self._saw_writes([at for *_, at in written])
+        self._seen = stamp
 
     def _saw_writes(self, times: Iterable[datetime | None]) -> None:
         """Move the "written since" mark to the newest of ``times`` (intake writes commit in that order: under
@@ -278,13 +307,13 @@ class DuplicateService(PairDecisions):
         ``new``: inserted by this transaction, so no decision names it (not looked up). ``rows``: filled with
         the candidates' stored rows and findings (one read that also tells which are still stored)."""
         view = view or view_of_demand(demand)
-        detector = self.sync(session, known={demand.id: (demand, view, vector)} if vector is not None else None)
+        vector = self.encode([view])[0] if vector is None else vector
+        detector = self.sync(session, known={demand.id: (demand, view, vector)})
         text = view.duplicate_text.text
         decided = {} if new else self.decisions(session, [demand.id])
         dismissed = {pair for pair, d in decided.items() if d == "dismiss"}
         confirmed = {a if b == demand.id else b for (a, b), d in decided.items() if d == "confirm"}
         with self._lock:
-            vector = self.encode([view])[0] if vector is None else vector
             signals = view.signals
             found = detector.check(text, vector, signals, exclude=[demand.id], top=top * 2, min_verdict=min_verdict,
                                    scored=scored)
