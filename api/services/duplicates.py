@@ -4,12 +4,10 @@ check, candidates with evidence and staff decisions. Batch runs of a round are :
 One :class:`DuplicateService` per process, built by the composition root with the embedder and
 tokenizer it made, holds the :class:`matching.duplicates.DuplicateDetector` of the campaign: rebuilt
 from storage at start, synced with rows other workers committed before every check, and updated
-on insert. What "synced" costs: a change counter of the campaign's demands (their count, the sum of
-their ``row_version`` and the largest id — every insert, update or delete moves it; an index-only scan) is
-read before each check; when it moved, the rows past the largest id indexed and those written since the
-newest ``updated_at`` seen (another worker's update) are fetched — (id, hash, version) only — and only
-when they do not account for the move (a delete, a write that committed out of order) are all (id,
-version) pairs compared. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
+on insert. What "synced" costs: a change counter of the campaign's demands read with the rows written since
+(:mod:`.index_changes`) — before each check, and once more under the campaign lock (:meth:`DuplicateService.behind`),
+after which the check in that transaction reads nothing more. Texts and enterprise signals come from the typed
+demand view (:mod:`.views`).
 
 Race-free intake: the check runs as an intake step AFTER the new demand is flushed (it has an
 id), inside the per-campaign intake lock that intake takes before anything else
@@ -27,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from sqlalchemy import and_, bindparam, event, func, or_, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from api.errors import ConfigError
@@ -37,6 +35,7 @@ from api.services.duplicate_decisions import PairDecisions
 from api.services.duplicate_findings import flag_pair, intake_findings, too_short_finding
 from api.services.index_lock import BACKLOG, CHUNK, IndexLock
 from api.services.intake import IntakeItem
+from api.services.index_changes import StoredChanges
 from api.services.pending_index import PendingWrites, Versions, expected_counter
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
@@ -50,7 +49,7 @@ log = logging.getLogger(__name__)
 
 Known = tuple[db.Demand, DemandView, np.ndarray]  # a demand this process has normalised and encoded already
 _SYNCED = "duplicates_synced"  # session.info: the transaction that synced the index under the intake lock
-_WRITTEN = (db.Demand.id, db.Demand.content_hash, db.Demand.row_version, db.Demand.updated_at)  # what a sync compares
+
 
 
 def load_params(path: Path) -> DuplicateParams:
@@ -87,7 +86,7 @@ class DuplicateService(PairDecisions):
         self._written: datetime | None = None  # the newest updated_at seen: rows written since are fetched
         self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
         self._pending = PendingWrites()  # indexed by a transaction of this process that has not ended yet
-        self._statements: dict[bool, Any] = {}  # :meth:`_since_statement`
+        self._changes = StoredChanges(campaign_id)  # what a sync reads of storage
 
     # ----- corpus
     def encode(self, views: Sequence[DemandView]) -> np.ndarray:
@@ -190,51 +189,24 @@ class DuplicateService(PairDecisions):
             return False
 
     def _synced_under_lock(self, session: Session) -> bool:
-        """The index was synced in this transaction under the campaign's intake lock (:meth:`behind`): intake of the
-        campaign is serialised, so what was stored since is this transaction's own demands, each indexed by its
-        intake step (:meth:`_index_uncommitted`) — nothing to read."""
+        """The index was synced in this transaction under the campaign's intake lock (:meth:`behind`): intakes are
+        serialised by it, so what intake stored since is this transaction's own, each indexed by its intake step
+        (:meth:`_index_uncommitted`) — nothing to read. (A writer that takes no intake lock races with a check anyway.)"""
         transaction = session.info.get(_SYNCED)
         return (transaction is not None and transaction is session.get_transaction()
                 and holds_intake_lock(session, self.campaign_id))
 
-    def _counter(self) -> Any:
-        return select(func.count().label("count"), func.coalesce(func.sum(db.Demand.row_version), 0).label("versions"),
-                      func.coalesce(func.max(db.Demand.id), 0).label("top")).where(db.Demand.campaign_id == self.campaign_id)
-
-    def change_counter(self, session: Session) -> tuple[int, int, int]:
-        """(count, sum of row_version, largest id) of the campaign's demands: moves with every write."""
-        count, versions, top = session.execute(self._counter()).one()
-        return int(count), int(versions), int(top)
-
     def _written_since(self, session: Session) -> tuple[tuple[int, int, int], list[Any]]:
         """The change counter, and (id, hash, version, updated_at) of the rows past the largest id indexed or
-        written since the newest write seen — one round trip (a LEFT JOIN of the counter's one row)."""
-        params: dict[str, Any] = {"max_id": self._max_id}
-        if self._written is not None:
-            params["written"] = self._written
-        rows = session.execute(self._since_statement("written" in params), params).all()
-        count, versions, top = rows[0][:3]
-        return (int(count), int(versions), int(top)), [r[3:] for r in rows if r[3] is not None]
-
-    def _since_statement(self, with_written: bool) -> Any:
-        """:meth:`_written_since`'s statement, built once per form (bound: the largest id, the newest write): it runs
-        at least twice per submission, and building it and its cache key anew each time was CPU for nothing (#21)."""
-        statement = self._statements.get(with_written)
-        if statement is None:
-            since = db.Demand.id > bindparam("max_id")
-            if with_written:
-                since = or_(since, db.Demand.updated_at >= bindparam("written"))
-            counter = self._counter().subquery()
-            statement = self._statements[with_written] = select(counter, *_WRITTEN).select_from(counter.outerjoin(
-                db.Demand, and_(db.Demand.campaign_id == self.campaign_id, since)))
-        return statement
+        written since the newest write seen (:meth:`.index_changes.StoredChanges.since`)."""
+        return self._changes.since(session, self._max_id, self._written)
 
     def sync(self, session: Session, known: Mapping[int, Known] | None = None) -> DuplicateDetector:
         """Build the detector from storage on first use, then pick up what changed since (any worker);
         ``known``: see :meth:`_add`. While another thread adds a large batch (:mod:`.index_lock`), wait for it."""
         with self._lock:
             if self._detector is None:
-                stamp = self.change_counter(session)
+                stamp = self._changes.counter(session)
                 rows = self.rows(session)
                 self._add(rows)
                 self._saw_writes([d.updated_at for d in rows])
@@ -261,7 +233,7 @@ class DuplicateService(PairDecisions):
         if (stamp != expected_counter(self._row_versions, written)  # nor with another intake uncommitted
                 and stamp != expected_counter(self._pending.as_committed(self._row_versions), written)):
             # a delete, or a write committed out of order: compare every (id, hash, version)
-            written = session.execute(select(*_WRITTEN).where(db.Demand.campaign_id == self.campaign_id)).all()
+            written = self._changes.everything(session)
             gone = set(self._row_versions) - {i for i, *_ in written} - set(self._pending.held)
             if gone:
                 self._detector.remove(sorted(gone))
@@ -276,9 +248,7 @@ class DuplicateService(PairDecisions):
             others = [i for i in fresh if i not in known]
 
             def load() -> list[db.Demand]:
-                rows = [d for at in range(0, len(others), 1000)
-                        for d in self.rows(session, db.Demand.id.in_(others[at:at + 1000]))]
-                return sorted(rows + held, key=lambda d: d.id)
+                return sorted(self._changes.indexable(session, others) + held, key=lambda d: d.id)
             self._absorb(fresh, load, known=known)
         self._saw_writes([at for *_, at in written])
         self._seen = stamp
@@ -319,24 +289,31 @@ class DuplicateService(PairDecisions):
                                    scored=scored)
             missing = confirmed - {c.id for c in found}
             found = detector.score_ids(text, vector, signals, sorted(missing)) + found
-        if rows is not None and found:
-            rows.update((d.id, d) for d in session.scalars(
-                select(db.Demand).options(joinedload(db.Demand.findings), defer(db.Demand.record))
-                .where(db.Demand.id.in_([c.id for c in found]))).unique())
-        stored = set(rows) if rows is not None else set(session.scalars(
-            select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
-        out = []
-        for c in found:
-            if (min(c.id, demand.id), max(c.id, demand.id)) in dismissed:
-                continue
-            if c.id not in stored:  # rolled back or deleted meanwhile
-                with self._lock:
+        out: list[Candidate] = []
+        todo = [c for c in found if (min(c.id, demand.id), max(c.id, demand.id)) not in dismissed]
+        while todo and len(out) < top:  # read (with findings) only the best that will be returned, not all 2 × top
+            batch, todo = todo[:top - len(out)], todo[top - len(out):]
+            stored = self._still_stored(session, [c.id for c in batch], rows)
+            for c in batch:
+                if c.id in stored:
+                    out.append(c)
+                    continue
+                with self._lock:  # rolled back or deleted meanwhile
                     detector.remove([c.id])
                     self._versions.pop(c.id, None)
                     self._row_versions.pop(c.id, None)
-                continue
-            out.append(c)
-        return out[:top]
+        return out
+
+    @staticmethod
+    def _still_stored(session: Session, ids: list[int], rows: dict[int, db.Demand] | None) -> set[int]:
+        """Which of ``ids`` are stored; ``rows``: filled with their rows and findings (the same one read)."""
+        if rows is None:
+            return set(session.scalars(select(db.Demand.id).where(db.Demand.id.in_(ids))))
+        found = {d.id: d for d in session.scalars(
+            select(db.Demand).options(joinedload(db.Demand.findings), defer(db.Demand.record))
+            .where(db.Demand.id.in_(ids))).unique()}
+        rows.update(found)
+        return set(found)
 
     def score_pair(self, session: Session, demand: db.Demand, other_id: int,
                    view: DemandView | None = None) -> list[Candidate]:
