@@ -75,7 +75,11 @@ class VectorIndex:
             _, last = np.unique(ids[::-1], return_index=True)
             keep = np.sort(len(ids) - 1 - last)
             ids, vecs = ids[keep], vecs[keep]
-        self.remove(ids)
+        if self.is_exact:  # only ids present: a flat index's remove_ids rebuilds its id map (~0.3-1 ms at 10,000)
+            present = ids[np.isin(ids, faiss.vector_to_array(self._index.id_map))] if len(self) else ids[:0]
+        else:
+            present = ids
+        self.remove(present)
         self._use_threads()
         self._index.add_with_ids(vecs, ids)
         if self.is_exact and len(self) > self.exact_limit:

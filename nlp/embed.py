@@ -19,7 +19,6 @@ from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize as l2_rows
 
 from models import DEFAULT_EMBED_MODEL as DEFAULT_MODEL_DIR
 from nlp.text import normalize
@@ -39,6 +38,15 @@ def _module_types(model_dir: Path) -> list[tuple[str, Path]]:
         return []
     modules = json.loads(spec.read_text(encoding="utf-8"))
     return [(m["type"].rsplit(".", 1)[-1], model_dir / m.get("path", "")) for m in modules]
+
+
+def l2_rows(x: np.ndarray) -> np.ndarray:
+    """Each row of ``x`` divided by its L2 norm (a row whose norm is under 10·eps is left as it is): what
+    scikit-learn's ``normalize`` computes for a dense array, in the same operations, without its per-call argument
+    checks — ~1 ms a call, and a submission's text is encoded once by each worker's index (#21)."""
+    norms = np.sqrt(np.einsum("ij,ij->i", x, x))
+    norms[norms < 10 * np.finfo(norms.dtype).eps] = 1.0
+    return x / norms[:, None]
 
 
 class _StaticBackend:

@@ -118,3 +118,43 @@ def test_a_sync_beside_an_uncommitted_intake_reads_only_what_was_written(service
                 a.commit() if keep else a.rollback()
             size += keep
             assert len(dup.sync(b)) == size
+
+
+def test_under_the_lock_the_index_is_read_once_and_finds_what_another_worker_stored(services) -> None:
+    """Taking the campaign lock, intake syncs the duplicate index once (the change counter with the rows written
+    since: here another worker's copy, stored between prepare and lock); the check that follows in the same
+    transaction reads nothing more of it (#21: a statement less per submission) — and still flags the copy."""
+    from dataclasses import replace
+
+    from sqlalchemy import event
+
+    from api.compose import build_services
+    from api.services.intake import take_intake_lock
+
+    campaign, steps = services.campaign, services.intake_steps
+    worker2 = build_services(replace(services.settings, database_url=services.engine.url.render_as_string(
+        hide_password=False)))
+    worker2.__dict__["embedder"] = services.embedder
+    counters: list[str] = []
+    event.listen(services.engine, "before_cursor_execute",
+                 lambda c, cur, sql, *a: counters.append(sql) if "AS versions" in sql else None)
+    first = make_row(700, 需求编号="L-1", 需求描述=TEXT)
+    try:
+        with services.session() as s:
+            prepared = prepare_intake(s, campaign, parse_record(first), steps=steps)
+            with worker2.session() as other:
+                copy = submit_demand(other, worker2.campaign, make_row(701, 需求编号="L-2", 需求描述=TEXT), actor="t",
+                                     steps=worker2.intake_steps).demand.id
+            counters.clear()
+            with unit_of_work(s):
+                take_intake_lock(s, campaign, steps, [prepared.item])
+                s.expire_all()
+                assert len(counters) == 1  # read under the lock, with the copy among the rows written since
+                mine = intake_record(s, campaign, parse_record(first), actor="t", steps=steps, prepared=prepared)
+                assert len(counters) == 1  # the check read nothing more
+    finally:
+        worker2.close()
+    assert _rules(mine)["duplicate"] == [copy]
+    with services.session() as s:
+        assert mine.demand.id in [c["id"] for f in s.get(type(mine.demand), copy).findings if f.rule_id == "duplicate"
+                                  for c in f.values["candidates"]]  # and the copy names the new demand

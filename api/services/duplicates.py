@@ -4,12 +4,10 @@ check, candidates with evidence and staff decisions. Batch runs of a round are :
 One :class:`DuplicateService` per process, built by the composition root with the embedder and
 tokenizer it made, holds the :class:`matching.duplicates.DuplicateDetector` of the campaign: rebuilt
 from storage at start, synced with rows other workers committed before every check, and updated
-on insert. What "synced" costs: a change counter of the campaign's demands (their count, the sum of
-their ``row_version`` and the largest id — every insert, update or delete moves it; an index-only scan) is
-read before each check; when it moved, the rows past the largest id indexed and those written since the
-newest ``updated_at`` seen (another worker's update) are fetched — (id, hash, version) only — and only
-when they do not account for the move (a delete, a write that committed out of order) are all (id,
-version) pairs compared. Texts and enterprise signals come from the typed demand view (:mod:`.views`).
+on insert. What "synced" costs: a change counter of the campaign's demands read with the rows written since
+(:mod:`.index_changes`) — before each check, and once more under the campaign lock (:meth:`DuplicateService.behind`),
+after which the check in that transaction reads nothing more. Texts and enterprise signals come from the typed
+demand view (:mod:`.views`).
 
 Race-free intake: the check runs as an intake step AFTER the new demand is flushed (it has an
 id), inside the per-campaign intake lock that intake takes before anything else
@@ -27,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from sqlalchemy import and_, bindparam, event, func, or_, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from api.errors import ConfigError
@@ -37,10 +35,11 @@ from api.services.duplicate_decisions import PairDecisions
 from api.services.duplicate_findings import flag_pair, intake_findings, too_short_finding
 from api.services.index_lock import BACKLOG, CHUNK, IndexLock
 from api.services.intake import IntakeItem
+from api.services.index_changes import StoredChanges
 from api.services.pending_index import PendingWrites, Versions, expected_counter
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
-from api.store.locks import intake_lock
+from api.store.locks import holds_intake_lock, intake_lock
 from matching.duplicate_evidence import evidence
 from matching.duplicates import Candidate, DuplicateDetector, DuplicateModelError, DuplicateParams
 from nlp.embed import Embedder
@@ -49,7 +48,8 @@ from nlp.tokenize import Tokenizer
 log = logging.getLogger(__name__)
 
 Known = tuple[db.Demand, DemandView, np.ndarray]  # a demand this process has normalised and encoded already
-_WRITTEN = (db.Demand.id, db.Demand.content_hash, db.Demand.row_version, db.Demand.updated_at)  # what a sync compares
+_SYNCED = "duplicates_synced"  # session.info: the transaction that synced the index under the intake lock
+
 
 
 def load_params(path: Path) -> DuplicateParams:
@@ -86,7 +86,7 @@ class DuplicateService(PairDecisions):
         self._written: datetime | None = None  # the newest updated_at seen: rows written since are fetched
         self._seen: tuple[int, int, int] | None = None  # the change counter when last synced
         self._pending = PendingWrites()  # indexed by a transaction of this process that has not ended yet
-        self._statements: dict[bool, Any] = {}  # :meth:`_since_statement`
+        self._changes = StoredChanges(campaign_id)  # what a sync reads of storage
 
     # ----- corpus
     def encode(self, views: Sequence[DemandView]) -> np.ndarray:
@@ -171,52 +171,42 @@ class DuplicateService(PairDecisions):
 
     def behind(self, session: Session, campaign: CampaignContext | None = None) -> bool:
         """Whether :data:`.index_lock.BACKLOG` demands or more are stored that the index does not hold (a file
-        another worker committed): one count on an index, asked under the campaign lock before intake writes. (A
-        count, not the largest id: a file's ids are claimed before its lock on PostgreSQL, so what others stored
-        meanwhile, indexed already, is numbered after it — :func:`api.services.bulk_ids.reserve`.)"""
+        another worker committed), asked under the campaign lock before intake writes. (A count, not the largest
+        id: a file's ids are claimed before its lock on PostgreSQL, so what others stored meanwhile, indexed already,
+        is numbered after it — :func:`api.services.bulk_ids.reserve`.) When it is not, the index is synced here
+        and then, for the rest of the transaction, :meth:`sync` reads nothing (see :meth:`_synced_under_lock`): the
+        count is the change counter's, so the check under the lock costs one statement, not two (#21)."""
         if self._detector is None:
             return False
-        stored = session.scalar(select(func.count()).where(db.Demand.campaign_id == self.campaign_id))
-        return (stored or 0) - len(self._row_versions) >= BACKLOG
+        with self._lock:
+            stamp, written = self._written_since(session)
+            if stamp[0] - len(self._row_versions) >= BACKLOG:
+                return True
+            self._lock.wait_idle()  # (a batch of this process's is BACKLOG or more: found behind above)
+            self._catch_up(session, stamp, written)
+            if holds_intake_lock(session, self.campaign_id):
+                session.info[_SYNCED] = session.get_transaction()
+            return False
 
-    def _counter(self) -> Any:
-        return select(func.count().label("count"), func.coalesce(func.sum(db.Demand.row_version), 0).label("versions"),
-                      func.coalesce(func.max(db.Demand.id), 0).label("top")).where(db.Demand.campaign_id == self.campaign_id)
-
-    def change_counter(self, session: Session) -> tuple[int, int, int]:
-        """(count, sum of row_version, largest id) of the campaign's demands: moves with every write."""
-        count, versions, top = session.execute(self._counter()).one()
-        return int(count), int(versions), int(top)
+    def _synced_under_lock(self, session: Session) -> bool:
+        """The index was synced in this transaction under the campaign's intake lock (:meth:`behind`): intakes are
+        serialised by it, so what intake stored since is this transaction's own, each indexed by its intake step
+        (:meth:`_index_uncommitted`) — nothing to read. (A writer that takes no intake lock races with a check anyway.)"""
+        transaction = session.info.get(_SYNCED)
+        return (transaction is not None and transaction is session.get_transaction()
+                and holds_intake_lock(session, self.campaign_id))
 
     def _written_since(self, session: Session) -> tuple[tuple[int, int, int], list[Any]]:
         """The change counter, and (id, hash, version, updated_at) of the rows past the largest id indexed or
-        written since the newest write seen — one round trip (a LEFT JOIN of the counter's one row)."""
-        params: dict[str, Any] = {"max_id": self._max_id}
-        if self._written is not None:
-            params["written"] = self._written
-        rows = session.execute(self._since_statement("written" in params), params).all()
-        count, versions, top = rows[0][:3]
-        return (int(count), int(versions), int(top)), [r[3:] for r in rows if r[3] is not None]
-
-    def _since_statement(self, with_written: bool) -> Any:
-        """:meth:`_written_since`'s statement, built once per form (bound: the largest id, the newest write): it runs
-        at least twice per submission, and building it and its cache key anew each time was CPU for nothing (#21)."""
-        statement = self._statements.get(with_written)
-        if statement is None:
-            since = db.Demand.id > bindparam("max_id")
-            if with_written:
-                since = or_(since, db.Demand.updated_at >= bindparam("written"))
-            counter = self._counter().subquery()
-            statement = self._statements[with_written] = select(counter, *_WRITTEN).select_from(counter.outerjoin(
-                db.Demand, and_(db.Demand.campaign_id == self.campaign_id, since)))
-        return statement
+        written since the newest write seen (:meth:`.index_changes.StoredChanges.since`)."""
+        return self._changes.since(session, self._max_id, self._written)
 
     def sync(self, session: Session, known: Mapping[int, Known] | None = None) -> DuplicateDetector:
         """Build the detector from storage on first use, then pick up what changed since (any worker);
         ``known``: see :meth:`_add`. While another thread adds a large batch (:mod:`.index_lock`), wait for it."""
         with self._lock:
             if self._detector is None:
-                stamp = self.change_counter(session)
+                stamp = self._changes.counter(session)
                 rows = self.rows(session)
                 self._add(rows)
                 self._saw_writes([d.updated_at for d in rows])
@@ -224,35 +214,44 @@ class DuplicateService(PairDecisions):
                     self._detector = self.fit_detector([])
                 self._seen = stamp
                 return self._detector
-            self._lock.wait_idle()
-            stamp, written = self._written_since(session)
-            if stamp == self._seen:
+            if self._synced_under_lock(session):  # only this transaction's own demands to add (``known``)
+                mine = sorted(i for i, (d, _, _) in (known or {}).items()
+                              if self._versions.get(i) != d.content_hash or self._row_versions.get(i) != (d.row_version or 1))
+                if mine:
+                    self._absorb(mine, lambda: [known[i][0] for i in mine], known=known)
                 return self._detector
-            if (stamp != expected_counter(self._row_versions, written)  # nor with another intake uncommitted
-                    and stamp != expected_counter(self._pending.as_committed(self._row_versions), written)):
-                # a delete, or a write committed out of order: compare every (id, hash, version)
-                written = session.execute(select(*_WRITTEN).where(db.Demand.campaign_id == self.campaign_id)).all()
-                gone = set(self._row_versions) - {i for i, *_ in written} - set(self._pending.held)
-                if gone:
-                    self._detector.remove(sorted(gone))
-                    for i in gone:
-                        self._versions.pop(i, None)
-                        self._row_versions.pop(i, None)
-            fresh = [i for i, digest, version, _ in written
-                     if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
-            if fresh:
-                known = known or {}
-                held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
-                others = [i for i in fresh if i not in known]
-
-                def load() -> list[db.Demand]:
-                    rows = [d for at in range(0, len(others), 1000)
-                            for d in self.rows(session, db.Demand.id.in_(others[at:at + 1000]))]
-                    return sorted(rows + held, key=lambda d: d.id)
-                self._absorb(fresh, load, known=known)
-            self._saw_writes([at for *_, at in written])
-            self._seen = stamp
+            self._lock.wait_idle()
+            self._catch_up(session, *self._written_since(session), known=known)
             return self._detector
+
+    def _catch_up(self, session: Session, stamp: tuple[int, int, int], written: list[Any],
+                  known: Mapping[int, Known] | None = None) -> None:
+        """Index what changed since the last sync, given the change counter and the rows written since
+        (:meth:`_written_since`); the caller holds the lock."""
+        if stamp == self._seen:
+            return
+        if (stamp != expected_counter(self._row_versions, written)  # nor with another intake uncommitted
+                and stamp != expected_counter(self._pending.as_committed(self._row_versions), written)):
+            # a delete, or a write committed out of order: compare every (id, hash, version)
+            written = self._changes.everything(session)
+            gone = set(self._row_versions) - {i for i, *_ in written} - set(self._pending.held)
+            if gone:
+                self._detector.remove(sorted(gone))
+                for i in gone:
+                    self._versions.pop(i, None)
+                    self._row_versions.pop(i, None)
+        fresh = [i for i, digest, version, _ in written
+                 if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
+        if fresh:
+            known = known or {}
+            held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
+            others = [i for i in fresh if i not in known]
+
+            def load() -> list[db.Demand]:
+                return sorted(self._changes.indexable(session, others) + held, key=lambda d: d.id)
+            self._absorb(fresh, load, known=known)
+        self._saw_writes([at for *_, at in written])
+        self._seen = stamp
 
     def _saw_writes(self, times: Iterable[datetime | None]) -> None:
         """Move the "written since" mark to the newest of ``times`` (intake writes commit in that order: under
@@ -278,36 +277,43 @@ class DuplicateService(PairDecisions):
         ``new``: inserted by this transaction, so no decision names it (not looked up). ``rows``: filled with
         the candidates' stored rows and findings (one read that also tells which are still stored)."""
         view = view or view_of_demand(demand)
-        detector = self.sync(session, known={demand.id: (demand, view, vector)} if vector is not None else None)
+        vector = self.encode([view])[0] if vector is None else vector
+        detector = self.sync(session, known={demand.id: (demand, view, vector)})
         text = view.duplicate_text.text
         decided = {} if new else self.decisions(session, [demand.id])
         dismissed = {pair for pair, d in decided.items() if d == "dismiss"}
         confirmed = {a if b == demand.id else b for (a, b), d in decided.items() if d == "confirm"}
         with self._lock:
-            vector = self.encode([view])[0] if vector is None else vector
             signals = view.signals
             found = detector.check(text, vector, signals, exclude=[demand.id], top=top * 2, min_verdict=min_verdict,
                                    scored=scored)
             missing = confirmed - {c.id for c in found}
             found = detector.score_ids(text, vector, signals, sorted(missing)) + found
-        if rows is not None and found:
-            rows.update((d.id, d) for d in session.scalars(
-                select(db.Demand).options(joinedload(db.Demand.findings), defer(db.Demand.record))
-                .where(db.Demand.id.in_([c.id for c in found]))).unique())
-        stored = set(rows) if rows is not None else set(session.scalars(
-            select(db.Demand.id).where(db.Demand.id.in_([c.id for c in found])))) if found else set()
-        out = []
-        for c in found:
-            if (min(c.id, demand.id), max(c.id, demand.id)) in dismissed:
-                continue
-            if c.id not in stored:  # rolled back or deleted meanwhile
-                with self._lock:
+        out: list[Candidate] = []
+        todo = [c for c in found if (min(c.id, demand.id), max(c.id, demand.id)) not in dismissed]
+        while todo and len(out) < top:  # read (with findings) only the best that will be returned, not all 2 × top
+            batch, todo = todo[:top - len(out)], todo[top - len(out):]
+            stored = self._still_stored(session, [c.id for c in batch], rows)
+            for c in batch:
+                if c.id in stored:
+                    out.append(c)
+                    continue
+                with self._lock:  # rolled back or deleted meanwhile
                     detector.remove([c.id])
                     self._versions.pop(c.id, None)
                     self._row_versions.pop(c.id, None)
-                continue
-            out.append(c)
-        return out[:top]
+        return out
+
+    @staticmethod
+    def _still_stored(session: Session, ids: list[int], rows: dict[int, db.Demand] | None) -> set[int]:
+        """Which of ``ids`` are stored; ``rows``: filled with their rows and findings (the same one read)."""
+        if rows is None:
+            return set(session.scalars(select(db.Demand.id).where(db.Demand.id.in_(ids))))
+        found = {d.id: d for d in session.scalars(
+            select(db.Demand).options(joinedload(db.Demand.findings), defer(db.Demand.record))
+            .where(db.Demand.id.in_(ids))).unique()}
+        rows.update(found)
+        return set(found)
 
     def score_pair(self, session: Session, demand: db.Demand, other_id: int,
                    view: DemandView | None = None) -> list[Candidate]:

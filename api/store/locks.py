@@ -38,10 +38,9 @@ MIGRATION_LOCK_KEY = 0x4A42_0021  # pg_advisory_lock(bigint) held while migratio
 def intake_lock(session: Session, campaign_id: int) -> None:
     """Serialise intake (and re-checks) of ``campaign_id`` until this transaction ends; call it before
     the transaction reads or writes anything else. Taking it again in the same transaction is free."""
-    transaction = session.get_transaction()
-    held = session.info.get("intake_locks")
-    if transaction is not None and held is not None and held[0] is transaction and campaign_id in held[1]:
+    if holds_intake_lock(session, campaign_id):
         return  # held by this transaction already: no second round trip
+    held = session.info.get("intake_locks")
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:cls, :key)"), {"cls": INTAKE_LOCK_CLASS,
@@ -56,6 +55,13 @@ def intake_lock(session: Session, campaign_id: int) -> None:
         held = (transaction, set())
         session.info["intake_locks"] = held
     held[1].add(campaign_id)
+
+
+def holds_intake_lock(session: Session, campaign_id: int) -> bool:
+    """Whether the session's current transaction holds ``campaign_id``'s intake lock (:func:`intake_lock`)."""
+    transaction = session.get_transaction()
+    held = session.info.get("intake_locks")
+    return transaction is not None and held is not None and held[0] is transaction and campaign_id in held[1]
 
 
 class WriteGate:
