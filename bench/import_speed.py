@@ -62,6 +62,14 @@ for line in Path(sys.argv[2]).read_text(encoding="utf-8").splitlines():
 """
 
 
+def own_description(rng: random.Random) -> str:
+    """A demand description: a topic from the lists, then a description of its own (so unplanted texts rarely
+    pair) — the import file's rows and the load generator's submissions alike."""
+    f, p, w, g = rng.choice(_FIELDS), rng.choice(_PARTS), rng.choice(_WORK), rng.choice(_GOALS)
+    own = "".join(rng.choice(_CHARS) for _ in range(rng.randrange(60, 160)))
+    return f"面向{f}装备的{p}{w}关键技术研究：{own}。{g}。"
+
+
 def demand_rows(n: int, seed: int = 0) -> list[dict]:
     """``n`` import rows with planted copies and rewordings (deterministic for ``seed``)."""
     rng = random.Random(seed)
@@ -71,10 +79,8 @@ def demand_rows(n: int, seed: int = 0) -> list[dict]:
             text = rows[rng.randrange(i)]["需求描述"]
         elif i > 20 and i % 15 == 4:
             text = rows[rng.randrange(i)]["需求描述"].replace("研究", "攻关与示范应用")
-        else:  # a topic from the lists, then a description of its own (so unplanted rows rarely pair)
-            f, p, w, g = rng.choice(_FIELDS), rng.choice(_PARTS), rng.choice(_WORK), rng.choice(_GOALS)
-            own = "".join(rng.choice(_CHARS) for _ in range(rng.randrange(60, 160)))
-            text = f"面向{f}装备的{p}{w}关键技术研究：{own}。{g}。"
+        else:
+            text = own_description(rng)
         rows.append(make_row(10_000 + i, 需求编号=f"IMP-{i:05d}", 需求描述=text, 需求名称=f"第{i}号{text[2:12]}需求"))
     return rows
 

@@ -1,9 +1,10 @@
 """Bounded loopback load against a running ``jiebang serve`` (it stops by itself: ``--seconds`` and
 ``--max-requests``): concurrent clients submit demands (intake checks on), update them with their version
 (If-Match), and list; a share of the submissions are planted duplicates (the text of an earlier one under
-another enterprise). Then it verifies, through the API, that every acknowledged write is stored exactly
-once and that every planted duplicate was flagged, and prints a table (throughput, p50/p95/p99 per
-operation, statuses) — ``--json FILE`` writes it too. ``--import-rows N`` also uploads an N-row demand file
+another enterprise), the others have descriptions of their own (:func:`bench.import_speed.own_description`).
+Then it verifies, through the API, that every acknowledged write is stored exactly once, that every planted
+duplicate was flagged and how many of the others were (``others_flagged``: false alarms), and prints a table
+(throughput, p50/p95/p99 per operation, statuses) — ``--json FILE`` writes it too. ``--import-rows N`` also uploads an N-row demand file
 as an import job when the load starts (:func:`bench.import_speed.demand_rows`) and reports how long the job
 ran, how far it got, and the submissions' latency while it ran (``submit_during_import``). The load generator
 shares the machine's cores with the server, so the report says what each side spent: ``--cpu-pid PID`` (the
@@ -33,7 +34,7 @@ from urllib.parse import urlparse
 import httpx
 import numpy as np
 
-from bench.import_speed import demand_rows
+from bench.import_speed import demand_rows, own_description
 from corpora.demand_rows import make_row
 
 DOCUMENTED = {200, 409, 503}  # 409 stale version / conflict, 503 busy with Retry-After
@@ -117,10 +118,8 @@ class Load:
         with self.lock:
             if self.texts and self.rng.random() < self.duplicate_share:
                 original = self.rng.choice(self.texts)
-        text = original[1] if original else (f"第{n}号课题：面向{self.rng.choice(['风电', '光伏', '储能', '氢能', '轨道交通'])}"
-                                             f"装备的第{n}类关键部件{self.rng.choice(['精密加工', '在线检测', '寿命评估'])}技术研究，"
-                                             f"指标{n % 97}项。")
-        row = make_row(n % 10_000_000, 需求编号=f"L-{n}", 需求描述=text, 需求名称=f"第{n}号负载测试需求")
+            text = original[1] if original else own_description(self.rng)
+        row = make_row(n % 10_000_000, 需求编号=f"L-{n}", 需求描述=text, 需求名称=f"第{n}号{text[2:12]}需求")
         started = time.perf_counter()
         r = http.post("/demands", json=row)
         self._record("submit", started, r.status_code)
@@ -241,12 +240,16 @@ class Load:
                 offset += 500
                 if offset >= page["total"]:
                     break
+        originals = set(self.planted.values())
+        others = [k for k in self.acked if k not in self.planted and k not in originals]
         mine = {k: v for k, v in stored.items() if k.startswith("L-") and int(k[2:]) > self.base}
         return {"acknowledged": len(self.acked), "lost": sum(1 for k in self.acked if stored.get(k, 0) == 0),
                 "stored_twice": sum(1 for k in self.acked if stored.get(k, 0) > 1),
                 "unacknowledged_stored": sum(1 for k in mine if k not in self.acked),
                 "planted_duplicates": len(self.planted),
-                "planted_flagged": sum(1 for k in self.planted if k in flagged)}
+                "planted_flagged": sum(1 for k in self.planted if k in flagged),
+                # flagged though neither a planted copy nor the original of one: a false alarm staff would read
+                "others": len(others), "others_flagged": sum(1 for k in others if k in flagged)}
 
 
 def main(argv: list[str] | None = None) -> int:
