@@ -93,8 +93,9 @@ class StoredFlags:
             if demand_id not in now:
                 continue  # removed meanwhile: nothing to flag
             old = [(i + shift, c) for i, c in new]
-            if (shift >= 0 and demand_id in self.done and self.snaps[demand_id] == now[demand_id]
-                    and list(self.pairs.get(demand_id, ())) == old):
+            if (demand_id in self.done and self.snaps[demand_id] == now[demand_id]
+                    and list(self.pairs.get(demand_id, ())) == old
+                    and (shift >= 0 or not _names_past(now[demand_id], self.first))):
                 if not shift:  # as prepared: its writes are ready
                     writes.take(self.ready[demand_id])
                     continue
@@ -107,6 +108,16 @@ class StoredFlags:
             writes.take(changes(demand, now[demand_id]))
         writes.write(session.connection(), db.utcnow())
         return again
+
+
+def _names_past(snap: Snapshot, first: int) -> bool:
+    """Whether a stored finding names a demand numbered ``first`` or later. The file's ids move UP under the lock
+    when other writers stored demands after they were settled (SQLite: no sequence to claim them from); those
+    demands take ids from ``first`` on, so a prepared flag can be moved (every id from ``first`` on is a file row)
+    only when the demand's own findings name none of them."""
+    at = 1 + COLUMNS.index("values")
+    return any(c.get("id", 0) >= first for f in snap[1] if isinstance(f[at], dict)
+               for c in f[at].get("candidates", []))
 
 
 Change = tuple[list[dict[str, Any]], list[dict[str, Any]], list[int], list[dict[str, Any]]]
