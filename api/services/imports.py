@@ -154,6 +154,8 @@ def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, ro
     session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     audits = AuditBatch()
     plan.stage(audits, actor=actor, source=source)  # its rows made ready to insert, before the lock too
+    if plan.check is not None:
+        plan.check.share([row.digest for row in plan.rows])  # the other workers index the file without encoding it
     with unit_of_work(session):
         if plan.staged.load(session):  # PostgreSQL: sent to temporary tables before the lock (they lock nothing)
             plan.refresh(session, source)  # and what was stored while they were sent, folded in before the lock too
