@@ -37,6 +37,7 @@ from matching.duplicates import Candidate
 log = logging.getLogger(__name__)
 
 MIN_ROWS = 500  # files with fewer rows are checked in the job's thread
+NICE = 10  # the child's niceness: on a machine whose cores the workers keep busy, submissions go first
 
 
 class CheckProcessFailed(JiebangError):
@@ -117,6 +118,7 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
     out = stdout or os.fdopen(os.dup(1), "wb")
     if stdout is None:
         os.dup2(2, 1)  # anything a library prints goes to the log, never into the answers
+        os.nice(NICE)  # the serving workers' requests first: a file's check waits for an idle core
     stream = stdin or sys.stdin.buffer
     checker: InOrderCheck | None = None
     while True:
