@@ -8,8 +8,9 @@ it writes them to one file under the home (:meth:`SharedBatches.publish`, keyed 
 under the lock do not matter); a sync that finds :data:`.index_lock.BACKLOG` demands or more to add looks there
 first (:meth:`SharedBatches.known`) and reads, normalises and encodes only what it does not find.
 
-The file holds what the view of a demand holds (normalised texts; phones and e-mails only as comparison keys, as
-the database has them). It sits in an upload folder (:func:`api.io.uploads.upload_folder`: readable by this
+The file holds what indexing reads of a demand's view (normalised texts; phones and e-mails only as comparison keys,
+as the database has them), its vector and shingles, as a few large arrays (one pickled object per demand took
+~0.8 s to read back, in every worker, while its submissions waited). It sits in an upload folder (:func:`api.io.uploads.upload_folder`: readable by this
 service's user only, removed at the next start if this process is killed), is removed :data:`KEEP_S` seconds after
 it was written, and replaced by the next file this process publishes. A file that is gone, half-written or of
 another campaign is ignored: the demands are worked out as before.
@@ -54,7 +55,7 @@ class SharedBatches:
         self.home = Path(home) if home is not None else None
         self._lock = threading.Lock()
         self._mine: Path | None = None  # the folder of this process's latest batch
-        self._read: dict[Path, tuple[float, dict[str, tuple[DemandView, np.ndarray]]]] = {}  # by file: mtime, batch
+        self._read: dict[Path, tuple[float, dict[str, Any]]] = {}  # by file: its mtime, its batch (:func:`_unpacked`)
 
     def publish(self, campaign_id: int, digests: Sequence[str], views: Sequence[DemandView],
                 vectors: np.ndarray, detector: Any = None) -> Path | None:
@@ -64,9 +65,12 @@ class SharedBatches:
         if self.home is None or not len(digests):
             return None
         texts = [v.duplicate_text.text for v in views]
-        shingled = detector.prepare(texts) if detector is not None else [None] * len(texts)
-        k = getattr(detector, "k", None)
-        batch = {d: (v, np.asarray(vec, np.float32), (k, p)) for d, v, vec, p in zip(digests, views, vectors, shingled)}
+        shingled = detector.prepare(texts) if detector is not None else None
+        batch = {"digests": list(digests), "vectors": np.asarray(vectors, np.float32),
+                 "views": [replace(v, headers={}, sent={}) for v in views],  # what indexing reads, no cached texts
+                 "k": getattr(detector, "k", None), "chars": [c for c, _ in shingled] if shingled else None,
+                 "sizes": np.array([len(h) for _, h in shingled]) if shingled else None,
+                 "shingles": np.concatenate([h for _, h in shingled]) if shingled else None}
         try:
             folder = upload_folder(self.home)
             path = folder / NAME.format(campaign=int(campaign_id))
@@ -80,7 +84,7 @@ class SharedBatches:
             return None
         with self._lock:
             old, self._mine = self._mine, folder
-            self._read[path] = (path.stat().st_mtime, batch)  # this process needs not read it back
+            self._read[path] = (path.stat().st_mtime, _unpacked(batch))  # this process needs not read it back
         if old is not None:
             self._remove(old)
         timer = threading.Timer(KEEP_S, self._remove, args=(folder,))
@@ -123,7 +127,7 @@ class SharedBatches:
                     seen = self._read.get(path)
                 if seen is None or seen[0] != mtime:
                     with open(path, "rb") as handle:
-                        seen = (mtime, pickle.load(handle))
+                        seen = (mtime, _unpacked(pickle.load(handle)))
                     with self._lock:
                         self._read[path] = seen
                 out.append(seen[1])
@@ -141,3 +145,14 @@ class SharedBatches:
                 del self._read[path]
             if self._mine == folder:
                 self._mine = None
+
+
+def _unpacked(batch: dict[str, Any]) -> dict[str, tuple[DemandView, np.ndarray, tuple[int | None, Any]]]:
+    """A batch as written by :meth:`SharedBatches.publish` (a few large arrays: read in a few ms, where one object
+    per demand took ~0.8 s) as content hash → (view, vector, (k, shingled))."""
+    shingled: list[Any] = [None] * len(batch["digests"])
+    if batch["chars"] is not None:
+        ends = np.cumsum(batch["sizes"])
+        shingled = [(c, batch["shingles"][e - n:e]) for c, n, e in zip(batch["chars"], batch["sizes"], ends)]
+    return {d: (v, vec, (batch["k"], p)) for d, v, vec, p in zip(batch["digests"], batch["views"], batch["vectors"],
+                                                                  shingled)}
