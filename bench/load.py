@@ -212,7 +212,8 @@ class Load:
         out = {k: v for k, v in self.job.items() if k in ("id", "status", "done", "total", "error")}
         if len(during):
             out["submit_during_import"] = {"count": int(len(during)), "p50_ms": round(float(np.percentile(during, 50)), 1),
-                                           "p95_ms": round(float(np.percentile(during, 95)), 1)}
+                                           "p95_ms": round(float(np.percentile(during, 95)), 1),
+                                           "max_ms": round(float(during.max()), 1), "over_1s": int((during > 1000).sum())}
             out["timeline"] = self.timeline(start, end)
         return out
 
