@@ -148,14 +148,14 @@ def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tu
 def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, rows: Sequence[tuple[int, forms.DemandRecord]],
                  report: ImportReport, *, actor: str, source: str) -> bool:
     """:func:`_import_whole` once the file is checked: what came meanwhile folded in, then the locked step."""
+    if plan.check is not None:  # first: the time it takes is not between the ids settled and the lock (SQLite)
+        plan.check.share([row.digest for row in plan.rows])  # the other workers index the file without encoding it
     plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
     reserve(session, plan)  # the ids follow what is stored now (PostgreSQL: claimed, so under the lock they stand)
     plan.prepare_flags(session)  # the stored demands it pairs with, flagged before the lock too
     session.commit()  # nothing written: ends the reads' transaction before the lock is taken
     audits = AuditBatch()
     plan.stage(audits, actor=actor, source=source)  # its rows made ready to insert, before the lock too
-    if plan.check is not None:
-        plan.check.share([row.digest for row in plan.rows])  # the other workers index the file without encoding it
     with unit_of_work(session):
         if plan.staged.load(session):  # PostgreSQL: sent to temporary tables before the lock (they lock nothing)
             plan.refresh(session, source)  # and what was stored while they were sent, folded in before the lock too
