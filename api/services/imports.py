@@ -27,7 +27,7 @@ from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeS
                                  intake_record, prepare_intakes, take_intake_lock)
 from api.services.progress import progress
 from api.store import tables as db
-from api.store.locks import intake_lock
+from api.store.locks import intake_lock_when_free
 from api.store.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, ro
     with unit_of_work(session):
         if plan.staged.load(session):  # PostgreSQL: sent to temporary tables before the lock (they lock nothing)
             plan.refresh(session, source)  # and what was stored while they were sent, folded in before the lock too
-        intake_lock(session, campaign.id)
+        intake_lock_when_free(session, campaign.id)  # not queued: submissions arriving meanwhile do not wait behind it
         locked = time.perf_counter()
         session.expire_all()
         if not plan.commit(session, actor=actor, source=source, audit=audits):
