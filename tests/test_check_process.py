@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from api.services.bulk_intake import PureStep
-from api.services.check_process import NICE, CheckProcess, CheckProcessFailed, _niced
+from api.services.check_process import CheckProcess, CheckProcessFailed
 from api.services.duplicate_file import FileCheck
 from api.services.finding_rows import findings_by_external_id
 from api.services.imports import import_demands
@@ -105,14 +104,3 @@ def test_a_check_process_that_dies_fails_the_import_and_stores_nothing_of_the_fi
     assert body["code"] == "check_process_failed" and "未导入" in body["message_zh"] and "Traceback" not in str(body)
     with services.session() as s:
         assert set(findings_by_external_id(s)) == {"S-900"}
-
-
-def test_the_file_check_runs_at_a_lower_priority_and_the_calls_under_the_lock_at_the_process_own() -> None:
-    """The child's check of a whole file (seconds of CPU before the lock) runs niced, so the serving workers'
-    requests go first; a failure in it is raised as before; the thread that answers the calls made under the
-    campaign lock keeps its priority."""
-    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    assert _niced(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())) == max(NICE, own)
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own
-    with pytest.raises(ZeroDivisionError):
-        _niced(lambda: 1 / 0)

@@ -37,7 +37,6 @@ from matching.duplicates import Candidate
 log = logging.getLogger(__name__)
 
 MIN_ROWS = 500  # files with fewer rows are checked in the job's thread
-NICE = 10  # the child's niceness: on a machine whose cores the workers keep busy, submissions go first
 
 
 class CheckProcessFailed(JiebangError):
@@ -113,30 +112,6 @@ def _tuples(rows: list[list[Candidate]]) -> list[list[tuple[Any, ...]]]:
     return [[astuple(c) for c in row] for row in rows]
 
 
-def _niced(work: Any) -> Any:
-    """``work()`` in a thread of its own at niceness :data:`NICE` (Linux sets it per thread): the file's check, seconds
-    of CPU before the lock, lets the serving workers' requests go first, while the short calls made under the
-    campaign lock (:meth:`CheckProcess.against_batch`, every writer waiting) keep this process's own priority."""
-    out: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
-        except (OSError, AttributeError):  # no per-thread priority here: the check runs as before
-            pass
-        try:
-            out["answer"] = work()
-        except BaseException as exc:  # re-raised in the calling thread, answered as an error there
-            out["error"] = exc
-
-    thread = threading.Thread(target=target, name="file-check")
-    thread.start()
-    thread.join()
-    if "error" in out:
-        raise out["error"]
-    return out["answer"]
-
-
 def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
     """The child's loop: a checker, then its calls, until its input ends (the parent closed it or went away)."""
     out = stdout or os.fdopen(os.dup(1), "wb")
@@ -158,7 +133,7 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
                 faiss.omp_set_num_threads(max(1, int(threads)))
                 answer: Any = None
             elif kind == "run":
-                answer = _niced(lambda: _tuples(checker.run(top=args[0], min_verdict=args[1])))
+                answer = _tuples(checker.run(top=args[0], min_verdict=args[1]))
             else:  # "against"
                 text, vector, signals, top, min_verdict = args
                 answer = _tuples([checker.against_batch(text, vector, signals, top=top, min_verdict=min_verdict)])[0]
