@@ -35,6 +35,7 @@ from api.services.duplicates import DuplicateService, load_params
 from api.services.experts import ExpertMatching
 from api.services.intake import DEFAULT_INTAKE_STEPS, IntakeStep, PreparedStep
 from api.io.uploads import remove_orphan_uploads, upload_folder
+from api.services.index_share import SharedBatches
 from api.services.job_work import import_from_spec
 from api.services.jobs import Jobs
 from api.services.list_signing import ListSigner
@@ -99,7 +100,8 @@ class Services:
     def duplicates(self) -> DuplicateService:
         """The campaign's duplicate detector, kept in step with storage."""
         return DuplicateService(load_params(self.settings.duplicates_file), self.campaign.id,
-                                self.embedder, self.tokenizer, faiss_threads=self.settings.faiss_threads)
+                                self.embedder, self.tokenizer, faiss_threads=self.settings.faiss_threads,
+                                shared=SharedBatches(self.settings.home))
 
     @cached_property
     def dedup_runs(self) -> DedupRuns:

@@ -211,8 +211,22 @@ class Load:
         out = {k: v for k, v in self.job.items() if k in ("id", "status", "done", "total", "error")}
         if len(during):
             out["submit_during_import"] = {"count": int(len(during)), "p50_ms": round(float(np.percentile(during, 50)), 1),
-                                           "p95_ms": round(float(np.percentile(during, 95)), 1)}
+                                           "p95_ms": round(float(np.percentile(during, 95)), 1),
+                                           "max_ms": round(float(during.max()), 1), "over_1s": int((during > 1000).sum())}
+            out["timeline"] = self.timeline(start, end)
         return out
+
+    def timeline(self, start: float, end: float, step: float = 2.0) -> list[dict[str, Any]]:
+        """The submissions started while the import ran, per ``step`` seconds from its start (when they started;
+        ``wall``: that moment's clock time, to read beside the server's log): how many, their p50 and slowest."""
+        buckets: dict[int, list[float]] = defaultdict(list)
+        for at, lat in self.submitted_at:
+            if start <= at <= end:
+                buckets[int((at - start) // step)].append(lat * 1000)
+        wall = time.time() - time.perf_counter()
+        return [{"at_s": k * step, "wall": time.strftime("%H:%M:%S", time.localtime(wall + start + k * step)),
+                 "count": len(v), "p50_ms": round(float(np.percentile(v, 50)), 1), "max_ms": round(max(v), 1)}
+                for k, v in sorted(buckets.items())]
 
     def table(self, elapsed: float) -> list[dict[str, Any]]:
         out = []

@@ -9,6 +9,7 @@ import json
 import re
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -22,7 +23,7 @@ from api.http.app import create_app
 from api.services.intake import StaleVersion, submit_demand
 from api.store import tables as db
 from api.store.faults import StorageFault
-from api.store.locks import INTAKE_LOCK_CLASS, intake_lock
+from api.store.locks import INTAKE_LOCK_CLASS, intake_lock, intake_lock_when_free
 from tests.demand_rows import make_row
 from tests.stores import STORES, services, store_url  # noqa: F401 - services: each test on SQLite and PostgreSQL
 from tests.tokens import bearer, token_for
@@ -165,6 +166,37 @@ def test_a_lock_wait_is_bounded_and_answers_503_with_retry_after(services) -> No
     finally:
         quick.close()
     assert _count(services) == 0  # nothing half-stored
+
+
+def test_a_file_import_takes_the_campaign_lock_when_free_and_submissions_do_not_queue_behind_it(services) -> None:
+    """PostgreSQL queues an advisory lock's waiters: a file's import that waited its turn made every submission
+    arriving meanwhile wait for that turn and then its whole locked step. Now, while a writer holds the lock, the
+    import only tries it: a submission asking after it is served first, and the import takes the lock after it."""
+    if services.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers queue in-process (WriteGate)")
+    order: list[str] = []
+
+    def writer(name: str, take) -> None:
+        with services.session() as s:
+            take(s, services.campaign.id)
+            order.append(name)
+            time.sleep(0.1)
+            s.rollback()
+    holder = _hold_intake_lock(services)
+    importer = threading.Thread(target=writer, args=("import", lambda s, c: intake_lock_when_free(s, c, within_s=20)))
+    clerk = threading.Thread(target=writer, args=("clerk", intake_lock))
+    try:
+        importer.start()
+        time.sleep(0.3)  # the import is trying the lock
+        clerk.start()
+        time.sleep(0.3)  # the clerk waits for it
+        assert not order
+    finally:
+        holder.rollback()
+        holder.close()
+    importer.join(20)
+    clerk.join(20)
+    assert order == ["clerk", "import"]
 
 
 def test_sqlite_writers_of_one_process_queue_on_the_write_gate(settings, embedder) -> None:

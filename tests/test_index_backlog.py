@@ -7,9 +7,10 @@ import threading
 
 import numpy as np
 
-from api.services import duplicates as duplicates_module
+from api.services import duplicate_file, duplicates as duplicates_module
 from api.services.duplicates import DuplicateService
 from api.services.imports import import_demands
+from api.services.index_share import NAME, SharedBatches
 from api.forms.validation import parse_record
 from api.services.intake import intake_record, prepare_intake, submit_demand, take_intake_lock
 from api.services.views import view_of_demand
@@ -76,6 +77,46 @@ def test_a_batch_another_worker_stored_is_worked_out_without_holding_the_index(s
         probe = db.Demand(id=10**9, record={}, campaign_id=campaign.id)
         view = view_of_demand(s.get(db.Demand, report.results[17]["demand_id"]))
         found = other.candidates(s, probe, view=view)
+    assert report.results[17]["demand_id"] in [c.id for c in found]
+
+
+def test_a_file_another_worker_imported_is_indexed_from_the_vectors_it_shared(services, tmp_path, monkeypatch) -> None:
+    """Worker 1 hands its 30-row file's views, vectors and shingles to the other workers before its lock (a file from 10 rows
+    here); worker 2's index takes them once the file is committed: nothing of the file encoded again, the vectors
+    those of the stored demands, and a check finds the file's copy. The batch is a file under the home's uploads,
+    readable by the service's user only."""
+    monkeypatch.setattr(duplicates_module, "BACKLOG", 10)
+    monkeypatch.setattr(duplicate_file, "BACKLOG", 10)
+    campaign, dup = services.campaign, services.duplicates
+    with services.session() as s:
+        submit_demand(s, campaign, make_row(700, 需求编号="K-0"), actor="t", steps=services.intake_steps)
+    other = DuplicateService(dup.params, campaign.id, dup.embedder, dup.tokenizer,
+                             shared=SharedBatches(services.settings.home))  # worker 2's index
+    with services.session() as s:
+        assert len(other.sync(s)) == 1
+    rows = [make_row(720 + i, 需求编号=f"F-{i}", 需求名称=f"第{i}号需求",
+                     需求描述=TEXT if i == 17 else f"第{i}号课题：面向储能装备的第{i}类关键部件精密加工技术研究。")
+            for i in range(30)]
+    with services.session() as s:
+        report = import_demands(s, campaign, write_jsonl(tmp_path / "f.jsonl", rows), actor="t",
+                                steps=services.intake_steps)
+    assert report.new == 30
+    [batch] = (services.settings.home / "uploads").glob("*/" + NAME.format(campaign=campaign.id))
+    assert batch.parent.stat().st_mode & 0o077 == 0  # the service's user only
+    encoded: list[int] = []
+    encode, shingle = other.encode, other._detector.prepare
+    other.encode = lambda views: (encoded.append(len(views)), encode(views))[1]
+    other._detector.prepare = lambda texts: (encoded.append(len(texts)), shingle(texts))[1]
+    with services.session() as s:
+        assert len(other.sync(s)) == 31
+        demands = [s.get(db.Demand, r["demand_id"]) for r in report.results]
+        views = [view_of_demand(d) for d in demands]
+        probe = db.Demand(id=10**9, record={}, campaign_id=campaign.id)
+        found = other.candidates(s, probe, view=views[17])
+    assert sum(encoded) <= 1  # neither encoded nor shingled again (the probe's own vector: 1)
+    at = {i: k for k, i in enumerate(other._detector.ids_)}
+    shared = other._detector.vectors_[[at[d.id] for d in demands]]
+    assert np.allclose(shared, encode(views), atol=1e-5)
     assert report.results[17]["demand_id"] in [c.id for c in found]
 
 

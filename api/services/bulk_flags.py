@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from api.services.bulk_ids import move_ids
 from api.services.duplicate_findings import flag_pairs
 from api.store import tables as db
-from api.store.bulk import BulkRows
+from api.store.bulk import BulkRows, among
 
 COLUMNS = ("rule_id", "severity", "message_zh", "message_en", "fields", "values")
 Snapshot = tuple[str | None, list[tuple[Any, ...]]]  # a demand's check status, its findings (id, *COLUMNS) by id
@@ -38,16 +38,16 @@ _JSON = ("fields", "values")
 
 
 def read(session: Session, ids: Sequence[int]) -> dict[int, Snapshot]:
-    """Each demand's check status and findings, read with two plain SELECTs per 500 ids (no ORM objects); the JSON
-    columns as the database's text (:func:`decoded` gives the values)."""
+    """Each demand's check status and findings, read with two plain SELECTs (SQLite: per 500 ids; no ORM objects);
+    the JSON columns as the database's text (:func:`decoded` gives the values)."""
     out: dict[int, Snapshot] = {}
-    for start in range(0, len(ids), 500):
-        part = list(ids[start:start + 500])
-        for demand_id, status in session.execute(select(_DT.c.id, _DT.c.check_status).where(_DT.c.id.in_(part))):
+    dialect = session.get_bind().dialect.name
+    for demands, findings in zip(among(dialect, _DT.c.id, ids), among(dialect, _FT.c.demand_id, ids)):
+        for demand_id, status in session.execute(select(_DT.c.id, _DT.c.check_status).where(demands)):
             out[demand_id] = (status, [])
         for row in session.execute(select(_FT.c.demand_id, _FT.c.id,
                                           *(cast(_FT.c[c], Text) if c in _JSON else _FT.c[c] for c in COLUMNS))
-                                   .where(_FT.c.demand_id.in_(part)).order_by(_FT.c.demand_id, _FT.c.id)):
+                                   .where(findings).order_by(_FT.c.demand_id, _FT.c.id)):
             if row[0] in out:  # (a demand removed between the two reads, before the lock, is left out)
                 out[row[0]][1].append(tuple(row[1:]))
     return out
@@ -93,8 +93,9 @@ class StoredFlags:
             if demand_id not in now:
                 continue  # removed meanwhile: nothing to flag
             old = [(i + shift, c) for i, c in new]
-            if (shift >= 0 and demand_id in self.done and self.snaps[demand_id] == now[demand_id]
-                    and list(self.pairs.get(demand_id, ())) == old):
+            if (demand_id in self.done and self.snaps[demand_id] == now[demand_id]
+                    and list(self.pairs.get(demand_id, ())) == old
+                    and (shift >= 0 or not _names_past(now[demand_id], self.first))):
                 if not shift:  # as prepared: its writes are ready
                     writes.take(self.ready[demand_id])
                     continue
@@ -107,6 +108,16 @@ class StoredFlags:
             writes.take(changes(demand, now[demand_id]))
         writes.write(session.connection(), db.utcnow())
         return again
+
+
+def _names_past(snap: Snapshot, first: int) -> bool:
+    """Whether a stored finding names a demand numbered ``first`` or later. The file's ids move UP under the lock
+    when other writers stored demands after they were settled (SQLite: no sequence to claim them from); those
+    demands take ids from ``first`` on, so a prepared flag can be moved (every id from ``first`` on is a file row)
+    only when the demand's own findings name none of them."""
+    at = 1 + COLUMNS.index("values")
+    return any(c.get("id", 0) >= first for f in snap[1] if isinstance(f[at], dict)
+               for c in f[at].get("candidates", []))
 
 
 Change = tuple[list[dict[str, Any]], list[dict[str, Any]], list[int], list[dict[str, Any]]]

@@ -39,7 +39,7 @@ from api.services.finding_rows import check_status_of, finding_row
 from api.services.intake import (IntakeItem, IntakeStep, PreparedStep, _audit_view, fill_demand, as_written_step,
                                  content_hash, identifiers_step, identity_of, record_data, rules_step, same_name_step)
 from api.store import tables as db
-from api.store.bulk import BulkRows
+from api.store.bulk import BulkRows, among
 from nlp.names import org_key, same_name_prefixes
 
 
@@ -86,10 +86,6 @@ def _firm_columns(record: DemandRecord, data: dict[str, Any]) -> dict[str, Any]:
         region=record.region, park=record.park).items()}
     columns["profile"] = {k: data[k] for k in headers(Enterprise) if k in data}
     return columns
-
-
-def _chunks(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 class BulkFile:
@@ -279,8 +275,8 @@ class BulkFile:
             return
         table, names = db.Enterprise.__table__, list(next(iter(stored.values())).columns)
         changed = BulkRows(table, key="id")
-        for part in _chunks(sorted(stored)):
-            for row in session.execute(select(table.c.id, *(table.c[c] for c in names)).where(table.c.id.in_(part))):
+        for where in among(_dialect(session), table.c.id, sorted(stored)):
+            for row in session.execute(select(table.c.id, *(table.c[c] for c in names)).where(where)):
                 want = stored[row[0]].columns
                 if any(have != want[c] for have, c in zip(row[1:], names)):
                     changed.add({"id": row[0], **want})
@@ -298,11 +294,11 @@ class BulkFile:
         digests = [r.digest for r in self.rows]
         new_keys = [f.key for f in self.firms.values() if not f.stored]
         return not any(
-            session.scalar(select(func.count()).select_from(table).where(table.campaign_id == cid, column.in_(part)))
+            session.scalar(select(func.count()).select_from(table).where(table.campaign_id == cid, where))
             for table, column, values in ((db.Demand, db.Demand.external_id, external),
                                           (db.Demand, db.Demand.content_hash, digests),
                                           (db.Enterprise, db.Enterprise.org_key, new_keys))
-            for part in _chunks(values))
+            for where in among(_dialect(session), column, values))
 
     def _recount(self, session: Session) -> set[int]:
         """Rows to look at again: those of stored firms that got more demands meanwhile (their rules run again with
@@ -322,9 +318,9 @@ class BulkFile:
         """Each stored firm's demands now; returns the firms whose count moved."""
         stored = [f for f in self.firms.values() if f.stored]
         counts: Counter[int] = Counter()
-        for part in _chunks([f.ref for f in stored]):
+        for where in among(_dialect(session), db.Demand.enterprise_id, [f.ref for f in stored]):
             counts.update(dict(session.execute(select(db.Demand.enterprise_id, func.count()).where(
-                db.Demand.enterprise_id.in_(part)).group_by(db.Demand.enterprise_id)).all()))
+                where).group_by(db.Demand.enterprise_id)).all()))
         moved = {f.ref for f in stored if counts[f.ref] != f.demands}
         for f in stored:
             f.demands = counts[f.ref]
@@ -347,6 +343,10 @@ class BulkFile:
 @dataclass(frozen=True)
 class _Ref:
     id: int
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def _firm_ids(finding: dict[str, Any], firm_ids: dict[int, int]) -> dict[str, Any]:

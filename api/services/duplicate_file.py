@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.services.check_process import MIN_ROWS, CheckProcess
+from api.services.index_lock import BACKLOG
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
 from matching.duplicate_batch import InOrderCheck
@@ -92,6 +93,13 @@ class FileCheck:
     def candidates(self, i: int, real_id: Any) -> list[Candidate]:
         """Row ``i``'s candidates as intake stores them (the best 5), with the file rows' stored ids."""
         return [replace(c, id=real_id(c.id)) for c in self.found[i][:5]]
+
+    def share(self, digests: Sequence[str]) -> None:
+        """Before the lock: the file's views, vectors and shingles handed to the other workers (``digests``: the rows'
+        content hashes), so that once it commits they index it without working it out again (:mod:`.index_share`)."""
+        shared = getattr(self.service, "shared", None)
+        if shared is not None and len(self.views) >= BACKLOG:
+            shared.publish(self.service.campaign_id, digests, self.views, self.vectors, self.service._detector)
 
     def index(self, demands: Sequence[db.Demand]) -> None:
         """Once the file is committed: its demands into this process's detector with the vectors computed here."""

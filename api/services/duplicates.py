@@ -33,9 +33,10 @@ from api.services.campaign import CampaignContext
 from api.services.demands import get_demand
 from api.services.duplicate_decisions import PairDecisions
 from api.services.duplicate_findings import flag_pair, intake_findings, too_short_finding
-from api.services.index_lock import BACKLOG, CHUNK, IndexLock
-from api.services.intake import IntakeItem
 from api.services.index_changes import StoredChanges
+from api.services.index_lock import BACKLOG, CHUNK, IndexLock
+from api.services.index_share import SharedBatches
+from api.services.intake import IntakeItem
 from api.services.pending_index import PendingWrites, Versions, expected_counter
 from api.services.views import DemandView, view_of_demand
 from api.store import tables as db
@@ -49,7 +50,6 @@ log = logging.getLogger(__name__)
 
 Known = tuple[db.Demand, DemandView, np.ndarray]  # a demand this process has normalised and encoded already
 _SYNCED = "duplicates_synced"  # session.info: the transaction that synced the index under the intake lock
-
 
 
 def load_params(path: Path) -> DuplicateParams:
@@ -68,8 +68,9 @@ class DuplicateService(PairDecisions):
     """Per-process duplicate detector of one campaign, kept in step with storage."""
 
     def __init__(self, params: DuplicateParams, campaign_id: int, embedder: Embedder, tokenizer: Tokenizer,
-                 faiss_threads: int | None = None):
+                 faiss_threads: int | None = None, shared: SharedBatches | None = None):
         self.params = params
+        self.shared = shared  # a large file's views and vectors, from the worker that imported it (:mod:`.index_share`)
         self.faiss_threads = faiss_threads  # in every thread that searches (request threads too), not only at start
         self.campaign_id = campaign_id
         self.embedder = embedder
@@ -127,8 +128,9 @@ class DuplicateService(PairDecisions):
         encoded = dict(zip([v.id for v in todo], self.encode(todo)))
         vectors = (np.stack([known[v.id][2] if v.id in known else encoded[v.id] for v in views]) if views
                    else np.zeros((0, self.embedder.dim), np.float32))
-        prepared = (self._detector.prepare([v.duplicate_text.text for v in views]) if self._detector is not None
-                    else None)
+        texts = [v.duplicate_text.text for v in views]
+        prepared = (None if self._detector is None else self._detector.prepare(texts) if self.shared is None
+                    or len(texts) < BACKLOG else self.shared.prepare(self._detector, texts, self.campaign_id))
         return [d for _, d in fresh], views, vectors, prepared  # (the first build shingles them as it fits)
 
     def _put(self, demands: Sequence[db.Demand], work: tuple[list[db.Demand], list[DemandView], np.ndarray, Any],
@@ -170,12 +172,10 @@ class DuplicateService(PairDecisions):
             self._put(demands, work, between=self._lock.pause)
 
     def behind(self, session: Session, campaign: CampaignContext | None = None) -> bool:
-        """Whether :data:`.index_lock.BACKLOG` demands or more are stored that the index does not hold (a file
-        another worker committed), asked under the campaign lock before intake writes. (A count, not the largest
-        id: a file's ids are claimed before its lock on PostgreSQL, so what others stored meanwhile, indexed already,
-        is numbered after it — :func:`api.services.bulk_ids.reserve`.) When it is not, the index is synced here
-        and then, for the rest of the transaction, :meth:`sync` reads nothing (see :meth:`_synced_under_lock`): the
-        count is the change counter's, so the check under the lock costs one statement, not two (#21)."""
+        """Whether :data:`.index_lock.BACKLOG` demands or more are stored that the index does not hold (a file another
+        worker committed), asked under the campaign lock before intake writes: a count, not the largest id (a file's
+        ids are claimed before its lock on PostgreSQL, :func:`api.services.bulk_ids.reserve`). When it is not, the
+        index is synced here, and :meth:`sync` reads nothing more in this transaction (:meth:`_synced_under_lock`)."""
         if self._detector is None:
             return False
         with self._lock:
@@ -243,7 +243,9 @@ class DuplicateService(PairDecisions):
         fresh = [i for i, digest, version, _ in written
                  if self._versions.get(i) != digest or self._row_versions.get(i) != (version or 1)]
         if fresh:
-            known = known or {}
+            known = dict(known or {})
+            if self.shared is not None and len(fresh) >= BACKLOG:  # a file: not encoded again (:mod:`.index_share`)
+                known.update(self.shared.known(self.campaign_id, {i: (h, v) for i, h, v, _ in written if i not in known}))
             held = [known[i][0] for i in fresh if i in known]  # the demand being taken in: no need to read it
             others = [i for i in fresh if i not in known]
 

@@ -27,7 +27,7 @@ from api.services.intake import (DEFAULT_INTAKE_STEPS, EnterpriseChange, IntakeS
                                  intake_record, prepare_intakes, take_intake_lock)
 from api.services.progress import progress
 from api.store import tables as db
-from api.store.locks import intake_lock
+from api.store.locks import intake_lock_when_free
 from api.store.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,8 @@ def _import_whole(session: Session, campaign: CampaignContext, rows: Sequence[tu
 def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, rows: Sequence[tuple[int, forms.DemandRecord]],
                  report: ImportReport, *, actor: str, source: str) -> bool:
     """:func:`_import_whole` once the file is checked: what came meanwhile folded in, then the locked step."""
+    if plan.check is not None:  # first: the time it takes is not between the ids settled and the lock (SQLite)
+        plan.check.share([row.digest for row in plan.rows])  # the other workers index the file without encoding it
     plan.refresh(session, source)  # what was stored while the file was checked, still without the lock
     reserve(session, plan)  # the ids follow what is stored now (PostgreSQL: claimed, so under the lock they stand)
     plan.prepare_flags(session)  # the stored demands it pairs with, flagged before the lock too
@@ -157,7 +159,7 @@ def _store_whole(session: Session, campaign: CampaignContext, plan: BulkFile, ro
     with unit_of_work(session):
         if plan.staged.load(session):  # PostgreSQL: sent to temporary tables before the lock (they lock nothing)
             plan.refresh(session, source)  # and what was stored while they were sent, folded in before the lock too
-        intake_lock(session, campaign.id)
+        intake_lock_when_free(session, campaign.id)  # not queued: submissions arriving meanwhile do not wait behind it
         locked = time.perf_counter()
         session.expire_all()
         if not plan.commit(session, actor=actor, source=source, audit=audits):

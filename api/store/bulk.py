@@ -10,13 +10,24 @@ are written (:meth:`BulkRows.write`'s ``stamp``), so they tell when the file was
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Table, Text, bindparam, cast, insert, update
+from sqlalchemy import JSON, Table, Text, any_, bindparam, cast, insert, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 CHUNK = 1000  # rows per executemany
+
+
+def among(dialect: str, column: Any, values: Sequence[Any], size: int = 500) -> list[Any]:
+    """``column IN values`` as conditions of as few statements as ``dialect`` allows: PostgreSQL one, the values bound
+    as one array (``= ANY``: under the campaign lock a 3,000-row file's checks ran 6 statements of 500 values each
+    per column, each parsed and planned); SQLite ``size`` values a statement."""
+    values = list(values)
+    if dialect == "postgresql":
+        return [column == any_(bindparam(None, values, type_=ARRAY(column.type)))] if values else []
+    return [column.in_(values[at:at + size]) for at in range(0, len(values), size)]
 
 
 def json_text(value: Any) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,7 +51,12 @@ def intake_lock(session: Session, campaign_id: int) -> None:
         if gate is not None:
             gate.enter(session)
         session.execute(text("UPDATE campaigns SET code = code WHERE id = :id"), {"id": int(campaign_id)})
-    transaction = session.get_transaction()
+    _hold(session, campaign_id)
+
+
+def _hold(session: Session, campaign_id: int) -> None:
+    """Note that this transaction holds ``campaign_id``'s intake lock (taking it again is then free)."""
+    transaction, held = session.get_transaction(), session.info.get("intake_locks")
     if held is None or held[0] is not transaction:
         held = (transaction, set())
         session.info["intake_locks"] = held
@@ -62,6 +68,25 @@ def holds_intake_lock(session: Session, campaign_id: int) -> bool:
     transaction = session.get_transaction()
     held = session.info.get("intake_locks")
     return transaction is not None and held is not None and held[0] is transaction and campaign_id in held[1]
+
+
+def intake_lock_when_free(session: Session, campaign_id: int, *, within_s: float = 2.0, every_s: float = 0.01) -> None:
+    """:func:`intake_lock` taken at a moment nobody holds it, for a long locked step (a file's import). PostgreSQL
+    queues the waiters of an advisory lock: while a file's import waited its turn behind a few submissions (~1 s
+    under load), every submission arriving meanwhile queued behind it, for that wait and then its whole step. Tried
+    every ``every_s`` (one round trip, no queueing) for ``within_s``; then queued like any writer, so a campaign
+    whose lock is never free still takes the file. SQLite: :func:`intake_lock` (its writers queue in-process)."""
+    if session.get_bind().dialect.name != "postgresql":
+        intake_lock(session, campaign_id)
+        return
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if session.scalar(text("SELECT pg_try_advisory_xact_lock(:cls, :key)"),
+                          {"cls": INTAKE_LOCK_CLASS, "key": int(campaign_id)}):
+            _hold(session, campaign_id)
+            return
+        time.sleep(every_s)
+    intake_lock(session, campaign_id)
 
 
 class WriteGate:
