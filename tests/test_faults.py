@@ -201,7 +201,12 @@ def test_what_the_service_requires_the_schema_says(client) -> None:
         except InvalidInput:
             accepted = False
         assert (re.search(header["schema"]["pattern"], value) is not None) == accepted, value
+    assert header["schema"]["type"] == "string"  # not "string or null": a header sent is a string ("null" is not a version)
     assert spec["components"]["schemas"]["EntryChanges"]["additionalProperties"] is False
+    # a demand stored after the last condensation exists: moving it is a 409 (condense first), not a 404
+    moved = client.post(f"/demands/{demand_id}/cluster", json={"cluster": "C0001"}, headers=bearer(ADMIN_TOKEN))
+    assert moved.status_code == 409 and moved.json()["code"] == "not_condensed", moved.text
+    assert client.post("/demands/99999/cluster", json={"cluster": "C0001"}, headers=bearer(ADMIN_TOKEN)).status_code == 404
 
 
 @pytest.mark.parametrize(("method", "path", "allow"), [

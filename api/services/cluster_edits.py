@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.errors import InvalidInput, NotFound
+from api.errors import Conflict, InvalidInput, NotFound
 from api.services.audit import append_audit
 from api.services.cluster_figures import RoundItem
 from api.services.views import view_of_demand
@@ -86,8 +86,12 @@ class ClusterEditing:
         member = session.scalar(select(db.ClusterMember).where(db.ClusterMember.campaign_id == self.campaign.id,
                                                                db.ClusterMember.demand_id == demand_id))
         if member is None:
-            raise NotFound(f"需求 {demand_id} 还没有参与凝练。", f"demand {demand_id} has not been condensed yet.",
-                           {"demand_id": demand_id})
+            if session.get(db.Demand, demand_id) is None:
+                raise NotFound(f"没有编号为 {demand_id} 的需求。", f"There is no demand {demand_id}.", {"demand_id": demand_id})
+            # it exists (a 404 would say it does not): it came after the last run — condense again first
+            raise Conflict(f"需求 {demand_id} 还没有参与凝练，请先重新凝练。",
+                           f"Demand {demand_id} has not been condensed yet; run condensation again first.",
+                           {"demand_id": demand_id}, code="not_condensed")
         if key is not None:
             target, _ = self.cluster(session, key)
             if "." in key:

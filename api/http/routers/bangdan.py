@@ -4,7 +4,7 @@ Excel. Marking and editing need ``run_round`` (staff, admin); reading needs ``re
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path as PathParam, Query
 from fastapi.responses import Response
@@ -34,7 +34,8 @@ class EntryChanges(RequestBody):
     indicators: str | list[dict[str, Any]] | None = Field(None, description="技术指标（以“；”分隔，或列表）")
     requirements: str | None = Field(None, description="对揭榜方要求")
     deliverables: str | None = Field(None, description="交付要件")
-    investment: float | str | dict[str, Any] | None = Field(None, description="投入资金（万元）")
+    investment: float | Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*$")] | dict[str, Any] | None = Field(
+        None, description="投入资金（万元）：数字，或写成文字的数字")
     deadline: str | None = Field(None, description="完成时限")
 
 

@@ -165,6 +165,9 @@ def etag(demand: db.Demand) -> str:
 
 #: What ``If-Match`` may hold, as OpenAPI documents it (:func:`version_from` checks it, naming the header).
 IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"?[0-9]{1,9}"?)\s*$'
+# typed ``str`` (a header is a string when sent), so the schema says string, not "string or null"; absent: None
+IF_MATCH: Any = Header(None, description="修改时所依据的版本（ETag / row_version）；已被他人修改则 409",
+                       json_schema_extra={"pattern": IF_MATCH_PATTERN})
 
 
 def version_from(if_match: str | None) -> int | None:
@@ -187,8 +190,7 @@ CONFLICT_DOC = {409: {"description": "冲突：版本已过期（stale_version�
 @router.post("/demands", response_model=SubmitOut, status_code=200, summary="提交一条需求 / submit one demand",
              responses=CONFLICT_DOC)
 def submit_demand(record: DemandRecord, response: Response, payload: Any = Depends(json_body),
-                  if_match: str | None = Header(None, description="修改时所依据的版本（ETag / row_version）；已被他人修改则 409",
-                                                json_schema_extra={"pattern": IF_MATCH_PATTERN}),
+                  if_match: str = IF_MATCH,
                   session: Session = Depends(get_session),
                   campaign: CampaignContext = Depends(get_campaign), services: Services = Depends(get_services),
                   who: Principal = Depends(require("submit")), mode: UpdateMode = Query(
