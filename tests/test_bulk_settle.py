@@ -21,6 +21,17 @@ from tests.stores import services  # noqa: F401 - each test on SQLite and Postgr
 TEXT = "面向海上风电主轴承的大型圆锥滚子轴承精密磨削与在线检测关键技术研究，解决滚道波纹度超差问题。"
 
 
+def _settled(services, rows):
+    """A file's plan with its ids settled and its flags prepared, before its lock."""
+    with services.session() as s:
+        plan = plan_file(s, services.campaign, [DemandRecord.model_validate(r) for r in rows], services.intake_steps)
+        plan.refresh(s, "k.jsonl")
+        plan.settle_ids(s)
+        plan.prepare_flags(s)
+        s.commit()
+    return plan
+
+
 def _settled_then_submitted(services, clerk_too: bool) -> tuple[list[int], list[int], int]:
     """Plan a file, settle its ids, let a clerk store a copy of one of its rows (``clerk_too``), then commit it
     under the lock; (ids as settled, ids as stored, the largest id stored before the file)."""
@@ -28,12 +39,7 @@ def _settled_then_submitted(services, clerk_too: bool) -> tuple[list[int], list[
             for i in range(4)]
     with services.session() as s:
         submit_demand(s, services.campaign, make_row(490, 需求编号="S-490"), actor="t", steps=services.intake_steps)
-    with services.session() as s:
-        plan = plan_file(s, services.campaign, [DemandRecord.model_validate(r) for r in rows], services.intake_steps)
-        plan.refresh(s, "k.jsonl")
-        plan.settle_ids(s)
-        plan.prepare_flags(s)
-        s.commit()
+    plan = _settled(services, rows)
     settled = list(plan.ids)
     with services.session() as other:
         last = taken(other, "demands")
@@ -78,12 +84,7 @@ def test_prepared_flags_are_moved_not_worked_out_again_when_the_ids_move_up(serv
     with services.session() as s:
         stored = submit_demand(s, services.campaign, make_row(480, 需求编号="S-480", 需求描述=TEXT), actor="t",
                                steps=services.intake_steps).demand.id
-    with services.session() as s:
-        plan = plan_file(s, services.campaign, [DemandRecord.model_validate(r) for r in rows], services.intake_steps)
-        plan.refresh(s, "k.jsonl")
-        plan.settle_ids(s)
-        plan.prepare_flags(s)
-        s.commit()
+    plan = _settled(services, rows)
     settled = list(plan.ids)
     with services.session() as other:
         clerk = submit_demand(other, services.campaign, make_row(

@@ -24,6 +24,19 @@ from tests.stores import services  # noqa: F401 - each test on SQLite and Postgr
 TEXT = "面向深远海养殖工船的舱内水质在线监测与智能投喂控制关键技术研究，解决高密度养殖溶氧波动问题。"
 
 
+def _import_thirty(services, tmp_path, first: int = 720, prefix: str = "F", copy_at: int = 17,
+                   topic: str = "储能装备的第{i}类关键部件精密加工"):
+    """A 30-row file imported with every intake check (its row ``copy_at`` a copy of ``TEXT``); the report."""
+    rows = [make_row(first + i, 需求编号=f"{prefix}-{i}", 需求名称=f"第{i}号需求",
+                     需求描述=TEXT if i == copy_at else f"第{i}号课题：面向{topic.format(i=i)}技术研究。")
+            for i in range(30)]
+    with services.session() as s:
+        report = import_demands(s, services.campaign, write_jsonl(tmp_path / f"{prefix}.jsonl", rows), actor="t",
+                                steps=services.intake_steps)
+    assert report.new == 30
+    return report
+
+
 def test_a_batch_another_worker_stored_is_worked_out_without_holding_the_index(services, tmp_path,
                                                                                monkeypatch) -> None:
     """Worker 2's index learns of a 30-row file stored by worker 1 (a batch from 10 rows here). While one of
@@ -37,13 +50,7 @@ def test_a_batch_another_worker_stored_is_worked_out_without_holding_the_index(s
     other = DuplicateService(dup.params, campaign.id, dup.embedder, dup.tokenizer)  # worker 2's index
     with services.session() as s:
         assert len(other.sync(s)) == 3
-    rows = [make_row(720 + i, 需求编号=f"F-{i}", 需求名称=f"第{i}号需求",
-                     需求描述=TEXT if i == 17 else f"第{i}号课题：面向储能装备的第{i}类关键部件精密加工技术研究。")
-            for i in range(30)]
-    with services.session() as s:
-        report = import_demands(s, campaign, write_jsonl(tmp_path / "f.jsonl", rows), actor="t",
-                                steps=services.intake_steps)
-    assert report.new == 30
+    report = _import_thirty(services, tmp_path)
 
     working, release = threading.Event(), threading.Event()
     encode = other.encode
@@ -94,13 +101,7 @@ def test_a_file_another_worker_imported_is_indexed_from_the_vectors_it_shared(se
                              shared=SharedBatches(services.settings.home))  # worker 2's index
     with services.session() as s:
         assert len(other.sync(s)) == 1
-    rows = [make_row(720 + i, 需求编号=f"F-{i}", 需求名称=f"第{i}号需求",
-                     需求描述=TEXT if i == 17 else f"第{i}号课题：面向储能装备的第{i}类关键部件精密加工技术研究。")
-            for i in range(30)]
-    with services.session() as s:
-        report = import_demands(s, campaign, write_jsonl(tmp_path / "f.jsonl", rows), actor="t",
-                                steps=services.intake_steps)
-    assert report.new == 30
+    report = _import_thirty(services, tmp_path)
     [batch] = (services.settings.home / "uploads").glob("*/" + NAME.format(campaign=campaign.id))
     assert batch.parent.stat().st_mode & 0o077 == 0  # the service's user only
     encoded: list[int] = []
@@ -164,13 +165,8 @@ def test_a_submission_lets_the_campaign_lock_go_while_its_index_catches_up_with_
     try:
         with services.session() as s:
             prepared = prepare_intake(s, campaign, record, steps=steps)
-            rows = [make_row(820 + i, 需求编号=f"G-{i}", 需求名称=f"第{i}号需求",
-                             需求描述=TEXT if i == 11 else f"第{i}号课题：面向风电装备的第{i}类关键部件检测技术研究。")
-                    for i in range(30)]
-            with worker2.session() as other:
-                report = import_demands(other, worker2.campaign, write_jsonl(tmp_path / "g.jsonl", rows), actor="t",
-                                        steps=worker2.intake_steps)
-            assert report.new == 30 and services.duplicates.behind(s)
+            report = _import_thirty(worker2, tmp_path, 820, "G", 11, "风电装备的第{i}类关键部件检测")
+            assert services.duplicates.behind(s)
             event.listen(services.engine, "before_cursor_execute", lambda c, cur, sql, *a: locks.append(sql) if (
                 "pg_advisory_xact_lock" in sql or "UPDATE campaigns SET code" in sql) else None)
             with unit_of_work(s):
