@@ -97,9 +97,10 @@ def test_bangdan_marked_edited_versioned_and_exported(client: TestClient, settin
     assert "未保存" in stale.json()["message_zh"]
     bad = client.patch(f"/bangdan/{first['id']}", json={"changes": {"demand_ids": [1]}})
     assert bad.status_code == 422 and "demand_ids" in bad.text  # a field that cannot be edited is named
-    for investment in ("nan", "inf", "#±n"):  # a number written as text, or refused with the field named
-        wrong = client.patch(f"/bangdan/{first['id']}", json={"changes": {"investment": investment}})
-        assert wrong.status_code == 422 and "investment" in wrong.text, wrong.text
+    for investment in ('"nan"', '"inf"', '"#±n"', "-5", "NaN", "Infinity"):  # a number (or one written as text)
+        wrong = client.patch(f"/bangdan/{first['id']}", content='{"changes": {"investment": %s}}' % investment,
+                             headers={"Content-Type": "application/json"})
+        assert wrong.status_code == 422 and "investment" in wrong.text, (investment, wrong.text)
     history = client.get(f"/bangdan/{first['id']}").json()["versions"]
     assert [(v["version"], v["changed"]) for v in history] == [(1, ["created"]), (2, ["name"])]
     assert all(v["actor"] and v["at"] for v in history)

@@ -54,7 +54,7 @@ class RequestBody(BaseModel):
     number — a value of the wrong type is refused with its field named, not turned into something the caller did not
     write. One allowance, JSON Schema's own: a whole number written 3.0 is the integer 3."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, allow_inf_nan=False)  # Python's JSON reader takes NaN / Infinity
 
     @model_validator(mode="before")
     @classmethod

@@ -24,6 +24,10 @@ ENTRY = PathParam(..., ge=1, le=MAX_ID, description="榜单条目编号")
 OFFICE = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]*$", description="归口处室（如 高新处）；不填为全部")
 
 
+Amount = Annotated[float, Field(ge=0)]  # 万元
+AmountText = Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*$")]  # the same, written as text ("120.5")
+
+
 class EntryChanges(RequestBody):
     """字段 → 新值（只写要改的；其他字段不能修改）/ field → new value, only the fields to change."""
 
@@ -34,7 +38,7 @@ class EntryChanges(RequestBody):
     indicators: str | list[dict[str, Any]] | None = Field(None, description="技术指标（以“；”分隔，或列表）")
     requirements: str | None = Field(None, description="对揭榜方要求")
     deliverables: str | None = Field(None, description="交付要件")
-    investment: float | Annotated[str, Field(pattern=r"^\s*\d+(\.\d+)?\s*$")] | dict[str, Any] | None = Field(
+    investment: Amount | AmountText | dict[str, Any] | None = Field(
         None, description="投入资金（万元）：数字，或写成文字的数字")
     deadline: str | None = Field(None, description="完成时限")
 
