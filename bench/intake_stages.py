@@ -126,7 +126,9 @@ def measure(seed_rows: int, submissions: int, database_url: str | None = None) -
                 stages.seconds["Z whole request"] = time.perf_counter() - started
         finally:
             services.close()
-    out = [{"stage": k, "ms_per_submission": round(1000 * v / submissions, 2)} for k, v in sorted(stages.seconds.items())]
+    order = [label for *_, label in STAGES]  # as they run (what runs inside a stage is indented under it)
+    out = [{"stage": k, "ms_per_submission": round(1000 * v / submissions, 2)} for k, v in
+           sorted(stages.seconds.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]))]
     out.append({"stage": "statements per submission", "ms_per_submission": round(stages.statements / submissions, 1)})
     return out
 

@@ -158,3 +158,47 @@ def test_under_the_lock_the_index_is_read_once_and_finds_what_another_worker_sto
     with services.session() as s:
         assert mine.demand.id in [c["id"] for f in s.get(type(mine.demand), copy).findings if f.rule_id == "duplicate"
                                   for c in f.values["candidates"]]  # and the copy names the new demand
+
+
+def test_the_debug_log_tells_waiting_for_the_campaign_lock_from_holding_it(services, caplog) -> None:
+    """An operator asking why intake is slow reads, per submission, how long it waited for the campaign lock and how
+    long it held it (the lock admits one submission at a time: 1 / held bounds the rate). A submission that queued
+    behind another writer for ~0.4 s says so as waiting, not holding; the line names no person and no firm."""
+    import logging
+    import re
+    import threading
+    import time
+
+    from tests.demand_rows import CONTACT_MOBILE, CONTACT_NAME
+
+    row = make_row(7, 需求编号="T-7", 需求描述=TEXT)
+    with services.session() as s:  # warm: the first submission of a process loads what intake uses
+        submit_demand(s, services.campaign, make_row(8, 需求编号="T-8"), actor="t", steps=services.intake_steps)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:  # another worker's intake, holding the campaign's lock for a while
+        with services.session() as other, unit_of_work(other):
+            intake_lock(other, services.campaign.id)
+            locked.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=other_writer)
+    holder.start()
+    assert locked.wait(10)
+    threading.Timer(0.4, release.set).start()
+    caplog.set_level(logging.DEBUG, logger="api.services.intake")
+    with services.session() as s:
+        started = time.perf_counter()
+        result = submit_demand(s, services.campaign, row, actor="t", steps=services.intake_steps)
+        elapsed_ms = 1000 * (time.perf_counter() - started)
+    holder.join(10)
+    lines = [r.getMessage() for r in caplog.records if "intake timing" in r.getMessage()]
+    assert len(lines) == 1, lines  # (the warm-up came before the level was set)
+    found = re.search(r"prepared ([\d.]+) ms, waited ([\d.]+) ms for the campaign lock, held it ([\d.]+) ms", lines[0])
+    prepared_ms, waited_ms, held_ms = (float(x) for x in found.groups())
+    assert waited_ms >= 250, (lines[0], elapsed_ms)  # the other writer's 0.4 s (less what prepare took meanwhile)
+    assert held_ms < waited_ms and held_ms > 0, lines[0]
+    assert prepared_ms + waited_ms + held_ms <= elapsed_ms + 1, lines[0]
+    assert str(result.demand.id) in lines[0]
+    for personal in (CONTACT_NAME, CONTACT_MOBILE, row["企业名称"], row["统一社会信用代码"]):
+        assert personal not in lines[0]

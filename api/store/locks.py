@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 INTAKE_LOCK_CLASS = 0x4A42  # "JB": first key of pg_advisory_xact_lock(int, int); the second is the campaign id
 MIGRATION_LOCK_KEY = 0x4A42_0021  # pg_advisory_lock(bigint) held while migrations run
+_TAKEN_AT = "intake_lock_taken_at"  # session.info: (transaction, perf_counter) of its first intake lock
 
 
 def intake_lock(session: Session, campaign_id: int) -> None:
@@ -55,12 +56,20 @@ def intake_lock(session: Session, campaign_id: int) -> None:
 
 
 def _hold(session: Session, campaign_id: int) -> None:
-    """Note that this transaction holds ``campaign_id``'s intake lock (taking it again is then free)."""
+    """Note that this transaction holds ``campaign_id``'s intake lock (taking it again is then free), and when it
+    got it (:func:`intake_lock_taken_at`)."""
     transaction, held = session.get_transaction(), session.info.get("intake_locks")
     if held is None or held[0] is not transaction:
         held = (transaction, set())
         session.info["intake_locks"] = held
+        session.info[_TAKEN_AT] = (transaction, time.perf_counter())
     held[1].add(campaign_id)
+
+
+def intake_lock_taken_at(session: Session) -> float | None:
+    """``time.perf_counter()`` when the session's current transaction took its first intake lock (None: it holds none)."""
+    taken = session.info.get(_TAKEN_AT)
+    return taken[1] if taken is not None and taken[0] is session.get_transaction() else None
 
 
 def holds_intake_lock(session: Session, campaign_id: int) -> bool:
