@@ -33,7 +33,7 @@ STAGES = (
     ("api.services.duplicates", "DuplicateService", "sync", "  duplicate index sync (both phases)"),
     ("api.services.duplicates", "DuplicateService", "encode", "  encode the text (embedder)"),
     ("api.services.intake", None, "intake_record", "B under the lock: intake_record"),
-    ("api.services.intake", None, "_stored_match", "  read the stored demand (需求编号 / content)"),
+    ("api.services.intake", None, "stored_match", "  read the stored demand (需求编号 / content)"),
     ("api.services.intake", None, "upsert_enterprise", "  enterprise select + insert/update"),
     ("api.services.intake", None, "earlier_demands_of", "  count the enterprise's demands"),
     ("api.services.intake", None, "run_steps", "  intake steps"),

@@ -24,7 +24,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, InvalidInput
@@ -37,6 +37,7 @@ from api.services.updates import StaleVersion, apply_update, check_version, reco
 from api.services.audit import append_audit
 from api.services.campaign import CampaignContext
 from api.services.finding_rows import check_status_of, finding_row
+from api.services.stored_match import stored_match
 from api.services.views import DemandView, view_of
 from api.store import tables as db
 from api.store.locks import intake_lock, intake_lock_taken_at
@@ -223,26 +224,6 @@ class PreparedIntake:
     based_on: tuple[int, int] | None
 
 
-def _stored_match(session: Session, campaign: CampaignContext, external_id: str | None,
-                  digest: str | None) -> db.Demand | None:
-    """As committed now (not a copy the session read earlier), in one query: the stored demand of
-    ``external_id``, else the first stored demand whose content hash is ``digest`` (either may be None).
-    The two lookups are index searches joined by UNION ALL (an OR of them made SQLite read the campaign)."""
-    arms = []
-    if external_id:
-        arms.append(select(db.Demand.id).where(db.Demand.campaign_id == campaign.id,
-                                               db.Demand.external_id == external_id))
-    if digest:
-        first = (select(db.Demand.id).where(db.Demand.campaign_id == campaign.id, db.Demand.content_hash == digest)
-                 .order_by(db.Demand.id).limit(1).subquery())
-        arms.append(select(first.c.id))
-    if not arms:
-        return None
-    order = [case((db.Demand.external_id == external_id, 0), else_=1)] if external_id else []
-    return session.scalar(select(db.Demand).where(db.Demand.id.in_(arms[0] if len(arms) == 1 else union_all(*arms)))
-                          .order_by(*order, db.Demand.id).limit(1).execution_options(populate_existing=True))
-
-
 def _stamp(demand: db.Demand | None) -> tuple[int, int] | None:
     return (demand.id, demand.row_version or 1) if demand is not None else None
 
@@ -328,14 +309,14 @@ def intake_record(session: Session, campaign: CampaignContext, record: DemandRec
         expected_version = getattr(record, "row_version", None)
     external_id = record.external_id
     digest = content_hash(prepared.item.data) if prepared is not None else None
-    existing = _stored_match(session, campaign, external_id, digest)  # by 需求编号, else by the prepared content
+    existing = stored_match(session, campaign, external_id, digest)  # by 需求编号, else by the prepared content
     same_id = existing if existing is not None and external_id and existing.external_id == external_id else None
     if prepared is None or prepared.based_on != _stamp(same_id):  # the stored demand moved: prepare anew
         record, changed = _merged(same_id, record, replace, context)
         item = IntakeItem(record=record, data=record_data(record), demand=None)
         prepared_digest, digest = digest, content_hash(item.data)
         if same_id is None and digest != prepared_digest:  # another content: look it up again
-            existing = _stored_match(session, campaign, None, digest)
+            existing = stored_match(session, campaign, None, digest)
     else:
         record, changed, item = prepared.record, prepared.changed, prepared.item
     data = item.data
