@@ -51,6 +51,7 @@ class StaleEntry(Conflict):
 
     code = "bangdan_version_conflict"
 
+
 class Bangdan:
     """Mark, edit, withdraw and export the 榜单 draft entries of one campaign."""
 
